@@ -1,0 +1,1 @@
+//! Client for this panel kind (see the module's issue).

@@ -1,0 +1,130 @@
+//! Latency and fault injection, and request counting, wrapped around every simulator.
+
+use std::{
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex,
+    },
+    time::Duration,
+};
+
+use axum::{
+    body::Body,
+    extract::Request,
+    http::StatusCode,
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    Router,
+};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// How the simulator misbehaves. Rates are probabilities in 0..=1, drawn from a seeded RNG.
+#[derive(Debug, Clone, Default)]
+pub struct FaultConfig {
+    /// Added to every request before it is handled.
+    pub latency: Duration,
+    /// Share of requests answered with HTTP 500 *without* being handled (no state change).
+    pub error_rate: f64,
+    /// Share of requests that ARE handled but whose answer is held for `hang` (so the client
+    /// times out although the change happened — the case idempotent retries must survive).
+    pub hang_rate: f64,
+    pub hang: Duration,
+}
+
+/// Counters a test or benchmark reads after a run.
+#[derive(Debug, Default)]
+pub struct SimStats {
+    pub requests: AtomicU64,
+    pub injected_errors: AtomicU64,
+    pub injected_hangs: AtomicU64,
+    /// Pterodactyl: windows in which more requests were served than the limit allows.
+    pub windows_over_limit: AtomicU64,
+    /// Requests per "METHOD path" for route-level assertions.
+    pub per_route: Mutex<std::collections::BTreeMap<String, u64>>,
+}
+
+impl SimStats {
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    pub fn route_count(&self, method_and_path_prefix: &str) -> u64 {
+        self.per_route
+            .lock()
+            .map(|m| {
+                m.iter()
+                    .filter(|(k, _)| k.starts_with(method_and_path_prefix))
+                    .map(|(_, v)| *v)
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+}
+
+struct FaultState {
+    config: FaultConfig,
+    rng: Mutex<ChaCha8Rng>,
+    stats: Arc<SimStats>,
+}
+
+enum Fate {
+    Normal,
+    Fail,
+    Hang,
+}
+
+pub(crate) fn layer(
+    router: Router,
+    config: FaultConfig,
+    seed: u64,
+    stats: Arc<SimStats>,
+) -> Router {
+    let state = Arc::new(FaultState {
+        config,
+        rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_fa17)),
+        stats,
+    });
+    router.layer(middleware::from_fn(move |req: Request, next: Next| {
+        let state = state.clone();
+        async move { inject(state, req, next).await }
+    }))
+}
+
+async fn inject(state: Arc<FaultState>, req: Request<Body>, next: Next) -> Response {
+    state.stats.requests.fetch_add(1, Ordering::Relaxed);
+    if let Ok(mut routes) = state.stats.per_route.lock() {
+        *routes
+            .entry(format!("{} {}", req.method(), req.uri().path()))
+            .or_default() += 1;
+    }
+    if !state.config.latency.is_zero() {
+        tokio::time::sleep(state.config.latency).await;
+    }
+    let fate = {
+        let Ok(mut rng) = state.rng.lock() else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        let roll: f64 = rng.gen();
+        if roll < state.config.error_rate {
+            Fate::Fail
+        } else if roll < state.config.error_rate + state.config.hang_rate {
+            Fate::Hang
+        } else {
+            Fate::Normal
+        }
+    };
+    match fate {
+        Fate::Normal => next.run(req).await,
+        Fate::Fail => {
+            state.stats.injected_errors.fetch_add(1, Ordering::Relaxed);
+            (StatusCode::INTERNAL_SERVER_ERROR, "simulated failure").into_response()
+        }
+        Fate::Hang => {
+            state.stats.injected_hangs.fetch_add(1, Ordering::Relaxed);
+            let response = next.run(req).await;
+            tokio::time::sleep(state.config.hang).await;
+            response
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! `paneldeck-sim`: runs one simulated panel until interrupted and prints one JSON line with its
+//! URL and credentials.
+
+use std::{net::SocketAddr, time::Duration};
+
+use clap::Parser;
+use paneldeck_sim::{FaultConfig, SimKind, SimOptions};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "paneldeck-sim",
+    about = "A simulated panel on 127.0.0.1 for tests and demos"
+)]
+struct Args {
+    #[arg(long, value_enum)]
+    kind: SimKind,
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[arg(long, default_value_t = 20)]
+    accounts: usize,
+    /// Inbounds (xui) or servers (pterodactyl) to spread the accounts over.
+    #[arg(long, default_value_t = 3)]
+    groups: usize,
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Share of requests answered with HTTP 500 without being handled (0..1).
+    #[arg(long, default_value_t = 0.0)]
+    error_rate: f64,
+    /// Marzban access-token lifetime.
+    #[arg(long, default_value_t = 86_400)]
+    token_ttl_secs: u64,
+    /// Pterodactyl: requests per window, and the window length.
+    #[arg(long, default_value_t = 720)]
+    rate_limit: u32,
+    #[arg(long, default_value_t = 60_000)]
+    rate_window_ms: u64,
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let args = Args::parse();
+    if !(0.0..=1.0).contains(&args.error_rate) {
+        eprintln!("--error-rate must be between 0 and 1");
+        std::process::exit(2);
+    }
+    let opts = SimOptions {
+        seed: args.seed,
+        accounts: args.accounts,
+        groups: args.groups.max(1),
+        faults: FaultConfig {
+            latency: Duration::from_millis(args.latency_ms),
+            error_rate: args.error_rate,
+            ..FaultConfig::default()
+        },
+        token_ttl_secs: args.token_ttl_secs,
+        rate_limit: args.rate_limit,
+        rate_window_ms: args.rate_window_ms,
+    };
+    let sim = paneldeck_sim::start(args.kind, opts, args.listen).await?;
+    println!("{}", sim.announcement());
+    tokio::signal::ctrl_c().await?;
+    sim.shutdown().await;
+    Ok(())
+}
