@@ -1,1 +1,56 @@
-fn main() {}
+//! `cargo xtask <task>`: the project's build tasks, so a newcomer needs two commands.
+
+mod deps;
+mod test;
+mod util;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "xtask", about = "Paneldeck build tasks")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Install the system packages the app and the tests need (Debian/Ubuntu; prints the
+    /// command elsewhere).
+    Deps,
+    /// Install the UI's npm packages (if needed) and build it into ui/dist.
+    Ui,
+    /// Regenerate ui/src/bindings.ts from the Rust commands.
+    Bindings,
+    /// Launch the app with built-in simulated panels in a throwaway profile.
+    Demo,
+    /// Launch the app on your real profile.
+    Run,
+    /// Everything CI checks: formatting, clippy, Rust tests, UI typecheck/lint/tests,
+    /// end-to-end tests in a real window.
+    Test(test::TestArgs),
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().task {
+        Task::Deps => deps::install(),
+        Task::Ui => util::build_ui(),
+        Task::Bindings => util::cargo(&["test", "-p", "paneldeck-app", "--lib", "bindings_are_current"], &[(
+            "PANELDECK_WRITE_BINDINGS",
+            "1",
+        )]),
+        Task::Demo => launch(true),
+        Task::Run => launch(false),
+        Task::Test(args) => test::run(args),
+    }
+}
+
+fn launch(demo: bool) -> Result<()> {
+    util::build_ui()?;
+    let mut args = vec!["run", "-p", "paneldeck-app", "--features", "custom-protocol", "--"];
+    if demo {
+        args.push("--demo");
+    }
+    util::cargo(&args, &[])
+}

@@ -1,1 +1,17 @@
-pub mod placeholder {}
+//! Paneldeck's domain, free of any UI framework: the panel registry (settings in SQLite,
+//! secrets in the OS keyring), connections to panels, and demo mode. The app shell and the
+//! CLI are thin layers over [`Paneldeck`].
+
+pub mod connect;
+pub mod demo;
+pub mod error;
+pub mod paneldeck;
+pub mod profile;
+pub mod registry;
+pub mod secrets;
+pub mod store;
+
+pub use error::{ApiError, CoreError, ErrorCode};
+pub use paneldeck::Paneldeck;
+pub use profile::Profile;
+pub use registry::{CredentialsInput, PanelId, PanelInput, PanelView};

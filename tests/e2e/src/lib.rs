@@ -1,1 +1,191 @@
+//! Harness for driving the real Paneldeck window: starts `tauri-driver` (which starts
+//! WebKitWebDriver, which starts the app), connects a WebDriver client, and saves a screenshot
+//! of the window when a step fails. Run through `cargo xtask test` (it builds the app, sets
+//! `PANELDECK_APP_BINARY` and provides Xvfb and a keyring session).
 
+#![allow(clippy::expect_used)]
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+
+pub type Result<T, E = String> = std::result::Result<T, E>;
+
+/// One running app window and the driver behind it.
+pub struct AppWindow {
+    client: Option<Client>,
+    driver: Child,
+    name: String,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free local port")
+}
+
+pub fn app_binary() -> PathBuf {
+    let path = std::env::var("PANELDECK_APP_BINARY").expect(
+        "PANELDECK_APP_BINARY is not set: run the end-to-end tests with `cargo xtask test`",
+    );
+    PathBuf::from(path)
+}
+
+impl AppWindow {
+    /// Launches the app with extra environment variables (e.g. its data folder).
+    pub async fn launch(name: &str, env: &[(&str, &str)]) -> Result<Self> {
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start tauri-driver (cargo install tauri-driver --locked): {e}"))?;
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_binary().display().to_string() }),
+        );
+        caps.insert("browserName".into(), "wry".into());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = loop {
+            match ClientBuilder::rustls()
+                .map_err(|e| e.to_string())?
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(c) => break c,
+                Err(_) if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(200)).await,
+                Err(e) => return Err(format!("cannot connect to tauri-driver: {e}")),
+            }
+        };
+        Ok(AppWindow { client: Some(client), driver, name: name.to_owned() })
+    }
+
+    fn client(&self) -> &Client {
+        self.client.as_ref().expect("window already closed")
+    }
+
+    /// Waits up to 15 s for an element matching `css`.
+    pub async fn find(&self, css: &str) -> Result<Element> {
+        self.client()
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+            .map_err(|e| format!("no element `{css}`: {e}"))
+    }
+
+    pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
+        self.client().find_all(Locator::Css(css)).await.map_err(|e| e.to_string())
+    }
+
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.find(css).await?.click().await.map_err(|e| format!("click `{css}`: {e}"))
+    }
+
+    /// Clears an input and types `text` into it.
+    pub async fn fill(&self, css: &str, text: &str) -> Result<()> {
+        let el = self.find(css).await?;
+        el.clear().await.map_err(|e| e.to_string())?;
+        el.send_keys(text).await.map_err(|e| format!("type into `{css}`: {e}"))
+    }
+
+    pub async fn select(&self, css: &str, value: &str) -> Result<()> {
+        let el = self.find(css).await?;
+        el.select_by_value(value).await.map_err(|e| format!("select {value} in `{css}`: {e}"))
+    }
+
+    pub async fn text(&self, css: &str) -> Result<String> {
+        self.find(css).await?.text().await.map_err(|e| e.to_string())
+    }
+
+    /// Polls until `check` holds (up to 15 s), for state that changes after a request.
+    pub async fn wait_until<F, Fut>(&self, what: &str, mut check: F) -> Result<()>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<bool>>,
+    {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if check().await? {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("timed out waiting for {what}"));
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    pub async fn screenshot(&self, path: &Path) -> Result<()> {
+        let png = self.client().screenshot().await.map_err(|e| e.to_string())?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(path, png).map_err(|e| e.to_string())
+    }
+
+    /// Runs a test body; on failure saves `tests/e2e/screenshots/<name>.png` and fails with
+    /// the step's message.
+    pub async fn check(&self, result: Result<()>) {
+        if let Err(message) = result {
+            let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots").join(format!("{}.png", self.name));
+            let saved = self.screenshot(&shot).await.is_ok();
+            panic!("{message}{}", if saved { format!(" (screenshot: {})", shot.display()) } else { String::new() });
+        }
+    }
+
+    /// Closes the window (the app exits) and stops the driver.
+    pub async fn close(mut self) {
+        if let Some(client) = self.client.take() {
+            let _ = client.close().await;
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for AppWindow {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Every file under `dir` whose bytes contain `needle` (used to prove secrets stay out).
+pub fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                    found.push(path);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// What the Secret Service holds under the `paneldeck` service (`secret-tool search --all`).
+pub fn keyring_dump() -> String {
+    Command::new("secret-tool")
+        .args(["search", "--all", "--unlock", "service", "paneldeck"])
+        .output()
+        .map(|o| format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)))
+        .unwrap_or_default()
+}

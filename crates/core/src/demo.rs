@@ -1,0 +1,96 @@
+//! Demo mode: the four simulated panels started in-process with seeded data, registered in a
+//! throwaway profile whose secrets stay in memory, so the user's real panels and keyring are
+//! never touched.
+
+use std::sync::Arc;
+
+use paneldeck_sim::{RunningSim, SimCredentials, SimKind, SimOptions};
+
+use crate::{
+    error::{CoreError, Result},
+    registry::{CredentialsInput, PanelInput, ProxyGatewaySettings},
+    secrets::MemoryStore,
+    Paneldeck, Profile,
+};
+
+/// The running demo: keep it alive as long as the app runs (dropping it stops the simulators).
+pub struct Demo {
+    pub paneldeck: std::sync::Arc<Paneldeck>,
+    pub sims: Vec<RunningSim>,
+    _dir: tempfile::TempDir,
+}
+
+struct DemoPanel {
+    kind: SimKind,
+    name: &'static str,
+    color: &'static str,
+    tag: &'static str,
+    accounts: usize,
+}
+
+const PANELS: &[DemoPanel] = &[
+    DemoPanel { kind: SimKind::Xui, name: "Frankfurt 3x-ui", color: "#2563eb", tag: "eu", accounts: 240 },
+    DemoPanel { kind: SimKind::Marzban, name: "Helsinki Marzban", color: "#16a34a", tag: "eu", accounts: 180 },
+    DemoPanel { kind: SimKind::Userpass, name: "Residential proxies", color: "#d97706", tag: "resale", accounts: 60 },
+    DemoPanel { kind: SimKind::Pterodactyl, name: "Game servers", color: "#9333ea", tag: "games", accounts: 24 },
+];
+
+fn credentials(kind: SimKind, creds: &SimCredentials, addr: &std::net::SocketAddr) -> Result<CredentialsInput> {
+    use paneldeck_panels::Secret;
+    Ok(match (kind, creds) {
+        (SimKind::Xui, SimCredentials::Token { token }) => {
+            CredentialsInput::XuiToken { token: Some(Secret::new(token.as_str())) }
+        }
+        (SimKind::Marzban, SimCredentials::Password { username, password }) => CredentialsInput::Marzban {
+            username: username.clone(),
+            password: Some(Secret::new(password.as_str())),
+        },
+        (SimKind::Userpass, SimCredentials::ApiKey { api_key }) => CredentialsInput::Userpass {
+            api_key: Some(Secret::new(api_key.as_str())),
+            key_in_query: false,
+            gateway: Some(ProxyGatewaySettings {
+                host: addr.ip().to_string(),
+                http_port: Some(8080),
+                socks5_port: Some(1080),
+            }),
+        },
+        (SimKind::Pterodactyl, SimCredentials::Token { token }) => {
+            CredentialsInput::Pterodactyl { api_key: Some(Secret::new(token.as_str())) }
+        }
+        (kind, _) => return Err(CoreError::Internal(format!("simulator {kind:?} gave unexpected credentials"))),
+    })
+}
+
+impl Demo {
+    /// Starts the simulators and registers them. Must run inside a tokio runtime.
+    pub async fn start() -> Result<Demo> {
+        let dir = tempfile::Builder::new()
+            .prefix("paneldeck-demo-")
+            .tempdir()
+            .map_err(|e| CoreError::Internal(format!("no temporary folder for the demo: {e}")))?;
+        let paneldeck = Paneldeck::open(Profile::at(dir.path())?, Arc::new(MemoryStore::default()))?;
+        let mut sims = Vec::new();
+        for (i, panel) in PANELS.iter().enumerate() {
+            let opts = SimOptions {
+                seed: 1000 + i as u64,
+                accounts: panel.accounts,
+                groups: if panel.kind == SimKind::Pterodactyl { 4 } else { 3 },
+                ..SimOptions::default()
+            };
+            let sim = paneldeck_sim::start_local(panel.kind, opts)
+                .await
+                .map_err(|e| CoreError::Internal(format!("could not start the demo simulator: {e}")))?;
+            let input = PanelInput {
+                name: panel.name.into(),
+                base_url: sim.url(),
+                color: panel.color.into(),
+                tag: panel.tag.into(),
+                pinned_cert: None,
+                credentials: credentials(panel.kind, &sim.credentials, &sim.addr)?,
+            };
+            paneldeck.add_panel(input, false).await?;
+            sims.push(sim);
+        }
+        Ok(Demo { paneldeck: Arc::new(paneldeck), sims, _dir: dir })
+    }
+}

@@ -1,0 +1,203 @@
+//! [`Paneldeck`]: one profile's registry and secrets, the API the app shell and CLI call.
+
+use std::sync::Arc;
+
+use paneldeck_panels::ProbeInfo;
+
+use crate::{
+    connect::{ConnectionSpec, PanelClient},
+    error::{CoreError, Result},
+    profile::Profile,
+    registry::{self, PanelId, PanelInput, PanelView, ValidPanel},
+    secrets::{PanelSecrets, SecretStore},
+    store::Store,
+};
+
+pub struct Paneldeck {
+    profile: Profile,
+    store: Store,
+    secrets: Arc<dyn SecretStore>,
+}
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+impl Paneldeck {
+    pub fn open(profile: Profile, secrets: Arc<dyn SecretStore>) -> Result<Self> {
+        let store = Store::open(&profile.database_path())?;
+        Ok(Paneldeck { profile, store, secrets })
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    pub fn secret_store_name(&self) -> &'static str {
+        self.secrets.describe()
+    }
+
+    pub fn list_panels(&self) -> Result<Vec<PanelView>> {
+        self.store.with(|c| registry::list(c))
+    }
+
+    pub fn panel(&self, id: &PanelId) -> Result<PanelView> {
+        self.store.with(|c| registry::get(c, id))
+    }
+
+    /// Finds a panel by id or (case-insensitive) name, as the CLI lets users type either.
+    pub fn find_panel(&self, id_or_name: &str) -> Result<PanelView> {
+        self.store.with(|c| {
+            if let Some(p) = registry::find_by_name(c, id_or_name)? {
+                return Ok(p);
+            }
+            registry::get(c, &PanelId(id_or_name.to_owned()))
+                .map_err(|_| CoreError::NotFound(format!("no panel named '{id_or_name}'")))
+        })
+    }
+
+    /// Tests a drafted panel (add/edit form) without saving anything. On edit, an empty secret
+    /// means "use the stored one".
+    pub async fn test_draft(&self, input: &PanelInput, editing: Option<&PanelId>) -> Result<ProbeInfo> {
+        let valid = input.validate(editing.is_none())?;
+        let stored = match editing {
+            Some(id) => self.secrets.get(&id.keyring_account())?.unwrap_or_default(),
+            None => PanelSecrets::default(),
+        };
+        self.probe_valid(&valid, &stored).await
+    }
+
+    /// Tests a registered panel with its stored secret.
+    pub async fn test_panel(&self, id: &PanelId) -> Result<ProbeInfo> {
+        let panel = self.panel(id)?;
+        let client = self.client(&panel)?;
+        let info = client.probe().await?;
+        self.keep_session_token(&panel.id, &client);
+        Ok(info)
+    }
+
+    /// A client for a registered panel, with its secret from the keyring.
+    pub fn client(&self, panel: &PanelView) -> Result<PanelClient> {
+        let secrets = self.secrets.get(&panel.id.keyring_account())?.unwrap_or_default();
+        let secret = secrets.primary.ok_or_else(|| {
+            CoreError::Keyring(format!(
+                "the keyring has no credentials for '{}'; edit the panel and enter them again",
+                panel.name
+            ))
+        })?;
+        PanelClient::new(ConnectionSpec {
+            kind: panel.kind,
+            endpoint: panel.endpoint()?,
+            settings: &panel.settings,
+            secret,
+            session_token: secrets.session_token,
+        })
+    }
+
+    async fn probe_valid(&self, valid: &ValidPanel, stored: &PanelSecrets) -> Result<ProbeInfo> {
+        let secret = valid
+            .secret
+            .clone()
+            .or_else(|| stored.primary.clone())
+            .ok_or_else(|| CoreError::invalid("Enter the panel's credentials."))?;
+        let client = PanelClient::new(ConnectionSpec {
+            kind: valid.kind,
+            endpoint: valid.endpoint.clone(),
+            settings: &valid.settings,
+            secret,
+            session_token: None,
+        })?;
+        client.probe().await
+    }
+
+    /// Validates, optionally tests the connection, then stores the settings row and the keyring
+    /// entry together: if either write fails, neither is kept.
+    pub async fn add_panel(&self, input: PanelInput, verify: bool) -> Result<PanelView> {
+        let valid = input.validate(true)?;
+        self.store.with(|c| registry::ensure_name_free(c, &valid.name, None))?;
+        if verify {
+            self.probe_valid(&valid, &PanelSecrets::default()).await?;
+        }
+        let id = PanelId::new();
+        let secrets = PanelSecrets { primary: valid.secret.clone(), session_token: None };
+        self.store.with(|conn| {
+            let tx = conn.transaction()?;
+            registry::ensure_name_free(&tx, &valid.name, None)?;
+            registry::insert(&tx, &id, &valid, now_secs())?;
+            // Keyring first, commit second: a failed keyring write rolls the row back.
+            self.secrets.put(&id.keyring_account(), &secrets)?;
+            if let Err(err) = tx.commit() {
+                let _ = self.secrets.delete(&id.keyring_account());
+                return Err(err.into());
+            }
+            Ok(())
+        })?;
+        tracing::info!(panel = %id, kind = %valid.kind, "panel added");
+        self.panel(&id)
+    }
+
+    /// Edits a panel. The kind cannot change; an empty secret keeps the stored one.
+    pub async fn update_panel(&self, id: &PanelId, input: PanelInput, verify: bool) -> Result<PanelView> {
+        let current = self.panel(id)?;
+        let valid = input.validate(false)?;
+        if valid.kind != current.kind {
+            return Err(CoreError::invalid_field(
+                "kind",
+                "A panel's kind cannot change; add a new panel instead.",
+            ));
+        }
+        self.store.with(|c| registry::ensure_name_free(c, &valid.name, Some(id)))?;
+        let stored = self.secrets.get(&id.keyring_account())?.unwrap_or_default();
+        if verify {
+            self.probe_valid(&valid, &stored).await?;
+        }
+        self.store.with(|conn| {
+            let tx = conn.transaction()?;
+            registry::update(&tx, id, &valid, now_secs())?;
+            if let Some(secret) = &valid.secret {
+                let fresh = PanelSecrets { primary: Some(secret.clone()), session_token: None };
+                self.secrets.put(&id.keyring_account(), &fresh)?;
+                if let Err(err) = tx.commit() {
+                    let _ = self.secrets.put(&id.keyring_account(), &stored);
+                    return Err(err.into());
+                }
+            } else {
+                tx.commit()?;
+            }
+            Ok(())
+        })?;
+        tracing::info!(panel = %id, "panel updated");
+        self.panel(id)
+    }
+
+    /// Removes a panel and its keyring entry.
+    pub fn remove_panel(&self, id: &PanelId) -> Result<()> {
+        self.store.with(|conn| {
+            let tx = conn.transaction()?;
+            if !registry::delete(&tx, id)? {
+                return Err(CoreError::NotFound(format!("no panel with id {id}")));
+            }
+            self.secrets.delete(&id.keyring_account())?;
+            tx.commit()?;
+            Ok(())
+        })?;
+        tracing::info!(panel = %id, "panel removed");
+        Ok(())
+    }
+
+    fn keep_session_token(&self, id: &PanelId, client: &PanelClient) {
+        let Some(token) = client.session_token() else { return };
+        let account = id.keyring_account();
+        if let Ok(Some(mut secrets)) = self.secrets.get(&account) {
+            if secrets.session_token.as_ref() != Some(&token) {
+                secrets.session_token = Some(token);
+                if let Err(err) = self.secrets.put(&account, &secrets) {
+                    tracing::warn!(panel = %id, %err, "could not keep the session token");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! `/api/admin/token` (form login) and the admin routes: current admin, create, modify,
+//! remove, list. Only sudo admins manage admins; sudo accounts cannot be edited by others.
+
+use std::time::Instant;
+
+use axum::{
+    body::Bytes,
+    extract::{Path, Query, State as AxState},
+    http::{header, HeaderMap, StatusCode},
+    response::IntoResponse,
+};
+use serde_json::{json, Map, Value};
+
+use super::{
+    common::{authenticate, detail, invalid, json_object, jwt, not_found, ok, Fields, Params,
+             Reply, Sim},
+    state::{AdminRec, TokenRec},
+    time::now_secs,
+};
+
+fn admin_json(a: &AdminRec) -> Value {
+    json!({"username": a.username, "is_sudo": a.is_sudo, "telegram_id": a.telegram_id,
+           "discord_webhook": a.discord_webhook})
+}
+
+/// `application/x-www-form-urlencoded` pairs (`+` is a space, `%XX` a byte).
+fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        let bytes = s.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < bytes.len() => {
+                    let hex = |c: u8| (c as char).to_digit(16);
+                    match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                        (Some(h), Some(l)) => {
+                            out.push((h * 16 + l) as u8);
+                            i += 2;
+                        }
+                        _ => out.push(b'%'),
+                    }
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    String::from_utf8_lossy(body)
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (decode(k), decode(v)),
+            None => (decode(p), String::new()),
+        })
+        .collect()
+}
+
+/// OAuth2 password flow: form fields `username`, `password` (JSON bodies get 422).
+pub async fn token(AxState(sim): AxState<Sim>, headers: HeaderMap, body: Bytes) -> Reply {
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let pairs = if is_form { form_pairs(&body) } else { Vec::new() };
+    let field = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let (username, password) = (field("username"), field("password"));
+    let mut errors = Map::new();
+    for (k, v) in [("username", &username), ("password", &password)] {
+        if v.is_none() {
+            errors.insert(k.into(), json!("field required"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(invalid(errors));
+    }
+    let (username, password) = (username.unwrap_or_default(), password.unwrap_or_default());
+    let mut db = sim.db();
+    let Some(admin) = db
+        .admins
+        .get(&username)
+        .filter(|a| a.password == password)
+    else {
+        let mut r = detail(StatusCode::UNAUTHORIZED, "Incorrect username or password");
+        r.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        return Err(r);
+    };
+    let access = if admin.is_sudo { "sudo" } else { "admin" };
+    let ttl = db.token_ttl;
+    let iat = now_secs();
+    let claims = json!({"sub": username, "access": access, "iat": iat,
+                        "exp": iat + ttl.as_secs().max(1) as i64});
+    db.logins += 1;
+    // The login counter goes into the key so two logins in one second get distinct tokens.
+    let mut key = db.secret.to_vec();
+    key.extend_from_slice(&db.logins.to_be_bytes());
+    let token = jwt(&claims, &key);
+    db.tokens.insert(
+        token.clone(),
+        TokenRec {
+            admin: username,
+            expires: Instant::now() + ttl,
+        },
+    );
+    Ok(axum::Json(json!({"access_token": token, "token_type": "bearer"})).into_response())
+}
+
+pub async fn current_admin(AxState(sim): AxState<Sim>, headers: HeaderMap) -> Reply {
+    let caller = authenticate(&sim, &headers)?;
+    let db = sim.db();
+    let admin = db.admins.get(&caller.username).ok_or_else(|| not_found("Admin"))?;
+    ok(admin_json(admin))
+}
+
+pub async fn create_admin(AxState(sim): AxState<Sim>, headers: HeaderMap, body: Bytes) -> Reply {
+    let caller = authenticate(&sim, &headers)?;
+    let obj = json_object(&body)?;
+    let mut f = Fields::new(&obj);
+    let username = if f.required("username") { f.string("username") } else { None };
+    let is_sudo = if f.required("is_sudo") { f.boolean("is_sudo") } else { None };
+    let password = if f.required("password") { f.string("password") } else { None };
+    let telegram_id = f.int("telegram_id", None);
+    let discord_webhook = f.string("discord_webhook");
+    f.finish()?;
+    caller.require_sudo()?;
+    let username = username.unwrap_or_default();
+    let mut db = sim.db();
+    if db.admins.contains_key(&username) {
+        return Err(detail(StatusCode::CONFLICT, "Admin already exists"));
+    }
+    let rec = AdminRec {
+        username: username.clone(),
+        password: password.unwrap_or_default(),
+        is_sudo: is_sudo.unwrap_or(false),
+        telegram_id,
+        discord_webhook,
+    };
+    let out = admin_json(&rec);
+    db.admins.insert(username, rec);
+    ok(out)
+}
+
+pub async fn modify_admin(
+    AxState(sim): AxState<Sim>,
+    headers: HeaderMap,
+    Path(username): Path<String>,
+    body: Bytes,
+) -> Reply {
+    let caller = authenticate(&sim, &headers)?;
+    let obj = json_object(&body)?;
+    let mut f = Fields::new(&obj);
+    let is_sudo = if f.required("is_sudo") { f.boolean("is_sudo") } else { None };
+    let password = f.string("password");
+    let telegram_id = f.int("telegram_id", None);
+    let discord_webhook = f.string("discord_webhook");
+    f.finish()?;
+    caller.require_sudo()?;
+    let mut db = sim.db();
+    let admin = db.admins.get_mut(&username).ok_or_else(|| not_found("Admin"))?;
+    if admin.is_sudo && admin.username != caller.username {
+        return Err(detail(
+            StatusCode::FORBIDDEN,
+            "You're not allowed to edit another sudoer's account. Use marzban-cli instead.",
+        ));
+    }
+    if let Some(p) = password {
+        admin.password = p;
+    }
+    admin.is_sudo = is_sudo.unwrap_or(admin.is_sudo);
+    if obj.contains_key("telegram_id") {
+        admin.telegram_id = telegram_id;
+    }
+    if obj.contains_key("discord_webhook") {
+        admin.discord_webhook = discord_webhook;
+    }
+    ok(admin_json(admin))
+}
+
+pub async fn remove_admin(
+    AxState(sim): AxState<Sim>,
+    headers: HeaderMap,
+    Path(username): Path<String>,
+) -> Reply {
+    let caller = authenticate(&sim, &headers)?;
+    caller.require_sudo()?;
+    let mut db = sim.db();
+    let admin = db.admins.get(&username).ok_or_else(|| not_found("Admin"))?;
+    if admin.is_sudo {
+        return Err(detail(
+            StatusCode::FORBIDDEN,
+            "You're not allowed to delete sudo accounts. Use marzban-cli instead.",
+        ));
+    }
+    db.admins.remove(&username);
+    // Its users stay, without an owner (the foreign key is nulled).
+    for u in db.users.values_mut() {
+        if u.admin.as_deref() == Some(username.as_str()) {
+            u.admin = None;
+        }
+    }
+    ok(json!({}))
+}
+
+/// Sudo only; `username` filters by substring, `offset`/`limit` page.
+pub async fn get_admins(
+    AxState(sim): AxState<Sim>,
+    headers: HeaderMap,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Reply {
+    let caller = authenticate(&sim, &headers)?;
+    let params = Params(params);
+    let mut errors = Map::new();
+    let offset = params.int("offset", &mut errors);
+    let limit = params.int("limit", &mut errors);
+    if !errors.is_empty() {
+        return Err(invalid(errors));
+    }
+    caller.require_sudo()?;
+    let needle = params.get("username").map(str::to_lowercase);
+    let db = sim.db();
+    let list: Vec<Value> = db
+        .admins
+        .values()
+        .filter(|a| {
+            needle
+                .as_deref()
+                .is_none_or(|n| a.username.to_lowercase().contains(n))
+        })
+        .skip(offset.unwrap_or(0).max(0) as usize)
+        .take(limit.map_or(usize::MAX, |l| l.max(0) as usize))
+        .map(admin_json)
+        .collect();
+    ok(Value::Array(list))
+}

@@ -1,0 +1,326 @@
+//! The simulated Marzban's in-memory database: admins, users, templates, nodes, hosts, the Xray
+//! core config (from which inbounds are derived) and issued access tokens.
+
+use std::{
+    collections::{BTreeMap, HashMap, HashSet},
+    time::{Duration, Instant},
+};
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use serde_json::{json, Value};
+
+use super::time::{iso_micros, now_micros, now_secs};
+use crate::seed;
+
+/// Marzban's `ProxyTypes`, in the enum's order (which is also the order answers use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Proto {
+    Vmess,
+    Vless,
+    Trojan,
+    Shadowsocks,
+}
+
+impl Proto {
+    pub const ALL: [Proto; 4] = [Proto::Vmess, Proto::Vless, Proto::Trojan, Proto::Shadowsocks];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Proto::Vmess => "vmess",
+            Proto::Vless => "vless",
+            Proto::Trojan => "trojan",
+            Proto::Shadowsocks => "shadowsocks",
+        }
+    }
+
+    /// How link remarks spell the protocol (`{PROTOCOL}`).
+    pub fn display(self) -> &'static str {
+        match self {
+            Proto::Vmess => "VMess",
+            Proto::Vless => "VLESS",
+            Proto::Trojan => "Trojan",
+            Proto::Shadowsocks => "Shadowsocks",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Proto> {
+        Proto::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// `UserStatus`: `limited` and `expired` are only ever set by the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    Disabled,
+    Limited,
+    Expired,
+    OnHold,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Active,
+        Status::Disabled,
+        Status::Limited,
+        Status::Expired,
+        Status::OnHold,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Disabled => "disabled",
+            Status::Limited => "limited",
+            Status::Expired => "expired",
+            Status::OnHold => "on_hold",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+pub struct AdminRec {
+    pub username: String,
+    pub password: String,
+    pub is_sudo: bool,
+    pub telegram_id: Option<i64>,
+    pub discord_webhook: Option<String>,
+}
+
+pub struct UserRec {
+    /// Insertion order: the tie-break of `created_at` sorting, like the database's primary key.
+    pub id: u64,
+    pub username: String,
+    /// Settings per protocol (`{"id": uuid, "flow": ""}`, `{"password", "method"}` …).
+    pub proxies: BTreeMap<Proto, Value>,
+    pub inbounds: BTreeMap<Proto, Vec<String>>,
+    /// UTC seconds; `None` = never.
+    pub expire: Option<i64>,
+    /// Bytes; `None` = unlimited.
+    pub data_limit: Option<i64>,
+    pub data_limit_reset_strategy: String,
+    pub note: Option<String>,
+    pub sub_updated_at: Option<String>,
+    pub sub_last_user_agent: Option<String>,
+    pub online_at: Option<String>,
+    pub on_hold_expire_duration: Option<i64>,
+    pub on_hold_timeout: Option<String>,
+    pub status: Status,
+    /// Bytes since the last reset.
+    pub used_traffic: i64,
+    /// Bytes used before the resets (lifetime = this + `used_traffic`).
+    pub reset_traffic: i64,
+    pub created_micros: i64,
+    pub admin: Option<String>,
+    /// Bumped by `revoke_sub`: subscription tokens are signed with it, so old ones stop working.
+    pub sub_revision: u64,
+    /// Bytes per node (`None` = the master).
+    pub node_usage: BTreeMap<Option<i64>, i64>,
+}
+
+impl UserRec {
+    pub fn created_at(&self) -> String {
+        iso_micros(self.created_micros)
+    }
+
+    /// What Marzban's review job does every few seconds, done on every read here: users over
+    /// their data limit become `limited`, past their expiry `expired`, and on-hold users whose
+    /// timeout passed start their clock.
+    pub fn review(&mut self, now: i64) {
+        if self.status == Status::OnHold {
+            let timed_out = self
+                .on_hold_timeout
+                .as_deref()
+                .and_then(super::time::parse_datetime)
+                .is_some_and(|t| t <= now);
+            if timed_out {
+                self.start_on_hold(now);
+            }
+        }
+        if self.status != Status::Active {
+            return;
+        }
+        if self.data_limit.is_some_and(|l| self.used_traffic >= l) {
+            self.status = Status::Limited;
+        } else if self.expire.is_some_and(|e| e <= now) {
+            self.status = Status::Expired;
+        }
+    }
+
+    /// An on-hold user connects (or times out): active, expiring `on_hold_expire_duration` later.
+    pub fn start_on_hold(&mut self, now: i64) {
+        self.status = Status::Active;
+        if let Some(d) = self.on_hold_expire_duration {
+            self.expire = Some(now + d);
+        }
+        self.on_hold_expire_duration = None;
+        self.on_hold_timeout = None;
+    }
+}
+
+pub struct TemplateRec {
+    pub id: i64,
+    pub name: Option<String>,
+    pub data_limit: i64,
+    pub expire_duration: i64,
+    pub username_prefix: Option<String>,
+    pub username_suffix: Option<String>,
+    pub inbounds: BTreeMap<Proto, Vec<String>>,
+}
+
+pub struct NodeRec {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub port: i64,
+    pub api_port: i64,
+    pub usage_coefficient: f64,
+    pub status: &'static str,
+    pub xray_version: Option<String>,
+    pub message: Option<String>,
+    pub uplink: i64,
+    pub downlink: i64,
+}
+
+/// One inbound of the core config, as `/api/inbounds` and the link builder see it.
+#[derive(Debug, Clone)]
+pub struct Inbound {
+    pub tag: String,
+    pub protocol: Proto,
+    pub network: String,
+    pub tls: String,
+    pub port: i64,
+    pub path: String,
+    pub sni: String,
+    pub fingerprint: String,
+    pub public_key: String,
+}
+
+pub struct TokenRec {
+    pub admin: String,
+    pub expires: Instant,
+}
+
+pub struct State {
+    pub admins: BTreeMap<String, AdminRec>,
+    pub users: BTreeMap<String, UserRec>,
+    pub next_user_id: u64,
+    pub templates: BTreeMap<i64, TemplateRec>,
+    pub next_template_id: i64,
+    pub nodes: BTreeMap<i64, NodeRec>,
+    pub next_node_id: i64,
+    /// Hosts per inbound tag (the order of `inbounds`).
+    pub hosts: BTreeMap<String, Vec<Value>>,
+    pub core_config: Value,
+    pub inbounds: Vec<Inbound>,
+    pub core_restarts: u64,
+    pub tokens: HashMap<String, TokenRec>,
+    pub token_ttl: Duration,
+    pub logins: u64,
+    /// Tokens that were presented after they expired (each counted once).
+    pub expired_tokens_seen: HashSet<String>,
+    pub rng: ChaCha8Rng,
+    pub secret: [u8; 32],
+    /// Total traffic through the core (bytes), for `/api/system`.
+    pub incoming: i64,
+    pub outgoing: i64,
+}
+
+impl State {
+    pub fn inbound(&self, tag: &str) -> Option<&Inbound> {
+        self.inbounds.iter().find(|i| i.tag == tag)
+    }
+
+    pub fn tags_of(&self, proto: Proto) -> Vec<String> {
+        self.inbounds
+            .iter()
+            .filter(|i| i.protocol == proto)
+            .map(|i| i.tag.clone())
+            .collect()
+    }
+
+    pub fn review_all(&mut self) {
+        let now = now_secs();
+        for u in self.users.values_mut() {
+            u.review(now);
+        }
+        for n in self.nodes.values_mut() {
+            // The background connect of a freshly added or modified node has finished.
+            if n.status == "connecting" {
+                n.status = "connected";
+                n.xray_version = Some(super::XRAY_VERSION.to_owned());
+            }
+        }
+    }
+
+    /// A fresh proxy secret of the shape Marzban generates for `proto`.
+    pub fn new_proxy(&mut self, proto: Proto, given: &serde_json::Map<String, Value>) -> Value {
+        let mut settings = given.clone();
+        match proto {
+            Proto::Vmess | Proto::Vless => {
+                if !settings.get("id").is_some_and(Value::is_string) {
+                    let id = seed::uuid(&mut self.rng).to_string();
+                    settings.insert("id".into(), Value::String(id));
+                }
+            }
+            Proto::Trojan | Proto::Shadowsocks => {
+                if !settings.get("password").is_some_and(Value::is_string) {
+                    let pw = self.random_password();
+                    settings.insert("password".into(), Value::String(pw));
+                }
+            }
+        }
+        match proto {
+            Proto::Vless | Proto::Trojan => {
+                settings.entry("flow").or_insert_with(|| json!(""));
+            }
+            Proto::Shadowsocks => {
+                settings
+                    .entry("method")
+                    .or_insert_with(|| json!("chacha20-ietf-poly1305"));
+            }
+            Proto::Vmess => {}
+        }
+        Value::Object(settings)
+    }
+
+    /// 22 URL-safe characters, like Python's `secrets.token_urlsafe(16)`.
+    pub fn random_password(&mut self) -> String {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        (0..22)
+            .map(|_| A[self.rng.gen_range(0..A.len())] as char)
+            .collect()
+    }
+
+    /// Adds `bytes` of traffic for `username` through `node` (None = master): counters, online
+    /// time, and the status changes the review job would make.
+    pub fn add_traffic(&mut self, username: &str, bytes: i64, node: Option<i64>) -> bool {
+        let now = now_secs();
+        let coefficient = node
+            .and_then(|id| self.nodes.get(&id))
+            .map_or(1.0, |n| n.usage_coefficient);
+        let counted = (bytes as f64 * coefficient) as i64;
+        let Some(user) = self.users.get_mut(username) else {
+            return false;
+        };
+        if user.status == Status::OnHold {
+            user.start_on_hold(now);
+        }
+        user.used_traffic += counted;
+        *user.node_usage.entry(node).or_default() += counted;
+        user.online_at = Some(iso_micros(now_micros()));
+        user.review(now);
+        let (up, down) = (bytes / 10, bytes - bytes / 10);
+        self.incoming += up;
+        self.outgoing += down;
+        if let Some(n) = node.and_then(|id| self.nodes.get_mut(&id)) {
+            n.uplink += up;
+            n.downlink += down;
+        }
+        true
+    }
+}

@@ -1,0 +1,92 @@
+//! Thin command handlers: unpack, call the core, map errors to `ApiError`, emit events.
+
+use paneldeck_core::{ApiError, PanelId, PanelInput, PanelView};
+use paneldeck_panels::ProbeInfo;
+use serde::Serialize;
+use tauri::{AppHandle, State};
+use tauri_specta::Event;
+
+use crate::{events::PanelsChanged, Backend};
+
+type CmdResult<T> = Result<T, ApiError>;
+
+/// Facts about the running app the UI shows (mode, where data lives).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: String,
+    pub demo: bool,
+    pub data_dir: String,
+    pub secret_store: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn app_info(backend: State<'_, Backend>) -> AppInfo {
+    let core = backend.paneldeck();
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        demo: backend.is_demo(),
+        data_dir: core.profile().dir().display().to_string(),
+        secret_store: core.secret_store_name().to_owned(),
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn panels_list(backend: State<'_, Backend>) -> CmdResult<Vec<PanelView>> {
+    Ok(backend.paneldeck().list_panels()?)
+}
+
+/// Tests a panel as typed in the form, saving nothing. `editing` is the id when editing.
+#[tauri::command]
+#[specta::specta]
+pub async fn panels_test_draft(
+    backend: State<'_, Backend>,
+    input: PanelInput,
+    editing: Option<PanelId>,
+) -> CmdResult<ProbeInfo> {
+    Ok(backend.paneldeck().test_draft(&input, editing.as_ref()).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn panels_test(backend: State<'_, Backend>, id: PanelId) -> CmdResult<ProbeInfo> {
+    Ok(backend.paneldeck().test_panel(&id).await?)
+}
+
+/// Adds a panel; with `verify` the connection must work first (nothing is saved otherwise).
+#[tauri::command]
+#[specta::specta]
+pub async fn panels_add(
+    app: AppHandle,
+    backend: State<'_, Backend>,
+    input: PanelInput,
+    verify: bool,
+) -> CmdResult<PanelView> {
+    let panel = backend.paneldeck().add_panel(input, verify).await?;
+    let _ = PanelsChanged.emit(&app);
+    Ok(panel)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn panels_update(
+    app: AppHandle,
+    backend: State<'_, Backend>,
+    id: PanelId,
+    input: PanelInput,
+    verify: bool,
+) -> CmdResult<PanelView> {
+    let panel = backend.paneldeck().update_panel(&id, input, verify).await?;
+    let _ = PanelsChanged.emit(&app);
+    Ok(panel)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn panels_remove(app: AppHandle, backend: State<'_, Backend>, id: PanelId) -> CmdResult<()> {
+    backend.paneldeck().remove_panel(&id)?;
+    let _ = PanelsChanged.emit(&app);
+    Ok(())
+}

@@ -1,0 +1,23 @@
+import { useTranslation } from "react-i18next";
+
+import { useAppInfo, usePanelsChangedListener } from "./api/panels";
+import { Shell } from "./components/Shell";
+import { PanelsPage } from "./pages/PanelsPage";
+
+export function App() {
+  const { t } = useTranslation();
+  const info = useAppInfo();
+  usePanelsChangedListener();
+  if (info.isPending) return <p className="muted centered">{t("app.loading")}</p>;
+  if (info.error) return <p className="notice error">{t("app.startFailed")}</p>;
+  return (
+    <Shell demo={info.data.demo}>
+      <PanelsPage secretStore={info.data.secretStore} />
+      <footer className="muted small footer">
+        <span>{t("panels.dataDir", { dir: info.data.dataDir })}</span>
+        <span>{t("panels.secretStore", { store: info.data.secretStore })}</span>
+        <span dir="ltr">v{info.data.version}</span>
+      </footer>
+    </Shell>
+  );
+}

@@ -1,0 +1,61 @@
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+
+import { LANGUAGES, setLanguage, type LanguageCode } from "../i18n";
+import { useTheme, type ThemeChoice } from "../theme/theme";
+
+type Props = { demo: boolean; children: ReactNode };
+
+export function Shell({ demo, children }: Props) {
+  const { t, i18n } = useTranslation();
+  const [theme, setTheme] = useTheme();
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <div className="brand">
+          <img src="/logo.svg" alt="" width={24} height={24} />
+          <span>{t("app.title")}</span>
+          {demo && (
+            <span className="badge demo" title={t("app.demoHint")} data-testid="demo-badge">
+              {t("app.demoBadge")}
+            </span>
+          )}
+        </div>
+        <div className="topbar-controls">
+          <label>
+            <span className="visually-hidden">{t("settings.language")}</span>
+            <select
+              aria-label={t("settings.language")}
+              value={i18n.language}
+              onChange={(e) => setLanguage(e.target.value as LanguageCode)}
+            >
+              {LANGUAGES.map((l) => (
+                <option key={l.code} value={l.code}>
+                  {l.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <select aria-label={t("settings.theme")} value={theme} onChange={(e) => setTheme(e.target.value as ThemeChoice)}>
+            {(["system", "light", "dark"] as const).map((c) => (
+              <option key={c} value={c}>
+                {t(`settings.${c}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </header>
+      <div className="body">
+        <nav className="sidebar" aria-label={t("nav.main")}>
+          <a className="active" href="#panels" aria-current="page">
+            {t("nav.panels")}
+          </a>
+        </nav>
+        <main className="content">
+          {demo && <p className="notice info">{t("app.demoHint")}</p>}
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}

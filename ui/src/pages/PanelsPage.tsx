@@ -1,0 +1,131 @@
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+
+import { toApiError } from "../api/client";
+import { usePanels, useRemovePanel, useTestPanel } from "../api/panels";
+import type { ApiError, PanelView, ProbeInfo } from "../api/types";
+import { Dialog } from "../components/Dialog";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { KindBadge } from "../components/KindBadge";
+import { PanelDialog } from "./PanelDialog";
+
+type TestState = { pending: true } | { info: ProbeInfo } | { error: ApiError };
+
+export function PanelsPage({ secretStore }: { secretStore: string }) {
+  const { t } = useTranslation();
+  const panels = usePanels();
+  const [editing, setEditing] = useState<PanelView | "new" | null>(null);
+  const [removing, setRemoving] = useState<PanelView | null>(null);
+
+  return (
+    <section className="page">
+      <header className="page-header">
+        <div>
+          <h1>{t("panels.title")}</h1>
+          {panels.data && <p className="muted">{t("panels.count", { count: panels.data.length })}</p>}
+        </div>
+        <button type="button" className="primary" onClick={() => setEditing("new")} data-testid="add-panel">
+          {t("panels.add")}
+        </button>
+      </header>
+
+      {panels.isPending && <p className="muted">{t("app.loading")}</p>}
+      {panels.error && <ErrorNotice error={toApiError(panels.error)} />}
+      {panels.data?.length === 0 && (
+        <div className="empty">
+          <h2>{t("panels.emptyTitle")}</h2>
+          <p>{t("panels.emptyBody", { store: secretStore })}</p>
+        </div>
+      )}
+      <ul className="panel-list" data-testid="panel-list">
+        {panels.data?.map((p) => (
+          <PanelCard key={p.id} panel={p} onEdit={() => setEditing(p)} onRemove={() => setRemoving(p)} />
+        ))}
+      </ul>
+
+      {editing !== null && (
+        <PanelDialog editing={editing === "new" ? null : editing} secretStore={secretStore} onClose={() => setEditing(null)} />
+      )}
+      {removing && <RemoveDialog panel={removing} onClose={() => setRemoving(null)} />}
+    </section>
+  );
+}
+
+function PanelCard({ panel, onEdit, onRemove }: { panel: PanelView; onEdit: () => void; onRemove: () => void }) {
+  const { t } = useTranslation();
+  const test = useTestPanel();
+  const [state, setState] = useState<TestState | null>(null);
+  const runTest = () => {
+    setState({ pending: true });
+    test.mutate(panel.id, {
+      onSuccess: (info) => setState({ info }),
+      onError: (e) => setState({ error: toApiError(e) }),
+    });
+  };
+  return (
+    <li className="panel-card" data-testid="panel-card" data-panel-name={panel.name}>
+      <span className="swatch" style={{ background: panel.color }} aria-hidden />
+      <div className="panel-main">
+        <div className="panel-title">
+          <strong>{panel.name}</strong>
+          <KindBadge kind={panel.kind} />
+          {panel.tag && <span className="badge tag">{panel.tag}</span>}
+        </div>
+        <span className="muted mono" dir="ltr">
+          {panel.baseUrl}
+        </span>
+        {state && "pending" in state && <span className="muted">{t("panels.testing")}</span>}
+        {state && "info" in state && (
+          <span className="ok-text" data-testid="panel-test-ok">
+            {t("panels.connected")} · {state.info.summary}
+            {state.info.version && ` · ${t("panels.version", { version: state.info.version })}`}
+            {state.info.apiGeneration && ` · ${state.info.apiGeneration}`}
+          </span>
+        )}
+        {state && "error" in state && <ErrorNotice error={state.error} />}
+      </div>
+      <div className="panel-actions">
+        <button type="button" onClick={runTest} disabled={test.isPending}>
+          {t("panels.test")}
+        </button>
+        <button type="button" onClick={onEdit}>
+          {t("panels.edit")}
+        </button>
+        <button type="button" className="danger" onClick={onRemove} data-testid="remove-panel">
+          {t("panels.remove")}
+        </button>
+      </div>
+    </li>
+  );
+}
+
+function RemoveDialog({ panel, onClose }: { panel: PanelView; onClose: () => void }) {
+  const { t } = useTranslation();
+  const remove = useRemovePanel();
+  return (
+    <Dialog
+      title={t("panels.removeTitle", { name: panel.name })}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" onClick={onClose}>
+            {t("common.cancel")}
+          </button>
+          <span className="spacer" />
+          <button
+            type="button"
+            className="danger primary"
+            disabled={remove.isPending}
+            data-testid="confirm-remove"
+            onClick={() => remove.mutate(panel.id, { onSuccess: onClose })}
+          >
+            {t("common.remove")}
+          </button>
+        </>
+      }
+    >
+      <p>{t("panels.removeBody")}</p>
+      {remove.error && <ErrorNotice error={toApiError(remove.error)} />}
+    </Dialog>
+  );
+}

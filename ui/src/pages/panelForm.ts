@@ -1,0 +1,113 @@
+import type { CredentialsInput, PanelInput, PanelKind, PanelView } from "../api/types";
+
+/** The add/edit form's state: every field as typed. */
+export type PanelDraft = {
+  kind: PanelKind;
+  name: string;
+  baseUrl: string;
+  color: string;
+  tag: string;
+  pinnedCert: string;
+  xuiAuth: "token" | "password";
+  username: string;
+  secret: string;
+  keyInQuery: boolean;
+  gatewayHost: string;
+  httpPort: string;
+  socksPort: string;
+};
+
+export const KINDS: PanelKind[] = ["xui", "marzban", "userpass", "pterodactyl"];
+
+export function emptyDraft(kind: PanelKind = "xui"): PanelDraft {
+  return {
+    kind,
+    name: "",
+    baseUrl: "",
+    color: "#3b82f6",
+    tag: "",
+    pinnedCert: "",
+    xuiAuth: "token",
+    username: "",
+    secret: "",
+    keyInQuery: false,
+    gatewayHost: "",
+    httpPort: "",
+    socksPort: "",
+  };
+}
+
+/** Fills the form from a stored panel. Secrets are never sent to the UI, so they stay empty. */
+export function draftFromPanel(p: PanelView): PanelDraft {
+  const gw = p.settings.gateway ?? null;
+  return {
+    ...emptyDraft(p.kind),
+    name: p.name,
+    baseUrl: p.baseUrl,
+    color: p.color,
+    tag: p.tag,
+    pinnedCert: p.pinnedCert ?? "",
+    xuiAuth: p.settings.xuiAuth ?? "token",
+    username: p.settings.username ?? "",
+    keyInQuery: p.settings.keyInQuery,
+    gatewayHost: gw?.host ?? "",
+    httpPort: gw?.httpPort?.toString() ?? "",
+    socksPort: gw?.socks5Port?.toString() ?? "",
+  };
+}
+
+/** Which secret field the kind uses (also the field name errors come back under). */
+export function secretField(d: Pick<PanelDraft, "kind" | "xuiAuth">): "token" | "password" | "apiKey" {
+  if (d.kind === "xui") return d.xuiAuth === "token" ? "token" : "password";
+  if (d.kind === "marzban") return "password";
+  return "apiKey";
+}
+
+function port(text: string): number | null {
+  const n = Number(text.trim());
+  return text.trim() !== "" && Number.isInteger(n) && n > 0 && n < 65536 ? n : null;
+}
+
+function credentials(d: PanelDraft): CredentialsInput {
+  const secret = d.secret.trim() === "" ? null : d.secret;
+  switch (d.kind) {
+    case "xui":
+      return d.xuiAuth === "token"
+        ? { type: "xuiToken", token: secret }
+        : { type: "xuiPassword", username: d.username, password: secret };
+    case "marzban":
+      return { type: "marzban", username: d.username, password: secret };
+    case "userpass":
+      return {
+        type: "userpass",
+        apiKey: secret,
+        keyInQuery: d.keyInQuery,
+        gateway:
+          d.gatewayHost.trim() === ""
+            ? null
+            : { host: d.gatewayHost.trim(), httpPort: port(d.httpPort), socks5Port: port(d.socksPort) },
+      };
+    case "pterodactyl":
+      return { type: "pterodactyl", apiKey: secret };
+  }
+}
+
+export function toPanelInput(d: PanelDraft): PanelInput {
+  return {
+    name: d.name,
+    baseUrl: d.baseUrl,
+    color: d.color,
+    tag: d.tag,
+    pinnedCert: d.pinnedCert.trim() === "" ? null : d.pinnedCert.trim(),
+    credentials: credentials(d),
+  };
+}
+
+/** Checks the browser can do before asking Rust (which validates everything again). */
+export function localProblems(d: PanelDraft): Record<string, string> {
+  const problems: Record<string, string> = {};
+  for (const [field, text] of [["httpPort", d.httpPort], ["socksPort", d.socksPort]] as const) {
+    if (d.kind === "userpass" && text.trim() !== "" && port(text) === null) problems[field] = "1–65535";
+  }
+  return problems;
+}

@@ -1,0 +1,104 @@
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+
+use crate::util;
+
+#[derive(Args)]
+pub struct TestArgs {
+    /// Skip formatting, clippy and the UI's lint/typecheck.
+    #[arg(long)]
+    no_lint: bool,
+    /// Skip the end-to-end tests in a real window.
+    #[arg(long)]
+    no_e2e: bool,
+}
+
+/// Set inside the D-Bus session this task starts, so it does not start another.
+const SESSION_ENV: &str = "PANELDECK_TEST_SESSION";
+
+pub fn run(args: TestArgs) -> Result<()> {
+    if cfg!(target_os = "linux") && std::env::var_os(SESSION_ENV).is_none() {
+        return rerun_in_keyring_session();
+    }
+    if !args.no_lint {
+        util::cargo(&["fmt", "--all", "--", "--check"], &[])?;
+        util::cargo(
+            &["clippy", "--workspace", "--all-targets", "--features", "paneldeck-app/custom-protocol", "--", "-D", "warnings"],
+            &[],
+        )?;
+    }
+    util::ensure_npm_packages()?;
+    if !args.no_lint {
+        util::npm(&["run", "typecheck"])?;
+        util::npm(&["run", "lint"])?;
+    }
+    util::npm(&["test"])?;
+    // The app embeds ui/dist, so the UI is built before the Rust tests compile it.
+    util::npm(&["run", "build"])?;
+    util::cargo(
+        &["test", "--workspace", "--exclude", "paneldeck-e2e", "--features", "paneldeck-app/custom-protocol"],
+        &[],
+    )?;
+    if !args.no_e2e {
+        end_to_end()?;
+    }
+    eprintln!("xtask test: all checks passed");
+    Ok(())
+}
+
+/// Linux: the keyring tests need a Secret Service. Runs this same task again inside a private
+/// D-Bus session with gnome-keyring unlocked (an empty password on stdin creates the keyring:
+/// `echo` gives it a newline, zero bytes would create none).
+fn rerun_in_keyring_session() -> Result<()> {
+    for tool in ["dbus-run-session", "gnome-keyring-daemon"] {
+        if !util::which(tool) {
+            bail!("`{tool}` is missing: run `cargo xtask deps` first");
+        }
+    }
+    let me = std::env::current_exe().context("cannot find the xtask binary")?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let script = r#"echo | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 1
+exec "$0" "$@""#;
+    let status = Command::new("dbus-run-session")
+        .args(["--", "sh", "-c", script])
+        .arg(me)
+        .args(args)
+        .env(SESSION_ENV, "1")
+        .current_dir(util::root())
+        .status()
+        .context("could not start dbus-run-session")?;
+    if !status.success() {
+        bail!("tests failed ({status})");
+    }
+    Ok(())
+}
+
+fn end_to_end() -> Result<()> {
+    if !util::which("tauri-driver") {
+        util::cargo(&["install", "tauri-driver", "--locked"], &[])?;
+    }
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| util::root().join("target"));
+    let app = target.join("debug").join(if cfg!(windows) { "paneldeck-app.exe" } else { "paneldeck-app" });
+    if !app.is_file() {
+        bail!("the app binary {} was not built", app.display());
+    }
+    let app = app.display().to_string();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let envs = [("PANELDECK_APP_BINARY", app.as_str())];
+    if cfg!(target_os = "linux") && std::env::var_os("DISPLAY").is_none() {
+        if !util::which("xvfb-run") {
+            bail!("`xvfb-run` is missing: run `cargo xtask deps` first");
+        }
+        util::run(
+            "xvfb-run",
+            &["-a", "-s", "-screen 0 1400x900x24", &cargo, "test", "-p", "paneldeck-e2e", "--", "--test-threads=1"],
+            &envs,
+        )
+    } else {
+        util::cargo(&["test", "-p", "paneldeck-e2e", "--", "--test-threads=1"], &envs)
+    }
+}
