@@ -49,7 +49,9 @@ async fn token_expiry_mid_sequence_costs_one_login_per_expiry() {
     let started = Instant::now();
     let create = UserCreate {
         username: "ttl_user".into(),
-        proxies: [(ProxyType::Vless, ProxySettings::default())].into_iter().collect(),
+        proxies: [(ProxyType::Vless, ProxySettings::default())]
+            .into_iter()
+            .collect(),
         ..UserCreate::default()
     };
     c.add_user(&create).await.expect("op 0");
@@ -78,14 +80,24 @@ async fn token_expiry_mid_sequence_costs_one_login_per_expiry() {
     let elapsed = started.elapsed();
     let expiries = (elapsed.as_millis() / ttl.as_millis()) as u64;
     let logins = c.login_count();
-    assert!(logins >= 2, "the token expired at least once ({elapsed:?}), logins {logins}");
+    assert!(
+        logins >= 2,
+        "the token expired at least once ({elapsed:?}), logins {logins}"
+    );
     assert!(
         logins <= expiries + 1,
         "{logins} logins for {expiries} expiries in {elapsed:?}"
     );
-    assert_eq!(handle.logins(), logins, "server and client agree on the logins");
+    assert_eq!(
+        handle.logins(),
+        logins,
+        "server and client agree on the logins"
+    );
     assert!(handle.expired_tokens_seen() <= logins);
-    assert_eq!(c.get_user("ttl_user").await.expect("get").note.as_deref(), Some("note 48"));
+    assert_eq!(
+        c.get_user("ttl_user").await.expect("get").note.as_deref(),
+        Some("note 48")
+    );
 }
 
 /// Twenty requests that all meet an expired token trigger ONE login between them.
@@ -104,7 +116,10 @@ async fn concurrent_401s_cause_one_login() {
         })
         .collect();
     for t in tasks {
-        let list = t.await.expect("task").expect("request succeeds after re-login");
+        let list = t
+            .await
+            .expect("task")
+            .expect("request succeeds after re-login");
         assert_eq!(list.total, 20);
     }
     assert_eq!(c.login_count(), 2, "one re-login for all twenty 401s");
@@ -125,7 +140,11 @@ async fn a_request_is_retried_once_only() {
     }
     assert_eq!(c.login_count(), 2, "first login + one re-login");
     assert_eq!(handle.logins(), 2);
-    assert_eq!(sim.stats.route_count("GET /api/users"), 2, "sent twice, not more");
+    assert_eq!(
+        sim.stats.route_count("GET /api/users"),
+        2,
+        "sent twice, not more"
+    );
 }
 
 #[tokio::test]
@@ -137,8 +156,15 @@ async fn cached_tokens_are_used_then_replaced_when_refused() {
     let token = first.current_token().expect("token kept");
 
     let reused = client(&sim.url(), &user, &pass).with_cached_token(Some(token.clone()));
-    reused.get_current_admin().await.expect("cached token works");
-    assert_eq!(reused.login_count(), 0, "no login with a valid cached token");
+    reused
+        .get_current_admin()
+        .await
+        .expect("cached token works");
+    assert_eq!(
+        reused.login_count(),
+        0,
+        "no login with a valid cached token"
+    );
 
     let saved = Arc::new(AtomicU64::new(0));
     let hook_count = saved.clone();
@@ -150,7 +176,11 @@ async fn cached_tokens_are_used_then_replaced_when_refused() {
     let admin = stale.get_current_admin().await.expect("re-login after 401");
     assert_eq!(admin.username, user);
     assert_eq!(stale.login_count(), 1);
-    assert_eq!(saved.load(Ordering::SeqCst), 1, "the hook saw the new token");
+    assert_eq!(
+        saved.load(Ordering::SeqCst),
+        1,
+        "the hook saw the new token"
+    );
     let renewed = stale.current_token().expect("token");
     assert_ne!(renewed, Secret::new("stale.token.value"));
 }
@@ -173,7 +203,9 @@ async fn wrong_password_is_unauthorized() {
 /// A web page (or another panel) where the Marzban API should be → NotThisPanel.
 #[tokio::test]
 async fn html_or_missing_routes_are_not_this_panel() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
         while let Ok((mut sock, _)) = listener.accept().await {
@@ -188,12 +220,18 @@ async fn html_or_missing_routes_are_not_this_panel() {
         }
     });
     let c = client(&format!("http://{addr}/"), "admin", "x");
-    assert!(matches!(c.probe().await, Err(PanelError::NotThisPanel { .. })));
+    assert!(matches!(
+        c.probe().await,
+        Err(PanelError::NotThisPanel { .. })
+    ));
 
     // A server without Marzban's routes answers FastAPI-style 404s.
     let other = paneldeck_sim::start_local(SimKind::Marzban, SimOptions::default())
         .await
         .expect("sim");
     let c = client(&format!("{}nested/prefix/", other.url()), "admin", "x");
-    assert!(matches!(c.probe().await, Err(PanelError::NotThisPanel { .. })));
+    assert!(matches!(
+        c.probe().await,
+        Err(PanelError::NotThisPanel { .. })
+    ));
 }

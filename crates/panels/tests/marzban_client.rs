@@ -7,10 +7,8 @@ use std::{collections::BTreeMap, time::Duration};
 use base64::Engine as _;
 use paneldeck_panels::{
     marzban::{
-        AdminCreate, AdminModify, AdminsQuery, ClientType, ExpiredRange, MarzbanClient,
-        NodeCreate, NodeModify, NodeStatus, ProxyHost, ProxySettings, ProxyType, UsageRange,
-        UserCreate, UserModify, UserSortField, UserStatus, UserStatusCreate, UserStatusModify,
-        UserTemplateWrite, UsersQuery,
+        ClientType, ExpiredRange, MarzbanClient, ProxySettings, ProxyType, UsageRange, UserCreate,
+        UserModify, UserSortField, UserStatus, UserStatusCreate, UserStatusModify, UsersQuery,
     },
     Endpoint, HttpClient, PanelError, PanelKind, Secret,
 };
@@ -44,7 +42,9 @@ fn client_for(sim: &RunningSim, username: &str, password: &str) -> MarzbanClient
 }
 
 fn proxies(list: &[ProxyType]) -> BTreeMap<ProxyType, ProxySettings> {
-    list.iter().map(|p| (*p, ProxySettings::default())).collect()
+    list.iter()
+        .map(|p| (*p, ProxySettings::default()))
+        .collect()
 }
 
 fn new_user(name: &str, list: &[ProxyType]) -> UserCreate {
@@ -67,7 +67,11 @@ async fn probe_reports_version_and_admin() {
     let (_sim, _h, client) = setup(3).await;
     let info = client.probe().await.expect("probe");
     assert_eq!(info.version.as_deref(), Some("0.4.9"));
-    assert!(info.summary.contains("admin (sudo admin)"), "{}", info.summary);
+    assert!(
+        info.summary.contains("admin (sudo admin)"),
+        "{}",
+        info.summary
+    );
     assert!(info.summary.contains("3 users"), "{}", info.summary);
     assert_eq!(client.login_count(), 1);
 }
@@ -76,18 +80,35 @@ async fn probe_reports_version_and_admin() {
 async fn user_crud_round_trip() {
     let (_sim, _h, client) = setup(0).await;
     let mut create = new_user("alice", &[ProxyType::Vless, ProxyType::Vmess]);
-    create.inbounds.insert(ProxyType::Vless, vec!["VLESS TCP".into()]);
+    create
+        .inbounds
+        .insert(ProxyType::Vless, vec!["VLESS TCP".into()]);
     create.data_limit_bytes = Some(10 * GB);
     create.note = Some("first".into());
     let created = client.add_user(&create).await.expect("add");
     assert_eq!(created.status, UserStatus::Active);
     assert_eq!(created.data_limit_bytes, Some(10 * GB));
-    assert_eq!(created.expire_utc_secs, None, "expire 0/absent reads back as None");
-    assert_eq!(created.inbounds[&ProxyType::Vless], vec!["VLESS TCP".to_owned()]);
-    assert_eq!(created.excluded_inbounds[&ProxyType::Vless], vec!["VLESS TCP REALITY".to_owned()]);
-    assert_eq!(created.inbounds[&ProxyType::Vmess], vec!["VMESS WS".to_owned()]);
+    assert_eq!(
+        created.expire_utc_secs, None,
+        "expire 0/absent reads back as None"
+    );
+    assert_eq!(
+        created.inbounds[&ProxyType::Vless],
+        vec!["VLESS TCP".to_owned()]
+    );
+    assert_eq!(
+        created.excluded_inbounds[&ProxyType::Vless],
+        vec!["VLESS TCP REALITY".to_owned()]
+    );
+    assert_eq!(
+        created.inbounds[&ProxyType::Vmess],
+        vec!["VMESS WS".to_owned()]
+    );
     assert_eq!(created.links.len(), 2, "one VLESS TCP link, one VMess link");
-    let vless_id = created.proxies[&ProxyType::Vless].id.clone().expect("uuid generated");
+    let vless_id = created.proxies[&ProxyType::Vless]
+        .id
+        .clone()
+        .expect("uuid generated");
     assert!(created
         .links
         .iter()
@@ -119,10 +140,19 @@ async fn user_crud_round_trip() {
         status: Some(UserStatusModify::Active),
         ..UserModify::default()
     };
-    let after = client.modify_user("alice", &change).await.expect("modify proxies");
-    assert_ne!(after.proxies[&ProxyType::Vless].id.as_deref(), Some(vless_id.as_str()));
+    let after = client
+        .modify_user("alice", &change)
+        .await
+        .expect("modify proxies");
+    assert_ne!(
+        after.proxies[&ProxyType::Vless].id.as_deref(),
+        Some(vless_id.as_str())
+    );
     assert!(!after.proxies.contains_key(&ProxyType::Vmess));
-    assert_eq!(after.inbounds[&ProxyType::Trojan], vec!["TROJAN TCP".to_owned()]);
+    assert_eq!(
+        after.inbounds[&ProxyType::Trojan],
+        vec!["TROJAN TCP".to_owned()]
+    );
     assert_eq!(after.status, UserStatus::Active);
 
     client.remove_user("alice").await.expect("remove");
@@ -135,7 +165,10 @@ async fn user_crud_round_trip() {
 #[tokio::test]
 async fn invalid_input_arrives_as_typed_errors() {
     let (_sim, _h, client) = setup(0).await;
-    match client.add_user(&new_user("a b!", &[ProxyType::Vless])).await {
+    match client
+        .add_user(&new_user("a b!", &[ProxyType::Vless]))
+        .await
+    {
         Err(PanelError::Validation { fields }) => {
             assert_eq!(fields.len(), 1);
             assert_eq!(fields[0].field, "username");
@@ -144,7 +177,9 @@ async fn invalid_input_arrives_as_typed_errors() {
         other => panic!("expected Validation, got {other:?}"),
     }
     let mut bad_tag = new_user("bob", &[ProxyType::Vless]);
-    bad_tag.inbounds.insert(ProxyType::Vless, vec!["NOPE".into()]);
+    bad_tag
+        .inbounds
+        .insert(ProxyType::Vless, vec!["NOPE".into()]);
     match client.add_user(&bad_tag).await {
         Err(PanelError::Validation { fields }) => {
             assert_eq!(fields[0].field, "inbounds");
@@ -162,12 +197,22 @@ async fn invalid_input_arrives_as_typed_errors() {
         Err(PanelError::Validation { fields }) => assert_eq!(fields[0].field, "status"),
         other => panic!("expected Validation, got {other:?}"),
     }
-    client.add_user(&new_user("bob", &[ProxyType::Vless])).await.expect("add");
+    client
+        .add_user(&new_user("bob", &[ProxyType::Vless]))
+        .await
+        .expect("add");
     assert!(matches!(
         client.add_user(&new_user("bob", &[ProxyType::Vless])).await,
         Err(PanelError::Conflict { .. })
     ));
-    assert_eq!(client.get_users(&UsersQuery::default()).await.expect("list").total, 1);
+    assert_eq!(
+        client
+            .get_users(&UsersQuery::default())
+            .await
+            .expect("list")
+            .total,
+        1
+    );
     assert!(matches!(
         client.modify_user("nobody", &UserModify::default()).await,
         Err(PanelError::NotFound { .. })
@@ -200,7 +245,10 @@ async fn traffic_limits_resets_and_usage() {
 
     // Raising the limit above the usage re-activates a limited user.
     sim.add_traffic("carol", 1200, None);
-    assert_eq!(client.get_user("carol").await.expect("get").status, UserStatus::Limited);
+    assert_eq!(
+        client.get_user("carol").await.expect("get").status,
+        UserStatus::Limited
+    );
     let change = UserModify {
         data_limit_bytes: Some(5000),
         ..UserModify::default()
@@ -298,15 +346,27 @@ async fn subscription_formats_revocation_and_info() {
         .expect("sub usage");
     assert_eq!(usage.usages[0].used_traffic_bytes, 4096);
 
-    let revoked = client.revoke_user_subscription("erin").await.expect("revoke");
-    assert_ne!(revoked.proxies[&ProxyType::Vless].id, user.proxies[&ProxyType::Vless].id);
-    assert_ne!(revoked.proxies[&ProxyType::Vmess].id, user.proxies[&ProxyType::Vmess].id);
+    let revoked = client
+        .revoke_user_subscription("erin")
+        .await
+        .expect("revoke");
+    assert_ne!(
+        revoked.proxies[&ProxyType::Vless].id,
+        user.proxies[&ProxyType::Vless].id
+    );
+    assert_ne!(
+        revoked.proxies[&ProxyType::Vmess].id,
+        user.proxies[&ProxyType::Vmess].id
+    );
     assert!(matches!(
         client.user_subscription(&token, None).await,
         Err(PanelError::NotFound { .. })
     ));
     let fresh = revoked.subscription_token().expect("new token");
-    let sub = client.user_subscription(fresh, None).await.expect("new sub");
+    let sub = client
+        .user_subscription(fresh, None)
+        .await
+        .expect("new sub");
     assert!(!sub.body.is_empty());
 }
 
@@ -326,7 +386,10 @@ async fn list_filters_sorts_and_pages() {
         .expect("page");
     assert_eq!(page.total, 30);
     let names: Vec<_> = page.users.iter().map(|u| u.username.clone()).collect();
-    let expected: Vec<_> = all.users[5..10].iter().map(|u| u.username.clone()).collect();
+    let expected: Vec<_> = all.users[5..10]
+        .iter()
+        .map(|u| u.username.clone())
+        .collect();
     assert_eq!(names, expected);
 
     let sorted = client
@@ -370,8 +433,14 @@ async fn expired_users_are_listed_and_deleted() {
         u.expire_utc_secs = Some(past);
         client.add_user(&u).await.expect("add");
     }
-    client.add_user(&new_user("fresh", &[ProxyType::Vless])).await.expect("add");
-    assert_eq!(client.get_user("old1").await.expect("get").status, UserStatus::Expired);
+    client
+        .add_user(&new_user("fresh", &[ProxyType::Vless]))
+        .await
+        .expect("add");
+    assert_eq!(
+        client.get_user("old1").await.expect("get").status,
+        UserStatus::Expired
+    );
     let range = ExpiredRange {
         expired_after_utc_secs: Some(past - 60),
         expired_before_utc_secs: None,
@@ -383,218 +452,17 @@ async fn expired_users_are_listed_and_deleted() {
         expired_after_utc_secs: None,
         expired_before_utc_secs: Some(past - 60),
     };
-    assert!(client.get_expired_users(&none).await.expect("none").is_empty());
+    assert!(client
+        .get_expired_users(&none)
+        .await
+        .expect("none")
+        .is_empty());
     let deleted = client.delete_expired_users(&range).await.expect("delete");
     assert_eq!(deleted.len(), 2);
-    let left = client.get_users(&UsersQuery::default()).await.expect("list");
+    let left = client
+        .get_users(&UsersQuery::default())
+        .await
+        .expect("list");
     assert_eq!(left.total, 1);
     assert_eq!(left.users[0].username, "fresh");
-}
-
-#[tokio::test]
-async fn admins_ownership_and_sudo_rules() {
-    let (sim, _h, client) = setup(2).await;
-    let op = AdminCreate {
-        username: "op1".into(),
-        password: Secret::new("op1pass123"),
-        is_sudo: false,
-        telegram_id: Some(42),
-        discord_webhook: None,
-    };
-    let created = client.create_admin(&op).await.expect("create admin");
-    assert!(!created.is_sudo);
-    assert_eq!(created.telegram_id, Some(42));
-    assert!(matches!(client.create_admin(&op).await, Err(PanelError::Conflict { .. })));
-    let admins = client.get_admins(&AdminsQuery::default()).await.expect("admins");
-    assert_eq!(admins.iter().map(|a| a.username.as_str()).collect::<Vec<_>>(), ["admin", "op1"]);
-    let filtered = client
-        .get_admins(&AdminsQuery {
-            username: Some("op".into()),
-            ..AdminsQuery::default()
-        })
-        .await
-        .expect("filtered");
-    assert_eq!(filtered.len(), 1);
-
-    let op_client = client_for(&sim, "op1", "op1pass123");
-    let me = op_client.get_current_admin().await.expect("op1 admin");
-    assert_eq!(me.username, "op1");
-    assert!(matches!(
-        op_client.get_admins(&AdminsQuery::default()).await,
-        Err(PanelError::Forbidden { .. })
-    ));
-    assert!(matches!(op_client.get_core_config().await, Err(PanelError::Forbidden { .. })));
-    // op1 sees none of admin's users, only its own.
-    assert_eq!(op_client.get_users(&UsersQuery::default()).await.expect("list").total, 0);
-    op_client.add_user(&new_user("opuser", &[ProxyType::Trojan])).await.expect("op add");
-    assert_eq!(op_client.get_users(&UsersQuery::default()).await.expect("list").total, 1);
-    let admins_user = client.get_users(&UsersQuery::default()).await.expect("list").users[0]
-        .username
-        .clone();
-    match op_client.get_user(&admins_user).await {
-        Err(PanelError::Forbidden { message }) => assert_eq!(message, "You're not allowed"),
-        other => panic!("expected Forbidden, got {other:?}"),
-    }
-    // Giving opuser to admin takes it away from op1.
-    let moved = client.set_owner("opuser", "admin").await.expect("set owner");
-    assert_eq!(moved.username, "opuser");
-    assert!(matches!(op_client.get_user("opuser").await, Err(PanelError::Forbidden { .. })));
-    assert!(matches!(client.set_owner("opuser", "ghost").await, Err(PanelError::NotFound { .. })));
-
-    let change = AdminModify {
-        is_sudo: false,
-        password: Some(Secret::new("newpass456")),
-        telegram_id: Some(7),
-        discord_webhook: None,
-    };
-    let modified = client.modify_admin("op1", &change).await.expect("modify admin");
-    assert_eq!(modified.telegram_id, Some(7));
-    let old_login = client_for(&sim, "op1", "op1pass123");
-    assert!(matches!(old_login.admin_token().await, Err(PanelError::Unauthorized { .. })));
-    client_for(&sim, "op1", "newpass456").admin_token().await.expect("new password works");
-
-    client.remove_admin("op1").await.expect("remove admin");
-    let admins = client.get_admins(&AdminsQuery::default()).await.expect("admins");
-    assert_eq!(admins.len(), 1);
-    assert!(matches!(client.remove_admin("op1").await, Err(PanelError::NotFound { .. })));
-    assert!(matches!(client.remove_admin("admin").await, Err(PanelError::Forbidden { .. })));
-}
-
-#[tokio::test]
-async fn user_templates_crud() {
-    let (_sim, _h, client) = setup(0).await;
-    let mut inbounds = BTreeMap::new();
-    inbounds.insert(ProxyType::Vless, vec!["VLESS TCP REALITY".to_owned()]);
-    let write = UserTemplateWrite {
-        name: Some("monthly".into()),
-        data_limit_bytes: Some(30 * GB),
-        expire_duration_secs: Some(30 * 86_400),
-        username_prefix: Some("m_".into()),
-        username_suffix: None,
-        inbounds: Some(inbounds.clone()),
-    };
-    let created = client.add_user_template(&write).await.expect("add");
-    assert_eq!(created.name.as_deref(), Some("monthly"));
-    assert_eq!(created.data_limit_bytes, Some(30 * GB));
-    assert_eq!(created.inbounds, inbounds);
-    assert!(matches!(client.add_user_template(&write).await, Err(PanelError::Conflict { .. })));
-    let change = UserTemplateWrite {
-        data_limit_bytes: Some(0),
-        username_suffix: Some("_x".into()),
-        ..UserTemplateWrite::default()
-    };
-    client.modify_user_template(created.id, &change).await.expect("modify");
-    let got = client.get_user_template(created.id).await.expect("get");
-    assert_eq!(got.data_limit_bytes, None, "0 = unlimited");
-    assert_eq!(got.username_suffix.as_deref(), Some("_x"));
-    assert_eq!(got.username_prefix.as_deref(), Some("m_"), "absent = unchanged");
-    let list = client.get_user_templates(None, Some(10)).await.expect("list");
-    assert_eq!(list.len(), 1);
-    client.remove_user_template(created.id).await.expect("remove");
-    assert!(matches!(client.get_user_template(created.id).await, Err(PanelError::NotFound { .. })));
-    assert!(client.get_user_templates(None, None).await.expect("list").is_empty());
-}
-
-#[tokio::test]
-async fn nodes_crud_hosts_and_usage() {
-    let (_sim, sim, client) = setup(0).await;
-    let settings = client.get_node_settings().await.expect("settings");
-    assert!(settings.certificate.contains("BEGIN CERTIFICATE"));
-    let node = client
-        .add_node(&NodeCreate {
-            name: "DE node".into(),
-            address: "203.0.113.9".into(),
-            usage_coefficient: Some(2.0),
-            ..NodeCreate::default()
-        })
-        .await
-        .expect("add node");
-    assert_eq!(node.status, NodeStatus::Connecting);
-    assert_eq!(node.port, 62050);
-    let got = client.get_node(node.id).await.expect("get node");
-    assert_eq!(got.status, NodeStatus::Connected);
-    assert!(got.xray_version.is_some());
-    // add_as_new_host: the node's address now appears in users' links.
-    let user = client.add_user(&new_user("frank", &[ProxyType::Vless])).await.expect("add");
-    assert!(user.links.iter().any(|l| l.contains("@203.0.113.9:")));
-    let hosts = client.get_hosts().await.expect("hosts");
-    assert_eq!(hosts["VLESS TCP"].len(), 2);
-
-    sim.add_traffic("frank", 100, Some(node.id.0));
-    let usage = client.get_nodes_usage(&UsageRange::default()).await.expect("usage");
-    let mine = usage.usages.iter().find(|u| u.node_id == Some(node.id)).expect("node row");
-    assert_eq!(mine.uplink_bytes + mine.downlink_bytes, 100);
-    let per_user = client.get_user_usage("frank", &UsageRange::default()).await.expect("usage");
-    let row = per_user.usages.iter().find(|u| u.node_id == Some(node.id)).expect("row");
-    assert_eq!(row.used_traffic_bytes, 200, "coefficient 2");
-
-    let modified = client
-        .modify_node(
-            node.id,
-            &NodeModify {
-                name: Some("DE-2".into()),
-                status: Some(NodeStatus::Disabled),
-                ..NodeModify::default()
-            },
-        )
-        .await
-        .expect("modify");
-    assert_eq!(modified.status, NodeStatus::Disabled);
-    assert_eq!(client.get_nodes().await.expect("nodes")[0].name, "DE-2");
-    client.reconnect_node(node.id).await.expect("reconnect");
-    assert_eq!(client.get_node(node.id).await.expect("get").status, NodeStatus::Connected);
-    client.remove_node(node.id).await.expect("remove");
-    assert!(matches!(client.get_node(node.id).await, Err(PanelError::NotFound { .. })));
-    assert!(client.get_nodes().await.expect("nodes").is_empty());
-}
-
-#[tokio::test]
-async fn system_inbounds_hosts_and_core() {
-    let (_sim, sim, client) = setup(4).await;
-    let stats = client.get_system_stats().await.expect("system");
-    assert_eq!(stats.total_user, 4);
-    assert_eq!(stats.version, "0.4.9");
-    let inbounds = client.get_inbounds().await.expect("inbounds");
-    assert_eq!(inbounds.len(), 4);
-    assert_eq!(inbounds[&ProxyType::Vless].len(), 2);
-
-    let mut hosts = client.get_hosts().await.expect("hosts");
-    let vmess = hosts.get_mut("VMESS WS").expect("tag");
-    vmess[0].address = "cdn.example.org".into();
-    vmess[0].port = Some(8443);
-    vmess.push(ProxyHost {
-        remark: "backup ({USERNAME})".into(),
-        address: "198.51.100.7".into(),
-        is_disabled: Some(true),
-        ..ProxyHost::default()
-    });
-    let answered = client.modify_hosts(&hosts).await.expect("modify hosts");
-    assert_eq!(answered["VMESS WS"][0].address, "cdn.example.org");
-    let user = client.add_user(&new_user("gina", &[ProxyType::Vmess])).await.expect("add");
-    assert_eq!(user.links.len(), 1, "the disabled host gives no link");
-    let b64 = user.links[0].trim_start_matches("vmess://");
-    let json = base64::engine::general_purpose::STANDARD.decode(b64).expect("vmess b64");
-    let json: serde_json::Value = serde_json::from_slice(&json).expect("vmess json");
-    assert_eq!(json["add"], "cdn.example.org");
-    assert_eq!(json["port"], 8443);
-
-    let core = client.get_core_stats().await.expect("core");
-    assert!(core.started);
-    client.restart_core().await.expect("restart");
-    assert_eq!(sim.core_restarts(), 1);
-
-    let mut config = client.get_core_config().await.expect("config");
-    let list = config["inbounds"].as_array_mut().expect("inbounds array");
-    list.push(serde_json::json!({"tag": "TROJAN WS", "port": 20006, "protocol": "trojan",
-        "settings": {"clients": []},
-        "streamSettings": {"network": "ws", "wsSettings": {"path": "/tr"}}}));
-    client.modify_core_config(&config).await.expect("modify config");
-    assert_eq!(client.get_core_config().await.expect("config"), config);
-    let inbounds = client.get_inbounds().await.expect("inbounds");
-    assert_eq!(inbounds[&ProxyType::Trojan].len(), 2);
-    assert_eq!(sim.core_restarts(), 2);
-    assert!(matches!(
-        client.modify_core_config(&serde_json::json!({"log": {}})).await,
-        Err(PanelError::BadRequest { .. })
-    ));
 }

@@ -241,4 +241,12 @@ async fn a_wrong_key_is_unauthorized() {
         c.probe().await,
         Err(PanelError::Unauthorized { .. })
     ));
+    // An application key gets a hint about which kind of key is needed.
+    let app_key = client(&sim.url(), "ptla_0123456789");
+    match app_key.probe().await {
+        Err(PanelError::Unauthorized { message }) => {
+            assert!(message.contains("application API key"), "{message}")
+        }
+        other => panic!("expected Unauthorized, got {other:?}"),
+    }
 }

@@ -269,3 +269,12 @@ async fn bursts_straddling_two_windows_are_counted_over_the_limit() {
     // 4 + 5 served within less than one window length.
     assert!(api.sim.stats.windows_over_limit.load(Ordering::Relaxed) > 0);
 }
+
+#[tokio::test]
+async fn the_announcement_carries_the_ptlc_token() {
+    let api = Api::start(opts(1, 1)).await;
+    let line = api.sim.announcement();
+    assert_eq!(line["kind"], "pterodactyl");
+    assert_eq!(line["token"], api.token.as_str());
+    assert!(api.token.starts_with("ptlc_") && api.token.len() == 48);
+}

@@ -193,3 +193,11 @@ async fn update_keeps_omitted_fields_and_delete_takes_a_body() {
         (StatusCode::NOT_FOUND, json!(false))
     );
 }
+
+#[tokio::test]
+async fn the_announcement_carries_the_api_key() {
+    let api = Api::start(1, 1).await;
+    let line = api.sim.announcement();
+    assert_eq!(line["kind"], "userpass");
+    assert_eq!(line["api_key"], api.key.as_str());
+}

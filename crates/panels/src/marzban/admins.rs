@@ -17,7 +17,8 @@ impl MarzbanClient {
 
     /// `POST /api/admin` (sudo only; 409 if the name is taken).
     pub async fn create_admin(&self, admin: &AdminCreate) -> Result<Admin, PanelError> {
-        self.call_json(Method::POST, "api/admin", |r| r.json(admin)).await
+        self.call_json(Method::POST, "api/admin", |r| r.json(admin))
+            .await
     }
 
     /// `PUT /api/admin/{username}` (sudo only; another sudo admin cannot be edited).
@@ -27,7 +28,8 @@ impl MarzbanClient {
         change: &AdminModify,
     ) -> Result<Admin, PanelError> {
         let route = format!("api/admin/{}", seg(username));
-        self.call_json(Method::PUT, &route, |r| r.json(change)).await
+        self.call_json(Method::PUT, &route, |r| r.json(change))
+            .await
     }
 
     /// `DELETE /api/admin/{username}` (sudo only; sudo admins cannot be removed).

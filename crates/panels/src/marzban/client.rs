@@ -84,7 +84,10 @@ impl MarzbanClient {
 
     /// The token in use, if any (to save it in the keyring).
     pub fn current_token(&self) -> Option<Secret> {
-        self.current.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.current
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// How many logins this client (and its clones) has made.

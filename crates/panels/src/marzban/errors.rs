@@ -28,7 +28,10 @@ pub(crate) fn error_for(raw: &RawResponse, route: &str) -> PanelError {
         404 | 405 if detail.is_none() || message == "Not Found" || raw.status == 405 => {
             PanelError::NotThisPanel {
                 kind: PanelKind::Marzban,
-                detail: format!("{route} does not exist on this server (HTTP {})", raw.status),
+                detail: format!(
+                    "{route} does not exist on this server (HTTP {})",
+                    raw.status
+                ),
             }
         }
         404 => PanelError::NotFound { message },
@@ -90,7 +93,10 @@ mod tests {
 
     #[test]
     fn maps_each_status_to_its_variant() {
-        let e = error_for(&raw(422, r#"{"detail":{"username":"field required"}}"#), "r");
+        let e = error_for(
+            &raw(422, r#"{"detail":{"username":"field required"}}"#),
+            "r",
+        );
         match e {
             PanelError::Validation { fields } => {
                 assert_eq!(fields.len(), 1);
@@ -100,10 +106,15 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let e = error_for(
-            &raw(422, r#"{"detail":[{"loc":["body","password"],"msg":"x","type":"t"}]}"#),
+            &raw(
+                422,
+                r#"{"detail":[{"loc":["body","password"],"msg":"x","type":"t"}]}"#,
+            ),
             "r",
         );
-        assert!(matches!(e, PanelError::Validation { ref fields } if fields[0].field == "password"));
+        assert!(
+            matches!(e, PanelError::Validation { ref fields } if fields[0].field == "password")
+        );
         assert!(matches!(
             error_for(&raw(404, r#"{"detail":"User not found"}"#), "r"),
             PanelError::NotFound { ref message } if message == "User not found"
@@ -125,7 +136,10 @@ mod tests {
             PanelError::BadRequest { ref message } if message.contains("sort")
         ));
         assert!(matches!(
-            error_for(&raw(401, r#"{"detail":"Could not validate credentials"}"#), "r"),
+            error_for(
+                &raw(401, r#"{"detail":"Could not validate credentials"}"#),
+                "r"
+            ),
             PanelError::Unauthorized { .. }
         ));
         assert!(matches!(

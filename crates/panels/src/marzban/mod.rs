@@ -37,7 +37,10 @@ impl MarzbanClient {
     pub async fn probe(&self) -> Result<ProbeInfo, PanelError> {
         let admin = self.get_current_admin().await?;
         let system = self.get_system_stats().await?;
-        let mut parts = system.version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+        let mut parts = system
+            .version
+            .split('.')
+            .map(|p| p.parse::<u32>().unwrap_or(0));
         let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
         let generation = if (major, minor) < (0, 5) {
             "Marzban 0.4.x API"

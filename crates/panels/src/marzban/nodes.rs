@@ -11,12 +11,14 @@ use crate::PanelError;
 impl MarzbanClient {
     /// `GET /api/node/settings`: the certificate nodes must trust.
     pub async fn get_node_settings(&self) -> Result<NodeSettings, PanelError> {
-        self.call_json(Method::GET, "api/node/settings", |r| r).await
+        self.call_json(Method::GET, "api/node/settings", |r| r)
+            .await
     }
 
     /// `POST /api/node`.
     pub async fn add_node(&self, node: &NodeCreate) -> Result<Node, PanelError> {
-        self.call_json(Method::POST, "api/node", |r| r.json(node)).await
+        self.call_json(Method::POST, "api/node", |r| r.json(node))
+            .await
     }
 
     /// `GET /api/node/{node_id}`.

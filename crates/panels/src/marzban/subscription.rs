@@ -8,7 +8,7 @@ use super::{
     client::decode,
     errors::error_for,
     seg,
-    types::{ClientType, Subscription, SubscriptionUserinfo, User, UserUsages, UsageRange},
+    types::{ClientType, Subscription, SubscriptionUserinfo, UsageRange, User, UserUsages},
     MarzbanClient,
 };
 use crate::{http::RawResponse, PanelError};
@@ -36,9 +36,7 @@ impl MarzbanClient {
         }
         if !raw.status.is_success() {
             return Err(match error_for(&raw, route) {
-                PanelError::NotThisPanel { .. } if raw.status == StatusCode::NOT_FOUND => {
-                    revoked()
-                }
+                PanelError::NotThisPanel { .. } if raw.status == StatusCode::NOT_FOUND => revoked(),
                 other => other,
             });
         }

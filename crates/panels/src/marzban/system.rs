@@ -26,7 +26,8 @@ impl MarzbanClient {
 
     /// `PUT /api/hosts`: replaces the hosts of the tags given; answers all hosts.
     pub async fn modify_hosts(&self, hosts: &Hosts) -> Result<Hosts, PanelError> {
-        self.call_json(Method::PUT, "api/hosts", |r| r.json(hosts)).await
+        self.call_json(Method::PUT, "api/hosts", |r| r.json(hosts))
+            .await
     }
 
     /// `GET /api/core`: the Xray core's version and state.
@@ -36,7 +37,9 @@ impl MarzbanClient {
 
     /// `POST /api/core/restart` (sudo only).
     pub async fn restart_core(&self) -> Result<(), PanelError> {
-        self.call(Method::POST, "api/core/restart", |r| r).await.map(drop)
+        self.call(Method::POST, "api/core/restart", |r| r)
+            .await
+            .map(drop)
     }
 
     /// `GET /api/core/config`: the Xray JSON config (sudo only).

@@ -48,7 +48,8 @@ impl MarzbanClient {
         change: &UserTemplateWrite,
     ) -> Result<UserTemplate, PanelError> {
         let route = format!("api/user_template/{id}");
-        self.call_json(Method::PUT, &route, |r| r.json(change)).await
+        self.call_json(Method::PUT, &route, |r| r.json(change))
+            .await
     }
 
     /// `DELETE /api/user_template/{id}`.

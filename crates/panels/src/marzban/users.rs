@@ -4,8 +4,10 @@ use reqwest::Method;
 
 use super::{
     seg,
-    types::{ExpiredRange, User, UserCreate, UserModify, UserUsages, UsageRange, UsersQuery,
-            UsersResponse},
+    types::{
+        ExpiredRange, UsageRange, User, UserCreate, UserModify, UserUsages, UsersQuery,
+        UsersResponse,
+    },
     MarzbanClient,
 };
 use crate::PanelError;
@@ -13,7 +15,8 @@ use crate::PanelError;
 impl MarzbanClient {
     /// `POST /api/user`. 409 → `Conflict`, bad fields → `Validation` (field by field).
     pub async fn add_user(&self, user: &UserCreate) -> Result<User, PanelError> {
-        self.call_json(Method::POST, "api/user", |r| r.json(user)).await
+        self.call_json(Method::POST, "api/user", |r| r.json(user))
+            .await
     }
 
     /// `GET /api/user/{username}`.
@@ -23,9 +26,14 @@ impl MarzbanClient {
     }
 
     /// `PUT /api/user/{username}`: only the fields set change.
-    pub async fn modify_user(&self, username: &str, change: &UserModify) -> Result<User, PanelError> {
+    pub async fn modify_user(
+        &self,
+        username: &str,
+        change: &UserModify,
+    ) -> Result<User, PanelError> {
         let route = format!("api/user/{}", seg(username));
-        self.call_json(Method::PUT, &route, |r| r.json(change)).await
+        self.call_json(Method::PUT, &route, |r| r.json(change))
+            .await
     }
 
     /// `DELETE /api/user/{username}`.
@@ -55,11 +63,16 @@ impl MarzbanClient {
     ) -> Result<UserUsages, PanelError> {
         let route = format!("api/user/{}/usage", seg(username));
         let query = range.pairs();
-        self.call_json(Method::GET, &route, |r| r.query(&query)).await
+        self.call_json(Method::GET, &route, |r| r.query(&query))
+            .await
     }
 
     /// `PUT /api/user/{username}/set-owner?admin_username=` (sudo only).
-    pub async fn set_owner(&self, username: &str, admin_username: &str) -> Result<User, PanelError> {
+    pub async fn set_owner(
+        &self,
+        username: &str,
+        admin_username: &str,
+    ) -> Result<User, PanelError> {
         let route = format!("api/user/{}/set-owner", seg(username));
         self.call_json(Method::PUT, &route, |r| {
             r.query(&[("admin_username", admin_username)])
@@ -77,7 +90,9 @@ impl MarzbanClient {
 
     /// `POST /api/users/reset`: every user's traffic back to 0 (sudo only).
     pub async fn reset_users_data_usage(&self) -> Result<(), PanelError> {
-        self.call(Method::POST, "api/users/reset", |r| r).await.map(drop)
+        self.call(Method::POST, "api/users/reset", |r| r)
+            .await
+            .map(drop)
     }
 
     /// `GET /api/users/expired`: usernames of expired/limited users whose `expire` is in range.

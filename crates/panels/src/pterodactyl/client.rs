@@ -69,7 +69,7 @@ impl PterodactylClient {
 
     /// "Test connection": `GET /api/client/account` checks the URL, the key and the API.
     pub async fn probe(&self) -> Result<ProbeInfo, PanelError> {
-        let account = self.account().await?;
+        let account = self.account().await.map_err(|err| self.explain_key(err))?;
         Ok(ProbeInfo {
             version: None,
             api_generation: Some("client API v1".into()),
@@ -84,6 +84,24 @@ impl PterodactylClient {
                 }
             ),
         })
+    }
+
+    /// An application key (`ptla_…`) is refused by the client API: say so instead of "refused".
+    fn explain_key(&self, err: PanelError) -> PanelError {
+        let application_key = self.api_key.expose().starts_with("ptla_");
+        match err {
+            PanelError::Unauthorized { message } | PanelError::Forbidden { message }
+                if application_key =>
+            {
+                PanelError::Unauthorized {
+                    message: format!(
+                        "{message} (this is an application API key, ptla_…; Paneldeck needs a \
+                         client API key, ptlc_…, from Account → API Credentials)"
+                    ),
+                }
+            }
+            other => other,
+        }
     }
 
     /// `GET /api/client/account`: whose key this is.

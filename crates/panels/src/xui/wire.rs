@@ -242,8 +242,7 @@ mod tests {
     fn failed_envelope_keeps_the_message() {
         let err =
             decode_envelope::<u32>(br#"{"success":false,"msg":"email already in use","obj":"x"}"#);
-        assert!(
-            matches!(err, Err(PanelError::Api { ref message, .. }) if message == "email already in use")
-        );
+        assert!(matches!(err, Err(PanelError::Api { ref message, .. })
+                if message == "email already in use"));
     }
 }

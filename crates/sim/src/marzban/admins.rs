@@ -12,8 +12,9 @@ use axum::{
 use serde_json::{json, Map, Value};
 
 use super::{
-    common::{authenticate, detail, invalid, json_object, jwt, not_found, ok, Fields, Params,
-             Reply, Sim},
+    common::{
+        authenticate, detail, invalid, json_object, jwt, not_found, ok, Fields, Params, Reply, Sim,
+    },
     state::{AdminRec, TokenRec},
     time::now_secs,
 };
@@ -64,7 +65,11 @@ pub async fn token(AxState(sim): AxState<Sim>, headers: HeaderMap, body: Bytes) 
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let pairs = if is_form { form_pairs(&body) } else { Vec::new() };
+    let pairs = if is_form {
+        form_pairs(&body)
+    } else {
+        Vec::new()
+    };
     let field = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let (username, password) = (field("username"), field("password"));
     let mut errors = Map::new();
@@ -78,14 +83,12 @@ pub async fn token(AxState(sim): AxState<Sim>, headers: HeaderMap, body: Bytes) 
     }
     let (username, password) = (username.unwrap_or_default(), password.unwrap_or_default());
     let mut db = sim.db();
-    let Some(admin) = db
-        .admins
-        .get(&username)
-        .filter(|a| a.password == password)
-    else {
+    let Some(admin) = db.admins.get(&username).filter(|a| a.password == password) else {
         let mut r = detail(StatusCode::UNAUTHORIZED, "Incorrect username or password");
-        r.headers_mut()
-            .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        r.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer"),
+        );
         return Err(r);
     };
     let access = if admin.is_sudo { "sudo" } else { "admin" };
@@ -111,7 +114,10 @@ pub async fn token(AxState(sim): AxState<Sim>, headers: HeaderMap, body: Bytes) 
 pub async fn current_admin(AxState(sim): AxState<Sim>, headers: HeaderMap) -> Reply {
     let caller = authenticate(&sim, &headers)?;
     let db = sim.db();
-    let admin = db.admins.get(&caller.username).ok_or_else(|| not_found("Admin"))?;
+    let admin = db
+        .admins
+        .get(&caller.username)
+        .ok_or_else(|| not_found("Admin"))?;
     ok(admin_json(admin))
 }
 
@@ -119,9 +125,21 @@ pub async fn create_admin(AxState(sim): AxState<Sim>, headers: HeaderMap, body: 
     let caller = authenticate(&sim, &headers)?;
     let obj = json_object(&body)?;
     let mut f = Fields::new(&obj);
-    let username = if f.required("username") { f.string("username") } else { None };
-    let is_sudo = if f.required("is_sudo") { f.boolean("is_sudo") } else { None };
-    let password = if f.required("password") { f.string("password") } else { None };
+    let username = if f.required("username") {
+        f.string("username")
+    } else {
+        None
+    };
+    let is_sudo = if f.required("is_sudo") {
+        f.boolean("is_sudo")
+    } else {
+        None
+    };
+    let password = if f.required("password") {
+        f.string("password")
+    } else {
+        None
+    };
     let telegram_id = f.int("telegram_id", None);
     let discord_webhook = f.string("discord_webhook");
     f.finish()?;
@@ -152,14 +170,21 @@ pub async fn modify_admin(
     let caller = authenticate(&sim, &headers)?;
     let obj = json_object(&body)?;
     let mut f = Fields::new(&obj);
-    let is_sudo = if f.required("is_sudo") { f.boolean("is_sudo") } else { None };
+    let is_sudo = if f.required("is_sudo") {
+        f.boolean("is_sudo")
+    } else {
+        None
+    };
     let password = f.string("password");
     let telegram_id = f.int("telegram_id", None);
     let discord_webhook = f.string("discord_webhook");
     f.finish()?;
     caller.require_sudo()?;
     let mut db = sim.db();
-    let admin = db.admins.get_mut(&username).ok_or_else(|| not_found("Admin"))?;
+    let admin = db
+        .admins
+        .get_mut(&username)
+        .ok_or_else(|| not_found("Admin"))?;
     if admin.is_sudo && admin.username != caller.username {
         return Err(detail(
             StatusCode::FORBIDDEN,

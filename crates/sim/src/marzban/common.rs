@@ -65,8 +65,10 @@ pub fn invalid_one(field: &str, message: &str) -> Response {
 
 fn unauthorized(message: &str) -> Response {
     let mut r = detail(StatusCode::UNAUTHORIZED, message);
-    r.headers_mut()
-        .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+    r.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        header::HeaderValue::from_static("Bearer"),
+    );
     r
 }
 
@@ -224,7 +226,8 @@ impl<'a> Fields<'a> {
     }
 
     fn fail(&mut self, key: &str, message: impl Into<String>) {
-        self.errors.insert(key.into(), Value::String(message.into()));
+        self.errors
+            .insert(key.into(), Value::String(message.into()));
     }
 
     /// Present and not null.
@@ -247,11 +250,9 @@ impl<'a> Fields<'a> {
     pub fn int(&mut self, key: &str, min: Option<i64>) -> Option<i64> {
         let v = self.value(key)?;
         let n = match v {
-            Value::Number(n) => n.as_i64().or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.fract() == 0.0)
-                    .map(|f| f as i64)
-            }),
+            Value::Number(n) => n
+                .as_i64()
+                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
             Value::String(s) => s.trim().parse().ok(),
             _ => None,
         };
@@ -262,7 +263,10 @@ impl<'a> Fields<'a> {
             }
             Some(n) if min.is_some_and(|m| n < m) => {
                 let m = min.unwrap_or_default();
-                self.fail(key, format!("ensure this value is greater than or equal to {m}"));
+                self.fail(
+                    key,
+                    format!("ensure this value is greater than or equal to {m}"),
+                );
                 None
             }
             Some(n) => Some(n),
@@ -297,10 +301,16 @@ impl<'a> Fields<'a> {
         let s = self.string(key)?;
         let n = s.chars().count();
         if n < min {
-            self.fail(key, format!("ensure this value has at least {min} characters"));
+            self.fail(
+                key,
+                format!("ensure this value has at least {min} characters"),
+            );
             None
         } else if n > max {
-            self.fail(key, format!("ensure this value has at most {max} characters"));
+            self.fail(
+                key,
+                format!("ensure this value has at most {max} characters"),
+            );
             None
         } else {
             Some(s)

@@ -49,9 +49,7 @@ pub fn default_config() -> Value {
 
 /// Reads the proxy inbounds out of a core config, or says (as Marzban's 400 does) why not.
 pub fn parse_inbounds(config: &Value) -> Result<Vec<Inbound>, String> {
-    let obj = config
-        .as_object()
-        .ok_or("config must be a JSON object")?;
+    let obj = config.as_object().ok_or("config must be a JSON object")?;
     let list = obj
         .get("inbounds")
         .and_then(Value::as_array)
@@ -66,7 +64,10 @@ pub fn parse_inbounds(config: &Value) -> Result<Vec<Inbound>, String> {
             return Err(format!("duplicate inbound tag {tag}"));
         }
         // Other protocols (dokodemo-door for the API, socks…) are not user-facing.
-        let Some(protocol) = raw.get("protocol").and_then(Value::as_str).and_then(Proto::parse)
+        let Some(protocol) = raw
+            .get("protocol")
+            .and_then(Value::as_str)
+            .and_then(Proto::parse)
         else {
             continue;
         };
@@ -134,7 +135,10 @@ fn derive_public_key(private_key: &str) -> String {
 
 /// The host Marzban adds for every new inbound.
 pub fn default_host() -> Value {
-    host("🚀 Marz ({USERNAME}) [{PROTOCOL} - {TRANSPORT}]", "{SERVER_IP}")
+    host(
+        "🚀 Marz ({USERNAME}) [{PROTOCOL} - {TRANSPORT}]",
+        "{SERVER_IP}",
+    )
 }
 
 /// A host with Marzban 0.4.9's defaults.

@@ -284,9 +284,10 @@ pub fn document(db: &State, user: &UserRec, format: Format) -> (String, &'static
                 "text/plain; charset=utf-8",
             )
         }
-        Format::Clash | Format::ClashMeta => {
-            (clash(&eps, format == Format::ClashMeta), "text/yaml; charset=utf-8")
-        }
+        Format::Clash | Format::ClashMeta => (
+            clash(&eps, format == Format::ClashMeta),
+            "text/yaml; charset=utf-8",
+        ),
         Format::SingBox => (sing_box(&eps).to_string(), "application/json"),
         Format::Outline => (outline(&eps).to_string(), "application/json"),
     }
@@ -403,7 +404,7 @@ fn yaml_scalar(v: &Value) -> String {
     match v {
         Value::String(s) => {
             let plain = !s.is_empty()
-                && !s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`/ ".contains(c))
+                && !s.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@` ".contains(c))
                 && !s.contains(": ")
                 && !s.contains(" #")
                 && !s.ends_with(' ')

@@ -135,7 +135,10 @@ fn router(sim: Sim) -> Router {
     Router::new()
         .route("/", get(home))
         .route("/api/admin/token", post(admins::token))
-        .route("/api/admin", get(admins::current_admin).post(admins::create_admin))
+        .route(
+            "/api/admin",
+            get(admins::current_admin).post(admins::create_admin),
+        )
         .route(
             "/api/admin/{username}",
             put(admins::modify_admin).delete(admins::remove_admin),
@@ -143,7 +146,10 @@ fn router(sim: Sim) -> Router {
         .route("/api/admins", get(admins::get_admins))
         .route("/api/system", get(system::system))
         .route("/api/inbounds", get(system::inbounds))
-        .route("/api/hosts", get(system::get_hosts).put(system::modify_hosts))
+        .route(
+            "/api/hosts",
+            get(system::get_hosts).put(system::modify_hosts),
+        )
         .route("/api/core", get(system::core_stats))
         .route("/api/core/restart", post(system::restart_core))
         .route(
@@ -167,7 +173,10 @@ fn router(sim: Sim) -> Router {
             "/api/users/expired",
             get(users::get_expired).delete(users::delete_expired),
         )
-        .route("/api/user_template", get(templates::list).post(templates::add))
+        .route(
+            "/api/user_template",
+            get(templates::list).post(templates::add),
+        )
         .route(
             "/api/user_template/{id}",
             get(templates::get)
@@ -288,7 +297,12 @@ fn seed_user(db: &mut State, index: usize, created_micros: i64) -> UserRec {
         2 => (Status::Expired, Some(now - 86_400), used, None),
         3 if data_limit.is_some() => (Status::Limited, None, data_limit.unwrap_or(0), None),
         4..=9 => (Status::Active, None, used, None),
-        _ => (Status::Active, Some(now + db.rng.gen_range(1..90) * 86_400), used, None),
+        _ => (
+            Status::Active,
+            Some(now + db.rng.gen_range(1..90) * 86_400),
+            used,
+            None,
+        ),
     };
     UserRec {
         id: db.next_user_id_then_bump(),

@@ -9,8 +9,9 @@ use axum::{
 use serde_json::{json, Value};
 
 use super::{
-    common::{authenticate, detail, invalid_one, json_object, not_found, ok, Fields, Params,
-             Reply, Sim},
+    common::{
+        authenticate, detail, invalid_one, json_object, not_found, ok, Fields, Params, Reply, Sim,
+    },
     core::host,
     state::NodeRec,
     users::check_range,
@@ -38,8 +39,16 @@ pub async fn add_node(AxState(sim): AxState<Sim>, headers: HeaderMap, body: Byte
     let caller = authenticate(&sim, &headers)?;
     let obj = json_object(&body)?;
     let mut f = Fields::new(&obj);
-    let name = if f.required("name") { f.string("name") } else { None };
-    let address = if f.required("address") { f.string("address") } else { None };
+    let name = if f.required("name") {
+        f.string("name")
+    } else {
+        None
+    };
+    let address = if f.required("address") {
+        f.string("address")
+    } else {
+        None
+    };
     let port = f.int("port", None).unwrap_or(62050);
     let api_port = f.int("api_port", None).unwrap_or(62051);
     let coefficient = f.float("usage_coefficient").unwrap_or(1.0);
@@ -78,7 +87,10 @@ pub async fn add_node(AxState(sim): AxState<Sim>, headers: HeaderMap, body: Byte
         let remark = format!("{name} ({{USERNAME}}) [{{PROTOCOL}} - {{TRANSPORT}}]");
         let tags: Vec<String> = db.inbounds.iter().map(|i| i.tag.clone()).collect();
         for tag in tags {
-            db.hosts.entry(tag).or_default().push(host(&remark, &address));
+            db.hosts
+                .entry(tag)
+                .or_default()
+                .push(host(&remark, &address));
         }
     }
     ok(out)
@@ -185,8 +197,10 @@ pub async fn usage(
     let mut usages = vec![json!({"node_id": null, "node_name": "Master",
         "uplink": db.incoming - node_up, "downlink": db.outgoing - node_down})];
     for n in db.nodes.values() {
-        usages.push(json!({"node_id": n.id, "node_name": n.name, "uplink": n.uplink,
-                           "downlink": n.downlink}));
+        usages.push(
+            json!({"node_id": n.id, "node_name": n.name, "uplink": n.uplink,
+                           "downlink": n.downlink}),
+        );
     }
     ok(json!({ "usages": usages }))
 }

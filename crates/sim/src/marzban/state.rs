@@ -23,7 +23,12 @@ pub enum Proto {
 }
 
 impl Proto {
-    pub const ALL: [Proto; 4] = [Proto::Vmess, Proto::Vless, Proto::Trojan, Proto::Shadowsocks];
+    pub const ALL: [Proto; 4] = [
+        Proto::Vmess,
+        Proto::Vless,
+        Proto::Trojan,
+        Proto::Shadowsocks,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -13,15 +13,14 @@ use super::{
     links::{document, Format},
     state::State,
     time::{iso_micros, now_micros},
-    users::{base_url, check_range, sub_key, user_json, usages_json},
+    users::{base_url, check_range, sub_key, usages_json, user_json},
 };
 
 /// The username a subscription token stands for, if it is still valid.
 fn holder(db: &State, token: &str) -> Option<String> {
     let claims = verify_jwt(token, |claims| {
         let user = db.users.get(claims.get("sub")?.as_str()?)?;
-        (claims.get("access")?.as_str()? == "subscription")
-            .then(|| sub_key(db, user.sub_revision))
+        (claims.get("access")?.as_str()? == "subscription").then(|| sub_key(db, user.sub_revision))
     })?;
     claims.get("sub")?.as_str().map(str::to_owned)
 }

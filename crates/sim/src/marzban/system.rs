@@ -67,7 +67,16 @@ pub async fn get_hosts(AxState(sim): AxState<Sim>, headers: HeaderMap) -> Reply 
 const SECURITY: [&str; 3] = ["inbound_default", "none", "tls"];
 const ALPN: [&str; 4] = ["", "h2", "http/1.1", "h2,http/1.1"];
 const FINGERPRINTS: [&str; 11] = [
-    "", "chrome", "firefox", "safari", "ios", "android", "edge", "360", "qq", "random",
+    "",
+    "chrome",
+    "firefox",
+    "safari",
+    "ios",
+    "android",
+    "edge",
+    "360",
+    "qq",
+    "random",
     "randomized",
 ];
 
@@ -77,8 +86,16 @@ fn check_host(raw: &Value) -> Result<Value, (String, String)> {
         .as_object()
         .ok_or(("hosts".to_owned(), "value is not a valid dict".to_owned()))?;
     let mut f = super::common::Fields::new(obj);
-    let remark = if f.required("remark") { f.string("remark") } else { None };
-    let address = if f.required("address") { f.string("address") } else { None };
+    let remark = if f.required("remark") {
+        f.string("remark")
+    } else {
+        None
+    };
+    let address = if f.required("address") {
+        f.string("address")
+    } else {
+        None
+    };
     let port = f.int("port", None);
     let sni = f.string("sni");
     let host = f.string("host");
@@ -165,10 +182,10 @@ pub async fn modify_core_config(
     let obj = super::common::json_object(&body)?;
     caller.require_sudo()?;
     let config = Value::Object(obj);
-    let inbounds =
-        parse_inbounds(&config).map_err(|e| detail(StatusCode::BAD_REQUEST, e))?;
+    let inbounds = parse_inbounds(&config).map_err(|e| detail(StatusCode::BAD_REQUEST, e))?;
     let mut db = sim.db();
-    db.hosts.retain(|tag, _| inbounds.iter().any(|i| &i.tag == tag));
+    db.hosts
+        .retain(|tag, _| inbounds.iter().any(|i| &i.tag == tag));
     for i in &inbounds {
         db.hosts
             .entry(i.tag.clone())

@@ -10,8 +10,10 @@ use axum::{
 use serde_json::{json, Map, Value};
 
 use super::{
-    common::{authenticate, detail, invalid, invalid_one, json_object, not_found, ok, Fields,
-             Params, Reply, Sim},
+    common::{
+        authenticate, detail, invalid, invalid_one, json_object, not_found, ok, Fields, Params,
+        Reply, Sim,
+    },
     state::{Proto, State, TemplateRec},
 };
 
@@ -145,7 +147,10 @@ pub async fn get(AxState(sim): AxState<Sim>, headers: HeaderMap, Path(raw): Path
     authenticate(&sim, &headers)?;
     let id = template_id(&raw)?;
     let db = sim.db();
-    let t = db.templates.get(&id).ok_or_else(|| not_found("User Template"))?;
+    let t = db
+        .templates
+        .get(&id)
+        .ok_or_else(|| not_found("User Template"))?;
     ok(template_json(t))
 }
 
@@ -168,7 +173,10 @@ pub async fn modify(
     if name_taken(&db, b.name.as_deref(), Some(id)) {
         return Err(conflict());
     }
-    let t = db.templates.get_mut(&id).ok_or_else(|| not_found("User Template"))?;
+    let t = db
+        .templates
+        .get_mut(&id)
+        .ok_or_else(|| not_found("User Template"))?;
     if b.name.is_some() {
         t.name = b.name;
     }
@@ -194,6 +202,8 @@ pub async fn remove(
     authenticate(&sim, &headers)?.require_sudo()?;
     let id = template_id(&raw)?;
     let mut db = sim.db();
-    db.templates.remove(&id).ok_or_else(|| not_found("User Template"))?;
+    db.templates
+        .remove(&id)
+        .ok_or_else(|| not_found("User Template"))?;
     ok(json!({}))
 }

@@ -118,10 +118,19 @@ mod tests {
     fn formats_and_parses_round_trip() {
         assert_eq!(iso_secs(0), "1970-01-01T00:00:00");
         assert_eq!(iso_secs(4_102_444_800), "2100-01-01T00:00:00");
-        assert_eq!(iso_micros(1_795_420_565_691_647), "2026-11-23T07:56:05.691647");
+        assert_eq!(
+            iso_micros(1_795_420_565_691_647),
+            "2026-11-23T07:56:05.691647"
+        );
         assert_eq!(parse_datetime("2100-01-01T00:00:00"), Some(4_102_444_800));
-        assert_eq!(parse_datetime("2100-01-01T03:00:00+03:00"), Some(4_102_444_800));
-        assert_eq!(parse_datetime("2100-01-01T00:00:00.5Z"), Some(4_102_444_800));
+        assert_eq!(
+            parse_datetime("2100-01-01T03:00:00+03:00"),
+            Some(4_102_444_800)
+        );
+        assert_eq!(
+            parse_datetime("2100-01-01T00:00:00.5Z"),
+            Some(4_102_444_800)
+        );
         assert_eq!(parse_datetime("2100-01-01"), Some(4_102_444_800));
         assert_eq!(parse_datetime("garbage"), None);
     }

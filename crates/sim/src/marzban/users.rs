@@ -10,8 +10,10 @@ use axum::{
 use serde_json::{json, Map, Value};
 
 use super::{
-    common::{authenticate, detail, forbidden, json_object, jwt, not_found, ok, Caller, Params,
-             Reply, Sim},
+    common::{
+        authenticate, detail, forbidden, json_object, jwt, not_found, ok, Caller, Params, Reply,
+        Sim,
+    },
     links,
     state::{Proto, State, Status, UserRec},
     time::{now_micros, now_secs, parse_datetime},
@@ -82,8 +84,15 @@ pub fn user_json(db: &State, u: &UserRec, base: &str) -> Value {
 }
 
 /// Authenticates, runs the review job, and finds a user the caller may touch.
-fn find<'a>(db: &'a mut State, caller: &Caller, username: &str) -> Result<&'a mut UserRec, axum::response::Response> {
-    let user = db.users.get_mut(username).ok_or_else(|| not_found("User"))?;
+fn find<'a>(
+    db: &'a mut State,
+    caller: &Caller,
+    username: &str,
+) -> Result<&'a mut UserRec, axum::response::Response> {
+    let user = db
+        .users
+        .get_mut(username)
+        .ok_or_else(|| not_found("User"))?;
     if !caller.may_touch(user.admin.as_deref()) {
         return Err(forbidden());
     }
@@ -324,7 +333,10 @@ pub fn check_range(params: &Params) -> Result<(), axum::response::Response> {
     for key in ["start", "end"] {
         if let Some(v) = params.get(key) {
             if parse_datetime(v).is_none() {
-                return Err(detail(StatusCode::BAD_REQUEST, "Invalid date range or format"));
+                return Err(detail(
+                    StatusCode::BAD_REQUEST,
+                    "Invalid date range or format",
+                ));
             }
         }
     }
@@ -354,7 +366,10 @@ pub async fn set_owner(
     let caller = authenticate(&sim, &headers)?;
     let params = Params(params);
     let Some(owner) = params.get("admin_username").map(str::to_owned) else {
-        return Err(super::common::invalid_one("admin_username", "field required"));
+        return Err(super::common::invalid_one(
+            "admin_username",
+            "field required",
+        ));
     };
     caller.require_sudo()?;
     let mut db = sim.db();
@@ -370,7 +385,13 @@ pub async fn set_owner(
     answer(&db, &username, &headers)
 }
 
-const SORT_KEYS: [&str; 5] = ["username", "used_traffic", "data_limit", "expire", "created_at"];
+const SORT_KEYS: [&str; 5] = [
+    "username",
+    "used_traffic",
+    "data_limit",
+    "expire",
+    "created_at",
+];
 
 pub async fn get_users(
     AxState(sim): AxState<Sim>,
@@ -451,7 +472,10 @@ pub async fn reset_users(AxState(sim): AxState<Sim>, headers: HeaderMap) -> Repl
         u.reset_traffic += u.used_traffic;
         u.used_traffic = 0;
         u.node_usage.clear();
-        if !matches!(u.status, Status::OnHold | Status::Expired | Status::Disabled) {
+        if !matches!(
+            u.status,
+            Status::OnHold | Status::Expired | Status::Disabled
+        ) {
             u.status = Status::Active;
         }
     }
@@ -459,7 +483,11 @@ pub async fn reset_users(AxState(sim): AxState<Sim>, headers: HeaderMap) -> Repl
 }
 
 /// Users that are expired or limited and whose `expire` lies in the range (default: until now).
-fn expired_users(sim: &Sim, caller: &Caller, params: &Params) -> Result<Vec<String>, axum::response::Response> {
+fn expired_users(
+    sim: &Sim,
+    caller: &Caller,
+    params: &Params,
+) -> Result<Vec<String>, axum::response::Response> {
     let mut errors = Map::new();
     let mut bound = |key: &str| {
         params.get(key).and_then(|v| {

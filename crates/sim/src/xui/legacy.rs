@@ -12,9 +12,10 @@ use serde_json::{json, Value};
 
 use super::{
     answer, answer_msg,
-    clients::{client_from, ips_of, reset_one, update_client, PayloadIn},
+    clients::{client_from, reset_one, update_client, PayloadIn},
     lock, parse, render,
     state::{OpResult, State as Sim},
+    views::ips_of,
     Shared,
 };
 

@@ -10,6 +10,7 @@ mod paged;
 mod render;
 mod seeding;
 pub mod state;
+mod views;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -331,25 +332,19 @@ fn client_routes() -> Router<Shared> {
             &format!("{C}/updateTraffic/{{email}}"),
             post(clients::update_traffic),
         )
-        .route(&format!("{C}/ips/{{email}}"), post(clients::ips))
-        .route(&format!("{C}/clearIps/{{email}}"), post(clients::clear_ips))
-        .route(&format!("{C}/onlines"), post(clients::onlines))
-        .route(
-            &format!("{C}/onlinesByGuid"),
-            post(clients::onlines_by_guid),
-        )
+        .route(&format!("{C}/ips/{{email}}"), post(views::ips))
+        .route(&format!("{C}/clearIps/{{email}}"), post(views::clear_ips))
+        .route(&format!("{C}/onlines"), post(views::onlines))
+        .route(&format!("{C}/onlinesByGuid"), post(views::onlines_by_guid))
         .route(
             &format!("{C}/clientIpsByGuid"),
-            post(clients::client_ips_by_guid),
+            post(views::client_ips_by_guid),
         )
-        .route(
-            &format!("{C}/activeInbounds"),
-            post(clients::active_inbounds),
-        )
-        .route(&format!("{C}/lastOnline"), post(clients::last_online))
-        .route(&format!("{C}/traffic/{{email}}"), get(clients::traffic))
-        .route(&format!("{C}/subLinks/{{subId}}"), get(clients::sub_links))
-        .route(&format!("{C}/links/{{email}}"), get(clients::links))
+        .route(&format!("{C}/activeInbounds"), post(views::active_inbounds))
+        .route(&format!("{C}/lastOnline"), post(views::last_online))
+        .route(&format!("{C}/traffic/{{email}}"), get(views::traffic))
+        .route(&format!("{C}/subLinks/{{subId}}"), get(views::sub_links))
+        .route(&format!("{C}/links/{{email}}"), get(views::links))
 }
 
 fn legacy_routes() -> Router<Shared> {
@@ -372,15 +367,15 @@ fn legacy_routes() -> Router<Shared> {
             &format!("{I}/{{id}}/resetClientTraffic/{{email}}"),
             post(legacy::reset_client_traffic),
         )
-        .route(&format!("{I}/onlines"), post(clients::onlines))
-        .route(&format!("{I}/lastOnline"), post(clients::last_online))
+        .route(&format!("{I}/onlines"), post(views::onlines))
+        .route(&format!("{I}/lastOnline"), post(views::last_online))
         .route(
             &format!("{I}/clientIps/{{email}}"),
             post(legacy::client_ips),
         )
         .route(
             &format!("{I}/clearClientIps/{{email}}"),
-            post(clients::clear_ips),
+            post(views::clear_ips),
         )
 }
 

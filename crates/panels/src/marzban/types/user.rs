@@ -169,7 +169,10 @@ pub struct UserCreate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Required (non-zero) when `status` is `on_hold`.
-    #[serde(rename = "on_hold_expire_duration", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "on_hold_expire_duration",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_hold_expire_duration_secs: Option<i64>,
     /// Naive ISO-8601 UTC.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -194,7 +197,10 @@ pub struct UserModify {
     pub status: Option<UserStatusModify>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    #[serde(rename = "on_hold_expire_duration", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "on_hold_expire_duration",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_hold_expire_duration_secs: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_hold_timeout: Option<String>,

@@ -1,0 +1,145 @@
+//! The simulated Marzban's seeding is deterministic, and its tokens and subscriptions behave
+//! like the real server's (expiry, revocation, User-Agent formats).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use paneldeck_sim::{marzban::start_with_ttl, SimCredentials, SimOptions};
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+
+async fn started(seed: u64, ttl: Duration) -> (paneldeck_sim::RunningSim, String, String) {
+    let opts = SimOptions {
+        seed,
+        accounts: 40,
+        ..SimOptions::default()
+    };
+    let (sim, _h) = start_with_ttl(opts, ttl).await.expect("sim");
+    let SimCredentials::Password { username, password } = sim.credentials.clone() else {
+        panic!("password credentials");
+    };
+    let base = sim.url().trim_end_matches('/').to_owned();
+    let token = token(&base, &username, &password).await;
+    (sim, base, token)
+}
+
+async fn token(base: &str, username: &str, password: &str) -> String {
+    let v: Value = Client::new()
+        .post(format!("{base}/api/admin/token"))
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    v["access_token"].as_str().expect("token").to_owned()
+}
+
+async fn users(base: &str, token: &str) -> Vec<Value> {
+    let v: Value = Client::new()
+        .get(format!("{base}/api/users"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("users")
+        .json()
+        .await
+        .expect("json");
+    v["users"].as_array().expect("users").clone()
+}
+
+#[tokio::test]
+async fn same_seed_same_accounts() {
+    let (_a, base_a, tok_a) = started(11, Duration::from_secs(60)).await;
+    let (_b, base_b, tok_b) = started(11, Duration::from_secs(60)).await;
+    let (_c, base_c, tok_c) = started(12, Duration::from_secs(60)).await;
+    let key = |u: &Value| {
+        (
+            u["username"].clone(),
+            u["proxies"].clone(),
+            u["status"].clone(),
+        )
+    };
+    let a: Vec<_> = users(&base_a, &tok_a).await.iter().map(key).collect();
+    let b: Vec<_> = users(&base_b, &tok_b).await.iter().map(key).collect();
+    let c: Vec<_> = users(&base_c, &tok_c).await.iter().map(key).collect();
+    assert_eq!(a.len(), 40);
+    assert_eq!(a, b, "same seed, same users");
+    assert_ne!(a, c, "another seed, other users");
+    let statuses: std::collections::BTreeSet<String> = a
+        .iter()
+        .filter_map(|k| k.2.as_str().map(str::to_owned))
+        .collect();
+    assert!(statuses.len() >= 3, "a mix of statuses: {statuses:?}");
+}
+
+#[tokio::test]
+async fn expired_tokens_and_revoked_subscriptions() {
+    let (sim, base, tok) = started(3, Duration::from_millis(200)).await;
+    let http = Client::new();
+    let first = users(&base, &tok).await;
+    let sub = first[0]["subscription_url"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    let username = first[0]["username"].as_str().expect("name").to_owned();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let r = http
+        .get(format!("{base}/api/users"))
+        .bearer_auth(&tok)
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let v: Value = r.json().await.expect("json");
+    assert_eq!(v["detail"], "Could not validate credentials");
+    let r = http
+        .get(format!("{base}/api/users"))
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let v: Value = r.json().await.expect("json");
+    assert_eq!(v["detail"], "Not authenticated");
+
+    // Subscriptions need no admin token; the User-Agent picks the format.
+    let r = http
+        .get(format!("{sub}/"))
+        .header("user-agent", "SFA/1.8")
+        .send()
+        .await
+        .expect("sub");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["subscription-userinfo"]
+        .to_str()
+        .expect("hdr")
+        .starts_with("upload=0; download="));
+    let doc: Value = r.json().await.expect("sing-box json");
+    assert!(doc["outbounds"].is_array());
+    let r = http.get(format!("{sub}/links")).send().await.expect("sub");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let fresh = token(&base, "admin", &sim_password(&sim)).await;
+    let r = http
+        .post(format!("{base}/api/user/{username}/revoke_sub"))
+        .bearer_auth(&fresh)
+        .send()
+        .await
+        .expect("revoke");
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = http.get(format!("{sub}/")).send().await.expect("old sub");
+    assert_eq!(
+        r.status(),
+        StatusCode::NO_CONTENT,
+        "revoked token → 204 as in 0.4.9"
+    );
+    assert!(r.bytes().await.expect("body").is_empty());
+}
+
+fn sim_password(sim: &paneldeck_sim::RunningSim) -> String {
+    match &sim.credentials {
+        SimCredentials::Password { password, .. } => password.clone(),
+        _ => String::new(),
+    }
+}
