@@ -4,6 +4,9 @@ import { useAppInfo, usePanelsChangedListener } from "./api/panels";
 import { Shell } from "./components/Shell";
 import { PanelsPage } from "./pages/PanelsPage";
 
+/** Wraps a left-to-right value (a path, a URL) so a right-to-left sentence does not reorder it. */
+const isolate = (text: string) => `\u2066${text}\u2069`;
+
 export function App() {
   const { t } = useTranslation();
   const info = useAppInfo();
@@ -14,7 +17,7 @@ export function App() {
     <Shell demo={info.data.demo}>
       <PanelsPage secretStore={info.data.secretStore} />
       <footer className="muted small footer">
-        <span>{t("panels.dataDir", { dir: info.data.dataDir })}</span>
+        <span>{t("panels.dataDir", { dir: isolate(info.data.dataDir) })}</span>
         <span>{t("panels.secretStore", { store: info.data.secretStore })}</span>
         <span dir="ltr">v{info.data.version}</span>
       </footer>

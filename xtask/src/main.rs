@@ -27,6 +27,9 @@ enum Task {
     Demo,
     /// Launch the app on your real profile.
     Run,
+    /// Save the README's screenshots of the demo app into docs/screenshots (needs a display or
+    /// Xvfb, tauri-driver and WebKitWebDriver).
+    Screenshots,
     /// Everything CI checks: formatting, clippy, Rust tests, UI typecheck/lint/tests,
     /// end-to-end tests in a real window.
     Test(test::TestArgs),
@@ -42,6 +45,7 @@ fn main() -> Result<()> {
         )]),
         Task::Demo => launch(true),
         Task::Run => launch(false),
+        Task::Screenshots => test::screenshots(),
         Task::Test(args) => test::run(args),
     }
 }

@@ -75,10 +75,24 @@ exec "$0" "$@""#;
     Ok(())
 }
 
-fn end_to_end() -> Result<()> {
+/// Builds the UI and the app, then drives the demo into the README's screenshots.
+pub fn screenshots() -> Result<()> {
+    util::build_ui()?;
+    util::cargo(&["build", "-p", "paneldeck-app", "--features", "custom-protocol"], &[])?;
+    let app = app_binary()?;
+    let envs = [("PANELDECK_APP_BINARY", app.as_str())];
+    ensure_tauri_driver()?;
+    with_display(&["run", "-p", "paneldeck-e2e", "--bin", "screenshots"], &envs)
+}
+
+fn ensure_tauri_driver() -> Result<()> {
     if !util::which("tauri-driver") {
         util::cargo(&["install", "tauri-driver", "--locked"], &[])?;
     }
+    Ok(())
+}
+
+fn app_binary() -> Result<String> {
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| util::root().join("target"));
@@ -86,19 +100,30 @@ fn end_to_end() -> Result<()> {
     if !app.is_file() {
         bail!("the app binary {} was not built", app.display());
     }
-    let app = app.display().to_string();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    Ok(app.display().to_string())
+}
+
+fn end_to_end() -> Result<()> {
+    ensure_tauri_driver()?;
+    let app = app_binary()?;
     let envs = [("PANELDECK_APP_BINARY", app.as_str())];
+    with_display(&["test", "-p", "paneldeck-e2e", "--", "--test-threads=1"], &envs)
+}
+
+/// Runs cargo with a display: the current one, or a virtual one from Xvfb on a headless Linux.
+fn with_display(args: &[&str], envs: &[(&str, &str)]) -> Result<()> {
+    let mut envs = envs.to_vec();
+    // The accessibility bus is not running in CI; without this WebKit waits for it.
+    envs.push(("NO_AT_BRIDGE", "1"));
     if cfg!(target_os = "linux") && std::env::var_os("DISPLAY").is_none() {
         if !util::which("xvfb-run") {
             bail!("`xvfb-run` is missing: run `cargo xtask deps` first");
         }
-        util::run(
-            "xvfb-run",
-            &["-a", "-s", "-screen 0 1400x900x24", &cargo, "test", "-p", "paneldeck-e2e", "--", "--test-threads=1"],
-            &envs,
-        )
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut full = vec!["-a", "-s", "-screen 0 1400x900x24", cargo.as_str()];
+        full.extend_from_slice(args);
+        util::run("xvfb-run", &full, &envs)
     } else {
-        util::cargo(&["test", "-p", "paneldeck-e2e", "--", "--test-threads=1"], &envs)
+        util::cargo(args, &envs)
     }
 }

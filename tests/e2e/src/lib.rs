@@ -126,6 +126,11 @@ impl AppWindow {
         }
     }
 
+    /// Runs a script in the page (e.g. to set a stored preference before a reload).
+    pub async fn execute(&self, script: &str) -> Result<()> {
+        self.client().execute(script, vec![]).await.map(|_| ()).map_err(|e| format!("script failed: {e}"))
+    }
+
     pub async fn screenshot(&self, path: &Path) -> Result<()> {
         let png = self.client().screenshot().await.map_err(|e| e.to_string())?;
         if let Some(dir) = path.parent() {

@@ -17,6 +17,55 @@ const MIGRATIONS: &[&str] = &[
         created_at  INTEGER NOT NULL,
         updated_at  INTEGER NOT NULL
     );",
+    // 2: the accounts snapshot (issue 6). `accounts` holds the columns the table filters and
+    // sorts on (kept small so a scan stays fast); `account_records` the unified account and
+    // the panel's raw record as JSON. `status` is derived at read time from the hint columns
+    // (see accounts::snapshot::STATUS_SQL). Removing a panel removes its rows (CASCADE).
+    "CREATE TABLE accounts (
+        panel_id        TEXT NOT NULL REFERENCES panels(id) ON DELETE CASCADE,
+        native_id       TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        name            TEXT NOT NULL,
+        email           TEXT,
+        enabled         INTEGER NOT NULL,
+        hint_expired    INTEGER NOT NULL DEFAULT 0,
+        hint_depleted   INTEGER NOT NULL DEFAULT 0,
+        hint_on_hold    INTEGER NOT NULL DEFAULT 0,
+        hint_restricted INTEGER NOT NULL DEFAULT 0,
+        used_bytes      INTEGER NOT NULL DEFAULT 0,
+        limit_bytes     INTEGER,
+        expires_at_ms   INTEGER,
+        online          INTEGER,
+        last_online_ms  INTEGER,
+        created_at_ms   INTEGER,
+        grp             TEXT,
+        protocols       TEXT NOT NULL DEFAULT '',
+        search          TEXT NOT NULL DEFAULT '',
+        synced_at_ms    INTEGER NOT NULL,
+        PRIMARY KEY (panel_id, native_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX accounts_kind ON accounts(kind);
+    CREATE INDEX accounts_expiry ON accounts(expires_at_ms) WHERE expires_at_ms IS NOT NULL;
+    CREATE INDEX accounts_grp ON accounts(grp COLLATE NOCASE) WHERE grp IS NOT NULL;
+    CREATE TABLE account_records (
+        panel_id  TEXT NOT NULL REFERENCES panels(id) ON DELETE CASCADE,
+        native_id TEXT NOT NULL,
+        account   TEXT NOT NULL,
+        raw       TEXT NOT NULL,
+        PRIMARY KEY (panel_id, native_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE panel_sync (
+        panel_id        TEXT PRIMARY KEY REFERENCES panels(id) ON DELETE CASCADE,
+        reachable       INTEGER,
+        version         TEXT,
+        api_generation  TEXT,
+        last_sync_ms    INTEGER,
+        last_attempt_ms INTEGER,
+        took_ms         INTEGER,
+        error_code      TEXT,
+        error_message   TEXT,
+        account_count   INTEGER NOT NULL DEFAULT 0
+    );",
 ];
 
 #[cfg(test)]

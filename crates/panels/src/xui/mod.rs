@@ -7,6 +7,7 @@
 
 pub mod bulk;
 pub mod clients;
+pub mod compat;
 pub mod inbound;
 pub mod legacy;
 pub mod types;
@@ -18,6 +19,7 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::{de::DeserializeOwned, Serialize};
 use tokio::sync::Mutex;
 
+pub use compat::XuiAccount;
 pub use inbound::{ClientIps, ClientTraffic, Inbound, InboundClient, InboundOption, ServerStatus};
 pub use types::*;
 pub use wire::{

@@ -94,6 +94,8 @@ pub struct AdminRec {
     pub is_sudo: bool,
     pub telegram_id: Option<i64>,
     pub discord_webhook: Option<String>,
+    /// Set when the password changes: tokens issued before it stop working.
+    pub password_reset: Option<Instant>,
 }
 
 pub struct UserRec {
@@ -102,7 +104,9 @@ pub struct UserRec {
     pub username: String,
     /// Settings per protocol (`{"id": uuid, "flow": ""}`, `{"password", "method"}` …).
     pub proxies: BTreeMap<Proto, Value>,
-    pub inbounds: BTreeMap<Proto, Vec<String>>,
+    /// Inbound tags each proxy is kept off. Like the real database, exclusions are stored and
+    /// inbounds derived, so an inbound added to the core config reaches every user.
+    pub excluded: BTreeMap<Proto, Vec<String>>,
     /// UTC seconds; `None` = never.
     pub expire: Option<i64>,
     /// Bytes; `None` = unlimited.
@@ -130,6 +134,23 @@ pub struct UserRec {
 impl UserRec {
     pub fn created_at(&self) -> String {
         iso_micros(self.created_micros)
+    }
+
+    /// Inbound tags per proxy: the protocol's inbounds in config order, minus the excluded.
+    pub fn inbounds(&self, all: &[Inbound]) -> BTreeMap<Proto, Vec<String>> {
+        self.proxies
+            .keys()
+            .map(|p| {
+                let excluded = self.excluded.get(p);
+                let tags = all
+                    .iter()
+                    .filter(|i| i.protocol == *p)
+                    .filter(|i| !excluded.is_some_and(|e| e.contains(&i.tag)))
+                    .map(|i| i.tag.clone())
+                    .collect();
+                (*p, tags)
+            })
+            .collect()
     }
 
     /// What Marzban's review job does every few seconds, done on every read here: users over
@@ -170,11 +191,12 @@ impl UserRec {
 pub struct TemplateRec {
     pub id: i64,
     pub name: Option<String>,
-    pub data_limit: i64,
-    pub expire_duration: i64,
+    pub data_limit: Option<i64>,
+    pub expire_duration: Option<i64>,
     pub username_prefix: Option<String>,
     pub username_suffix: Option<String>,
-    pub inbounds: BTreeMap<Proto, Vec<String>>,
+    /// Inbound tags (answers group them by the protocol the config gives each tag).
+    pub tags: Vec<String>,
 }
 
 pub struct NodeRec {
@@ -207,11 +229,14 @@ pub struct Inbound {
 
 pub struct TokenRec {
     pub admin: String,
+    pub issued: Instant,
     pub expires: Instant,
 }
 
 pub struct State {
     pub admins: BTreeMap<String, AdminRec>,
+    /// Keyed by [`user_key`]: usernames are unique and looked up case-insensitively (the real
+    /// column has `NOCASE` collation).
     pub users: BTreeMap<String, UserRec>,
     pub next_user_id: u64,
     pub templates: BTreeMap<i64, TemplateRec>,
@@ -235,7 +260,20 @@ pub struct State {
     pub outgoing: i64,
 }
 
+/// The `users` key of a username.
+pub fn user_key(username: &str) -> String {
+    username.to_lowercase()
+}
+
 impl State {
+    pub fn user(&self, username: &str) -> Option<&UserRec> {
+        self.users.get(&user_key(username))
+    }
+
+    pub fn user_mut(&mut self, username: &str) -> Option<&mut UserRec> {
+        self.users.get_mut(&user_key(username))
+    }
+
     pub fn inbound(&self, tag: &str) -> Option<&Inbound> {
         self.inbounds.iter().find(|i| i.tag == tag)
     }
@@ -262,35 +300,54 @@ impl State {
         }
     }
 
-    /// A fresh proxy secret of the shape Marzban generates for `proto`.
-    pub fn new_proxy(&mut self, proto: Proto, given: &serde_json::Map<String, Value>) -> Value {
-        let mut settings = given.clone();
+    /// Proxy settings as Marzban's settings models parse them: the fields of `proto` only
+    /// (others dropped), a fresh UUID/password where none was given, enums checked.
+    pub fn new_proxy(
+        &mut self,
+        proto: Proto,
+        given: &serde_json::Map<String, Value>,
+    ) -> Result<Value, String> {
+        let text = |k: &str| given.get(k).and_then(Value::as_str).map(str::to_owned);
+        let mut out = serde_json::Map::new();
         match proto {
             Proto::Vmess | Proto::Vless => {
-                if !settings.get("id").is_some_and(Value::is_string) {
-                    let id = seed::uuid(&mut self.rng).to_string();
-                    settings.insert("id".into(), Value::String(id));
-                }
+                let id = match given.get("id") {
+                    None | Some(Value::Null) => seed::uuid(&mut self.rng),
+                    Some(v) => v
+                        .as_str()
+                        .and_then(|s| uuid::Uuid::parse_str(s).ok())
+                        .ok_or("value is not a valid uuid")?,
+                };
+                out.insert("id".into(), json!(id.to_string()));
             }
             Proto::Trojan | Proto::Shadowsocks => {
-                if !settings.get("password").is_some_and(Value::is_string) {
-                    let pw = self.random_password();
-                    settings.insert("password".into(), Value::String(pw));
-                }
+                let pw = match text("password") {
+                    Some(p) => p,
+                    None => self.random_password(),
+                };
+                out.insert("password".into(), json!(pw));
             }
         }
-        match proto {
-            Proto::Vless | Proto::Trojan => {
-                settings.entry("flow").or_insert_with(|| json!(""));
+        if matches!(proto, Proto::Vless | Proto::Trojan) {
+            let flow = text("flow").unwrap_or_default();
+            if !matches!(flow.as_str(), "" | "xtls-rprx-vision") {
+                return Err("value is not a valid enumeration member; permitted: '', \
+                            'xtls-rprx-vision'"
+                    .into());
             }
-            Proto::Shadowsocks => {
-                settings
-                    .entry("method")
-                    .or_insert_with(|| json!("chacha20-ietf-poly1305"));
-            }
-            Proto::Vmess => {}
+            out.insert("flow".into(), json!(flow));
         }
-        Value::Object(settings)
+        if proto == Proto::Shadowsocks {
+            let method = text("method").unwrap_or_else(|| "chacha20-ietf-poly1305".into());
+            if !["aes-128-gcm", "aes-256-gcm", "chacha20-ietf-poly1305"].contains(&method.as_str())
+            {
+                return Err("value is not a valid enumeration member; permitted: \
+                            'aes-128-gcm', 'aes-256-gcm', 'chacha20-ietf-poly1305'"
+                    .into());
+            }
+            out.insert("method".into(), json!(method));
+        }
+        Ok(Value::Object(out))
     }
 
     /// 22 URL-safe characters, like Python's `secrets.token_urlsafe(16)`.
@@ -309,7 +366,7 @@ impl State {
             .and_then(|id| self.nodes.get(&id))
             .map_or(1.0, |n| n.usage_coefficient);
         let counted = (bytes as f64 * coefficient) as i64;
-        let Some(user) = self.users.get_mut(username) else {
+        let Some(user) = self.users.get_mut(&user_key(username)) else {
             return false;
         };
         if user.status == Status::OnHold {

@@ -15,12 +15,13 @@ pub const RESET_STRATEGIES: [&str; 5] = ["no_reset", "day", "week", "month", "ye
 const USERNAME_RULE: &str =
     "Username only can be 3 to 32 characters and contain a-z, 0-9, and underscores in between.";
 
-/// 3 to 32 of `a-z A-Z 0-9 _ - @ .`.
+/// Marzban 0.4.9's `^(?=\w{3,32}\b)[a-zA-Z0-9-_@.]+(?:_[a-zA-Z0-9-_@.]+)*$`: only
+/// `a-z A-Z 0-9 - _ @ .`, and the leading run of word characters (`[A-Za-z0-9_]`) must be 3
+/// to 32 long. (The total length is not limited: `abc.` followed by 40 letters passes.)
 pub fn username_ok(name: &str) -> bool {
-    (3..=32).contains(&name.chars().count())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '@' | '.'))
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let lead = name.chars().take_while(|c| word(*c)).count();
+    (3..=32).contains(&lead) && name.chars().all(|c| word(c) || matches!(c, '-' | '@' | '.'))
 }
 
 /// The checked fields of a create or modify body (absent = `None`).
@@ -29,12 +30,13 @@ pub struct UserBody {
     pub username: Option<String>,
     pub proxies: Option<BTreeMap<Proto, Map<String, Value>>>,
     pub inbounds: Option<BTreeMap<Proto, Vec<String>>>,
-    /// `Some(None)` = sent as null.
-    pub expire: Option<Option<i64>>,
+    /// UTC seconds; `Some(0)` = never.
+    pub expire: Option<i64>,
     pub data_limit: Option<i64>,
     pub data_limit_reset_strategy: Option<String>,
     pub note: Option<String>,
     pub status: Option<Status>,
+    /// 0 reads as absent (pydantic validator).
     pub on_hold_expire_duration: Option<i64>,
     pub on_hold_timeout: Option<String>,
 }
@@ -51,9 +53,6 @@ fn proxies(f: &mut Fields<'_>) -> Option<BTreeMap<Proto, Map<String, Value>>> {
             Value::Object(m) => {
                 out.insert(proto, m.clone());
             }
-            Value::Null => {
-                out.insert(proto, Map::new());
-            }
             _ => {
                 f.error("proxies", "value is not a valid dict");
                 return None;
@@ -63,11 +62,20 @@ fn proxies(f: &mut Fields<'_>) -> Option<BTreeMap<Proto, Map<String, Value>>> {
     Some(out)
 }
 
-fn inbounds(f: &mut Fields<'_>, db: &State) -> Option<BTreeMap<Proto, Vec<String>>> {
+/// `inbounds`: protocol → tags. On create, protocols without a proxy are dropped silently
+/// (`lenient`); on modify an unknown protocol is an error. Unknown tags are errors.
+fn inbounds(
+    f: &mut Fields<'_>,
+    db: &State,
+    lenient: bool,
+) -> Option<BTreeMap<Proto, Vec<String>>> {
     let raw = f.object("inbounds")?;
     let mut out = BTreeMap::new();
     for (key, tags) in raw {
         let Some(proto) = Proto::parse(key) else {
+            if lenient {
+                continue;
+            }
             f.error("inbounds", format!("'{key}' is not a valid ProxyTypes"));
             return None;
         };
@@ -92,17 +100,32 @@ fn inbounds(f: &mut Fields<'_>, db: &State) -> Option<BTreeMap<Proto, Vec<String
     Some(out)
 }
 
-fn common(f: &mut Fields<'_>, db: &State, body: &mut UserBody) {
+fn common(f: &mut Fields<'_>, db: &State, body: &mut UserBody, lenient: bool) {
     body.proxies = proxies(f);
-    body.inbounds = inbounds(f, db);
-    if f.has("expire") {
-        body.expire = Some(f.int("expire", None));
-    }
+    body.inbounds = inbounds(f, db, lenient);
+    body.expire = f.int("expire", None);
     body.data_limit = f.int("data_limit", Some(0));
     body.data_limit_reset_strategy = f.choice("data_limit_reset_strategy", &RESET_STRATEGIES);
     body.note = f.string("note");
-    body.on_hold_expire_duration = f.int("on_hold_expire_duration", None);
-    body.on_hold_timeout = f.string("on_hold_timeout");
+    if body.note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+        f.error("note", "User's note can be a maximum of 500 character");
+    }
+    body.on_hold_expire_duration = f.int("on_hold_expire_duration", None).filter(|d| *d != 0);
+    body.on_hold_timeout = f.string("on_hold_timeout").filter(|t| !t.is_empty() && t != "0");
+}
+
+/// The on-hold rule both bodies share.
+fn check_on_hold(f: &mut Fields<'_>, body: &UserBody) {
+    if body.status == Some(Status::OnHold) {
+        if body.on_hold_expire_duration.is_none() {
+            f.error(
+                "status",
+                "User cannot be on hold without a valid on_hold_expire_duration.",
+            );
+        } else if body.expire.unwrap_or(0) != 0 {
+            f.error("status", "User cannot be on hold with specified expire.");
+        }
+    }
 }
 
 /// `UserCreate`: username rules, at least one proxy, status `active|on_hold`.
@@ -116,25 +139,18 @@ pub fn parse_create(obj: &Map<String, Value>, db: &State) -> Result<UserBody, Re
             None => {}
         }
     }
-    common(&mut f, db, &mut body);
-    if f.has("proxies") && body.proxies.as_ref().is_some_and(BTreeMap::is_empty)
-        || !f.has("proxies")
-    {
+    common(&mut f, db, &mut body, true);
+    let no_proxy = match &body.proxies {
+        Some(p) => p.is_empty(),
+        None => !f.has("proxies") || f.obj.get("proxies").is_some_and(Value::is_null),
+    };
+    if no_proxy {
         f.error("proxies", "Each user needs at least one proxy");
     }
     body.status = f
         .choice("status", &["active", "on_hold"])
         .and_then(|s| Status::parse(&s));
-    if body.status == Some(Status::OnHold) {
-        if body.on_hold_expire_duration.unwrap_or(0) == 0 {
-            f.error(
-                "status",
-                "User cannot be on hold without a valid on_hold_expire_duration.",
-            );
-        } else if body.expire.flatten().unwrap_or(0) != 0 {
-            f.error("status", "User cannot be on hold with specified expire.");
-        }
-    }
+    check_on_hold(&mut f, &body);
     f.finish()?;
     Ok(body)
 }
@@ -143,10 +159,28 @@ pub fn parse_create(obj: &Map<String, Value>, db: &State) -> Result<UserBody, Re
 pub fn parse_modify(obj: &Map<String, Value>, db: &State) -> Result<UserBody, Response> {
     let mut f = Fields::new(obj);
     let mut body = UserBody::default();
-    common(&mut f, db, &mut body);
+    common(&mut f, db, &mut body, false);
     body.status = f
         .choice("status", &["active", "disabled", "on_hold"])
         .and_then(|s| Status::parse(&s));
+    check_on_hold(&mut f, &body);
     f.finish()?;
     Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::username_ok;
+
+    #[test]
+    fn usernames_follow_the_real_regex() {
+        for ok in ["alice", "a_b", "abc.def", "user@mail.com", "abc-1", "___", "maria.vip-0042"] {
+            assert!(username_ok(ok), "{ok}");
+        }
+        for bad in ["ab", "a b!", "ab.cdef", "a-bcd", "héllo", "", "abc!"] {
+            assert!(!username_ok(bad), "{bad}");
+        }
+        assert!(username_ok(&format!("abc.{}", "x".repeat(60))), "length is not capped");
+        assert!(!username_ok(&"x".repeat(33)));
+    }
 }

@@ -1,0 +1,67 @@
+//! Marzban users → accounts. Units on the wire: `expire` UTC SECONDS (null = never),
+//! `data_limit` bytes (null = unlimited), `on_hold_expire_duration` seconds, times naive
+//! ISO-8601 UTC.
+
+use paneldeck_panels::{
+    marzban::{ProxyType, User, UserStatus},
+    PanelKind,
+};
+
+use super::{non_empty, parse_iso_ms, Converted};
+use crate::{
+    accounts::model::{Account, AccountKey},
+    registry::PanelId,
+};
+
+/// A user counts as online when Marzban saw it within this long.
+pub const ONLINE_WINDOW_MS: i64 = 3 * 60 * 1000;
+
+/// `base_url` turns a relative `subscription_url` (no `XRAY_SUBSCRIPTION_URL_PREFIX`) into
+/// a full one.
+pub fn from_user(panel: &PanelId, base_url: &str, u: &User, now_ms: i64) -> Converted {
+    let mut a = Account::blank(AccountKey::new(panel.clone(), &u.username), PanelKind::Marzban, &u.username);
+    a.enabled = u.status != UserStatus::Disabled;
+    a.hints.expired = u.status == UserStatus::Expired;
+    a.hints.depleted = u.status == UserStatus::Limited;
+    a.hints.on_hold = u.status == UserStatus::OnHold;
+    a.used_bytes = u.used_traffic_bytes;
+    a.limit_bytes = u.data_limit_bytes;
+    a.expires_at_ms = u.expire_utc_secs.map(|s| s.saturating_mul(1000));
+    a.expire_after_first_use_ms = u
+        .on_hold_expire_duration_secs
+        .filter(|s| *s > 0)
+        .map(|s| s.saturating_mul(1000));
+    a.note = u.note.as_deref().and_then(non_empty);
+    a.protocols = u.proxies.keys().map(|p| proxy_name(*p).to_owned()).collect();
+    a.inbounds = u.inbounds.values().flatten().cloned().collect();
+    a.inbounds.sort();
+    a.inbounds.dedup();
+    a.uuid = [ProxyType::Vless, ProxyType::Vmess]
+        .iter()
+        .find_map(|p| u.proxies.get(p).and_then(|s| s.id.clone()))
+        .filter(|s| !s.is_empty());
+    a.sub_id = u.subscription_token().map(str::to_owned);
+    a.subscription_url = non_empty(&u.subscription_url).map(|url| absolute(base_url, &url));
+    a.last_online_ms = u.online_at.as_deref().and_then(parse_iso_ms);
+    a.online = Some(a.last_online_ms.is_some_and(|t| now_ms - t <= ONLINE_WINDOW_MS));
+    a.created_at_ms = parse_iso_ms(&u.created_at);
+    let raw = serde_json::to_value(u).unwrap_or_default();
+    Converted { account: a.with_status_at(now_ms), raw }
+}
+
+fn proxy_name(p: ProxyType) -> &'static str {
+    match p {
+        ProxyType::Vmess => "vmess",
+        ProxyType::Vless => "vless",
+        ProxyType::Trojan => "trojan",
+        ProxyType::Shadowsocks => "shadowsocks",
+    }
+}
+
+fn absolute(base_url: &str, url: &str) -> String {
+    if url.starts_with('/') {
+        format!("{}{url}", base_url.trim_end_matches('/'))
+    } else {
+        url.to_owned()
+    }
+}

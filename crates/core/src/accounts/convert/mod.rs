@@ -1,0 +1,106 @@
+//! Explicit conversions from each kind's typed wire records into [`Account`](super::model::Account),
+//! one file per kind. Each also returns the raw record, kept beside the account in the snapshot.
+
+pub mod marzban;
+pub mod pterodactyl;
+pub mod userpass;
+pub mod xui;
+
+use super::model::Account;
+
+/// An account and the panel's own record it was made from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Converted {
+    pub account: Account,
+    pub raw: serde_json::Value,
+}
+
+/// Parses the ISO-8601 timestamps panels send — `2026-11-23T07:56:08.754887` (naive, taken as
+/// UTC), `…Z`, `…+03:00`, with `T` or a space — into epoch ms.
+pub fn parse_iso_ms(text: &str) -> Option<i64> {
+    let s = text.trim();
+    let b = s.as_bytes();
+    if b.len() < 19 {
+        return None;
+    }
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let part = s.get(from..from + len)?;
+        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+    };
+    if b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (y, mo, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let (h, mi, sec) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let mut rest = &s[19..];
+    let mut millis = 0i64;
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits: String = frac.chars().take_while(char::is_ascii_digit).collect();
+        rest = &frac[digits.len()..];
+        let padded = format!("{digits:0<3}");
+        millis = padded.get(..3)?.parse().ok()?;
+    }
+    let offset_secs = match rest {
+        "" | "Z" | "z" => 0,
+        tz if tz.starts_with('+') || tz.starts_with('-') => {
+            let sign = if tz.starts_with('-') { -1 } else { 1 };
+            let digits: String = tz[1..].chars().filter(char::is_ascii_digit).collect();
+            if digits.len() != 4 {
+                return None;
+            }
+            let oh: i64 = digits[..2].parse().ok()?;
+            let om: i64 = digits[2..].parse().ok()?;
+            sign * (oh * 3600 + om * 60)
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(y, mo, d);
+    Some((days * 86_400 + h * 3600 + mi * 60 + sec - offset_secs) * 1000 + millis)
+}
+
+/// Howard Hinnant's days_from_civil.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `Some` for a non-empty string.
+pub(crate) fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+/// Negative counters (a panel bug or a reset in flight) count as zero.
+pub(crate) fn bytes(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+/// A positive limit; 0 or negative means unlimited.
+pub(crate) fn positive(v: i64) -> Option<u64> {
+    u64::try_from(v).ok().filter(|v| *v > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_timestamps_parse_to_epoch_ms() {
+        assert_eq!(parse_iso_ms("1970-01-01T00:00:00"), Some(0));
+        assert_eq!(parse_iso_ms("2026-11-23T07:56:05"), Some(1_795_420_565_000));
+        assert_eq!(parse_iso_ms("2026-11-23T07:56:05.754887"), Some(1_795_420_565_754));
+        assert_eq!(parse_iso_ms("2026-11-23 07:56:05Z"), Some(1_795_420_565_000));
+        assert_eq!(parse_iso_ms("2026-11-23T10:56:05+03:00"), Some(1_795_420_565_000));
+        assert_eq!(parse_iso_ms("2026-11-23T07:56:05.5+0000"), Some(1_795_420_565_500));
+        assert_eq!(parse_iso_ms("yesterday"), None);
+        assert_eq!(parse_iso_ms("2026-13-23T07:56:05"), None);
+    }
+}

@@ -1,0 +1,59 @@
+//! Pterodactyl subusers → accounts. A subuser is one person's access to ONE server, so an
+//! account is a (server, user) pair: `native_id` = `{server identifier}/{user uuid}`.
+
+use paneldeck_panels::{
+    pterodactyl::{Server, ServerIdentifier, Subuser, SubuserUuid},
+    PanelKind,
+};
+use serde_json::json;
+
+use super::{parse_iso_ms, Converted};
+use crate::{
+    accounts::model::{Account, AccountKey},
+    registry::PanelId,
+};
+
+pub fn native_id(server: &ServerIdentifier, user: &SubuserUuid) -> String {
+    format!("{}/{}", server.0, user.0)
+}
+
+/// The server and user of a Pterodactyl `native_id`.
+pub fn parse_native_id(native_id: &str) -> Option<(ServerIdentifier, SubuserUuid)> {
+    let (server, user) = native_id.split_once('/')?;
+    (!server.is_empty() && !user.is_empty())
+        .then(|| (ServerIdentifier(server.to_owned()), SubuserUuid(user.to_owned())))
+}
+
+pub fn from_subuser(panel: &PanelId, server: &Server, s: &Subuser, now_ms: i64) -> Converted {
+    let key = AccountKey::new(panel.clone(), native_id(&server.identifier, &s.uuid));
+    let mut a = Account::blank(key, PanelKind::Pterodactyl, &s.username);
+    a.email = Some(s.email.clone());
+    a.uuid = Some(s.uuid.0.clone());
+    a.hints.restricted = server.suspended;
+    let mut permissions: Vec<String> = s.permissions.keys().into_iter().map(str::to_owned).collect();
+    permissions.extend(s.unknown_permissions.iter().cloned());
+    a.permissions = permissions;
+    a.servers = vec![server.name.clone()];
+    a.group = Some(server.name.clone());
+    a.created_at_ms = parse_iso_ms(&s.created_at);
+    let raw = json!({
+        "server": {
+            "identifier": server.identifier,
+            "uuid": server.uuid,
+            "name": server.name,
+            "node": server.node,
+            "server_owner": server.owned,
+            "is_suspended": server.suspended,
+        },
+        "subuser": {
+            "uuid": s.uuid,
+            "username": s.username,
+            "email": s.email,
+            "image": s.image,
+            "2fa_enabled": s.two_factor_enabled,
+            "created_at": s.created_at,
+            "permissions": a.permissions,
+        },
+    });
+    Converted { account: a.with_status_at(now_ms), raw }
+}

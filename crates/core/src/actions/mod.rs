@@ -1,0 +1,251 @@
+//! Single-account actions, edits and creation, per panel kind, at the client level: the detail
+//! pane's buttons and forms call these (through the app's commands), then the caller refreshes
+//! its snapshot of the panel.
+//!
+//! Inputs are checked before anything is sent; a problem comes back as
+//! [`CoreError::InvalidInput`] whose [`FieldError`]s name the camelCase input field
+//! (`email`, `totalBytes`, `inboundIds`, …). A panel's own 422 arrives as
+//! [`PanelError::Validation`], its field names translated to the same input names where they
+//! map. What a kind's API cannot do is [`PanelError::Unsupported`] with a sentence saying so.
+
+pub mod ids;
+mod marzban;
+mod pterodactyl;
+pub mod types;
+mod userpass;
+mod xui;
+mod xui_legacy;
+
+use paneldeck_panels::{FieldError, PanelError, PanelKind};
+
+pub use ids::{parse_pterodactyl_native_id, parse_userpass_native_id, pterodactyl_native_id};
+pub use types::*;
+
+use crate::{
+    connect::PanelClient,
+    error::{CoreError, Result},
+};
+
+/// Runs one action on the account `native_id` (see [`ids`] for each kind's id).
+pub async fn apply(
+    client: &PanelClient,
+    native_id: &str,
+    action: &AccountAction,
+) -> Result<ActionOutcome> {
+    match client {
+        PanelClient::Xui(c) => xui::apply(c, native_id, action).await,
+        PanelClient::Marzban(c) => marzban::apply(c, native_id, action).await,
+        PanelClient::Userpass(c) => userpass::apply(c, native_id, action).await,
+        PanelClient::Pterodactyl(c) => pterodactyl::apply(c, native_id, action).await,
+    }
+}
+
+/// Saves the edit form of the account `native_id`.
+pub async fn edit(
+    client: &PanelClient,
+    native_id: &str,
+    edit: &AccountEdit,
+) -> Result<ActionOutcome> {
+    match (client, edit) {
+        (PanelClient::Xui(c), AccountEdit::Xui { .. }) => xui::edit(c, native_id, edit).await,
+        (PanelClient::Marzban(c), AccountEdit::Marzban { .. }) => {
+            marzban::edit(c, native_id, edit).await
+        }
+        (PanelClient::Userpass(c), AccountEdit::Userpass { .. }) => {
+            userpass::edit(c, native_id, edit).await
+        }
+        (PanelClient::Pterodactyl(c), AccountEdit::Pterodactyl { .. }) => {
+            pterodactyl::edit(c, native_id, edit).await
+        }
+        _ => Err(kind_mismatch("edit form", edit_kind(edit), kind_of(client))),
+    }
+}
+
+/// Creates an account from the create form. One outcome per account made: a Pterodactyl
+/// create makes one subuser per server picked.
+pub async fn create(client: &PanelClient, new: &NewAccount) -> Result<Vec<ActionOutcome>> {
+    match (client, new) {
+        (PanelClient::Xui(c), NewAccount::Xui { .. }) => xui::create(c, new).await,
+        (PanelClient::Marzban(c), NewAccount::Marzban { .. }) => marzban::create(c, new).await,
+        (PanelClient::Userpass(c), NewAccount::Userpass { .. }) => userpass::create(c, new).await,
+        (PanelClient::Pterodactyl(c), NewAccount::Pterodactyl { .. }) => {
+            pterodactyl::create(c, new).await
+        }
+        _ => Err(kind_mismatch("create form", new_kind(new), kind_of(client))),
+    }
+}
+
+/// The source IPs a 3x-ui client was seen from. Other kinds: unsupported.
+pub async fn client_ips(client: &PanelClient, native_id: &str) -> Result<ClientIpList> {
+    match client {
+        PanelClient::Xui(c) => xui::client_ips(c, native_id).await,
+        other => Err(unsupported(
+            kind_of(other),
+            "does not record the IP addresses an account connects from",
+        )),
+    }
+}
+
+/// What the create form of this panel offers to pick from.
+pub async fn create_options(client: &PanelClient) -> Result<CreateOptions> {
+    match client {
+        PanelClient::Xui(c) => xui::create_options(c).await,
+        PanelClient::Marzban(c) => marzban::create_options(c).await,
+        PanelClient::Userpass(_) => {
+            Ok(CreateOptions::Userpass { generated_password_length: userpass::PASSWORD_LEN })
+        }
+        PanelClient::Pterodactyl(c) => pterodactyl::create_options(c).await,
+    }
+}
+
+/// The panel kind a client speaks to.
+pub fn kind_of(client: &PanelClient) -> PanelKind {
+    match client {
+        PanelClient::Xui(_) => PanelKind::Xui,
+        PanelClient::Marzban(_) => PanelKind::Marzban,
+        PanelClient::Userpass(_) => PanelKind::Userpass,
+        PanelClient::Pterodactyl(_) => PanelKind::Pterodactyl,
+    }
+}
+
+fn edit_kind(edit: &AccountEdit) -> PanelKind {
+    match edit {
+        AccountEdit::Xui { .. } => PanelKind::Xui,
+        AccountEdit::Marzban { .. } => PanelKind::Marzban,
+        AccountEdit::Userpass { .. } => PanelKind::Userpass,
+        AccountEdit::Pterodactyl { .. } => PanelKind::Pterodactyl,
+    }
+}
+
+fn new_kind(new: &NewAccount) -> PanelKind {
+    match new {
+        NewAccount::Xui { .. } => PanelKind::Xui,
+        NewAccount::Marzban { .. } => PanelKind::Marzban,
+        NewAccount::Userpass { .. } => PanelKind::Userpass,
+        NewAccount::Pterodactyl { .. } => PanelKind::Pterodactyl,
+    }
+}
+
+fn kind_mismatch(what: &str, input: PanelKind, panel: PanelKind) -> CoreError {
+    CoreError::invalid(format!(
+        "This {what} is for a {} panel, but the account is on a {} panel.",
+        input.display_name(),
+        panel.display_name()
+    ))
+}
+
+/// `not supported by this panel: <Kind> <what>.`
+pub(crate) fn unsupported(kind: PanelKind, what: &str) -> CoreError {
+    CoreError::Panel(PanelError::Unsupported(format!("{} {what}.", kind.display_name())))
+}
+
+/// The action cannot be done on this kind.
+pub(crate) fn unsupported_action(kind: PanelKind, action: &AccountAction, why: &str) -> CoreError {
+    unsupported(kind, &format!("cannot {} an account: {why}", action.label()))
+}
+
+/// Collects field problems of one form, then fails with all of them at once.
+#[derive(Default)]
+pub(crate) struct Checks {
+    fields: Vec<FieldError>,
+}
+
+impl Checks {
+    pub(crate) fn new() -> Self {
+        Checks::default()
+    }
+
+    /// Records `message` against `field` unless `ok`.
+    pub(crate) fn require(&mut self, ok: bool, field: &str, message: impl Into<String>) {
+        if !ok {
+            self.fail(field, message);
+        }
+    }
+
+    pub(crate) fn fail(&mut self, field: &str, message: impl Into<String>) {
+        self.fields.push(FieldError { field: field.to_owned(), message: message.into() });
+    }
+
+    pub(crate) fn finish(self) -> Result<()> {
+        let Some(first) = self.fields.first() else {
+            return Ok(());
+        };
+        let message = match self.fields.len() {
+            1 => first.message.clone(),
+            n => format!("{} (and {} more field(s) to fix)", first.message, n - 1),
+        };
+        Err(CoreError::InvalidInput { message, fields: self.fields })
+    }
+}
+
+/// Translates the field names of a panel's 422 into the form's input names (`(wire, input)`
+/// pairs); other errors pass through.
+pub(crate) fn rename_fields(err: PanelError, names: &[(&str, &str)]) -> CoreError {
+    match err {
+        PanelError::Validation { fields } => CoreError::Panel(PanelError::Validation {
+            fields: fields
+                .into_iter()
+                .map(|f| {
+                    let field = names
+                        .iter()
+                        .find(|(wire, _)| *wire == f.field)
+                        .map_or(f.field, |(_, input)| (*input).to_owned());
+                    FieldError { field, message: f.message }
+                })
+                .collect(),
+        }),
+        other => CoreError::Panel(other),
+    }
+}
+
+/// Epoch milliseconds now.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// u64 → i64 for the wire, saturating (no panel holds 9 EB).
+pub(crate) fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_deserialise_from_the_ui_shapes() {
+        let a: AccountAction =
+            serde_json::from_str(r#"{"type":"delete","keepTraffic":true}"#).unwrap_or(AccountAction::Enable);
+        assert_eq!(a, AccountAction::Delete { keep_traffic: true });
+        let e: std::result::Result<AccountEdit, _> = serde_json::from_str(
+            r#"{"kind":"xui","email":"a@b","totalBytes":null,"expiry":{"type":"afterFirstUse","days":3},
+               "limitIp":2,"comment":"","resetDays":0,"enable":true}"#,
+        );
+        assert!(matches!(
+            e,
+            Ok(AccountEdit::Xui { expiry: ExpiryInput::AfterFirstUse { days: 3 }, group: None, .. })
+        ));
+        let n: std::result::Result<NewAccount, _> = serde_json::from_str(
+            r#"{"kind":"userpass","userName":"bob"}"#,
+        );
+        assert!(matches!(n, Ok(NewAccount::Userpass { password: None, .. })));
+    }
+
+    #[test]
+    fn checks_collect_every_field() {
+        let mut c = Checks::new();
+        c.require(true, "email", "fine");
+        c.require(false, "email", "Enter an email.");
+        c.fail("inboundIds", "Pick an inbound.");
+        match c.finish() {
+            Err(CoreError::InvalidInput { fields, message }) => {
+                assert_eq!(fields.len(), 2);
+                assert_eq!(fields[1].field, "inboundIds");
+                assert!(message.starts_with("Enter an email."));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,388 @@
+//! What the detail pane and the create forms send (inputs) and get back (outputs).
+//!
+//! Inputs that differ per panel kind are enums tagged `kind` with the panel kind's lowercase
+//! name (`xui`, `marzban`, `userpass`, `pterodactyl`); the field names are the ones
+//! [`FieldError`](paneldeck_panels::FieldError)s refer to, so a form can put each message under
+//! its field. Units live in the names: `*Bytes`, `*Ms` (epoch milliseconds), `*Secs`, `days`.
+
+use paneldeck_panels::Secret;
+use serde::{Deserialize, Serialize};
+
+/// A one-click action on one account. Not every kind can do every action: the ones a panel's
+/// API has no route for fail with `unsupported`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum AccountAction {
+    /// 3x-ui, Marzban (status `active`), user-pass proxy (status active).
+    Enable,
+    /// 3x-ui, Marzban (status `disabled`), user-pass proxy (status disabled).
+    Disable,
+    /// 3x-ui, Marzban: used traffic back to zero.
+    ResetTraffic,
+    /// Every kind. `keepTraffic` keeps the traffic row on 3x-ui; the other kinds ignore it.
+    #[serde(rename_all = "camelCase")]
+    Delete { keep_traffic: bool },
+    /// 3x-ui: forget the recorded source IPs.
+    ClearIps,
+    /// Marzban: new subscription token (and new proxy secrets).
+    RevokeSubscription,
+    /// User-pass proxy: a new random password, returned once in [`ActionOutcome::secret`].
+    RegeneratePassword,
+    /// Pterodactyl: replace the subuser's permission keys (`control.start`, …).
+    #[serde(rename_all = "camelCase")]
+    SetPermissions { permissions: Vec<String> },
+}
+
+impl AccountAction {
+    /// Short English name, for messages.
+    pub fn label(&self) -> &'static str {
+        match self {
+            AccountAction::Enable => "enable",
+            AccountAction::Disable => "disable",
+            AccountAction::ResetTraffic => "reset traffic",
+            AccountAction::Delete { .. } => "delete",
+            AccountAction::ClearIps => "clear IPs",
+            AccountAction::RevokeSubscription => "revoke subscription",
+            AccountAction::RegeneratePassword => "regenerate password",
+            AccountAction::SetPermissions { .. } => "set permissions",
+        }
+    }
+}
+
+/// 3x-ui expiry as a form picks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ExpiryInput {
+    Never,
+    /// A moment, epoch milliseconds (> 0).
+    At { ms: i64 },
+    /// A period of `days` (≥ 1) that starts with the first traffic ("start after first use").
+    AfterFirstUse { days: u32 },
+}
+
+/// Marzban expiry: Marzban stores whole seconds, so `ms` is rounded down to a second.
+/// ("Start after first use" is Marzban's `on_hold` status with `onHoldExpireDurationSecs`.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ExpireInput {
+    Never,
+    /// A moment, epoch milliseconds (≥ 1000).
+    At { ms: i64 },
+}
+
+/// Marzban's proxy protocols (`ProxyTypes`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, specta::Type,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum MarzbanProtocol {
+    Vmess,
+    Vless,
+    Trojan,
+    Shadowsocks,
+}
+
+/// Inbound tags chosen for one protocol.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ProtocolInbounds {
+    pub protocol: MarzbanProtocol,
+    pub tags: Vec<String>,
+}
+
+/// Marzban's data limit reset period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ResetStrategy {
+    #[default]
+    NoReset,
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+/// The statuses an admin may set on an existing Marzban user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum MarzbanStatusInput {
+    Active,
+    Disabled,
+    OnHold,
+}
+
+/// The statuses a new Marzban user may start in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum MarzbanCreateStatus {
+    #[default]
+    Active,
+    OnHold,
+}
+
+/// The statuses a user-pass sub-user may be given (`blocked` is the provider's to set).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ProxyStatusInput {
+    #[default]
+    Active,
+    Disabled,
+}
+
+/// The edit form of one account, per kind. Every field is the new value (the form sends the
+/// whole form); fields documented "`None` keeps" leave the panel's value as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum AccountEdit {
+    #[serde(rename_all = "camelCase")]
+    Xui {
+        /// Renames the client (its native id changes: see [`ActionOutcome::native_id`]).
+        email: String,
+        /// `None` = unlimited.
+        total_bytes: Option<u64>,
+        expiry: ExpiryInput,
+        /// Max concurrent IPs; 0 = unlimited.
+        limit_ip: u32,
+        comment: String,
+        /// `None` keeps; `Some("")` clears.
+        #[serde(default)]
+        group: Option<String>,
+        /// `None` keeps the subscription id.
+        #[serde(default)]
+        sub_id: Option<String>,
+        /// Auto-renew period in days; 0 = off.
+        reset_days: u32,
+        enable: bool,
+        /// `None` keeps the inbounds; otherwise the exact new set (attach/detach the difference).
+        #[serde(default)]
+        inbound_ids: Option<Vec<i64>>,
+    },
+    #[serde(rename_all = "camelCase")]
+    Marzban {
+        /// `None` = unlimited.
+        data_limit_bytes: Option<u64>,
+        expire: ExpireInput,
+        data_limit_reset_strategy: ResetStrategy,
+        status: MarzbanStatusInput,
+        note: String,
+        /// Required (> 0) with status `on_hold`.
+        #[serde(default)]
+        on_hold_expire_duration_secs: Option<u64>,
+        /// `None` keeps; otherwise the protocols the user has (existing secrets are kept,
+        /// added protocols get new ones).
+        #[serde(default)]
+        proxies: Option<Vec<MarzbanProtocol>>,
+        /// `None` keeps; otherwise the inbound tags per protocol.
+        #[serde(default)]
+        inbounds: Option<Vec<ProtocolInbounds>>,
+    },
+    #[serde(rename_all = "camelCase")]
+    Userpass {
+        /// `None` keeps the name.
+        #[serde(default)]
+        user_name: Option<String>,
+        note: String,
+        /// `None` = unlimited.
+        usage_cap_bytes: Option<u64>,
+        /// `None` = unlimited.
+        ip_usage_cap: Option<u64>,
+        status: ProxyStatusInput,
+    },
+    #[serde(rename_all = "camelCase")]
+    Pterodactyl {
+        /// The whole new list of permission keys.
+        permissions: Vec<String>,
+    },
+}
+
+/// The create form, per kind.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum NewAccount {
+    #[serde(rename_all = "camelCase")]
+    Xui {
+        email: String,
+        /// At least one.
+        inbound_ids: Vec<i64>,
+        /// `None` = unlimited.
+        total_bytes: Option<u64>,
+        expiry: ExpiryInput,
+        /// 0 = unlimited.
+        #[serde(default)]
+        limit_ip: u32,
+        #[serde(default)]
+        comment: String,
+        #[serde(default)]
+        group: Option<String>,
+        /// Auto-renew period in days; 0 = off.
+        #[serde(default)]
+        reset_days: u32,
+    },
+    #[serde(rename_all = "camelCase")]
+    Marzban {
+        /// 3–32 of `a-z A-Z 0-9 _ - @ .` (after a template's prefix and suffix are added).
+        username: String,
+        /// At least one, unless the template's inbounds name them.
+        proxies: Vec<MarzbanProtocol>,
+        /// Empty = every inbound of each protocol (or the template's).
+        #[serde(default)]
+        inbounds: Vec<ProtocolInbounds>,
+        expire: ExpireInput,
+        /// `None` = unlimited (or the template's limit).
+        data_limit_bytes: Option<u64>,
+        #[serde(default)]
+        data_limit_reset_strategy: ResetStrategy,
+        /// A user template whose defaults fill what this form leaves empty: data limit,
+        /// expiry (now + its duration), inbounds (and so protocols), username prefix/suffix.
+        #[serde(default)]
+        template_id: Option<i64>,
+        #[serde(default)]
+        status: MarzbanCreateStatus,
+        /// Required (> 0) with status `onHold`; the period starts at first use.
+        #[serde(default)]
+        on_hold_expire_duration_secs: Option<u64>,
+        #[serde(default)]
+        note: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    Userpass {
+        user_name: String,
+        /// Generated (16 letters and digits) when absent; returned once in
+        /// [`ActionOutcome::secret`].
+        #[serde(default)]
+        #[specta(type = Option<String>)]
+        password: Option<Secret>,
+        #[serde(default)]
+        usage_cap_bytes: Option<u64>,
+        #[serde(default)]
+        ip_usage_cap: Option<u64>,
+        #[serde(default)]
+        note: String,
+        #[serde(default)]
+        status: ProxyStatusInput,
+    },
+    #[serde(rename_all = "camelCase")]
+    Pterodactyl {
+        email: String,
+        /// Server identifiers; a subuser is created on each.
+        server_ids: Vec<String>,
+        permissions: Vec<String>,
+    },
+}
+
+/// What an action, edit or create did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionOutcome {
+    /// The account's native id after the call (a 3x-ui rename changes it; see
+    /// [`super::ids`] for each kind's convention).
+    pub native_id: String,
+    /// A sentence worth showing (what happened, or what partly did not).
+    pub message: Option<String>,
+    /// Shown once and never stored: a generated or regenerated proxy password, a revoked
+    /// Marzban user's new subscription URL.
+    pub secret: Option<String>,
+}
+
+impl ActionOutcome {
+    pub fn new(native_id: impl Into<String>, message: impl Into<String>) -> Self {
+        ActionOutcome { native_id: native_id.into(), message: Some(message.into()), secret: None }
+    }
+
+    pub fn with_secret(mut self, secret: impl Into<String>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+}
+
+/// 3x-ui's recorded source IPs of a client, as the panel writes them (`"1.2.3.4 (time)"`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientIpList {
+    pub ips: Vec<String>,
+}
+
+/// What the create form of each kind offers to pick from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum CreateOptions {
+    #[serde(rename_all = "camelCase")]
+    Xui { inbounds: Vec<XuiInboundOption> },
+    #[serde(rename_all = "camelCase")]
+    Marzban { inbounds: Vec<MarzbanProtocolInbounds>, templates: Vec<MarzbanTemplateOption> },
+    /// Nothing to pick: a password is generated when the form leaves it empty.
+    #[serde(rename_all = "camelCase")]
+    Userpass { generated_password_length: u32 },
+    #[serde(rename_all = "camelCase")]
+    Pterodactyl { servers: Vec<ServerOption>, permission_groups: Vec<PermissionGroupOption> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct XuiInboundOption {
+    pub id: i64,
+    /// `vless`, `vmess`, `trojan`, `shadowsocks`, …
+    pub protocol: String,
+    pub remark: String,
+    pub port: u16,
+    pub enable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MarzbanProtocolInbounds {
+    pub protocol: MarzbanProtocol,
+    pub inbounds: Vec<MarzbanInboundOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MarzbanInboundOption {
+    pub tag: String,
+    /// `tcp`, `ws`, `grpc`, …
+    pub network: String,
+    /// `none`, `tls`, `reality`.
+    pub tls: String,
+    /// A number or a range such as `2000-2100`.
+    pub port: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MarzbanTemplateOption {
+    pub id: i64,
+    pub name: String,
+    /// `None` = unlimited.
+    pub data_limit_bytes: Option<u64>,
+    /// From creation; `None` = never expires.
+    pub expire_duration_secs: Option<u64>,
+    pub username_prefix: Option<String>,
+    pub username_suffix: Option<String>,
+    pub inbounds: Vec<ProtocolInbounds>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerOption {
+    pub identifier: String,
+    pub name: String,
+    /// False when the key's user is only a subuser there (it may then lack the right to add).
+    pub owned: bool,
+}
+
+/// One area of Pterodactyl permissions (`control`, `file`, …) in the panel's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionGroupOption {
+    pub name: String,
+    pub description: String,
+    pub permissions: Vec<PermissionOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionOption {
+    /// Full key, `group.key`.
+    pub key: String,
+    pub description: String,
+}
