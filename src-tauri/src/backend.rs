@@ -27,6 +27,7 @@ impl Mode {
 /// The state every command works on.
 pub struct Backend {
     paneldeck: Arc<Paneldeck>,
+    sync_lock: tokio::sync::Mutex<()>,
     // Keeps the demo simulators running for the app's lifetime.
     _demo: Option<Demo>,
 }
@@ -35,18 +36,32 @@ impl Backend {
     pub async fn start(mode: Mode) -> Result<Self, CoreError> {
         match mode {
             Mode::Normal => {
-                let paneldeck = Paneldeck::open(Profile::default_location()?, Arc::new(KeyringStore))?;
-                Ok(Backend { paneldeck: Arc::new(paneldeck), _demo: None })
+                let paneldeck =
+                    Paneldeck::open(Profile::default_location()?, Arc::new(KeyringStore))?;
+                Ok(Backend {
+                    paneldeck: Arc::new(paneldeck),
+                    sync_lock: Default::default(),
+                    _demo: None,
+                })
             }
             Mode::Demo => {
                 let demo = Demo::start().await?;
-                Ok(Backend { paneldeck: demo.paneldeck.clone(), _demo: Some(demo) })
+                Ok(Backend {
+                    paneldeck: demo.paneldeck.clone(),
+                    sync_lock: Default::default(),
+                    _demo: Some(demo),
+                })
             }
         }
     }
 
     pub fn paneldeck(&self) -> &Arc<Paneldeck> {
         &self.paneldeck
+    }
+
+    /// Held while a user-started sync runs, so two do not overlap.
+    pub fn sync_lock(&self) -> &tokio::sync::Mutex<()> {
+        &self.sync_lock
     }
 
     pub fn is_demo(&self) -> bool {

@@ -3,3 +3,7 @@ use serde::{Deserialize, Serialize};
 /// The panel list changed (added, edited, removed): the UI refetches it.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct PanelsChanged;
+
+/// Progress of a sync, one event per panel step.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct SyncProgress(pub paneldeck_core::accounts::sync::SyncEvent);

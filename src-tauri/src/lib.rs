@@ -15,15 +15,29 @@ use tauri::Manager;
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(tauri_specta::collect_commands![
-            commands::app_info,
-            commands::panels_list,
-            commands::panels_test_draft,
-            commands::panels_test,
-            commands::panels_add,
-            commands::panels_update,
-            commands::panels_remove,
+            commands::panels::app_info,
+            commands::panels::panels_list,
+            commands::panels::panels_test_draft,
+            commands::panels::panels_test,
+            commands::panels::panels_add,
+            commands::panels::panels_update,
+            commands::panels::panels_remove,
+            commands::accounts::accounts_query,
+            commands::accounts::accounts_keys,
+            commands::accounts::account_detail,
+            commands::accounts::accounts_sync,
+            commands::accounts::panels_health,
+            commands::accounts::dashboard_get,
+            commands::accounts::account_action,
+            commands::accounts::account_edit,
+            commands::accounts::account_create,
+            commands::accounts::account_ips,
+            commands::accounts::account_create_options,
         ])
-        .events(tauri_specta::collect_events![events::PanelsChanged])
+        .events(tauri_specta::collect_events![
+            events::PanelsChanged,
+            events::SyncProgress
+        ])
         .typ::<paneldeck_core::ErrorCode>()
 }
 
@@ -33,11 +47,28 @@ pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
 pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
     specta_builder()
         .export(
-            specta_typescript::Typescript::default()
-                .header("// Generated from the Rust commands by `cargo xtask bindings`. Do not edit.\n"),
+            specta_typescript::Typescript::default().header(
+                "// Generated from the Rust commands by `cargo xtask bindings`. Do not edit.\n",
+            ),
             path,
         )
         .map_err(|e| e.to_string())
+}
+
+/// How often the background sync looks for panels that are due, and how often a panel is
+/// synced when its settings do not say. Every panel is synced once at start.
+const SYNC_TICK: std::time::Duration = std::time::Duration::from_secs(30);
+const DEFAULT_SYNC_INTERVAL: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+fn start_background_sync(app: tauri::AppHandle, core: std::sync::Arc<paneldeck_core::Paneldeck>) {
+    use tauri_specta::Event;
+    tauri::async_runtime::spawn(async move {
+        let emit = move |event| {
+            let _ = events::SyncProgress(event).emit(&app);
+        };
+        // Runs for the app's lifetime; the handle is not needed to stop it.
+        let _periodic = core.spawn_periodic_sync(SYNC_TICK, Some(DEFAULT_SYNC_INTERVAL), emit);
+    });
 }
 
 pub fn run() {
@@ -50,6 +81,7 @@ pub fn run() {
             let backend = tauri::async_runtime::block_on(Backend::start(mode))?;
             logging::init(&backend.paneldeck().profile().log_dir());
             tracing::info!(demo = backend.is_demo(), "Paneldeck started");
+            start_background_sync(app.handle().clone(), backend.paneldeck().clone());
             app.manage(backend);
             Ok(())
         })

@@ -2,6 +2,9 @@ import { useTranslation } from "react-i18next";
 
 import { useAppInfo, usePanelsChangedListener } from "./api/panels";
 import { Shell } from "./components/Shell";
+import { useRoute } from "./components/useRoute";
+import { AccountsPage } from "./pages/accounts/AccountsPage";
+import { DashboardPage } from "./pages/DashboardPage";
 import { PanelsPage } from "./pages/PanelsPage";
 
 /** Wraps a left-to-right value (a path, a URL) so a right-to-left sentence does not reorder it. */
@@ -10,17 +13,22 @@ const isolate = (text: string) => `\u2066${text}\u2069`;
 export function App() {
   const { t } = useTranslation();
   const info = useAppInfo();
+  const [route, navigate] = useRoute();
   usePanelsChangedListener();
   if (info.isPending) return <p className="muted centered">{t("app.loading")}</p>;
   if (info.error) return <p className="notice error">{t("app.startFailed")}</p>;
   return (
-    <Shell demo={info.data.demo}>
-      <PanelsPage secretStore={info.data.secretStore} />
+    <Shell demo={info.data.demo} route={route} onNavigate={navigate}>
+      {route === "dashboard" && <DashboardPage />}
+      {route === "accounts" && <AccountsPage />}
+      {route === "panels" && <PanelsPage secretStore={info.data.secretStore} />}
+      {route === "panels" && (
       <footer className="muted small footer">
         <span>{t("panels.dataDir", { dir: isolate(info.data.dataDir) })}</span>
         <span>{t("panels.secretStore", { store: info.data.secretStore })}</span>
         <span dir="ltr">v{info.data.version}</span>
       </footer>
+      )}
     </Shell>
   );
 }

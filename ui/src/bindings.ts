@@ -16,14 +16,410 @@ export const commands = {
 	panelsAdd: (input: PanelInput_Deserialize, verify: boolean) => typedError<PanelView_Serialize, ApiError_Serialize>(__TAURI_INVOKE("panels_add", { input, verify })),
 	panelsUpdate: (id: PanelId, input: PanelInput_Deserialize, verify: boolean) => typedError<PanelView_Serialize, ApiError_Serialize>(__TAURI_INVOKE("panels_update", { id, input, verify })),
 	panelsRemove: (id: PanelId) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("panels_remove", { id })),
+	/**  One window of the filtered, sorted accounts (the table asks only for what is on screen). */
+	accountsQuery: (query: AccountQuery_Deserialize) => typedError<AccountPage_Serialize, ApiError_Serialize>(__TAURI_INVOKE("accounts_query", { query })),
+	/**  Keys of every account matching the query ("select all that match"). */
+	accountsKeys: (query: AccountQuery_Deserialize) => typedError<AccountKey[], ApiError_Serialize>(__TAURI_INVOKE("accounts_keys", { query })),
+	accountDetail: (key: AccountKey) => typedError<AccountDetail_Serialize, ApiError_Serialize>(__TAURI_INVOKE("account_detail", { key })),
+	/**  Syncs one panel or all of them, streaming `SyncProgress` events. One sync at a time. */
+	accountsSync: (panelId: PanelId | null) => typedError<PanelHealth_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("accounts_sync", { panelId })),
+	panelsHealth: () => typedError<PanelHealth_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("panels_health")),
+	dashboardGet: () => typedError<Dashboard_Serialize, ApiError_Serialize>(__TAURI_INVOKE("dashboard_get")),
+	accountAction: (key: AccountKey, action: AccountAction) => typedError<ActionOutcome_Serialize, ApiError_Serialize>(__TAURI_INVOKE("account_action", { key, action })),
+	accountEdit: (key: AccountKey, edit: AccountEdit_Deserialize) => typedError<ActionOutcome_Serialize, ApiError_Serialize>(__TAURI_INVOKE("account_edit", { key, edit })),
+	accountCreate: (panelId: PanelId, account: NewAccount_Deserialize) => typedError<ActionOutcome_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("account_create", { panelId, account })),
+	accountIps: (key: AccountKey) => typedError<ClientIpList, ApiError_Serialize>(__TAURI_INVOKE("account_ips", { key })),
+	accountCreateOptions: (panelId: PanelId) => typedError<CreateOptions_Serialize, ApiError_Serialize>(__TAURI_INVOKE("account_create_options", { panelId })),
 };
 
 /** Events */
 export const events = {
 	panelsChanged: makeEvent<PanelsChanged, PanelsChanged>("panels-changed"),
+	syncProgress: makeEvent<SyncProgress_Serialize, SyncProgress_Deserialize>("sync-progress"),
 };
 
 /* Types */
+/**  One account of any panel, in the app's terms. Bytes are `u64`; times are epoch ms. */
+export type Account = Account_Serialize | Account_Deserialize;
+
+/**
+ *  A one-click action on one account. Not every kind can do every action: the ones a panel's
+ *  API has no route for fail with `unsupported`.
+ */
+export type AccountAction = 
+/**  3x-ui, Marzban (status `active`), user-pass proxy (status active). */
+{ type: "enable" } | 
+/**  3x-ui, Marzban (status `disabled`), user-pass proxy (status disabled). */
+{ type: "disable" } | 
+/**  3x-ui, Marzban: used traffic back to zero. */
+{ type: "resetTraffic" } | 
+/**  Every kind. `keepTraffic` keeps the traffic row on 3x-ui; the other kinds ignore it. */
+{ type: "delete"; keepTraffic: boolean } | 
+/**  3x-ui: forget the recorded source IPs. */
+{ type: "clearIps" } | 
+/**  Marzban: new subscription token (and new proxy secrets). */
+{ type: "revokeSubscription" } | 
+/**  User-pass proxy: a new random password, returned once in [`ActionOutcome::secret`]. */
+{ type: "regeneratePassword" } | 
+/**  Pterodactyl: replace the subuser's permission keys (`control.start`, …). */
+{ type: "setPermissions"; permissions: string[] };
+
+/**  Everything about one account for its detail pane. */
+export type AccountDetail = AccountDetail_Serialize | AccountDetail_Deserialize;
+
+/**  Everything about one account for its detail pane. */
+export type AccountDetail_Deserialize = {
+	account: Account_Deserialize,
+	capabilities: Capabilities,
+	/**  The panel's own record, as it sent it. */
+	raw: unknown,
+	panel: PanelView_Deserialize,
+};
+
+/**  Everything about one account for its detail pane. */
+export type AccountDetail_Serialize = {
+	account: Account_Serialize,
+	capabilities: Capabilities,
+	/**  The panel's own record, as it sent it. */
+	raw: unknown,
+	panel: PanelView_Serialize,
+};
+
+/**
+ *  The edit form of one account, per kind. Every field is the new value (the form sends the
+ *  whole form); fields documented "`None` keeps" leave the panel's value as it is.
+ */
+export type AccountEdit = AccountEdit_Serialize | AccountEdit_Deserialize;
+
+/**
+ *  The edit form of one account, per kind. Every field is the new value (the form sends the
+ *  whole form); fields documented "`None` keeps" leave the panel's value as it is.
+ */
+export type AccountEdit_Deserialize = { kind: "xui"; 
+/**  Renames the client (its native id changes: see [`ActionOutcome::native_id`]). */
+email: string; 
+/**  `None` = unlimited. */
+totalBytes?: number | null; expiry: ExpiryInput; 
+/**  Max concurrent IPs; 0 = unlimited. */
+limitIp: number; comment: string; 
+/**  `None` keeps; `Some("")` clears. */
+group?: string | null; 
+/**  `None` keeps the subscription id. */
+subId?: string | null; 
+/**  Auto-renew period in days; 0 = off. */
+resetDays: number; enable: boolean; 
+/**  `None` keeps the inbounds; otherwise the exact new set (attach/detach the difference). */
+inboundIds?: number[] | null } | { kind: "marzban"; 
+/**  `None` = unlimited. */
+dataLimitBytes?: number | null; expire: ExpireInput; dataLimitResetStrategy: ResetStrategy; status: MarzbanStatusInput; note: string; 
+/**  Required (> 0) with status `on_hold`. */
+onHoldExpireDurationSecs?: number | null; 
+/**
+ *  `None` keeps; otherwise the protocols the user has (existing secrets are kept,
+ *  added protocols get new ones).
+ */
+proxies?: MarzbanProtocol[] | null; 
+/**  `None` keeps; otherwise the inbound tags per protocol. */
+inbounds?: ProtocolInbounds[] | null } | { kind: "userpass"; 
+/**  `None` keeps the name. */
+userName?: string | null; note: string; 
+/**  `None` = unlimited. */
+usageCapBytes?: number | null; 
+/**  `None` = unlimited. */
+ipUsageCap?: number | null; status: ProxyStatusInput } | { kind: "pterodactyl"; 
+/**  The whole new list of permission keys. */
+permissions: string[] };
+
+/**
+ *  The edit form of one account, per kind. Every field is the new value (the form sends the
+ *  whole form); fields documented "`None` keeps" leave the panel's value as it is.
+ */
+export type AccountEdit_Serialize = { kind: "xui"; 
+/**  Renames the client (its native id changes: see [`ActionOutcome::native_id`]). */
+email: string; 
+/**  `None` = unlimited. */
+totalBytes: number | null; expiry: ExpiryInput; 
+/**  Max concurrent IPs; 0 = unlimited. */
+limitIp: number; comment: string; 
+/**  `None` keeps; `Some("")` clears. */
+group: string | null; 
+/**  `None` keeps the subscription id. */
+subId: string | null; 
+/**  Auto-renew period in days; 0 = off. */
+resetDays: number; enable: boolean; 
+/**  `None` keeps the inbounds; otherwise the exact new set (attach/detach the difference). */
+inboundIds: number[] | null } | { kind: "marzban"; 
+/**  `None` = unlimited. */
+dataLimitBytes: number | null; expire: ExpireInput; dataLimitResetStrategy: ResetStrategy; status: MarzbanStatusInput; note: string; 
+/**  Required (> 0) with status `on_hold`. */
+onHoldExpireDurationSecs: number | null; 
+/**
+ *  `None` keeps; otherwise the protocols the user has (existing secrets are kept,
+ *  added protocols get new ones).
+ */
+proxies: MarzbanProtocol[] | null; 
+/**  `None` keeps; otherwise the inbound tags per protocol. */
+inbounds: ProtocolInbounds[] | null } | { kind: "userpass"; 
+/**  `None` keeps the name. */
+userName: string | null; note: string; 
+/**  `None` = unlimited. */
+usageCapBytes: number | null; 
+/**  `None` = unlimited. */
+ipUsageCap: number | null; status: ProxyStatusInput } | { kind: "pterodactyl"; 
+/**  The whole new list of permission keys. */
+permissions: string[] };
+
+/**
+ *  Which account of which panel: the panel's id plus the account's id on that panel.
+ * 
+ *  `native_id` per kind: 3x-ui the client's email; Marzban the username; user-pass the
+ *  numeric sub-user id; Pterodactyl `{server identifier}/{user uuid}` (see
+ *  [`super::convert::pterodactyl::native_id`]).
+ */
+export type AccountKey = {
+	panelId: PanelId,
+	nativeId: string,
+};
+
+/**  The visible window and the counts. */
+export type AccountPage = AccountPage_Serialize | AccountPage_Deserialize;
+
+/**  The visible window and the counts. */
+export type AccountPage_Deserialize = {
+	rows: AccountRow_Deserialize[],
+	/**  Rows matching the search and filters. */
+	matched: number,
+	/**  Rows in the snapshot. */
+	total: number,
+	offset: number,
+};
+
+/**  The visible window and the counts. */
+export type AccountPage_Serialize = {
+	rows: AccountRow_Serialize[],
+	/**  Rows matching the search and filters. */
+	matched: number,
+	/**  Rows in the snapshot. */
+	total: number,
+	offset: number,
+};
+
+/**  What the table asks for: search, filters, sort, and the window. */
+export type AccountQuery = AccountQuery_Serialize | AccountQuery_Deserialize;
+
+/**  What the table asks for: search, filters, sort, and the window. */
+export type AccountQuery_Deserialize = {
+	/**  Words, all of which must appear in name, email, note, subscription id or uuid. */
+	search?: string,
+	panelIds?: PanelId[],
+	kinds?: PanelKind[],
+	statuses?: AccountStatus[],
+	expiringWithinDays?: number | null,
+	depleted?: boolean,
+	online?: boolean | null,
+	/**  3x-ui group, Pterodactyl server (case-insensitive, exact). */
+	group?: string | null,
+	protocol?: string | null,
+	sort?: SortColumn,
+	descending?: boolean,
+	offset?: number,
+	limit?: number,
+};
+
+/**  What the table asks for: search, filters, sort, and the window. */
+export type AccountQuery_Serialize = {
+	/**  Words, all of which must appear in name, email, note, subscription id or uuid. */
+	search: string,
+	panelIds: PanelId[],
+	kinds: PanelKind[],
+	statuses: AccountStatus[],
+	expiringWithinDays: number | null,
+	depleted: boolean,
+	online: boolean | null,
+	/**  3x-ui group, Pterodactyl server (case-insensitive, exact). */
+	group: string | null,
+	protocol: string | null,
+	sort: SortColumn,
+	descending: boolean,
+	offset: number,
+	limit: number,
+};
+
+/**  One row of the table. */
+export type AccountRow = AccountRow_Serialize | AccountRow_Deserialize;
+
+/**  One row of the table. */
+export type AccountRow_Deserialize = {
+	key: AccountKey,
+	panelName: string,
+	panelColor: string,
+	kind: PanelKind,
+	name: string,
+	email?: string | null,
+	status: AccountStatus,
+	usedBytes: number,
+	limitBytes?: number | null,
+	expiresAtMs?: number | null,
+	online?: boolean | null,
+	lastOnlineMs?: number | null,
+	group?: string | null,
+};
+
+/**  One row of the table. */
+export type AccountRow_Serialize = {
+	key: AccountKey,
+	panelName: string,
+	panelColor: string,
+	kind: PanelKind,
+	name: string,
+	email: string | null,
+	status: AccountStatus,
+	usedBytes: number,
+	limitBytes: number | null,
+	expiresAtMs: number | null,
+	online: boolean | null,
+	lastOnlineMs: number | null,
+	group: string | null,
+};
+
+/**  What state an account is in, derived from its fields relative to a moment. */
+export type AccountStatus = "active" | "disabled" | "expired" | 
+/**  Its traffic quota is used up. */
+"depleted" | 
+/**  Waiting for first use before its time starts (Marzban on_hold, 3x-ui negative expiry). */
+"on_hold" | 
+/**  Restricted by the provider for another reason (user-pass "blocked"). */
+"limited";
+
+/**  One account of any panel, in the app's terms. Bytes are `u64`; times are epoch ms. */
+export type Account_Deserialize = {
+	key: AccountKey,
+	kind: PanelKind,
+	/**  What the panel calls it: 3x-ui email, Marzban username, sub-user name, subuser username. */
+	name: string,
+	email?: string | null,
+	enabled: boolean,
+	/**  Derived by [`derive_status`] at `status_at_ms`. */
+	status: AccountStatus,
+	hints: StatusHints,
+	upBytes?: number | null,
+	downBytes?: number | null,
+	/**  Up + down where the panel splits them, else its single counter. */
+	usedBytes: number,
+	/**  `None` = unlimited. */
+	limitBytes?: number | null,
+	/**  `None` = never. */
+	expiresAtMs?: number | null,
+	/**  Time granted from first use (3x-ui negative expiry, Marzban on-hold duration). */
+	expireAfterFirstUseMs?: number | null,
+	/**  Concurrent IPs allowed; `None` = unlimited. */
+	ipLimit?: number | null,
+	ipsUsed?: number | null,
+	/**  3x-ui group, Pterodactyl server name. */
+	group?: string | null,
+	note?: string | null,
+	protocols: string[],
+	/**  3x-ui inbound ids, Marzban inbound tags. */
+	inbounds: string[],
+	/**  Pterodactyl permission keys. */
+	permissions: string[],
+	/**  Pterodactyl server(s) the account is a subuser of. */
+	servers: string[],
+	subId?: string | null,
+	/**  Protocol credential id (3x-ui/Marzban VLESS/VMess UUID, Pterodactyl user uuid). */
+	uuid?: string | null,
+	subscriptionUrl?: string | null,
+	/**  `None` when the panel does not tell. */
+	online?: boolean | null,
+	lastOnlineMs?: number | null,
+	createdAtMs?: number | null,
+	updatedAtMs?: number | null,
+	/**  When `status` was derived. */
+	statusAtMs: number,
+};
+
+/**  One account of any panel, in the app's terms. Bytes are `u64`; times are epoch ms. */
+export type Account_Serialize = {
+	key: AccountKey,
+	kind: PanelKind,
+	/**  What the panel calls it: 3x-ui email, Marzban username, sub-user name, subuser username. */
+	name: string,
+	email: string | null,
+	enabled: boolean,
+	/**  Derived by [`derive_status`] at `status_at_ms`. */
+	status: AccountStatus,
+	hints: StatusHints,
+	upBytes: number | null,
+	downBytes: number | null,
+	/**  Up + down where the panel splits them, else its single counter. */
+	usedBytes: number,
+	/**  `None` = unlimited. */
+	limitBytes: number | null,
+	/**  `None` = never. */
+	expiresAtMs: number | null,
+	/**  Time granted from first use (3x-ui negative expiry, Marzban on-hold duration). */
+	expireAfterFirstUseMs: number | null,
+	/**  Concurrent IPs allowed; `None` = unlimited. */
+	ipLimit: number | null,
+	ipsUsed: number | null,
+	/**  3x-ui group, Pterodactyl server name. */
+	group: string | null,
+	note: string | null,
+	protocols: string[],
+	/**  3x-ui inbound ids, Marzban inbound tags. */
+	inbounds: string[],
+	/**  Pterodactyl permission keys. */
+	permissions: string[],
+	/**  Pterodactyl server(s) the account is a subuser of. */
+	servers: string[],
+	subId: string | null,
+	/**  Protocol credential id (3x-ui/Marzban VLESS/VMess UUID, Pterodactyl user uuid). */
+	uuid: string | null,
+	subscriptionUrl: string | null,
+	/**  `None` when the panel does not tell. */
+	online: boolean | null,
+	lastOnlineMs: number | null,
+	createdAtMs: number | null,
+	updatedAtMs: number | null,
+	/**  When `status` was derived. */
+	statusAtMs: number,
+};
+
+/**  What an action, edit or create did. */
+export type ActionOutcome = ActionOutcome_Serialize | ActionOutcome_Deserialize;
+
+/**  What an action, edit or create did. */
+export type ActionOutcome_Deserialize = {
+	/**
+	 *  The account's native id after the call (a 3x-ui rename changes it; see
+	 *  [`super::ids`] for each kind's convention).
+	 */
+	nativeId: string,
+	/**  A sentence worth showing (what happened, or what partly did not). */
+	message?: string | null,
+	/**
+	 *  Shown once and never stored: a generated or regenerated proxy password, a revoked
+	 *  Marzban user's new subscription URL.
+	 */
+	secret?: string | null,
+};
+
+/**  What an action, edit or create did. */
+export type ActionOutcome_Serialize = {
+	/**
+	 *  The account's native id after the call (a 3x-ui rename changes it; see
+	 *  [`super::ids`] for each kind's convention).
+	 */
+	nativeId: string,
+	/**  A sentence worth showing (what happened, or what partly did not). */
+	message: string | null,
+	/**
+	 *  Shown once and never stored: a generated or regenerated proxy password, a revoked
+	 *  Marzban user's new subscription URL.
+	 */
+	secret: string | null,
+};
+
 /**  An error as it crosses to the UI or the CLI's JSON output: `{code, message, fields, fingerprint}`. */
 export type ApiError = ApiError_Serialize | ApiError_Deserialize;
 
@@ -55,6 +451,45 @@ export type AppInfo = {
 	secretStore: string,
 };
 
+/**  What can be read and changed on an account of a given kind (and API generation). */
+export type Capabilities = {
+	canEdit: boolean,
+	canToggle: boolean,
+	canResetTraffic: boolean,
+	canDelete: boolean,
+	hasTraffic: boolean,
+	hasExpiry: boolean,
+	hasIpLimit: boolean,
+	/**  The panel lists the source IPs an account connected from. */
+	hasIps: boolean,
+	/**  Share links (vless://, vmess://, …) per account. */
+	hasLinks: boolean,
+	hasSubscription: boolean,
+	canRevokeSubscription: boolean,
+	/**  Per-account permission lists (Pterodactyl). */
+	hasPermissions: boolean,
+	/**  A proxy password Paneldeck can regenerate (user-pass). */
+	canRegeneratePassword: boolean,
+};
+
+/**  3x-ui's recorded source IPs of a client, as the panel writes them (`"1.2.3.4 (time)"`). */
+export type ClientIpList = {
+	ips: string[],
+};
+
+/**  What the create form of each kind offers to pick from. */
+export type CreateOptions = CreateOptions_Serialize | CreateOptions_Deserialize;
+
+/**  What the create form of each kind offers to pick from. */
+export type CreateOptions_Deserialize = { kind: "xui"; inbounds: XuiInboundOption[] } | { kind: "marzban"; inbounds: MarzbanProtocolInbounds[]; templates: MarzbanTemplateOption_Deserialize[] } | 
+/**  Nothing to pick: a password is generated when the form leaves it empty. */
+{ kind: "userpass"; generatedPasswordLength: number } | { kind: "pterodactyl"; servers: ServerOption[]; permissionGroups: PermissionGroupOption[] };
+
+/**  What the create form of each kind offers to pick from. */
+export type CreateOptions_Serialize = { kind: "xui"; inbounds: XuiInboundOption[] } | { kind: "marzban"; inbounds: MarzbanProtocolInbounds[]; templates: MarzbanTemplateOption_Serialize[] } | 
+/**  Nothing to pick: a password is generated when the form leaves it empty. */
+{ kind: "userpass"; generatedPasswordLength: number } | { kind: "pterodactyl"; servers: ServerOption[]; permissionGroups: PermissionGroupOption[] };
+
 /**  Credentials as typed in a form or on the CLI. On edit, a `None` secret keeps the stored one. */
 export type CredentialsInput = CredentialsInput_Serialize | CredentialsInput_Deserialize;
 
@@ -64,11 +499,62 @@ export type CredentialsInput_Deserialize = { type: "xuiToken"; token?: string | 
 /**  Credentials as typed in a form or on the CLI. On edit, a `None` secret keeps the stored one. */
 export type CredentialsInput_Serialize = { type: "xuiToken"; token: string | null } | { type: "xuiPassword"; username: string; password: string | null } | { type: "marzban"; username: string; password: string | null } | { type: "userpass"; apiKey: string | null; keyInQuery: boolean; gateway: ProxyGatewaySettings_Serialize | null } | { type: "pterodactyl"; apiKey: string | null };
 
+export type Dashboard = Dashboard_Serialize | Dashboard_Deserialize;
+
+export type Dashboard_Deserialize = {
+	panels: PanelHealth_Deserialize[],
+	/**  Every status, zeros included, in [`AccountStatus::ALL`] order. */
+	byStatus: StatusCount[],
+	totalAccounts: number,
+	totalUsedBytes: number,
+	topUsage: AccountRow_Deserialize[],
+	usageBuckets: UsageBucket_Deserialize[],
+	/**  Expiring within [`EXPIRING_DAYS`] days, soonest first. */
+	expiringSoon: AccountRow_Deserialize[],
+	expiringSoonCount: number,
+	/**  Quota used up, biggest users first. */
+	depleted: AccountRow_Deserialize[],
+	depletedCount: number,
+	nowMs: number,
+};
+
+export type Dashboard_Serialize = {
+	panels: PanelHealth_Serialize[],
+	/**  Every status, zeros included, in [`AccountStatus::ALL`] order. */
+	byStatus: StatusCount[],
+	totalAccounts: number,
+	totalUsedBytes: number,
+	topUsage: AccountRow_Serialize[],
+	usageBuckets: UsageBucket_Serialize[],
+	/**  Expiring within [`EXPIRING_DAYS`] days, soonest first. */
+	expiringSoon: AccountRow_Serialize[],
+	expiringSoonCount: number,
+	/**  Quota used up, biggest users first. */
+	depleted: AccountRow_Serialize[],
+	depletedCount: number,
+	nowMs: number,
+};
+
 /**
  *  Closed set of error codes shared with the UI (generated into TypeScript). The UI picks its
  *  words and layout by code; `message` is the English detail.
  */
 export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "storage" | "keyring" | "invalid_url" | "dns" | "connection_refused" | "timeout" | "certificate_not_trusted" | "certificate_mismatch" | "tls" | "network" | "unauthorized" | "forbidden" | "not_this_panel" | "panel_rejected" | "rate_limited" | "panel_failed" | "unexpected_answer" | "unsupported" | "internal";
+
+/**
+ *  Marzban expiry: Marzban stores whole seconds, so `ms` is rounded down to a second.
+ *  ("Start after first use" is Marzban's `on_hold` status with `onHoldExpireDurationSecs`.)
+ */
+export type ExpireInput = { type: "never" } | 
+/**  A moment, epoch milliseconds (≥ 1000). */
+{ type: "at"; ms: number };
+
+/**  3x-ui expiry as a form picks it. */
+export type ExpiryInput = { type: "never" } | 
+/**  A moment, epoch milliseconds (> 0). */
+{ type: "at"; ms: number } | 
+/**  A period of `days` (≥ 1) that starts with the first traffic ("start after first use"). */
+{ type: "afterFirstUse"; days: number };
 
 /**
  *  A message the panel attached to one field of a rejected request (Marzban's 422
@@ -77,6 +563,166 @@ export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "storage" |
 export type FieldError = {
 	field: string,
 	message: string,
+};
+
+/**  The statuses a new Marzban user may start in. */
+export type MarzbanCreateStatus = "active" | "on_hold";
+
+export type MarzbanInboundOption = {
+	tag: string,
+	/**  `tcp`, `ws`, `grpc`, … */
+	network: string,
+	/**  `none`, `tls`, `reality`. */
+	tls: string,
+	/**  A number or a range such as `2000-2100`. */
+	port: string,
+};
+
+/**  Marzban's proxy protocols (`ProxyTypes`). */
+export type MarzbanProtocol = "vmess" | "vless" | "trojan" | "shadowsocks";
+
+export type MarzbanProtocolInbounds = {
+	protocol: MarzbanProtocol,
+	inbounds: MarzbanInboundOption[],
+};
+
+/**  The statuses an admin may set on an existing Marzban user. */
+export type MarzbanStatusInput = "active" | "disabled" | "on_hold";
+
+export type MarzbanTemplateOption = MarzbanTemplateOption_Serialize | MarzbanTemplateOption_Deserialize;
+
+export type MarzbanTemplateOption_Deserialize = {
+	id: number,
+	name: string,
+	/**  `None` = unlimited. */
+	dataLimitBytes?: number | null,
+	/**  From creation; `None` = never expires. */
+	expireDurationSecs?: number | null,
+	usernamePrefix?: string | null,
+	usernameSuffix?: string | null,
+	inbounds: ProtocolInbounds[],
+};
+
+export type MarzbanTemplateOption_Serialize = {
+	id: number,
+	name: string,
+	/**  `None` = unlimited. */
+	dataLimitBytes: number | null,
+	/**  From creation; `None` = never expires. */
+	expireDurationSecs: number | null,
+	usernamePrefix: string | null,
+	usernameSuffix: string | null,
+	inbounds: ProtocolInbounds[],
+};
+
+/**  The create form, per kind. */
+export type NewAccount = NewAccount_Serialize | NewAccount_Deserialize;
+
+/**  The create form, per kind. */
+export type NewAccount_Deserialize = { kind: "xui"; email: string; 
+/**  At least one. */
+inboundIds: number[]; 
+/**  `None` = unlimited. */
+totalBytes?: number | null; expiry: ExpiryInput; 
+/**  0 = unlimited. */
+limitIp?: number; comment?: string; group?: string | null; 
+/**  Auto-renew period in days; 0 = off. */
+resetDays?: number } | { kind: "marzban"; 
+/**  3–32 of `a-z A-Z 0-9 _ - @ .` (after a template's prefix and suffix are added). */
+username: string; 
+/**  At least one, unless the template's inbounds name them. */
+proxies: MarzbanProtocol[]; 
+/**  Empty = every inbound of each protocol (or the template's). */
+inbounds?: ProtocolInbounds[]; expire: ExpireInput; 
+/**  `None` = unlimited (or the template's limit). */
+dataLimitBytes?: number | null; dataLimitResetStrategy?: ResetStrategy; 
+/**
+ *  A user template whose defaults fill what this form leaves empty: data limit,
+ *  expiry (now + its duration), inbounds (and so protocols), username prefix/suffix.
+ */
+templateId?: number | null; status?: MarzbanCreateStatus; 
+/**  Required (> 0) with status `onHold`; the period starts at first use. */
+onHoldExpireDurationSecs?: number | null; note?: string } | { kind: "userpass"; userName: string; 
+/**
+ *  Generated (16 letters and digits) when absent; returned once in
+ *  [`ActionOutcome::secret`].
+ */
+password?: string | null; usageCapBytes?: number | null; ipUsageCap?: number | null; note?: string; status?: ProxyStatusInput } | { kind: "pterodactyl"; email: string; 
+/**  Server identifiers; a subuser is created on each. */
+serverIds: string[]; permissions: string[] };
+
+/**  The create form, per kind. */
+export type NewAccount_Serialize = { kind: "xui"; email: string; 
+/**  At least one. */
+inboundIds: number[]; 
+/**  `None` = unlimited. */
+totalBytes: number | null; expiry: ExpiryInput; 
+/**  0 = unlimited. */
+limitIp: number; comment: string; group: string | null; 
+/**  Auto-renew period in days; 0 = off. */
+resetDays: number } | { kind: "marzban"; 
+/**  3–32 of `a-z A-Z 0-9 _ - @ .` (after a template's prefix and suffix are added). */
+username: string; 
+/**  At least one, unless the template's inbounds name them. */
+proxies: MarzbanProtocol[]; 
+/**  Empty = every inbound of each protocol (or the template's). */
+inbounds: ProtocolInbounds[]; expire: ExpireInput; 
+/**  `None` = unlimited (or the template's limit). */
+dataLimitBytes: number | null; dataLimitResetStrategy: ResetStrategy; 
+/**
+ *  A user template whose defaults fill what this form leaves empty: data limit,
+ *  expiry (now + its duration), inbounds (and so protocols), username prefix/suffix.
+ */
+templateId: number | null; status: MarzbanCreateStatus; 
+/**  Required (> 0) with status `onHold`; the period starts at first use. */
+onHoldExpireDurationSecs: number | null; note: string } | { kind: "userpass"; userName: string; 
+/**
+ *  Generated (16 letters and digits) when absent; returned once in
+ *  [`ActionOutcome::secret`].
+ */
+password: string | null; usageCapBytes: number | null; ipUsageCap: number | null; note: string; status: ProxyStatusInput } | { kind: "pterodactyl"; email: string; 
+/**  Server identifiers; a subuser is created on each. */
+serverIds: string[]; permissions: string[] };
+
+/**  How a panel is doing, from its last sync. */
+export type PanelHealth = PanelHealth_Serialize | PanelHealth_Deserialize;
+
+/**  How a panel is doing, from its last sync. */
+export type PanelHealth_Deserialize = {
+	panelId: PanelId,
+	panelName: string,
+	/**  `None` before the first sync; false when the last attempt could not reach it. */
+	reachable?: boolean | null,
+	version?: string | null,
+	apiGeneration?: string | null,
+	/**  The last SUCCESSFUL sync (the snapshot's time). */
+	lastSyncMs?: number | null,
+	lastAttemptMs?: number | null,
+	tookMs?: number | null,
+	/**  How old the snapshot is, at the moment this was read. */
+	ageMs?: number | null,
+	/**  The last attempt's error, if it failed (the snapshot is then older than the attempt). */
+	lastError?: ApiError_Deserialize | null,
+	accountCount: number,
+};
+
+/**  How a panel is doing, from its last sync. */
+export type PanelHealth_Serialize = {
+	panelId: PanelId,
+	panelName: string,
+	/**  `None` before the first sync; false when the last attempt could not reach it. */
+	reachable: boolean | null,
+	version: string | null,
+	apiGeneration: string | null,
+	/**  The last SUCCESSFUL sync (the snapshot's time). */
+	lastSyncMs: number | null,
+	lastAttemptMs: number | null,
+	tookMs: number | null,
+	/**  How old the snapshot is, at the moment this was read. */
+	ageMs: number | null,
+	/**  The last attempt's error, if it failed (the snapshot is then older than the attempt). */
+	lastError: ApiError_Serialize | null,
+	accountCount: number,
 };
 
 /**  A panel's stable id (a UUID), also naming its keyring entry. */
@@ -123,6 +769,8 @@ export type PanelSettings_Deserialize = {
 	/**  User-pass provider: send the API key as a query parameter instead of a header. */
 	keyInQuery?: boolean,
 	gateway?: ProxyGatewaySettings_Deserialize | null,
+	/**  Re-sync this panel's accounts every this many seconds (None = only on demand). */
+	syncIntervalSecs?: number | null,
 };
 
 /**  Non-secret, kind-specific settings (stored as JSON in `panels.settings`). */
@@ -132,6 +780,8 @@ export type PanelSettings_Serialize = {
 	/**  User-pass provider: send the API key as a query parameter instead of a header. */
 	keyInQuery: boolean,
 	gateway?: ProxyGatewaySettings_Serialize,
+	/**  Re-sync this panel's accounts every this many seconds (None = only on demand). */
+	syncIntervalSecs?: number,
 };
 
 /**  A registered panel, as shown to the user (never carries a secret). */
@@ -148,8 +798,8 @@ export type PanelView_Deserialize = {
 	pinnedCert?: string | null,
 	settings: PanelSettings_Deserialize,
 	/**  Seconds since the Unix epoch. */
-	createdAt: number | null,
-	updatedAt: number | null,
+	createdAt: number,
+	updatedAt: number,
 };
 
 /**  A registered panel, as shown to the user (never carries a secret). */
@@ -163,12 +813,25 @@ export type PanelView_Serialize = {
 	pinnedCert: string | null,
 	settings: PanelSettings_Serialize,
 	/**  Seconds since the Unix epoch. */
-	createdAt: number | null,
-	updatedAt: number | null,
+	createdAt: number,
+	updatedAt: number,
 };
 
 /**  The panel list changed (added, edited, removed): the UI refetches it. */
 export type PanelsChanged = null;
+
+/**  One area of Pterodactyl permissions (`control`, `file`, …) in the panel's order. */
+export type PermissionGroupOption = {
+	name: string,
+	description: string,
+	permissions: PermissionOption[],
+};
+
+export type PermissionOption = {
+	/**  Full key, `group.key`. */
+	key: string,
+	description: string,
+};
 
 /**  What "test connection" learned about a panel. */
 export type ProbeInfo = ProbeInfo_Serialize | ProbeInfo_Deserialize;
@@ -193,6 +856,12 @@ export type ProbeInfo_Serialize = {
 	summary: string,
 };
 
+/**  Inbound tags chosen for one protocol. */
+export type ProtocolInbounds = {
+	protocol: MarzbanProtocol,
+	tags: string[],
+};
+
 /**  The proxy provider's gateway, used to build proxy strings for its sub-users. */
 export type ProxyGatewaySettings = ProxyGatewaySettings_Serialize | ProxyGatewaySettings_Deserialize;
 
@@ -210,8 +879,90 @@ export type ProxyGatewaySettings_Serialize = {
 	socks5Port: number | null,
 };
 
+/**  The statuses a user-pass sub-user may be given (`blocked` is the provider's to set). */
+export type ProxyStatusInput = "active" | "disabled";
+
+/**  Marzban's data limit reset period. */
+export type ResetStrategy = "no_reset" | "day" | "week" | "month" | "year";
+
+export type ServerOption = {
+	identifier: string,
+	name: string,
+	/**  False when the key's user is only a subuser there (it may then lack the right to add). */
+	owned: boolean,
+};
+
+/**  Columns the table sorts by. */
+export type SortColumn = "name" | "panel" | "kind" | "status" | "used" | "limit" | "expiry" | "lastOnline" | "created";
+
+export type StatusCount = {
+	status: AccountStatus,
+	count: number,
+};
+
+/**  What the panel itself says about an account beyond its numbers (its own status field). */
+export type StatusHints = {
+	/**  The panel reports the account expired (Marzban `expired`). */
+	expired: boolean,
+	/**  The panel reports the quota used up (Marzban `limited`). */
+	depleted: boolean,
+	/**  Time starts at first use (Marzban `on_hold`, 3x-ui negative `expiryTime`). */
+	onHold: boolean,
+	/**  Restricted by the provider (user-pass `blocked`). */
+	restricted: boolean,
+};
+
+/**  Progress of a sync, per panel, for the UI and the CLI. */
+export type SyncEvent = SyncEvent_Serialize | SyncEvent_Deserialize;
+
+/**  Progress of a sync, per panel, for the UI and the CLI. */
+export type SyncEvent_Deserialize = { type: "started"; panelId: PanelId } | 
+/**  `total` is known once the first page told it. */
+{ type: "progress"; panelId: PanelId; fetched: number; total?: number | null } | { type: "finished"; panelId: PanelId; accounts: number; tookMs: number } | { type: "failed"; panelId: PanelId; error: ApiError_Deserialize };
+
+/**  Progress of a sync, per panel, for the UI and the CLI. */
+export type SyncEvent_Serialize = { type: "started"; panelId: PanelId } | 
+/**  `total` is known once the first page told it. */
+{ type: "progress"; panelId: PanelId; fetched: number; total: number | null } | { type: "finished"; panelId: PanelId; accounts: number; tookMs: number } | { type: "failed"; panelId: PanelId; error: ApiError_Serialize };
+
+/**  Progress of a sync, one event per panel step. */
+export type SyncProgress = SyncProgress_Serialize | SyncProgress_Deserialize;
+
+/**  Progress of a sync, one event per panel step. */
+export type SyncProgress_Deserialize = SyncEvent_Deserialize;
+
+/**  Progress of a sync, one event per panel step. */
+export type SyncProgress_Serialize = SyncEvent_Serialize;
+
+export type UsageBucket = UsageBucket_Serialize | UsageBucket_Deserialize;
+
+export type UsageBucket_Deserialize = {
+	label: string,
+	fromBytes: number,
+	/**  `None` = no upper bound. */
+	toBytes?: number | null,
+	count: number,
+};
+
+export type UsageBucket_Serialize = {
+	label: string,
+	fromBytes: number,
+	/**  `None` = no upper bound. */
+	toBytes: number | null,
+	count: number,
+};
+
 /**  How a 3x-ui panel is signed in to. */
 export type XuiAuthMode = "token" | "password";
+
+export type XuiInboundOption = {
+	id: number,
+	/**  `vless`, `vmess`, `trojan`, `shadowsocks`, … */
+	protocol: string,
+	remark: string,
+	port: number,
+	enable: boolean,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -39,10 +39,16 @@ fn main() -> Result<()> {
     match Cli::parse().task {
         Task::Deps => deps::install(),
         Task::Ui => util::build_ui(),
-        Task::Bindings => util::cargo(&["test", "-p", "paneldeck-app", "--lib", "bindings_are_current"], &[(
-            "PANELDECK_WRITE_BINDINGS",
-            "1",
-        )]),
+        Task::Bindings => util::cargo(
+            &[
+                "test",
+                "-p",
+                "paneldeck-app",
+                "--lib",
+                "bindings_are_current",
+            ],
+            &[("PANELDECK_WRITE_BINDINGS", "1")],
+        ),
         Task::Demo => launch(true),
         Task::Run => launch(false),
         Task::Screenshots => test::screenshots(),
@@ -51,8 +57,16 @@ fn main() -> Result<()> {
 }
 
 fn launch(demo: bool) -> Result<()> {
+    deps::ensure(false)?;
     util::build_ui()?;
-    let mut args = vec!["run", "-p", "paneldeck-app", "--features", "custom-protocol", "--"];
+    let mut args = vec![
+        "run",
+        "-p",
+        "paneldeck-app",
+        "--features",
+        "custom-protocol",
+        "--",
+    ];
     if demo {
         args.push("--demo");
     }

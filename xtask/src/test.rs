@@ -20,12 +20,22 @@ const SESSION_ENV: &str = "PANELDECK_TEST_SESSION";
 
 pub fn run(args: TestArgs) -> Result<()> {
     if cfg!(target_os = "linux") && std::env::var_os(SESSION_ENV).is_none() {
+        crate::deps::ensure(true)?;
         return rerun_in_keyring_session();
     }
     if !args.no_lint {
         util::cargo(&["fmt", "--all", "--", "--check"], &[])?;
         util::cargo(
-            &["clippy", "--workspace", "--all-targets", "--features", "paneldeck-app/custom-protocol", "--", "-D", "warnings"],
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--features",
+                "paneldeck-app/custom-protocol",
+                "--",
+                "-D",
+                "warnings",
+            ],
             &[],
         )?;
     }
@@ -38,7 +48,14 @@ pub fn run(args: TestArgs) -> Result<()> {
     // The app embeds ui/dist, so the UI is built before the Rust tests compile it.
     util::npm(&["run", "build"])?;
     util::cargo(
-        &["test", "--workspace", "--exclude", "paneldeck-e2e", "--features", "paneldeck-app/custom-protocol"],
+        &[
+            "test",
+            "--workspace",
+            "--exclude",
+            "paneldeck-e2e",
+            "--features",
+            "paneldeck-app/custom-protocol",
+        ],
         &[],
     )?;
     if !args.no_e2e {
@@ -78,11 +95,23 @@ exec "$0" "$@""#;
 /// Builds the UI and the app, then drives the demo into the README's screenshots.
 pub fn screenshots() -> Result<()> {
     util::build_ui()?;
-    util::cargo(&["build", "-p", "paneldeck-app", "--features", "custom-protocol"], &[])?;
+    util::cargo(
+        &[
+            "build",
+            "-p",
+            "paneldeck-app",
+            "--features",
+            "custom-protocol",
+        ],
+        &[],
+    )?;
     let app = app_binary()?;
     let envs = [("PANELDECK_APP_BINARY", app.as_str())];
     ensure_tauri_driver()?;
-    with_display(&["run", "-p", "paneldeck-e2e", "--bin", "screenshots"], &envs)
+    with_display(
+        &["run", "-p", "paneldeck-e2e", "--bin", "screenshots"],
+        &envs,
+    )
 }
 
 fn ensure_tauri_driver() -> Result<()> {
@@ -96,7 +125,11 @@ fn app_binary() -> Result<String> {
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| util::root().join("target"));
-    let app = target.join("debug").join(if cfg!(windows) { "paneldeck-app.exe" } else { "paneldeck-app" });
+    let app = target.join("debug").join(if cfg!(windows) {
+        "paneldeck-app.exe"
+    } else {
+        "paneldeck-app"
+    });
     if !app.is_file() {
         bail!("the app binary {} was not built", app.display());
     }
@@ -107,7 +140,10 @@ fn end_to_end() -> Result<()> {
     ensure_tauri_driver()?;
     let app = app_binary()?;
     let envs = [("PANELDECK_APP_BINARY", app.as_str())];
-    with_display(&["test", "-p", "paneldeck-e2e", "--", "--test-threads=1"], &envs)
+    with_display(
+        &["test", "-p", "paneldeck-e2e", "--", "--test-threads=1"],
+        &envs,
+    )
 }
 
 /// Runs cargo with a display: the current one, or a virtual one from Xvfb on a headless Linux.

@@ -6,7 +6,10 @@ use std::{
 use anyhow::{bail, Context, Result};
 
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// Runs a command from the workspace root, failing with its name when it fails.
@@ -21,7 +24,9 @@ pub fn run_in(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &str)]) -
         .current_dir(dir)
         .envs(envs.iter().copied())
         .status()
-        .with_context(|| format!("could not start `{program}` (is it installed? try `cargo xtask deps`)"))?;
+        .with_context(|| {
+            format!("could not start `{program}` (is it installed? try `cargo xtask deps`)")
+        })?;
     if !status.success() {
         bail!("`{program} {}` failed ({status})", args.join(" "));
     }
@@ -34,7 +39,12 @@ pub fn cargo(args: &[&str], envs: &[(&str, &str)]) -> Result<()> {
 }
 
 pub fn npm(args: &[&str]) -> Result<()> {
-    run_in(&root().join("ui"), if cfg!(windows) { "npm.cmd" } else { "npm" }, args, &[])
+    run_in(
+        &root().join("ui"),
+        if cfg!(windows) { "npm.cmd" } else { "npm" },
+        args,
+        &[],
+    )
 }
 
 /// `npm ci` when node_modules is missing or older than the lock file.
@@ -42,7 +52,10 @@ pub fn ensure_npm_packages() -> Result<()> {
     let ui = root().join("ui");
     let stamp = ui.join("node_modules/.package-lock.json");
     let lock = ui.join("package-lock.json");
-    let fresh = match (stamp.metadata().and_then(|m| m.modified()), lock.metadata().and_then(|m| m.modified())) {
+    let fresh = match (
+        stamp.metadata().and_then(|m| m.modified()),
+        lock.metadata().and_then(|m| m.modified()),
+    ) {
         (Ok(installed), Ok(locked)) => installed >= locked,
         _ => false,
     };

@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use paneldeck_core::{secrets::KeyringStore, ApiError, Paneldeck, Profile};
 
 #[derive(Parser, Debug)]
-#[command(name = "paneldeck", version, about = "Manage many remote panels from one place")]
+#[command(
+    name = "paneldeck",
+    version,
+    about = "Manage many remote panels from one place"
+)]
 struct Cli {
     /// Profile folder (settings and snapshot). Defaults to $PANELDECK_DATA_DIR, then the
     /// platform's app-data folder.

@@ -69,7 +69,14 @@ pub async fn run(core: &Paneldeck, command: PanelsCommand, format: Format) -> Re
                     &["NAME", "KIND", "URL", "TAG"],
                     &panels
                         .iter()
-                        .map(|p| vec![p.name.clone(), p.kind.to_string(), p.base_url.clone(), p.tag.clone()])
+                        .map(|p| {
+                            vec![
+                                p.name.clone(),
+                                p.kind.to_string(),
+                                p.base_url.clone(),
+                                p.tag.clone(),
+                            ]
+                        })
                         .collect::<Vec<_>>(),
                 ),
             }
@@ -104,7 +111,9 @@ pub async fn run(core: &Paneldeck, command: PanelsCommand, format: Format) -> Re
             let panel = core.add_panel(input, !args.no_test).await?;
             match format {
                 Format::Json => output::json(&panel),
-                Format::Table => println!("added {} ({}, {})", panel.name, panel.kind, panel.base_url),
+                Format::Table => {
+                    println!("added {} ({}, {})", panel.name, panel.kind, panel.base_url)
+                }
             }
         }
     }
@@ -113,16 +122,22 @@ pub async fn run(core: &Paneldeck, command: PanelsCommand, format: Format) -> Re
 
 fn input_from(args: &AddArgs, secret: Secret) -> Result<PanelInput, CoreError> {
     let username = || {
-        args.username
-            .clone()
-            .ok_or_else(|| CoreError::invalid_field("username", "--username is required for this kind"))
+        args.username.clone().ok_or_else(|| {
+            CoreError::invalid_field("username", "--username is required for this kind")
+        })
     };
     let credentials = match args.kind {
-        PanelKind::Xui if args.auth == "password" => {
-            CredentialsInput::XuiPassword { username: username()?, password: Some(secret) }
-        }
-        PanelKind::Xui => CredentialsInput::XuiToken { token: Some(secret) },
-        PanelKind::Marzban => CredentialsInput::Marzban { username: username()?, password: Some(secret) },
+        PanelKind::Xui if args.auth == "password" => CredentialsInput::XuiPassword {
+            username: username()?,
+            password: Some(secret),
+        },
+        PanelKind::Xui => CredentialsInput::XuiToken {
+            token: Some(secret),
+        },
+        PanelKind::Marzban => CredentialsInput::Marzban {
+            username: username()?,
+            password: Some(secret),
+        },
         PanelKind::Userpass => CredentialsInput::Userpass {
             api_key: Some(secret),
             key_in_query: args.key_in_query,
@@ -132,7 +147,9 @@ fn input_from(args: &AddArgs, secret: Secret) -> Result<PanelInput, CoreError> {
                 socks5_port: args.gateway_socks5_port,
             }),
         },
-        PanelKind::Pterodactyl => CredentialsInput::Pterodactyl { api_key: Some(secret) },
+        PanelKind::Pterodactyl => CredentialsInput::Pterodactyl {
+            api_key: Some(secret),
+        },
     };
     Ok(PanelInput {
         name: args.name.clone(),
@@ -158,14 +175,16 @@ fn read_secret(kind: PanelKind, auth: &str) -> Result<Secret, CoreError> {
             .map_err(|e| CoreError::invalid(format!("could not read the {what}: {e}")))?
     } else {
         let mut line = String::new();
-        stdin
-            .lock()
-            .read_line(&mut line)
-            .map_err(|e| CoreError::invalid(format!("could not read the {what} from stdin: {e}")))?;
+        stdin.lock().read_line(&mut line).map_err(|e| {
+            CoreError::invalid(format!("could not read the {what} from stdin: {e}"))
+        })?;
         line.trim_end_matches(['\r', '\n']).to_owned()
     };
     if value.trim().is_empty() {
-        return Err(CoreError::invalid_field("secret", format!("the {what} is empty")));
+        return Err(CoreError::invalid_field(
+            "secret",
+            format!("the {what} is empty"),
+        ));
     }
     Ok(Secret::new(value))
 }

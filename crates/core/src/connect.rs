@@ -1,7 +1,9 @@
 //! Building a client for a registered (or drafted) panel and testing the connection.
 
 use paneldeck_panels::{
-    marzban::MarzbanClient, pterodactyl::PterodactylClient, userpass::UserpassClient,
+    marzban::MarzbanClient,
+    pterodactyl::PterodactylClient,
+    userpass::UserpassClient,
     xui::{XuiAuth, XuiClient},
     Endpoint, HttpClient, PanelKind, ProbeInfo, Secret,
 };
@@ -32,10 +34,9 @@ impl PanelClient {
     pub fn new(spec: ConnectionSpec<'_>) -> Result<Self> {
         let http = HttpClient::new(spec.kind, spec.endpoint)?;
         let username = || {
-            spec.settings
-                .username
-                .clone()
-                .ok_or_else(|| CoreError::invalid_field("username", "This panel needs a user name."))
+            spec.settings.username.clone().ok_or_else(|| {
+                CoreError::invalid_field("username", "This panel needs a user name.")
+            })
         };
         Ok(match spec.kind {
             PanelKind::Xui => {

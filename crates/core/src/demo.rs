@@ -29,22 +29,52 @@ struct DemoPanel {
 }
 
 const PANELS: &[DemoPanel] = &[
-    DemoPanel { kind: SimKind::Xui, name: "Frankfurt 3x-ui", color: "#2563eb", tag: "eu", accounts: 240 },
-    DemoPanel { kind: SimKind::Marzban, name: "Helsinki Marzban", color: "#16a34a", tag: "eu", accounts: 180 },
-    DemoPanel { kind: SimKind::Userpass, name: "Residential proxies", color: "#d97706", tag: "resale", accounts: 60 },
-    DemoPanel { kind: SimKind::Pterodactyl, name: "Game servers", color: "#9333ea", tag: "games", accounts: 24 },
+    DemoPanel {
+        kind: SimKind::Xui,
+        name: "Frankfurt 3x-ui",
+        color: "#2563eb",
+        tag: "eu",
+        accounts: 240,
+    },
+    DemoPanel {
+        kind: SimKind::Marzban,
+        name: "Helsinki Marzban",
+        color: "#16a34a",
+        tag: "eu",
+        accounts: 180,
+    },
+    DemoPanel {
+        kind: SimKind::Userpass,
+        name: "Residential proxies",
+        color: "#d97706",
+        tag: "resale",
+        accounts: 60,
+    },
+    DemoPanel {
+        kind: SimKind::Pterodactyl,
+        name: "Game servers",
+        color: "#9333ea",
+        tag: "games",
+        accounts: 24,
+    },
 ];
 
-fn credentials(kind: SimKind, creds: &SimCredentials, addr: &std::net::SocketAddr) -> Result<CredentialsInput> {
+fn credentials(
+    kind: SimKind,
+    creds: &SimCredentials,
+    addr: &std::net::SocketAddr,
+) -> Result<CredentialsInput> {
     use paneldeck_panels::Secret;
     Ok(match (kind, creds) {
-        (SimKind::Xui, SimCredentials::Token { token }) => {
-            CredentialsInput::XuiToken { token: Some(Secret::new(token.as_str())) }
-        }
-        (SimKind::Marzban, SimCredentials::Password { username, password }) => CredentialsInput::Marzban {
-            username: username.clone(),
-            password: Some(Secret::new(password.as_str())),
+        (SimKind::Xui, SimCredentials::Token { token }) => CredentialsInput::XuiToken {
+            token: Some(Secret::new(token.as_str())),
         },
+        (SimKind::Marzban, SimCredentials::Password { username, password }) => {
+            CredentialsInput::Marzban {
+                username: username.clone(),
+                password: Some(Secret::new(password.as_str())),
+            }
+        }
         (SimKind::Userpass, SimCredentials::ApiKey { api_key }) => CredentialsInput::Userpass {
             api_key: Some(Secret::new(api_key.as_str())),
             key_in_query: false,
@@ -54,10 +84,14 @@ fn credentials(kind: SimKind, creds: &SimCredentials, addr: &std::net::SocketAdd
                 socks5_port: Some(1080),
             }),
         },
-        (SimKind::Pterodactyl, SimCredentials::Token { token }) => {
-            CredentialsInput::Pterodactyl { api_key: Some(Secret::new(token.as_str())) }
+        (SimKind::Pterodactyl, SimCredentials::Token { token }) => CredentialsInput::Pterodactyl {
+            api_key: Some(Secret::new(token.as_str())),
+        },
+        (kind, _) => {
+            return Err(CoreError::Internal(format!(
+                "simulator {kind:?} gave unexpected credentials"
+            )))
         }
-        (kind, _) => return Err(CoreError::Internal(format!("simulator {kind:?} gave unexpected credentials"))),
     })
 }
 
@@ -68,18 +102,25 @@ impl Demo {
             .prefix("paneldeck-demo-")
             .tempdir()
             .map_err(|e| CoreError::Internal(format!("no temporary folder for the demo: {e}")))?;
-        let paneldeck = Paneldeck::open(Profile::at(dir.path())?, Arc::new(MemoryStore::default()))?;
+        let paneldeck =
+            Paneldeck::open(Profile::at(dir.path())?, Arc::new(MemoryStore::default()))?;
         let mut sims = Vec::new();
         for (i, panel) in PANELS.iter().enumerate() {
             let opts = SimOptions {
                 seed: 1000 + i as u64,
                 accounts: panel.accounts,
-                groups: if panel.kind == SimKind::Pterodactyl { 4 } else { 3 },
+                groups: if panel.kind == SimKind::Pterodactyl {
+                    4
+                } else {
+                    3
+                },
                 ..SimOptions::default()
             };
             let sim = paneldeck_sim::start_local(panel.kind, opts)
                 .await
-                .map_err(|e| CoreError::Internal(format!("could not start the demo simulator: {e}")))?;
+                .map_err(|e| {
+                    CoreError::Internal(format!("could not start the demo simulator: {e}"))
+                })?;
             let input = PanelInput {
                 name: panel.name.into(),
                 base_url: sim.url(),
@@ -91,6 +132,10 @@ impl Demo {
             paneldeck.add_panel(input, false).await?;
             sims.push(sim);
         }
-        Ok(Demo { paneldeck: Arc::new(paneldeck), sims, _dir: dir })
+        Ok(Demo {
+            paneldeck: Arc::new(paneldeck),
+            sims,
+            _dir: dir,
+        })
     }
 }

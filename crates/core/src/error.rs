@@ -34,7 +34,10 @@ pub enum ErrorCode {
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
     #[error("{message}")]
-    InvalidInput { message: String, fields: Vec<FieldError> },
+    InvalidInput {
+        message: String,
+        fields: Vec<FieldError>,
+    },
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -42,7 +45,10 @@ pub enum CoreError {
     #[error("local database error: {0}")]
     Storage(#[from] rusqlite::Error),
     #[error("could not open the data folder {path}: {source}")]
-    DataDir { path: String, source: std::io::Error },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("the system keyring failed: {0}")]
     Keyring(String),
     #[error(transparent)]
@@ -53,14 +59,20 @@ pub enum CoreError {
 
 impl CoreError {
     pub fn invalid(message: impl Into<String>) -> Self {
-        CoreError::InvalidInput { message: message.into(), fields: Vec::new() }
+        CoreError::InvalidInput {
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 
     pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
         CoreError::InvalidInput {
             message: message.clone(),
-            fields: vec![FieldError { field: field.to_owned(), message }],
+            fields: vec![FieldError {
+                field: field.to_owned(),
+                message,
+            }],
         }
     }
 
@@ -124,10 +136,17 @@ impl From<CoreError> for ApiError {
             CoreError::Panel(PanelError::CertificateNotTrusted { fingerprint }) => {
                 Some(fingerprint.clone())
             }
-            CoreError::Panel(PanelError::CertificateMismatch { actual, .. }) => Some(actual.clone()),
+            CoreError::Panel(PanelError::CertificateMismatch { actual, .. }) => {
+                Some(actual.clone())
+            }
             _ => None,
         };
-        ApiError { code: err.code(), message: err.to_string(), fields, fingerprint }
+        ApiError {
+            code: err.code(),
+            message: err.to_string(),
+            fields,
+            fingerprint,
+        }
     }
 }
 

@@ -2,9 +2,12 @@
 //! secrets in the OS keyring), connections to panels, and demo mode. The app shell and the
 //! CLI are thin layers over [`Paneldeck`].
 
+pub mod accounts;
+pub mod actions;
 pub mod connect;
 pub mod demo;
 pub mod error;
+mod operations;
 pub mod paneldeck;
 pub mod profile;
 pub mod registry;

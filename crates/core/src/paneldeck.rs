@@ -29,7 +29,15 @@ fn now_secs() -> i64 {
 impl Paneldeck {
     pub fn open(profile: Profile, secrets: Arc<dyn SecretStore>) -> Result<Self> {
         let store = Store::open(&profile.database_path())?;
-        Ok(Paneldeck { profile, store, secrets })
+        Ok(Paneldeck {
+            profile,
+            store,
+            secrets,
+        })
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
     }
 
     pub fn profile(&self) -> &Profile {
@@ -61,7 +69,11 @@ impl Paneldeck {
 
     /// Tests a drafted panel (add/edit form) without saving anything. On edit, an empty secret
     /// means "use the stored one".
-    pub async fn test_draft(&self, input: &PanelInput, editing: Option<&PanelId>) -> Result<ProbeInfo> {
+    pub async fn test_draft(
+        &self,
+        input: &PanelInput,
+        editing: Option<&PanelId>,
+    ) -> Result<ProbeInfo> {
         let valid = input.validate(editing.is_none())?;
         let stored = match editing {
             Some(id) => self.secrets.get(&id.keyring_account())?.unwrap_or_default(),
@@ -81,7 +93,10 @@ impl Paneldeck {
 
     /// A client for a registered panel, with its secret from the keyring.
     pub fn client(&self, panel: &PanelView) -> Result<PanelClient> {
-        let secrets = self.secrets.get(&panel.id.keyring_account())?.unwrap_or_default();
+        let secrets = self
+            .secrets
+            .get(&panel.id.keyring_account())?
+            .unwrap_or_default();
         let secret = secrets.primary.ok_or_else(|| {
             CoreError::Keyring(format!(
                 "the keyring has no credentials for '{}'; edit the panel and enter them again",
@@ -117,12 +132,16 @@ impl Paneldeck {
     /// entry together: if either write fails, neither is kept.
     pub async fn add_panel(&self, input: PanelInput, verify: bool) -> Result<PanelView> {
         let valid = input.validate(true)?;
-        self.store.with(|c| registry::ensure_name_free(c, &valid.name, None))?;
+        self.store
+            .with(|c| registry::ensure_name_free(c, &valid.name, None))?;
         if verify {
             self.probe_valid(&valid, &PanelSecrets::default()).await?;
         }
         let id = PanelId::new();
-        let secrets = PanelSecrets { primary: valid.secret.clone(), session_token: None };
+        let secrets = PanelSecrets {
+            primary: valid.secret.clone(),
+            session_token: None,
+        };
         self.store.with(|conn| {
             let tx = conn.transaction()?;
             registry::ensure_name_free(&tx, &valid.name, None)?;
@@ -140,7 +159,12 @@ impl Paneldeck {
     }
 
     /// Edits a panel. The kind cannot change; an empty secret keeps the stored one.
-    pub async fn update_panel(&self, id: &PanelId, input: PanelInput, verify: bool) -> Result<PanelView> {
+    pub async fn update_panel(
+        &self,
+        id: &PanelId,
+        input: PanelInput,
+        verify: bool,
+    ) -> Result<PanelView> {
         let current = self.panel(id)?;
         let valid = input.validate(false)?;
         if valid.kind != current.kind {
@@ -149,7 +173,8 @@ impl Paneldeck {
                 "A panel's kind cannot change; add a new panel instead.",
             ));
         }
-        self.store.with(|c| registry::ensure_name_free(c, &valid.name, Some(id)))?;
+        self.store
+            .with(|c| registry::ensure_name_free(c, &valid.name, Some(id)))?;
         let stored = self.secrets.get(&id.keyring_account())?.unwrap_or_default();
         if verify {
             self.probe_valid(&valid, &stored).await?;
@@ -158,7 +183,10 @@ impl Paneldeck {
             let tx = conn.transaction()?;
             registry::update(&tx, id, &valid, now_secs())?;
             if let Some(secret) = &valid.secret {
-                let fresh = PanelSecrets { primary: Some(secret.clone()), session_token: None };
+                let fresh = PanelSecrets {
+                    primary: Some(secret.clone()),
+                    session_token: None,
+                };
                 self.secrets.put(&id.keyring_account(), &fresh)?;
                 if let Err(err) = tx.commit() {
                     let _ = self.secrets.put(&id.keyring_account(), &stored);
@@ -188,8 +216,10 @@ impl Paneldeck {
         Ok(())
     }
 
-    fn keep_session_token(&self, id: &PanelId, client: &PanelClient) {
-        let Some(token) = client.session_token() else { return };
+    pub(crate) fn keep_session_token(&self, id: &PanelId, client: &PanelClient) {
+        let Some(token) = client.session_token() else {
+            return;
+        };
         let account = id.keyring_account();
         if let Ok(Some(mut secrets)) = self.secrets.get(&account) {
             if secrets.session_token.as_ref() != Some(&token) {

@@ -16,8 +16,10 @@ impl Profile {
     /// The profile in `dir`, created if missing.
     pub fn at(dir: impl Into<PathBuf>) -> Result<Self> {
         let dir = dir.into();
-        std::fs::create_dir_all(dir.join("logs"))
-            .map_err(|source| CoreError::DataDir { path: dir.display().to_string(), source })?;
+        std::fs::create_dir_all(dir.join("logs")).map_err(|source| CoreError::DataDir {
+            path: dir.display().to_string(),
+            source,
+        })?;
         Ok(Profile { dir })
     }
 

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{CoreError, Result};
 
 /// A panel's stable id (a UUID), also naming its keyring entry.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type,
+)]
 #[serde(transparent)]
 pub struct PanelId(pub String);
 
@@ -65,6 +67,9 @@ pub struct PanelSettings {
     pub key_in_query: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<ProxyGatewaySettings>,
+    /// Re-sync this panel's accounts every this many seconds (None = only on demand).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync_interval_secs: Option<u32>,
 }
 
 /// Credentials as typed in a form or on the CLI. On edit, a `None` secret keeps the stored one.
@@ -105,7 +110,9 @@ pub enum CredentialsInput {
 impl CredentialsInput {
     pub fn kind(&self) -> PanelKind {
         match self {
-            CredentialsInput::XuiToken { .. } | CredentialsInput::XuiPassword { .. } => PanelKind::Xui,
+            CredentialsInput::XuiToken { .. } | CredentialsInput::XuiPassword { .. } => {
+                PanelKind::Xui
+            }
             CredentialsInput::Marzban { .. } => PanelKind::Marzban,
             CredentialsInput::Userpass { .. } => PanelKind::Userpass,
             CredentialsInput::Pterodactyl { .. } => PanelKind::Pterodactyl,
@@ -125,18 +132,24 @@ impl CredentialsInput {
 
     fn settings(&self) -> PanelSettings {
         match self {
-            CredentialsInput::XuiToken { .. } => {
-                PanelSettings { xui_auth: Some(XuiAuthMode::Token), ..Default::default() }
-            }
+            CredentialsInput::XuiToken { .. } => PanelSettings {
+                xui_auth: Some(XuiAuthMode::Token),
+                ..Default::default()
+            },
             CredentialsInput::XuiPassword { username, .. } => PanelSettings {
                 xui_auth: Some(XuiAuthMode::Password),
                 username: Some(username.trim().to_owned()),
                 ..Default::default()
             },
-            CredentialsInput::Marzban { username, .. } => {
-                PanelSettings { username: Some(username.trim().to_owned()), ..Default::default() }
-            }
-            CredentialsInput::Userpass { key_in_query, gateway, .. } => PanelSettings {
+            CredentialsInput::Marzban { username, .. } => PanelSettings {
+                username: Some(username.trim().to_owned()),
+                ..Default::default()
+            },
+            CredentialsInput::Userpass {
+                key_in_query,
+                gateway,
+                ..
+            } => PanelSettings {
                 key_in_query: *key_in_query,
                 gateway: gateway.clone(),
                 ..Default::default()
@@ -181,7 +194,10 @@ impl PanelInput {
     pub fn validate(&self, secret_required: bool) -> Result<ValidPanel> {
         let mut fields = Vec::new();
         let mut bad = |field: &str, message: &str| {
-            fields.push(FieldError { field: field.to_owned(), message: message.to_owned() })
+            fields.push(FieldError {
+                field: field.to_owned(),
+                message: message.to_owned(),
+            })
         };
         let name = self.name.trim().to_owned();
         if name.is_empty() {
@@ -192,16 +208,27 @@ impl PanelInput {
         let mut endpoint = match Endpoint::parse(&self.base_url) {
             Ok(ep) => Some(ep),
             Err(_) => {
-                bad("baseUrl", "Enter the panel's address, e.g. https://panel.example.com:2053/path");
+                bad(
+                    "baseUrl",
+                    "Enter the panel's address, e.g. https://panel.example.com:2053/path",
+                );
                 None
             }
         };
-        let pin = match self.pinned_cert.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let pin = match self
+            .pinned_cert
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => None,
             Some(text) => match text.parse::<CertFingerprint>() {
                 Ok(fp) => Some(fp),
                 Err(_) => {
-                    bad("pinnedCert", "A SHA-256 fingerprint is 64 hexadecimal digits.");
+                    bad(
+                        "pinnedCert",
+                        "A SHA-256 fingerprint is 64 hexadecimal digits.",
+                    );
                     None
                 }
             },
@@ -218,13 +245,19 @@ impl PanelInput {
             bad("color", "Pick a colour like #3b82f6.");
         }
         match &self.credentials {
-            CredentialsInput::XuiPassword { username, .. } | CredentialsInput::Marzban { username, .. }
+            CredentialsInput::XuiPassword { username, .. }
+            | CredentialsInput::Marzban { username, .. }
                 if username.trim().is_empty() =>
             {
                 bad("username", "Enter the admin user name.");
             }
-            CredentialsInput::Userpass { gateway: Some(gw), .. } if gw.host.trim().is_empty() => {
-                bad("gatewayHost", "Enter the proxy gateway's host name, or leave the gateway out.");
+            CredentialsInput::Userpass {
+                gateway: Some(gw), ..
+            } if gw.host.trim().is_empty() => {
+                bad(
+                    "gatewayHost",
+                    "Enter the proxy gateway's host name, or leave the gateway out.",
+                );
             }
             _ => {}
         }
@@ -269,9 +302,9 @@ pub struct PanelView {
     pub pinned_cert: Option<String>,
     pub settings: PanelSettings,
     /// Seconds since the Unix epoch.
-    #[specta(type = f64)]
+    #[specta(type = specta_typescript::Number)]
     pub created_at: i64,
-    #[specta(type = f64)]
+    #[specta(type = specta_typescript::Number)]
     pub updated_at: i64,
 }
 
@@ -301,7 +334,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<PanelView> {
 
 pub(crate) fn list(conn: &Connection) -> Result<Vec<PanelView>> {
     let mut stmt = conn.prepare("SELECT * FROM panels ORDER BY name COLLATE NOCASE")?;
-    let rows = stmt.query_map([], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -313,11 +348,19 @@ pub(crate) fn get(conn: &Connection, id: &PanelId) -> Result<PanelView> {
 
 pub(crate) fn find_by_name(conn: &Connection, name: &str) -> Result<Option<PanelView>> {
     Ok(conn
-        .query_row("SELECT * FROM panels WHERE name = ?1 COLLATE NOCASE", [name], from_row)
+        .query_row(
+            "SELECT * FROM panels WHERE name = ?1 COLLATE NOCASE",
+            [name],
+            from_row,
+        )
         .optional()?)
 }
 
-pub(crate) fn ensure_name_free(conn: &Connection, name: &str, except: Option<&PanelId>) -> Result<()> {
+pub(crate) fn ensure_name_free(
+    conn: &Connection,
+    name: &str,
+    except: Option<&PanelId>,
+) -> Result<()> {
     match find_by_name(conn, name)? {
         Some(existing) if Some(&existing.id) != except => Err(CoreError::InvalidInput {
             message: format!("A panel named '{name}' already exists."),

@@ -38,8 +38,9 @@ impl PanelSecrets {
     }
 
     fn from_json(text: &str) -> Result<Self> {
-        let stored: Stored = serde_json::from_str(text)
-            .map_err(|_| CoreError::Keyring("the keyring entry is not Paneldeck's format".into()))?;
+        let stored: Stored = serde_json::from_str(text).map_err(|_| {
+            CoreError::Keyring("the keyring entry is not Paneldeck's format".into())
+        })?;
         Ok(PanelSecrets {
             primary: stored.primary.map(Secret::new),
             session_token: stored.session_token.map(Secret::new),
@@ -79,7 +80,9 @@ fn keyring_error(err: keyring::Error) -> CoreError {
 
 impl SecretStore for KeyringStore {
     fn put(&self, account: &str, secrets: &PanelSecrets) -> Result<()> {
-        Self::entry(account)?.set_password(&secrets.to_json()).map_err(keyring_error)
+        Self::entry(account)?
+            .set_password(&secrets.to_json())
+            .map_err(keyring_error)
     }
 
     fn get(&self, account: &str) -> Result<Option<PanelSecrets>> {
@@ -121,7 +124,10 @@ impl SecretStore for MemoryStore {
     }
 
     fn get(&self, account: &str) -> Result<Option<PanelSecrets>> {
-        self.lock()?.get(account).map(|t| PanelSecrets::from_json(t)).transpose()
+        self.lock()?
+            .get(account)
+            .map(|t| PanelSecrets::from_json(t))
+            .transpose()
     }
 
     fn delete(&self, account: &str) -> Result<()> {
@@ -136,7 +142,9 @@ impl SecretStore for MemoryStore {
 
 impl MemoryStore {
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, HashMap<String, String>>> {
-        self.entries.lock().map_err(|_| CoreError::Internal("secret store lock poisoned".into()))
+        self.entries
+            .lock()
+            .map_err(|_| CoreError::Internal("secret store lock poisoned".into()))
     }
 }
 

@@ -22,7 +22,10 @@ fn secret_tool_lookup(account: &str) -> String {
 fn keyring_store_writes_to_the_secret_service() {
     let account = format!("panel:test-{}", std::process::id());
     let store = KeyringStore;
-    let secrets = PanelSecrets { primary: Some(Secret::new("s3cr3t-value")), session_token: None };
+    let secrets = PanelSecrets {
+        primary: Some(Secret::new("s3cr3t-value")),
+        session_token: None,
+    };
     store.put(&account, &secrets).unwrap_or_else(|e| {
         panic!("no Secret Service (run the tests with `cargo xtask test`): {e}")
     });

@@ -259,7 +259,8 @@ async fn traffic_limits_resets_and_usage() {
     client.reset_users_data_usage().await.expect("reset all");
     let after = client.get_user("carol").await.expect("get");
     assert_eq!(after.used_traffic_bytes, 0);
-    assert_eq!(after.lifetime_used_traffic_bytes, 2700);
+    // 0.4.9 clears the reset logs here too: lifetime traffic starts over.
+    assert_eq!(after.lifetime_used_traffic_bytes, 0);
     let usage = client
         .get_user_usage(
             "carol",
@@ -334,11 +335,8 @@ async fn subscription_formats_revocation_and_info() {
 
     let seen = client.user_subscription_info(&token).await.expect("info");
     assert_eq!(seen.username, "erin");
-    // The last fetch went out with the client's own User-Agent.
-    assert!(seen
-        .sub_last_user_agent
-        .as_deref()
-        .is_some_and(|ua| ua.starts_with("Paneldeck/")));
+    // Only the plain route records the fetch (not `/{client_type}`): the Clash one was last.
+    assert_eq!(seen.sub_last_user_agent.as_deref(), Some("clash-verge/1.3"));
     assert!(seen.sub_updated_at.is_some());
     let usage = client
         .user_get_usage(&token, &UsageRange::default())
@@ -465,4 +463,103 @@ async fn expired_users_are_listed_and_deleted() {
         .expect("list");
     assert_eq!(left.total, 1);
     assert_eq!(left.users[0].username, "fresh");
+}
+
+/// Behaviours of the real 0.4.9 code the simulator keeps (see docs/panels/marzban.md).
+#[tokio::test]
+async fn real_server_quirks_are_kept() {
+    let (_sim, _h, client) = setup(0).await;
+    // Usernames are unique and found case-insensitively (the column is NOCASE).
+    client
+        .add_user(&new_user("Alice", &[ProxyType::Vless, ProxyType::Trojan]))
+        .await
+        .expect("add");
+    assert_eq!(
+        client.get_user("ALICE").await.expect("get").username,
+        "Alice"
+    );
+    assert!(matches!(
+        client
+            .add_user(&new_user("alice", &[ProxyType::Vless]))
+            .await,
+        Err(PanelError::Conflict { .. })
+    ));
+    // One `username` filter is a substring search, several an exact list.
+    client
+        .add_user(&new_user("bob", &[ProxyType::Vless]))
+        .await
+        .expect("add");
+    let one = UsersQuery {
+        usernames: vec!["LIC".into()],
+        ..UsersQuery::default()
+    };
+    assert_eq!(client.get_users(&one).await.expect("list").total, 1);
+    let exact = UsersQuery {
+        usernames: vec!["lic".into(), "bob".into()],
+        ..UsersQuery::default()
+    };
+    assert_eq!(
+        client.get_users(&exact).await.expect("list").users[0].username,
+        "bob"
+    );
+
+    // On modify, an empty tag list keeps a protocol off every inbound.
+    let mut inbounds = BTreeMap::new();
+    inbounds.insert(ProxyType::Trojan, Vec::new());
+    let change = UserModify {
+        inbounds: Some(inbounds),
+        ..UserModify::default()
+    };
+    let user = client.modify_user("alice", &change).await.expect("modify");
+    assert!(user.inbounds[&ProxyType::Trojan].is_empty());
+    assert_eq!(
+        user.excluded_inbounds[&ProxyType::Trojan],
+        vec!["TROJAN TCP".to_owned()]
+    );
+    assert!(user.links.iter().all(|l| !l.starts_with("trojan://")));
+
+    // Resetting usage re-activates a disabled user (0.4.9 tests `not in (expired or disabled)`).
+    let disable = UserModify {
+        status: Some(UserStatusModify::Disabled),
+        ..UserModify::default()
+    };
+    client.modify_user("bob", &disable).await.expect("disable");
+    let reset = client.reset_user_data_usage("bob").await.expect("reset");
+    assert_eq!(reset.status, UserStatus::Active);
+
+    // A protocol with no inbound on the server is refused with 400.
+    let mut config = client.get_core_config().await.expect("config");
+    let list = config["inbounds"].as_array_mut().expect("inbounds");
+    list.retain(|i| i["protocol"] != "shadowsocks");
+    client
+        .modify_core_config(&config)
+        .await
+        .expect("drop shadowsocks");
+    match client
+        .add_user(&new_user("carol", &[ProxyType::Shadowsocks]))
+        .await
+    {
+        Err(PanelError::BadRequest { message }) => {
+            assert_eq!(message, "Protocol shadowsocks is disabled on your server")
+        }
+        other => panic!("expected BadRequest, got {other:?}"),
+    }
+    // Inbounds are derived: a new VLESS inbound reaches existing users at once.
+    list_push_vless_ws(&mut config);
+    client
+        .modify_core_config(&config)
+        .await
+        .expect("add VLESS WS");
+    let user = client.get_user("alice").await.expect("get");
+    assert!(user.inbounds[&ProxyType::Vless].contains(&"VLESS WS".to_owned()));
+}
+
+fn list_push_vless_ws(config: &mut serde_json::Value) {
+    if let Some(list) = config["inbounds"].as_array_mut() {
+        list.push(
+            serde_json::json!({"tag": "VLESS WS", "port": 20007, "protocol": "vless",
+            "settings": {"clients": [], "decryption": "none"},
+            "streamSettings": {"network": "ws", "wsSettings": {"path": "/vl"}}}),
+        );
+    }
 }

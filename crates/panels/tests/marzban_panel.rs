@@ -156,10 +156,44 @@ async fn admins_ownership_and_sudo_rules() {
         telegram_id: Some(7),
         discord_webhook: None,
     };
+    // An admin may edit itself, but not make itself sudo.
+    let own = AdminModify {
+        is_sudo: false,
+        password: None,
+        telegram_id: Some(99),
+        discord_webhook: None,
+    };
+    let edited = op_client
+        .modify_admin("op1", &own)
+        .await
+        .expect("self edit");
+    assert_eq!(edited.telegram_id, Some(99));
+    let promote = AdminModify {
+        is_sudo: true,
+        ..own.clone()
+    };
+    match op_client.modify_admin("op1", &promote).await {
+        Err(PanelError::Forbidden { message }) => {
+            assert_eq!(message, "You can't make yourself sudoer!")
+        }
+        other => panic!("expected Forbidden, got {other:?}"),
+    }
+    let logins_before = op_client.login_count();
     let modified = client
         .modify_admin("op1", &change)
         .await
         .expect("modify admin");
+    // The new password invalidates op1's token; its client logs in again with the old
+    // password and is refused.
+    assert!(matches!(
+        op_client.get_current_admin().await,
+        Err(PanelError::Unauthorized { .. })
+    ));
+    assert_eq!(
+        op_client.login_count(),
+        logins_before,
+        "the re-login failed"
+    );
     assert_eq!(modified.telegram_id, Some(7));
     let old_login = client_for(&sim, "op1", "op1pass123");
     assert!(matches!(
@@ -293,13 +327,16 @@ async fn nodes_crud_hosts_and_usage() {
         .iter()
         .find(|u| u.node_id == Some(node.id))
         .expect("row");
-    assert_eq!(row.used_traffic_bytes, 200, "coefficient 2");
+    // 0.4.9 does not store the coefficient given at creation; a modify does.
+    assert_eq!(got.usage_coefficient, 1.0);
+    assert_eq!(row.used_traffic_bytes, 100, "created nodes count at 1.0");
 
     let modified = client
         .modify_node(
             node.id,
             &NodeModify {
                 name: Some("DE-2".into()),
+                usage_coefficient: Some(2.0),
                 status: Some(NodeStatus::Disabled),
                 ..NodeModify::default()
             },
@@ -307,6 +344,18 @@ async fn nodes_crud_hosts_and_usage() {
         .await
         .expect("modify");
     assert_eq!(modified.status, NodeStatus::Disabled);
+    assert_eq!(modified.usage_coefficient, 2.0);
+    sim.add_traffic("frank", 100, Some(node.id.0));
+    let per_user = client
+        .get_user_usage("frank", &UsageRange::default())
+        .await
+        .expect("usage");
+    let row = per_user
+        .usages
+        .iter()
+        .find(|u| u.node_id == Some(node.id))
+        .expect("row");
+    assert_eq!(row.used_traffic_bytes, 300, "100 at 1.0, then 100 at 2.0");
     assert_eq!(client.get_nodes().await.expect("nodes")[0].name, "DE-2");
     client.reconnect_node(node.id).await.expect("reconnect");
     assert_eq!(
@@ -356,6 +405,18 @@ async fn system_inbounds_hosts_and_core() {
     assert_eq!(json["add"], "cdn.example.org");
     assert_eq!(json["port"], 8443);
 
+    // Remarks are Python format strings: a lone brace is refused field by field.
+    let mut broken = client.get_hosts().await.expect("hosts");
+    if let Some(list) = broken.get_mut("VLESS TCP") {
+        list[0].remark = "{USERNAME".into();
+    }
+    match client.modify_hosts(&broken).await {
+        Err(PanelError::Validation { fields }) => {
+            assert_eq!(fields[0].field, "remark");
+            assert_eq!(fields[0].message, "Invalid formatting variables");
+        }
+        other => panic!("expected Validation, got {other:?}"),
+    }
     let core = client.get_core_stats().await.expect("core");
     assert!(core.started);
     client.restart_core().await.expect("restart");

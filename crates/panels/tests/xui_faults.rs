@@ -150,6 +150,27 @@ async fn two_factor_code_is_checked_and_wrong_credentials_are_unauthorized() {
 }
 
 #[tokio::test]
+async fn a_scoped_token_outside_its_scope_is_forbidden() {
+    bounded(async {
+        let (sim, handle) = sim(XuiSimConfig::default(), FaultConfig::default()).await;
+        let monitor = client_at(&sim.url(), token(&handle.monitor_token()), SHORT);
+        assert_eq!(monitor.list().await.expect("reads work").len(), 8);
+        let email = handle.clients()[0].email.clone();
+        let before = handle.client(&email).expect("c").enable;
+        match monitor.bulk_disable(std::slice::from_ref(&email)).await {
+            Err(PanelError::Forbidden { message }) => assert!(message.contains("scope")),
+            other => panic!("expected Forbidden, got {other:?}"),
+        }
+        assert_eq!(
+            handle.client(&email).expect("c").enable,
+            before,
+            "nothing changed"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn login_is_limited_to_five_failures() {
     bounded(async {
         let (sim, handle) = sim(XuiSimConfig::default(), FaultConfig::default()).await;

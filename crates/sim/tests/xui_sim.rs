@@ -169,12 +169,13 @@ async fn auth_hides_the_api_and_cookie_posts_need_csrf() {
 
 #[tokio::test]
 async fn paging_defaults_and_limits() {
-    let sim = paneldeck_sim::start_local(SimKind::Xui, opts(2, 230, 4))
+    let opts = opts(2, 230, 4);
+    let stats = Arc::new(SimStats::default());
+    let (app, handle) = xui::app_with(&opts, stats.clone(), XuiSimConfig::default());
+    let sim = paneldeck_sim::serve(SimKind::Xui, app, &opts, stats, ([127, 0, 0, 1], 0).into())
         .await
         .expect("sim");
-    let SimCredentials::Token { token } = sim.credentials.clone() else {
-        panic!("token");
-    };
+    let token = handle.token();
     let http = reqwest::Client::new();
     let get = |query: &'static str| {
         let req = http
@@ -202,8 +203,15 @@ async fn paging_defaults_and_limits() {
     assert_eq!(last["obj"]["total"], 230);
     let filtered = get("?filter=deactive,depleted&protocol=trojan,vmess").await;
     assert!(filtered["obj"]["filtered"].as_u64().expect("n") < 230);
-    let summary = &big["obj"]["summary"];
-    assert!(summary["deactive"].as_array().map(Vec::len).expect("list") <= 200);
+
+    // Summary counts are exact, its email lists stop at 200.
+    for c in handle.clients() {
+        handle.edit(&c.email, |c| c.enable = false);
+    }
+    let summary = get("?pageSize=1").await["obj"]["summary"].clone();
+    assert_eq!(summary["deactiveCount"], 230);
+    assert_eq!(summary["deactive"].as_array().map(Vec::len), Some(200));
+    assert_eq!(summary["active"], 0);
 }
 
 #[test]
@@ -253,4 +261,79 @@ fn the_binary_serves_a_seeded_panel() {
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(result, Ok(7));
+}
+
+#[tokio::test]
+async fn every_listed_route_is_served_and_legacy_panels_lack_the_clients_api() {
+    let opts = opts(3, 4, 2);
+    let stats = Arc::new(SimStats::default());
+    let (app, handle) = xui::app_with(&opts, stats.clone(), XuiSimConfig::default());
+    let sim = paneldeck_sim::serve(SimKind::Xui, app, &opts, stats, ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("sim");
+    let http = reqwest::Client::new();
+    let fill = |p: &str| {
+        p.replace("{email}", "x")
+            .replace("{id}", "1")
+            .replace("{name}", "g")
+            .replace("{subId}", "s")
+    };
+    for (method, path) in xui::ROUTES {
+        let url = format!("http://{}{}", sim.addr, fill(path));
+        let resp = http
+            .request(method.parse().expect("method"), &url)
+            .bearer_auth(handle.token())
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .expect("send");
+        assert_ne!(resp.status(), 404, "{method} {path} is not routed");
+    }
+
+    let legacy = XuiSimConfig {
+        legacy: true,
+        ..XuiSimConfig::default()
+    };
+    let stats = Arc::new(SimStats::default());
+    let (app, handle) = xui::app_with(&opts, stats.clone(), legacy);
+    let old = paneldeck_sim::serve(SimKind::Xui, app, &opts, stats, ([127, 0, 0, 1], 0).into())
+        .await
+        .expect("legacy sim");
+    for (method, path) in xui::LEGACY_ROUTES {
+        let url = format!(
+            "http://{}{}",
+            old.addr,
+            fill(path).replace("{clientId}", "c")
+        );
+        let resp = http
+            .request(method.parse().expect("method"), &url)
+            .bearer_auth(handle.token())
+            .json(&serde_json::json!({ "id": 1, "settings": "{}" }))
+            .send()
+            .await
+            .expect("send");
+        assert_ne!(resp.status(), 404, "legacy {method} {path} is not routed");
+    }
+    for path in ["panel/api/clients/list", "panel/api/openapi.json"] {
+        let resp = http
+            .get(format!("{}{path}", old.url()))
+            .bearer_auth(handle.token())
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(resp.status(), 404, "a legacy panel has no {path}");
+    }
+    let inbounds: Value = http
+        .get(format!("{}panel/api/inbounds/list", old.url()))
+        .bearer_auth(handle.token())
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        inbounds["obj"][0]["settings"].is_string(),
+        "old panels send settings as a string"
+    );
 }

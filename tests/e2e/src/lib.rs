@@ -42,12 +42,19 @@ impl AppWindow {
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .map_err(|e| format!("cannot start tauri-driver (cargo install tauri-driver --locked): {e}"))?;
+            .map_err(|e| {
+                format!("cannot start tauri-driver (cargo install tauri-driver --locked): {e}")
+            })?;
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
@@ -63,11 +70,17 @@ impl AppWindow {
                 .await
             {
                 Ok(c) => break c,
-                Err(_) if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(200)).await,
+                Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(200)).await
+                }
                 Err(e) => return Err(format!("cannot connect to tauri-driver: {e}")),
             }
         };
-        Ok(AppWindow { client: Some(client), driver, name: name.to_owned() })
+        Ok(AppWindow {
+            client: Some(client),
+            driver,
+            name: name.to_owned(),
+        })
     }
 
     fn client(&self) -> &Client {
@@ -85,27 +98,42 @@ impl AppWindow {
     }
 
     pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
-        self.client().find_all(Locator::Css(css)).await.map_err(|e| e.to_string())
+        self.client()
+            .find_all(Locator::Css(css))
+            .await
+            .map_err(|e| e.to_string())
     }
 
     pub async fn click(&self, css: &str) -> Result<()> {
-        self.find(css).await?.click().await.map_err(|e| format!("click `{css}`: {e}"))
+        self.find(css)
+            .await?
+            .click()
+            .await
+            .map_err(|e| format!("click `{css}`: {e}"))
     }
 
     /// Clears an input and types `text` into it.
     pub async fn fill(&self, css: &str, text: &str) -> Result<()> {
         let el = self.find(css).await?;
         el.clear().await.map_err(|e| e.to_string())?;
-        el.send_keys(text).await.map_err(|e| format!("type into `{css}`: {e}"))
+        el.send_keys(text)
+            .await
+            .map_err(|e| format!("type into `{css}`: {e}"))
     }
 
     pub async fn select(&self, css: &str, value: &str) -> Result<()> {
         let el = self.find(css).await?;
-        el.select_by_value(value).await.map_err(|e| format!("select {value} in `{css}`: {e}"))
+        el.select_by_value(value)
+            .await
+            .map_err(|e| format!("select {value} in `{css}`: {e}"))
     }
 
     pub async fn text(&self, css: &str) -> Result<String> {
-        self.find(css).await?.text().await.map_err(|e| e.to_string())
+        self.find(css)
+            .await?
+            .text()
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// Polls until `check` holds (up to 15 s), for state that changes after a request.
@@ -128,11 +156,19 @@ impl AppWindow {
 
     /// Runs a script in the page (e.g. to set a stored preference before a reload).
     pub async fn execute(&self, script: &str) -> Result<()> {
-        self.client().execute(script, vec![]).await.map(|_| ()).map_err(|e| format!("script failed: {e}"))
+        self.client()
+            .execute(script, vec![])
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("script failed: {e}"))
     }
 
     pub async fn screenshot(&self, path: &Path) -> Result<()> {
-        let png = self.client().screenshot().await.map_err(|e| e.to_string())?;
+        let png = self
+            .client()
+            .screenshot()
+            .await
+            .map_err(|e| e.to_string())?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
         }
@@ -143,9 +179,18 @@ impl AppWindow {
     /// the step's message.
     pub async fn check(&self, result: Result<()>) {
         if let Err(message) = result {
-            let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots").join(format!("{}.png", self.name));
+            let shot = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("screenshots")
+                .join(format!("{}.png", self.name));
             let saved = self.screenshot(&shot).await.is_ok();
-            panic!("{message}{}", if saved { format!(" (screenshot: {})", shot.display()) } else { String::new() });
+            panic!(
+                "{message}{}",
+                if saved {
+                    format!(" (screenshot: {})", shot.display())
+                } else {
+                    String::new()
+                }
+            );
         }
     }
 
@@ -171,7 +216,9 @@ pub fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -191,6 +238,12 @@ pub fn keyring_dump() -> String {
     Command::new("secret-tool")
         .args(["search", "--all", "--unlock", "service", "paneldeck"])
         .output()
-        .map(|o| format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)))
+        .map(|o| {
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            )
+        })
         .unwrap_or_default()
 }

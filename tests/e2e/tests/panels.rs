@@ -37,7 +37,9 @@ async fn panel_names(app: &AppWindow) -> Result<Vec<String>> {
 
 #[tokio::test]
 async fn added_panel_survives_a_restart_and_its_secret_stays_in_the_keyring() {
-    let sim = paneldeck_sim::start_local(SimKind::Xui, SimOptions::default()).await.unwrap();
+    let sim = paneldeck_sim::start_local(SimKind::Xui, SimOptions::default())
+        .await
+        .unwrap();
     let token = token_of(&sim.credentials);
     let data = tempfile::tempdir().unwrap();
     let data_dir = data.path().display().to_string();
@@ -50,14 +52,18 @@ async fn added_panel_survives_a_restart_and_its_secret_stays_in_the_keyring() {
         fill_xui(&app, "Frankfurt e2e", &sim.url(), &token).await?;
         app.click("[data-testid=save-panel]").await?;
         app.wait_until("the new panel card", || async {
-            Ok(panel_names(&app).await?.contains(&"Frankfurt e2e".to_owned()))
+            Ok(panel_names(&app)
+                .await?
+                .contains(&"Frankfurt e2e".to_owned()))
         })
         .await
     };
     app.check(steps.await).await;
     app.close().await;
 
-    let app = AppWindow::launch("add-restart-remove-2", &env).await.unwrap();
+    let app = AppWindow::launch("add-restart-remove-2", &env)
+        .await
+        .unwrap();
     let steps = async {
         app.wait_until("the panel after restart", || async {
             Ok(panel_names(&app).await? == vec!["Frankfurt e2e".to_owned()])
@@ -72,7 +78,10 @@ async fn added_panel_survives_a_restart_and_its_secret_stays_in_the_keyring() {
         }
         app.click("[data-testid=remove-panel]").await?;
         app.click("[data-testid=confirm-remove]").await?;
-        app.wait_until("the card to disappear", || async { Ok(panel_names(&app).await?.is_empty()) }).await?;
+        app.wait_until("the card to disappear", || async {
+            Ok(panel_names(&app).await?.is_empty())
+        })
+        .await?;
         if keyring_dump().contains(&token) {
             return Err("removing the panel left its keyring entry".into());
         }
@@ -97,12 +106,17 @@ async fn html_server() -> (String, tokio::task::JoinHandle<()>) {
 
 async fn save_and_expect(app: &AppWindow, selector: &str, what: &str) -> Result<()> {
     app.click("[data-testid=save-panel]").await?;
-    app.find(selector).await.map(|_| ()).map_err(|e| format!("{what}: {e}"))
+    app.find(selector)
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("{what}: {e}"))
 }
 
 #[tokio::test]
 async fn bad_input_gives_clear_messages_and_saves_nothing() {
-    let sim = paneldeck_sim::start_local(SimKind::Xui, SimOptions::default()).await.unwrap();
+    let sim = paneldeck_sim::start_local(SimKind::Xui, SimOptions::default())
+        .await
+        .unwrap();
     let (html_url, _html) = html_server().await;
     let closed_port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -110,26 +124,45 @@ async fn bad_input_gives_clear_messages_and_saves_nothing() {
     };
     let data = tempfile::tempdir().unwrap();
     let data_dir = data.path().display().to_string();
-    let app = AppWindow::launch("bad-input", &[("PANELDECK_DATA_DIR", data_dir.as_str())]).await.unwrap();
+    let app = AppWindow::launch("bad-input", &[("PANELDECK_DATA_DIR", data_dir.as_str())])
+        .await
+        .unwrap();
     let steps = async {
         open_add_dialog(&app).await?;
         fill_xui(&app, "bad", "not a url", "x").await?;
-        save_and_expect(&app, ".field.invalid input[name=baseUrl]", "invalid URL marks the field").await?;
+        save_and_expect(
+            &app,
+            ".field.invalid input[name=baseUrl]",
+            "invalid URL marks the field",
+        )
+        .await?;
 
-        app.fill("input[name=baseUrl]", &format!("http://127.0.0.1:{closed_port}/")).await?;
+        app.fill(
+            "input[name=baseUrl]",
+            &format!("http://127.0.0.1:{closed_port}/"),
+        )
+        .await?;
         save_and_expect(&app, "[data-code=connection_refused]", "unreachable host").await?;
 
         app.fill("input[name=baseUrl]", &sim.url()).await?;
         app.fill("input[name=secret]", "wrong-token").await?;
         app.click("[data-testid=save-panel]").await?;
         app.wait_until("a refused-credentials message", || async {
-            Ok(!app.find_all("[data-code=unauthorized], [data-code=not_this_panel]").await?.is_empty())
+            Ok(!app
+                .find_all("[data-code=unauthorized], [data-code=not_this_panel]")
+                .await?
+                .is_empty())
         })
         .await?;
 
         app.fill("input[name=baseUrl]", &html_url).await?;
         app.fill("input[name=secret]", "any").await?;
-        save_and_expect(&app, "[data-code=not_this_panel]", "an HTML page instead of the API").await?;
+        save_and_expect(
+            &app,
+            "[data-code=not_this_panel]",
+            "an HTML page instead of the API",
+        )
+        .await?;
 
         let message = app.text("[data-code=not_this_panel]").await?;
         if message.trim().is_empty() {
@@ -153,15 +186,25 @@ async fn demo_mode_opens_with_the_simulated_panels() {
     let data_dir = data.path().display().to_string();
     let app = AppWindow::launch(
         "demo",
-        &[("PANELDECK_DEMO", "1"), ("PANELDECK_DATA_DIR", data_dir.as_str())],
+        &[
+            ("PANELDECK_DEMO", "1"),
+            ("PANELDECK_DATA_DIR", data_dir.as_str()),
+        ],
     )
     .await
     .unwrap();
     let steps = async {
         app.find("[data-testid=demo-badge]").await?;
-        app.wait_until("four demo panels", || async { Ok(panel_names(&app).await?.len() == 4) }).await?;
+        app.wait_until("four demo panels", || async {
+            Ok(panel_names(&app).await?.len() == 4)
+        })
+        .await?;
         // Demo mode never writes into the profile it was given.
-        if std::fs::read_dir(data.path()).map(|d| d.count()).unwrap_or(0) != 0 {
+        if std::fs::read_dir(data.path())
+            .map(|d| d.count())
+            .unwrap_or(0)
+            != 0
+        {
             return Err("demo mode wrote into the user's data folder".into());
         }
         Ok(())

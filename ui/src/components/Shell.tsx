@@ -3,10 +3,11 @@ import { useTranslation } from "react-i18next";
 
 import { LANGUAGES, setLanguage, type LanguageCode } from "../i18n";
 import { useTheme, type ThemeChoice } from "../theme/theme";
+import { NAV, type Route } from "./useRoute";
 
-type Props = { demo: boolean; children: ReactNode };
+type Props = { demo: boolean; route: Route; onNavigate: (r: Route) => void; children: ReactNode };
 
-export function Shell({ demo, children }: Props) {
+export function Shell({ demo, route, onNavigate, children }: Props) {
   const { t, i18n } = useTranslation();
   const [theme, setTheme] = useTheme();
   return (
@@ -47,9 +48,21 @@ export function Shell({ demo, children }: Props) {
       </header>
       <div className="body">
         <nav className="sidebar" aria-label={t("nav.main")}>
-          <a className="active" href="#panels" aria-current="page">
-            {t("nav.panels")}
-          </a>
+          {NAV.map((r) => (
+            <a
+              key={r}
+              href={`#/${r}`}
+              className={r === route ? "active" : undefined}
+              aria-current={r === route ? "page" : undefined}
+              data-testid={`nav-${r}`}
+              onClick={(e) => {
+                e.preventDefault();
+                onNavigate(r);
+              }}
+            >
+              {t(`nav.${r}`)}
+            </a>
+          ))}
         </nav>
         <main className="content">
           {demo && <p className="notice info">{t("app.demoHint")}</p>}

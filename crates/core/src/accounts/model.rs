@@ -11,7 +11,9 @@ use crate::registry::PanelId;
 /// `native_id` per kind: 3x-ui the client's email; Marzban the username; user-pass the
 /// numeric sub-user id; Pterodactyl `{server identifier}/{user uuid}` (see
 /// [`super::convert::pterodactyl::native_id`]).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountKey {
     pub panel_id: PanelId,
@@ -20,7 +22,10 @@ pub struct AccountKey {
 
 impl AccountKey {
     pub fn new(panel_id: PanelId, native_id: impl Into<String>) -> Self {
-        AccountKey { panel_id, native_id: native_id.into() }
+        AccountKey {
+            panel_id,
+            native_id: native_id.into(),
+        }
     }
 }
 
@@ -31,7 +36,9 @@ impl std::fmt::Display for AccountKey {
 }
 
 /// What state an account is in, derived from its fields relative to a moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountStatus {
     Active,
@@ -240,26 +247,26 @@ pub struct Account {
     /// Derived by [`derive_status`] at `status_at_ms`.
     pub status: AccountStatus,
     pub hints: StatusHints,
-    #[specta(type = Option<f64>)]
+    #[specta(type = Option<specta_typescript::Number>)]
     pub up_bytes: Option<u64>,
-    #[specta(type = Option<f64>)]
+    #[specta(type = Option<specta_typescript::Number>)]
     pub down_bytes: Option<u64>,
     /// Up + down where the panel splits them, else its single counter.
-    #[specta(type = f64)]
+    #[specta(type = specta_typescript::Number)]
     pub used_bytes: u64,
     /// `None` = unlimited.
-    #[specta(type = Option<f64>)]
+    #[specta(type = Option<specta_typescript::Number>)]
     pub limit_bytes: Option<u64>,
     /// `None` = never.
-    #[specta(type = Option<f64>)]
+    #[specta(type = Option<specta_typescript::Number>)]
     pub expires_at_ms: Option<i64>,
     /// Time granted from first use (3x-ui negative expiry, Marzban on-hold duration).
-    #[specta(type = Option<f64>)]
+    #[specta(type = Option<specta_typescript::Number>)]
     pub expire_after_first_use_ms: Option<i64>,
     /// Concurrent IPs allowed; `None` = unlimited.
-    #[specta(type = Option<f64>)]
+    #[specta(type = Option<specta_typescript::Number>)]
     pub ip_limit: Option<u64>,
-    #[specta(type = Option<f64>)]
+    #[specta(type = Option<specta_typescript::Number>)]
     pub ips_used: Option<u64>,
     /// 3x-ui group, Pterodactyl server name.
     pub group: Option<String>,
@@ -277,14 +284,14 @@ pub struct Account {
     pub subscription_url: Option<String>,
     /// `None` when the panel does not tell.
     pub online: Option<bool>,
-    #[specta(type = Option<f64>)]
+    #[specta(type = Option<specta_typescript::Number>)]
     pub last_online_ms: Option<i64>,
-    #[specta(type = Option<f64>)]
+    #[specta(type = Option<specta_typescript::Number>)]
     pub created_at_ms: Option<i64>,
-    #[specta(type = Option<f64>)]
+    #[specta(type = Option<specta_typescript::Number>)]
     pub updated_at_ms: Option<i64>,
     /// When `status` was derived.
-    #[specta(type = f64)]
+    #[specta(type = specta_typescript::Number)]
     pub status_at_ms: i64,
 }
 

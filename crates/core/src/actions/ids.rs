@@ -24,10 +24,11 @@ pub fn pterodactyl_native_id(server: impl Display, uuid: impl Display) -> String
 /// The server and subuser of a Pterodactyl native id.
 pub fn parse_pterodactyl_native_id(id: &str) -> Result<(ServerIdentifier, SubuserUuid)> {
     match id.split_once('/') {
-        Some((server, uuid))
-            if !server.is_empty() && !uuid.is_empty() && !uuid.contains('/') =>
-        {
-            Ok((ServerIdentifier(server.to_owned()), SubuserUuid(uuid.to_owned())))
+        Some((server, uuid)) if !server.is_empty() && !uuid.is_empty() && !uuid.contains('/') => {
+            Ok((
+                ServerIdentifier(server.to_owned()),
+                SubuserUuid(uuid.to_owned()),
+            ))
         }
         _ => Err(CoreError::invalid(format!(
             "'{id}' is not a Pterodactyl account id (expected <server identifier>/<subuser uuid>)"
@@ -38,7 +39,9 @@ pub fn parse_pterodactyl_native_id(id: &str) -> Result<(ServerIdentifier, Subuse
 /// The sub-user id of a user-pass native id.
 pub fn parse_userpass_native_id(id: &str) -> Result<SubUserId> {
     id.trim().parse::<u64>().map(SubUserId).map_err(|_| {
-        CoreError::invalid(format!("'{id}' is not a user-pass sub-user id (expected a number)"))
+        CoreError::invalid(format!(
+            "'{id}' is not a user-pass sub-user id (expected a number)"
+        ))
     })
 }
 
@@ -48,10 +51,16 @@ mod tests {
 
     #[test]
     fn pterodactyl_ids_round_trip() {
-        let id = pterodactyl_native_id(&ServerIdentifier("1a2b3c4d".into()), "u-1");
+        let id = pterodactyl_native_id(ServerIdentifier("1a2b3c4d".into()), "u-1");
         assert_eq!(id, "1a2b3c4d/u-1");
         let parsed = parse_pterodactyl_native_id(&id).ok();
-        assert_eq!(parsed, Some((ServerIdentifier("1a2b3c4d".into()), SubuserUuid("u-1".into()))));
+        assert_eq!(
+            parsed,
+            Some((
+                ServerIdentifier("1a2b3c4d".into()),
+                SubuserUuid("u-1".into())
+            ))
+        );
         for bad in ["", "abc", "/u", "s/", "s/u/x"] {
             assert!(parse_pterodactyl_native_id(bad).is_err(), "{bad}");
         }

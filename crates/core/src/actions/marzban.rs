@@ -71,14 +71,19 @@ fn inbounds_map(list: &[ProtocolInbounds]) -> BTreeMap<ProxyType, Vec<String>> {
 
 fn inbounds_list(map: &BTreeMap<ProxyType, Vec<String>>) -> Vec<ProtocolInbounds> {
     map.iter()
-        .map(|(p, tags)| ProtocolInbounds { protocol: protocol(*p), tags: tags.clone() })
+        .map(|(p, tags)| ProtocolInbounds {
+            protocol: protocol(*p),
+            tags: tags.clone(),
+        })
         .collect()
 }
 
 /// Marzban's rule: 3–32 of `a-z A-Z 0-9 _ - @ .`.
 pub(super) fn username_ok(name: &str) -> bool {
     (3..=32).contains(&name.chars().count())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '@' | '.'))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '@' | '.'))
 }
 
 fn check_username(checks: &mut Checks, name: &str) {
@@ -103,7 +108,11 @@ fn check_limit(checks: &mut Checks, data_limit_bytes: Option<u64>) {
 
 fn check_expire(checks: &mut Checks, expire: ExpireInput) {
     if let ExpireInput::At { ms } = expire {
-        checks.require(ms >= 1000, "expire", "Pick an expiry date, or choose never.");
+        checks.require(
+            ms >= 1000,
+            "expire",
+            "Pick an expiry date, or choose never.",
+        );
     }
 }
 
@@ -164,11 +173,22 @@ pub(super) async fn apply(
         AccountAction::Enable | AccountAction::Disable => {
             let enable = matches!(action, AccountAction::Enable);
             let change = UserModify {
-                status: Some(if enable { UserStatusModify::Active } else { UserStatusModify::Disabled }),
+                status: Some(if enable {
+                    UserStatusModify::Active
+                } else {
+                    UserStatusModify::Disabled
+                }),
                 ..UserModify::default()
             };
             c.modify_user(username, &change).await.map_err(panel)?;
-            ActionOutcome::new(username, if enable { "User enabled." } else { "User disabled." })
+            ActionOutcome::new(
+                username,
+                if enable {
+                    "User enabled."
+                } else {
+                    "User disabled."
+                },
+            )
         }
         AccountAction::ResetTraffic => {
             c.reset_user_data_usage(username).await?;
@@ -205,7 +225,11 @@ pub(super) async fn apply(
             ))
         }
         AccountAction::SetPermissions { .. } => {
-            return Err(unsupported_action(PanelKind::Marzban, action, "users have no permissions"))
+            return Err(unsupported_action(
+                PanelKind::Marzban,
+                action,
+                "users have no permissions",
+            ))
         }
     };
     Ok(outcome)
@@ -227,7 +251,9 @@ pub(super) async fn edit(
         inbounds,
     } = edit
     else {
-        return Err(CoreError::Internal("Marzban edit called with another kind's form".into()));
+        return Err(CoreError::Internal(
+            "Marzban edit called with another kind's form".into(),
+        ));
     };
     let mut checks = Checks::new();
     check_limit(&mut checks, *data_limit_bytes);
@@ -294,30 +320,43 @@ pub(super) async fn create(c: &MarzbanClient, new: &NewAccount) -> Result<Vec<Ac
         note,
     } = new
     else {
-        return Err(CoreError::Internal("Marzban create called with another kind's form".into()));
+        return Err(CoreError::Internal(
+            "Marzban create called with another kind's form".into(),
+        ));
     };
     let on_hold = *status == MarzbanCreateStatus::OnHold;
     let mut checks = Checks::new();
     let typed = username.trim();
-    checks.require(!typed.is_empty(), "username", "Enter a username.");
+    if template_id.is_some() {
+        // Checked in full once the template's prefix and suffix are added.
+        checks.require(!typed.is_empty(), "username", "Enter a username.");
+    }
     check_limit(&mut checks, *data_limit_bytes);
     check_expire(&mut checks, *expire);
     check_on_hold(&mut checks, on_hold, *on_hold_expire_duration_secs, *expire);
     if template_id.is_none() {
         check_username(&mut checks, typed);
-        checks.require(!proxies.is_empty(), "proxies", "Pick at least one protocol.");
+        checks.require(
+            !proxies.is_empty(),
+            "proxies",
+            "Pick at least one protocol.",
+        );
         check_inbounds_in_proxies(&mut checks, inbounds, proxies);
     }
     checks.finish()?;
 
     let template: Option<UserTemplate> = match template_id {
         None => None,
-        Some(id) => Some(c.get_user_template(TemplateId(*id)).await.map_err(|e| match e {
-            PanelError::NotFound { .. } => {
-                CoreError::invalid_field("templateId", "That template no longer exists.")
-            }
-            other => CoreError::Panel(other),
-        })?),
+        Some(id) => Some(
+            c.get_user_template(TemplateId(*id))
+                .await
+                .map_err(|e| match e {
+                    PanelError::NotFound { .. } => {
+                        CoreError::invalid_field("templateId", "That template no longer exists.")
+                    }
+                    other => CoreError::Panel(other),
+                })?,
+        ),
     };
 
     // The form's values first; the template's fill what the form left empty.
@@ -338,11 +377,17 @@ pub(super) async fn create(c: &MarzbanClient, new: &NewAccount) -> Result<Vec<Ac
                 expire_utc_secs = now_ms() / 1000 + super::to_i64(d);
             }
         }
-        if inbound_map.is_empty() {
-            inbound_map = t.inbounds.clone();
-        }
         if protocols.is_empty() {
             protocols = t.inbounds.keys().copied().map(protocol).collect();
+        }
+        if inbound_map.is_empty() {
+            // The template's inbounds of the protocols chosen (others: all their inbounds).
+            inbound_map = t
+                .inbounds
+                .iter()
+                .filter(|(p, _)| protocols.contains(&protocol(**p)))
+                .map(|(p, tags)| (*p, tags.clone()))
+                .collect();
         }
         let mut checks = Checks::new();
         check_username(&mut checks, &name);
@@ -357,12 +402,19 @@ pub(super) async fn create(c: &MarzbanClient, new: &NewAccount) -> Result<Vec<Ac
 
     let user = UserCreate {
         username: name.clone(),
-        proxies: protocols.iter().map(|p| (proxy_type(*p), ProxySettings::default())).collect(),
+        proxies: protocols
+            .iter()
+            .map(|p| (proxy_type(*p), ProxySettings::default()))
+            .collect(),
         inbounds: inbound_map,
         expire_utc_secs: (expire_utc_secs != 0).then_some(expire_utc_secs),
         data_limit_bytes: limit,
         data_limit_reset_strategy: Some(strategy(*data_limit_reset_strategy)),
-        status: Some(if on_hold { UserStatusCreate::OnHold } else { UserStatusCreate::Active }),
+        status: Some(if on_hold {
+            UserStatusCreate::OnHold
+        } else {
+            UserStatusCreate::Active
+        }),
         note: (!note.trim().is_empty()).then(|| note.clone()),
         on_hold_expire_duration_secs: if on_hold {
             on_hold_expire_duration_secs.map(super::to_i64)
@@ -410,5 +462,8 @@ pub(super) async fn create_options(c: &MarzbanClient) -> Result<CreateOptions> {
             inbounds: inbounds_list(&t.inbounds),
         })
         .collect();
-    Ok(CreateOptions::Marzban { inbounds, templates })
+    Ok(CreateOptions::Marzban {
+        inbounds,
+        templates,
+    })
 }

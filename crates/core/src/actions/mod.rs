@@ -91,9 +91,9 @@ pub async fn create_options(client: &PanelClient) -> Result<CreateOptions> {
     match client {
         PanelClient::Xui(c) => xui::create_options(c).await,
         PanelClient::Marzban(c) => marzban::create_options(c).await,
-        PanelClient::Userpass(_) => {
-            Ok(CreateOptions::Userpass { generated_password_length: userpass::PASSWORD_LEN })
-        }
+        PanelClient::Userpass(_) => Ok(CreateOptions::Userpass {
+            generated_password_length: userpass::PASSWORD_LEN,
+        }),
         PanelClient::Pterodactyl(c) => pterodactyl::create_options(c).await,
     }
 }
@@ -136,12 +136,18 @@ fn kind_mismatch(what: &str, input: PanelKind, panel: PanelKind) -> CoreError {
 
 /// `not supported by this panel: <Kind> <what>.`
 pub(crate) fn unsupported(kind: PanelKind, what: &str) -> CoreError {
-    CoreError::Panel(PanelError::Unsupported(format!("{} {what}.", kind.display_name())))
+    CoreError::Panel(PanelError::Unsupported(format!(
+        "{} {what}.",
+        kind.display_name()
+    )))
 }
 
 /// The action cannot be done on this kind.
 pub(crate) fn unsupported_action(kind: PanelKind, action: &AccountAction, why: &str) -> CoreError {
-    unsupported(kind, &format!("cannot {} an account: {why}", action.label()))
+    unsupported(
+        kind,
+        &format!("cannot {} an account: {why}", action.label()),
+    )
 }
 
 /// Collects field problems of one form, then fails with all of them at once.
@@ -163,7 +169,10 @@ impl Checks {
     }
 
     pub(crate) fn fail(&mut self, field: &str, message: impl Into<String>) {
-        self.fields.push(FieldError { field: field.to_owned(), message: message.into() });
+        self.fields.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
     }
 
     pub(crate) fn finish(self) -> Result<()> {
@@ -174,7 +183,10 @@ impl Checks {
             1 => first.message.clone(),
             n => format!("{} (and {} more field(s) to fix)", first.message, n - 1),
         };
-        Err(CoreError::InvalidInput { message, fields: self.fields })
+        Err(CoreError::InvalidInput {
+            message,
+            fields: self.fields,
+        })
     }
 }
 
@@ -190,7 +202,10 @@ pub(crate) fn rename_fields(err: PanelError, names: &[(&str, &str)]) -> CoreErro
                         .iter()
                         .find(|(wire, _)| *wire == f.field)
                         .map_or(f.field, |(_, input)| (*input).to_owned());
-                    FieldError { field, message: f.message }
+                    FieldError {
+                        field,
+                        message: f.message,
+                    }
                 })
                 .collect(),
         }),
@@ -216,8 +231,8 @@ mod tests {
 
     #[test]
     fn inputs_deserialise_from_the_ui_shapes() {
-        let a: AccountAction =
-            serde_json::from_str(r#"{"type":"delete","keepTraffic":true}"#).unwrap_or(AccountAction::Enable);
+        let a: AccountAction = serde_json::from_str(r#"{"type":"delete","keepTraffic":true}"#)
+            .unwrap_or(AccountAction::Enable);
         assert_eq!(a, AccountAction::Delete { keep_traffic: true });
         let e: std::result::Result<AccountEdit, _> = serde_json::from_str(
             r#"{"kind":"xui","email":"a@b","totalBytes":null,"expiry":{"type":"afterFirstUse","days":3},
@@ -225,12 +240,26 @@ mod tests {
         );
         assert!(matches!(
             e,
-            Ok(AccountEdit::Xui { expiry: ExpiryInput::AfterFirstUse { days: 3 }, group: None, .. })
+            Ok(AccountEdit::Xui {
+                expiry: ExpiryInput::AfterFirstUse { days: 3 },
+                group: None,
+                ..
+            })
         ));
-        let n: std::result::Result<NewAccount, _> = serde_json::from_str(
-            r#"{"kind":"userpass","userName":"bob"}"#,
-        );
+        let n: std::result::Result<NewAccount, _> =
+            serde_json::from_str(r#"{"kind":"userpass","userName":"bob"}"#);
         assert!(matches!(n, Ok(NewAccount::Userpass { password: None, .. })));
+    }
+
+    /// The app runs these inside async commands on a multi-threaded runtime.
+    #[allow(dead_code)]
+    fn futures_are_send(c: &PanelClient, a: &AccountAction, e: &AccountEdit, n: &NewAccount) {
+        fn send<T: Send>(_: T) {}
+        send(apply(c, "x", a));
+        send(edit(c, "x", e));
+        send(create(c, n));
+        send(client_ips(c, "x"));
+        send(create_options(c));
     }
 
     #[test]

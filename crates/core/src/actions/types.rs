@@ -55,9 +55,14 @@ impl AccountAction {
 pub enum ExpiryInput {
     Never,
     /// A moment, epoch milliseconds (> 0).
-    At { ms: i64 },
+    At {
+        #[specta(type = specta_typescript::Number)]
+        ms: i64,
+    },
     /// A period of `days` (≥ 1) that starts with the first traffic ("start after first use").
-    AfterFirstUse { days: u32 },
+    AfterFirstUse {
+        days: u32,
+    },
 }
 
 /// Marzban expiry: Marzban stores whole seconds, so `ms` is rounded down to a second.
@@ -67,7 +72,10 @@ pub enum ExpiryInput {
 pub enum ExpireInput {
     Never,
     /// A moment, epoch milliseconds (≥ 1000).
-    At { ms: i64 },
+    At {
+        #[specta(type = specta_typescript::Number)]
+        ms: i64,
+    },
 }
 
 /// Marzban's proxy protocols (`ProxyTypes`).
@@ -139,6 +147,7 @@ pub enum AccountEdit {
         /// Renames the client (its native id changes: see [`ActionOutcome::native_id`]).
         email: String,
         /// `None` = unlimited.
+        #[specta(type = Option<specta_typescript::Number>)]
         total_bytes: Option<u64>,
         expiry: ExpiryInput,
         /// Max concurrent IPs; 0 = unlimited.
@@ -155,11 +164,13 @@ pub enum AccountEdit {
         enable: bool,
         /// `None` keeps the inbounds; otherwise the exact new set (attach/detach the difference).
         #[serde(default)]
+        #[specta(type = Option<Vec<specta_typescript::Number>>)]
         inbound_ids: Option<Vec<i64>>,
     },
     #[serde(rename_all = "camelCase")]
     Marzban {
         /// `None` = unlimited.
+        #[specta(type = Option<specta_typescript::Number>)]
         data_limit_bytes: Option<u64>,
         expire: ExpireInput,
         data_limit_reset_strategy: ResetStrategy,
@@ -167,6 +178,7 @@ pub enum AccountEdit {
         note: String,
         /// Required (> 0) with status `on_hold`.
         #[serde(default)]
+        #[specta(type = Option<specta_typescript::Number>)]
         on_hold_expire_duration_secs: Option<u64>,
         /// `None` keeps; otherwise the protocols the user has (existing secrets are kept,
         /// added protocols get new ones).
@@ -183,8 +195,10 @@ pub enum AccountEdit {
         user_name: Option<String>,
         note: String,
         /// `None` = unlimited.
+        #[specta(type = Option<specta_typescript::Number>)]
         usage_cap_bytes: Option<u64>,
         /// `None` = unlimited.
+        #[specta(type = Option<specta_typescript::Number>)]
         ip_usage_cap: Option<u64>,
         status: ProxyStatusInput,
     },
@@ -203,8 +217,10 @@ pub enum NewAccount {
     Xui {
         email: String,
         /// At least one.
+        #[specta(type = Vec<specta_typescript::Number>)]
         inbound_ids: Vec<i64>,
         /// `None` = unlimited.
+        #[specta(type = Option<specta_typescript::Number>)]
         total_bytes: Option<u64>,
         expiry: ExpiryInput,
         /// 0 = unlimited.
@@ -229,17 +245,20 @@ pub enum NewAccount {
         inbounds: Vec<ProtocolInbounds>,
         expire: ExpireInput,
         /// `None` = unlimited (or the template's limit).
+        #[specta(type = Option<specta_typescript::Number>)]
         data_limit_bytes: Option<u64>,
         #[serde(default)]
         data_limit_reset_strategy: ResetStrategy,
         /// A user template whose defaults fill what this form leaves empty: data limit,
         /// expiry (now + its duration), inbounds (and so protocols), username prefix/suffix.
         #[serde(default)]
+        #[specta(type = Option<specta_typescript::Number>)]
         template_id: Option<i64>,
         #[serde(default)]
         status: MarzbanCreateStatus,
         /// Required (> 0) with status `onHold`; the period starts at first use.
         #[serde(default)]
+        #[specta(type = Option<specta_typescript::Number>)]
         on_hold_expire_duration_secs: Option<u64>,
         #[serde(default)]
         note: String,
@@ -253,8 +272,10 @@ pub enum NewAccount {
         #[specta(type = Option<String>)]
         password: Option<Secret>,
         #[serde(default)]
+        #[specta(type = Option<specta_typescript::Number>)]
         usage_cap_bytes: Option<u64>,
         #[serde(default)]
+        #[specta(type = Option<specta_typescript::Number>)]
         ip_usage_cap: Option<u64>,
         #[serde(default)]
         note: String,
@@ -286,7 +307,11 @@ pub struct ActionOutcome {
 
 impl ActionOutcome {
     pub fn new(native_id: impl Into<String>, message: impl Into<String>) -> Self {
-        ActionOutcome { native_id: native_id.into(), message: Some(message.into()), secret: None }
+        ActionOutcome {
+            native_id: native_id.into(),
+            message: Some(message.into()),
+            secret: None,
+        }
     }
 
     pub fn with_secret(mut self, secret: impl Into<String>) -> Self {
@@ -309,17 +334,24 @@ pub enum CreateOptions {
     #[serde(rename_all = "camelCase")]
     Xui { inbounds: Vec<XuiInboundOption> },
     #[serde(rename_all = "camelCase")]
-    Marzban { inbounds: Vec<MarzbanProtocolInbounds>, templates: Vec<MarzbanTemplateOption> },
+    Marzban {
+        inbounds: Vec<MarzbanProtocolInbounds>,
+        templates: Vec<MarzbanTemplateOption>,
+    },
     /// Nothing to pick: a password is generated when the form leaves it empty.
     #[serde(rename_all = "camelCase")]
     Userpass { generated_password_length: u32 },
     #[serde(rename_all = "camelCase")]
-    Pterodactyl { servers: Vec<ServerOption>, permission_groups: Vec<PermissionGroupOption> },
+    Pterodactyl {
+        servers: Vec<ServerOption>,
+        permission_groups: Vec<PermissionGroupOption>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct XuiInboundOption {
+    #[specta(type = specta_typescript::Number)]
     pub id: i64,
     /// `vless`, `vmess`, `trojan`, `shadowsocks`, …
     pub protocol: String,
@@ -350,11 +382,14 @@ pub struct MarzbanInboundOption {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct MarzbanTemplateOption {
+    #[specta(type = specta_typescript::Number)]
     pub id: i64,
     pub name: String,
     /// `None` = unlimited.
+    #[specta(type = Option<specta_typescript::Number>)]
     pub data_limit_bytes: Option<u64>,
     /// From creation; `None` = never expires.
+    #[specta(type = Option<specta_typescript::Number>)]
     pub expire_duration_secs: Option<u64>,
     pub username_prefix: Option<String>,
     pub username_suffix: Option<String>,

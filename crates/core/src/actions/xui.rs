@@ -29,7 +29,11 @@ pub(super) async fn apply(
             payload.extra = record.extra.clone();
             payload.enable = Some(enable);
             c.update(email, &payload).await?;
-            if enable { "Client enabled." } else { "Client disabled." }
+            if enable {
+                "Client enabled."
+            } else {
+                "Client disabled."
+            }
         }
         AccountAction::ResetTraffic => {
             c.reset_traffic(email).await?;
@@ -100,7 +104,11 @@ pub(super) fn check_quota(checks: &mut Checks, total_bytes: Option<u64>) {
 
 pub(super) fn check_email(checks: &mut Checks, email: &str) {
     let email = email.trim();
-    checks.require(!email.is_empty(), "email", "Enter an email (the client's name).");
+    checks.require(
+        !email.is_empty(),
+        "email",
+        "Enter an email (the client's name).",
+    );
     checks.require(
         !email.chars().any(char::is_whitespace),
         "email",
@@ -122,7 +130,9 @@ pub(super) async fn edit(c: &XuiClient, email: &str, edit: &AccountEdit) -> Resu
         inbound_ids,
     } = edit
     else {
-        return Err(CoreError::Internal("3x-ui edit called with another kind's form".into()));
+        return Err(CoreError::Internal(
+            "3x-ui edit called with another kind's form".into(),
+        ));
     };
     let mut checks = Checks::new();
     check_email(&mut checks, new_email);
@@ -164,10 +174,17 @@ pub(super) async fn edit(c: &XuiClient, email: &str, edit: &AccountEdit) -> Resu
 
     if let Some(wanted) = inbound_ids {
         let wanted: Vec<InboundId> = wanted.iter().copied().map(InboundId).collect();
-        let add: Vec<InboundId> =
-            wanted.iter().filter(|id| !record.inbound_ids.contains(id)).copied().collect();
-        let drop: Vec<InboundId> =
-            record.inbound_ids.iter().filter(|id| !wanted.contains(id)).copied().collect();
+        let add: Vec<InboundId> = wanted
+            .iter()
+            .filter(|id| !record.inbound_ids.contains(id))
+            .copied()
+            .collect();
+        let drop: Vec<InboundId> = record
+            .inbound_ids
+            .iter()
+            .filter(|id| !wanted.contains(id))
+            .copied()
+            .collect();
         // Attach first, so the client is never left on no inbound.
         if !add.is_empty() {
             c.attach(&new_email, &add).await?;
@@ -176,8 +193,11 @@ pub(super) async fn edit(c: &XuiClient, email: &str, edit: &AccountEdit) -> Resu
             c.detach(&new_email, &drop).await?;
         }
     }
-    let message =
-        if new_email == email { "Client saved.".to_owned() } else { format!("Client saved as {new_email}.") };
+    let message = if new_email == email {
+        "Client saved.".to_owned()
+    } else {
+        format!("Client saved as {new_email}.")
+    };
     Ok(ActionOutcome::new(new_email, message))
 }
 
@@ -193,11 +213,17 @@ pub(super) async fn create(c: &XuiClient, new: &NewAccount) -> Result<Vec<Action
         reset_days,
     } = new
     else {
-        return Err(CoreError::Internal("3x-ui create called with another kind's form".into()));
+        return Err(CoreError::Internal(
+            "3x-ui create called with another kind's form".into(),
+        ));
     };
     let mut checks = Checks::new();
     check_email(&mut checks, email);
-    checks.require(!inbound_ids.is_empty(), "inboundIds", "Pick at least one inbound.");
+    checks.require(
+        !inbound_ids.is_empty(),
+        "inboundIds",
+        "Pick at least one inbound.",
+    );
     check_quota(&mut checks, *total_bytes);
     check_expiry(&mut checks, *expiry);
     checks.finish()?;
@@ -211,7 +237,10 @@ pub(super) async fn create(c: &XuiClient, new: &NewAccount) -> Result<Vec<Action
     payload.expiry_time_ms = Some(expiry_to_wire(*expiry));
     payload.limit_ip = Some(i64::from(*limit_ip));
     payload.comment = Some(comment.clone());
-    payload.group = group.as_ref().map(|g| g.trim().to_owned()).filter(|g| !g.is_empty());
+    payload.group = group
+        .as_ref()
+        .map(|g| g.trim().to_owned())
+        .filter(|g| !g.is_empty());
     payload.reset_days = Some(i64::from(*reset_days));
     payload.enable = Some(true);
     let ids: Vec<InboundId> = inbound_ids.iter().copied().map(InboundId).collect();

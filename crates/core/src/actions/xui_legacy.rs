@@ -3,12 +3,17 @@
 //! one inbound there, and there are no groups or inbound moves.
 
 use paneldeck_panels::{
-    xui::{legacy_client_id, InboundClient, InboundId, LegacyClient, Protocol, XuiClient},
+    xui::{
+        legacy::{legacy_client_id, LegacyClient},
+        InboundClient, InboundId, Protocol, XuiClient,
+    },
     PanelError, PanelKind,
 };
 
 use super::{
-    to_i64, types::*, unsupported, unsupported_action,
+    to_i64,
+    types::*,
+    unsupported, unsupported_action,
     xui::{expiry_to_wire, not_here},
     ActionOutcome,
 };
@@ -17,9 +22,15 @@ use crate::error::{CoreError, Result};
 /// Every inbound entry of `email` (one on a well-kept panel).
 async fn entries(c: &XuiClient, email: &str) -> Result<Vec<LegacyClient>> {
     let all = c.legacy_list_clients().await?;
-    let found: Vec<LegacyClient> = all.into_iter().filter(|l| l.client.email == email).collect();
+    let found: Vec<LegacyClient> = all
+        .into_iter()
+        .filter(|l| l.client.email == email)
+        .collect();
     if found.is_empty() {
-        return Err(PanelError::NotFound { message: format!("no client {email} on this panel") }.into());
+        return Err(PanelError::NotFound {
+            message: format!("no client {email} on this panel"),
+        }
+        .into());
     }
     Ok(found)
 }
@@ -35,17 +46,23 @@ pub(super) async fn apply(
             for entry in entries(c, email).await? {
                 c.legacy_set_enable(entry.inbound_id, email, enable).await?;
             }
-            if enable { "Client enabled." } else { "Client disabled." }
+            if enable {
+                "Client enabled."
+            } else {
+                "Client disabled."
+            }
         }
         AccountAction::ResetTraffic => {
             for entry in entries(c, email).await? {
-                c.legacy_reset_client_traffic(entry.inbound_id, email).await?;
+                c.legacy_reset_client_traffic(entry.inbound_id, email)
+                    .await?;
             }
             "Traffic reset to zero."
         }
         AccountAction::Delete { .. } => {
             for entry in entries(c, email).await? {
-                c.legacy_del_client(entry.inbound_id, &entry.client_id()?).await?;
+                c.legacy_del_client(entry.inbound_id, &entry.client_id()?)
+                    .await?;
             }
             "Client deleted."
         }
@@ -77,7 +94,9 @@ pub(super) async fn edit(c: &XuiClient, email: &str, edit: &AccountEdit) -> Resu
         inbound_ids,
     } = edit
     else {
-        return Err(CoreError::Internal("3x-ui edit called with another kind's form".into()));
+        return Err(CoreError::Internal(
+            "3x-ui edit called with another kind's form".into(),
+        ));
     };
     let found = entries(c, email).await?;
     if let Some(wanted) = inbound_ids {
@@ -94,7 +113,10 @@ pub(super) async fn edit(c: &XuiClient, email: &str, edit: &AccountEdit) -> Resu
         }
     }
     if group.as_ref().is_some_and(|g| !g.trim().is_empty()) {
-        return Err(unsupported(PanelKind::Xui, "before v3.1 has no client groups"));
+        return Err(unsupported(
+            PanelKind::Xui,
+            "before v3.1 has no client groups",
+        ));
     }
     let new_email = new_email.trim().to_owned();
     for entry in found {
@@ -110,7 +132,8 @@ pub(super) async fn edit(c: &XuiClient, email: &str, edit: &AccountEdit) -> Resu
         }
         client.reset_days = i64::from(*reset_days);
         client.enable = *enable;
-        c.legacy_update_client(entry.inbound_id, &client_id, &client).await?;
+        c.legacy_update_client(entry.inbound_id, &client_id, &client)
+            .await?;
     }
     Ok(ActionOutcome::new(new_email, "Client saved."))
 }
@@ -128,7 +151,9 @@ pub(super) async fn create(c: &XuiClient, new: &NewAccount) -> Result<Vec<Action
         reset_days,
     } = new
     else {
-        return Err(CoreError::Internal("3x-ui create called with another kind's form".into()));
+        return Err(CoreError::Internal(
+            "3x-ui create called with another kind's form".into(),
+        ));
     };
     let [inbound_id] = inbound_ids.as_slice() else {
         return Err(CoreError::invalid_field(
@@ -137,7 +162,10 @@ pub(super) async fn create(c: &XuiClient, new: &NewAccount) -> Result<Vec<Action
         ));
     };
     if group.as_ref().is_some_and(|g| !g.trim().is_empty()) {
-        return Err(CoreError::invalid_field("group", "3x-ui before v3.1 has no client groups."));
+        return Err(CoreError::invalid_field(
+            "group",
+            "3x-ui before v3.1 has no client groups.",
+        ));
     }
     let inbound = c.inbounds_get(InboundId(*inbound_id)).await?;
     let email = email.trim().to_owned();
@@ -158,6 +186,10 @@ pub(super) async fn create(c: &XuiClient, new: &NewAccount) -> Result<Vec<Action
         _ => client.password = Some(super::userpass::random_password(16)),
     }
     legacy_client_id(inbound.protocol, &client)?;
-    c.legacy_add_client(inbound.id, std::slice::from_ref(&client)).await?;
-    Ok(vec![ActionOutcome::new(email, "Client created on 1 inbound.")])
+    c.legacy_add_client(inbound.id, std::slice::from_ref(&client))
+        .await?;
+    Ok(vec![ActionOutcome::new(
+        email,
+        "Client created on 1 inbound.",
+    )])
 }

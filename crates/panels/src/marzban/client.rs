@@ -224,5 +224,7 @@ fn expired(token: &Secret) -> bool {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0);
-    exp.is_some_and(|exp| exp <= now)
+    // Strictly after: `exp` is truncated to the second, so at `now == exp` the token may
+    // still have most of a second left on the server.
+    exp.is_some_and(|exp| now > exp)
 }

@@ -16,6 +16,12 @@ pub(crate) fn error_for(raw: &RawResponse, route: &str) -> PanelError {
     let detail = body.as_ref().and_then(|b| b.get("detail"));
     let message = match detail {
         Some(Value::String(s)) => s.clone(),
+        // 0.4.9 sometimes passes a tuple as `detail`: `["You're not allowed to …"]`.
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join("; "),
         Some(other) => other.to_string(),
         None => raw.excerpt(),
     };
@@ -126,6 +132,10 @@ mod tests {
         assert!(matches!(
             error_for(&raw(403, r#"{"detail":"You're not allowed"}"#), "r"),
             PanelError::Forbidden { .. }
+        ));
+        assert!(matches!(
+            error_for(&raw(403, r#"{"detail":["You're not allowed to edit"]}"#), "r"),
+            PanelError::Forbidden { ref message } if message == "You're not allowed to edit"
         ));
         assert!(matches!(
             error_for(&raw(409, r#"{"detail":"User already exists"}"#), "r"),

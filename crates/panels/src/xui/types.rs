@@ -441,3 +441,60 @@ pub type IpsByGuid = BTreeMap<String, BTreeMap<String, Vec<IpSeen>>>;
 /// `lastOnline`: email → last-seen timestamp as the panel stores it (epoch ms on the
 /// panels we know; the reference page's example shows seconds).
 pub type LastOnline = BTreeMap<String, i64>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paged_query_uses_the_panel_parameter_names() {
+        let q = PagedQuery {
+            page: Some(2),
+            page_size: Some(50),
+            search: Some("ali".into()),
+            filter: vec![StatusFilter::Online, StatusFilter::Expiring],
+            protocol: vec![Protocol::Vless, Protocol::Trojan],
+            inbound: vec![InboundId(3), InboundId(5)],
+            group: vec!["a".into(), "b".into()],
+            sort: Some(SortKey::Remaining),
+            order: Some(SortOrder::Descend),
+            expiry_from_ms: Some(1),
+            expiry_to_ms: Some(2),
+            usage_from_bytes: Some(3),
+            usage_to_bytes: Some(4),
+        };
+        let owned = q.to_pairs();
+        let pairs: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("page", "2"),
+                ("pageSize", "50"),
+                ("search", "ali"),
+                ("filter", "online,expiring"),
+                ("protocol", "vless,trojan"),
+                ("inbound", "3,5"),
+                ("group", "a,b"),
+                ("sort", "remaining"),
+                ("order", "descend"),
+                ("expiryFrom", "1"),
+                ("expiryTo", "2"),
+                ("usageFrom", "3"),
+                ("usageTo", "4"),
+            ]
+        );
+        assert!(PagedQuery::default().to_pairs().is_empty());
+    }
+
+    #[test]
+    fn payload_skips_unset_fields_and_renames_units() {
+        let mut p = ClientPayload::new("a@b");
+        p.total_bytes = Some(5);
+        p.uuid = Some("u".into());
+        let v = serde_json::to_value(&p).unwrap_or_default();
+        assert_eq!(
+            v,
+            serde_json::json!({"email": "a@b", "id": "u", "totalGB": 5})
+        );
+    }
+}

@@ -13,7 +13,8 @@ use serde_json::{json, Map, Value};
 
 use super::{
     common::{
-        authenticate, detail, invalid, json_object, jwt, not_found, ok, Fields, Params, Reply, Sim,
+        authenticate, detail, forbidden, invalid, json_object, jwt, not_found, ok, Fields, Params,
+        Reply, Sim,
     },
     state::{AdminRec, TokenRec},
     time::now_secs,
@@ -94,18 +95,22 @@ pub async fn token(AxState(sim): AxState<Sim>, headers: HeaderMap, body: Bytes) 
     let access = if admin.is_sudo { "sudo" } else { "admin" };
     let ttl = db.token_ttl;
     let iat = now_secs();
-    let claims = json!({"sub": username, "access": access, "iat": iat,
-                        "exp": iat + ttl.as_secs().max(1) as i64});
+    // `exp` rounds the lifetime up to whole seconds (JWT times are seconds); the token map
+    // holds the exact expiry.
+    let ttl_secs = ttl.as_millis().div_ceil(1000) as i64;
+    let claims = json!({"sub": username, "access": access, "iat": iat, "exp": iat + ttl_secs});
     db.logins += 1;
     // The login counter goes into the key so two logins in one second get distinct tokens.
     let mut key = db.secret.to_vec();
     key.extend_from_slice(&db.logins.to_be_bytes());
     let token = jwt(&claims, &key);
+    let issued = Instant::now();
     db.tokens.insert(
         token.clone(),
         TokenRec {
             admin: username,
-            expires: Instant::now() + ttl,
+            issued,
+            expires: issued + ttl,
         },
     );
     Ok(axum::Json(json!({"access_token": token, "token_type": "bearer"})).into_response())
@@ -119,6 +124,21 @@ pub async fn current_admin(AxState(sim): AxState<Sim>, headers: HeaderMap) -> Re
         .get(&caller.username)
         .ok_or_else(|| not_found("Admin"))?;
     ok(admin_json(admin))
+}
+
+/// `discord_webhook` must point at Discord (0.4.9's validator).
+fn check_webhook(f: &mut Fields<'_>) -> Option<String> {
+    let hook = f.string("discord_webhook");
+    if hook
+        .as_deref()
+        .is_some_and(|h| !h.is_empty() && !h.starts_with("https://discord.com"))
+    {
+        f.error(
+            "discord_webhook",
+            "Discord webhook must start with 'https://discord.com'",
+        );
+    }
+    hook
 }
 
 pub async fn create_admin(AxState(sim): AxState<Sim>, headers: HeaderMap, body: Bytes) -> Reply {
@@ -141,7 +161,7 @@ pub async fn create_admin(AxState(sim): AxState<Sim>, headers: HeaderMap, body: 
         None
     };
     let telegram_id = f.int("telegram_id", None);
-    let discord_webhook = f.string("discord_webhook");
+    let discord_webhook = check_webhook(&mut f);
     f.finish()?;
     caller.require_sudo()?;
     let username = username.unwrap_or_default();
@@ -153,14 +173,18 @@ pub async fn create_admin(AxState(sim): AxState<Sim>, headers: HeaderMap, body: 
         username: username.clone(),
         password: password.unwrap_or_default(),
         is_sudo: is_sudo.unwrap_or(false),
-        telegram_id,
-        discord_webhook,
+        telegram_id: telegram_id.filter(|t| *t != 0),
+        discord_webhook: discord_webhook.filter(|d| !d.is_empty()),
+        password_reset: None,
     };
     let out = admin_json(&rec);
     db.admins.insert(username, rec);
     ok(out)
 }
 
+/// 0.4.9's rules: an admin may edit itself, a sudo admin anyone but another sudo admin;
+/// `is_sudo` is only ever raised (`false` changes nothing); a new password invalidates the
+/// admin's earlier tokens; `telegram_id`/`discord_webhook` change only when set.
 pub async fn modify_admin(
     AxState(sim): AxState<Sim>,
     headers: HeaderMap,
@@ -177,29 +201,42 @@ pub async fn modify_admin(
     };
     let password = f.string("password");
     let telegram_id = f.int("telegram_id", None);
-    let discord_webhook = f.string("discord_webhook");
+    let discord_webhook = check_webhook(&mut f);
     f.finish()?;
-    caller.require_sudo()?;
+    let is_self = caller.username == username;
+    if !(caller.is_sudo || is_self) {
+        return Err(forbidden());
+    }
+    if is_self && is_sudo == Some(true) && !caller.is_sudo {
+        return Err(detail(
+            StatusCode::FORBIDDEN,
+            "You can't make yourself sudoer!",
+        ));
+    }
     let mut db = sim.db();
     let admin = db
         .admins
         .get_mut(&username)
         .ok_or_else(|| not_found("Admin"))?;
-    if admin.is_sudo && admin.username != caller.username {
-        return Err(detail(
-            StatusCode::FORBIDDEN,
-            "You're not allowed to edit another sudoer's account. Use marzban-cli instead.",
-        ));
+    if !is_self && admin.is_sudo {
+        // 0.4.9 passes a one-element tuple as `detail`: the answer carries a JSON array.
+        let body = json!({"detail": [
+            "You're not allowed to edit another sudoers account. Use marzban-cli instead."
+        ]});
+        return Err((StatusCode::FORBIDDEN, axum::Json(body)).into_response());
     }
-    if let Some(p) = password {
+    if is_sudo == Some(true) {
+        admin.is_sudo = true;
+    }
+    if let Some(p) = password.filter(|p| *p != admin.password) {
         admin.password = p;
+        admin.password_reset = Some(Instant::now());
     }
-    admin.is_sudo = is_sudo.unwrap_or(admin.is_sudo);
-    if obj.contains_key("telegram_id") {
-        admin.telegram_id = telegram_id;
+    if let Some(t) = telegram_id.filter(|t| *t != 0) {
+        admin.telegram_id = Some(t);
     }
-    if obj.contains_key("discord_webhook") {
-        admin.discord_webhook = discord_webhook;
+    if let Some(d) = discord_webhook.filter(|d| !d.is_empty()) {
+        admin.discord_webhook = Some(d);
     }
     ok(admin_json(admin))
 }
@@ -216,7 +253,7 @@ pub async fn remove_admin(
     if admin.is_sudo {
         return Err(detail(
             StatusCode::FORBIDDEN,
-            "You're not allowed to delete sudo accounts. Use marzban-cli instead.",
+            "You're not allowed to delete sudoers accounts. Use marzban-cli instead.",
         ));
     }
     db.admins.remove(&username);
@@ -229,7 +266,8 @@ pub async fn remove_admin(
     ok(json!({}))
 }
 
-/// Sudo only; `username` filters by substring, `offset`/`limit` page.
+/// Sudo only; `username` filters by case-insensitive substring, `offset`/`limit` page (0 = no
+/// limit).
 pub async fn get_admins(
     AxState(sim): AxState<Sim>,
     headers: HeaderMap,
@@ -255,7 +293,7 @@ pub async fn get_admins(
                 .is_none_or(|n| a.username.to_lowercase().contains(n))
         })
         .skip(offset.unwrap_or(0).max(0) as usize)
-        .take(limit.map_or(usize::MAX, |l| l.max(0) as usize))
+        .take(limit.filter(|l| *l > 0).map_or(usize::MAX, |l| l as usize))
         .map(admin_json)
         .collect();
     ok(Value::Array(list))

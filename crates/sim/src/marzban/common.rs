@@ -108,8 +108,8 @@ pub fn authenticate(sim: &Sim, headers: &HeaderMap) -> Result<Caller, Response> 
         _ => return Err(unauthorized("Not authenticated")),
     };
     let mut db = sim.db();
-    let admin = match db.tokens.get(token) {
-        Some(rec) if rec.expires > Instant::now() => rec.admin.clone(),
+    let (admin, issued) = match db.tokens.get(token) {
+        Some(rec) if rec.expires > Instant::now() => (rec.admin.clone(), rec.issued),
         Some(_) => {
             db.expired_tokens_seen.insert(token.to_owned());
             return Err(unauthorized("Could not validate credentials"));
@@ -117,6 +117,10 @@ pub fn authenticate(sim: &Sim, headers: &HeaderMap) -> Result<Caller, Response> 
         None => return Err(unauthorized("Could not validate credentials")),
     };
     match db.admins.get(&admin) {
+        // A password change invalidates the tokens issued before it.
+        Some(a) if a.password_reset.is_some_and(|r| r > issued) => {
+            Err(unauthorized("Could not validate credentials"))
+        }
         Some(a) => Ok(Caller {
             username: a.username.clone(),
             is_sudo: a.is_sudo,

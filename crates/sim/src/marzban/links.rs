@@ -49,8 +49,9 @@ fn text(host: &Value, key: &str) -> Option<String> {
 /// Every endpoint of `user`, in Marzban's order.
 pub fn endpoints(db: &State, user: &UserRec) -> Vec<Endpoint> {
     let mut out = Vec::new();
-    for (proto, settings) in &user.proxies {
-        let Some(tags) = user.inbounds.get(proto) else {
+    let inbounds = user.inbounds(&db.inbounds);
+    for proto in &user.proxy_order {
+        let (Some(settings), Some(tags)) = (user.proxies.get(proto), inbounds.get(proto)) else {
             continue;
         };
         for tag in tags {
@@ -121,18 +122,30 @@ fn link(e: &Endpoint) -> String {
                 ("type", json!("")),
                 ("v", json!("2")),
             ];
-            if e.tls == "tls" {
-                fields.push(("sni", json!(e.sni)));
-                fields.push(("fp", json!(e.fingerprint)));
-                fields.sort_by(|a, b| a.0.cmp(b.0));
+            match e.tls.as_str() {
+                "tls" => {
+                    fields.push(("sni", json!(e.sni)));
+                    fields.push(("fp", json!(e.fingerprint)));
+                    fields.push(("alpn", json!(e.alpn)));
+                }
+                "reality" => {
+                    fields.push(("sni", json!(e.sni)));
+                    fields.push(("fp", json!(e.fingerprint)));
+                    fields.push(("pbk", json!(e.public_key)));
+                    fields.push(("sid", json!("")));
+                    fields.push(("spx", json!("")));
+                }
+                _ => {}
             }
+            // `json.dumps(payload, sort_keys=True)`.
+            fields.sort_by(|a, b| a.0.cmp(b.0));
             format!("vmess://{}", b64.encode(python_json(&fields)))
         }
         Proto::Vless | Proto::Trojan => {
             let secret = if e.proto == Proto::Vless {
                 e.setting("id")
             } else {
-                e.setting("password")
+                quote_keeping(&e.setting("password"), ":")
             };
             let mut q = vec![
                 ("security", e.tls.clone()),
@@ -144,8 +157,17 @@ fn link(e: &Endpoint) -> String {
             {
                 q.push(("flow", flow));
             }
-            q.push(("path", e.path.clone()));
-            q.push(("host", e.host.clone()));
+            match e.network.as_str() {
+                "grpc" => q.push(("serviceName", e.path.clone())),
+                "quic" => q.push(("key", e.path.clone())),
+                _ => q.push(("path", e.path.clone())),
+            }
+            let host_key = if e.network == "quic" {
+                "quicSecurity"
+            } else {
+                "host"
+            };
+            q.push((host_key, e.host.clone()));
             match e.tls.as_str() {
                 "reality" => {
                     q.push(("sni", e.sni.clone()));
@@ -157,9 +179,7 @@ fn link(e: &Endpoint) -> String {
                 "tls" => {
                     q.push(("sni", e.sni.clone()));
                     q.push(("fp", e.fingerprint.clone()));
-                    if !e.alpn.is_empty() {
-                        q.push(("alpn", e.alpn.clone()));
-                    }
+                    q.push(("alpn", e.alpn.clone()));
                 }
                 _ => {}
             }
@@ -173,7 +193,7 @@ fn link(e: &Endpoint) -> String {
                 e.proto.as_str(),
                 e.address,
                 e.port,
-                quote(&e.remark)
+                quote_keeping(&e.remark, "/")
             )
         }
         Proto::Shadowsocks => {
@@ -183,10 +203,25 @@ fn link(e: &Endpoint) -> String {
                 b64.encode(userinfo),
                 e.address,
                 e.port,
-                quote(&e.remark)
+                quote_keeping(&e.remark, "/")
             )
         }
     }
+}
+
+/// Python's `urllib.parse.quote(s, safe=keep)`.
+fn quote_keeping(s: &str, keep: &str) -> String {
+    let mut out = String::new();
+    for part in s.split_inclusive(|c| keep.contains(c)) {
+        match part.char_indices().last() {
+            Some((i, c)) if keep.contains(c) => {
+                out.push_str(&quote(&part[..i]));
+                out.push(c);
+            }
+            _ => out.push_str(&quote(part)),
+        }
+    }
+    out
 }
 
 /// `json.dumps` with Python's default separators and `ensure_ascii` (what vmess links carry).

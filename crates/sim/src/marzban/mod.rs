@@ -242,6 +242,7 @@ fn seeded(opts: &SimOptions, token_ttl: Duration) -> State {
             is_sudo: true,
             telegram_id: None,
             discord_webhook: None,
+            password_reset: None,
         },
     );
     let mut db = State {
@@ -268,7 +269,7 @@ fn seeded(opts: &SimOptions, token_ttl: Duration) -> State {
     let now = time::now_micros();
     for i in 0..opts.accounts {
         let user = seed_user(&mut db, i, now - (opts.accounts - i) as i64 * 1_000_000);
-        db.users.insert(user.username.clone(), user);
+        db.users.insert(state::user_key(&user.username), user);
     }
     db
 }
@@ -280,11 +281,16 @@ fn seed_user(db: &mut State, index: usize, created_micros: i64) -> UserRec {
     let mut proxies = BTreeMap::new();
     for proto in Proto::ALL {
         if db.rng.gen_bool(0.5) || (proto == Proto::Shadowsocks && proxies.is_empty()) {
-            let settings = db.new_proxy(proto, &serde_json::Map::new());
-            proxies.insert(proto, settings);
+            if let Ok(settings) = db.new_proxy(proto, &serde_json::Map::new()) {
+                proxies.insert(proto, settings);
+            }
         }
     }
-    let inbounds = proxies.keys().map(|p| (*p, db.tags_of(*p))).collect();
+    // Some users are kept off the REALITY inbound, as admins often do.
+    let mut excluded = BTreeMap::new();
+    if proxies.contains_key(&Proto::Vless) && db.rng.gen_bool(0.3) {
+        excluded.insert(Proto::Vless, vec!["VLESS TCP REALITY".to_owned()]);
+    }
     let data_limit = match db.rng.gen_range(0..4) {
         0 => None,
         n => Some(n * 10 * GB),
@@ -307,8 +313,9 @@ fn seed_user(db: &mut State, index: usize, created_micros: i64) -> UserRec {
     UserRec {
         id: db.next_user_id_then_bump(),
         username,
+        proxy_order: proxies.keys().copied().collect(),
         proxies,
-        inbounds,
+        excluded,
         expire,
         data_limit,
         data_limit_reset_strategy: "no_reset".to_owned(),

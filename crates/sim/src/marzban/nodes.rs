@@ -51,8 +51,9 @@ pub async fn add_node(AxState(sim): AxState<Sim>, headers: HeaderMap, body: Byte
     };
     let port = f.int("port", None).unwrap_or(62050);
     let api_port = f.int("api_port", None).unwrap_or(62051);
-    let coefficient = f.float("usage_coefficient").unwrap_or(1.0);
-    if coefficient <= 0.0 {
+    // Checked, but 0.4.9's create_node does not store it: new nodes count traffic at 1.0
+    // until modified.
+    if f.float("usage_coefficient").is_some_and(|c| c <= 0.0) {
         f.error("usage_coefficient", "ensure this value is greater than 0");
     }
     let add_as_new_host = f.boolean("add_as_new_host").unwrap_or(true);
@@ -74,7 +75,7 @@ pub async fn add_node(AxState(sim): AxState<Sim>, headers: HeaderMap, body: Byte
         address: address.clone(),
         port,
         api_port,
-        usage_coefficient: coefficient,
+        usage_coefficient: 1.0,
         status: "connecting",
         xray_version: None,
         message: None,
@@ -101,8 +102,9 @@ pub async fn get_node(
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Reply {
-    authenticate(&sim, &headers)?.require_sudo()?;
+    let caller = authenticate(&sim, &headers)?;
     let id = node_id(&raw)?;
+    caller.require_sudo()?;
     let mut db = sim.db();
     db.review_all();
     let node = db.nodes.get(&id).ok_or_else(|| not_found("Node"))?;
@@ -137,7 +139,10 @@ pub async fn modify_node(
     }
     node.port = port.unwrap_or(node.port);
     node.api_port = api_port.unwrap_or(node.api_port);
-    node.usage_coefficient = coefficient.unwrap_or(node.usage_coefficient);
+    // `if modify.usage_coefficient:` — 0 leaves it.
+    if let Some(c) = coefficient.filter(|c| *c != 0.0) {
+        node.usage_coefficient = c;
+    }
     if status.as_deref() == Some("disabled") {
         node.status = "disabled";
         node.xray_version = None;
@@ -152,8 +157,9 @@ pub async fn remove_node(
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Reply {
-    authenticate(&sim, &headers)?.require_sudo()?;
+    let caller = authenticate(&sim, &headers)?;
     let id = node_id(&raw)?;
+    caller.require_sudo()?;
     let mut db = sim.db();
     db.nodes.remove(&id).ok_or_else(|| not_found("Node"))?;
     ok(json!({}))
@@ -171,8 +177,9 @@ pub async fn reconnect(
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Reply {
-    authenticate(&sim, &headers)?.require_sudo()?;
+    let caller = authenticate(&sim, &headers)?;
     let id = node_id(&raw)?;
+    caller.require_sudo()?;
     let mut db = sim.db();
     let node = db.nodes.get_mut(&id).ok_or_else(|| not_found("Node"))?;
     node.status = "connected";

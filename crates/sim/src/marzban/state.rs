@@ -104,6 +104,8 @@ pub struct UserRec {
     pub username: String,
     /// Settings per protocol (`{"id": uuid, "flow": ""}`, `{"password", "method"}` …).
     pub proxies: BTreeMap<Proto, Value>,
+    /// The proxies in the order they were added (the database's row order): links follow it.
+    pub proxy_order: Vec<Proto>,
     /// Inbound tags each proxy is kept off. Like the real database, exclusions are stored and
     /// inbounds derived, so an inbound added to the core config reaches every user.
     pub excluded: BTreeMap<Proto, Vec<String>>,
@@ -177,14 +179,13 @@ impl UserRec {
         }
     }
 
-    /// An on-hold user connects (or times out): active, expiring `on_hold_expire_duration` later.
+    /// An on-hold user connects (or times out): active, expiring `on_hold_expire_duration`
+    /// later (0.4.9's `start_user_expire` leaves the on-hold fields as they were).
     pub fn start_on_hold(&mut self, now: i64) {
         self.status = Status::Active;
         if let Some(d) = self.on_hold_expire_duration {
             self.expire = Some(now + d);
         }
-        self.on_hold_expire_duration = None;
-        self.on_hold_timeout = None;
     }
 }
 

@@ -1,10 +1,11 @@
 //! `/sub/{token}/…`: the public subscription routes. The format follows the User-Agent (or the
-//! `{client_type}` segment); a revoked, garbage or orphaned token gets 204 with no body (0.4.9).
+//! `{client_type}` segment). As in 0.4.9, a revoked, garbage or orphaned token gets 204 with
+//! no body (404 with no body on `/info`).
 
 use axum::{
-    extract::{Path, Query, State as AxState},
+    extract::{OriginalUri, Path, Query, State as AxState},
     http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode},
-    response::{IntoResponse, Redirect, Response},
+    response::{Html, IntoResponse, Redirect, Response},
 };
 use base64::Engine as _;
 
@@ -19,8 +20,8 @@ use super::{
 /// The username a subscription token stands for, if it is still valid.
 fn holder(db: &State, token: &str) -> Option<String> {
     let claims = verify_jwt(token, |claims| {
-        let user = db.users.get(claims.get("sub")?.as_str()?)?;
-        (claims.get("access")?.as_str()? == "subscription").then(|| sub_key(db, user.sub_revision))
+        let user = db.user(claims.get("sub")?.as_str()?)?;
+        (claims.get("access")?.as_str()? == "subscription").then(|| sub_key(db, user))
     })?;
     claims.get("sub")?.as_str().map(str::to_owned)
 }
@@ -29,7 +30,15 @@ fn no_content() -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
-fn serve(sim: &Sim, token: &str, headers: &HeaderMap, format: Option<Format>) -> Response {
+/// Builds the document; the plain route (`by_agent`) also records the fetch and answers
+/// browsers (`Accept: text/html`) with a page.
+fn serve(
+    sim: &Sim,
+    token: &str,
+    headers: &HeaderMap,
+    url: &str,
+    format: Option<Format>,
+) -> Response {
     let ua = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
@@ -40,36 +49,51 @@ fn serve(sim: &Sim, token: &str, headers: &HeaderMap, format: Option<Format>) ->
     let Some(name) = holder(&db, token) else {
         return no_content();
     };
-    let Some(user) = db.users.get_mut(&name) else {
-        return no_content();
-    };
-    user.sub_updated_at = Some(iso_micros(now_micros()));
-    user.sub_last_user_agent = Some(ua.clone());
-    let Some(user) = db.users.get(&name) else {
+    let by_agent = format.is_none();
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if by_agent && wants_html {
+        return Html(format!(
+            "<!doctype html><html><body><h1>{name}</h1></body></html>"
+        ))
+        .into_response();
+    }
+    if by_agent {
+        if let Some(user) = db.user_mut(&name) {
+            user.sub_updated_at = Some(iso_micros(now_micros()));
+            user.sub_last_user_agent = Some(ua.clone());
+        }
+    }
+    let Some(user) = db.user(&name) else {
         return no_content();
     };
     let format = format.unwrap_or_else(|| Format::from_user_agent(&ua));
     let (body, content_type) = document(&db, user, format);
-    let userinfo = format!(
-        "upload=0; download={}; total={}; expire={}",
-        user.used_traffic,
-        user.data_limit.unwrap_or(0),
-        user.expire.unwrap_or(0)
-    );
-    let title = base64::engine::general_purpose::STANDARD.encode(&user.username);
+    // Unset values (unlimited, never) are left out of the header.
+    let mut userinfo = format!("upload=0; download={}", user.used_traffic);
+    if let Some(total) = user.data_limit {
+        userinfo.push_str(&format!("; total={total}"));
+    }
+    if let Some(expire) = user.expire {
+        userinfo.push_str(&format!("; expire={expire}"));
+    }
+    let title = base64::engine::general_purpose::STANDARD.encode("Subscription");
     let pairs = [
         (header::CONTENT_TYPE.as_str(), content_type.to_owned()),
         (
             header::CONTENT_DISPOSITION.as_str(),
             format!("attachment; filename=\"{}\"", user.username),
         ),
-        ("profile-update-interval", "12".to_owned()),
-        ("subscription-userinfo", userinfo),
-        ("profile-title", format!("base64:{title}")),
         (
             "profile-web-page-url",
-            format!("{}/sub/{token}/", base_url(headers)),
+            format!("{}{url}", base_url(headers)),
         ),
+        ("support-url", String::new()),
+        ("profile-title", format!("base64:{title}")),
+        ("profile-update-interval", "12".to_owned()),
+        ("subscription-userinfo", userinfo),
     ];
     let mut response = body.into_response();
     for (k, v) in pairs {
@@ -83,9 +107,10 @@ fn serve(sim: &Sim, token: &str, headers: &HeaderMap, format: Option<Format>) ->
 pub async fn subscription(
     AxState(sim): AxState<Sim>,
     headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
     Path(token): Path<String>,
 ) -> Response {
-    serve(&sim, &token, &headers, None)
+    serve(&sim, &token, &headers, &uri.to_string(), None)
 }
 
 /// FastAPI redirects the slash-less form to the canonical one.
@@ -96,10 +121,11 @@ pub async fn subscription_redirect(Path(token): Path<String>) -> Response {
 pub async fn with_client_type(
     AxState(sim): AxState<Sim>,
     headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
     Path((token, client_type)): Path<(String, String)>,
 ) -> Response {
     match Format::from_client_type(&client_type) {
-        Some(f) => serve(&sim, &token, &headers, Some(f)),
+        Some(f) => serve(&sim, &token, &headers, &uri.to_string(), Some(f)),
         None => invalid_one(
             "client_type",
             "string does not match regex \"sing-box|clash-meta|clash|outline|v2ray\"",
@@ -115,8 +141,8 @@ pub async fn info(
     let mut db = sim.db();
     db.review_all();
     let user = holder(&db, &token)
-        .and_then(|n| db.users.get(&n))
-        .ok_or_else(no_content)?;
+        .and_then(|n| db.user(&n))
+        .ok_or_else(|| StatusCode::NOT_FOUND.into_response())?;
     ok(user_json(&db, user, &base_url(&headers)))
 }
 
@@ -125,10 +151,10 @@ pub async fn usage(
     Path(token): Path<String>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Reply {
-    check_range(&Params(params))?;
     let db = sim.db();
     let user = holder(&db, &token)
-        .and_then(|n| db.users.get(&n))
+        .and_then(|n| db.user(&n))
         .ok_or_else(no_content)?;
+    check_range(&Params(params))?;
     ok(usages_json(&db, user))
 }

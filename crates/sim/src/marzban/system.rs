@@ -80,6 +80,32 @@ const FINGERPRINTS: [&str; 11] = [
     "randomized",
 ];
 
+/// Whether Python's `str.format_map` accepts `s`: `{{`/`}}` escapes, `{name}` fields, no
+/// lone or nested braces.
+fn format_ok(s: &str) -> bool {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+            }
+            '{' => loop {
+                match chars.next() {
+                    Some('}') => break,
+                    Some('{') | None => return false,
+                    Some(_) => {}
+                }
+            },
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+            }
+            '}' => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
 /// A `ProxyHost` with defaults filled in, or the field it failed on.
 fn check_host(raw: &Value) -> Result<Value, (String, String)> {
     let obj = raw
@@ -105,6 +131,11 @@ fn check_host(raw: &Value) -> Result<Value, (String, String)> {
     let fingerprint = f.choice("fingerprint", &FINGERPRINTS);
     let allowinsecure = f.boolean("allowinsecure");
     let is_disabled = f.boolean("is_disabled");
+    for (key, value) in [("remark", &remark), ("address", &address)] {
+        if value.as_deref().is_some_and(|v| !format_ok(v)) {
+            f.error(key, "Invalid formatting variables");
+        }
+    }
     if let Some((k, v)) = f.errors.iter().next() {
         return Err((k.clone(), v.as_str().unwrap_or_default().to_owned()));
     }
@@ -112,7 +143,8 @@ fn check_host(raw: &Value) -> Result<Value, (String, String)> {
         "remark": remark, "address": address, "port": port, "sni": sni, "host": host,
         "path": path, "security": security.unwrap_or_else(|| "inbound_default".into()),
         "alpn": alpn.unwrap_or_default(), "fingerprint": fingerprint.unwrap_or_default(),
-        "allowinsecure": allowinsecure, "is_disabled": is_disabled.unwrap_or(false),
+        // Not defaulted: a host saved without it reads back `null`.
+        "allowinsecure": allowinsecure, "is_disabled": is_disabled,
     }))
 }
 

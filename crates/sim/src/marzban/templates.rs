@@ -1,11 +1,12 @@
 //! `/api/user_template*`: user templates (sudo admins change them, everyone reads them).
-
-use std::collections::BTreeMap;
+//! As in 0.4.9, templates store inbound tags; unknown tags are dropped silently and answers
+//! group the tags by the protocol the core config gives them.
 
 use axum::{
     body::Bytes,
     extract::{Path, Query, State as AxState},
     http::{HeaderMap, StatusCode},
+    response::Response,
 };
 use serde_json::{json, Map, Value};
 
@@ -17,29 +18,36 @@ use super::{
     state::{Proto, State, TemplateRec},
 };
 
-fn template_json(t: &TemplateRec) -> Value {
-    let inbounds: Map<String, Value> = t
-        .inbounds
-        .iter()
-        .map(|(p, tags)| (p.as_str().to_owned(), json!(tags)))
-        .collect();
+fn template_json(db: &State, t: &TemplateRec) -> Value {
+    let mut inbounds = Map::new();
+    for proto in Proto::ALL {
+        let tags: Vec<&str> = db
+            .inbounds
+            .iter()
+            .filter(|i| i.protocol == proto && t.tags.contains(&i.tag))
+            .map(|i| i.tag.as_str())
+            .collect();
+        if !tags.is_empty() {
+            inbounds.insert(proto.as_str().into(), json!(tags));
+        }
+    }
     json!({"name": t.name, "data_limit": t.data_limit, "expire_duration": t.expire_duration,
            "username_prefix": t.username_prefix, "username_suffix": t.username_suffix,
            "inbounds": inbounds, "id": t.id})
 }
 
 /// The fields of `UserTemplateCreate`/`Modify` that were sent.
-#[derive(Default)]
 struct Body {
     name: Option<String>,
     data_limit: Option<i64>,
     expire_duration: Option<i64>,
     username_prefix: Option<String>,
     username_suffix: Option<String>,
-    inbounds: Option<BTreeMap<Proto, Vec<String>>>,
+    /// Existing tags among those sent; `None` = field absent or empty.
+    tags: Option<Vec<String>>,
 }
 
-fn parse(obj: &Map<String, Value>, db: &State) -> Result<Body, axum::response::Response> {
+fn parse(obj: &Map<String, Value>, db: &State) -> Result<Body, Response> {
     let mut f = Fields::new(obj);
     let mut b = Body {
         name: f.string("name"),
@@ -47,37 +55,34 @@ fn parse(obj: &Map<String, Value>, db: &State) -> Result<Body, axum::response::R
         expire_duration: f.int("expire_duration", Some(0)),
         username_prefix: f.string_len("username_prefix", 1, 20),
         username_suffix: f.string_len("username_suffix", 1, 20),
-        inbounds: None,
+        tags: None,
     };
     if let Some(raw) = f.object("inbounds") {
-        let mut map = BTreeMap::new();
-        for (key, tags) in raw {
-            let Some(proto) = Proto::parse(key) else {
-                f.error("inbounds", format!("'{key}' is not a valid ProxyTypes"));
-                break;
-            };
-            let tags: Vec<String> = tags
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|t| t.as_str().map(str::to_owned))
-                .collect();
-            if let Some(bad) = tags.iter().find(|t| db.inbound(t).is_none()) {
-                f.error("inbounds", format!("Inbound {bad} doesn't exist"));
+        let mut tags = Vec::new();
+        for (key, list) in raw {
+            if Proto::parse(key).is_none() {
+                f.error(
+                    "__key__",
+                    "value is not a valid enumeration member; permitted: 'vmess', 'vless', 'trojan', 'shadowsocks'",
+                );
                 break;
             }
-            map.insert(proto, tags);
+            tags.extend(
+                list.as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .filter(|t| db.inbound(t).is_some())
+                    .map(str::to_owned),
+            );
         }
-        b.inbounds = Some(map);
-    }
-    if b.name.as_ref().is_some_and(|n| n.chars().count() > 64) {
-        f.error("name", "ensure this value has at most 64 characters");
+        b.tags = (!raw.is_empty()).then_some(tags);
     }
     f.finish()?;
     Ok(b)
 }
 
-fn template_id(raw: &str) -> Result<i64, axum::response::Response> {
+fn template_id(raw: &str) -> Result<i64, Response> {
     raw.parse()
         .map_err(|_| invalid_one("id", "value is not a valid integer"))
 }
@@ -90,7 +95,7 @@ fn name_taken(db: &State, name: Option<&str>, except: Option<i64>) -> bool {
     })
 }
 
-fn conflict() -> axum::response::Response {
+fn conflict() -> Response {
     detail(StatusCode::CONFLICT, "Template by this name already exists")
 }
 
@@ -112,8 +117,8 @@ pub async fn list(
         .templates
         .values()
         .skip(offset.unwrap_or(0).max(0) as usize)
-        .take(limit.map_or(usize::MAX, |l| l.max(0) as usize))
-        .map(template_json)
+        .take(limit.filter(|l| *l > 0).map_or(usize::MAX, |l| l as usize))
+        .map(|t| template_json(&db, t))
         .collect();
     ok(Value::Array(out))
 }
@@ -132,13 +137,13 @@ pub async fn add(AxState(sim): AxState<Sim>, headers: HeaderMap, body: Bytes) ->
     let t = TemplateRec {
         id,
         name: b.name,
-        data_limit: b.data_limit.unwrap_or(0),
-        expire_duration: b.expire_duration.unwrap_or(0),
+        data_limit: b.data_limit,
+        expire_duration: b.expire_duration,
         username_prefix: b.username_prefix,
         username_suffix: b.username_suffix,
-        inbounds: b.inbounds.unwrap_or_default(),
+        tags: b.tags.unwrap_or_default(),
     };
-    let out = template_json(&t);
+    let out = template_json(&db, &t);
     db.templates.insert(id, t);
     ok(out)
 }
@@ -151,10 +156,10 @@ pub async fn get(AxState(sim): AxState<Sim>, headers: HeaderMap, Path(raw): Path
         .templates
         .get(&id)
         .ok_or_else(|| not_found("User Template"))?;
-    ok(template_json(t))
+    ok(template_json(&db, t))
 }
 
-/// Fields sent replace the stored ones; absent fields stay.
+/// Fields sent replace the stored ones; absent fields stay. 404 comes before 403 here.
 pub async fn modify(
     AxState(sim): AxState<Sim>,
     headers: HeaderMap,
@@ -166,10 +171,10 @@ pub async fn modify(
     let obj = json_object(&body)?;
     let mut db = sim.db();
     let b = parse(&obj, &db)?;
-    caller.require_sudo()?;
     if !db.templates.contains_key(&id) {
         return Err(not_found("User Template"));
     }
+    caller.require_sudo()?;
     if name_taken(&db, b.name.as_deref(), Some(id)) {
         return Err(conflict());
     }
@@ -180,30 +185,38 @@ pub async fn modify(
     if b.name.is_some() {
         t.name = b.name;
     }
-    t.data_limit = b.data_limit.unwrap_or(t.data_limit);
-    t.expire_duration = b.expire_duration.unwrap_or(t.expire_duration);
+    if b.data_limit.is_some() {
+        t.data_limit = b.data_limit;
+    }
+    if b.expire_duration.is_some() {
+        t.expire_duration = b.expire_duration;
+    }
     if b.username_prefix.is_some() {
         t.username_prefix = b.username_prefix;
     }
     if b.username_suffix.is_some() {
         t.username_suffix = b.username_suffix;
     }
-    if let Some(i) = b.inbounds {
-        t.inbounds = i;
+    if let Some(tags) = b.tags {
+        t.tags = tags;
     }
-    ok(template_json(t))
+    let out = db.templates.get(&id).map(|t| template_json(&db, t));
+    ok(out.unwrap_or(Value::Null))
 }
 
+/// Answers `null` (0.4.9's handler returns nothing).
 pub async fn remove(
     AxState(sim): AxState<Sim>,
     headers: HeaderMap,
     Path(raw): Path<String>,
 ) -> Reply {
-    authenticate(&sim, &headers)?.require_sudo()?;
+    let caller = authenticate(&sim, &headers)?;
     let id = template_id(&raw)?;
     let mut db = sim.db();
-    db.templates
-        .remove(&id)
-        .ok_or_else(|| not_found("User Template"))?;
-    ok(json!({}))
+    if !db.templates.contains_key(&id) {
+        return Err(not_found("User Template"));
+    }
+    caller.require_sudo()?;
+    db.templates.remove(&id);
+    ok(Value::Null)
 }

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use axum::response::Response;
+use serde::{de::IgnoredAny, Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 use super::{
@@ -21,7 +22,50 @@ const USERNAME_RULE: &str =
 pub fn username_ok(name: &str) -> bool {
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let lead = name.chars().take_while(|c| word(*c)).count();
-    (3..=32).contains(&lead) && name.chars().all(|c| word(c) || matches!(c, '-' | '@' | '.'))
+    (3..=32).contains(&lead)
+        && name
+            .chars()
+            .all(|c| word(c) || matches!(c, '-' | '@' | '.'))
+}
+
+/// The keys of a JSON object in the order sent (serde_json's maps sort them).
+struct KeyOrder(Vec<String>);
+
+impl<'de> Deserialize<'de> for KeyOrder {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = KeyOrder;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KeyOrder, A::Error> {
+                let mut keys = Vec::new();
+                while let Some((k, IgnoredAny)) = map.next_entry::<String, IgnoredAny>()? {
+                    keys.push(k);
+                }
+                Ok(KeyOrder(keys))
+            }
+        }
+        d.deserialize_map(Keys)
+    }
+}
+
+/// The order of the protocols in the body's `proxies` (the real server keeps it: links and
+/// configs list proxies in it).
+pub fn proxy_order(body: &[u8]) -> Vec<Proto> {
+    #[derive(Deserialize)]
+    struct Body {
+        proxies: Option<KeyOrder>,
+    }
+    serde_json::from_slice::<Body>(body)
+        .ok()
+        .and_then(|b| b.proxies)
+        .map(|k| k.0.iter().filter_map(|p| Proto::parse(p)).collect())
+        .unwrap_or_default()
 }
 
 /// The checked fields of a create or modify body (absent = `None`).
@@ -64,11 +108,7 @@ fn proxies(f: &mut Fields<'_>) -> Option<BTreeMap<Proto, Map<String, Value>>> {
 
 /// `inbounds`: protocol → tags. On create, protocols without a proxy are dropped silently
 /// (`lenient`); on modify an unknown protocol is an error. Unknown tags are errors.
-fn inbounds(
-    f: &mut Fields<'_>,
-    db: &State,
-    lenient: bool,
-) -> Option<BTreeMap<Proto, Vec<String>>> {
+fn inbounds(f: &mut Fields<'_>, db: &State, lenient: bool) -> Option<BTreeMap<Proto, Vec<String>>> {
     let raw = f.object("inbounds")?;
     let mut out = BTreeMap::new();
     for (key, tags) in raw {
@@ -111,7 +151,9 @@ fn common(f: &mut Fields<'_>, db: &State, body: &mut UserBody, lenient: bool) {
         f.error("note", "User's note can be a maximum of 500 character");
     }
     body.on_hold_expire_duration = f.int("on_hold_expire_duration", None).filter(|d| *d != 0);
-    body.on_hold_timeout = f.string("on_hold_timeout").filter(|t| !t.is_empty() && t != "0");
+    body.on_hold_timeout = f
+        .string("on_hold_timeout")
+        .filter(|t| !t.is_empty() && t != "0");
 }
 
 /// The on-hold rule both bodies share.
@@ -174,13 +216,24 @@ mod tests {
 
     #[test]
     fn usernames_follow_the_real_regex() {
-        for ok in ["alice", "a_b", "abc.def", "user@mail.com", "abc-1", "___", "maria.vip-0042"] {
+        for ok in [
+            "alice",
+            "a_b",
+            "abc.def",
+            "user@mail.com",
+            "abc-1",
+            "___",
+            "maria.vip-0042",
+        ] {
             assert!(username_ok(ok), "{ok}");
         }
         for bad in ["ab", "a b!", "ab.cdef", "a-bcd", "héllo", "", "abc!"] {
             assert!(!username_ok(bad), "{bad}");
         }
-        assert!(username_ok(&format!("abc.{}", "x".repeat(60))), "length is not capped");
+        assert!(
+            username_ok(&format!("abc.{}", "x".repeat(60))),
+            "length is not capped"
+        );
         assert!(!username_ok(&"x".repeat(33)));
     }
 }

@@ -1,4 +1,5 @@
 //! `/api/user*` and `/api/users*`: users, their traffic, subscription revocation, ownership.
+//! The status rules are Marzban 0.4.9's `crud.update_user` / `reset_user_data_usage`.
 
 use std::collections::BTreeMap;
 
@@ -6,18 +7,19 @@ use axum::{
     body::Bytes,
     extract::{Path, Query, State as AxState},
     http::{header, HeaderMap, StatusCode},
+    response::Response,
 };
 use serde_json::{json, Map, Value};
 
 use super::{
     common::{
-        authenticate, detail, forbidden, json_object, jwt, not_found, ok, Caller, Params, Reply,
-        Sim,
+        authenticate, detail, forbidden, invalid, invalid_one, json_object, jwt, not_found, ok,
+        Caller, Params, Reply, Sim,
     },
     links,
-    state::{Proto, State, Status, UserRec},
+    state::{user_key, Proto, State, Status, UserRec},
     time::{now_micros, now_secs, parse_datetime},
-    user_body::{parse_create, parse_modify, UserBody},
+    user_body::{parse_create, parse_modify, proxy_order},
 };
 
 /// `http://host:port` of the request, the base of `subscription_url`.
@@ -29,16 +31,19 @@ pub fn base_url(headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-/// A subscription token: a JWT `{sub, access: "subscription", iat}` whose key includes the
-/// user's revocation counter, so `revoke_sub` invalidates every earlier token.
+/// A subscription token: a JWT `{sub, access: "subscription", iat}` as 0.4.9 issues them. The
+/// real server rejects tokens older than the user's creation or last revocation by comparing
+/// times; the simulator signs with the user's creation time and revocation counter instead, so
+/// the same rule holds within one second too.
 pub fn sub_token(db: &State, user: &UserRec) -> String {
-    let claims = json!({"sub": user.username, "access": "subscription", "iat": now_secs()});
-    jwt(&claims, &sub_key(db, user.sub_revision))
+    let claims = json!({"sub": user.username, "access": "subscription", "iat": now_secs() + 1});
+    jwt(&claims, &sub_key(db, user))
 }
 
-pub fn sub_key(db: &State, revision: u64) -> Vec<u8> {
+pub fn sub_key(db: &State, user: &UserRec) -> Vec<u8> {
     let mut key = db.secret.to_vec();
-    key.extend_from_slice(&revision.to_be_bytes());
+    key.extend_from_slice(&user.created_micros.to_be_bytes());
+    key.extend_from_slice(&user.sub_revision.to_be_bytes());
     key
 }
 
@@ -51,13 +56,9 @@ pub fn user_json(db: &State, u: &UserRec, base: &str) -> Value {
         .collect();
     let mut inbounds = Map::new();
     let mut excluded = Map::new();
-    for (proto, tags) in &u.inbounds {
+    for (proto, tags) in u.inbounds(&db.inbounds) {
         inbounds.insert(proto.as_str().into(), json!(tags));
-        let ex: Vec<String> = db
-            .tags_of(*proto)
-            .into_iter()
-            .filter(|t| !tags.contains(t))
-            .collect();
+        let ex = u.excluded.get(&proto).cloned().unwrap_or_default();
         excluded.insert(proto.as_str().into(), json!(ex));
     }
     json!({
@@ -83,16 +84,13 @@ pub fn user_json(db: &State, u: &UserRec, base: &str) -> Value {
     })
 }
 
-/// Authenticates, runs the review job, and finds a user the caller may touch.
+/// A user the caller may touch: 404 if missing, then 403 if another admin's.
 fn find<'a>(
     db: &'a mut State,
     caller: &Caller,
     username: &str,
-) -> Result<&'a mut UserRec, axum::response::Response> {
-    let user = db
-        .users
-        .get_mut(username)
-        .ok_or_else(|| not_found("User"))?;
+) -> Result<&'a mut UserRec, Response> {
+    let user = db.user_mut(username).ok_or_else(|| not_found("User"))?;
     if !caller.may_touch(user.admin.as_deref()) {
         return Err(forbidden());
     }
@@ -100,29 +98,38 @@ fn find<'a>(
 }
 
 fn answer(db: &State, username: &str, headers: &HeaderMap) -> Reply {
-    let user = db.users.get(username).ok_or_else(|| not_found("User"))?;
+    let user = db.user(username).ok_or_else(|| not_found("User"))?;
     ok(user_json(db, user, &base_url(headers)))
 }
 
-/// Fills the inbounds of every proxy protocol: given tags, else the kept ones, else all.
-fn resolve_inbounds(
-    db: &State,
-    proxies: &BTreeMap<Proto, Value>,
-    given: Option<&BTreeMap<Proto, Vec<String>>>,
-    kept: &BTreeMap<Proto, Vec<String>>,
-) -> BTreeMap<Proto, Vec<String>> {
-    proxies
-        .keys()
-        .map(|p| {
-            let tags = given
-                .and_then(|g| g.get(p))
-                .filter(|t| !t.is_empty())
-                .or_else(|| kept.get(p))
-                .cloned()
-                .unwrap_or_else(|| db.tags_of(*p));
-            (*p, tags)
-        })
+/// The tags of `proto` not in `chosen`.
+fn exclusions(db: &State, proto: Proto, chosen: &[String]) -> Vec<String> {
+    db.tags_of(proto)
+        .into_iter()
+        .filter(|t| !chosen.contains(t))
         .collect()
+}
+
+/// Settings for each requested protocol, or Marzban's answer: 400 for a protocol without
+/// inbounds on this server, 422 for settings its model rejects.
+fn build_proxies(
+    db: &mut State,
+    given: BTreeMap<Proto, Map<String, Value>>,
+) -> Result<BTreeMap<Proto, Value>, Response> {
+    if let Some(proto) = given.keys().find(|p| db.tags_of(**p).is_empty()) {
+        return Err(detail(
+            StatusCode::BAD_REQUEST,
+            format!("Protocol {} is disabled on your server", proto.as_str()),
+        ));
+    }
+    let mut out = BTreeMap::new();
+    for (proto, settings) in given {
+        let value = db
+            .new_proxy(proto, &settings)
+            .map_err(|e| invalid_one("proxies", &e))?;
+        out.insert(proto, value);
+    }
+    Ok(out)
 }
 
 pub async fn add_user(AxState(sim): AxState<Sim>, headers: HeaderMap, body: Bytes) -> Reply {
@@ -130,25 +137,39 @@ pub async fn add_user(AxState(sim): AxState<Sim>, headers: HeaderMap, body: Byte
     let obj = json_object(&body)?;
     let mut db = sim.db();
     db.review_all();
-    let b: UserBody = parse_create(&obj, &db)?;
+    let b = parse_create(&obj, &db)?;
     let username = b.username.clone().unwrap_or_default();
-    if db.users.contains_key(&username) {
+    let proxies = build_proxies(&mut db, b.proxies.clone().unwrap_or_default())?;
+    if db.user(&username).is_some() {
         return Err(detail(StatusCode::CONFLICT, "User already exists"));
     }
-    let mut proxies = BTreeMap::new();
-    for (proto, given) in b.proxies.clone().unwrap_or_default() {
-        let settings = db.new_proxy(proto, &given);
-        proxies.insert(proto, settings);
-    }
-    let inbounds = resolve_inbounds(&db, &proxies, b.inbounds.as_ref(), &BTreeMap::new());
+    // Given tags per protocol (empty or absent = all); protocols without a proxy are ignored.
+    let given = b.inbounds.clone().unwrap_or_default();
+    let excluded = proxies
+        .keys()
+        .map(|p| match given.get(p).filter(|t| !t.is_empty()) {
+            Some(tags) => (*p, exclusions(&db, *p, tags)),
+            None => (*p, Vec::new()),
+        })
+        .collect();
+    let mut order: Vec<Proto> = proxy_order(&body);
+    order.retain(|p| proxies.contains_key(p));
+    order.extend(
+        proxies
+            .keys()
+            .filter(|p| !order.contains(p))
+            .copied()
+            .collect::<Vec<_>>(),
+    );
     let id = db.next_user_id;
     db.next_user_id += 1;
     let user = UserRec {
         id,
         username: username.clone(),
         proxies,
-        inbounds,
-        expire: b.expire.flatten().filter(|e| *e != 0),
+        proxy_order: order,
+        excluded,
+        expire: b.expire.filter(|e| *e != 0),
         data_limit: b.data_limit.filter(|l| *l != 0),
         data_limit_reset_strategy: b
             .data_limit_reset_strategy
@@ -167,7 +188,7 @@ pub async fn add_user(AxState(sim): AxState<Sim>, headers: HeaderMap, body: Byte
         sub_revision: 0,
         node_usage: BTreeMap::new(),
     };
-    db.users.insert(username.clone(), user);
+    db.users.insert(user_key(&username), user);
     answer(&db, &username, &headers)
 }
 
@@ -195,29 +216,41 @@ pub async fn modify_user(
     let mut db = sim.db();
     db.review_all();
     let b = parse_modify(&obj, &db)?;
+    let new_proxies = match b.proxies.clone().filter(|p| !p.is_empty()) {
+        Some(given) => Some(build_proxies(&mut db, given)?),
+        None => None,
+    };
     find(&mut db, &caller, &username)?;
-    let mut new_proxies = None;
-    if let Some(given) = b.proxies.filter(|p| !p.is_empty()) {
-        let mut proxies = BTreeMap::new();
-        for (proto, settings) in given {
-            let fresh = db.new_proxy(proto, &settings);
-            proxies.insert(proto, fresh);
-        }
-        new_proxies = Some(proxies);
-    }
     let now = now_secs();
-    let db = &mut *db;
-    let Some(user) = db.users.get(&username) else {
-        return Err(not_found("User"));
-    };
-    let proxies = new_proxies.unwrap_or_else(|| user.proxies.clone());
-    let given_inbounds = b.inbounds.filter(|i| !i.is_empty());
-    let inbounds = resolve_inbounds(db, &proxies, given_inbounds.as_ref(), &user.inbounds);
-    let Some(user) = db.users.get_mut(&username) else {
-        return Err(not_found("User"));
-    };
-    user.proxies = proxies;
-    user.inbounds = inbounds;
+    let tag_sets: Vec<(Proto, Vec<String>)> = b
+        .inbounds
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(p, tags)| (p, exclusions(&db, p, &tags)))
+        .collect();
+    let user = find(&mut db, &caller, &username)?;
+    if let Some(proxies) = new_proxies {
+        // Kept protocols keep their exclusions and place; new ones come last, without
+        // exclusions; dropped ones go.
+        user.excluded.retain(|p, _| proxies.contains_key(p));
+        user.proxy_order.retain(|p| proxies.contains_key(p));
+        for p in proxy_order(&body)
+            .into_iter()
+            .chain(proxies.keys().copied())
+        {
+            if proxies.contains_key(&p) && !user.proxy_order.contains(&p) {
+                user.proxy_order.push(p);
+            }
+        }
+        user.proxies = proxies;
+    }
+    // Inbounds given for a protocol replace its exclusions (an empty list excludes all).
+    for (proto, excluded) in tag_sets {
+        if user.proxies.contains_key(&proto) {
+            user.excluded.insert(proto, excluded);
+        }
+    }
     if let Some(status) = b.status {
         user.status = status;
     }
@@ -233,7 +266,7 @@ pub async fn modify_user(
             }
         }
     }
-    if let Some(Some(expire)) = b.expire {
+    if let Some(expire) = b.expire {
         user.expire = (expire != 0).then_some(expire);
         if matches!(user.status, Status::Active | Status::Expired) {
             user.status = if user.expire.is_none_or(|e| e > now) {
@@ -243,20 +276,20 @@ pub async fn modify_user(
             };
         }
     }
+    if let Some(note) = b.note {
+        user.note = (!note.is_empty()).then_some(note);
+    }
     if let Some(s) = b.data_limit_reset_strategy {
         user.data_limit_reset_strategy = s;
-    }
-    if let Some(note) = b.note {
-        user.note = Some(note);
-    }
-    if let Some(d) = b.on_hold_expire_duration {
-        user.on_hold_expire_duration = Some(d);
     }
     if let Some(t) = b.on_hold_timeout {
         user.on_hold_timeout = Some(t);
     }
+    if let Some(d) = b.on_hold_expire_duration {
+        user.on_hold_expire_duration = Some(d);
+    }
     user.review(now);
-    answer(db, &username, &headers)
+    answer(&db, &username, &headers)
 }
 
 pub async fn remove_user(
@@ -267,7 +300,7 @@ pub async fn remove_user(
     let caller = authenticate(&sim, &headers)?;
     let mut db = sim.db();
     find(&mut db, &caller, &username)?;
-    db.users.remove(&username);
+    db.users.remove(&user_key(&username));
     ok(json!({}))
 }
 
@@ -283,7 +316,9 @@ pub async fn reset_user(
     user.reset_traffic += user.used_traffic;
     user.used_traffic = 0;
     user.node_usage.clear();
-    if !matches!(user.status, Status::Expired | Status::Disabled) {
+    // 0.4.9 tests `status not in (expired or disabled)`, i.e. a substring of "expired": only
+    // expired users stay as they are; disabled and on-hold users come back active.
+    if user.status != Status::Expired {
         user.status = Status::Active;
     }
     answer(&db, &username, &headers)
@@ -308,7 +343,9 @@ pub async fn revoke_sub(
         let mut keep = old.as_object().cloned().unwrap_or_default();
         keep.remove("id");
         keep.remove("password");
-        let settings = db.new_proxy(proto, &keep);
+        let settings = db
+            .new_proxy(proto, &keep)
+            .map_err(|e| invalid_one("proxies", &e))?;
         fresh.insert(proto, settings);
     }
     let user = find(&mut db, &caller, &username)?;
@@ -320,7 +357,7 @@ pub async fn revoke_sub(
 /// `{username, usages: [{node_id, node_name, used_traffic}]}`: the master, then every node.
 pub fn usages_json(db: &State, user: &UserRec) -> Value {
     let mut usages = vec![json!({"node_id": null, "node_name": "Master",
-                                 "used_traffic": user.node_usage.get(&None).copied().unwrap_or(0)})];
+        "used_traffic": user.node_usage.get(&None).copied().unwrap_or(0)})];
     for node in db.nodes.values() {
         usages.push(json!({"node_id": node.id, "node_name": node.name,
             "used_traffic": user.node_usage.get(&Some(node.id)).copied().unwrap_or(0)}));
@@ -328,8 +365,9 @@ pub fn usages_json(db: &State, user: &UserRec) -> Value {
     json!({"username": user.username, "usages": usages})
 }
 
-/// Checks `start`/`end` as Marzban does (400 on a bad date).
-pub fn check_range(params: &Params) -> Result<(), axum::response::Response> {
+/// Checks `start`/`end`. (0.4.9 parses them with `datetime.fromisoformat` and fails with a 500
+/// on a bad one; the simulator answers 0.5+'s 400 instead.)
+pub fn check_range(params: &Params) -> Result<(), Response> {
     for key in ["start", "end"] {
         if let Some(v) = params.get(key) {
             if parse_datetime(v).is_none() {
@@ -349,11 +387,11 @@ pub async fn user_usage(
     Path(username): Path<String>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Reply {
-    let caller = authenticate(&sim, &headers)?;
+    // 0.4.9 checks no ownership here: any admin reads any user's usage.
+    authenticate(&sim, &headers)?;
     check_range(&Params(params))?;
-    let mut db = sim.db();
-    find(&mut db, &caller, &username)?;
-    let user = db.users.get(&username).ok_or_else(|| not_found("User"))?;
+    let db = sim.db();
+    let user = db.user(&username).ok_or_else(|| not_found("User"))?;
     ok(usages_json(&db, user))
 }
 
@@ -366,20 +404,17 @@ pub async fn set_owner(
     let caller = authenticate(&sim, &headers)?;
     let params = Params(params);
     let Some(owner) = params.get("admin_username").map(str::to_owned) else {
-        return Err(super::common::invalid_one(
-            "admin_username",
-            "field required",
-        ));
+        return Err(invalid_one("admin_username", "field required"));
     };
     caller.require_sudo()?;
     let mut db = sim.db();
-    if !db.users.contains_key(&username) {
+    if db.user(&username).is_none() {
         return Err(not_found("User"));
     }
     if !db.admins.contains_key(&owner) {
         return Err(not_found("Admin"));
     }
-    if let Some(u) = db.users.get_mut(&username) {
+    if let Some(u) = db.user_mut(&username) {
         u.admin = Some(owner);
     }
     answer(&db, &username, &headers)
@@ -405,14 +440,17 @@ pub async fn get_users(
     let limit = params.int("limit", &mut errors);
     let status = params.get("status").map(|s| (s, Status::parse(s)));
     if let Some((_, None)) = status {
-        errors.insert("status".into(), json!("value is not a valid enumeration member; permitted: 'active', 'disabled', 'limited', 'expired', 'on_hold'"));
+        errors.insert(
+            "status".into(),
+            json!("value is not a valid enumeration member; permitted: 'active', 'disabled', 'limited', 'expired', 'on_hold'"),
+        );
     }
     if !errors.is_empty() {
-        return Err(super::common::invalid(errors));
+        return Err(invalid(errors));
     }
     let mut sort = Vec::new();
-    if let Some(raw) = params.get("sort").filter(|s| !s.is_empty()) {
-        for part in raw.split(',') {
+    if let Some(raw) = params.get("sort") {
+        for part in raw.trim_matches(',').split(',') {
             let (desc, key) = match part.strip_prefix('-') {
                 Some(k) => (true, k),
                 None => (false, part),
@@ -426,21 +464,27 @@ pub async fn get_users(
             sort.push((key.to_owned(), desc));
         }
     }
-    let names = params.all("username");
+    // One `username` is a case-insensitive substring search, several an exact list.
+    let names: Vec<String> = params.all("username").iter().map(|n| user_key(n)).collect();
+    let name_matches = |u: &UserRec| match names.as_slice() {
+        [] => true,
+        [one] => user_key(&u.username).contains(one.as_str()),
+        many => many.contains(&user_key(&u.username)),
+    };
     let mut db = sim.db();
     db.review_all();
     let mut list: Vec<&UserRec> = db
         .users
         .values()
         .filter(|u| caller.may_touch(u.admin.as_deref()))
-        .filter(|u| names.is_empty() || names.contains(&u.username))
+        .filter(|u| name_matches(u))
         .filter(|u| status.is_none_or(|(_, s)| Some(u.status) == s))
         .collect();
     list.sort_by_key(|u| u.id);
     for (key, desc) in sort.iter().rev() {
         list.sort_by(|a, b| {
             let ord = match key.as_str() {
-                "username" => a.username.cmp(&b.username),
+                "username" => user_key(&a.username).cmp(&user_key(&b.username)),
                 "used_traffic" => a.used_traffic.cmp(&b.used_traffic),
                 "data_limit" => a.data_limit.cmp(&b.data_limit),
                 "expire" => a.expire.cmp(&b.expire),
@@ -458,7 +502,8 @@ pub async fn get_users(
     let users: Vec<Value> = list
         .into_iter()
         .skip(offset.unwrap_or(0).max(0) as usize)
-        .take(limit.map_or(usize::MAX, |l| l.max(0) as usize))
+        // `if limit:` — 0 (and SQLite's negative LIMIT) mean no limit.
+        .take(limit.filter(|l| *l > 0).map_or(usize::MAX, |l| l as usize))
         .map(|u| user_json(&db, u, &base))
         .collect();
     ok(json!({"users": users, "total": total}))
@@ -468,8 +513,14 @@ pub async fn reset_users(AxState(sim): AxState<Sim>, headers: HeaderMap) -> Repl
     let caller = authenticate(&sim, &headers)?;
     caller.require_sudo()?;
     let mut db = sim.db();
-    for u in db.users.values_mut() {
-        u.reset_traffic += u.used_traffic;
+    // 0.4.9 passes the calling admin as a filter: only that admin's users are reset, and their
+    // reset logs are cleared (lifetime traffic starts over too).
+    for u in db
+        .users
+        .values_mut()
+        .filter(|u| u.admin.as_deref() == Some(caller.username.as_str()))
+    {
+        u.reset_traffic = 0;
         u.used_traffic = 0;
         u.node_usage.clear();
         if !matches!(
@@ -482,12 +533,9 @@ pub async fn reset_users(AxState(sim): AxState<Sim>, headers: HeaderMap) -> Repl
     ok(json!({}))
 }
 
-/// Users that are expired or limited and whose `expire` lies in the range (default: until now).
-fn expired_users(
-    sim: &Sim,
-    caller: &Caller,
-    params: &Params,
-) -> Result<Vec<String>, axum::response::Response> {
+/// 0.4.9's rule: users that are `expired` or `limited`; with a bound given, only those whose
+/// `expire` has passed and lies within the bounds (without bounds, all of them).
+fn expired_users(sim: &Sim, caller: &Caller, params: &Params) -> Result<Vec<String>, Response> {
     let mut errors = Map::new();
     let mut bound = |key: &str| {
         params.get(key).and_then(|v| {
@@ -498,11 +546,20 @@ fn expired_users(
             parsed
         })
     };
-    let after = bound("expired_after").unwrap_or(i64::MIN);
-    let before = bound("expired_before").unwrap_or_else(now_secs);
+    let after = bound("expired_after");
+    let before = bound("expired_before");
     if !errors.is_empty() {
-        return Err(super::common::invalid(errors));
+        return Err(invalid(errors));
     }
+    let now = now_secs();
+    let in_range = |u: &UserRec| {
+        if after.is_none() && before.is_none() {
+            return true;
+        }
+        u.expire.is_some_and(|e| {
+            e <= now && before.is_none_or(|b| e <= b) && after.is_none_or(|a| e >= a)
+        })
+    };
     let mut db = sim.db();
     db.review_all();
     Ok(db
@@ -510,7 +567,7 @@ fn expired_users(
         .values()
         .filter(|u| caller.may_touch(u.admin.as_deref()))
         .filter(|u| matches!(u.status, Status::Expired | Status::Limited))
-        .filter(|u| u.expire.is_some_and(|e| after <= e && e <= before))
+        .filter(|u| in_range(u))
         .map(|u| u.username.clone())
         .collect())
 }
@@ -533,7 +590,7 @@ pub async fn delete_expired(
     let names = expired_users(&sim, &caller, &Params(params))?;
     let mut db = sim.db();
     for n in &names {
-        db.users.remove(n);
+        db.users.remove(&user_key(n));
     }
     ok(json!(names))
 }

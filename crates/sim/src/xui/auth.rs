@@ -80,13 +80,30 @@ fn csrf_refused() -> Response {
         .into_response()
 }
 
+fn out_of_scope() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        Json(failure(
+            "this API token's scope (monitor) does not allow this request",
+        )),
+    )
+        .into_response()
+}
+
 /// Middleware on every `/panel/api` route. A wrong Bearer token falls back to the cookie.
 pub async fn require_auth(State(shared): State<Shared>, req: Request, next: Next) -> Response {
     let headers = req.headers();
     let verdict = {
         let state = lock(&shared);
-        if bearer(headers).is_some_and(|t| t == state.auth.token) {
+        let token = bearer(headers);
+        if token.is_some_and(|t| t == state.auth.token) {
             Ok(())
+        } else if token.is_some_and(|t| t == state.auth.monitor_token) {
+            if req.method() == Method::GET {
+                Ok(())
+            } else {
+                Err(out_of_scope())
+            }
         } else {
             match session_id(headers).and_then(|sid| state.sessions.get(&sid).cloned()) {
                 Some(sess) if sess.authed => {

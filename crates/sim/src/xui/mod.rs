@@ -77,6 +77,11 @@ impl XuiSimHandle {
         lock(&self.shared).auth.token.clone()
     }
 
+    /// A read-only ("monitor" scope) token: GETs work, POSTs get 403 `{success:false,msg}`.
+    pub fn monitor_token(&self) -> String {
+        lock(&self.shared).auth.monitor_token.clone()
+    }
+
     /// Admin username and password for the `/login` flow.
     pub fn login(&self) -> (String, String) {
         let s = lock(&self.shared);

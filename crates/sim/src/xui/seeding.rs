@@ -18,6 +18,7 @@ pub fn seeded(opts: &SimOptions, legacy: bool, two_factor_code: Option<String>) 
     let mut rng = seed::rng(opts.seed);
     let auth = Auth {
         token: seed::token(&mut rng, 32),
+        monitor_token: String::new(),
         username: "admin".into(),
         password: format!("pw-{}", seed::token(&mut rng, 10)),
         two_factor_code,
@@ -120,5 +121,6 @@ pub fn seeded(opts: &SimOptions, legacy: bool, two_factor_code: Option<String>) 
             state.online.insert(email);
         }
     }
+    state.auth.monitor_token = seed::token(&mut state.rng, 32);
     state
 }

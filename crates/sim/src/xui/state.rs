@@ -113,7 +113,10 @@ pub struct Session {
 /// Who may log in, and which generation the simulator imitates.
 #[derive(Debug, Clone)]
 pub struct Auth {
+    /// Full-admin API token.
     pub token: String,
+    /// A token with the read-only "monitor" scope (newer builds): POSTs get 403.
+    pub monitor_token: String,
     pub username: String,
     pub password: String,
     pub two_factor_code: Option<String>,

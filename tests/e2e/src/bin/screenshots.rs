@@ -20,7 +20,14 @@ async fn set_prefs(app: &AppWindow, theme: &str, lang: &str) -> Result<()> {
 async fn shoot(out: &std::path::Path) -> Result<()> {
     let data = std::env::temp_dir().join(format!("paneldeck-shots-{}", std::process::id()));
     let data_dir = data.display().to_string();
-    let app = AppWindow::launch("screenshots", &[("PANELDECK_DEMO", "1"), ("PANELDECK_DATA_DIR", data_dir.as_str())]).await?;
+    let app = AppWindow::launch(
+        "screenshots",
+        &[
+            ("PANELDECK_DEMO", "1"),
+            ("PANELDECK_DATA_DIR", data_dir.as_str()),
+        ],
+    )
+    .await?;
     app.find("[data-testid=panel-card]").await?;
 
     set_prefs(&app, "light", "en").await?;
@@ -31,7 +38,8 @@ async fn shoot(out: &std::path::Path) -> Result<()> {
     app.fill("input[name=baseUrl]", "panel.example.com").await?;
     app.click("[data-testid=save-panel]").await?;
     app.find(".field.invalid").await?;
-    app.screenshot(&out.join("add-panel-validation.png")).await?;
+    app.screenshot(&out.join("add-panel-validation.png"))
+        .await?;
     app.click("[role=dialog] .dialog-footer button").await?;
 
     set_prefs(&app, "dark", "fa").await?;

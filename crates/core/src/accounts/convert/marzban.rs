@@ -19,7 +19,11 @@ pub const ONLINE_WINDOW_MS: i64 = 3 * 60 * 1000;
 /// `base_url` turns a relative `subscription_url` (no `XRAY_SUBSCRIPTION_URL_PREFIX`) into
 /// a full one.
 pub fn from_user(panel: &PanelId, base_url: &str, u: &User, now_ms: i64) -> Converted {
-    let mut a = Account::blank(AccountKey::new(panel.clone(), &u.username), PanelKind::Marzban, &u.username);
+    let mut a = Account::blank(
+        AccountKey::new(panel.clone(), &u.username),
+        PanelKind::Marzban,
+        &u.username,
+    );
     a.enabled = u.status != UserStatus::Disabled;
     a.hints.expired = u.status == UserStatus::Expired;
     a.hints.depleted = u.status == UserStatus::Limited;
@@ -32,7 +36,11 @@ pub fn from_user(panel: &PanelId, base_url: &str, u: &User, now_ms: i64) -> Conv
         .filter(|s| *s > 0)
         .map(|s| s.saturating_mul(1000));
     a.note = u.note.as_deref().and_then(non_empty);
-    a.protocols = u.proxies.keys().map(|p| proxy_name(*p).to_owned()).collect();
+    a.protocols = u
+        .proxies
+        .keys()
+        .map(|p| proxy_name(*p).to_owned())
+        .collect();
     a.inbounds = u.inbounds.values().flatten().cloned().collect();
     a.inbounds.sort();
     a.inbounds.dedup();
@@ -43,10 +51,16 @@ pub fn from_user(panel: &PanelId, base_url: &str, u: &User, now_ms: i64) -> Conv
     a.sub_id = u.subscription_token().map(str::to_owned);
     a.subscription_url = non_empty(&u.subscription_url).map(|url| absolute(base_url, &url));
     a.last_online_ms = u.online_at.as_deref().and_then(parse_iso_ms);
-    a.online = Some(a.last_online_ms.is_some_and(|t| now_ms - t <= ONLINE_WINDOW_MS));
+    a.online = Some(
+        a.last_online_ms
+            .is_some_and(|t| now_ms - t <= ONLINE_WINDOW_MS),
+    );
     a.created_at_ms = parse_iso_ms(&u.created_at);
     let raw = serde_json::to_value(u).unwrap_or_default();
-    Converted { account: a.with_status_at(now_ms), raw }
+    Converted {
+        account: a.with_status_at(now_ms),
+        raw,
+    }
 }
 
 fn proxy_name(p: ProxyType) -> &'static str {

@@ -25,9 +25,16 @@ pub fn parse_iso_ms(text: &str) -> Option<i64> {
     }
     let num = |from: usize, len: usize| -> Option<i64> {
         let part = s.get(from..from + len)?;
-        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
     };
-    if b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
+    if b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
     let (y, mo, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
@@ -96,10 +103,22 @@ mod tests {
     fn iso_timestamps_parse_to_epoch_ms() {
         assert_eq!(parse_iso_ms("1970-01-01T00:00:00"), Some(0));
         assert_eq!(parse_iso_ms("2026-11-23T07:56:05"), Some(1_795_420_565_000));
-        assert_eq!(parse_iso_ms("2026-11-23T07:56:05.754887"), Some(1_795_420_565_754));
-        assert_eq!(parse_iso_ms("2026-11-23 07:56:05Z"), Some(1_795_420_565_000));
-        assert_eq!(parse_iso_ms("2026-11-23T10:56:05+03:00"), Some(1_795_420_565_000));
-        assert_eq!(parse_iso_ms("2026-11-23T07:56:05.5+0000"), Some(1_795_420_565_500));
+        assert_eq!(
+            parse_iso_ms("2026-11-23T07:56:05.754887"),
+            Some(1_795_420_565_754)
+        );
+        assert_eq!(
+            parse_iso_ms("2026-11-23 07:56:05Z"),
+            Some(1_795_420_565_000)
+        );
+        assert_eq!(
+            parse_iso_ms("2026-11-23T10:56:05+03:00"),
+            Some(1_795_420_565_000)
+        );
+        assert_eq!(
+            parse_iso_ms("2026-11-23T07:56:05.5+0000"),
+            Some(1_795_420_565_500)
+        );
         assert_eq!(parse_iso_ms("yesterday"), None);
         assert_eq!(parse_iso_ms("2026-13-23T07:56:05"), None);
     }

@@ -20,8 +20,12 @@ pub fn native_id(server: &ServerIdentifier, user: &SubuserUuid) -> String {
 /// The server and user of a Pterodactyl `native_id`.
 pub fn parse_native_id(native_id: &str) -> Option<(ServerIdentifier, SubuserUuid)> {
     let (server, user) = native_id.split_once('/')?;
-    (!server.is_empty() && !user.is_empty())
-        .then(|| (ServerIdentifier(server.to_owned()), SubuserUuid(user.to_owned())))
+    (!server.is_empty() && !user.is_empty()).then(|| {
+        (
+            ServerIdentifier(server.to_owned()),
+            SubuserUuid(user.to_owned()),
+        )
+    })
 }
 
 pub fn from_subuser(panel: &PanelId, server: &Server, s: &Subuser, now_ms: i64) -> Converted {
@@ -30,7 +34,12 @@ pub fn from_subuser(panel: &PanelId, server: &Server, s: &Subuser, now_ms: i64) 
     a.email = Some(s.email.clone());
     a.uuid = Some(s.uuid.0.clone());
     a.hints.restricted = server.suspended;
-    let mut permissions: Vec<String> = s.permissions.keys().into_iter().map(str::to_owned).collect();
+    let mut permissions: Vec<String> = s
+        .permissions
+        .keys()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     permissions.extend(s.unknown_permissions.iter().cloned());
     a.permissions = permissions;
     a.servers = vec![server.name.clone()];
@@ -55,5 +64,8 @@ pub fn from_subuser(panel: &PanelId, server: &Server, s: &Subuser, now_ms: i64) 
             "permissions": a.permissions,
         },
     });
-    Converted { account: a.with_status_at(now_ms), raw }
+    Converted {
+        account: a.with_status_at(now_ms),
+        raw,
+    }
 }

@@ -13,7 +13,11 @@ use crate::{
 };
 
 pub fn from_sub_user(panel: &PanelId, s: &SubUser, now_ms: i64) -> Converted {
-    let mut a = Account::blank(AccountKey::new(panel.clone(), s.id.to_string()), PanelKind::Userpass, &s.user_name);
+    let mut a = Account::blank(
+        AccountKey::new(panel.clone(), s.id.to_string()),
+        PanelKind::Userpass,
+        &s.user_name,
+    );
     a.enabled = s.status != SubUserStatus::Disabled;
     a.hints.restricted = s.status == SubUserStatus::Blocked;
     a.used_bytes = s.data_used_bytes;
@@ -25,7 +29,10 @@ pub fn from_sub_user(panel: &PanelId, s: &SubUser, now_ms: i64) -> Converted {
     a.created_at_ms = s.created_at.as_deref().and_then(parse_iso_ms);
     a.updated_at_ms = s.updated_at.as_deref().and_then(parse_iso_ms);
     let raw = serde_json::to_value(to_wire(s)).unwrap_or_default();
-    Converted { account: a.with_status_at(now_ms), raw }
+    Converted {
+        account: a.with_status_at(now_ms),
+        raw,
+    }
 }
 
 /// The record as the provider sent it (caps back to -1 for unlimited).

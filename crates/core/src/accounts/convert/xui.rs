@@ -62,7 +62,11 @@ fn email_if_email(name: &str) -> Option<String> {
 
 /// A client of the clients API (v3.1+), as `list` / `get/:email` return it.
 pub fn from_record(panel: &PanelId, r: &ClientRecord, ctx: &XuiContext, now_ms: i64) -> Converted {
-    let mut a = Account::blank(AccountKey::new(panel.clone(), &r.email), PanelKind::Xui, &r.email);
+    let mut a = Account::blank(
+        AccountKey::new(panel.clone(), &r.email),
+        PanelKind::Xui,
+        &r.email,
+    );
     a.email = email_if_email(&r.email);
     a.enabled = r.enable;
     if let Some(t) = &r.traffic {
@@ -83,15 +87,27 @@ pub fn from_record(panel: &PanelId, r: &ClientRecord, ctx: &XuiContext, now_ms: 
     a.created_at_ms = r.created_at_ms.filter(|t| *t > 0);
     a.updated_at_ms = r.updated_at_ms.filter(|t| *t > 0);
     let raw = serde_json::to_value(r).unwrap_or_default();
-    Converted { account: a.with_status_at(now_ms), raw }
+    Converted {
+        account: a.with_status_at(now_ms),
+        raw,
+    }
 }
 
 /// A client of a pre-3.1 panel: its entries in every inbound it belongs to (same email),
 /// joined with its traffic row. The first entry gives the settings.
-pub fn from_legacy(panel: &PanelId, entries: &[LegacyClient], ctx: &XuiContext, now_ms: i64) -> Option<Converted> {
+pub fn from_legacy(
+    panel: &PanelId,
+    entries: &[LegacyClient],
+    ctx: &XuiContext,
+    now_ms: i64,
+) -> Option<Converted> {
     let first = entries.first()?;
     let c = &first.client;
-    let mut a = Account::blank(AccountKey::new(panel.clone(), &c.email), PanelKind::Xui, &c.email);
+    let mut a = Account::blank(
+        AccountKey::new(panel.clone(), &c.email),
+        PanelKind::Xui,
+        &c.email,
+    );
     a.email = email_if_email(&c.email);
     let traffic = entries.iter().find_map(|e| e.traffic.as_ref());
     a.enabled = c.enable && traffic.is_none_or(|t| t.enable);
@@ -106,7 +122,10 @@ pub fn from_legacy(panel: &PanelId, entries: &[LegacyClient], ctx: &XuiContext, 
     a.ip_limit = positive(c.limit_ip);
     a.note = non_empty(&c.comment);
     a.inbounds = entries.iter().map(|e| e.inbound_id.0.to_string()).collect();
-    let mut protocols: Vec<String> = entries.iter().map(|e| e.protocol.as_str().to_owned()).collect();
+    let mut protocols: Vec<String> = entries
+        .iter()
+        .map(|e| e.protocol.as_str().to_owned())
+        .collect();
     protocols.sort();
     protocols.dedup();
     a.protocols = protocols;
@@ -124,7 +143,10 @@ pub fn from_legacy(panel: &PanelId, entries: &[LegacyClient], ctx: &XuiContext, 
             "traffic": e.traffic,
         })).collect::<Vec<_>>(),
     });
-    Some(Converted { account: a.with_status_at(now_ms), raw })
+    Some(Converted {
+        account: a.with_status_at(now_ms),
+        raw,
+    })
 }
 
 /// Groups legacy entries by email, keeping the panel's order of first appearance.
@@ -138,5 +160,8 @@ pub fn group_legacy(entries: Vec<LegacyClient>) -> Vec<Vec<LegacyClient>> {
         }
         by_email.entry(email).or_default().push(e);
     }
-    order.into_iter().filter_map(|e| by_email.remove(&e)).collect()
+    order
+        .into_iter()
+        .filter_map(|e| by_email.remove(&e))
+        .collect()
 }

@@ -242,7 +242,8 @@ impl UserSortField {
 pub struct UsersQuery {
     pub offset: Option<u64>,
     pub limit: Option<u64>,
-    /// Exact usernames (the parameter repeats).
+    /// The `username` parameter, repeated. One value is a case-insensitive substring search,
+    /// several an exact (case-insensitive) list — Marzban's own rule.
     pub usernames: Vec<String>,
     /// Substring of username or note: Marzban 0.5+ only; 0.4.x ignores it.
     pub search: Option<String>,

@@ -1,14 +1,13 @@
-//! Thin command handlers: unpack, call the core, map errors to `ApiError`, emit events.
+//! Panel registry commands.
 
-use paneldeck_core::{ApiError, PanelId, PanelInput, PanelView};
+use paneldeck_core::{PanelId, PanelInput, PanelView};
 use paneldeck_panels::ProbeInfo;
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 
+use super::CmdResult;
 use crate::{events::PanelsChanged, Backend};
-
-type CmdResult<T> = Result<T, ApiError>;
 
 /// Facts about the running app the UI shows (mode, where data lives).
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -46,7 +45,10 @@ pub async fn panels_test_draft(
     input: PanelInput,
     editing: Option<PanelId>,
 ) -> CmdResult<ProbeInfo> {
-    Ok(backend.paneldeck().test_draft(&input, editing.as_ref()).await?)
+    Ok(backend
+        .paneldeck()
+        .test_draft(&input, editing.as_ref())
+        .await?)
 }
 
 #[tauri::command]

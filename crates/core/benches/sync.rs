@@ -1,0 +1,162 @@
+//! `cargo bench -p paneldeck-core --bench sync`: syncs 4 simulated panels of 25,000 accounts
+//! each, with 30 ms of latency on every request, once with the default concurrency and once
+//! one request at a time, and prints both times, the speed-up, the theoretical floor for the
+//! default concurrency (requests ÷ concurrency × latency per panel, panels in parallel) and
+//! how close the run came to it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use paneldeck_core::{
+    accounts::{sync::DEFAULT_CONCURRENCY, SyncOptions},
+    secrets::MemoryStore,
+    CredentialsInput, PanelInput, Paneldeck, Profile,
+};
+use paneldeck_panels::Secret;
+use paneldeck_sim::{FaultConfig, RunningSim, SimCredentials, SimKind, SimOptions};
+
+const ACCOUNTS: usize = 25_000;
+const LATENCY: Duration = Duration::from_millis(30);
+const KINDS: [SimKind; 4] = [
+    SimKind::Xui,
+    SimKind::Marzban,
+    SimKind::Userpass,
+    SimKind::Pterodactyl,
+];
+
+fn credentials(sim: &RunningSim) -> CredentialsInput {
+    match (sim.kind, &sim.credentials) {
+        (SimKind::Xui, SimCredentials::Token { token }) => CredentialsInput::XuiToken {
+            token: Some(Secret::new(token.as_str())),
+        },
+        (SimKind::Marzban, SimCredentials::Password { username, password }) => {
+            CredentialsInput::Marzban {
+                username: username.clone(),
+                password: Some(Secret::new(password.as_str())),
+            }
+        }
+        (SimKind::Userpass, SimCredentials::ApiKey { api_key }) => CredentialsInput::Userpass {
+            api_key: Some(Secret::new(api_key.as_str())),
+            key_in_query: false,
+            gateway: None,
+        },
+        (SimKind::Pterodactyl, SimCredentials::Token { token }) => CredentialsInput::Pterodactyl {
+            api_key: Some(Secret::new(token.as_str())),
+        },
+        other => panic!("unexpected simulator credentials {other:?}"),
+    }
+}
+
+async fn profile(sims: &[RunningSim]) -> (Paneldeck, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let core = Paneldeck::open(
+        Profile::at(dir.path()).unwrap(),
+        Arc::new(MemoryStore::default()),
+    )
+    .unwrap();
+    for sim in sims {
+        let input = PanelInput {
+            name: format!("{:?}", sim.kind),
+            base_url: sim.url(),
+            color: "#336699".into(),
+            tag: String::new(),
+            pinned_cert: None,
+            credentials: credentials(sim),
+        };
+        core.add_panel(input, false).await.unwrap();
+    }
+    (core, dir)
+}
+
+/// Syncs on a fresh profile; returns the wall time and the requests each simulator served.
+async fn run(sims: &[RunningSim], opts: SyncOptions) -> (Duration, Vec<u64>) {
+    let (core, _dir) = profile(sims).await;
+    let before: Vec<u64> = sims.iter().map(|s| s.stats.requests()).collect();
+    let start = Instant::now();
+    let health = core.sync_all_with(opts, |_| {}).await;
+    let took = start.elapsed();
+    for h in &health {
+        assert!(
+            h.last_error.is_none(),
+            "{} failed: {:?}",
+            h.panel_name,
+            h.last_error
+        );
+        assert_eq!(h.account_count, ACCOUNTS as u64, "{}", h.panel_name);
+    }
+    let requests = sims
+        .iter()
+        .zip(before)
+        .map(|(s, b)| s.stats.requests() - b)
+        .collect();
+    (took, requests)
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let seeding = Instant::now();
+        let mut sims = Vec::new();
+        for (i, kind) in KINDS.into_iter().enumerate() {
+            let opts = SimOptions {
+                seed: 42 + i as u64,
+                accounts: ACCOUNTS,
+                // Pterodactyl: 100 servers of 250 subusers; 3x-ui: 5 inbounds.
+                groups: if kind == SimKind::Pterodactyl { 100 } else { 5 },
+                faults: FaultConfig {
+                    latency: LATENCY,
+                    ..FaultConfig::default()
+                },
+                rate_limit: 100_000,
+                ..SimOptions::default()
+            };
+            sims.push(paneldeck_sim::start_local(kind, opts).await.unwrap());
+        }
+        println!(
+            "seeded 4 simulators x {ACCOUNTS} accounts in {:.1} s",
+            seeding.elapsed().as_secs_f64()
+        );
+
+        let (concurrent, requests) = run(&sims, SyncOptions::default()).await;
+        let (sequential, _) = run(&sims, SyncOptions::sequential()).await;
+
+        let per_panel_floor: Vec<Duration> = requests
+            .iter()
+            .map(|r| LATENCY.mul_f64(*r as f64 / DEFAULT_CONCURRENCY as f64))
+            .collect();
+        let floor = per_panel_floor.iter().max().copied().unwrap_or_default();
+        println!(
+            "latency {} ms per request, default concurrency {DEFAULT_CONCURRENCY} per panel",
+            LATENCY.as_millis()
+        );
+        for ((sim, r), f) in sims.iter().zip(&requests).zip(&per_panel_floor) {
+            println!(
+                "  {:<12} {r:>4} requests, floor {:>6.0} ms",
+                format!("{:?}", sim.kind),
+                f.as_secs_f64() * 1e3
+            );
+        }
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        println!("sync, default concurrency : {:>8.0} ms", ms(concurrent));
+        println!("sync, one request at a time: {:>8.0} ms", ms(sequential));
+        println!(
+            "speed-up (sequential / concurrent): {:.1}x (target >= 5x)",
+            ms(sequential) / ms(concurrent)
+        );
+        println!(
+            "floor (max over panels of requests / concurrency x latency): {:.0} ms",
+            ms(floor)
+        );
+        println!(
+            "concurrent / floor: {:.2} (target <= 2)",
+            ms(concurrent) / ms(floor)
+        );
+    });
+}

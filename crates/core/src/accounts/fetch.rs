@@ -1,0 +1,398 @@
+//! Reading every account of one panel, kind by kind, with at most `concurrency` requests in
+//! flight. Paged lists: the first page tells the total, the rest are fetched together.
+
+use std::{
+    collections::{HashMap, HashSet},
+    future::Future,
+};
+
+use futures::{future::BoxFuture, stream, FutureExt, StreamExt, TryStreamExt};
+use paneldeck_panels::{
+    marzban::{MarzbanClient, UsersQuery},
+    pterodactyl::{PterodactylClient, Server},
+    userpass::{ListParams, OrderBy, SortBy, UserpassClient},
+    xui::{ApiGeneration, XuiClient},
+    PanelError,
+};
+
+use super::{
+    convert::{self, xui::XuiContext, Converted},
+    model::{is_xui_legacy, AccountKey},
+};
+use crate::{connect::PanelClient, error::Result, registry::PanelView};
+
+/// Marzban users per page.
+pub const MARZBAN_PAGE: u64 = 200;
+/// User-pass sub-users per page (the provider's maximum).
+pub const USERPASS_PAGE: u32 = 100;
+/// Pterodactyl servers per page (the panel's maximum).
+pub const PTERO_SERVER_PAGE: u32 = 100;
+
+/// Everything read from one panel.
+pub struct Fetched {
+    pub accounts: Vec<Converted>,
+    pub version: Option<String>,
+    pub api_generation: Option<String>,
+}
+
+/// Called after each page with (accounts so far, total if known).
+pub type Progress<'a> = &'a (dyn Fn(u64, Option<u64>) + Send + Sync);
+
+/// Boxed (and so checked `Send` here, once) to keep callers' futures `Send` for the app.
+pub fn fetch_panel<'a>(
+    client: &'a PanelClient,
+    panel: &'a PanelView,
+    concurrency: usize,
+    now_ms: i64,
+    progress: Progress<'a>,
+) -> BoxFuture<'a, Result<Fetched>> {
+    let concurrency = concurrency.max(1);
+    async move {
+        Ok(match client {
+            PanelClient::Xui(c) => xui(c, panel, concurrency, now_ms, progress).await?,
+            PanelClient::Marzban(c) => marzban(c, panel, concurrency, now_ms, progress).await?,
+            PanelClient::Userpass(c) => userpass(c, panel, concurrency, now_ms, progress).await?,
+            PanelClient::Pterodactyl(c) => {
+                pterodactyl(c, panel, concurrency, now_ms, progress).await?
+            }
+        })
+    }
+    .boxed()
+}
+
+/// Runs `first`, then `rest` (each yields one page) with bounded concurrency, in order.
+async fn pages<T, F, Fut>(
+    concurrency: usize,
+    rest: impl Iterator<Item = u64>,
+    fetch: F,
+    mut on_page: impl FnMut(&[T]),
+) -> std::result::Result<Vec<T>, PanelError>
+where
+    F: Fn(u64) -> Fut,
+    Fut: Future<Output = std::result::Result<Vec<T>, PanelError>>,
+{
+    let mut out = Vec::new();
+    let mut stream = stream::iter(rest.map(fetch)).buffered(concurrency);
+    while let Some(page) = stream.try_next().await? {
+        on_page(&page);
+        out.extend(page);
+    }
+    Ok(out)
+}
+
+/// Both at once, or one after the other when only one request may be in flight.
+async fn pair<A, B>(
+    concurrency: usize,
+    a: impl Future<Output = A>,
+    b: impl Future<Output = B>,
+) -> (A, B) {
+    if concurrency > 1 {
+        tokio::join!(a, b)
+    } else {
+        let a = a.await;
+        (a, b.await)
+    }
+}
+
+async fn xui(
+    c: &XuiClient,
+    panel: &PanelView,
+    concurrency: usize,
+    now_ms: i64,
+    progress: Progress<'_>,
+) -> std::result::Result<Fetched, PanelError> {
+    let generation = c.api_generation().await?;
+    let mut ctx = XuiContext::default();
+    let accounts = match generation {
+        ApiGeneration::ClientsApi => {
+            // `list` answers every client in full (uuid, comment, group) in one request;
+            // presence and protocols come from three small calls beside it.
+            let side = async {
+                let (online, (last, options)) = pair(
+                    concurrency,
+                    c.onlines(),
+                    pair(concurrency, c.last_online(), c.inbounds_options()),
+                )
+                .await;
+                (online, last, options)
+            };
+            let (list, (online, last, options)) = pair(concurrency, c.list(), side).await;
+            let list = list?;
+            if let Ok(online) = online {
+                ctx.online = online.into_iter().collect();
+                ctx.online_known = true;
+            }
+            ctx.last_online_ms = last.unwrap_or_default();
+            ctx.inbound_protocols = options
+                .unwrap_or_default()
+                .into_iter()
+                .map(|o| (o.id, o.protocol))
+                .collect();
+            progress(list.len() as u64, Some(list.len() as u64));
+            list.iter()
+                .map(|r| convert::xui::from_record(&panel.id, r, &ctx, now_ms))
+                .collect()
+        }
+        ApiGeneration::LegacyInbounds => {
+            let (clients, online) =
+                pair(concurrency, c.legacy_list_clients(), c.legacy_onlines()).await;
+            if let Ok(online) = online {
+                ctx.online = online.into_iter().collect();
+                ctx.online_known = true;
+            }
+            let grouped = convert::xui::group_legacy(clients?);
+            progress(grouped.len() as u64, Some(grouped.len() as u64));
+            grouped
+                .iter()
+                .filter_map(|g| convert::xui::from_legacy(&panel.id, g, &ctx, now_ms))
+                .collect()
+        }
+    };
+    Ok(Fetched {
+        accounts,
+        version: None,
+        api_generation: Some(generation.label().to_owned()),
+    })
+}
+
+async fn marzban(
+    c: &MarzbanClient,
+    panel: &PanelView,
+    concurrency: usize,
+    now_ms: i64,
+    progress: Progress<'_>,
+) -> std::result::Result<Fetched, PanelError> {
+    let page = |offset: u64| UsersQuery {
+        offset: Some(offset),
+        limit: Some(MARZBAN_PAGE),
+        ..UsersQuery::default()
+    };
+    let (probe, first) = pair(concurrency, c.probe(), c.get_users(&page(0))).await;
+    let probe = probe.ok();
+    let first = first?;
+    let total = first.total;
+    let mut fetched = first.users.len() as u64;
+    progress(fetched, Some(total));
+    let offsets = (1..total.div_ceil(MARZBAN_PAGE)).map(|i| i * MARZBAN_PAGE);
+    let rest = pages(
+        concurrency,
+        offsets,
+        |offset| async move { c.get_users(&page(offset)).await.map(|r| r.users) },
+        |p| {
+            fetched += p.len() as u64;
+            progress(fetched, Some(total));
+        },
+    )
+    .await?;
+    let base = panel.base_url.clone();
+    let mut seen = HashSet::new();
+    let accounts = first
+        .users
+        .iter()
+        .chain(rest.iter())
+        .filter(|u| seen.insert(u.username.clone()))
+        .map(|u| convert::marzban::from_user(&panel.id, &base, u, now_ms))
+        .collect();
+    Ok(Fetched {
+        accounts,
+        version: probe.as_ref().and_then(|p| p.version.clone()),
+        api_generation: probe.and_then(|p| p.api_generation),
+    })
+}
+
+async fn userpass(
+    c: &UserpassClient,
+    panel: &PanelView,
+    concurrency: usize,
+    now_ms: i64,
+    progress: Progress<'_>,
+) -> std::result::Result<Fetched, PanelError> {
+    // Oldest first, so accounts created during the sync land on the last page, not in between.
+    let params = |page: u64| ListParams {
+        limit: Some(USERPASS_PAGE),
+        page: Some(u32::try_from(page).unwrap_or(u32::MAX)),
+        sort_by: Some(SortBy::Id),
+        order_by: Some(OrderBy::Asc),
+        keyword: None,
+    };
+    let first = c.get_list(&params(1)).await?;
+    let total = first.total_items;
+    let mut fetched = first.items.len() as u64;
+    progress(fetched, Some(total));
+    let rest = pages(
+        concurrency,
+        2..=first.total_pages.min(10_000),
+        |p| async move { c.get_list(&params(p)).await.map(|r| r.items) },
+        |p| {
+            fetched += p.len() as u64;
+            progress(fetched, Some(total));
+        },
+    )
+    .await?;
+    let mut seen = HashSet::new();
+    let accounts = first
+        .items
+        .iter()
+        .chain(rest.iter())
+        .filter(|s| seen.insert(s.id))
+        .map(|s| convert::userpass::from_sub_user(&panel.id, s, now_ms))
+        .collect();
+    Ok(Fetched {
+        accounts,
+        version: None,
+        api_generation: Some("client/v1 user-passes".into()),
+    })
+}
+
+async fn pterodactyl(
+    c: &PterodactylClient,
+    panel: &PanelView,
+    concurrency: usize,
+    now_ms: i64,
+    progress: Progress<'_>,
+) -> std::result::Result<Fetched, PanelError> {
+    let (first, pagination) = c.list_servers_page(1, PTERO_SERVER_PAGE).await?;
+    let last = pagination.map_or(1, |p| p.total_pages.min(10_000));
+    let more = pages(
+        concurrency,
+        2..=last,
+        |p| async move {
+            c.list_servers_page(u32::try_from(p).unwrap_or(u32::MAX), PTERO_SERVER_PAGE)
+                .await
+                .map(|r| r.0)
+        },
+        |_| {},
+    )
+    .await?;
+    let servers: Vec<Server> = first.into_iter().chain(more).collect();
+    let mut fetched = 0u64;
+    let mut calls = Vec::with_capacity(servers.len());
+    for s in &servers {
+        calls.push(async move { c.list_subusers(&s.identifier).await.map(|users| (s, users)) });
+    }
+    let per_server = stream::iter(calls)
+        .buffered(concurrency)
+        .map_ok(|(s, users)| {
+            fetched += users.len() as u64;
+            progress(fetched, None);
+            (s, users)
+        })
+        .try_collect::<Vec<_>>()
+        .await?;
+    let accounts = per_server
+        .iter()
+        .flat_map(|(s, users)| {
+            users
+                .iter()
+                .map(|u| convert::pterodactyl::from_subuser(&panel.id, s, u, now_ms))
+        })
+        .collect();
+    Ok(Fetched {
+        accounts,
+        version: None,
+        api_generation: Some("client API v1".into()),
+    })
+}
+
+/// Re-reads one account from its panel. `Ok(None)` when the panel no longer has it.
+pub async fn fetch_one(
+    client: &PanelClient,
+    panel: &PanelView,
+    key: &AccountKey,
+    api_generation: Option<&str>,
+    now_ms: i64,
+) -> Result<Option<Converted>> {
+    let gone = |e: &PanelError| matches!(e, PanelError::NotFound { .. });
+    let id = key.native_id.as_str();
+    Ok(match client {
+        PanelClient::Xui(c) => {
+            let legacy = match api_generation {
+                Some(g) => is_xui_legacy(g),
+                None => c.api_generation().await? == ApiGeneration::LegacyInbounds,
+            };
+            if legacy {
+                let mut ctx = XuiContext::default();
+                if let Ok(online) = c.legacy_onlines().await {
+                    ctx.online = online.into_iter().collect();
+                    ctx.online_known = true;
+                }
+                let entries: Vec<_> = c
+                    .legacy_list_clients()
+                    .await?
+                    .into_iter()
+                    .filter(|e| e.client.email == id)
+                    .collect();
+                convert::xui::from_legacy(&panel.id, &entries, &ctx, now_ms)
+            } else {
+                let record = match c.get(id).await {
+                    Ok(r) => r,
+                    Err(e) if gone(&e) || is_missing_xui(&e) => return Ok(None),
+                    Err(e) => return Err(e.into()),
+                };
+                let mut ctx = XuiContext::default();
+                if let Ok(online) = c.onlines().await {
+                    ctx.online = online.into_iter().collect();
+                    ctx.online_known = true;
+                }
+                ctx.last_online_ms = c.last_online().await.unwrap_or_default();
+                ctx.inbound_protocols = c
+                    .inbounds_options()
+                    .await
+                    .map(|o| {
+                        o.into_iter()
+                            .map(|o| (o.id, o.protocol))
+                            .collect::<HashMap<_, _>>()
+                    })
+                    .unwrap_or_default();
+                Some(convert::xui::from_record(&panel.id, &record, &ctx, now_ms))
+            }
+        }
+        PanelClient::Marzban(c) => match c.get_user(id).await {
+            Ok(u) => Some(convert::marzban::from_user(
+                &panel.id,
+                &panel.base_url,
+                &u,
+                now_ms,
+            )),
+            Err(e) if gone(&e) => None,
+            Err(e) => return Err(e.into()),
+        },
+        PanelClient::Userpass(c) => {
+            let Ok(wanted) = id.parse::<u64>() else {
+                return Ok(None);
+            };
+            // The API has no "get one": read the list (by id, so the pages are stable).
+            let all = c
+                .get_list_all(&ListParams {
+                    sort_by: Some(SortBy::Id),
+                    order_by: Some(OrderBy::Asc),
+                    ..ListParams::default()
+                })
+                .await?;
+            all.iter()
+                .find(|s| s.id.0 == wanted)
+                .map(|s| convert::userpass::from_sub_user(&panel.id, s, now_ms))
+        }
+        PanelClient::Pterodactyl(c) => {
+            let Some((server_id, user)) = convert::pterodactyl::parse_native_id(id) else {
+                return Ok(None);
+            };
+            let servers = c.list_servers().await?;
+            let Some(server) = servers.iter().find(|s| s.identifier == server_id) else {
+                return Ok(None);
+            };
+            match c.get_subuser(&server_id, &user).await {
+                Ok(s) => Some(convert::pterodactyl::from_subuser(
+                    &panel.id, server, &s, now_ms,
+                )),
+                Err(e) if gone(&e) => None,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    })
+}
+
+/// 3x-ui answers an unknown email with `success:false` (HTTP 200) and a "not found" message.
+fn is_missing_xui(e: &PanelError) -> bool {
+    matches!(e, PanelError::Api { message, .. } if message.to_lowercase().contains("not found"))
+}

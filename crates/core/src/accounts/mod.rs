@@ -1,0 +1,16 @@
+//! Every account on every panel: the unified model, conversions from each kind, sync into the
+//! SQLite snapshot, the table's windowed query, and the dashboard's numbers.
+
+pub mod convert;
+pub mod dashboard;
+pub mod fetch;
+pub mod model;
+pub mod query;
+pub mod service;
+pub mod snapshot;
+pub mod sync;
+
+pub use dashboard::Dashboard;
+pub use model::{Account, AccountKey, AccountStatus, Capabilities};
+pub use query::{AccountDetail, AccountPage, AccountQuery, AccountRow, SortColumn};
+pub use sync::{PanelHealth, SyncEvent, SyncOptions};

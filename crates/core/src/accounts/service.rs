@@ -1,0 +1,333 @@
+//! The accounts API on [`Paneldeck`]: sync, the table's query, details, health, dashboard.
+
+use std::{sync::Arc, time::Duration};
+
+use futures::{future::BoxFuture, FutureExt};
+use tokio::task::JoinHandle;
+
+use super::{
+    convert::Converted,
+    dashboard::{self, Dashboard},
+    fetch,
+    model::{now_ms, AccountKey, Capabilities},
+    query::{self, AccountDetail, AccountPage, AccountQuery},
+    snapshot::{self, PreparedRow, SyncInfo},
+    sync::{PanelHealth, SyncEvent, SyncOptions},
+};
+use crate::{
+    error::{ApiError, CoreError, ErrorCode, Result},
+    registry::{PanelId, PanelView},
+    Paneldeck,
+};
+
+type OnEvent<'a> = &'a (dyn Fn(SyncEvent) + Send + Sync);
+
+/// Errors that mean the panel could not be reached at all (as opposed to answering badly).
+fn unreachable(code: ErrorCode) -> bool {
+    matches!(
+        code,
+        ErrorCode::Dns
+            | ErrorCode::ConnectionRefused
+            | ErrorCode::Timeout
+            | ErrorCode::CertificateNotTrusted
+            | ErrorCode::CertificateMismatch
+            | ErrorCode::Tls
+            | ErrorCode::Network
+            | ErrorCode::InvalidUrl
+    )
+}
+
+impl Paneldeck {
+    /// Syncs every panel at once (default concurrency). Never fails as a whole: each panel's
+    /// outcome is in its [`PanelHealth`].
+    pub async fn sync_all(&self, on_event: impl Fn(SyncEvent) + Send + Sync) -> Vec<PanelHealth> {
+        self.sync_all_with(SyncOptions::default(), on_event).await
+    }
+
+    pub async fn sync_all_with(
+        &self,
+        opts: SyncOptions,
+        on_event: impl Fn(SyncEvent) + Send + Sync,
+    ) -> Vec<PanelHealth> {
+        let panels = match self.list_panels() {
+            Ok(p) => p,
+            Err(err) => {
+                tracing::warn!(%err, "cannot list panels to sync");
+                return Vec::new();
+            }
+        };
+        self.sync_panels(&panels, opts, &on_event).await;
+        self.panel_health().unwrap_or_default()
+    }
+
+    /// Syncs one panel. A panel failure is recorded (its snapshot stays) and returned as `Err`.
+    pub async fn sync_panel(
+        &self,
+        id: &PanelId,
+        on_event: impl Fn(SyncEvent) + Send + Sync,
+    ) -> Result<PanelHealth> {
+        self.sync_panel_with(id, SyncOptions::default(), on_event)
+            .await
+    }
+
+    pub async fn sync_panel_with(
+        &self,
+        id: &PanelId,
+        opts: SyncOptions,
+        on_event: impl Fn(SyncEvent) + Send + Sync,
+    ) -> Result<PanelHealth> {
+        let panel = self.panel(id)?;
+        self.sync_one(&panel, opts, &on_event).await?;
+        self.health_of(id)
+    }
+
+    async fn sync_panels(&self, panels: &[PanelView], opts: SyncOptions, on_event: OnEvent<'_>) {
+        if opts.panels_in_parallel {
+            let mut all = Vec::with_capacity(panels.len());
+            for p in panels {
+                all.push(self.sync_one(p, opts, on_event));
+            }
+            futures::future::join_all(all).await;
+        } else {
+            for p in panels {
+                let _ = self.sync_one(p, opts, on_event).await;
+            }
+        }
+    }
+
+    fn sync_one<'a>(
+        &'a self,
+        panel: &'a PanelView,
+        opts: SyncOptions,
+        on_event: OnEvent<'a>,
+    ) -> BoxFuture<'a, Result<()>> {
+        self.sync_one_inner(panel, opts, on_event).boxed()
+    }
+
+    async fn sync_one_inner(
+        &self,
+        panel: &PanelView,
+        opts: SyncOptions,
+        on_event: OnEvent<'_>,
+    ) -> Result<()> {
+        let panel_id = panel.id.clone();
+        on_event(SyncEvent::Started {
+            panel_id: panel_id.clone(),
+        });
+        let started = std::time::Instant::now();
+        let now = now_ms();
+        let result = async {
+            let client = self.client(panel)?;
+            let progress = |fetched: u64, total: Option<u64>| {
+                on_event(SyncEvent::Progress {
+                    panel_id: panel_id.clone(),
+                    fetched,
+                    total,
+                });
+            };
+            let fetched =
+                fetch::fetch_panel(&client, panel, opts.concurrency, now, &progress).await;
+            self.keep_session_token(&panel.id, &client);
+            let fetched = fetched?;
+            let rows: Vec<PreparedRow> =
+                fetched.accounts.into_iter().map(PreparedRow::new).collect();
+            let took_ms = started.elapsed().as_millis() as i64;
+            let info = SyncInfo {
+                version: fetched.version.as_deref(),
+                api_generation: fetched.api_generation.as_deref(),
+                took_ms,
+            };
+            self.store()
+                .with(|c| snapshot::replace_panel(c, &panel.id, &rows, &info, now))?;
+            Ok::<u64, CoreError>(rows.len() as u64)
+        }
+        .await;
+        match result {
+            Ok(accounts) => {
+                let took_ms = started.elapsed().as_millis() as u64;
+                tracing::info!(panel = %panel.id, accounts, took_ms, "panel synced");
+                on_event(SyncEvent::Finished {
+                    panel_id,
+                    accounts,
+                    took_ms,
+                });
+                Ok(())
+            }
+            Err(err) => {
+                let api = api_error(&err);
+                tracing::warn!(panel = %panel.id, error = %api.message, "panel sync failed");
+                let reachable = !unreachable(api.code);
+                if let Err(db) = self
+                    .store()
+                    .with(|c| snapshot::record_failure(c, &panel.id, &api, reachable, now))
+                {
+                    tracing::warn!(%db, "could not record the sync failure");
+                }
+                on_event(SyncEvent::Failed {
+                    panel_id,
+                    error: api,
+                });
+                Err(err)
+            }
+        }
+    }
+
+    /// The visible window of the accounts table.
+    pub fn query_accounts(&self, q: &AccountQuery) -> Result<AccountPage> {
+        self.store().with(|c| query::page(c, q, now_ms()))
+    }
+
+    /// Every key matching the query ("select all that match").
+    pub fn query_keys(&self, q: &AccountQuery) -> Result<Vec<AccountKey>> {
+        self.store().with(|c| query::keys(c, q, now_ms()))
+    }
+
+    /// One account from the snapshot, with its raw record, capabilities and panel.
+    pub fn account_detail(&self, key: &AccountKey) -> Result<AccountDetail> {
+        let panel = self.panel(&key.panel_id)?;
+        let (record, generation) = self.store().with(|c| {
+            Ok((
+                snapshot::record(c, key)?,
+                snapshot::api_generation(c, &key.panel_id)?,
+            ))
+        })?;
+        let (account, raw) = record.ok_or_else(|| {
+            CoreError::NotFound(format!(
+                "no account '{}' in the snapshot of {}",
+                key.native_id, panel.name
+            ))
+        })?;
+        Ok(AccountDetail {
+            account: account.with_status_at(now_ms()),
+            capabilities: Capabilities::for_panel(panel.kind, generation.as_deref()),
+            raw,
+            panel,
+        })
+    }
+
+    /// Every panel's health, panels never synced included.
+    pub fn panel_health(&self) -> Result<Vec<PanelHealth>> {
+        self.store().with(|c| snapshot::health(c, now_ms()))
+    }
+
+    fn health_of(&self, id: &PanelId) -> Result<PanelHealth> {
+        self.panel_health()?
+            .into_iter()
+            .find(|h| &h.panel_id == id)
+            .ok_or_else(|| CoreError::NotFound(format!("no panel with id {id}")))
+    }
+
+    pub fn dashboard(&self, now_ms: i64) -> Result<Dashboard> {
+        self.store().with(|c| dashboard::build(c, now_ms))
+    }
+
+    /// Re-reads one account from its panel and updates the snapshot (after an edit). An
+    /// account the panel no longer has is removed from the snapshot and reported NotFound.
+    pub async fn refresh_account(&self, key: &AccountKey) -> Result<AccountDetail> {
+        let panel = self.panel(&key.panel_id)?;
+        let client = self.client(&panel)?;
+        let generation = self
+            .store()
+            .with(|c| snapshot::api_generation(c, &key.panel_id))?;
+        let found = fetch::fetch_one(&client, &panel, key, generation.as_deref(), now_ms()).await;
+        self.keep_session_token(&panel.id, &client);
+        match found? {
+            Some(converted) => {
+                self.upsert_account(converted)?;
+                self.account_detail(key)
+            }
+            None => {
+                self.remove_account_from_snapshot(key)?;
+                Err(CoreError::NotFound(format!(
+                    "'{}' no longer exists on {}",
+                    key.native_id, panel.name
+                )))
+            }
+        }
+    }
+
+    /// Writes one account into the snapshot (after a single-account change).
+    pub(crate) fn upsert_account(&self, converted: Converted) -> Result<()> {
+        let row = PreparedRow::new(converted);
+        self.store().with(|c| snapshot::upsert(c, &row, now_ms()))
+    }
+
+    /// Drops one account from the snapshot (after it was deleted on its panel).
+    pub(crate) fn remove_account_from_snapshot(&self, key: &AccountKey) -> Result<bool> {
+        self.store().with(|c| snapshot::remove(c, key))
+    }
+
+    /// Every `tick`, syncs the panels whose interval has passed since their last attempt:
+    /// a panel's `sync_interval_secs` setting, else `default_interval` (None = only panels
+    /// that set one). Runs until the handle is aborted.
+    pub fn spawn_periodic_sync(
+        self: Arc<Self>,
+        tick: Duration,
+        default_interval: Option<Duration>,
+        on_event: impl Fn(SyncEvent) + Send + Sync + 'static,
+    ) -> JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut timer = tokio::time::interval(tick);
+            timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                timer.tick().await;
+                let due = match self.due_panels(default_interval) {
+                    Ok(due) => due,
+                    Err(err) => {
+                        tracing::warn!(%err, "periodic sync: cannot read the panels");
+                        continue;
+                    }
+                };
+                if !due.is_empty() {
+                    self.sync_panels(&due, SyncOptions::default(), &on_event)
+                        .await;
+                }
+            }
+        })
+    }
+
+    fn due_panels(&self, default_interval: Option<Duration>) -> Result<Vec<PanelView>> {
+        let health = self.panel_health()?;
+        let now = now_ms();
+        Ok(self
+            .list_panels()?
+            .into_iter()
+            .filter(|p| {
+                let every = p
+                    .settings
+                    .sync_interval_secs
+                    .map(|s| Duration::from_secs(u64::from(s)))
+                    .or(default_interval)
+                    .filter(|d| !d.is_zero());
+                let Some(every) = every else { return false };
+                let last = health
+                    .iter()
+                    .find(|h| h.panel_id == p.id)
+                    .and_then(|h| h.last_attempt_ms);
+                last.is_none_or(|t| now - t >= every.as_millis() as i64)
+            })
+            .collect())
+    }
+}
+
+/// The error as it crosses to the UI, keeping the original for the caller.
+fn api_error(err: &CoreError) -> ApiError {
+    use paneldeck_panels::PanelError as P;
+    let fields = match err {
+        CoreError::InvalidInput { fields, .. } | CoreError::Panel(P::Validation { fields }) => {
+            fields.clone()
+        }
+        _ => Vec::new(),
+    };
+    let fingerprint = match err {
+        CoreError::Panel(P::CertificateNotTrusted { fingerprint }) => Some(fingerprint.clone()),
+        CoreError::Panel(P::CertificateMismatch { actual, .. }) => Some(actual.clone()),
+        _ => None,
+    };
+    ApiError {
+        code: err.code(),
+        message: err.to_string(),
+        fields,
+        fingerprint,
+    }
+}

@@ -1,0 +1,128 @@
+//! Accounts: sync, the windowed table query, the detail pane and its actions, the dashboard.
+
+use paneldeck_core::{
+    accounts::{
+        dashboard::Dashboard,
+        model::AccountKey,
+        query::{AccountDetail, AccountPage, AccountQuery},
+        sync::PanelHealth,
+    },
+    actions::{AccountAction, AccountEdit, ActionOutcome, ClientIpList, CreateOptions, NewAccount},
+    ApiError, ErrorCode, PanelId,
+};
+use tauri::{AppHandle, State};
+use tauri_specta::Event;
+
+use super::CmdResult;
+use crate::{events::SyncProgress, Backend};
+
+/// One window of the filtered, sorted accounts (the table asks only for what is on screen).
+#[tauri::command]
+#[specta::specta]
+pub fn accounts_query(backend: State<'_, Backend>, query: AccountQuery) -> CmdResult<AccountPage> {
+    Ok(backend.paneldeck().query_accounts(&query)?)
+}
+
+/// Keys of every account matching the query ("select all that match").
+#[tauri::command]
+#[specta::specta]
+pub fn accounts_keys(
+    backend: State<'_, Backend>,
+    query: AccountQuery,
+) -> CmdResult<Vec<AccountKey>> {
+    Ok(backend.paneldeck().query_keys(&query)?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn account_detail(backend: State<'_, Backend>, key: AccountKey) -> CmdResult<AccountDetail> {
+    Ok(backend.paneldeck().account_detail(&key)?)
+}
+
+/// Syncs one panel or all of them, streaming `SyncProgress` events. One sync at a time.
+#[tauri::command]
+#[specta::specta]
+pub async fn accounts_sync(
+    app: AppHandle,
+    backend: State<'_, Backend>,
+    panel_id: Option<PanelId>,
+) -> CmdResult<Vec<PanelHealth>> {
+    let Ok(_running) = backend.sync_lock().try_lock() else {
+        return Err(ApiError {
+            code: ErrorCode::Conflict,
+            message: "A sync is already running.".into(),
+            fields: Vec::new(),
+            fingerprint: None,
+        });
+    };
+    let emit = move |event| {
+        let _ = SyncProgress(event).emit(&app);
+    };
+    let core = backend.paneldeck();
+    match panel_id {
+        Some(id) => Ok(vec![core.sync_panel(&id, emit).await?]),
+        None => Ok(core.sync_all(emit).await),
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn panels_health(backend: State<'_, Backend>) -> CmdResult<Vec<PanelHealth>> {
+    Ok(backend.paneldeck().panel_health()?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn dashboard_get(backend: State<'_, Backend>) -> CmdResult<Dashboard> {
+    Ok(backend
+        .paneldeck()
+        .dashboard(paneldeck_core::accounts::model::now_ms())?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn account_action(
+    backend: State<'_, Backend>,
+    key: AccountKey,
+    action: AccountAction,
+) -> CmdResult<ActionOutcome> {
+    Ok(backend.paneldeck().account_action(&key, &action).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn account_edit(
+    backend: State<'_, Backend>,
+    key: AccountKey,
+    edit: AccountEdit,
+) -> CmdResult<ActionOutcome> {
+    Ok(backend.paneldeck().account_edit(&key, &edit).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn account_create(
+    backend: State<'_, Backend>,
+    panel_id: PanelId,
+    account: NewAccount,
+) -> CmdResult<Vec<ActionOutcome>> {
+    Ok(backend
+        .paneldeck()
+        .account_create(&panel_id, &account)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn account_ips(backend: State<'_, Backend>, key: AccountKey) -> CmdResult<ClientIpList> {
+    Ok(backend.paneldeck().account_ips(&key).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn account_create_options(
+    backend: State<'_, Backend>,
+    panel_id: PanelId,
+) -> CmdResult<CreateOptions> {
+    Ok(backend.paneldeck().create_options(&panel_id).await?)
+}

@@ -1,0 +1,88 @@
+import { keepPreviousData, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useMemo, useState } from "react";
+
+import { commands, events } from "../bindings";
+import { unwrap } from "./client";
+import type { AccountKey, AccountPage, AccountQuery, AccountRow, SyncEvent } from "./types";
+
+/** Rows are fetched from Rust in blocks of this many; only blocks on screen are requested. */
+export const BLOCK = 100;
+
+export const accountKeys = {
+  all: ["accounts"] as const,
+  block: (q: AccountQuery, block: number) => ["accounts", "block", q, block] as const,
+  detail: (key: AccountKey) => ["accounts", "detail", key.panelId, key.nativeId] as const,
+  dashboard: ["accounts", "dashboard"] as const,
+  health: ["accounts", "health"] as const,
+};
+
+/** The rows in [first, last] of the filtered, sorted list, plus its counts. */
+export function useAccountWindow(query: AccountQuery, first: number, last: number) {
+  const blocks = useMemo(() => {
+    const out: number[] = [];
+    for (let b = Math.floor(first / BLOCK); b <= Math.floor(Math.max(first, last) / BLOCK); b++) out.push(b);
+    return out;
+  }, [first, last]);
+  const results = useQueries({
+    queries: blocks.map((b) => ({
+      queryKey: accountKeys.block(query, b),
+      queryFn: () => unwrap(commands.accountsQuery({ ...query, offset: b * BLOCK, limit: BLOCK })),
+      placeholderData: keepPreviousData,
+      staleTime: 30_000,
+    })),
+  });
+  const pages = new Map<number, AccountPage>();
+  results.forEach((r, i) => {
+    const b = blocks[i];
+    if (r.data && b !== undefined && !r.isPlaceholderData) pages.set(b, r.data);
+  });
+  const counts = results.find((r) => r.data)?.data;
+  const rowAt = (index: number): AccountRow | undefined =>
+    pages.get(Math.floor(index / BLOCK))?.rows[index % BLOCK];
+  return {
+    rowAt,
+    matched: counts ? Number(counts.matched) : null,
+    total: counts ? Number(counts.total) : null,
+    error: results.find((r) => r.error)?.error ?? null,
+  };
+}
+
+export function useAccountDetail(key: AccountKey | null) {
+  return useQuery({
+    queryKey: key ? accountKeys.detail(key) : ["accounts", "detail", "none"],
+    queryFn: () => (key ? unwrap(commands.accountDetail(key)) : Promise.resolve(null)),
+    enabled: key !== null,
+  });
+}
+
+export function useDashboard() {
+  return useQuery({ queryKey: accountKeys.dashboard, queryFn: () => unwrap(commands.dashboardGet()) });
+}
+
+/** Per-panel sync progress from the backend's events; refreshes the table as panels finish. */
+export function useSyncProgress() {
+  const client = useQueryClient();
+  const [progress, setProgress] = useState<Record<string, SyncEvent>>({});
+  useEffect(() => {
+    const unlisten = events.syncProgress.listen((e) => {
+      const ev = e.payload;
+      setProgress((p) => ({ ...p, [ev.panelId]: ev }));
+      if (ev.type === "finished" || ev.type === "failed") {
+        void client.invalidateQueries({ queryKey: accountKeys.all });
+      }
+    });
+    return () => {
+      void unlisten.then((f) => f());
+    };
+  }, [client]);
+  return progress;
+}
+
+export async function startSync(panelId: string | null) {
+  return unwrap(commands.accountsSync(panelId));
+}
+
+/** Keys of every account matching the query (for "select all that match"). */
+export async function matchingKeys(query: AccountQuery) {
+  return unwrap(commands.accountsKeys(query));
+}

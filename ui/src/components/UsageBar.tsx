@@ -1,0 +1,20 @@
+import { useTranslation } from "react-i18next";
+
+import { formatBytes, usageShare } from "../util/format";
+
+/** Used traffic as a bar against the limit, with the numbers beside it. */
+export function UsageBar({ used, limit }: { used: number; limit: number | null }) {
+  const { t, i18n } = useTranslation();
+  const share = usageShare(used, limit);
+  const tone = share === null ? "" : share >= 1 ? "full" : share >= 0.8 ? "high" : "";
+  return (
+    <div className="usage">
+      <div className={`usage-track ${tone}`} aria-hidden>
+        <div className="usage-fill" style={{ inlineSize: `${Math.round((share ?? 0) * 100)}%` }} />
+      </div>
+      <span className="usage-text">
+        {formatBytes(used, i18n.language)} / {limit === null ? t("accounts.unlimited") : formatBytes(limit, i18n.language)}
+      </span>
+    </div>
+  );
+}

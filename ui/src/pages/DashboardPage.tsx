@@ -1,0 +1,138 @@
+import { useTranslation } from "react-i18next";
+
+import { useDashboard } from "../api/accounts";
+import { toApiError } from "../api/client";
+import type { AccountRow, Dashboard, PanelHealth } from "../api/types";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { StatusBadge } from "../components/StatusBadge";
+import { formatBytes, formatRelative } from "../util/format";
+
+/** Health of every panel, totals by status, where the traffic goes, what needs attention. */
+export function DashboardPage() {
+  const { t } = useTranslation();
+  const dash = useDashboard();
+  return (
+    <section className="page" data-testid="dashboard">
+      <header className="page-header">
+        <h1>{t("dashboard.title")}</h1>
+      </header>
+      {dash.isPending && <p className="muted">{t("app.loading")}</p>}
+      {dash.error && <ErrorNotice error={toApiError(dash.error)} />}
+      {dash.data && <DashboardBody d={dash.data} />}
+    </section>
+  );
+}
+
+function DashboardBody({ d }: { d: Dashboard }) {
+  const { t, i18n } = useTranslation();
+  const maxTop = Math.max(1, ...d.topUsage.map((r) => r.usedBytes));
+  const maxBucket = Math.max(1, ...d.usageBuckets.map((b) => b.count));
+  return (
+    <div className="dashboard">
+      <div className="cards">
+        <div className="card stat">
+          <span className="muted">{t("dashboard.accounts")}</span>
+          <strong>{d.totalAccounts.toLocaleString(i18n.language)}</strong>
+        </div>
+        <div className="card stat">
+          <span className="muted">{t("dashboard.traffic")}</span>
+          <strong>{formatBytes(d.totalUsedBytes, i18n.language)}</strong>
+        </div>
+        {d.byStatus.map((s) => (
+          <div key={s.status} className="card stat">
+            <StatusBadge status={s.status} />
+            <strong>{s.count.toLocaleString(i18n.language)}</strong>
+          </div>
+        ))}
+      </div>
+
+      <h2>{t("dashboard.panels")}</h2>
+      <div className="cards">
+        {d.panels.map((p) => (
+          <HealthCard key={p.panelId} p={p} now={d.nowMs} />
+        ))}
+      </div>
+
+      <div className="two-col">
+        <div className="card">
+          <h2>{t("dashboard.topUsage")}</h2>
+          <ul className="bars">
+            {d.topUsage.map((r) => (
+              <li key={`${r.key.panelId}/${r.key.nativeId}`}>
+                <span className="ellipsis" dir="auto">{r.name}</span>
+                <span className="bar">
+                  <span style={{ inlineSize: `${(r.usedBytes / maxTop) * 100}%`, background: r.panelColor }} />
+                </span>
+                <span className="num">{formatBytes(r.usedBytes, i18n.language)}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+        <div className="card">
+          <h2>{t("dashboard.distribution")}</h2>
+          <ul className="bars">
+            {d.usageBuckets.map((b) => (
+              <li key={b.label}>
+                <span dir="ltr">{b.label}</span>
+                <span className="bar">
+                  <span style={{ inlineSize: `${(b.count / maxBucket) * 100}%` }} />
+                </span>
+                <span className="num">{b.count.toLocaleString(i18n.language)}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      </div>
+
+      <div className="two-col">
+        <AccountList title={t("dashboard.expiringSoon", { count: d.expiringSoonCount })} rows={d.expiringSoon} now={d.nowMs} />
+        <AccountList title={t("dashboard.depleted", { count: d.depletedCount })} rows={d.depleted} now={d.nowMs} />
+      </div>
+    </div>
+  );
+}
+
+function HealthCard({ p, now }: { p: PanelHealth; now: number }) {
+  const { t, i18n } = useTranslation();
+  const state = p.lastError ? "down" : p.reachable ? "up" : "unknown";
+  return (
+    <div className={`card health ${state}`} data-testid="panel-health">
+      <strong>{p.panelName}</strong>
+      <span className={state === "down" ? "error-text" : state === "up" ? "ok-text" : "muted"}>
+        {t(`dashboard.health.${state}`)}
+      </span>
+      {p.version && <span className="muted small">{t("panels.version", { version: p.version })}</span>}
+      {p.apiGeneration && <span className="muted small">{p.apiGeneration}</span>}
+      <span className="muted small">
+        {p.lastSyncMs === null ? t("dashboard.neverSynced") : t("dashboard.synced", { when: formatRelative(p.lastSyncMs, now, i18n.language) })}
+        {" · "}
+        {t("dashboard.accountsCount", { count: p.accountCount })}
+      </span>
+      {p.lastError && <span className="error-text small">{p.lastError.message}</span>}
+    </div>
+  );
+}
+
+function AccountList({ title, rows, now }: { title: string; rows: AccountRow[]; now: number }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <div className="card">
+      <h2>{title}</h2>
+      {rows.length === 0 ? (
+        <p className="muted">{t("dashboard.none")}</p>
+      ) : (
+        <ul className="plain">
+          {rows.map((r) => (
+            <li key={`${r.key.panelId}/${r.key.nativeId}`}>
+              <span className="dot" style={{ background: r.panelColor }} aria-hidden />
+              <span dir="auto">{r.name}</span>
+              <span className="muted small">
+                {r.expiresAtMs !== null ? formatRelative(r.expiresAtMs, now, i18n.language) : formatBytes(r.usedBytes, i18n.language)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

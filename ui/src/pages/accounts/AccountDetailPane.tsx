@@ -1,0 +1,236 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+
+import { accountKeys, useAccountDetail } from "../../api/accounts";
+import { toApiError, unwrap } from "../../api/client";
+import type { Account, AccountAction, AccountDetail, AccountKey, ApiError } from "../../api/types";
+import { commands } from "../../bindings";
+import { Dialog } from "../../components/Dialog";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { KindBadge } from "../../components/KindBadge";
+import { StatusBadge } from "../../components/StatusBadge";
+import { UsageBar } from "../../components/UsageBar";
+import { formatBytes, formatRelative } from "../../util/format";
+import { useNow } from "../../util/useNow";
+import { EditAccountForm } from "./EditAccountForm";
+
+type Props = { accountKey: AccountKey; onClose: () => void; onGone: () => void };
+
+/** Everything about one account, and the actions its panel allows. */
+export function AccountDetailPane({ accountKey, onClose, onGone }: Props) {
+  const { t } = useTranslation();
+  const detail = useAccountDetail(accountKey);
+  const [editing, setEditing] = useState(false);
+  return (
+    <aside className="detail" aria-label={t("detail.title")} data-testid="account-detail">
+      <div className="detail-head">
+        <h2 dir="auto">{detail.data?.account.name ?? accountKey.nativeId}</h2>
+        <button type="button" onClick={onClose} aria-label={t("common.close")}>
+          ✕
+        </button>
+      </div>
+      {detail.isPending && <p className="muted">{t("app.loading")}</p>}
+      {detail.error && <ErrorNotice error={toApiError(detail.error)} />}
+      {detail.data &&
+        (editing ? (
+          <EditAccountForm detail={detail.data} onDone={() => setEditing(false)} />
+        ) : (
+          <DetailBody detail={detail.data} onEdit={() => setEditing(true)} onGone={onGone} />
+        ))}
+    </aside>
+  );
+}
+
+function DetailBody({ detail, onEdit, onGone }: { detail: AccountDetail; onEdit: () => void; onGone: () => void }) {
+  const { t, i18n } = useTranslation();
+  const a = detail.account;
+  const caps = detail.capabilities;
+  const now = useNow();
+  const date = (ms: number | null) =>
+    ms === null ? "—" : `${new Date(ms).toLocaleString(i18n.language)} (${formatRelative(ms, now, i18n.language)})`;
+  const rows: [string, React.ReactNode][] = [
+    [t("detail.panel"), <span key="p"><span className="dot" style={{ background: detail.panel.color }} /> {detail.panel.name} <KindBadge kind={a.kind} /></span>],
+    [t("accounts.col.status"), <StatusBadge key="s" status={a.status} />],
+  ];
+  if (a.email && a.email !== a.name) rows.push([t("detail.email"), a.email]);
+  if (caps.hasTraffic) {
+    rows.push([t("accounts.col.usage"), <UsageBar key="u" used={a.usedBytes} limit={a.limitBytes} />]);
+    if (a.upBytes !== null && a.downBytes !== null)
+      rows.push([t("detail.upDown"), `↑ ${formatBytes(a.upBytes, i18n.language)}  ↓ ${formatBytes(a.downBytes, i18n.language)}`]);
+  }
+  if (caps.hasExpiry) {
+    rows.push([t("accounts.col.expiry"), a.expiresAtMs === null ? t("accounts.never") : date(a.expiresAtMs)]);
+    if (a.expireAfterFirstUseMs !== null)
+      rows.push([t("detail.afterFirstUse"), t("accounts.days", { count: Math.round(a.expireAfterFirstUseMs / 86_400_000) })]);
+  }
+  if (caps.hasIpLimit) rows.push([t("detail.ipLimit"), a.ipLimit === null ? t("accounts.unlimited") : String(a.ipLimit)]);
+  if (a.group) rows.push([t("accounts.group"), a.group]);
+  if (a.protocols.length) rows.push([t("accounts.protocol"), a.protocols.join(", ")]);
+  if (a.inbounds.length) rows.push([t("detail.inbounds"), a.inbounds.join(", ")]);
+  if (a.servers.length) rows.push([t("detail.servers"), a.servers.join(", ")]);
+  if (a.note) rows.push([t("detail.note"), a.note]);
+  if (a.subscriptionUrl) rows.push([t("detail.subscription"), <code key="sub" className="mono wrap" dir="ltr">{a.subscriptionUrl}</code>]);
+  if (a.uuid) rows.push([t("detail.uuid"), <code key="uuid" className="mono" dir="ltr">{a.uuid}</code>]);
+  rows.push([t("accounts.col.online"), a.online ? t("accounts.onlineNow") : a.lastOnlineMs ? date(a.lastOnlineMs) : "—"]);
+  if (a.createdAtMs !== null) rows.push([t("detail.created"), date(a.createdAtMs)]);
+
+  return (
+    <div className="detail-body">
+      <dl className="props">
+        {rows.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+      {caps.hasPermissions && <PermissionList account={a} />}
+      <Actions detail={detail} onEdit={onEdit} onGone={onGone} />
+      <details className="raw">
+        <summary>{t("detail.raw")}</summary>
+        <pre className="mono" dir="ltr">{JSON.stringify(detail.raw, null, 2)}</pre>
+      </details>
+    </div>
+  );
+}
+
+function PermissionList({ account }: { account: Account }) {
+  const { t } = useTranslation();
+  return (
+    <div>
+      <h3>{t("detail.permissions")}</h3>
+      <ul className="tags">
+        {account.permissions.map((p) => (
+          <li key={p} className="badge mono">
+            {p}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Actions({ detail, onEdit, onGone }: { detail: AccountDetail; onEdit: () => void; onGone: () => void }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const key = detail.account.key;
+  const caps = detail.capabilities;
+  const [error, setError] = useState<ApiError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [ips, setIps] = useState<string[] | null>(null);
+  const run = useMutation({
+    mutationFn: (action: AccountAction) => unwrap(commands.accountAction(key, action)),
+    onMutate: () => {
+      setError(null);
+      setNotice(null);
+    },
+    onSuccess: (outcome, action) => {
+      void client.invalidateQueries({ queryKey: accountKeys.all });
+      if (action.type === "delete") onGone();
+      if (outcome.secret) setNotice(t("detail.newPassword", { password: outcome.secret }));
+      else if (outcome.message) setNotice(outcome.message);
+    },
+    onError: (e) => setError(toApiError(e)),
+  });
+  const loadIps = async () => {
+    setError(null);
+    try {
+      setIps((await unwrap(commands.accountIps(key))).ips);
+    } catch (e) {
+      setError(toApiError(e));
+    }
+  };
+  const busy = run.isPending;
+  return (
+    <div className="actions">
+      <div className="button-row">
+        {caps.canEdit && (
+          <button type="button" onClick={onEdit} data-testid="edit-account">
+            {t("detail.edit")}
+          </button>
+        )}
+        {caps.canToggle &&
+          (detail.account.enabled ? (
+            <button type="button" disabled={busy} onClick={() => run.mutate({ type: "disable" })}>
+              {t("detail.disable")}
+            </button>
+          ) : (
+            <button type="button" disabled={busy} onClick={() => run.mutate({ type: "enable" })}>
+              {t("detail.enable")}
+            </button>
+          ))}
+        {caps.canResetTraffic && (
+          <button type="button" disabled={busy} onClick={() => run.mutate({ type: "resetTraffic" })}>
+            {t("detail.resetTraffic")}
+          </button>
+        )}
+        {caps.hasIps && (
+          <button type="button" disabled={busy} onClick={() => void loadIps()}>
+            {t("detail.showIps")}
+          </button>
+        )}
+        {caps.canRevokeSubscription && (
+          <button type="button" disabled={busy} onClick={() => run.mutate({ type: "revokeSubscription" })}>
+            {t("detail.revoke")}
+          </button>
+        )}
+        {caps.canRegeneratePassword && (
+          <button type="button" disabled={busy} onClick={() => run.mutate({ type: "regeneratePassword" })}>
+            {t("detail.regeneratePassword")}
+          </button>
+        )}
+        {caps.canDelete && (
+          <button type="button" className="danger" disabled={busy} onClick={() => setConfirmDelete(true)}>
+            {t("detail.delete")}
+          </button>
+        )}
+      </div>
+      {ips && (
+        <div className="ips">
+          <h3>{t("detail.ips")}</h3>
+          {ips.length === 0 ? <p className="muted">{t("detail.noIps")}</p> : <ul className="mono">{ips.map((ip) => <li key={ip}>{ip}</li>)}</ul>}
+          {ips.length > 0 && (
+            <button type="button" disabled={busy} onClick={() => run.mutate({ type: "clearIps" }, { onSuccess: () => setIps([]) })}>
+              {t("detail.clearIps")}
+            </button>
+          )}
+        </div>
+      )}
+      {notice && (
+        <p className="notice ok" role="status">
+          {notice}
+        </p>
+      )}
+      {error && <ErrorNotice error={error} />}
+      {confirmDelete && (
+        <Dialog
+          title={t("detail.deleteTitle", { name: detail.account.name })}
+          onClose={() => setConfirmDelete(false)}
+          footer={
+            <>
+              <button type="button" onClick={() => setConfirmDelete(false)}>
+                {t("common.cancel")}
+              </button>
+              <span className="spacer" />
+              <button
+                type="button"
+                className="danger primary"
+                data-testid="confirm-delete-account"
+                onClick={() => {
+                  setConfirmDelete(false);
+                  run.mutate({ type: "delete", keepTraffic: false });
+                }}
+              >
+                {t("detail.delete")}
+              </button>
+            </>
+          }
+        >
+          <p>{t("detail.deleteBody", { panel: detail.panel.name })}</p>
+        </Dialog>
+      )}
+    </div>
+  );
+}

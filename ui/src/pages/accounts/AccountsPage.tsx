@@ -1,0 +1,149 @@
+import { useCallback, useDeferredValue, useState, type MouseEvent } from "react";
+import { useTranslation } from "react-i18next";
+
+import { accountKeys, matchingKeys, startSync, useSyncProgress } from "../../api/accounts";
+import { toApiError } from "../../api/client";
+import { usePanels } from "../../api/panels";
+import type { AccountKey, AccountQuery, AccountRow, ApiError, SortColumn } from "../../api/types";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { useQueryClient } from "@tanstack/react-query";
+import { AccountDetailPane } from "./AccountDetailPane";
+import { AccountsTable } from "./AccountsTable";
+import { CreateAccountDialog } from "./CreateAccountDialog";
+import { Filters } from "./Filters";
+import { addRange, emptySelection, selectedCount, toggle, type Selection } from "./selection";
+import { SyncStatus } from "./SyncStatus";
+
+export const initialQuery: AccountQuery = {
+  search: "",
+  panelIds: [],
+  kinds: [],
+  statuses: [],
+  expiringWithinDays: null,
+  depleted: false,
+  online: null,
+  group: null,
+  protocol: null,
+  sort: "name",
+  descending: false,
+  offset: 0,
+  limit: 100,
+};
+
+export function AccountsPage() {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const panels = usePanels();
+  const progress = useSyncProgress();
+  const [query, setQuery] = useState<AccountQuery>(initialQuery);
+  // Typing stays responsive: the table follows the search a frame later.
+  const deferredQuery = useDeferredValue(query);
+  const [selection, setSelection] = useState<Selection>(emptySelection);
+  const [active, setActive] = useState<AccountKey | null>(null);
+  const [counts, setCounts] = useState<{ matched: number | null; total: number | null }>({ matched: null, total: null });
+  const [syncing, setSyncing] = useState(false);
+  const [syncError, setSyncError] = useState<ApiError | null>(null);
+  const [creating, setCreating] = useState(false);
+
+  const onCounts = useCallback((matched: number | null, total: number | null) => setCounts({ matched, total }), []);
+  const changeQuery = (q: AccountQuery) => {
+    setQuery(q);
+    setSelection(emptySelection());
+  };
+  const onSort = (column: SortColumn) =>
+    setQuery((q) => ({ ...q, sort: column, descending: q.sort === column ? !q.descending : false }));
+
+  const onRowClick = async (row: AccountRow, index: number, e: MouseEvent) => {
+    if (e.shiftKey && selection.mode === "keys" && selection.anchor !== null) {
+      const from = Math.min(selection.anchor, index);
+      const to = Math.max(selection.anchor, index);
+      // The rows between may not be on screen: ask Rust for exactly that range.
+      const keys = await matchingKeys({ ...deferredQuery, offset: from, limit: to - from + 1 });
+      setSelection((s) => addRange(s, keys, index));
+    } else if (e.ctrlKey || e.metaKey) {
+      setSelection((s) => toggle(s, row.key, index));
+    } else {
+      setActive(row.key);
+    }
+  };
+
+  const sync = async () => {
+    setSyncing(true);
+    setSyncError(null);
+    try {
+      await startSync(null);
+    } catch (err) {
+      setSyncError(toApiError(err));
+    } finally {
+      setSyncing(false);
+      void client.invalidateQueries({ queryKey: accountKeys.all });
+    }
+  };
+
+  const matched = counts.matched ?? 0;
+  const chosen = selectedCount(selection, matched);
+  return (
+    <section className="page accounts-page">
+      <header className="page-header">
+        <div>
+          <h1>{t("accounts.title")}</h1>
+          <p className="muted" data-testid="accounts-counts">
+            {counts.matched === null
+              ? t("app.loading")
+              : t("accounts.counts", { matched: counts.matched, total: counts.total ?? 0 })}
+          </p>
+        </div>
+        <div className="header-actions">
+          <button type="button" onClick={() => setCreating(true)} disabled={!panels.data?.length}>
+            {t("accounts.create")}
+          </button>
+          <button type="button" className="primary" onClick={() => void sync()} disabled={syncing} data-testid="sync-all">
+            {syncing ? t("accounts.syncing") : t("accounts.syncNow")}
+          </button>
+        </div>
+      </header>
+      <SyncStatus panels={panels.data ?? []} progress={progress} />
+      {syncError && <ErrorNotice error={syncError} />}
+      <div className="toolbar">
+        <input
+          type="search"
+          className="search"
+          data-testid="accounts-search"
+          placeholder={t("accounts.searchPlaceholder")}
+          value={query.search}
+          onChange={(e) => changeQuery({ ...query, search: e.target.value })}
+        />
+        <button type="button" onClick={() => changeQuery(initialQuery)}>
+          {t("accounts.clearFilters")}
+        </button>
+      </div>
+      <Filters query={query} panels={panels.data ?? []} onChange={changeQuery} />
+      <div className="selection-bar" aria-live="polite">
+        <span>{t("accounts.selected", { count: chosen })}</span>
+        {selection.mode === "keys" && matched > 0 && (
+          <button type="button" className="link" onClick={() => setSelection({ mode: "allMatching", excluded: new Set() })}>
+            {t("accounts.selectAllMatching", { count: matched })}
+          </button>
+        )}
+        {chosen > 0 && (
+          <button type="button" className="link" onClick={() => setSelection(emptySelection())}>
+            {t("accounts.clearSelection")}
+          </button>
+        )}
+      </div>
+      <div className={active ? "split with-detail" : "split"}>
+        <AccountsTable
+          query={deferredQuery}
+          selection={selection}
+          activeKey={active}
+          onRowClick={(row, index, e) => void onRowClick(row, index, e)}
+          onToggle={(row, index) => setSelection((s) => toggle(s, row.key, index))}
+          onSort={onSort}
+          onCounts={onCounts}
+        />
+        {active && <AccountDetailPane accountKey={active} onClose={() => setActive(null)} onGone={() => setActive(null)} />}
+      </div>
+      {creating && <CreateAccountDialog panels={panels.data ?? []} onClose={() => setCreating(false)} />}
+    </section>
+  );
+}

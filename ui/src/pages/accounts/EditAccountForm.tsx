@@ -1,0 +1,54 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+
+import { accountKeys } from "../../api/accounts";
+import { toApiError, unwrap } from "../../api/client";
+import type { AccountDetail, ApiError } from "../../api/types";
+import { commands } from "../../bindings";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { AccountFields, useCreateOptions } from "./AccountFields";
+import { draftFromDetail, draftProblems, toAccountEdit, type AccountDraft } from "./accountForms";
+
+/** The edit form of one account; the panel's own field errors land under their fields. */
+export function EditAccountForm({ detail, onDone }: { detail: AccountDetail; onDone: () => void }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [draft, setDraft] = useState<AccountDraft>(() => draftFromDetail(detail));
+  const [error, setError] = useState<ApiError | null>(null);
+  const options = useCreateOptions(detail.account.kind === "pterodactyl" ? detail.panel.id : null);
+  const local = draftProblems(draft, t);
+  const save = useMutation({
+    mutationFn: () => unwrap(commands.accountEdit(detail.account.key, toAccountEdit(draft))),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: accountKeys.all });
+      onDone();
+    },
+    onError: (e) => setError(toApiError(e)),
+  });
+  const set = <K extends keyof AccountDraft>(key: K, value: AccountDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
+  const errors = (field: string) => local[field] ?? error?.fields.find((f) => f.field === field)?.message;
+  return (
+    <form
+      className="detail-body"
+      data-testid="edit-account-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setError(null);
+        if (Object.keys(local).length === 0) save.mutate();
+      }}
+    >
+      <AccountFields draft={draft} set={set} errors={errors} mode="edit" options={options.data} />
+      {error && <ErrorNotice error={error} />}
+      <div className="button-row">
+        <button type="button" onClick={onDone}>
+          {t("common.cancel")}
+        </button>
+        <span className="spacer" />
+        <button type="submit" className="primary" disabled={save.isPending} data-testid="save-account">
+          {t("common.save")}
+        </button>
+      </div>
+    </form>
+  );
+}
