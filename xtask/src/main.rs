@@ -30,6 +30,9 @@ enum Task {
     /// Save the README's screenshots of the demo app into docs/screenshots (needs a display or
     /// Xvfb, tauri-driver and WebKitWebDriver).
     Screenshots,
+    /// Performance figures (release build): accounts sync against simulated panels with
+    /// injected latency, and the accounts query over a 100,000-row snapshot.
+    Bench,
     /// Everything CI checks: formatting, clippy, Rust tests, UI typecheck/lint/tests,
     /// end-to-end tests in a real window.
     Test(test::TestArgs),
@@ -52,6 +55,7 @@ fn main() -> Result<()> {
         Task::Demo => launch(true),
         Task::Run => launch(false),
         Task::Screenshots => test::screenshots(),
+        Task::Bench => util::cargo(&["bench", "-p", "paneldeck-core"], &[]),
         Task::Test(args) => test::run(args),
     }
 }

@@ -7,12 +7,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 use std::{
-    sync::Arc,
+    collections::HashMap,
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
 use paneldeck_core::{
-    accounts::{sync::DEFAULT_CONCURRENCY, SyncOptions},
+    accounts::{sync::DEFAULT_CONCURRENCY, SyncEvent, SyncOptions},
     secrets::MemoryStore,
     CredentialsInput, PanelInput, Paneldeck, Profile,
 };
@@ -76,9 +77,39 @@ async fn profile(sims: &[RunningSim]) -> (Paneldeck, tempfile::TempDir) {
 async fn run(sims: &[RunningSim], opts: SyncOptions) -> (Duration, Vec<u64>) {
     let (core, _dir) = profile(sims).await;
     let before: Vec<u64> = sims.iter().map(|s| s.stats.requests()).collect();
+    let cpu_before = cpu_seconds();
     let start = Instant::now();
-    let health = core.sync_all_with(opts, |_| {}).await;
+    // When each panel's last page arrived and when its snapshot was written.
+    let marks: Mutex<HashMap<String, (Duration, Duration)>> = Mutex::default();
+    let health = core
+        .sync_all_with(opts, |e| {
+            let mut m = marks.lock().unwrap();
+            let entry = m.entry(e.panel_id().0.clone()).or_default();
+            match e {
+                SyncEvent::Progress { .. } => entry.0 = start.elapsed(),
+                SyncEvent::Finished { .. } => entry.1 = start.elapsed(),
+                _ => {}
+            }
+        })
+        .await;
     let took = start.elapsed();
+    let cpu_after = cpu_seconds();
+    println!(
+        "    CPU used: simulators {:.1} s, client {:.1} s (wall {:.1} s)",
+        cpu_after.0 - cpu_before.0,
+        cpu_after.1 - cpu_before.1,
+        took.as_secs_f64()
+    );
+    let marks = marks.into_inner().unwrap();
+    for h in &health {
+        let (fetched, written) = marks.get(&h.panel_id.0).copied().unwrap_or_default();
+        println!(
+            "    {:<12} fetched at {:>6.0} ms, written at {:>6.0} ms",
+            h.panel_name,
+            fetched.as_secs_f64() * 1e3,
+            written.as_secs_f64() * 1e3
+        );
+    }
     for h in &health {
         assert!(
             h.last_error.is_none(),
@@ -96,8 +127,48 @@ async fn run(sims: &[RunningSim], opts: SyncOptions) -> (Duration, Vec<u64>) {
     (took, requests)
 }
 
+/// CPU seconds (user + system) this process's threads have used, split into the simulators'
+/// threads and the rest (the client), from /proc on Linux; zeros elsewhere.
+fn cpu_seconds() -> (f64, f64) {
+    let (mut sims, mut client) = (0.0, 0.0);
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return (0.0, 0.0);
+    };
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let name = &stat[open + 1..close];
+        let fields: Vec<&str> = stat[close + 2..].split(' ').collect();
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        // utime and stime are fields 14 and 15 of the line, 11 and 12 after the name.
+        let secs = (ticks(11) + ticks(12)) / 100.0;
+        if name.starts_with("simulator") {
+            sims += secs;
+        } else {
+            client += secs;
+        }
+    }
+    (sims, client)
+}
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // The simulators stand for remote servers: they get their own threads, so their work
+    // does not stall the client's runtime (nor the other way round).
+    let servers = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("simulator")
         .enable_all()
         .build()
         .unwrap();
@@ -117,14 +188,22 @@ fn main() {
                 rate_limit: 100_000,
                 ..SimOptions::default()
             };
-            sims.push(paneldeck_sim::start_local(kind, opts).await.unwrap());
+            sims.push(
+                servers
+                    .spawn(paneldeck_sim::start_local(kind, opts))
+                    .await
+                    .unwrap()
+                    .unwrap(),
+            );
         }
         println!(
             "seeded 4 simulators x {ACCOUNTS} accounts in {:.1} s",
             seeding.elapsed().as_secs_f64()
         );
 
+        println!("default concurrency:");
         let (concurrent, requests) = run(&sims, SyncOptions::default()).await;
+        println!("one request at a time:");
         let (sequential, _) = run(&sims, SyncOptions::sequential()).await;
 
         let per_panel_floor: Vec<Duration> = requests

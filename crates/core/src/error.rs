@@ -3,7 +3,7 @@ use serde::Serialize;
 
 /// Closed set of error codes shared with the UI (generated into TypeScript). The UI picks its
 /// words and layout by code; `message` is the English detail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     InvalidInput,

@@ -4,15 +4,18 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod bulk;
 pub mod connect;
 pub mod demo;
 pub mod error;
+pub mod links;
 mod operations;
 pub mod paneldeck;
 pub mod profile;
 pub mod registry;
 pub mod secrets;
 pub mod store;
+pub mod transfer;
 
 pub use error::{ApiError, CoreError, ErrorCode};
 pub use paneldeck::Paneldeck;

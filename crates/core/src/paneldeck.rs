@@ -17,6 +17,8 @@ pub struct Paneldeck {
     profile: Profile,
     store: Store,
     secrets: Arc<dyn SecretStore>,
+    /// The accounts snapshot in memory, for the table's query.
+    accounts_index: crate::accounts::index::SnapshotIndex,
 }
 
 fn now_secs() -> i64 {
@@ -33,11 +35,16 @@ impl Paneldeck {
             profile,
             store,
             secrets,
+            accounts_index: Default::default(),
         })
     }
 
     pub(crate) fn store(&self) -> &Store {
         &self.store
+    }
+
+    pub(crate) fn accounts_index(&self) -> &crate::accounts::index::SnapshotIndex {
+        &self.accounts_index
     }
 
     pub fn profile(&self) -> &Profile {
@@ -93,6 +100,15 @@ impl Paneldeck {
 
     /// A client for a registered panel, with its secret from the keyring.
     pub fn client(&self, panel: &PanelView) -> Result<PanelClient> {
+        self.client_with_timeout(panel, None)
+    }
+
+    /// As [`client`](Self::client), with another request timeout (bulk runs use a short one).
+    pub fn client_with_timeout(
+        &self,
+        panel: &PanelView,
+        timeout: Option<std::time::Duration>,
+    ) -> Result<PanelClient> {
         let secrets = self
             .secrets
             .get(&panel.id.keyring_account())?
@@ -105,7 +121,10 @@ impl Paneldeck {
         })?;
         PanelClient::new(ConnectionSpec {
             kind: panel.kind,
-            endpoint: panel.endpoint()?,
+            endpoint: match timeout {
+                Some(t) => panel.endpoint()?.with_timeout(t),
+                None => panel.endpoint()?,
+            },
             settings: &panel.settings,
             secret,
             session_token: secrets.session_token,

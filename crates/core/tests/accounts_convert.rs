@@ -75,8 +75,8 @@ fn xui_client_units_and_fields() {
     assert_eq!((a.online, a.last_online_ms), (Some(true), Some(NOW - 5000)));
     assert_eq!(a.status, AccountStatus::Active);
     assert!(a.expires_within(NOW, 7) && !a.expires_within(NOW, 2));
-    assert_eq!(c.raw["totalGB"], 10_737_418_240u64);
-    assert_eq!(c.raw["email"], "alice@example.com");
+    assert_eq!(c.raw()["totalGB"], 10_737_418_240u64);
+    assert_eq!(c.raw()["email"], "alice@example.com");
 }
 
 #[test]
@@ -139,14 +139,14 @@ fn xui_legacy_clients_merge_by_email_across_inbounds() {
     let groups = convert::xui::group_legacy(entries);
     assert_eq!(groups.len(), 1);
     let c = convert::xui::from_legacy(&panel(), &groups[0], &XuiContext::default(), NOW).unwrap();
-    let a = c.account;
+    let a = c.account.clone();
     assert_eq!(a.inbounds, vec!["1", "2"]);
     assert_eq!(a.protocols, vec!["vless", "vmess"]);
     assert_eq!((a.used_bytes, a.limit_bytes), (30, Some(5 * GIB)));
     assert_eq!(a.uuid.as_deref(), Some("u-1"));
     assert_eq!(a.last_online_ms, Some(NOW - 60_000));
     assert_eq!(a.online, None, "no online list: unknown");
-    assert_eq!(c.raw["generation"], "legacy");
+    assert_eq!(c.raw()["generation"], "legacy");
     // The legacy API has no links route.
     let caps = Capabilities::for_panel(PanelKind::Xui, Some("legacy inbounds API (before 3.1)"));
     assert!(!caps.has_links && caps.can_toggle);
@@ -197,7 +197,7 @@ fn marzban_seconds_become_ms_and_null_limit_is_unlimited() {
     assert_eq!(a.online, Some(true), "seen a minute ago");
     assert_eq!(a.created_at_ms, Some(1_767_323_045_678));
     assert_eq!(a.status, AccountStatus::Active);
-    assert_eq!(c.raw["username"], "carol");
+    assert_eq!(c.raw()["username"], "carol");
 }
 
 #[test]
@@ -252,8 +252,8 @@ fn userpass_minus_one_caps_are_unlimited_and_blocked_is_limited() {
     assert_eq!(a.created_at_ms, Some(1_772_323_200_000));
     assert_eq!(a.updated_at_ms, Some(1_772_409_600_000));
     assert_eq!(a.status, AccountStatus::Active);
-    assert_eq!(c.raw["usage_cap"], -1);
-    assert_eq!(c.raw["status"], 1);
+    assert_eq!(c.raw()["usage_cap"], -1);
+    assert_eq!(c.raw()["status"], 1);
     let capped = convert::userpass::from_sub_user(
         &panel(),
         &sub_user(json!({"usage_cap": 4000, "ip_usage_cap": 2})),
@@ -303,7 +303,7 @@ fn pterodactyl_subusers_keep_permissions_and_their_server() {
     assert_eq!(a.group.as_deref(), Some("Minecraft"));
     assert_eq!(a.limit_bytes, None);
     assert_eq!(a.status, AccountStatus::Active);
-    assert_eq!(c.raw["server"]["identifier"], "1a2b3c4d");
+    assert_eq!(c.raw()["server"]["identifier"], "1a2b3c4d");
     let caps = Capabilities::for_kind(PanelKind::Pterodactyl);
     assert!(caps.has_permissions && !caps.has_traffic && !caps.can_toggle);
     let suspended = Server {

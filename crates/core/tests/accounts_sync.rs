@@ -336,3 +336,42 @@ async fn periodic_sync_runs_on_its_own() {
         .unwrap();
     assert_eq!(h.account_count, 4);
 }
+
+#[tokio::test]
+async fn a_legacy_3x_ui_panel_syncs_through_its_inbounds() {
+    use paneldeck_sim::xui::{app_with, XuiSimConfig};
+    let (core, _dir) = open();
+    let opts = sim_options(21, 18, SimKind::Xui);
+    let stats = std::sync::Arc::new(paneldeck_sim::SimStats::default());
+    let config = XuiSimConfig {
+        legacy: true,
+        ..XuiSimConfig::default()
+    };
+    let (app, _handle) = app_with(&opts, stats.clone(), config);
+    let sim = paneldeck_sim::serve(SimKind::Xui, app, &opts, stats, ([127, 0, 0, 1], 0).into())
+        .await
+        .unwrap();
+    let panel = add(&core, &sim, "old 3x-ui", "#010203").await;
+    let health = core.sync_panel(&panel.id, |_| {}).await.unwrap();
+    assert_eq!(health.account_count, 18);
+    assert!(
+        health
+            .api_generation
+            .as_deref()
+            .is_some_and(|g| g.contains("legacy")),
+        "{health:?}"
+    );
+    let accounts = all_accounts(&core);
+    assert_eq!(accounts.len(), 18);
+    assert!(accounts
+        .iter()
+        .all(|a| !a.inbounds.is_empty() && !a.protocols.is_empty()));
+    let key = accounts[0].key.clone();
+    let detail = core.refresh_account(&key).await.unwrap();
+    assert!(
+        !detail.capabilities.has_links,
+        "the legacy API has no links route"
+    );
+    assert_eq!(detail.raw["generation"], "legacy");
+    assert_eq!(detail.account.used_bytes, accounts[0].used_bytes);
+}

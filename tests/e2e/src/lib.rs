@@ -39,6 +39,9 @@ pub fn app_binary() -> PathBuf {
 impl AppWindow {
     /// Launches the app with extra environment variables (e.g. its data folder).
     pub async fn launch(name: &str, env: &[(&str, &str)]) -> Result<Self> {
+        // A test binary that also links the panel clients has two rustls crypto backends;
+        // pick one for the WebDriver connection (an error only means one is already set).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new("tauri-driver")
@@ -62,20 +65,22 @@ impl AppWindow {
         );
         caps.insert("browserName".into(), "wry".into());
         let deadline = Instant::now() + Duration::from_secs(30);
+        let url = format!("http://127.0.0.1:{port}");
         let client = loop {
-            match ClientBuilder::rustls()
-                .map_err(|e| e.to_string())?
-                .capabilities(caps.clone())
-                .connect(&format!("http://127.0.0.1:{port}"))
-                .await
-            {
-                Ok(c) => break c,
-                Err(_) if Instant::now() < deadline => {
+            let mut builder = ClientBuilder::rustls().map_err(|e| e.to_string())?;
+            builder.capabilities(caps.clone());
+            let attempt = builder.connect(&url);
+            // A new session starts the app; it must not wait forever if the app never shows.
+            match tokio::time::timeout(Duration::from_secs(60), attempt).await {
+                Ok(Ok(c)) => break c,
+                Ok(Err(_)) if Instant::now() < deadline => {
                     tokio::time::sleep(Duration::from_millis(200)).await
                 }
-                Err(e) => return Err(format!("cannot connect to tauri-driver: {e}")),
+                Ok(Err(e)) => return Err(format!("cannot connect to tauri-driver: {e}")),
+                Err(_) => return Err("the app did not open a window within 60 s".into()),
             }
         };
+        eprintln!("[e2e {name}] window open");
         Ok(AppWindow {
             client: Some(client),
             driver,
@@ -197,8 +202,9 @@ impl AppWindow {
     /// Closes the window (the app exits) and stops the driver.
     pub async fn close(mut self) {
         if let Some(client) = self.client.take() {
-            let _ = client.close().await;
+            let _ = tokio::time::timeout(Duration::from_secs(15), client.close()).await;
         }
+        eprintln!("[e2e {}] window closed", self.name);
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
@@ -235,8 +241,16 @@ pub fn files_containing(dir: &Path, needle: &str) -> Vec<PathBuf> {
 
 /// What the Secret Service holds under the `paneldeck` service (`secret-tool search --all`).
 pub fn keyring_dump() -> String {
-    Command::new("secret-tool")
-        .args(["search", "--all", "--unlock", "service", "paneldeck"])
+    // `timeout`: a locked keyring would otherwise wait for a password prompt forever.
+    Command::new("timeout")
+        .args([
+            "10",
+            "secret-tool",
+            "search",
+            "--all",
+            "service",
+            "paneldeck",
+        ])
         .output()
         .map(|o| {
             format!(

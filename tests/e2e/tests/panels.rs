@@ -12,7 +12,13 @@ fn token_of(creds: &SimCredentials) -> String {
     }
 }
 
+async fn goto_panels(app: &AppWindow) -> Result<()> {
+    app.click("[data-testid=nav-panels]").await?;
+    app.find("[data-testid=panel-list]").await.map(|_| ())
+}
+
 async fn open_add_dialog(app: &AppWindow) -> Result<()> {
+    goto_panels(app).await?;
     app.click("[data-testid=add-panel]").await?;
     app.find("[role=dialog] input[name=name]").await?;
     Ok(())
@@ -37,7 +43,12 @@ async fn panel_names(app: &AppWindow) -> Result<Vec<String>> {
 
 #[tokio::test]
 async fn added_panel_survives_a_restart_and_its_secret_stays_in_the_keyring() {
-    let sim = paneldeck_sim::start_local(SimKind::Xui, SimOptions::default())
+    // A seed of its own gives a token no other test's panel shares in the same keyring.
+    let opts = SimOptions {
+        seed: 7_000 + u64::from(std::process::id()),
+        ..SimOptions::default()
+    };
+    let sim = paneldeck_sim::start_local(SimKind::Xui, opts)
         .await
         .unwrap();
     let token = token_of(&sim.credentials);
@@ -47,7 +58,8 @@ async fn added_panel_survives_a_restart_and_its_secret_stays_in_the_keyring() {
 
     let app = AppWindow::launch("add-restart-remove", &env).await.unwrap();
     let steps = async {
-        app.find("[data-testid=panel-list]").await?;
+        // With no panel configured, the accounts page points to adding one.
+        app.find("[data-testid=no-panels]").await?;
         open_add_dialog(&app).await?;
         fill_xui(&app, "Frankfurt e2e", &sim.url(), &token).await?;
         app.click("[data-testid=save-panel]").await?;
@@ -65,10 +77,12 @@ async fn added_panel_survives_a_restart_and_its_secret_stays_in_the_keyring() {
         .await
         .unwrap();
     let steps = async {
+        goto_panels(&app).await?;
         app.wait_until("the panel after restart", || async {
             Ok(panel_names(&app).await? == vec!["Frankfurt e2e".to_owned()])
         })
         .await?;
+        eprintln!("[e2e] panel found after restart");
         let leaked = files_containing(data.path(), &token);
         if !leaked.is_empty() {
             return Err(format!("the secret was written to {leaked:?}"));
@@ -76,6 +90,7 @@ async fn added_panel_survives_a_restart_and_its_secret_stays_in_the_keyring() {
         if !keyring_dump().contains(&token) {
             return Err("the OS keyring (Secret Service) does not hold the token".into());
         }
+        eprintln!("[e2e] secret is in the keyring only");
         app.click("[data-testid=remove-panel]").await?;
         app.click("[data-testid=confirm-remove]").await?;
         app.wait_until("the card to disappear", || async {
@@ -195,6 +210,7 @@ async fn demo_mode_opens_with_the_simulated_panels() {
     .unwrap();
     let steps = async {
         app.find("[data-testid=demo-badge]").await?;
+        goto_panels(&app).await?;
         app.wait_until("four demo panels", || async {
             Ok(panel_names(&app).await?.len() == 4)
         })

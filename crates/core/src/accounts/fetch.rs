@@ -22,7 +22,7 @@ use super::{
 use crate::{connect::PanelClient, error::Result, registry::PanelView};
 
 /// Marzban users per page.
-pub const MARZBAN_PAGE: u64 = 200;
+pub const MARZBAN_PAGE: u64 = 500;
 /// User-pass sub-users per page (the provider's maximum).
 pub const USERPASS_PAGE: u32 = 100;
 /// Pterodactyl servers per page (the panel's maximum).
@@ -129,9 +129,11 @@ async fn xui(
                 .map(|o| (o.id, o.protocol))
                 .collect();
             progress(list.len() as u64, Some(list.len() as u64));
-            list.iter()
-                .map(|r| convert::xui::from_record(&panel.id, r, &ctx, now_ms))
-                .collect()
+            convert::cpu_bound(|| {
+                list.iter()
+                    .map(|r| convert::xui::from_record(&panel.id, r, &ctx, now_ms))
+                    .collect()
+            })
         }
         ApiGeneration::LegacyInbounds => {
             let (clients, online) =
@@ -142,10 +144,12 @@ async fn xui(
             }
             let grouped = convert::xui::group_legacy(clients?);
             progress(grouped.len() as u64, Some(grouped.len() as u64));
-            grouped
-                .iter()
-                .filter_map(|g| convert::xui::from_legacy(&panel.id, g, &ctx, now_ms))
-                .collect()
+            convert::cpu_bound(|| {
+                grouped
+                    .iter()
+                    .filter_map(|g| convert::xui::from_legacy(&panel.id, g, &ctx, now_ms))
+                    .collect()
+            })
         }
     };
     Ok(Fetched {
@@ -186,13 +190,15 @@ async fn marzban(
     .await?;
     let base = panel.base_url.clone();
     let mut seen = HashSet::new();
-    let accounts = first
-        .users
-        .iter()
-        .chain(rest.iter())
-        .filter(|u| seen.insert(u.username.clone()))
-        .map(|u| convert::marzban::from_user(&panel.id, &base, u, now_ms))
-        .collect();
+    let accounts = convert::cpu_bound(|| {
+        first
+            .users
+            .iter()
+            .chain(rest.iter())
+            .filter(|u| seen.insert(u.username.clone()))
+            .map(|u| convert::marzban::from_user(&panel.id, &base, u, now_ms))
+            .collect()
+    });
     Ok(Fetched {
         accounts,
         version: probe.as_ref().and_then(|p| p.version.clone()),
@@ -230,13 +236,15 @@ async fn userpass(
     )
     .await?;
     let mut seen = HashSet::new();
-    let accounts = first
-        .items
-        .iter()
-        .chain(rest.iter())
-        .filter(|s| seen.insert(s.id))
-        .map(|s| convert::userpass::from_sub_user(&panel.id, s, now_ms))
-        .collect();
+    let accounts = convert::cpu_bound(|| {
+        first
+            .items
+            .iter()
+            .chain(rest.iter())
+            .filter(|s| seen.insert(s.id))
+            .map(|s| convert::userpass::from_sub_user(&panel.id, s, now_ms))
+            .collect()
+    });
     Ok(Fetched {
         accounts,
         version: None,
@@ -279,14 +287,16 @@ async fn pterodactyl(
         })
         .try_collect::<Vec<_>>()
         .await?;
-    let accounts = per_server
-        .iter()
-        .flat_map(|(s, users)| {
-            users
-                .iter()
-                .map(|u| convert::pterodactyl::from_subuser(&panel.id, s, u, now_ms))
-        })
-        .collect();
+    let accounts = convert::cpu_bound(|| {
+        per_server
+            .iter()
+            .flat_map(|(s, users)| {
+                users
+                    .iter()
+                    .map(|u| convert::pterodactyl::from_subuser(&panel.id, s, u, now_ms))
+            })
+            .collect()
+    });
     Ok(Fetched {
         accounts,
         version: None,

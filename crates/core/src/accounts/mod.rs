@@ -4,6 +4,7 @@
 pub mod convert;
 pub mod dashboard;
 pub mod fetch;
+pub mod index;
 pub mod model;
 pub mod query;
 pub mod service;
@@ -11,6 +12,6 @@ pub mod snapshot;
 pub mod sync;
 
 pub use dashboard::Dashboard;
-pub use model::{Account, AccountKey, AccountStatus, Capabilities};
+pub use model::{now_ms, Account, AccountKey, AccountStatus, Capabilities};
 pub use query::{AccountDetail, AccountPage, AccountQuery, AccountRow, SortColumn};
 pub use sync::{PanelHealth, SyncEvent, SyncOptions};

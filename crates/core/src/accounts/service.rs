@@ -6,11 +6,11 @@ use futures::{future::BoxFuture, FutureExt};
 use tokio::task::JoinHandle;
 
 use super::{
-    convert::Converted,
-    dashboard::{self, Dashboard},
+    convert::{self, Converted},
+    dashboard::Dashboard,
     fetch,
     model::{now_ms, AccountKey, Capabilities},
-    query::{self, AccountDetail, AccountPage, AccountQuery},
+    query::{AccountDetail, AccountPage, AccountQuery},
     snapshot::{self, PreparedRow, SyncInfo},
     sync::{PanelHealth, SyncEvent, SyncOptions},
 };
@@ -129,17 +129,25 @@ impl Paneldeck {
                 fetch::fetch_panel(&client, panel, opts.concurrency, now, &progress).await;
             self.keep_session_token(&panel.id, &client);
             let fetched = fetched?;
-            let rows: Vec<PreparedRow> =
-                fetched.accounts.into_iter().map(PreparedRow::new).collect();
-            let took_ms = started.elapsed().as_millis() as i64;
-            let info = SyncInfo {
-                version: fetched.version.as_deref(),
-                api_generation: fetched.api_generation.as_deref(),
-                took_ms,
-            };
-            self.store()
-                .with(|c| snapshot::replace_panel(c, &panel.id, &rows, &info, now))?;
-            Ok::<u64, CoreError>(rows.len() as u64)
+            let fetched_ms = started.elapsed().as_millis() as i64;
+            convert::cpu_bound(|| {
+                let rows: Vec<PreparedRow> =
+                    fetched.accounts.into_iter().map(PreparedRow::new).collect();
+                let info = SyncInfo {
+                    version: fetched.version.as_deref(),
+                    api_generation: fetched.api_generation.as_deref(),
+                    took_ms: started.elapsed().as_millis() as i64,
+                };
+                self.store()
+                    .with(|c| snapshot::replace_panel(c, &panel.id, &rows, &info, now))?;
+                tracing::debug!(
+                    panel = %panel.id,
+                    fetched_ms,
+                    total_ms = started.elapsed().as_millis() as i64,
+                    "snapshot written"
+                );
+                Ok::<u64, CoreError>(rows.len() as u64)
+            })
         }
         .await;
         match result {
@@ -174,12 +182,14 @@ impl Paneldeck {
 
     /// The visible window of the accounts table.
     pub fn query_accounts(&self, q: &AccountQuery) -> Result<AccountPage> {
-        self.store().with(|c| query::page(c, q, now_ms()))
+        self.store()
+            .with(|c| self.accounts_index().page(c, q, now_ms()))
     }
 
     /// Every key matching the query ("select all that match").
     pub fn query_keys(&self, q: &AccountQuery) -> Result<Vec<AccountKey>> {
-        self.store().with(|c| query::keys(c, q, now_ms()))
+        self.store()
+            .with(|c| self.accounts_index().keys(c, q, now_ms()))
     }
 
     /// One account from the snapshot, with its raw record, capabilities and panel.
@@ -218,7 +228,8 @@ impl Paneldeck {
     }
 
     pub fn dashboard(&self, now_ms: i64) -> Result<Dashboard> {
-        self.store().with(|c| dashboard::build(c, now_ms))
+        self.store()
+            .with(|c| self.accounts_index().dashboard(c, now_ms))
     }
 
     /// Re-reads one account from its panel and updates the snapshot (after an edit). An

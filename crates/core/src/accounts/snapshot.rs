@@ -69,7 +69,7 @@ impl PreparedRow {
             protocols,
             search: search_text(&c.account),
             account_json: serde_json::to_string(&c.account).unwrap_or_default(),
-            raw_json: c.raw.to_string(),
+            raw_json: c.raw_json,
             account: c.account,
         }
     }
@@ -134,6 +134,8 @@ pub fn replace_panel(
     info: &SyncInfo<'_>,
     now_ms: i64,
 ) -> Result<()> {
+    // A larger page cache for writing thousands of rows (the default is 2 MiB).
+    conn.pragma_update(None, "cache_size", -32_768)?;
     let tx = conn.transaction()?;
     tx.execute("DELETE FROM accounts WHERE panel_id = ?1", [&panel.0])?;
     tx.execute(
@@ -148,7 +150,8 @@ pub fn replace_panel(
          ON CONFLICT(panel_id) DO UPDATE SET reachable = 1, version = excluded.version,
              api_generation = excluded.api_generation, last_sync_ms = excluded.last_sync_ms,
              last_attempt_ms = excluded.last_attempt_ms, took_ms = excluded.took_ms,
-             error_code = NULL, error_message = NULL, account_count = excluded.account_count",
+             error_code = NULL, error_message = NULL, account_count = excluded.account_count,
+             generation = generation + 1",
         params![
             panel.0,
             info.version,
@@ -209,10 +212,13 @@ pub fn remove(conn: &mut Connection, key: &AccountKey) -> Result<bool> {
     Ok(n > 0)
 }
 
+/// Keeps the panel's count right and bumps its generation (the in-memory index reloads).
 fn refresh_count(conn: &Connection, panel: &PanelId) -> Result<()> {
     conn.execute(
-        "UPDATE panel_sync SET account_count = (SELECT COUNT(*) FROM accounts WHERE panel_id = ?1)
-         WHERE panel_id = ?1",
+        "INSERT INTO panel_sync (panel_id, account_count, generation)
+         VALUES (?1, (SELECT COUNT(*) FROM accounts WHERE panel_id = ?1), 1)
+         ON CONFLICT(panel_id) DO UPDATE SET account_count = excluded.account_count,
+             generation = generation + 1",
         [&panel.0],
     )?;
     Ok(())

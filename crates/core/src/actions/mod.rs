@@ -263,6 +263,31 @@ mod tests {
     }
 
     #[test]
+    fn panel_field_names_become_the_forms() {
+        let err = PanelError::Validation {
+            fields: vec![
+                FieldError {
+                    field: "data_limit".into(),
+                    message: "too big".into(),
+                },
+                FieldError {
+                    field: "username".into(),
+                    message: "taken".into(),
+                },
+            ],
+        };
+        let api = crate::ApiError::from(rename_fields(err, &[("data_limit", "dataLimitBytes")]));
+        let names: Vec<&str> = api.fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(names, ["dataLimitBytes", "username"]);
+        assert_eq!(api.fields[0].message, "too big");
+        let other = rename_fields(PanelError::Unsupported("x".into()), &[]);
+        assert!(matches!(
+            other,
+            CoreError::Panel(PanelError::Unsupported(_))
+        ));
+    }
+
+    #[test]
     fn checks_collect_every_field() {
         let mut c = Checks::new();
         c.require(true, "email", "fine");

@@ -2,9 +2,11 @@
 //! panels before v3.1 go through the per-inbound routes ([`super::xui_legacy`]).
 
 use paneldeck_panels::{
-    xui::{ApiGeneration, ClientPayload, InboundId, XuiClient},
+    xui::{ApiGeneration, ClientPayload, ClientRecord, InboundId, XuiClient},
     PanelError, PanelKind,
 };
+
+use serde_json::Value;
 
 use super::{
     to_i64, types::*, unsupported_action, xui_legacy, ActionOutcome, Checks, ClientIpList,
@@ -24,9 +26,7 @@ pub(super) async fn apply(
     let message = match action {
         AccountAction::Enable | AccountAction::Disable => {
             let enable = matches!(action, AccountAction::Enable);
-            let record = c.get(email).await?;
-            let mut payload = ClientPayload::from_record(&record);
-            payload.extra = record.extra.clone();
+            let mut payload = full_payload(&c.get(email).await?);
             payload.enable = Some(enable);
             c.update(email, &payload).await?;
             if enable {
@@ -58,6 +58,28 @@ pub(super) async fn apply(
         }
     };
     Ok(ActionOutcome::new(email, message))
+}
+
+/// `update/:email` REPLACES the row: start from everything the panel sent, including the
+/// fields [`ClientPayload`] does not model (`auth`, `resetDay`, `resetMax`, `reverse`, and
+/// whatever a newer panel adds), so an edit changes only what the form changes.
+fn full_payload(record: &ClientRecord) -> ClientPayload {
+    let mut payload = ClientPayload::from_record(record);
+    let mut extra = record.extra.clone();
+    if !record.auth.is_empty() {
+        extra.insert("auth".into(), Value::from(record.auth.clone()));
+    }
+    if record.reset_day != 0 {
+        extra.insert("resetDay".into(), Value::from(record.reset_day));
+    }
+    if record.reset_max != 0 {
+        extra.insert("resetMax".into(), Value::from(record.reset_max));
+    }
+    if let Some(reverse) = record.reverse.as_ref().filter(|r| !r.is_null()) {
+        extra.insert("reverse".into(), reverse.clone());
+    }
+    payload.extra = extra;
+    payload
 }
 
 pub(super) fn not_here(action: &AccountAction) -> &'static str {
@@ -154,8 +176,7 @@ pub(super) async fn edit(c: &XuiClient, email: &str, edit: &AccountEdit) -> Resu
     }
 
     let record = c.get(email).await?;
-    let mut payload = ClientPayload::from_record(&record);
-    payload.extra = record.extra.clone();
+    let mut payload = full_payload(&record);
     let new_email = new_email.trim().to_owned();
     payload.email = new_email.clone();
     payload.total_bytes = Some(total_bytes.map_or(0, to_i64));
@@ -287,4 +308,35 @@ pub(super) async fn create_options(c: &XuiClient) -> Result<CreateOptions> {
         Err(other) => return Err(other.into()),
     };
     Ok(CreateOptions::Xui { inbounds })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_update_sends_back_the_fields_the_payload_does_not_model() {
+        let record: ClientRecord = serde_json::from_value(serde_json::json!({
+            "email": "a@b", "uuid": "u-1", "subId": "s1", "auth": "hy2-secret", "resetDay": 3,
+            "resetMax": 9, "reverse": {"tag": "r"}, "adTag": "xyz", "totalGB": 5, "enable": true,
+            "inboundIds": [1], "traffic": {"up": 1, "down": 2, "enable": true}
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let body = serde_json::to_value(full_payload(&record)).unwrap_or_default();
+        for (key, value) in [
+            ("auth", serde_json::json!("hy2-secret")),
+            ("resetDay", serde_json::json!(3)),
+            ("resetMax", serde_json::json!(9)),
+            ("reverse", serde_json::json!({"tag": "r"})),
+            ("adTag", serde_json::json!("xyz")),
+            ("id", serde_json::json!("u-1")),
+            ("totalGB", serde_json::json!(5)),
+        ] {
+            assert_eq!(body.get(key), Some(&value), "{key} in {body}");
+        }
+        assert!(
+            body.get("traffic").is_none() && body.get("inboundIds").is_none(),
+            "{body}"
+        );
+    }
 }

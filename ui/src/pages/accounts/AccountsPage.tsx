@@ -102,6 +102,15 @@ export function AccountsPage() {
           </button>
         </div>
       </header>
+      {panels.data?.length === 0 && (
+        <div className="empty" data-testid="no-panels">
+          <h2>{t("accounts.noPanelsTitle")}</h2>
+          <p>{t("accounts.noPanelsBody")}</p>
+          <a className="button primary" href="#/panels">
+            {t("panels.add")}
+          </a>
+        </div>
+      )}
       <SyncStatus panels={panels.data ?? []} progress={progress} />
       {syncError && <ErrorNotice error={syncError} />}
       <div className="toolbar">

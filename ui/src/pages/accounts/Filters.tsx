@@ -35,6 +35,7 @@ export function Filters({ query, panels, onChange }: Props) {
           <button
             key={k}
             type="button"
+            data-testid={`kind-${k}`}
             className={query.kinds.includes(k) ? "chip on" : "chip"}
             aria-pressed={query.kinds.includes(k)}
             onClick={() => set({ kinds: flip(query.kinds, k) })}

@@ -56,11 +56,7 @@ pub fn from_user(panel: &PanelId, base_url: &str, u: &User, now_ms: i64) -> Conv
             .is_some_and(|t| now_ms - t <= ONLINE_WINDOW_MS),
     );
     a.created_at_ms = parse_iso_ms(&u.created_at);
-    let raw = serde_json::to_value(u).unwrap_or_default();
-    Converted {
-        account: a.with_status_at(now_ms),
-        raw,
-    }
+    Converted::new(a.with_status_at(now_ms), &u)
 }
 
 fn proxy_name(p: ProxyType) -> &'static str {

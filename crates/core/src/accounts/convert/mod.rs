@@ -8,11 +8,37 @@ pub mod xui;
 
 use super::model::Account;
 
-/// An account and the panel's own record it was made from.
+/// An account and the panel's own record it was made from (as JSON text: it is stored, not
+/// read, on the sync path).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Converted {
     pub account: Account,
-    pub raw: serde_json::Value,
+    pub raw_json: String,
+}
+
+impl Converted {
+    pub fn new(account: Account, raw: &impl serde::Serialize) -> Self {
+        Converted {
+            account,
+            raw_json: serde_json::to_string(raw).unwrap_or_else(|_| "null".into()),
+        }
+    }
+
+    /// The raw record as a JSON value.
+    pub fn raw(&self) -> serde_json::Value {
+        serde_json::from_str(&self.raw_json).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Runs CPU-heavy work (converting or writing thousands of rows) without stalling the other
+/// tasks of a multi-threaded runtime; inline elsewhere.
+pub fn cpu_bound<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
 }
 
 /// Parses the ISO-8601 timestamps panels send — `2026-11-23T07:56:08.754887` (naive, taken as

@@ -64,8 +64,5 @@ pub fn from_subuser(panel: &PanelId, server: &Server, s: &Subuser, now_ms: i64) 
             "permissions": a.permissions,
         },
     });
-    Converted {
-        account: a.with_status_at(now_ms),
-        raw,
-    }
+    Converted::new(a.with_status_at(now_ms), &raw)
 }

@@ -28,11 +28,7 @@ pub fn from_sub_user(panel: &PanelId, s: &SubUser, now_ms: i64) -> Converted {
     a.protocols = vec!["http".into(), "socks5".into()];
     a.created_at_ms = s.created_at.as_deref().and_then(parse_iso_ms);
     a.updated_at_ms = s.updated_at.as_deref().and_then(parse_iso_ms);
-    let raw = serde_json::to_value(to_wire(s)).unwrap_or_default();
-    Converted {
-        account: a.with_status_at(now_ms),
-        raw,
-    }
+    Converted::new(a.with_status_at(now_ms), &to_wire(s))
 }
 
 /// The record as the provider sent it (caps back to -1 for unlimited).

@@ -86,11 +86,7 @@ pub fn from_record(panel: &PanelId, r: &ClientRecord, ctx: &XuiContext, now_ms: 
     ctx.presence(&r.email, &mut a);
     a.created_at_ms = r.created_at_ms.filter(|t| *t > 0);
     a.updated_at_ms = r.updated_at_ms.filter(|t| *t > 0);
-    let raw = serde_json::to_value(r).unwrap_or_default();
-    Converted {
-        account: a.with_status_at(now_ms),
-        raw,
-    }
+    Converted::new(a.with_status_at(now_ms), &r)
 }
 
 /// A client of a pre-3.1 panel: its entries in every inbound it belongs to (same email),
@@ -143,10 +139,7 @@ pub fn from_legacy(
             "traffic": e.traffic,
         })).collect::<Vec<_>>(),
     });
-    Some(Converted {
-        account: a.with_status_at(now_ms),
-        raw,
-    })
+    Some(Converted::new(a.with_status_at(now_ms), &raw))
 }
 
 /// Groups legacy entries by email, keeping the panel's order of first appearance.

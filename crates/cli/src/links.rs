@@ -1,0 +1,136 @@
+//! `paneldeck links`: the links of one account or of every account a filter matches, printed
+//! or written as TXT/CSV/JSON, QR codes (PNG/SVG, folder or ZIP), or a printable HTML sheet.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use paneldeck_core::{
+    accounts::{AccountKey, AccountQuery},
+    links::export::{
+        link_list, write_html_sheet, write_link_list, write_qr_folder, write_qr_zip, AccountLinks,
+        LinkListFormat, QrImage,
+    },
+    ApiError, CoreError, Paneldeck,
+};
+use paneldeck_panels::PanelKind;
+
+use crate::{output, OutputFormat};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Save {
+    Txt,
+    Csv,
+    Json,
+    /// One PNG per link in the folder `-o`.
+    PngDir,
+    /// One SVG per link in the folder `-o`.
+    SvgDir,
+    /// PNG files in the ZIP `-o`.
+    PngZip,
+    /// SVG files in the ZIP `-o`.
+    SvgZip,
+    /// A printable HTML page: name, QR code and link per account.
+    Html,
+}
+
+#[derive(Args, Debug)]
+pub struct LinksArgs {
+    /// `PANEL/ID` (3x-ui email, Marzban username, …), or nothing with the filters below.
+    account: Option<String>,
+    /// Words to find in name, email, note, subscription id or uuid.
+    #[arg(long, short)]
+    search: Option<String>,
+    /// Only these panels (name or id).
+    #[arg(long)]
+    panel: Vec<String>,
+    /// Only these kinds.
+    #[arg(long)]
+    kind: Vec<PanelKind>,
+    /// Only this group.
+    #[arg(long)]
+    group: Option<String>,
+    /// Write the links instead of printing them.
+    #[arg(long, value_enum, requires = "output")]
+    save: Option<Save>,
+    /// File or folder to write.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// PNG pixels per QR module.
+    #[arg(long, default_value_t = 8)]
+    scale: u32,
+}
+
+pub async fn run(core: &Paneldeck, args: LinksArgs, format: OutputFormat) -> Result<(), ApiError> {
+    let keys = match &args.account {
+        Some(spec) => {
+            let (panel, id) = spec.split_once('/').ok_or_else(|| {
+                ApiError::from(CoreError::invalid(
+                    "name the account as PANEL/ID (for example 'My panel/alice@example.com')",
+                ))
+            })?;
+            vec![AccountKey::new(core.find_panel(panel)?.id, id)]
+        }
+        None => {
+            let mut panel_ids = Vec::new();
+            for p in &args.panel {
+                panel_ids.push(core.find_panel(p)?.id);
+            }
+            core.query_keys(&AccountQuery {
+                search: args.search.clone().unwrap_or_default(),
+                panel_ids,
+                kinds: args.kind.clone(),
+                group: args.group.clone(),
+                ..AccountQuery::default()
+            })?
+        }
+    };
+    let mut entries = Vec::with_capacity(keys.len());
+    for key in &keys {
+        let name = core.account_detail(key)?.account.name;
+        let links = core.account_links(key).await?;
+        entries.push(AccountLinks { name, links });
+    }
+    let Some(save) = args.save else {
+        match format {
+            OutputFormat::Json => output::json(&entries),
+            OutputFormat::Csv => print_bytes(&link_list(&entries, LinkListFormat::Csv)?),
+            OutputFormat::Table => output::table(
+                &["ACCOUNT", "LABEL", "LINK"],
+                &entries
+                    .iter()
+                    .flat_map(|e| {
+                        e.links
+                            .iter()
+                            .map(|l| vec![e.name.clone(), l.label.clone(), l.url.clone()])
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+        }
+        return Ok(());
+    };
+    let out = args
+        .output
+        .ok_or_else(|| ApiError::from(CoreError::invalid("--save needs -o FILE")))?;
+    let png = QrImage::Png { scale: args.scale };
+    let written = match save {
+        Save::Txt => write_link_list(&entries, LinkListFormat::Txt, &out).map(|()| 1)?,
+        Save::Csv => write_link_list(&entries, LinkListFormat::Csv, &out).map(|()| 1)?,
+        Save::Json => write_link_list(&entries, LinkListFormat::Json, &out).map(|()| 1)?,
+        Save::PngDir => write_qr_folder(&entries, png, &out)?,
+        Save::SvgDir => write_qr_folder(&entries, QrImage::Svg, &out)?,
+        Save::PngZip => write_qr_zip(&entries, png, &out)?,
+        Save::SvgZip => write_qr_zip(&entries, QrImage::Svg, &out)?,
+        Save::Html => write_html_sheet("Paneldeck links", &entries, &out).map(|()| 1)?,
+    };
+    let links: usize = entries.iter().map(|e| e.links.len()).sum();
+    eprintln!(
+        "{links} link(s) of {} account(s) written to {} ({written} file(s))",
+        entries.len(),
+        out.display()
+    );
+    Ok(())
+}
+
+fn print_bytes(bytes: &[u8]) {
+    print!("{}", String::from_utf8_lossy(bytes));
+}

@@ -1,0 +1,272 @@
+//! `paneldeck export | import | migrate`: accounts to CSV/JSON (docs/formats.md), files back
+//! onto a panel with a preview diff, and migration plans between panels. Writes go through the
+//! bulk engine (journaled, resumable); `--dry-run` only prints the diff.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use paneldeck_core::{
+    accounts::AccountQuery,
+    bulk::CancelToken,
+    transfer::{
+        export::to_bytes, ExportFormat, ExportOptions, ImportAction, ImportPlan, PlanOptions,
+        Selection,
+    },
+    ApiError, CoreError, Paneldeck,
+};
+use paneldeck_panels::PanelKind;
+
+use crate::{output, OutputFormat};
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Include UUIDs, passwords, proxy keys and subscription ids/URLs.
+    #[arg(long)]
+    with_credentials: bool,
+    /// File to write (atomically); stdout when absent. The global --format picks CSV (the
+    /// default) or JSON.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Only these panels (name or id).
+    #[arg(long)]
+    panel: Vec<String>,
+    /// Only these kinds.
+    #[arg(long)]
+    kind: Vec<PanelKind>,
+    /// Words to find in name, email, note, subscription id or uuid.
+    #[arg(long, short)]
+    search: Option<String>,
+    /// Only this group.
+    #[arg(long)]
+    group: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// A CSV or JSON file in Paneldeck's schema, or a 3x-ui `clients/export` JSON.
+    file: PathBuf,
+    /// The panel to import into (name or id).
+    #[arg(long)]
+    panel: String,
+    /// Only print the diff; change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// 3x-ui: inbound ids for rows whose own inbounds/protocols fit none of this panel's.
+    #[arg(long = "inbound")]
+    inbounds: Vec<i64>,
+    /// Never update existing accounts (a differing one is reported as a conflict).
+    #[arg(long)]
+    create_only: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct MigrateArgs {
+    /// Source panel (name or id).
+    #[arg(long)]
+    from: String,
+    /// Target panel (name or id).
+    #[arg(long)]
+    to: String,
+    /// Only print the plan; change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// 3x-ui target: inbound ids for accounts whose protocols fit none of its inbounds.
+    #[arg(long = "inbound")]
+    inbounds: Vec<i64>,
+}
+
+fn export_format(format: OutputFormat, output: Option<&PathBuf>) -> ExportFormat {
+    match format {
+        OutputFormat::Json => ExportFormat::Json,
+        OutputFormat::Csv => ExportFormat::Csv,
+        OutputFormat::Table => {
+            let json = output
+                .and_then(|p| p.extension())
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+            if json {
+                ExportFormat::Json
+            } else {
+                ExportFormat::Csv
+            }
+        }
+    }
+}
+
+pub fn export(core: &Paneldeck, args: ExportArgs, format: OutputFormat) -> Result<(), ApiError> {
+    let mut panel_ids = Vec::new();
+    for p in &args.panel {
+        panel_ids.push(core.find_panel(p)?.id);
+    }
+    let filtered = !panel_ids.is_empty()
+        || !args.kind.is_empty()
+        || args.search.is_some()
+        || args.group.is_some();
+    let selection = if filtered {
+        Selection::Query {
+            query: AccountQuery {
+                search: args.search.unwrap_or_default(),
+                panel_ids,
+                kinds: args.kind,
+                group: args.group,
+                ..AccountQuery::default()
+            },
+        }
+    } else {
+        Selection::All
+    };
+    let opts = ExportOptions {
+        format: export_format(format, args.output.as_ref()),
+        include_credentials: args.with_credentials,
+    };
+    match &args.output {
+        Some(path) => {
+            let s = core.export_accounts(&selection, opts, path)?;
+            eprintln!(
+                "{} account(s), {} bytes written to {}{}",
+                s.accounts,
+                s.bytes,
+                path.display(),
+                if args.with_credentials {
+                    " (with credentials: keep this file safe)"
+                } else {
+                    ""
+                }
+            );
+        }
+        None => {
+            let records = core.export_records(&selection, args.with_credentials)?;
+            let bytes = to_bytes(&records, opts)
+                .map_err(|e| CoreError::Internal(format!("cannot write the export: {e}")))?;
+            print!("{}", String::from_utf8_lossy(&bytes));
+        }
+    }
+    Ok(())
+}
+
+fn print_plan(plan: &ImportPlan, format: OutputFormat) {
+    let preview = plan.preview();
+    if format == OutputFormat::Json {
+        output::json(&preview);
+        return;
+    }
+    let rows: Vec<Vec<String>> = preview
+        .rows
+        .iter()
+        .map(|r| {
+            let mut detail: Vec<String> = r
+                .changes
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}: {} → {}",
+                        c.field,
+                        c.before.as_deref().unwrap_or("-"),
+                        c.after.as_deref().unwrap_or("-")
+                    )
+                })
+                .collect();
+            if let Some(reason) = &r.reason {
+                detail.push(reason.clone());
+            }
+            if r.keeps_credentials {
+                detail.push("keeps UUID/password".into());
+            }
+            for n in &r.not_carried {
+                detail.push(format!("not carried: {n}"));
+            }
+            vec![
+                r.line.to_string(),
+                r.action.clone(),
+                r.name.clone(),
+                detail.join("; "),
+            ]
+        })
+        .collect();
+    output::table(&["LINE", "ACTION", "NAME", "DETAILS"], &rows);
+    for e in &preview.errors {
+        eprintln!("error: {e}");
+    }
+    let c = preview.counts;
+    println!(
+        "{} to create, {} to update, {} unchanged, {} conflict(s), {} bad row(s)",
+        c.create, c.update, c.unchanged, c.conflict, c.errors
+    );
+}
+
+/// Runs the plan's creates and updates through the bulk engine.
+async fn apply(core: &Paneldeck, title: &str, plan: &ImportPlan) -> Result<(), ApiError> {
+    let carries_secrets = plan.items.iter().any(|i| {
+        matches!(i.action, ImportAction::Create(_))
+            && (i.credentials.uuid.is_some() || i.credentials.password.is_some())
+    });
+    if carries_secrets {
+        return Err(CoreError::invalid(
+            "some accounts to create carry UUIDs/passwords that must be kept, and the bulk \
+             engine's create items cannot carry them yet; nothing was written (run with \
+             --dry-run to see the plan)",
+        )
+        .into());
+    }
+    let items = plan.bulk_items();
+    if items.is_empty() {
+        println!("nothing to write");
+        return Ok(());
+    }
+    let bulk = core.plan_from_items(title, items)?;
+    let report = core
+        .bulk_execute(&bulk.id, |_| {}, CancelToken::new())
+        .await?;
+    println!(
+        "{} done, {} failed, {} skipped (operation {})",
+        report.counts.done, report.counts.failed, report.counts.skipped, report.op_id.0
+    );
+    if report.counts.failed > 0 {
+        return Err(CoreError::Conflict(format!(
+            "{} item(s) failed; see `paneldeck` bulk history for operation {}",
+            report.counts.failed, report.op_id.0
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+pub async fn import(
+    core: &Paneldeck,
+    args: ImportArgs,
+    format: OutputFormat,
+) -> Result<(), ApiError> {
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| CoreError::invalid(format!("cannot read {}: {e}", args.file.display())))?;
+    let panel = core.find_panel(&args.panel)?;
+    let opts = PlanOptions {
+        xui_inbound_ids: args.inbounds,
+        create_only: args.create_only,
+    };
+    let (_, plan) = core.import_plan(&bytes, &panel.id, &opts).await?;
+    print_plan(&plan, format);
+    if args.dry_run {
+        return Ok(());
+    }
+    let title = format!("Import {} into {}", args.file.display(), panel.name);
+    apply(core, &title, &plan).await
+}
+
+pub async fn migrate(
+    core: &Paneldeck,
+    args: MigrateArgs,
+    format: OutputFormat,
+) -> Result<(), ApiError> {
+    let from = core.find_panel(&args.from)?;
+    let to = core.find_panel(&args.to)?;
+    let opts = PlanOptions {
+        xui_inbound_ids: args.inbounds,
+        create_only: true,
+    };
+    let plan = core.migration_plan(&from.id, &to.id, None, &opts).await?;
+    print_plan(&plan, format);
+    if args.dry_run {
+        return Ok(());
+    }
+    let title = format!("Migrate {} to {}", from.name, to.name);
+    apply(core, &title, &plan).await
+}

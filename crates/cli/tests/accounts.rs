@@ -1,0 +1,263 @@
+//! The `paneldeck` binary end to end: add panels (secret on stdin), `sync` with progress on
+//! stderr, `accounts list` with filters, sort and table/json/csv output, and a failed sync that
+//! leaves the snapshot readable. Panels are registered by the CLI itself, so these tests need
+//! the OS keyring: run them with `cargo xtask test` (it provides a Secret Service on Linux).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    io::Write,
+    path::Path,
+    process::{Command, Output, Stdio},
+};
+
+use paneldeck_sim::{RunningSim, SimCredentials, SimKind, SimOptions};
+use serde_json::Value;
+
+fn paneldeck(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paneldeck"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("PANELDECK_DATA_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the paneldeck binary runs");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}\nstderr: {}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+/// Registers a simulator through the CLI; fails the test clearly when there is no keyring.
+fn add(dir: &Path, sim: &RunningSim, name: &str) {
+    let (mut args, secret) = match &sim.credentials {
+        SimCredentials::Token { token } => (vec![], token.clone()),
+        SimCredentials::Password { username, password } => (
+            vec!["--username".to_owned(), username.clone()],
+            password.clone(),
+        ),
+        SimCredentials::ApiKey { api_key } => (vec![], api_key.clone()),
+    };
+    let kind = match sim.kind {
+        SimKind::Xui => "xui",
+        SimKind::Marzban => "marzban",
+        SimKind::Userpass => "userpass",
+        SimKind::Pterodactyl => "pterodactyl",
+    };
+    let mut all = vec!["panels", "add", "--kind", kind, "--name", name, "--url"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    all.push(sim.url());
+    all.append(&mut args);
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    let out = paneldeck(dir, &refs, Some(&format!("{secret}\n")));
+    let err = text(&out.stderr);
+    if !out.status.success() && err.to_lowercase().contains("keyring") {
+        panic!(
+            "these tests register panels through the CLI, which keeps secrets in the OS keyring, and no \
+             Secret Service answered ({}). Run them with `cargo xtask test`, which starts one.",
+            err.trim()
+        );
+    }
+    ok(&out);
+}
+
+fn remove(dir: &Path, name: &str) {
+    let _ = paneldeck(dir, &["panels", "remove", name], None);
+}
+
+fn unique(what: &str) -> String {
+    format!("cli-{}-{what}", std::process::id())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sync_then_list_with_filters_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let xui = paneldeck_sim::start_local(
+        SimKind::Xui,
+        SimOptions {
+            seed: 11,
+            accounts: 25,
+            ..SimOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let marz = paneldeck_sim::start_local(
+        SimKind::Marzban,
+        SimOptions {
+            seed: 12,
+            accounts: 15,
+            ..SimOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let (xui_name, marz_name) = (unique("xui"), unique("marzban"));
+    add(dir.path(), &xui, &xui_name);
+    add(dir.path(), &marz, &marz_name);
+    let d = dir.path().to_owned();
+    let (xn, mn) = (xui_name.clone(), marz_name.clone());
+    let result = tokio::task::spawn_blocking(move || {
+        // Sync: progress on stderr, one result line per panel on stdout.
+        let out = paneldeck(&d, &["sync"], None);
+        let stdout = ok(&out);
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(&format!("{xn}: 25 accounts")), "{stderr}");
+        assert!(stderr.contains(&format!("{mn}: 15 accounts")), "{stderr}");
+        assert!(stdout.contains(&xn) && stdout.contains("ok"), "{stdout}");
+
+        // JSON: every account, with the fields the table shows.
+        let rows: Vec<Value> = serde_json::from_str(&ok(&paneldeck(
+            &d,
+            &["--format", "json", "accounts", "list"],
+            None,
+        )))
+        .unwrap();
+        assert_eq!(rows.len(), 40);
+        assert!(rows[0].get("usedBytes").is_some() && rows[0].get("status").is_some());
+
+        // Filters: kind, panel, status, search, limit; sort by usage descending.
+        let list = |args: &[&str]| -> Vec<Value> {
+            let mut all = vec!["--format", "json", "accounts", "list"];
+            all.extend_from_slice(args);
+            serde_json::from_str(&ok(&paneldeck(&d, &all, None))).unwrap()
+        };
+        assert_eq!(list(&["--kind", "marzban"]).len(), 15);
+        assert_eq!(list(&["--panel", &xn]).len(), 25);
+        let active = list(&["--status", "active"]);
+        assert!(active.iter().all(|r| r["status"] == "active"));
+        let disabled = list(&[
+            "--status", "disabled", "--status", "expired", "--status", "depleted", "--status",
+            "on_hold",
+        ]);
+        assert_eq!(
+            active.len() + disabled.len() + list(&["--status", "limited"]).len(),
+            40
+        );
+        let first = rows[0]["name"].as_str().unwrap().to_owned();
+        let found = list(&["--search", &first]);
+        assert!(found.iter().any(|r| r["name"] == first.as_str()));
+        let top = list(&["--sort", "used", "--desc", "--limit", "5"]);
+        assert_eq!(top.len(), 5);
+        let used: Vec<u64> = top
+            .iter()
+            .map(|r| r["usedBytes"].as_u64().unwrap())
+            .collect();
+        assert!(used.windows(2).all(|w| w[0] >= w[1]), "{used:?}");
+        let max = rows
+            .iter()
+            .map(|r| r["usedBytes"].as_u64().unwrap())
+            .max()
+            .unwrap();
+        assert_eq!(used[0], max);
+
+        // CSV through the csv crate: header + one record per account, bytes as numbers.
+        let csv_text = ok(&paneldeck(
+            &d,
+            &["--format", "csv", "accounts", "list", "--kind", "xui"],
+            None,
+        ));
+        let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+        let headers = reader.headers().unwrap().clone();
+        assert_eq!(&headers[0], "panel");
+        assert!(headers.iter().any(|h| h == "used_bytes"));
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(records.len(), 25);
+        let used_col = headers.iter().position(|h| h == "used_bytes").unwrap();
+        assert!(records.iter().all(|r| r[used_col].parse::<u64>().is_ok()));
+
+        // Table: a header and one line per account.
+        let table = ok(&paneldeck(&d, &["accounts", "list", "--panel", &mn], None));
+        assert!(table.lines().next().unwrap().starts_with("PANEL"));
+        assert_eq!(table.lines().count(), 16);
+
+        // One account in full, with its raw record.
+        let name = list(&["--panel", &mn])[0]["key"]["nativeId"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let detail: Value =
+            serde_json::from_str(&ok(&paneldeck(&d, &["accounts", "show", &mn, &name], None)))
+                .unwrap();
+        assert_eq!(detail["raw"]["username"], name.as_str());
+        assert_eq!(detail["capabilities"]["canRevokeSubscription"], true);
+    })
+    .await;
+    remove(dir.path(), &xui_name);
+    remove(dir.path(), &marz_name);
+    result.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_sync_exits_non_zero_and_the_snapshot_stays_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = paneldeck_sim::start_local(
+        SimKind::Userpass,
+        SimOptions {
+            seed: 13,
+            accounts: 9,
+            ..SimOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let name = unique("proxies");
+    add(dir.path(), &sim, &name);
+    let d = dir.path().to_owned();
+    let n = name.clone();
+    ok(
+        &tokio::task::spawn_blocking(move || paneldeck(&d, &["sync", "--panel", &n], None))
+            .await
+            .unwrap(),
+    );
+    sim.shutdown().await;
+    let d = dir.path().to_owned();
+    let n = name.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let out = paneldeck(&d, &["sync", "--panel", &n], None);
+        assert!(!out.status.success());
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("refused"), "{stderr}");
+        let json = paneldeck(&d, &["--format", "json", "sync", "--panel", &n], None);
+        assert!(!json.status.success());
+        let health: Value =
+            serde_json::from_str(text(&json.stdout).split("\n{").next().unwrap()).unwrap();
+        assert_eq!(health[0]["lastError"]["code"], "connection_refused");
+        assert_eq!(health[0]["accountCount"], 9);
+        let rows: Vec<Value> = serde_json::from_str(&ok(&paneldeck(
+            &d,
+            &["--format", "json", "accounts", "list"],
+            None,
+        )))
+        .unwrap();
+        assert_eq!(rows.len(), 9, "the last snapshot is still listed");
+    })
+    .await;
+    remove(dir.path(), &name);
+    result.unwrap();
+}

@@ -1,0 +1,207 @@
+//! `paneldeck bulk` end to end: `--dry-run` prints the plan and sends nothing, a run creates
+//! the planned accounts with the result per panel, a selection by filter disables exactly the
+//! matching accounts, failed items make the exit status non-zero and `bulk retry` re-runs
+//! them, and `bulk history` / `bulk export` show the journal. Panels are registered by the CLI,
+//! so these tests need the OS keyring: run them with `cargo xtask test`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    io::Write,
+    path::Path,
+    process::{Command, Output, Stdio},
+};
+
+use paneldeck_sim::{RunningSim, SimCredentials, SimKind, SimOptions};
+use serde_json::Value;
+
+fn paneldeck(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paneldeck"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("PANELDECK_DATA_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the paneldeck binary runs");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}\nstderr: {}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+fn add(dir: &Path, sim: &RunningSim, name: &str) {
+    let (mut args, secret) = match &sim.credentials {
+        SimCredentials::Token { token } => (vec![], token.clone()),
+        SimCredentials::Password { username, password } => (
+            vec!["--username".to_owned(), username.clone()],
+            password.clone(),
+        ),
+        SimCredentials::ApiKey { api_key } => (vec![], api_key.clone()),
+    };
+    let kind = match sim.kind {
+        SimKind::Xui => "xui",
+        SimKind::Marzban => "marzban",
+        SimKind::Userpass => "userpass",
+        SimKind::Pterodactyl => "pterodactyl",
+    };
+    let mut all: Vec<String> = ["panels", "add", "--kind", kind, "--name", name, "--url"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    all.push(sim.url());
+    all.append(&mut args);
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    let out = paneldeck(dir, &refs, Some(&format!("{secret}\n")));
+    let err = text(&out.stderr);
+    if !out.status.success() && err.to_lowercase().contains("keyring") {
+        panic!(
+            "these tests keep secrets in the OS keyring and no Secret Service answered ({}). \
+             Run them with `cargo xtask test`, which starts one.",
+            err.trim()
+        );
+    }
+    ok(&out);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dry_run_run_filter_failures_retry_and_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let marz = paneldeck_sim::start_local(
+        SimKind::Marzban,
+        SimOptions {
+            seed: 31,
+            accounts: 6,
+            ..SimOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let name = format!("cli-bulk-{}", std::process::id());
+    add(dir.path(), &marz, &name);
+    let d = dir.path().to_owned();
+    let stats = marz.stats.clone();
+    let n = name.clone();
+    tokio::task::spawn_blocking(move || {
+        let create = |extra: &[&str]| {
+            let mut args = vec![
+                "bulk",
+                "create",
+                "--panel",
+                &n,
+                "--pattern",
+                "cli-{01..30}",
+                "--limit-gib",
+                "2",
+            ];
+            args.extend_from_slice(extra);
+            paneldeck(&d, &args, None)
+        };
+        // Dry run: the plan, nothing sent.
+        let plan = ok(&create(&["--dry-run"]));
+        assert!(plan.contains("Create 30 accounts"), "{plan}");
+        assert!(plan.contains("cli-01") && plan.contains("cli-30"), "{plan}");
+        assert_eq!(stats.route_count("POST /api/user"), 0);
+
+        // The run: 30 created, reported per panel.
+        let out = ok(&create(&[]));
+        assert!(out.contains("PANEL") && out.contains(&n), "{out}");
+        assert_eq!(stats.route_count("POST /api/user"), 30);
+
+        // Select by filter: the 30 new accounts (search), disabled.
+        ok(&paneldeck(&d, &["sync"], None));
+        let out = ok(&paneldeck(
+            &d,
+            &["--format", "json", "bulk", "disable", "--search", "cli-"],
+            None,
+        ));
+        let report: Value =
+            serde_json::from_str(&out[out.find("{\n  \"opId\"").unwrap()..]).unwrap();
+        assert_eq!(report["counts"]["done"], 30, "{report}");
+        let rows: Vec<Value> = serde_json::from_str(&ok(&paneldeck(
+            &d,
+            &[
+                "--format", "json", "accounts", "list", "--status", "disabled", "--search", "cli-",
+            ],
+            None,
+        )))
+        .unwrap();
+        assert_eq!(rows.len(), 30);
+
+        // A selection with no filter is refused unless --all.
+        assert!(!paneldeck(&d, &["bulk", "enable", "--dry-run"], None)
+            .status
+            .success());
+
+        // Failed items: a non-zero exit, then `bulk retry` re-runs only them (still failing:
+        // Marzban refuses two-letter names).
+        let bad = paneldeck(
+            &d,
+            &[
+                "bulk",
+                "create",
+                "--panel",
+                &n,
+                "--name",
+                "ok_name_1",
+                "--name",
+                "xy",
+            ],
+            None,
+        );
+        assert!(!bad.status.success());
+        let err = text(&bad.stderr);
+        assert!(err.contains("1 of 2 items failed"), "{err}");
+        let history: Vec<Value> = serde_json::from_str(&ok(&paneldeck(
+            &d,
+            &["--format", "json", "bulk", "history"],
+            None,
+        )))
+        .unwrap();
+        assert_eq!(history.len(), 3);
+        let op = history[0]["opId"].as_str().unwrap().to_owned();
+        assert_eq!(history[0]["counts"]["failed"], 1);
+        assert_eq!(history[0]["actor"].as_str().map(str::is_empty), Some(false));
+        let before = stats.route_count("POST /api/user");
+        let retry = paneldeck(&d, &["bulk", "retry", &op], None);
+        assert!(!retry.status.success());
+        // Local validation refuses the name again before anything is sent.
+        assert_eq!(stats.route_count("POST /api/user"), before);
+
+        let csv = ok(&paneldeck(
+            &d,
+            &["bulk", "export", &op, "--to", "csv"],
+            None,
+        ));
+        assert_eq!(csv.lines().count(), 3, "{csv}");
+        assert!(
+            csv.lines()
+                .any(|l| l.contains("xy") && l.contains(",failed,")),
+            "{csv}"
+        );
+    })
+    .await
+    .unwrap();
+}

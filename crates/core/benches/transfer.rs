@@ -1,0 +1,170 @@
+//! `cargo bench -p paneldeck-core --bench transfer` (release): a snapshot of 100,000 3x-ui
+//! accounts, then
+//! - export of all of them to CSV and to JSON (snapshot read + records + atomic file write),
+//! - validate and diff a 100,000-row CSV (10% changed limits, 10% new names) against that
+//!   snapshot (snapshot read + parse + validate + plan).
+//!
+//! Targets (issue 8): each under 1 s.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+use std::{sync::Arc, time::Instant};
+
+use paneldeck_core::{
+    accounts::{
+        convert::xui::{from_record, XuiContext},
+        model::now_ms,
+        snapshot::{replace_panel, PreparedRow, SyncInfo},
+    },
+    registry::PanelId,
+    secrets::MemoryStore,
+    transfer::{
+        export::to_bytes, parse_bytes, plan::plan, ExportFormat, ExportOptions, PlanOptions,
+        Selection, Target,
+    },
+    CredentialsInput, PanelInput, Paneldeck, Profile,
+};
+use paneldeck_panels::{xui::ClientRecord, Secret};
+
+const ACCOUNTS: usize = 100_000;
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = Profile::at(dir.path()).unwrap();
+    let db = profile.database_path();
+    let core = Paneldeck::open(profile, Arc::new(MemoryStore::default())).unwrap();
+    let panel = runtime
+        .block_on(core.add_panel(
+            PanelInput {
+                name: "bench".into(),
+                base_url: "http://127.0.0.1:9".into(),
+                color: "#000000".into(),
+                tag: String::new(),
+                pinned_cert: None,
+                credentials: CredentialsInput::XuiToken {
+                    token: Some(Secret::new("t")),
+                },
+            },
+            false,
+        ))
+        .unwrap();
+
+    // The snapshot: 100,000 clients written the way a sync writes them.
+    let now = now_ms();
+    let ctx = XuiContext::default();
+    let rows: Vec<PreparedRow> = (0..ACCOUNTS)
+        .map(|i| {
+            let r: ClientRecord = serde_json::from_value(serde_json::json!({
+                "email": format!("user{i:06}@example.com"),
+                "uuid": format!("b831381d-6324-4d53-ad4f-{i:012}"),
+                "subId": format!("sub{i:08}"),
+                "totalGB": (i as i64 % 50 + 1) * 1_073_741_824,
+                "expiryTime": if i % 3 == 0 { 0 } else { 1_893_456_000_000i64 + i as i64 },
+                "enable": i % 7 != 0,
+                "limitIp": i % 4,
+                "comment": if i % 5 == 0 { "vip, \"gold\"" } else { "" },
+                "group": format!("g{}", i % 10),
+                "inboundIds": [1, 2],
+                "traffic": {"up": i * 1000, "down": i * 5000, "enable": true},
+            }))
+            .unwrap();
+            PreparedRow::new(from_record(&panel.id, &r, &ctx, now))
+        })
+        .collect();
+    {
+        let mut conn = rusqlite::Connection::open(&db).unwrap();
+        let info = SyncInfo {
+            version: None,
+            api_generation: None,
+            took_ms: 0,
+        };
+        replace_panel(&mut conn, &panel.id, &rows, &info, now).unwrap();
+    }
+    drop(rows);
+    println!("snapshot: {ACCOUNTS} accounts");
+
+    // Export.
+    let mut csv_bytes = Vec::new();
+    for format in [ExportFormat::Csv, ExportFormat::Json] {
+        let path = dir.path().join(format!("export.{format:?}"));
+        let opts = ExportOptions {
+            format,
+            include_credentials: true,
+        };
+        let t = Instant::now();
+        let summary = core.export_accounts(&Selection::All, opts, &path).unwrap();
+        let took = t.elapsed();
+        assert_eq!(summary.accounts as usize, ACCOUNTS);
+        println!(
+            "export {format:?}: {} accounts, {:.1} MB in {:.0} ms (target < 1000 ms)",
+            summary.accounts,
+            summary.bytes as f64 / 1e6,
+            ms(took)
+        );
+        if format == ExportFormat::Csv {
+            csv_bytes = std::fs::read(&path).unwrap();
+        }
+    }
+    let _ = csv_bytes;
+
+    // A file to import: 10% changed limits, 10% new accounts.
+    let mut records = core.export_records(&Selection::All, true).unwrap();
+    for (i, r) in records.iter_mut().enumerate() {
+        match i % 10 {
+            0 => r.limit_bytes = r.limit_bytes.map(|b| b + 1),
+            1 => {
+                r.name = format!("new{i:06}@example.com");
+                r.uuid = Some(format!("27848739-7e62-4138-9fd3-{i:012}"));
+            }
+            _ => {}
+        }
+    }
+    let file = to_bytes(
+        &records,
+        ExportOptions {
+            format: ExportFormat::Csv,
+            include_credentials: true,
+        },
+    )
+    .unwrap();
+    drop(records);
+
+    let t = Instant::now();
+    let snapshot = core.snapshot_of(&panel.id).unwrap();
+    let t_snapshot = t.elapsed();
+    let parsed = parse_bytes(&file);
+    let t_parse = t.elapsed() - t_snapshot;
+    let target = Target {
+        panel_id: PanelId(panel.id.0.clone()),
+        kind: panel.kind,
+        accounts: &snapshot,
+        xui_inbounds: &[],
+    };
+    let p = plan(&parsed, &target, &PlanOptions::default());
+    let took = t.elapsed();
+    let c = p.counts();
+    assert_eq!(parsed.rows.len(), ACCOUNTS);
+    assert_eq!((c.create, c.update) as (u32, u32), (10_000, 10_000));
+    println!(
+        "validate + diff {ACCOUNTS} CSV rows against {} accounts: {:.0} ms (snapshot read {:.0} ms, \
+         parse + validate {:.0} ms, diff {:.0} ms) → {} create, {} update, {} unchanged, {} conflict \
+         (target < 1000 ms)",
+        snapshot.len(),
+        ms(took),
+        ms(t_snapshot),
+        ms(t_parse),
+        ms(took - t_snapshot - t_parse),
+        c.create,
+        c.update,
+        c.unchanged,
+        c.conflict
+    );
+}

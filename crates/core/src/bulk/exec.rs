@@ -1,0 +1,477 @@
+//! The engine: panels run side by side; within a panel, 3x-ui's bulk routes take what they
+//! can and the rest goes item by item with bounded concurrency, retrying 429 / 5xx / timeouts
+//! with backoff. Every item is marked `running` in the journal before its request leaves and
+//! finished after, in batched transactions. A cancel stops new requests; requests in flight
+//! finish and are journaled.
+
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{Mutex, OnceLock},
+    time::{Duration, Instant},
+};
+
+use futures::{StreamExt, TryFutureExt};
+use paneldeck_panels::PanelError;
+
+use super::{
+    apply::{self, is_not_found, Applied, PanelConn},
+    journal::{self, ItemUpdate},
+    types::*,
+    xui_bulk,
+};
+use crate::{
+    accounts::now_ms,
+    connect::PanelClient,
+    error::{CoreError, ErrorCode, Result},
+    registry::PanelId,
+    Paneldeck,
+};
+
+/// Operations running in this process (so `running` in the journal can be told apart from
+/// "interrupted").
+fn live() -> &'static Mutex<HashSet<OpId>> {
+    static LIVE: OnceLock<Mutex<HashSet<OpId>>> = OnceLock::new();
+    LIVE.get_or_init(|| Mutex::new(HashSet::new()))
+}
+
+pub(crate) fn is_live(op: &OpId) -> bool {
+    live().lock().map(|l| l.contains(op)).unwrap_or(false)
+}
+
+/// Holds an operation as live; released on drop (also when the run's task is aborted or its
+/// runtime dropped).
+struct LiveGuard(OpId);
+
+impl LiveGuard {
+    fn take(op: &OpId) -> Result<Self> {
+        let mut set = live()
+            .lock()
+            .map_err(|_| CoreError::Internal("bulk registry poisoned".into()))?;
+        if !set.insert(op.clone()) {
+            return Err(CoreError::Conflict(format!(
+                "bulk operation {op} is already running"
+            )));
+        }
+        Ok(LiveGuard(op.clone()))
+    }
+}
+
+impl Drop for LiveGuard {
+    fn drop(&mut self) {
+        if let Ok(mut set) = live().lock() {
+            set.remove(&self.0);
+        }
+    }
+}
+
+/// One item to run. `uncertain`: an earlier attempt may have reached the panel (state
+/// `running` at resume, or failed with a timeout): creates are looked up before being sent,
+/// relative 3x-ui adjustments go as absolute values.
+pub(crate) struct Work {
+    pub rec: ItemRecord,
+    pub uncertain: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Execute,
+    Resume,
+    RetryFailed,
+}
+
+pub(crate) struct Runner<'a> {
+    pub core: &'a Paneldeck,
+    pub op: OpId,
+    pub opts: ExecOptions,
+    pub cancel: CancelToken,
+    progress: &'a (dyn Fn(BulkProgress) + Send + Sync),
+    counts: Mutex<HashMap<PanelId, (String, Counts)>>,
+    touched: Mutex<HashSet<PanelId>>,
+}
+
+pub(crate) fn error_code(err: &CoreError) -> String {
+    serde_json::to_value(err.code())
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "internal".into())
+}
+
+pub(crate) fn done(seq: u32, attempts: u32, applied: Applied) -> ItemUpdate {
+    ItemUpdate {
+        seq,
+        state: ItemState::Done,
+        attempts,
+        error_code: None,
+        error_message: None,
+        message: applied.message,
+        result_id: applied.result_id,
+    }
+}
+
+pub(crate) fn failed(seq: u32, attempts: u32, err: &CoreError) -> ItemUpdate {
+    ItemUpdate {
+        seq,
+        state: ItemState::Failed,
+        attempts,
+        error_code: Some(error_code(err)),
+        error_message: Some(err.to_string()),
+        message: None,
+        result_id: None,
+    }
+}
+
+fn not_started(seq: u32) -> ItemUpdate {
+    ItemUpdate {
+        seq,
+        state: ItemState::Pending,
+        attempts: 0,
+        error_code: None,
+        error_message: None,
+        message: Some("Not sent: the operation was cancelled.".into()),
+        result_id: None,
+    }
+}
+
+/// The request may have been applied although no answer came.
+fn outcome_unknown(code: ErrorCode) -> bool {
+    matches!(
+        code,
+        ErrorCode::Timeout | ErrorCode::Network | ErrorCode::PanelFailed
+    )
+}
+
+fn retryable(code: ErrorCode) -> bool {
+    outcome_unknown(code) || matches!(code, ErrorCode::RateLimited | ErrorCode::ConnectionRefused)
+}
+
+impl<'a> Runner<'a> {
+    /// Marks items as about to be sent (one transaction).
+    pub fn claim(&self, items: &[&ItemRecord]) -> Result<()> {
+        let seqs: Vec<u32> = items.iter().map(|i| i.seq).collect();
+        self.core
+            .store()
+            .with(|c| journal::mark_running(c, &self.op, &seqs, now_ms()))
+    }
+
+    /// Writes finished items and reports progress.
+    pub fn record(&self, panel: &PanelId, updates: &mut Vec<ItemUpdate>) {
+        if updates.is_empty() {
+            return;
+        }
+        if let Err(err) = self
+            .core
+            .store()
+            .with(|c| journal::finish_items(c, &self.op, updates, now_ms()))
+        {
+            tracing::error!(op = %self.op, %err, "could not write the bulk journal");
+        }
+        let event = {
+            let Ok(mut counts) = self.counts.lock() else {
+                return;
+            };
+            let Some((name, c)) = counts.get_mut(panel) else {
+                return;
+            };
+            for u in updates.iter() {
+                match u.state {
+                    ItemState::Done => c.done += 1,
+                    ItemState::Failed => c.failed += 1,
+                    ItemState::Skipped => c.skipped += 1,
+                    _ => continue,
+                }
+                c.left = c.left.saturating_sub(1);
+            }
+            if updates.iter().any(|u| u.state == ItemState::Done) {
+                if let Ok(mut t) = self.touched.lock() {
+                    t.insert(panel.clone());
+                }
+            }
+            BulkProgress {
+                op_id: self.op.clone(),
+                panel_id: panel.clone(),
+                panel_name: name.clone(),
+                counts: c.clone(),
+            }
+        };
+        updates.clear();
+        (self.progress)(event);
+    }
+
+    async fn run_panel(&self, panel_id: PanelId, work: Vec<Work>) {
+        let conn = match self.core.panel(&panel_id).and_then(|view| {
+            self.core
+                .client_with_timeout(&view, self.opts.request_timeout)
+        }) {
+            Ok(client) => PanelConn::new(client),
+            Err(err) => {
+                let mut updates: Vec<ItemUpdate> =
+                    work.iter().map(|w| failed(w.rec.seq, 0, &err)).collect();
+                self.record(&panel_id, &mut updates);
+                return;
+            }
+        };
+        let rest = if self.opts.native_bulk && matches!(conn.client, PanelClient::Xui(_)) {
+            xui_bulk::run(self, &panel_id, &conn, work).await
+        } else {
+            work
+        };
+        self.run_items(&panel_id, &conn, rest).await;
+        self.core.keep_session_token(&panel_id, &conn.client);
+    }
+
+    /// Item by item, `concurrency` at a time; items are claimed in blocks just before they go.
+    async fn run_items(&self, panel: &PanelId, conn: &PanelConn, work: Vec<Work>) {
+        if work.is_empty() {
+            return;
+        }
+        let block = (self.opts.concurrency * 2).max(32);
+        let mut blocks: Vec<Vec<Work>> = Vec::new();
+        let mut it = work.into_iter().peekable();
+        while it.peek().is_some() {
+            blocks.push(it.by_ref().take(block).collect());
+        }
+        let stream = futures::stream::iter(blocks)
+            .map(|block| {
+                if !self.cancel.is_cancelled() {
+                    let recs: Vec<&ItemRecord> = block.iter().map(|w| &w.rec).collect();
+                    if let Err(err) = self.claim(&recs) {
+                        tracing::error!(op = %self.op, %err, "could not write the bulk journal");
+                    }
+                }
+                futures::stream::iter(block)
+            })
+            .flatten()
+            .map(|w| self.run_one(conn, w))
+            .buffer_unordered(self.opts.concurrency.max(1));
+        futures::pin_mut!(stream);
+        let mut batch = Vec::new();
+        let mut last = Instant::now();
+        while let Some(update) = stream.next().await {
+            batch.push(update);
+            if batch.len() >= 64 || last.elapsed() >= Duration::from_millis(100) {
+                self.record(panel, &mut batch);
+                last = Instant::now();
+            }
+        }
+        self.record(panel, &mut batch);
+    }
+
+    async fn run_one(&self, conn: &PanelConn, w: Work) -> ItemUpdate {
+        let seq = w.rec.seq;
+        let mut uncertain = w.uncertain;
+        let mut attempts = 0;
+        loop {
+            if self.cancel.is_cancelled() {
+                // Not sent in this run (a retry waiting for its backoff counts as failed).
+                return if attempts == 0 {
+                    not_started(seq)
+                } else {
+                    failed(
+                        seq,
+                        attempts,
+                        &CoreError::Internal("cancelled before the retry".into()),
+                    )
+                };
+            }
+            attempts += 1;
+            let result = self.try_once(conn, &w.rec, uncertain).await;
+            let err = match result {
+                Ok(applied) => return done(seq, attempts, applied),
+                Err(err) => err,
+            };
+            if uncertain && matches!(w.rec.op, ItemOp::Delete { .. }) && is_not_found(&err) {
+                return done(
+                    seq,
+                    attempts,
+                    Applied {
+                        message: Some("Already deleted (by an earlier attempt).".into()),
+                        result_id: None,
+                    },
+                );
+            }
+            let code = err.code();
+            if outcome_unknown(code) {
+                uncertain = true;
+            }
+            if !retryable(code) || attempts >= self.opts.max_attempts {
+                return failed(seq, attempts, &err);
+            }
+            let delay = match &err {
+                CoreError::Panel(PanelError::RateLimited {
+                    retry_after: Some(d),
+                }) => *d,
+                _ => self.opts.backoff * 2u32.saturating_pow(attempts - 1),
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(delay) => {}
+                _ = self.cancel.cancelled() => return failed(seq, attempts, &err),
+            }
+        }
+    }
+
+    async fn try_once(
+        &self,
+        conn: &PanelConn,
+        rec: &ItemRecord,
+        uncertain: bool,
+    ) -> Result<Applied> {
+        if uncertain {
+            if let ItemOp::Create { new } = &rec.op {
+                if let Some(id) = apply::existing(conn, new).await? {
+                    return Ok(Applied {
+                        message: Some(
+                            "Already on the panel (an earlier attempt created it); not sent again."
+                                .into(),
+                        ),
+                        result_id: Some(id),
+                    });
+                }
+            }
+        }
+        apply::apply(conn, &rec.native_id, &rec.op).await
+    }
+}
+
+impl Paneldeck {
+    pub(crate) async fn bulk_run(
+        &self,
+        op: &OpId,
+        mode: Mode,
+        opts: ExecOptions,
+        cancel: CancelToken,
+        on_progress: &(dyn Fn(BulkProgress) + Send + Sync),
+    ) -> Result<BulkReport> {
+        let started = Instant::now();
+        let _live = LiveGuard::take(op)?;
+        let state = self.store().with(|c| journal::op_state(c, op))?;
+        let work: Vec<Work> = match (mode, state) {
+            (Mode::Execute, OpState::Planned) | (Mode::Resume, OpState::Planned) => self
+                .store()
+                .with(|c| journal::items(c, op, &[ItemState::Pending]))?
+                .into_iter()
+                .map(|rec| Work {
+                    rec,
+                    uncertain: false,
+                })
+                .collect(),
+            (Mode::Execute, _) => {
+                return Err(CoreError::Conflict(format!(
+                    "bulk operation {op} already ran; resume it or retry its failed items"
+                )))
+            }
+            (Mode::Resume, _) => self
+                .store()
+                .with(|c| journal::items(c, op, &[ItemState::Pending, ItemState::Running]))?
+                .into_iter()
+                .map(|rec| Work {
+                    uncertain: rec.state == ItemState::Running,
+                    rec,
+                })
+                .collect(),
+            (Mode::RetryFailed, OpState::Planned) => {
+                return Err(CoreError::Conflict(format!(
+                    "bulk operation {op} has not run yet"
+                )))
+            }
+            (Mode::RetryFailed, _) => {
+                let items = self.store().with(|c| {
+                    let items = journal::items(c, op, &[ItemState::Failed, ItemState::Running])?;
+                    journal::failed_to_pending(c, op)?;
+                    Ok(items)
+                })?;
+                items
+                    .into_iter()
+                    .map(|rec| Work {
+                        rec,
+                        uncertain: true,
+                    })
+                    .collect()
+            }
+        };
+        self.store()
+            .with(|c| journal::set_state(c, op, OpState::Running, Some(now_ms()), None))?;
+
+        let counts: HashMap<PanelId, (String, Counts)> = self
+            .store()
+            .with(|c| journal::panel_counts(c, op))?
+            .into_iter()
+            .map(|(id, name, c)| (id, (name, c)))
+            .collect();
+        let runner = Runner {
+            core: self,
+            op: op.clone(),
+            opts,
+            cancel,
+            progress: on_progress,
+            counts: Mutex::new(counts),
+            touched: Mutex::new(HashSet::new()),
+        };
+        let mut per_panel: Vec<(PanelId, Vec<Work>)> = Vec::new();
+        for w in work {
+            match per_panel.iter_mut().find(|(p, _)| *p == w.rec.panel_id) {
+                Some((_, list)) => list.push(w),
+                None => per_panel.push((w.rec.panel_id.clone(), vec![w])),
+            }
+        }
+        futures::future::join_all(
+            per_panel
+                .into_iter()
+                .map(|(panel, work)| runner.run_panel(panel, work)),
+        )
+        .await;
+
+        let per = self.store().with(|c| journal::panel_counts(c, op))?;
+        let total = journal::total_counts(&per);
+        let cancelled = runner.cancel.is_cancelled();
+        let final_state = if cancelled && total.left > 0 {
+            OpState::Cancelled
+        } else {
+            OpState::Finished
+        };
+        self.store()
+            .with(|c| journal::set_state(c, op, final_state, None, Some(now_ms())))?;
+
+        if runner.opts.resync {
+            let touched: Vec<PanelId> = runner
+                .touched
+                .lock()
+                .map(|t| t.iter().cloned().collect())
+                .unwrap_or_default();
+            for panel in touched {
+                let _ = self
+                    .sync_panel(&panel, |_| {})
+                    .map_err(|err| {
+                        tracing::warn!(%panel, %err, "could not re-sync after a bulk run");
+                    })
+                    .await;
+            }
+        }
+        self.bulk_report(op, started.elapsed().as_millis() as i64)
+    }
+
+    pub(crate) fn bulk_report(&self, op: &OpId, took_ms: i64) -> Result<BulkReport> {
+        self.store().with(|c| {
+            let state = journal::op_state(c, op)?;
+            let per = journal::panel_counts(c, op)?;
+            let counts = journal::total_counts(&per);
+            let failures = journal::items(c, op, &[ItemState::Failed])?;
+            Ok(BulkReport {
+                op_id: op.clone(),
+                state,
+                cancelled: state == OpState::Cancelled,
+                counts,
+                panels: per
+                    .into_iter()
+                    .map(|(panel_id, panel_name, counts)| BulkProgress {
+                        op_id: op.clone(),
+                        panel_id,
+                        panel_name,
+                        counts,
+                    })
+                    .collect(),
+                failures,
+                took_ms,
+            })
+        })
+    }
+}

@@ -1,0 +1,23 @@
+//! Bulk operations across panels (issue 7): plan first (per account before → after, or why it
+//! is skipped), then execute with progress and cancel, journaled in SQLite so a crashed or
+//! killed run resumes finishing each item exactly once, and "retry failed" re-runs only the
+//! failed items. A create whose outcome is unknown is looked up on the panel by its name
+//! before it is sent again, so retries never duplicate.
+//!
+//! Entry points on [`Paneldeck`](crate::Paneldeck): `bulk_plan`, `plan_from_items`,
+//! `bulk_execute`, `bulk_resume`, `bulk_retry_failed`, `bulk_history`, `bulk_items`,
+//! `bulk_export_history`.
+
+mod apply;
+mod exec;
+pub mod fmt;
+mod journal;
+pub mod names;
+mod plan;
+mod service;
+pub mod types;
+mod wire;
+mod xui_bulk;
+
+pub use types::*;
+pub use wire::{new_account_name, with_name};

@@ -1,0 +1,580 @@
+//! What a bulk operation is asked to do (requests), what it will do (the plan) and what it did
+//! (progress, report, history). Types crossing to the UI are camelCase and `specta::Type`.
+
+use std::{
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
+
+use paneldeck_panels::PanelKind;
+use serde::{Deserialize, Serialize};
+use tokio::sync::Notify;
+
+use crate::{
+    accounts::{AccountKey, AccountQuery},
+    actions::{AccountEdit, NewAccount, ProxyStatusInput},
+    registry::PanelId,
+};
+
+/// One bulk operation's id (a UUID), the key of its journal.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type,
+)]
+#[serde(transparent)]
+pub struct OpId(pub String);
+
+impl OpId {
+    pub fn new() -> Self {
+        OpId(uuid::Uuid::new_v4().to_string())
+    }
+}
+
+impl Default for OpId {
+    fn default() -> Self {
+        OpId::new()
+    }
+}
+
+impl std::fmt::Display for OpId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Which accounts: rows picked in the table, or everything matching a filter (its window,
+/// `offset`/`limit`, is ignored: every match is taken).
+#[derive(Debug, Clone, Deserialize, specta::Type)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Selection {
+    Keys { keys: Vec<AccountKey> },
+    Query { query: AccountQuery },
+}
+
+/// A limit that a bulk change keeps, lifts, or sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum LimitChange {
+    Keep,
+    Unlimited,
+    To {
+        #[specta(type = specta_typescript::Number)]
+        value: u64,
+    },
+}
+
+/// What to do to every selected account. Kinds that cannot do it are skipped in the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum BulkAction {
+    /// 3x-ui, Marzban, user-pass.
+    Enable,
+    Disable,
+    /// Every kind; `keepTraffic` only matters on 3x-ui.
+    #[serde(rename_all = "camelCase")]
+    Delete {
+        keep_traffic: bool,
+    },
+    /// 3x-ui, Marzban. Accounts that never expire are skipped.
+    ExtendExpiry {
+        days: u32,
+    },
+    /// 3x-ui, Marzban. `None` = never.
+    SetExpiry {
+        #[specta(type = Option<specta_typescript::Number>)]
+        ms: Option<i64>,
+    },
+    /// 3x-ui, Marzban, user-pass (usage cap). Unlimited accounts are skipped.
+    AddTraffic {
+        #[specta(type = specta_typescript::Number)]
+        bytes: u64,
+    },
+    /// `None` = unlimited.
+    SetTrafficLimit {
+        #[specta(type = Option<specta_typescript::Number>)]
+        bytes: Option<u64>,
+    },
+    /// 3x-ui, Marzban.
+    ResetTraffic,
+    /// 3x-ui.
+    #[serde(rename_all = "camelCase")]
+    AttachInbounds {
+        #[specta(type = Vec<specta_typescript::Number>)]
+        inbound_ids: Vec<i64>,
+    },
+    #[serde(rename_all = "camelCase")]
+    DetachInbounds {
+        #[specta(type = Vec<specta_typescript::Number>)]
+        inbound_ids: Vec<i64>,
+    },
+    AddToGroup {
+        group: String,
+    },
+    RemoveFromGroup,
+    /// Marzban: the template's data limit, expiry (from now) and inbounds.
+    #[serde(rename_all = "camelCase")]
+    ApplyTemplate {
+        #[specta(type = specta_typescript::Number)]
+        template_id: i64,
+    },
+    RevokeSubscription,
+    /// User-pass proxy: usage (bytes) and IP caps.
+    #[serde(rename_all = "camelCase")]
+    SetCaps {
+        usage_cap_bytes: LimitChange,
+        ip_usage_cap: LimitChange,
+    },
+    SetStatus {
+        status: ProxyStatusInput,
+    },
+    /// Pterodactyl: add keys to / remove keys from each subuser's permissions, or replace them.
+    GrantPermissions {
+        permissions: Vec<String>,
+    },
+    RevokePermissions {
+        permissions: Vec<String>,
+    },
+    SetPermissions {
+        permissions: Vec<String>,
+    },
+}
+
+/// Names for a bulk create: a pattern such as `shop-{001..250}` or a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum NameSource {
+    Pattern { pattern: String },
+    List { names: Vec<String> },
+}
+
+/// What the user asks for.
+#[derive(Debug, Clone, Deserialize, specta::Type)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum BulkRequest {
+    Change {
+        selection: Selection,
+        action: BulkAction,
+    },
+    /// One account per name on each panel, from the template of the panel's kind (its name
+    /// field is replaced by each name).
+    #[serde(rename_all = "camelCase")]
+    Create {
+        panel_ids: Vec<PanelId>,
+        names: NameSource,
+        templates: Vec<NewAccount>,
+    },
+    /// Pterodactyl: a subuser on each server.
+    #[serde(rename_all = "camelCase")]
+    AddPerson {
+        panel_id: PanelId,
+        email: String,
+        server_ids: Vec<String>,
+        permissions: Vec<String>,
+    },
+    /// Pterodactyl: every subuser with this email, on every server of the panels given (none =
+    /// every Pterodactyl panel), as the snapshot knows them.
+    #[serde(rename_all = "camelCase")]
+    RemovePerson {
+        email: String,
+        #[serde(default)]
+        panel_ids: Vec<PanelId>,
+    },
+}
+
+/// A plan built elsewhere (import, migration): create or edit accounts on given panels.
+#[derive(Debug, Clone)]
+pub enum ItemInput {
+    Create { panel_id: PanelId, new: NewAccount },
+    Edit { key: AccountKey, edit: AccountEdit },
+}
+
+/// One item's concrete operation, as journaled. Relative changes are resolved to absolute
+/// values when planning (so replaying an item after a crash cannot apply it twice); `addDays`
+/// / `addBytes` remember the relative form for 3x-ui's bulk routes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ItemOp {
+    Enable,
+    Disable,
+    #[serde(rename_all = "camelCase")]
+    Delete {
+        keep_traffic: bool,
+    },
+    ResetTraffic,
+    #[serde(rename_all = "camelCase")]
+    SetExpiry {
+        #[specta(type = Option<specta_typescript::Number>)]
+        ms: Option<i64>,
+        add_days: Option<u32>,
+    },
+    #[serde(rename_all = "camelCase")]
+    SetTrafficLimit {
+        #[specta(type = Option<specta_typescript::Number>)]
+        bytes: Option<u64>,
+        #[specta(type = Option<specta_typescript::Number>)]
+        add_bytes: Option<u64>,
+    },
+    #[serde(rename_all = "camelCase")]
+    AttachInbounds {
+        #[specta(type = Vec<specta_typescript::Number>)]
+        inbound_ids: Vec<i64>,
+    },
+    #[serde(rename_all = "camelCase")]
+    DetachInbounds {
+        #[specta(type = Vec<specta_typescript::Number>)]
+        inbound_ids: Vec<i64>,
+    },
+    /// `None` removes the client from its group.
+    SetGroup {
+        group: Option<String>,
+    },
+    #[serde(rename_all = "camelCase")]
+    ApplyTemplate {
+        #[specta(type = specta_typescript::Number)]
+        template_id: i64,
+    },
+    RevokeSubscription,
+    Edit {
+        edit: AccountEdit,
+    },
+    Create {
+        #[serde(serialize_with = "super::wire::ser_new_account")]
+        new: NewAccount,
+    },
+}
+
+impl ItemOp {
+    pub fn label(&self) -> &'static str {
+        match self {
+            ItemOp::Enable => "enable",
+            ItemOp::Disable => "disable",
+            ItemOp::Delete { .. } => "delete",
+            ItemOp::ResetTraffic => "reset traffic",
+            ItemOp::SetExpiry { .. } => "set expiry",
+            ItemOp::SetTrafficLimit { .. } => "set traffic limit",
+            ItemOp::AttachInbounds { .. } => "attach inbounds",
+            ItemOp::DetachInbounds { .. } => "detach inbounds",
+            ItemOp::SetGroup { .. } => "set group",
+            ItemOp::ApplyTemplate { .. } => "apply template",
+            ItemOp::RevokeSubscription => "revoke subscription",
+            ItemOp::Edit { .. } => "edit",
+            ItemOp::Create { .. } => "create",
+        }
+    }
+
+    pub fn is_create(&self) -> bool {
+        matches!(self, ItemOp::Create { .. })
+    }
+}
+
+/// Why an account is left out of the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// The panel's kind has no such operation.
+    Unsupported,
+    /// "Extend expiry" on an account that never expires.
+    UnlimitedExpiry,
+    /// "Add traffic" on an account without a limit.
+    UnlimitedTraffic,
+    /// Not in the snapshot (or no longer on the panel).
+    NotFound,
+    /// Creating a name the panel already has.
+    AlreadyExists,
+    /// Nothing would change.
+    NoChange,
+    /// The input does not fit this panel (no template of its kind, bad name).
+    InvalidInput,
+}
+
+impl SkipReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Unsupported => "unsupported",
+            SkipReason::UnlimitedExpiry => "unlimited_expiry",
+            SkipReason::UnlimitedTraffic => "unlimited_traffic",
+            SkipReason::NotFound => "not_found",
+            SkipReason::AlreadyExists => "already_exists",
+            SkipReason::NoChange => "no_change",
+            SkipReason::InvalidInput => "invalid_input",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Skip {
+    pub reason: SkipReason,
+    pub message: String,
+}
+
+/// One field before → after, as display text (`None` = unlimited / never / unset).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// One account of the plan: what changes, or why it is skipped.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanItem {
+    pub seq: u32,
+    /// For a create: the panel and the name to create.
+    pub key: AccountKey,
+    pub name: String,
+    pub op: ItemOp,
+    pub changes: Vec<FieldChange>,
+    pub skip: Option<Skip>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PanelPlan {
+    pub panel_id: PanelId,
+    pub panel_name: String,
+    pub kind: PanelKind,
+    pub items: Vec<PlanItem>,
+    pub to_change: u32,
+    pub skipped: u32,
+}
+
+/// The preview the user confirms; stored in the journal under `id` until executed.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkPlan {
+    pub id: OpId,
+    pub title: String,
+    #[specta(type = specta_typescript::Number)]
+    pub created_at_ms: i64,
+    pub panels: Vec<PanelPlan>,
+    pub to_change: u32,
+    pub skipped: u32,
+}
+
+/// An item's state in the journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemState {
+    Pending,
+    /// Sent (or about to be); the outcome is not known yet. Found at resume: checked first.
+    Running,
+    Done,
+    Failed,
+    Skipped,
+}
+
+impl ItemState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemState::Pending => "pending",
+            ItemState::Running => "running",
+            ItemState::Done => "done",
+            ItemState::Failed => "failed",
+            ItemState::Skipped => "skipped",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            ItemState::Pending,
+            ItemState::Running,
+            ItemState::Done,
+            ItemState::Failed,
+            ItemState::Skipped,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+    }
+}
+
+/// An operation's state. `Running` with no live run in this process means it was interrupted
+/// (crash, kill): see [`OpSummary::interrupted`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum OpState {
+    Planned,
+    Running,
+    Cancelled,
+    Finished,
+}
+
+impl OpState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpState::Planned => "planned",
+            OpState::Running => "running",
+            OpState::Cancelled => "cancelled",
+            OpState::Finished => "finished",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            OpState::Planned,
+            OpState::Running,
+            OpState::Cancelled,
+            OpState::Finished,
+        ]
+        .into_iter()
+        .find(|st| st.as_str() == s)
+    }
+}
+
+/// Counts of one panel's items (or of the whole operation).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Counts {
+    pub total: u32,
+    pub done: u32,
+    pub failed: u32,
+    pub skipped: u32,
+    /// Pending or running.
+    pub left: u32,
+}
+
+/// Streamed while a run goes: one panel's counts after a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkProgress {
+    pub op_id: OpId,
+    pub panel_id: PanelId,
+    pub panel_name: String,
+    pub counts: Counts,
+}
+
+/// One item as the journal has it.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemRecord {
+    pub seq: u32,
+    pub panel_id: PanelId,
+    pub panel_name: String,
+    pub kind: PanelKind,
+    pub native_id: String,
+    pub name: String,
+    pub op: ItemOp,
+    pub changes: Vec<FieldChange>,
+    pub state: ItemState,
+    pub attempts: u32,
+    /// An [`ErrorCode`](crate::ErrorCode) in snake_case, or a [`SkipReason`].
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub message: Option<String>,
+    /// The account's native id after a create (user-pass and Pterodactyl ids are the panel's).
+    pub result_id: Option<String>,
+    #[specta(type = Option<specta_typescript::Number>)]
+    pub started_at_ms: Option<i64>,
+    #[specta(type = Option<specta_typescript::Number>)]
+    pub finished_at_ms: Option<i64>,
+}
+
+/// One row of the operations history.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OpSummary {
+    pub op_id: OpId,
+    pub title: String,
+    /// Who ran it (the OS user).
+    pub actor: String,
+    pub state: OpState,
+    /// Left running by a process that is gone: offer to resume.
+    pub interrupted: bool,
+    #[specta(type = specta_typescript::Number)]
+    pub created_at_ms: i64,
+    #[specta(type = Option<specta_typescript::Number>)]
+    pub started_at_ms: Option<i64>,
+    #[specta(type = Option<specta_typescript::Number>)]
+    pub finished_at_ms: Option<i64>,
+    pub counts: Counts,
+}
+
+/// What a run did: totals, per panel, and every failure.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkReport {
+    pub op_id: OpId,
+    pub state: OpState,
+    pub cancelled: bool,
+    pub counts: Counts,
+    pub panels: Vec<BulkProgress>,
+    pub failures: Vec<ItemRecord>,
+    #[specta(type = specta_typescript::Number)]
+    pub took_ms: i64,
+}
+
+/// History export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+/// How a run behaves. Defaults suit the app; tests and benchmarks tune them.
+#[derive(Debug, Clone)]
+pub struct ExecOptions {
+    /// Requests in flight per panel (per-item path).
+    pub concurrency: usize,
+    /// Tries per item within one run (429 and 5xx/timeouts back off and retry).
+    pub max_attempts: u32,
+    /// Per-request timeout (`None` = the client's default).
+    pub request_timeout: Option<Duration>,
+    /// Emails per 3x-ui bulk request.
+    pub chunk_size: usize,
+    /// Use 3x-ui's bulk routes.
+    pub native_bulk: bool,
+    /// Re-sync the panels touched after the run.
+    pub resync: bool,
+    /// First backoff delay (doubles per attempt).
+    pub backoff: Duration,
+}
+
+impl Default for ExecOptions {
+    fn default() -> Self {
+        ExecOptions {
+            concurrency: 16,
+            max_attempts: 3,
+            request_timeout: None,
+            chunk_size: 1000,
+            native_bulk: true,
+            resync: true,
+            backoff: Duration::from_millis(200),
+        }
+    }
+}
+
+/// Stops a run: no new request starts once cancelled; requests in flight finish and are
+/// journaled.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<(AtomicBool, Notify)>);
+
+impl CancelToken {
+    pub fn new() -> Self {
+        CancelToken::default()
+    }
+
+    pub fn cancel(&self) {
+        self.0 .0.store(true, Ordering::SeqCst);
+        self.0 .1.notify_waiters();
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0 .0.load(Ordering::SeqCst)
+    }
+
+    /// Resolves once cancelled.
+    pub async fn cancelled(&self) {
+        loop {
+            let notified = self.0 .1.notified();
+            if self.is_cancelled() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! 3x-ui's bulk routes (`/panel/api/clients/bulk*`, `groups/bulk*`): items with the same
+//! operation go together, `chunk_size` emails per request. Each answer's `skipped` list says
+//! per email what was not done. A panel without the route (older versions) and chunks whose
+//! answer was lost go back to the item-by-item path.
+
+use std::collections::HashMap;
+
+use paneldeck_panels::{
+    xui::{BulkAdjust, ClientPayload, ClientWithInbounds, InboundId, Skipped, XuiClient},
+    PanelError,
+};
+
+use super::{
+    apply::{Applied, PanelConn},
+    exec::{done, failed, Runner, Work},
+    journal::ItemUpdate,
+    types::*,
+};
+use crate::{
+    actions::{ExpiryInput, NewAccount},
+    connect::PanelClient,
+    error::{CoreError, Result},
+    registry::PanelId,
+};
+
+#[derive(Debug, Clone, PartialEq)]
+enum Route {
+    Enable,
+    Disable,
+    Delete(bool),
+    Reset,
+    AddDays(u32),
+    AddBytes(u64),
+    Attach(Vec<i64>),
+    Detach(Vec<i64>),
+    GroupAdd(String),
+    GroupRemove,
+    Create,
+}
+
+fn route_of(w: &Work) -> Option<Route> {
+    Some(match &w.rec.op {
+        ItemOp::Enable => Route::Enable,
+        ItemOp::Disable => Route::Disable,
+        ItemOp::Delete { keep_traffic } => Route::Delete(*keep_traffic),
+        ItemOp::ResetTraffic => Route::Reset,
+        // Relative adjustments only when certain they were not applied yet.
+        ItemOp::SetExpiry {
+            add_days: Some(d), ..
+        } if !w.uncertain => Route::AddDays(*d),
+        ItemOp::SetTrafficLimit {
+            add_bytes: Some(b), ..
+        } if !w.uncertain => Route::AddBytes(*b),
+        ItemOp::AttachInbounds { inbound_ids } => Route::Attach(inbound_ids.clone()),
+        ItemOp::DetachInbounds { inbound_ids } => Route::Detach(inbound_ids.clone()),
+        ItemOp::SetGroup { group: Some(g) } => Route::GroupAdd(g.clone()),
+        ItemOp::SetGroup { group: None } => Route::GroupRemove,
+        ItemOp::Create {
+            new: NewAccount::Xui { .. },
+        } if !w.uncertain => Route::Create,
+        _ => return None,
+    })
+}
+
+/// Runs what the bulk routes can take; returns the rest for the item-by-item path.
+pub(crate) async fn run(
+    r: &Runner<'_>,
+    panel: &PanelId,
+    conn: &PanelConn,
+    work: Vec<Work>,
+) -> Vec<Work> {
+    let PanelClient::Xui(c) = &conn.client else {
+        return work;
+    };
+    let mut groups: Vec<(Route, Vec<Work>)> = Vec::new();
+    let mut rest = Vec::new();
+    for w in work {
+        match route_of(&w) {
+            Some(route) => match groups.iter_mut().find(|(r, _)| *r == route) {
+                Some((_, list)) => list.push(w),
+                None => groups.push((route, vec![w])),
+            },
+            None => rest.push(w),
+        }
+    }
+    let size = r.opts.chunk_size.max(1);
+    for (route, items) in groups {
+        let mut it = items.into_iter().peekable();
+        while it.peek().is_some() {
+            let chunk: Vec<Work> = it.by_ref().take(size).collect();
+            if r.cancel.is_cancelled() {
+                rest.extend(chunk);
+                continue;
+            }
+            let recs: Vec<&ItemRecord> = chunk.iter().map(|w| &w.rec).collect();
+            if let Err(err) = r.claim(&recs) {
+                tracing::error!(%err, "could not write the bulk journal");
+            }
+            match send(c, &route, &chunk).await {
+                Ok(mut updates) => r.record(panel, &mut updates),
+                // No such route on this panel, or the answer was lost: item by item (which
+                // checks before re-sending what may have been applied).
+                Err(err) => {
+                    let unknown = matches!(
+                        err,
+                        PanelError::Timeout(_) | PanelError::Network(_) | PanelError::Server { .. }
+                    );
+                    let missing = matches!(
+                        err,
+                        PanelError::NotThisPanel { .. } | PanelError::NotFound { .. }
+                    );
+                    if unknown || missing || err.is_transient() {
+                        rest.extend(chunk.into_iter().map(|mut w| {
+                            w.uncertain = w.uncertain || unknown;
+                            w
+                        }));
+                    } else {
+                        let err = CoreError::Panel(err);
+                        let mut updates: Vec<ItemUpdate> =
+                            chunk.iter().map(|w| failed(w.rec.seq, 1, &err)).collect();
+                        r.record(panel, &mut updates);
+                    }
+                }
+            }
+        }
+    }
+    rest
+}
+
+fn emails(chunk: &[Work]) -> Vec<String> {
+    chunk.iter().map(|w| w.rec.native_id.clone()).collect()
+}
+
+fn ids(list: &[i64]) -> Vec<InboundId> {
+    list.iter().copied().map(InboundId).collect()
+}
+
+fn msg(m: impl Into<String>) -> Applied {
+    Applied {
+        message: Some(m.into()),
+        result_id: None,
+    }
+}
+
+/// Per item, from the answer's `skipped` (email → reason).
+fn by_skipped(
+    chunk: &[Work],
+    skipped: &[Skipped],
+    ok: &str,
+    judge: impl Fn(&Work, &str) -> ItemUpdate,
+) -> Vec<ItemUpdate> {
+    let reasons: HashMap<String, &str> = skipped
+        .iter()
+        .map(|s| (s.email.to_lowercase(), s.reason.as_str()))
+        .collect();
+    chunk
+        .iter()
+        .map(|w| match reasons.get(&w.rec.native_id.to_lowercase()) {
+            Some(reason) => judge(w, reason),
+            None => done(w.rec.seq, 1, msg(ok)),
+        })
+        .collect()
+}
+
+fn panel_said(reason: &str) -> CoreError {
+    CoreError::Panel(PanelError::Api {
+        status: 200,
+        message: reason.to_owned(),
+    })
+}
+
+/// "already enabled" and the like are done; "client not found" fails (or, for a delete whose
+/// earlier attempt may have gone through, is done).
+fn judge_default(w: &Work, reason: &str) -> ItemUpdate {
+    let lower = reason.to_lowercase();
+    if lower.contains("not found") {
+        if w.uncertain && matches!(w.rec.op, ItemOp::Delete { .. }) {
+            return done(w.rec.seq, 1, msg("Already deleted."));
+        }
+        return failed(w.rec.seq, 1, &CoreError::NotFound(reason.to_owned()));
+    }
+    if lower.contains("already") {
+        return done(w.rec.seq, 1, msg(format!("Nothing to do: {reason}.")));
+    }
+    failed(w.rec.seq, 1, &panel_said(reason))
+}
+
+fn judge_adjust(w: &Work, reason: &str) -> ItemUpdate {
+    if reason.to_lowercase().contains("unlimited") {
+        return ItemUpdate {
+            seq: w.rec.seq,
+            state: ItemState::Skipped,
+            attempts: 1,
+            error_code: Some(if reason.contains("expiry") {
+                SkipReason::UnlimitedExpiry.as_str().into()
+            } else {
+                SkipReason::UnlimitedTraffic.as_str().into()
+            }),
+            error_message: Some(format!("The panel skipped it: {reason}.")),
+            message: None,
+            result_id: None,
+        };
+    }
+    judge_default(w, reason)
+}
+
+fn payload(new: &NewAccount) -> Option<ClientWithInbounds> {
+    let NewAccount::Xui {
+        email,
+        inbound_ids,
+        total_bytes,
+        expiry,
+        limit_ip,
+        comment,
+        group,
+        reset_days,
+    } = new
+    else {
+        return None;
+    };
+    let mut p = ClientPayload::new(email.trim().to_owned());
+    p.total_bytes = Some(total_bytes.map_or(0, |b| i64::try_from(b).unwrap_or(i64::MAX)));
+    p.expiry_time_ms = Some(match expiry {
+        ExpiryInput::Never => 0,
+        ExpiryInput::At { ms } => *ms,
+        ExpiryInput::AfterFirstUse { days } => -(i64::from(*days) * crate::accounts::model::DAY_MS),
+    });
+    p.limit_ip = Some(i64::from(*limit_ip));
+    p.comment = Some(comment.clone());
+    p.group = group
+        .as_ref()
+        .map(|g| g.trim().to_owned())
+        .filter(|g| !g.is_empty());
+    p.reset_days = Some(i64::from(*reset_days));
+    p.enable = Some(true);
+    Some(ClientWithInbounds {
+        client: p,
+        inbound_ids: ids(inbound_ids),
+    })
+}
+
+async fn send(c: &XuiClient, route: &Route, chunk: &[Work]) -> Result<Vec<ItemUpdate>, PanelError> {
+    let list = emails(chunk);
+    let all_done =
+        |m: &str| -> Vec<ItemUpdate> { chunk.iter().map(|w| done(w.rec.seq, 1, msg(m))).collect() };
+    Ok(match route {
+        Route::Enable => {
+            let res = c.bulk_enable(&list).await?;
+            by_skipped(chunk, &res.skipped, "Enabled.", judge_default)
+        }
+        Route::Disable => {
+            let res = c.bulk_disable(&list).await?;
+            by_skipped(chunk, &res.skipped, "Disabled.", judge_default)
+        }
+        Route::Delete(keep) => {
+            let res = c.bulk_del(&list, *keep).await?;
+            by_skipped(chunk, &res.skipped, "Deleted.", judge_default)
+        }
+        Route::Reset => {
+            c.bulk_reset_traffic(&list).await?;
+            all_done("Traffic reset.")
+        }
+        Route::AddDays(days) => {
+            let body = BulkAdjust {
+                emails: list,
+                add_days: i64::from(*days),
+                add_bytes: 0,
+                flow: None,
+            };
+            let res = c.bulk_adjust(&body).await?;
+            by_skipped(
+                chunk,
+                &res.skipped,
+                &format!("Expiry extended by {days} days."),
+                judge_adjust,
+            )
+        }
+        Route::AddBytes(bytes) => {
+            let body = BulkAdjust {
+                emails: list,
+                add_days: 0,
+                add_bytes: i64::try_from(*bytes).unwrap_or(i64::MAX),
+                flow: None,
+            };
+            let res = c.bulk_adjust(&body).await?;
+            by_skipped(chunk, &res.skipped, "Traffic limit raised.", judge_adjust)
+        }
+        Route::Attach(inbounds) | Route::Detach(inbounds) => {
+            let attach = matches!(route, Route::Attach(_));
+            let errors: Vec<String> = if attach {
+                let res = c.bulk_attach(&list, &ids(inbounds)).await?;
+                res.errors.iter().map(|e| e.to_string()).collect()
+            } else {
+                let res = c.bulk_detach(&list, &ids(inbounds)).await?;
+                res.errors.iter().map(|e| e.to_string()).collect()
+            };
+            chunk
+                .iter()
+                .map(|w| {
+                    let needle = format!("{}:", w.rec.native_id);
+                    match errors.iter().find(|e| e.contains(&needle)) {
+                        Some(e) => failed(w.rec.seq, 1, &panel_said(e.trim_matches('"'))),
+                        None if attach => done(w.rec.seq, 1, msg("Inbounds attached.")),
+                        None => done(w.rec.seq, 1, msg("Inbounds detached.")),
+                    }
+                })
+                .collect()
+        }
+        Route::GroupAdd(group) => {
+            c.groups_bulk_add(&list, group).await?;
+            all_done(&format!("Added to group {group}."))
+        }
+        Route::GroupRemove => {
+            c.groups_bulk_remove(&list).await?;
+            all_done("Removed from its group.")
+        }
+        Route::Create => {
+            let items: Vec<ClientWithInbounds> = chunk
+                .iter()
+                .filter_map(|w| match &w.rec.op {
+                    ItemOp::Create { new } => payload(new),
+                    _ => None,
+                })
+                .collect();
+            let res = c.bulk_create(&items).await?;
+            by_skipped(chunk, &res.skipped, "Created.", |w, reason| {
+                failed(w.rec.seq, 1, &CoreError::Conflict(reason.to_owned()))
+            })
+            .into_iter()
+            .map(|mut u| {
+                if u.state == ItemState::Done {
+                    u.result_id = chunk
+                        .iter()
+                        .find(|w| w.rec.seq == u.seq)
+                        .map(|w| w.rec.native_id.clone());
+                }
+                u
+            })
+            .collect()
+        }
+    })
+}

@@ -1,0 +1,43 @@
+//! Files written whole or not at all: a temporary file in the target's folder, flushed and
+//! synced, then renamed over the target.
+
+use std::{io::Write, path::Path};
+
+use crate::error::{CoreError, Result};
+
+pub(crate) fn io_error(path: &Path, what: &str, err: impl std::fmt::Display) -> CoreError {
+    CoreError::Internal(format!("could not {what} {}: {err}", path.display()))
+}
+
+/// Writes what `fill` produces to `path` atomically. On any error the target is untouched and
+/// the temporary file is removed.
+pub fn write_atomic(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".paneldeck-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| io_error(dir, "create a temporary file in", e))?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file());
+        fill(&mut w).map_err(|e| io_error(path, "write", e))?;
+        w.flush().map_err(|e| io_error(path, "write", e))?;
+    }
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| io_error(path, "sync", e))?;
+    tmp.persist(path)
+        .map_err(|e| io_error(path, "replace", e.error))?;
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically.
+pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic(path, |w| w.write_all(bytes))
+}

@@ -1,0 +1,22 @@
+//! Accounts to and from files, offline: export of any selection to CSV or JSON in one
+//! documented schema (docs/formats.md), import from that schema and from 3x-ui's own export,
+//! validation with line-numbered errors, a preview diff against a panel's snapshot, and
+//! migration plans between panels. Nothing here writes to a panel: the plans go to the bulk
+//! engine ([`ImportPlan::bulk_items`] → `Paneldeck::plan_from_items`).
+
+pub mod atomic;
+pub mod export;
+pub mod import;
+pub mod plan;
+pub mod raw;
+pub mod schema;
+mod service;
+
+pub use export::{ExportFormat, ExportOptions, ExportSummary, Selection};
+pub use import::{parse_bytes, ColumnSet, Parsed, ParsedRow, RowError, SourceFormat};
+pub use plan::{
+    Change, ImportAction, ImportItem, ImportPlan, KeptCredentials, PlanCounts, PlanOptions,
+    PlanPreview, PreviewRow, Target,
+};
+pub use raw::RawBits;
+pub use schema::{AccountRecord, COLUMNS};

@@ -1,0 +1,284 @@
+//! The one account file schema (docs/formats.md): the same column names in CSV and JSON,
+//! bytes as whole numbers, times as epoch milliseconds (UTC), lists `;`-separated in CSV and
+//! arrays in JSON, an empty cell / `null` for "not set".
+
+use paneldeck_panels::PanelKind;
+use serde::{Deserialize, Serialize};
+
+use super::raw::RawBits;
+use crate::accounts::{Account, AccountStatus};
+
+/// `format` of a JSON account file.
+pub const JSON_FORMAT: &str = "paneldeck-accounts";
+/// The schema version this build writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The columns, in file order. Keep in step with docs/formats.md and [`AccountRecord`].
+pub const COLUMNS: [&str; 29] = [
+    "panel",
+    "kind",
+    "name",
+    "email",
+    "enabled",
+    "status",
+    "used_bytes",
+    "limit_bytes",
+    "expires_at_ms",
+    "expire_after_first_use_ms",
+    "ip_limit",
+    "group",
+    "note",
+    "protocols",
+    "inbounds",
+    "reset_days",
+    "reset_strategy",
+    "permissions",
+    "servers",
+    "created_at_ms",
+    "flow",
+    "ss_method",
+    "sub_id",
+    "subscription_url",
+    "uuid",
+    "vmess_uuid",
+    "password",
+    "tg_id",
+    "hwid_limit",
+];
+
+/// Index of each column in [`COLUMNS`].
+pub mod col {
+    pub const PANEL: usize = 0;
+    pub const KIND: usize = 1;
+    pub const NAME: usize = 2;
+    pub const EMAIL: usize = 3;
+    pub const ENABLED: usize = 4;
+    pub const STATUS: usize = 5;
+    pub const USED_BYTES: usize = 6;
+    pub const LIMIT_BYTES: usize = 7;
+    pub const EXPIRES_AT_MS: usize = 8;
+    pub const EXPIRE_AFTER_FIRST_USE_MS: usize = 9;
+    pub const IP_LIMIT: usize = 10;
+    pub const GROUP: usize = 11;
+    pub const NOTE: usize = 12;
+    pub const PROTOCOLS: usize = 13;
+    pub const INBOUNDS: usize = 14;
+    pub const RESET_DAYS: usize = 15;
+    pub const RESET_STRATEGY: usize = 16;
+    pub const PERMISSIONS: usize = 17;
+    pub const SERVERS: usize = 18;
+    pub const CREATED_AT_MS: usize = 19;
+    pub const FLOW: usize = 20;
+    pub const SS_METHOD: usize = 21;
+    pub const SUB_ID: usize = 22;
+    pub const SUBSCRIPTION_URL: usize = 23;
+    pub const UUID: usize = 24;
+    pub const VMESS_UUID: usize = 25;
+    pub const PASSWORD: usize = 26;
+    pub const TG_ID: usize = 27;
+    pub const HWID_LIMIT: usize = 28;
+}
+
+/// Columns that hold secrets: written only with "include credentials".
+pub const CREDENTIAL_COLUMNS: [&str; 5] = [
+    "sub_id",
+    "subscription_url",
+    "uuid",
+    "vmess_uuid",
+    "password",
+];
+
+/// One account in the file schema. Every field but `name` may be absent (and is then left out
+/// of JSON).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AccountRecord {
+    /// Panel name (export); ignored on import (the target panel is chosen).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub panel: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<PanelKind>,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Derived at export time; ignored on import.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<AccountStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub used_bytes: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit_bytes: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at_ms: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expire_after_first_use_ms: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_limit: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub protocols: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inbounds: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reset_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reset_strategy: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub permissions: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub servers: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at_ms: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flow: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ss_method: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vmess_uuid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tg_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hwid_limit: Option<u64>,
+}
+
+impl AccountRecord {
+    /// The record of a snapshot account and its panel's raw record. Secrets are left out
+    /// unless `credentials`.
+    pub fn from_account(panel_name: &str, a: &Account, raw: &RawBits, credentials: bool) -> Self {
+        let mut r = AccountRecord {
+            panel: Some(panel_name.to_owned()),
+            kind: Some(a.kind),
+            name: a.name.clone(),
+            email: a.email.clone(),
+            enabled: Some(a.enabled),
+            status: Some(a.status),
+            used_bytes: Some(a.used_bytes),
+            limit_bytes: a.limit_bytes,
+            expires_at_ms: a.expires_at_ms,
+            expire_after_first_use_ms: a.expire_after_first_use_ms,
+            ip_limit: a.ip_limit,
+            group: a.group.clone(),
+            note: a.note.clone(),
+            protocols: a.protocols.clone(),
+            inbounds: a.inbounds.clone(),
+            permissions: a.permissions.clone(),
+            servers: a.servers.clone(),
+            created_at_ms: a.created_at_ms,
+            ..AccountRecord::default()
+        };
+        match a.kind {
+            PanelKind::Xui => {
+                r.flow = raw.flow.clone();
+                r.reset_days = raw
+                    .reset_days
+                    .filter(|d| *d > 0)
+                    .and_then(|d| u32::try_from(d).ok());
+                r.tg_id = raw.tg_id.filter(|t| *t != 0);
+                r.hwid_limit = raw
+                    .limit_hwid
+                    .filter(|t| *t > 0)
+                    .and_then(|t| u64::try_from(t).ok());
+                if credentials {
+                    r.sub_id = a.sub_id.clone();
+                    r.uuid = a.uuid.clone().or_else(|| raw.id.clone());
+                    r.password = raw.password.clone();
+                }
+            }
+            PanelKind::Marzban => {
+                r.flow = raw.flow.clone();
+                r.ss_method = raw.ss_method.clone();
+                r.reset_strategy = raw.reset_strategy.clone();
+                if credentials {
+                    r.sub_id = a.sub_id.clone();
+                    r.subscription_url = a.subscription_url.clone();
+                    r.uuid = a.uuid.clone();
+                    r.vmess_uuid = raw.vmess_id.clone().filter(|v| Some(v) != r.uuid.as_ref());
+                    r.password = raw.password.clone();
+                }
+            }
+            PanelKind::Userpass => {
+                if credentials {
+                    r.password = raw.password.clone();
+                }
+            }
+            PanelKind::Pterodactyl => {
+                if credentials {
+                    r.uuid = a.uuid.clone();
+                }
+            }
+        }
+        r
+    }
+
+    /// The CSV cells, in [`COLUMNS`] order.
+    pub fn to_cells(&self) -> [String; 29] {
+        fn o<T: ToString>(v: &Option<T>) -> String {
+            v.as_ref().map(ToString::to_string).unwrap_or_default()
+        }
+        fn list(v: &[String]) -> String {
+            v.join(";")
+        }
+        [
+            o(&self.panel),
+            self.kind.map(|k| k.as_str().to_owned()).unwrap_or_default(),
+            self.name.clone(),
+            o(&self.email),
+            o(&self.enabled),
+            o(&self.status),
+            o(&self.used_bytes),
+            o(&self.limit_bytes),
+            o(&self.expires_at_ms),
+            o(&self.expire_after_first_use_ms),
+            o(&self.ip_limit),
+            o(&self.group),
+            o(&self.note),
+            list(&self.protocols),
+            list(&self.inbounds),
+            o(&self.reset_days),
+            o(&self.reset_strategy),
+            list(&self.permissions),
+            list(&self.servers),
+            o(&self.created_at_ms),
+            o(&self.flow),
+            o(&self.ss_method),
+            o(&self.sub_id),
+            o(&self.subscription_url),
+            o(&self.uuid),
+            o(&self.vmess_uuid),
+            o(&self.password),
+            o(&self.tg_id),
+            o(&self.hwid_limit),
+        ]
+    }
+
+    /// True when it carries any secret.
+    pub fn has_credentials(&self) -> bool {
+        self.sub_id.is_some()
+            || self.subscription_url.is_some()
+            || self.uuid.is_some()
+            || self.vmess_uuid.is_some()
+            || self.password.is_some()
+    }
+}
+
+/// A JSON account file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountFile {
+    pub format: String,
+    pub version: u32,
+    pub includes_credentials: bool,
+    pub accounts: Vec<AccountRecord>,
+}

@@ -1,0 +1,125 @@
+//! The import and migration API on [`Paneldeck`]: plans against a panel's snapshot. Nothing
+//! is written to a panel here.
+
+use paneldeck_panels::PanelKind;
+
+use super::{
+    export::{load, Selection},
+    import::{parse_bytes, ColumnSet, Parsed, ParsedRow, SourceFormat},
+    plan::{plan, ImportPlan, PlanOptions, Target},
+    raw::RawBits,
+    schema::AccountRecord,
+};
+use crate::{
+    accounts::{model::now_ms, Account},
+    actions::{self, CreateOptions, XuiInboundOption},
+    error::{CoreError, Result},
+    registry::{PanelId, PanelView},
+    Paneldeck,
+};
+
+impl Paneldeck {
+    /// A panel's snapshot: every account with what transfer reads of its raw record.
+    pub fn snapshot_of(&self, panel_id: &PanelId) -> Result<Vec<(Account, RawBits)>> {
+        let now = now_ms();
+        let rows = self.store().with(|c| {
+            load(
+                c,
+                &Selection::Panel {
+                    panel_id: panel_id.clone(),
+                },
+                now,
+            )
+        })?;
+        Ok(rows.into_iter().map(|s| (s.account, s.raw)).collect())
+    }
+
+    /// A 3x-ui panel's inbounds (what a create may attach to). Other kinds, or a panel that
+    /// cannot be reached: empty (then inbound ids from the file are taken as given).
+    pub async fn xui_inbound_options(&self, panel: &PanelView) -> Vec<XuiInboundOption> {
+        if panel.kind != PanelKind::Xui {
+            return Vec::new();
+        }
+        let Ok(client) = self.client(panel) else {
+            return Vec::new();
+        };
+        let options = actions::create_options(&client).await;
+        self.keep_session_token(&panel.id, &client);
+        match options {
+            Ok(CreateOptions::Xui { inbounds }) => inbounds,
+            Ok(_) => Vec::new(),
+            Err(err) => {
+                tracing::warn!(panel = %panel.id, %err, "cannot read the inbounds; ids from the file are taken as given");
+                Vec::new()
+            }
+        }
+    }
+
+    /// Parses and validates a file, then previews it against the panel's snapshot.
+    pub async fn import_plan(
+        &self,
+        bytes: &[u8],
+        panel_id: &PanelId,
+        opts: &PlanOptions,
+    ) -> Result<(SourceFormat, ImportPlan)> {
+        let parsed = parse_bytes(bytes);
+        let panel = self.panel(panel_id)?;
+        let inbounds = self.xui_inbound_options(&panel).await;
+        let snapshot = self.snapshot_of(panel_id)?;
+        let target = Target {
+            panel_id: panel.id.clone(),
+            kind: panel.kind,
+            accounts: &snapshot,
+            xui_inbounds: &inbounds,
+        };
+        Ok((parsed.format, plan(&parsed, &target, opts)))
+    }
+
+    /// Copies accounts of `from` (all, or the selection's accounts on it) onto `to`: names,
+    /// UUIDs and passwords (kept so client configs go on working), limits, expiry, notes;
+    /// each item lists what the target kind cannot hold.
+    pub async fn migration_plan(
+        &self,
+        from: &PanelId,
+        to: &PanelId,
+        selection: Option<&Selection>,
+        opts: &PlanOptions,
+    ) -> Result<ImportPlan> {
+        if from == to {
+            return Err(CoreError::invalid(
+                "the source and the target are the same panel",
+            ));
+        }
+        let source = self.panel(from)?;
+        let target_view = self.panel(to)?;
+        let now = now_ms();
+        let selection = selection.cloned().unwrap_or(Selection::Panel {
+            panel_id: from.clone(),
+        });
+        let accounts = self.store().with(|c| load(c, &selection, now))?;
+        let rows: Vec<ParsedRow> = accounts
+            .iter()
+            .filter(|s| &s.account.key.panel_id == from)
+            .enumerate()
+            .map(|(i, s)| ParsedRow {
+                line: i as u64 + 1,
+                record: AccountRecord::from_account(&source.name, &s.account, &s.raw, true),
+                present: ColumnSet::ALL,
+            })
+            .collect();
+        let parsed = Parsed {
+            format: SourceFormat::Json,
+            rows,
+            errors: Vec::new(),
+        };
+        let inbounds = self.xui_inbound_options(&target_view).await;
+        let snapshot = self.snapshot_of(to)?;
+        let target = Target {
+            panel_id: target_view.id.clone(),
+            kind: target_view.kind,
+            accounts: &snapshot,
+            xui_inbounds: &inbounds,
+        };
+        Ok(plan(&parsed, &target, opts))
+    }
+}

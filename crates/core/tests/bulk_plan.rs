@@ -1,0 +1,233 @@
+//! Plan and execute across the four kinds against the simulators: what the plan shows (before
+//! → after, skips with reasons, per panel), that execution reaches exactly that state, that
+//! 3x-ui goes through its bulk routes, and bulk create from a name pattern.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bulk_support;
+
+use bulk_support::*;
+use paneldeck_core::{
+    accounts::{model::DAY_MS, AccountQuery},
+    bulk::{
+        BulkAction, BulkRequest, CancelToken, ExportFormat, ItemState, NameSource, OpState,
+        Selection, SkipReason,
+    },
+};
+use paneldeck_panels::PanelKind;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extend_expiry_plans_skips_and_lands_exactly_as_planned() {
+    let w = world(30).await;
+    w.core.sync_all(|_| {}).await;
+    let before = all_accounts(&w.core);
+
+    let plan = w
+        .core
+        .bulk_plan(&BulkRequest::Change {
+            selection: Selection::Query {
+                query: AccountQuery::default(),
+            },
+            action: BulkAction::ExtendExpiry { days: 30 },
+        })
+        .unwrap();
+    assert_eq!(plan.panels.len(), 4, "grouped per panel");
+    for p in &plan.panels {
+        for item in &p.items {
+            let acc = before.iter().find(|a| a.key == item.key).unwrap();
+            match p.kind {
+                PanelKind::Userpass | PanelKind::Pterodactyl => assert_eq!(
+                    item.skip.as_ref().map(|s| s.reason),
+                    Some(SkipReason::Unsupported),
+                    "{}",
+                    item.name
+                ),
+                _ if acc.expires_at_ms.is_none() => assert_eq!(
+                    item.skip.as_ref().map(|s| s.reason),
+                    Some(SkipReason::UnlimitedExpiry)
+                ),
+                _ => {
+                    assert!(item.skip.is_none());
+                    assert_eq!(item.changes[0].field, "expiry");
+                    assert!(item.changes[0].before.is_some() && item.changes[0].after.is_some());
+                }
+            }
+        }
+    }
+    assert!(plan.to_change > 0 && plan.skipped > 0);
+    // The plan is stored and comes back the same.
+    assert_eq!(
+        w.core.bulk_plan_get(&plan.id).unwrap().to_change,
+        plan.to_change
+    );
+
+    let progress = Progress::default();
+    let report = w
+        .core
+        .bulk_execute(&plan.id, progress.sink(), CancelToken::new())
+        .await
+        .unwrap();
+    assert_eq!(report.state, OpState::Finished);
+    assert_eq!(report.counts.failed, 0, "{:?}", report.failures);
+    assert_eq!(report.counts.done, plan.to_change);
+    assert_eq!(report.counts.left, 0);
+    assert!(!progress.all().is_empty());
+    let last = progress.all().into_iter().last().unwrap();
+    assert_eq!(last.counts.left, 0);
+
+    // 3x-ui went through bulkAdjust, not one update per client.
+    let xui = &w.sims[0];
+    assert!(xui.stats.route_count("POST /panel/api/clients/bulkAdjust") >= 1);
+    assert_eq!(xui.stats.route_count("POST /panel/api/clients/update"), 0);
+
+    // The re-synced snapshot shows each planned expiry (Marzban keeps whole seconds).
+    let after = all_accounts(&w.core);
+    for p in &plan.panels {
+        for item in p.items.iter().filter(|i| i.skip.is_none()) {
+            let old = before.iter().find(|a| a.key == item.key).unwrap();
+            let new = after.iter().find(|a| a.key == item.key).unwrap();
+            let want = old.expires_at_ms.unwrap() + 30 * DAY_MS;
+            let got = new.expires_at_ms.unwrap();
+            assert!((got - want).abs() < 1000, "{}: {got} vs {want}", item.name);
+        }
+        for item in p.items.iter().filter(|i| i.skip.is_some()) {
+            let old = before.iter().find(|a| a.key == item.key).unwrap();
+            let new = after.iter().find(|a| a.key == item.key).unwrap();
+            assert_eq!(old.expires_at_ms, new.expires_at_ms, "skipped stays");
+        }
+    }
+
+    // History and export.
+    let history = w.core.bulk_history().unwrap();
+    assert_eq!(history[0].op_id, plan.id);
+    assert_eq!(history[0].counts.done, plan.to_change);
+    assert!(!history[0].interrupted);
+    let csv = w
+        .core
+        .bulk_export_history(&plan.id, ExportFormat::Csv)
+        .unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        1 + (plan.to_change + plan.skipped) as usize
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &w.core
+            .bulk_export_history(&plan.id, ExportFormat::Json)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        json["items"].as_array().unwrap().len(),
+        csv.lines().count() - 1
+    );
+    // A plan runs once.
+    assert!(w
+        .core
+        .bulk_execute(&plan.id, |_| {}, CancelToken::new())
+        .await
+        .is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disable_then_enable_across_kinds() {
+    let w = world(12).await;
+    w.core.sync_all(|_| {}).await;
+    let keys = w.core.query_keys(&AccountQuery::default()).unwrap();
+    for (action, want) in [(BulkAction::Disable, false), (BulkAction::Enable, true)] {
+        let plan = w
+            .core
+            .bulk_plan(&BulkRequest::Change {
+                selection: Selection::Keys { keys: keys.clone() },
+                action,
+            })
+            .unwrap();
+        let report = w
+            .core
+            .bulk_execute(&plan.id, |_| {}, CancelToken::new())
+            .await
+            .unwrap();
+        assert_eq!(report.counts.failed, 0, "{:?}", report.failures);
+        for acc in all_accounts(&w.core) {
+            if acc.kind == PanelKind::Pterodactyl {
+                continue;
+            }
+            assert_eq!(acc.enabled, want, "{} {:?}", acc.name, acc.kind);
+        }
+        let ptero = plan
+            .panels
+            .iter()
+            .find(|p| p.kind == PanelKind::Pterodactyl)
+            .unwrap();
+        assert!(ptero
+            .items
+            .iter()
+            .all(|i| i.skip.as_ref().map(|s| s.reason) == Some(SkipReason::Unsupported)));
+    }
+    assert!(
+        w.sims[0]
+            .stats
+            .route_count("POST /panel/api/clients/bulkDisable")
+            >= 1
+    );
+    assert!(
+        w.sims[0]
+            .stats
+            .route_count("POST /panel/api/clients/bulkEnable")
+            >= 1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_from_a_pattern_on_two_panels_skips_existing_names() {
+    let w = world(5).await;
+    w.core.sync_all(|_| {}).await;
+    let (xui, marzban) = (&w.panels[0], &w.panels[1]);
+    let inbound = w
+        .core
+        .create_options(&xui.id)
+        .await
+        .map(|o| match o {
+            paneldeck_core::actions::CreateOptions::Xui { inbounds } => inbounds[0].id,
+            _ => 1,
+        })
+        .unwrap();
+    let request = BulkRequest::Create {
+        panel_ids: vec![xui.id.clone(), marzban.id.clone()],
+        names: NameSource::Pattern {
+            pattern: "shop-{001..040}".into(),
+        },
+        templates: vec![xui_form(inbound), marzban_form(Some(1 << 30))],
+    };
+    let plan = w.core.bulk_plan(&request).unwrap();
+    assert_eq!(plan.to_change, 80);
+    let report = w
+        .core
+        .bulk_execute(&plan.id, |_| {}, CancelToken::new())
+        .await
+        .unwrap();
+    assert_eq!(report.counts.failed, 0, "{:?}", report.failures);
+    assert_eq!(report.counts.done, 80);
+    assert!(
+        w.sims[0]
+            .stats
+            .route_count("POST /panel/api/clients/bulkCreate")
+            >= 1
+    );
+    let names: Vec<String> = all_accounts(&w.core)
+        .into_iter()
+        .filter(|a| a.name.starts_with("shop-"))
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(names.len(), 80);
+    assert!(names.contains(&"shop-001".to_string()) && names.contains(&"shop-040".to_string()));
+
+    // Planned again: every name exists now, so everything is skipped.
+    let again = w.core.bulk_plan(&request).unwrap();
+    assert_eq!(again.to_change, 0);
+    assert!(again
+        .panels
+        .iter()
+        .flat_map(|p| &p.items)
+        .all(|i| i.skip.as_ref().map(|s| s.reason) == Some(SkipReason::AlreadyExists)));
+    assert!(items_in(&w.core, &again.id, ItemState::Pending).is_empty());
+}
