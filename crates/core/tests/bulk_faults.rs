@@ -126,3 +126,76 @@ async fn failures_are_reported_and_retry_completes_them_without_duplicates() {
         assert_eq!(user.username, i.name);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn xui_bulk_create_chunks_that_time_out_are_checked_not_resent() {
+    let (core, _dir) = open();
+    let opts = SimOptions {
+        seed: 12,
+        accounts: 10,
+        groups: 2,
+        faults: FaultConfig {
+            latency: Duration::ZERO,
+            error_rate: 0.05,
+            hang_rate: 0.05,
+            hang: Duration::from_millis(1500),
+        },
+        ..SimOptions::default()
+    };
+    let sim = paneldeck_sim::start_local(paneldeck_sim::SimKind::Xui, opts)
+        .await
+        .unwrap();
+    let panel = add(&core, &sim, "faulty-xui", "#000002").await;
+    let plan = core
+        .bulk_plan(&BulkRequest::Create {
+            panel_ids: vec![panel.id.clone()],
+            names: NameSource::Pattern {
+                pattern: "xf-{001..150}@x".into(),
+            },
+            templates: vec![xui_form(1)],
+        })
+        .unwrap();
+    let opts = ExecOptions {
+        concurrency: 8,
+        max_attempts: 2,
+        chunk_size: 10,
+        request_timeout: Some(Duration::from_millis(400)),
+        backoff: Duration::from_millis(20),
+        resync: false,
+        ..ExecOptions::default()
+    };
+    let mut report = core
+        .bulk_execute_with(&plan.id, opts.clone(), |_| {}, CancelToken::new())
+        .await
+        .unwrap();
+    let mut rounds = 0;
+    while report.counts.failed > 0 && rounds < 10 {
+        assert_eq!(report.failures.len() as u32, report.counts.failed);
+        report = core
+            .bulk_retry_failed(&plan.id, opts.clone(), |_| {}, CancelToken::new())
+            .await
+            .unwrap();
+        rounds += 1;
+    }
+    assert_eq!(report.counts.failed, 0, "{:?}", report.failures);
+    assert_eq!(report.counts.done, 150);
+    assert!(sim.stats.route_count("POST /panel/api/clients/bulkCreate") >= 1);
+    // Every planned email exists exactly once (3x-ui refuses a duplicate email, so a resent
+    // create would have left its item failed).
+    let PanelClient::Xui(client) = core.client(&panel).unwrap() else {
+        panic!("xui client");
+    };
+    let list = loop {
+        if let Ok(list) = client.list().await {
+            break list;
+        }
+    };
+    let emails: Vec<&str> = list
+        .iter()
+        .map(|c| c.email.as_str())
+        .filter(|e| e.starts_with("xf-"))
+        .collect();
+    assert_eq!(emails.len(), 150);
+    let unique: std::collections::HashSet<&&str> = emails.iter().collect();
+    assert_eq!(unique.len(), 150);
+}

@@ -14,7 +14,7 @@ use paneldeck_core::{
 use paneldeck_panels::PanelKind;
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
-const ITERATIONS: usize = 20_000;
+const ITERATIONS: usize = 10_000;
 
 fn corpus() -> Vec<Vec<u8>> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");

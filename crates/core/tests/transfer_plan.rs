@@ -33,7 +33,7 @@ fn xui_account(panel: &PanelId, name: &str, uuid: &str) -> (Account, RawBits) {
     a.inbounds = vec!["1".into()];
     (
         a,
-        serde_json::json!({"email": name, "uuid": uuid, "reset": 0, "inboundIds": [1]}),
+        RawBits::from_value(&serde_json::json!({"email": name, "uuid": uuid, "reset": 0})),
     )
 }
 

@@ -12,7 +12,7 @@ export function UsageBar({ used, limit }: { used: number; limit: number | null }
       <div className={`usage-track ${tone}`} aria-hidden>
         <div className="usage-fill" style={{ inlineSize: `${Math.round((share ?? 0) * 100)}%` }} />
       </div>
-      <span className="usage-text">
+      <span className="usage-text" dir="ltr">
         {formatBytes(used, i18n.language)} / {limit === null ? t("accounts.unlimited") : formatBytes(limit, i18n.language)}
       </span>
     </div>

@@ -1,47 +1,39 @@
 //! `cargo xtask screenshots`: drives the demo app into the states shown in the README and saves
 //! them under docs/screenshots/. A tool for people, not a test.
 
-use std::path::PathBuf;
+use std::{path::Path, path::PathBuf, time::Duration};
 
 use paneldeck_e2e::{AppWindow, Result};
 
+/// Lets queries land and the layout settle before a picture.
+async fn settle() {
+    tokio::time::sleep(Duration::from_millis(700)).await;
+}
+
+async fn goto(app: &AppWindow, page: &str, ready: &str) -> Result<()> {
+    app.click(&format!("[data-testid=nav-{page}]")).await?;
+    app.find(ready).await?;
+    settle().await;
+    Ok(())
+}
+
+/// Stores a theme and language, reloads, and comes back to the panels page.
 async fn set_prefs(app: &AppWindow, theme: &str, lang: &str) -> Result<()> {
     app.execute(&format!(
         "localStorage.setItem('paneldeck.theme','{theme}'); localStorage.setItem('paneldeck.language','{lang}'); location.reload();"
     ))
     .await?;
-    // Let the reload start before waiting, or the old page's cards answer the wait.
-    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
-    app.click("[data-testid=nav-panels]").await?;
-    app.find("[data-testid=panel-card]").await?;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    Ok(())
+    // Let the reload start before waiting, or the old page answers the wait.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    goto(app, "panels", "[data-testid=panel-card]").await
 }
 
-/// Lets queries land and the layout settle before a picture.
-async fn settle() {
-    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
-}
-
-async fn shoot(out: &std::path::Path) -> Result<()> {
-    let data = std::env::temp_dir().join(format!("paneldeck-shots-{}", std::process::id()));
-    let data_dir = data.display().to_string();
-    let app = AppWindow::launch(
-        "screenshots",
-        &[
-            ("PANELDECK_DEMO", "1"),
-            ("PANELDECK_DATA_DIR", data_dir.as_str()),
-        ],
-    )
-    .await?;
-    app.find("[data-testid=panel-card]").await?;
-
-    set_prefs(&app, "light", "en").await?;
+async fn steps(app: &AppWindow, out: &Path) -> Result<()> {
+    goto(app, "panels", "[data-testid=panel-card]").await?;
+    set_prefs(app, "light", "en").await?;
     app.screenshot(&out.join("panels-light.png")).await?;
 
-    app.click("[data-testid=nav-accounts]").await?;
-    app.find("[data-testid=account-row]").await?;
-    settle().await;
+    goto(app, "accounts", "[data-testid=account-row]").await?;
     app.screenshot(&out.join("accounts-table.png")).await?;
     for kind in ["xui", "marzban", "userpass", "pterodactyl"] {
         app.click(&format!("[data-testid=kind-{kind}]")).await?;
@@ -53,13 +45,10 @@ async fn shoot(out: &std::path::Path) -> Result<()> {
             .await?;
         app.click(&format!("[data-testid=kind-{kind}]")).await?;
     }
-    app.click("[data-testid=nav-dashboard]").await?;
-    app.find("[data-testid=panel-health]").await?;
-    settle().await;
+    goto(app, "dashboard", "[data-testid=panel-health]").await?;
     app.screenshot(&out.join("dashboard.png")).await?;
-    app.click("[data-testid=nav-panels]").await?;
-    app.find("[data-testid=panel-card]").await?;
 
+    goto(app, "panels", "[data-testid=panel-card]").await?;
     app.click("[data-testid=add-panel]").await?;
     app.fill("input[name=name]", "Amsterdam").await?;
     app.fill("input[name=baseUrl]", "panel.example.com").await?;
@@ -69,16 +58,29 @@ async fn shoot(out: &std::path::Path) -> Result<()> {
         .await?;
     app.click("[role=dialog] .dialog-footer button").await?;
 
-    set_prefs(&app, "dark", "fa").await?;
+    set_prefs(app, "dark", "fa").await?;
     app.screenshot(&out.join("panels-dark-rtl.png")).await?;
-    app.click("[data-testid=nav-accounts]").await?;
-    app.find("[data-testid=account-row]").await?;
-    settle().await;
+    goto(app, "accounts", "[data-testid=account-row]").await?;
     app.screenshot(&out.join("accounts-dark-rtl.png")).await?;
-    set_prefs(&app, "system", "en").await?;
+    set_prefs(app, "system", "en").await
+}
+
+async fn shoot(out: &Path) -> Result<()> {
+    let data = std::env::temp_dir().join(format!("paneldeck-shots-{}", std::process::id()));
+    let data_dir = data.display().to_string();
+    let env = [
+        ("PANELDECK_DEMO", "1"),
+        ("PANELDECK_DATA_DIR", data_dir.as_str()),
+    ];
+    let app = AppWindow::launch("screenshots", &env).await?;
+    let result = steps(&app, out).await;
+    if result.is_err() {
+        let failed = std::env::temp_dir().join("paneldeck-screenshots-failed.png");
+        let _ = app.screenshot(&failed).await;
+    }
     app.close().await;
     let _ = std::fs::remove_dir_all(data);
-    Ok(())
+    result
 }
 
 #[tokio::main]
