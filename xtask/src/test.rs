@@ -25,19 +25,6 @@ pub fn run(args: TestArgs) -> Result<()> {
     }
     if !args.no_lint {
         util::cargo(&["fmt", "--all", "--", "--check"], &[])?;
-        util::cargo(
-            &[
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--features",
-                "paneldeck-app/custom-protocol",
-                "--",
-                "-D",
-                "warnings",
-            ],
-            &[],
-        )?;
     }
     util::ensure_npm_packages()?;
     if !args.no_lint {
@@ -45,19 +32,19 @@ pub fn run(args: TestArgs) -> Result<()> {
         util::npm(&["run", "lint"])?;
     }
     util::npm(&["test"])?;
-    // The app embeds ui/dist, so the UI is built before the Rust tests compile it.
+    // The app embeds ui/dist (tauri::generate_context! checks it exists), so the UI is built
+    // before clippy or the Rust tests compile the app.
     util::npm(&["run", "build"])?;
-    util::cargo(
-        &[
-            "test",
-            "--workspace",
-            "--exclude",
-            "paneldeck-e2e",
-            "--features",
-            "paneldeck-app/custom-protocol",
-        ],
-        &[],
-    )?;
+    let features = ["--features", "paneldeck-app/custom-protocol"];
+    if !args.no_lint {
+        let mut clippy = vec!["clippy", "--workspace", "--all-targets"];
+        clippy.extend(features);
+        clippy.extend(["--", "-D", "warnings"]);
+        util::cargo(&clippy, &[])?;
+    }
+    let mut test = vec!["test", "--workspace", "--exclude", "paneldeck-e2e"];
+    test.extend(features);
+    util::cargo(&test, &[])?;
     if !args.no_e2e {
         end_to_end()?;
     }

@@ -30,9 +30,51 @@ pub const PTERO_SERVER_PAGE: u32 = 100;
 
 /// Everything read from one panel.
 pub struct Fetched {
-    pub accounts: Vec<Converted>,
+    pub records: Records,
     pub version: Option<String>,
     pub api_generation: Option<String>,
+}
+
+/// The typed records a panel answered with, not yet converted: converting 25,000 of them is
+/// CPU work the caller runs off the async threads ([`Records::convert`]).
+pub enum Records {
+    Xui(Vec<ClientRecord>, XuiContext),
+    XuiLegacy(Vec<Vec<LegacyClient>>, XuiContext),
+    /// Users and the panel's base URL (for relative subscription links).
+    Marzban(Vec<User>, String),
+    Userpass(Vec<SubUser>),
+    Pterodactyl(Vec<(Server, Vec<Subuser>)>),
+}
+
+impl Records {
+    pub fn convert(self, panel: &PanelId, now_ms: i64) -> Vec<Converted> {
+        match self {
+            Records::Xui(list, ctx) => list
+                .iter()
+                .map(|r| convert::xui::from_record(panel, r, &ctx, now_ms))
+                .collect(),
+            Records::XuiLegacy(groups, ctx) => groups
+                .iter()
+                .filter_map(|g| convert::xui::from_legacy(panel, g, &ctx, now_ms))
+                .collect(),
+            Records::Marzban(users, base) => users
+                .iter()
+                .map(|u| convert::marzban::from_user(panel, &base, u, now_ms))
+                .collect(),
+            Records::Userpass(subs) => subs
+                .iter()
+                .map(|s| convert::userpass::from_sub_user(panel, s, now_ms))
+                .collect(),
+            Records::Pterodactyl(servers) => servers
+                .iter()
+                .flat_map(|(s, users)| {
+                    users
+                        .iter()
+                        .map(move |u| convert::pterodactyl::from_subuser(panel, s, u, now_ms))
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Called after each page with (accounts so far, total if known).
@@ -103,7 +145,7 @@ async fn xui(
 ) -> std::result::Result<Fetched, PanelError> {
     let generation = c.api_generation().await?;
     let mut ctx = XuiContext::default();
-    let accounts = match generation {
+    let records = match generation {
         ApiGeneration::ClientsApi => {
             // `list` answers every client in full (uuid, comment, group) in one request;
             // presence and protocols come from three small calls beside it.
@@ -129,11 +171,7 @@ async fn xui(
                 .map(|o| (o.id, o.protocol))
                 .collect();
             progress(list.len() as u64, Some(list.len() as u64));
-            convert::cpu_bound(|| {
-                list.iter()
-                    .map(|r| convert::xui::from_record(&panel.id, r, &ctx, now_ms))
-                    .collect()
-            })
+            Records::Xui(list, ctx)
         }
         ApiGeneration::LegacyInbounds => {
             let (clients, online) =
@@ -144,16 +182,11 @@ async fn xui(
             }
             let grouped = convert::xui::group_legacy(clients?);
             progress(grouped.len() as u64, Some(grouped.len() as u64));
-            convert::cpu_bound(|| {
-                grouped
-                    .iter()
-                    .filter_map(|g| convert::xui::from_legacy(&panel.id, g, &ctx, now_ms))
-                    .collect()
-            })
+            Records::XuiLegacy(grouped, ctx)
         }
     };
     Ok(Fetched {
-        accounts,
+        records,
         version: None,
         api_generation: Some(generation.label().to_owned()),
     })
@@ -188,19 +221,15 @@ async fn marzban(
         },
     )
     .await?;
-    let base = panel.base_url.clone();
     let mut seen = HashSet::new();
-    let accounts = convert::cpu_bound(|| {
-        first
-            .users
-            .iter()
-            .chain(rest.iter())
-            .filter(|u| seen.insert(u.username.clone()))
-            .map(|u| convert::marzban::from_user(&panel.id, &base, u, now_ms))
-            .collect()
-    });
+    let users = first
+        .users
+        .into_iter()
+        .chain(rest)
+        .filter(|u| seen.insert(u.username.clone()))
+        .collect();
     Ok(Fetched {
-        accounts,
+        records: Records::Marzban(users, panel.base_url.clone()),
         version: probe.as_ref().and_then(|p| p.version.clone()),
         api_generation: probe.and_then(|p| p.api_generation),
     })
@@ -236,17 +265,14 @@ async fn userpass(
     )
     .await?;
     let mut seen = HashSet::new();
-    let accounts = convert::cpu_bound(|| {
-        first
-            .items
-            .iter()
-            .chain(rest.iter())
-            .filter(|s| seen.insert(s.id))
-            .map(|s| convert::userpass::from_sub_user(&panel.id, s, now_ms))
-            .collect()
-    });
+    let subs = first
+        .items
+        .into_iter()
+        .chain(rest)
+        .filter(|s| seen.insert(s.id))
+        .collect();
     Ok(Fetched {
-        accounts,
+        records: Records::Userpass(subs),
         version: None,
         api_generation: Some("client/v1 user-passes".into()),
     })
@@ -287,18 +313,12 @@ async fn pterodactyl(
         })
         .try_collect::<Vec<_>>()
         .await?;
-    let accounts = convert::cpu_bound(|| {
-        per_server
-            .iter()
-            .flat_map(|(s, users)| {
-                users
-                    .iter()
-                    .map(|u| convert::pterodactyl::from_subuser(&panel.id, s, u, now_ms))
-            })
-            .collect()
-    });
+    let per_server = per_server
+        .into_iter()
+        .map(|(s, users)| (s.clone(), users))
+        .collect();
     Ok(Fetched {
-        accounts,
+        records: Records::Pterodactyl(per_server),
         version: None,
         api_generation: Some("client API v1".into()),
     })
