@@ -1,0 +1,63 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+
+import type { PanelView } from "../../api/types";
+import { CreateAccountDialog } from "./CreateAccountDialog";
+
+// The panel's own 422 as Rust hands it over: `ApiError.fields` named after the form's fields.
+const rejected = {
+  status: "error",
+  error: {
+    code: "panel_rejected",
+    message: "the panel rejected the request: username: Username only can be 3 to 32 characters",
+    fields: [{ field: "username", message: "Username only can be 3 to 32 characters" }],
+    fingerprint: null,
+  },
+};
+
+const accountCreate = vi.fn<(...args: unknown[]) => Promise<typeof rejected>>(async () => rejected);
+
+vi.mock("../../bindings", () => ({
+  commands: {
+    accountCreateOptions: async () => ({ status: "ok", data: { kind: "marzban", inbounds: [], templates: [] } }),
+    accountCreate: (...args: unknown[]) => accountCreate(...args),
+  },
+  events: {},
+}));
+
+const panel: PanelView = {
+  id: "p1",
+  name: "Helsinki",
+  kind: "marzban",
+  baseUrl: "https://h.example/",
+  color: "#16a34a",
+  tag: "",
+  pinnedCert: null,
+  settings: { username: "admin", keyInQuery: false },
+  createdAt: 0,
+  updatedAt: 0,
+};
+
+describe("create account", () => {
+  it("shows the panel's validation message under the offending field", async () => {
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    render(
+      <QueryClientProvider client={client}>
+        <CreateAccountDialog panels={[panel]} onClose={() => {}} />
+      </QueryClientProvider>,
+    );
+    const name = document.querySelector<HTMLInputElement>("input[name=accountName]");
+    if (!name) throw new Error("no username field");
+    fireEvent.change(name, { target: { value: "a" } });
+    fireEvent.click(screen.getByTestId("create-account"));
+
+    await waitFor(() => expect(accountCreate).toHaveBeenCalledTimes(1));
+    const [panelId, account] = accountCreate.mock.calls[0] ?? [];
+    expect(panelId).toBe("p1");
+    expect(account).toMatchObject({ kind: "marzban", username: "a", proxies: ["vless"] });
+
+    const message = await screen.findByText("Username only can be 3 to 32 characters");
+    expect(message.closest(".field")?.querySelector("input[name=accountName]")).toBe(name);
+  });
+});
