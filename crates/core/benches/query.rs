@@ -185,7 +185,9 @@ fn main() {
         times.sort();
         let median = times[RUNS / 2];
         let max = times[RUNS - 1];
-        worst = worst.max(median);
+        if q.offset == 0 {
+            worst = worst.max(median);
+        }
         println!(
             "{label:<66} matched {matched:>6}  median {:>6.2} ms  max {:>6.2} ms",
             median.as_secs_f64() * 1e3,
@@ -193,7 +195,7 @@ fn main() {
         );
     }
     println!(
-        "worst median first-window time: {:.2} ms (target < 30 ms)",
+        "worst median first-window time (offset 0): {:.2} ms (target < 30 ms)",
         worst.as_secs_f64() * 1e3
     );
     let start = Instant::now();

@@ -59,13 +59,11 @@ const PANELS: &[DemoPanel] = &[
     },
 ];
 
-fn credentials(
-    kind: SimKind,
-    creds: &SimCredentials,
-    addr: &std::net::SocketAddr,
-) -> Result<CredentialsInput> {
+/// The panel input that registers a running simulator with its credentials (demo mode, tests,
+/// benchmarks). The user-pass gateway points at the simulator's host.
+pub fn sim_panel_input(sim: &RunningSim, name: &str, color: &str, tag: &str) -> Result<PanelInput> {
     use paneldeck_panels::Secret;
-    Ok(match (kind, creds) {
+    let credentials = match (sim.kind, &sim.credentials) {
         (SimKind::Xui, SimCredentials::Token { token }) => CredentialsInput::XuiToken {
             token: Some(Secret::new(token.as_str())),
         },
@@ -79,7 +77,7 @@ fn credentials(
             api_key: Some(Secret::new(api_key.as_str())),
             key_in_query: false,
             gateway: Some(ProxyGatewaySettings {
-                host: addr.ip().to_string(),
+                host: sim.addr.ip().to_string(),
                 http_port: Some(8080),
                 socks5_port: Some(1080),
             }),
@@ -92,6 +90,14 @@ fn credentials(
                 "simulator {kind:?} gave unexpected credentials"
             )))
         }
+    };
+    Ok(PanelInput {
+        name: name.into(),
+        base_url: sim.url(),
+        color: color.into(),
+        tag: tag.into(),
+        pinned_cert: None,
+        credentials,
     })
 }
 
@@ -121,14 +127,7 @@ impl Demo {
                 .map_err(|e| {
                     CoreError::Internal(format!("could not start the demo simulator: {e}"))
                 })?;
-            let input = PanelInput {
-                name: panel.name.into(),
-                base_url: sim.url(),
-                color: panel.color.into(),
-                tag: panel.tag.into(),
-                pinned_cert: None,
-                credentials: credentials(panel.kind, &sim.credentials, &sim.addr)?,
-            };
+            let input = sim_panel_input(&sim, panel.name, panel.color, panel.tag)?;
             paneldeck.add_panel(input, false).await?;
             sims.push(sim);
         }

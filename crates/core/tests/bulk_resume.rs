@@ -101,6 +101,9 @@ fn a_killed_run_resumes_and_applies_each_item_once() {
     // up instead of re-sent (a re-send would have failed "already exists").
     assert_eq!(handle.user_count(), base + N);
     let posts = sim.stats.route_count("POST /api/user") as usize;
+    eprintln!(
+        "killed with {done} done and {running} in flight; {posts} creates sent for {N} items"
+    );
     assert!(
         posts <= N + running,
         "{posts} creates sent for {N} items ({running} unknown at the kill)"

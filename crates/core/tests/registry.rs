@@ -10,41 +10,18 @@ use paneldeck_core::{
     CoreError, CredentialsInput, ErrorCode, PanelInput, Paneldeck, Profile,
 };
 use paneldeck_panels::Secret;
-use paneldeck_sim::{RunningSim, SimCredentials, SimKind, SimOptions};
+use paneldeck_sim::{RunningSim, SimKind, SimOptions};
 
 fn open(dir: &tempfile::TempDir, store: Arc<dyn SecretStore>) -> Paneldeck {
     Paneldeck::open(Profile::at(dir.path()).unwrap(), store).unwrap()
 }
 
 fn input_for(sim: &RunningSim, name: &str) -> PanelInput {
-    let credentials = match (sim.kind, &sim.credentials) {
-        (SimKind::Xui, SimCredentials::Token { token }) => CredentialsInput::XuiToken {
-            token: Some(Secret::new(token.as_str())),
-        },
-        (SimKind::Marzban, SimCredentials::Password { username, password }) => {
-            CredentialsInput::Marzban {
-                username: username.clone(),
-                password: Some(Secret::new(password.as_str())),
-            }
-        }
-        (SimKind::Userpass, SimCredentials::ApiKey { api_key }) => CredentialsInput::Userpass {
-            api_key: Some(Secret::new(api_key.as_str())),
-            key_in_query: false,
-            gateway: None,
-        },
-        (SimKind::Pterodactyl, SimCredentials::Token { token }) => CredentialsInput::Pterodactyl {
-            api_key: Some(Secret::new(token.as_str())),
-        },
-        other => panic!("unexpected simulator credentials {other:?}"),
-    };
-    PanelInput {
-        name: name.into(),
-        base_url: sim.url(),
-        color: "#112233".into(),
-        tag: "t".into(),
-        pinned_cert: None,
-        credentials,
+    let mut input = paneldeck_core::demo::sim_panel_input(sim, name, "#112233", "t").unwrap();
+    if let CredentialsInput::Userpass { gateway, .. } = &mut input.credentials {
+        *gateway = None;
     }
+    input
 }
 
 fn secret_of(input: &PanelInput) -> String {

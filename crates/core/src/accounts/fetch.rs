@@ -8,10 +8,10 @@ use std::{
 
 use futures::{future::BoxFuture, stream, FutureExt, StreamExt, TryStreamExt};
 use paneldeck_panels::{
-    marzban::{MarzbanClient, UsersQuery},
-    pterodactyl::{PterodactylClient, Server},
-    userpass::{ListParams, OrderBy, SortBy, UserpassClient},
-    xui::{ApiGeneration, XuiClient},
+    marzban::{MarzbanClient, User, UsersQuery},
+    pterodactyl::{PterodactylClient, Server, Subuser},
+    userpass::{ListParams, OrderBy, SortBy, SubUser, UserpassClient},
+    xui::{legacy::LegacyClient, ApiGeneration, ClientRecord, XuiClient},
     PanelError,
 };
 
@@ -19,7 +19,11 @@ use super::{
     convert::{self, xui::XuiContext, Converted},
     model::{is_xui_legacy, AccountKey},
 };
-use crate::{connect::PanelClient, error::Result, registry::PanelView};
+use crate::{
+    connect::PanelClient,
+    error::Result,
+    registry::{PanelId, PanelView},
+};
 
 /// Marzban users per page.
 pub const MARZBAN_PAGE: u64 = 500;
@@ -85,18 +89,15 @@ pub fn fetch_panel<'a>(
     client: &'a PanelClient,
     panel: &'a PanelView,
     concurrency: usize,
-    now_ms: i64,
     progress: Progress<'a>,
 ) -> BoxFuture<'a, Result<Fetched>> {
     let concurrency = concurrency.max(1);
     async move {
         Ok(match client {
-            PanelClient::Xui(c) => xui(c, panel, concurrency, now_ms, progress).await?,
-            PanelClient::Marzban(c) => marzban(c, panel, concurrency, now_ms, progress).await?,
-            PanelClient::Userpass(c) => userpass(c, panel, concurrency, now_ms, progress).await?,
-            PanelClient::Pterodactyl(c) => {
-                pterodactyl(c, panel, concurrency, now_ms, progress).await?
-            }
+            PanelClient::Xui(c) => xui(c, concurrency, progress).await?,
+            PanelClient::Marzban(c) => marzban(c, panel, concurrency, progress).await?,
+            PanelClient::Userpass(c) => userpass(c, concurrency, progress).await?,
+            PanelClient::Pterodactyl(c) => pterodactyl(c, concurrency, progress).await?,
         })
     }
     .boxed()
@@ -138,9 +139,7 @@ async fn pair<A, B>(
 
 async fn xui(
     c: &XuiClient,
-    panel: &PanelView,
     concurrency: usize,
-    now_ms: i64,
     progress: Progress<'_>,
 ) -> std::result::Result<Fetched, PanelError> {
     let generation = c.api_generation().await?;
@@ -196,7 +195,6 @@ async fn marzban(
     c: &MarzbanClient,
     panel: &PanelView,
     concurrency: usize,
-    now_ms: i64,
     progress: Progress<'_>,
 ) -> std::result::Result<Fetched, PanelError> {
     let page = |offset: u64| UsersQuery {
@@ -237,9 +235,7 @@ async fn marzban(
 
 async fn userpass(
     c: &UserpassClient,
-    panel: &PanelView,
     concurrency: usize,
-    now_ms: i64,
     progress: Progress<'_>,
 ) -> std::result::Result<Fetched, PanelError> {
     // Oldest first, so accounts created during the sync land on the last page, not in between.
@@ -280,9 +276,7 @@ async fn userpass(
 
 async fn pterodactyl(
     c: &PterodactylClient,
-    panel: &PanelView,
     concurrency: usize,
-    now_ms: i64,
     progress: Progress<'_>,
 ) -> std::result::Result<Fetched, PanelError> {
     let (first, pagination) = c.list_servers_page(1, PTERO_SERVER_PAGE).await?;

@@ -6,7 +6,7 @@ use futures::{future::BoxFuture, FutureExt};
 use tokio::task::JoinHandle;
 
 use super::{
-    convert::{self, Converted},
+    convert::Converted,
     dashboard::Dashboard,
     fetch,
     model::{now_ms, AccountKey, Capabilities},
@@ -125,29 +125,41 @@ impl Paneldeck {
                     total,
                 });
             };
-            let fetched =
-                fetch::fetch_panel(&client, panel, opts.concurrency, now, &progress).await;
+            let fetched = fetch::fetch_panel(&client, panel, opts.concurrency, &progress).await;
             self.keep_session_token(&panel.id, &client);
             let fetched = fetched?;
             let fetched_ms = started.elapsed().as_millis() as i64;
-            convert::cpu_bound(|| {
-                let rows: Vec<PreparedRow> =
-                    fetched.accounts.into_iter().map(PreparedRow::new).collect();
-                let info = SyncInfo {
-                    version: fetched.version.as_deref(),
-                    api_generation: fetched.api_generation.as_deref(),
-                    took_ms: started.elapsed().as_millis() as i64,
-                };
-                self.store()
-                    .with(|c| snapshot::replace_panel(c, &panel.id, &rows, &info, now))?;
-                tracing::debug!(
-                    panel = %panel.id,
-                    fetched_ms,
-                    total_ms = started.elapsed().as_millis() as i64,
-                    "snapshot written"
-                );
-                Ok::<u64, CoreError>(rows.len() as u64)
+            // Converting and serialising thousands of records is CPU work: off the async
+            // threads, so the other panels' requests keep going meanwhile.
+            let fetch::Fetched {
+                records,
+                version,
+                api_generation,
+            } = fetched;
+            let id = panel.id.clone();
+            let rows: Vec<PreparedRow> = tokio::task::spawn_blocking(move || {
+                records
+                    .convert(&id, now)
+                    .into_iter()
+                    .map(PreparedRow::new)
+                    .collect()
             })
+            .await
+            .map_err(|e| CoreError::Internal(format!("converting the accounts failed: {e}")))?;
+            let info = SyncInfo {
+                version: version.as_deref(),
+                api_generation: api_generation.as_deref(),
+                took_ms: started.elapsed().as_millis() as i64,
+            };
+            self.store()
+                .with(|c| snapshot::replace_panel(c, &panel.id, &rows, &info, now))?;
+            tracing::debug!(
+                panel = %panel.id,
+                fetched_ms,
+                total_ms = started.elapsed().as_millis() as i64,
+                "snapshot written"
+            );
+            Ok::<u64, CoreError>(rows.len() as u64)
         }
         .await;
         match result {

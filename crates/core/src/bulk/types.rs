@@ -241,6 +241,7 @@ pub enum ItemOp {
     },
     Create {
         #[serde(serialize_with = "super::wire::ser_new_account")]
+        #[specta(type = NewAccount)]
         new: NewAccount,
     },
 }

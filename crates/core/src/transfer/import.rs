@@ -277,7 +277,7 @@ fn parse_csv(body: &[u8]) -> Parsed {
             ));
             continue;
         }
-        let mut fields: Vec<Option<String>> = vec![None; COLUMNS.len()];
+        let mut fields: Vec<Option<&str>> = vec![None; COLUMNS.len()];
         let mut bad = false;
         for (i, raw) in rec.iter().enumerate() {
             let Some(col) = index[i] else { continue };
@@ -296,7 +296,7 @@ fn parse_csv(body: &[u8]) -> Parsed {
             match std::str::from_utf8(raw) {
                 Ok(s) => {
                     if !s.trim().is_empty() {
-                        fields[col] = Some(s.to_owned());
+                        fields[col] = Some(s);
                     }
                 }
                 Err(e) => {
@@ -461,8 +461,8 @@ fn clip(s: &str) -> String {
 }
 
 /// Builds and validates a record from cell texts indexed like [`COLUMNS`].
-fn record_from_cells(line: u64, fields: &[Option<String>]) -> Result<AccountRecord, Vec<RowError>> {
-    let get = |i: usize| fields.get(i).and_then(|f| f.as_deref());
+fn record_from_cells(line: u64, fields: &[Option<&str>]) -> Result<AccountRecord, Vec<RowError>> {
+    let get = |i: usize| fields.get(i).copied().flatten();
     let mut c = Cells {
         line,
         errors: Vec::new(),
@@ -753,7 +753,8 @@ fn record_from_json(line: u64, obj: &Map<String, Value>) -> Result<AccountRecord
     if !errors.is_empty() {
         return Err(errors);
     }
-    record_from_cells(line, &fields)
+    let borrowed: Vec<Option<&str>> = fields.iter().map(|f| f.as_deref()).collect();
+    record_from_cells(line, &borrowed)
 }
 
 /// The columns a 3x-ui export item fills.

@@ -671,6 +671,9 @@ fn edit_for(
             d.check("note", account.note.clone(), note.clone());
             d.check("group", account.group.clone(), group.clone());
             d.check("reset_days", Some(have_reset), Some(reset));
+            if d.changes.is_empty() {
+                return (None, d.changes);
+            }
             let expiry = xui_expiry(&AccountRecord {
                 expires_at_ms: expires,
                 expire_after_first_use_ms: after,
@@ -709,6 +712,9 @@ fn edit_for(
                 have_strategy.filter(|s| s != "no_reset"),
                 strategy.clone().filter(|s| s != "no_reset"),
             );
+            if d.changes.is_empty() {
+                return (None, d.changes);
+            }
             let status = if !enabled {
                 MarzbanStatusInput::Disabled
             } else if account.hints.on_hold {
@@ -744,6 +750,9 @@ fn edit_for(
             d.check("ip_limit", account.ip_limit, ip_limit);
             d.check("enabled", Some(account.enabled), Some(enabled));
             d.check("note", account.note.clone(), note.clone());
+            if d.changes.is_empty() {
+                return (None, d.changes);
+            }
             let edit = AccountEdit::Userpass {
                 user_name: None,
                 note: note.unwrap_or_default(),

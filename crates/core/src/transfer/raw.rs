@@ -91,8 +91,16 @@ enum Inbounds {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Wire {
-    #[serde(flatten)]
-    client: Client,
+    // The client's fields at the top level (a v3.1 record); no `flatten`, which buffers the
+    // whole record and is several times slower.
+    id: Option<Text>,
+    password: Option<String>,
+    flow: Option<String>,
+    reset: Option<i64>,
+    #[serde(rename = "tgId")]
+    tg_id: Option<i64>,
+    #[serde(rename = "limitHwid")]
+    limit_hwid: Option<i64>,
     inbounds: Option<Inbounds>,
     proxies: Option<Proxies>,
     data_limit_reset_strategy: Option<String>,
@@ -119,7 +127,14 @@ impl RawBits {
             Some(Inbounds::Legacy(mut entries)) if !entries.is_empty() => {
                 entries.swap_remove(0).client
             }
-            _ => w.client,
+            _ => Client {
+                id: w.id,
+                password: w.password,
+                flow: w.flow,
+                reset: w.reset,
+                tg_id: w.tg_id,
+                limit_hwid: w.limit_hwid,
+            },
         };
         let proxies = w.proxies.unwrap_or_default();
         let marzban_password = proxies

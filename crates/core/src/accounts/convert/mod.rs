@@ -30,17 +30,6 @@ impl Converted {
     }
 }
 
-/// Runs CPU-heavy work (converting or writing thousands of rows) without stalling the other
-/// tasks of a multi-threaded runtime; inline elsewhere.
-pub fn cpu_bound<T>(f: impl FnOnce() -> T) -> T {
-    match tokio::runtime::Handle::try_current() {
-        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
-            tokio::task::block_in_place(f)
-        }
-        _ => f(),
-    }
-}
-
 /// Parses the ISO-8601 timestamps panels send — `2026-11-23T07:56:08.754887` (naive, taken as
 /// UTC), `…Z`, `…+03:00`, with `T` or a space — into epoch ms.
 pub fn parse_iso_ms(text: &str) -> Option<i64> {
