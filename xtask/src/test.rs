@@ -46,6 +46,11 @@ pub fn run(args: TestArgs) -> Result<()> {
     test.extend(features);
     util::cargo(&test, &[])?;
     if !args.no_e2e {
+        // `cargo test` builds the app's test harness, not the app binary the window tests
+        // launch; on a fresh clone nothing else has built it.
+        let mut build = vec!["build", "-p", "paneldeck-app"];
+        build.extend(features);
+        util::cargo(&build, &[])?;
         end_to_end()?;
     }
     eprintln!("xtask test: all checks passed");
