@@ -1,6 +1,15 @@
-use std::sync::Arc;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, MutexGuard},
+};
 
-use paneldeck_core::{demo::Demo, secrets::KeyringStore, CoreError, Paneldeck, Profile};
+use paneldeck_core::{
+    bulk::{CancelToken, OpId},
+    demo::Demo,
+    secrets::KeyringStore,
+    transfer::ImportPlan,
+    CoreError, Paneldeck, Profile,
+};
 
 /// Which profile the window works on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +37,10 @@ impl Mode {
 pub struct Backend {
     paneldeck: Arc<Paneldeck>,
     sync_lock: tokio::sync::Mutex<()>,
+    /// Bulk runs in progress, so the UI can cancel them.
+    runs: Mutex<HashMap<OpId, CancelToken>>,
+    /// Import and migration previews the user has not confirmed yet, by preview id.
+    imports: Mutex<HashMap<String, ImportPlan>>,
     // Keeps the demo simulators running for the app's lifetime.
     _demo: Option<Demo>,
 }
@@ -41,14 +54,22 @@ impl Backend {
                 Ok(Backend {
                     paneldeck: Arc::new(paneldeck),
                     sync_lock: Default::default(),
+                    runs: Default::default(),
+                    imports: Default::default(),
                     _demo: None,
                 })
             }
             Mode::Demo => {
-                let demo = Demo::start().await?;
+                // `PANELDECK_DEMO_ACCOUNTS=25000` sizes every demo panel (scale trials, benchmarks).
+                let accounts = std::env::var("PANELDECK_DEMO_ACCOUNTS")
+                    .ok()
+                    .and_then(|v| v.parse().ok());
+                let demo = Demo::start_with(accounts).await?;
                 Ok(Backend {
                     paneldeck: demo.paneldeck.clone(),
                     sync_lock: Default::default(),
+                    runs: Default::default(),
+                    imports: Default::default(),
                     _demo: Some(demo),
                 })
             }
@@ -62,6 +83,15 @@ impl Backend {
     /// Held while a user-started sync runs, so two do not overlap.
     pub fn sync_lock(&self) -> &tokio::sync::Mutex<()> {
         &self.sync_lock
+    }
+
+    pub fn runs(&self) -> MutexGuard<'_, HashMap<OpId, CancelToken>> {
+        // A panic while holding it cannot leave the map half-changed: keep using it.
+        self.runs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn imports(&self) -> MutexGuard<'_, HashMap<String, ImportPlan>> {
+        self.imports.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn is_demo(&self) -> bool {

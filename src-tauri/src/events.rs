@@ -7,3 +7,7 @@ pub struct PanelsChanged;
 /// Progress of a sync, one event per panel step.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct SyncProgress(pub paneldeck_core::accounts::sync::SyncEvent);
+
+/// Progress of a bulk run: one panel's counts after a change.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct BulkProgressed(pub paneldeck_core::bulk::BulkProgress);

@@ -33,10 +33,31 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::accounts::account_create,
             commands::accounts::account_ips,
             commands::accounts::account_create_options,
+            commands::accounts::accounts_key_range,
+            commands::bulk::bulk_plan,
+            commands::bulk::bulk_plan_get,
+            commands::bulk::bulk_discard,
+            commands::bulk::bulk_run,
+            commands::bulk::bulk_cancel,
+            commands::bulk::bulk_history,
+            commands::bulk::bulk_status,
+            commands::bulk::bulk_items,
+            commands::bulk::bulk_export_history,
+            commands::links::account_links,
+            commands::links::link_qr,
+            commands::links::links_export,
+            commands::transfer::accounts_export,
+            commands::transfer::import_preview,
+            commands::transfer::migration_preview,
+            commands::transfer::import_confirm,
+            commands::transfer::import_discard,
+            commands::files::default_path,
+            commands::files::pick_path,
         ])
         .events(tauri_specta::collect_events![
             events::PanelsChanged,
-            events::SyncProgress
+            events::SyncProgress,
+            events::BulkProgressed
         ])
         .typ::<paneldeck_core::ErrorCode>()
 }
@@ -75,6 +96,7 @@ pub fn run() {
     let mode = Mode::from_env();
     let builder = specta_builder();
     let app = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

@@ -5,6 +5,7 @@ import { Shell } from "./components/Shell";
 import { useRoute } from "./components/useRoute";
 import { AccountsPage } from "./pages/accounts/AccountsPage";
 import { DashboardPage } from "./pages/DashboardPage";
+import { OperationsPage } from "./pages/OperationsPage";
 import { PanelsPage } from "./pages/PanelsPage";
 
 /** Wraps a left-to-right value (a path, a URL) so a right-to-left sentence does not reorder it. */
@@ -21,6 +22,7 @@ export function App() {
     <Shell demo={info.data.demo} route={route} onNavigate={navigate}>
       {route === "dashboard" && <DashboardPage />}
       {route === "accounts" && <AccountsPage />}
+      {route === "operations" && <OperationsPage />}
       {route === "panels" && <PanelsPage secretStore={info.data.secretStore} />}
       {route === "panels" && (
       <footer className="muted small footer">

@@ -30,10 +30,57 @@ export const commands = {
 	accountCreate: (panelId: PanelId, account: NewAccount_Deserialize) => typedError<ActionOutcome_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("account_create", { panelId, account })),
 	accountIps: (key: AccountKey) => typedError<ClientIpList, ApiError_Serialize>(__TAURI_INVOKE("account_ips", { key })),
 	accountCreateOptions: (panelId: PanelId) => typedError<CreateOptions_Serialize, ApiError_Serialize>(__TAURI_INVOKE("account_create_options", { panelId })),
+	/**  Keys of the query's window only (`offset`, `limit`): a shift-click range. */
+	accountsKeyRange: (query: AccountQuery_Deserialize) => typedError<AccountKey[], ApiError_Serialize>(__TAURI_INVOKE("accounts_key_range", { query })),
+	/**  Builds the preview of a bulk change or create; nothing is sent to a panel. */
+	bulkPlan: (request: BulkRequest_Deserialize) => typedError<BulkPlan_Serialize, ApiError_Serialize>(__TAURI_INVOKE("bulk_plan", { request })),
+	/**  A stored plan (an unexecuted one, or the plan of an operation that ran). */
+	bulkPlanGet: (opId: OpId) => typedError<BulkPlan_Serialize, ApiError_Serialize>(__TAURI_INVOKE("bulk_plan_get", { opId })),
+	/**  Forgets a plan the user did not confirm. */
+	bulkDiscard: (opId: OpId) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("bulk_discard", { opId })),
+	/**  Runs an operation to its end, streaming `BulkProgressed` per panel; `bulk_cancel` stops it. */
+	bulkRun: (opId: OpId, mode: RunMode) => typedError<BulkReport_Serialize, ApiError_Serialize>(__TAURI_INVOKE("bulk_run", { opId, mode })),
+	/**
+	 *  Asks a running operation to stop: no new request starts; those in flight finish and are
+	 *  journaled. False when it is not running.
+	 */
+	bulkCancel: (opId: OpId) => __TAURI_INVOKE<boolean>("bulk_cancel", { opId }),
+	/**  Every operation that ran, newest first; interrupted ones are flagged for resume. */
+	bulkHistory: () => typedError<OpSummary_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("bulk_history")),
+	/**  The current report of one operation (counts per panel, failures). */
+	bulkStatus: (opId: OpId) => typedError<BulkReport_Serialize, ApiError_Serialize>(__TAURI_INVOKE("bulk_status", { opId })),
+	/**  One operation's journal, item by item. */
+	bulkItems: (opId: OpId) => typedError<ItemRecord_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("bulk_items", { opId })),
+	/**  Writes one operation's journal to `path` (CSV or JSON), atomically. */
+	bulkExportHistory: (opId: OpId, format: ExportFormat, path: string) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("bulk_export_history", { opId, format, path })),
+	/**  Every link of one account: the panel's own, built ones, subscription URLs, proxy strings. */
+	accountLinks: (key: AccountKey) => typedError<AccountLink[], ApiError_Serialize>(__TAURI_INVOKE("account_links", { key })),
+	/**  A QR code of `text` as SVG markup (scales crisply to any size). */
+	linkQr: (text: string) => typedError<string, ApiError_Serialize>(__TAURI_INVOKE("link_qr", { text })),
+	/**  Writes the links of a selection: a list, QR images (folder or ZIP) or a printable sheet. */
+	linksExport: (selection: Selection_Deserialize, save: LinkSave, path: string) => typedError<LinksSaved, ApiError_Serialize>(__TAURI_INVOKE("links_export", { selection, save, path })),
+	/**  Writes the selection's accounts to `path` in the documented schema (`docs/formats.md`). */
+	accountsExport: (selection: Selection_Deserialize, options: ExportOptions, path: string) => typedError<ExportSummary, ApiError_Serialize>(__TAURI_INVOKE("accounts_export", { selection, options, path })),
+	/**  Reads, validates and diffs a CSV/JSON file (ours or 3x-ui's export) against a panel. */
+	importPreview: (path: string, panelId: PanelId, options: ImportOptions) => typedError<ImportPreview_Serialize, ApiError_Serialize>(__TAURI_INVOKE("import_preview", { path, panelId, options })),
+	/**  Diffs copying accounts of `from` (all, or the selection's ones on it) onto `to`. */
+	migrationPreview: (from: PanelId, to: PanelId, selection: Selection_Deserialize | null, options: ImportOptions) => typedError<ImportPreview_Serialize, ApiError_Serialize>(__TAURI_INVOKE("migration_preview", { from, to, selection, options })),
+	/**
+	 *  Turns a previewed import or migration into a bulk plan (journaled); run it with
+	 *  `bulk_run`. The preview is used once.
+	 */
+	importConfirm: (previewId: string, title: string) => typedError<BulkPlan_Serialize, ApiError_Serialize>(__TAURI_INVOKE("import_confirm", { previewId, title })),
+	/**  Forgets a preview the user closed. */
+	importDiscard: (previewId: string) => __TAURI_INVOKE<void>("import_discard", { previewId }),
+	/**  The default place for a file named `name` (the Downloads folder). */
+	defaultPath: (name: string) => __TAURI_INVOKE<string>("default_path", { name }),
+	/**  Shows the OS file dialog; `None` when the user closes it. */
+	pickPath: (kind: PickKind, suggested: string | null) => typedError<string | null, ApiError_Serialize>(__TAURI_INVOKE("pick_path", { kind, suggested })),
 };
 
 /** Events */
 export const events = {
+	bulkProgressed: makeEvent<BulkProgressed, BulkProgressed>("bulk-progressed"),
 	panelsChanged: makeEvent<PanelsChanged, PanelsChanged>("panels-changed"),
 	syncProgress: makeEvent<SyncProgress_Serialize, SyncProgress_Deserialize>("sync-progress"),
 };
@@ -179,6 +226,14 @@ permissions: string[] };
 export type AccountKey = {
 	panelId: PanelId,
 	nativeId: string,
+};
+
+/**  One link of one account, ready to copy or render as a QR code. */
+export type AccountLink = {
+	/**  Short description: the link's own name, `Subscription`, `HTTP (user:pass@host:port)`, … */
+	label: string,
+	url: string,
+	kind: LinkKind,
 };
 
 /**  The visible window and the counts. */
@@ -451,6 +506,169 @@ export type AppInfo = {
 	secretStore: string,
 };
 
+/**  What to do to every selected account. Kinds that cannot do it are skipped in the plan. */
+export type BulkAction = BulkAction_Serialize | BulkAction_Deserialize;
+
+/**  What to do to every selected account. Kinds that cannot do it are skipped in the plan. */
+export type BulkAction_Deserialize = 
+/**  3x-ui, Marzban, user-pass. */
+{ type: "enable" } | { type: "disable" } | 
+/**  Every kind; `keepTraffic` only matters on 3x-ui. */
+{ type: "delete"; keepTraffic: boolean } | 
+/**  3x-ui, Marzban. Accounts that never expire are skipped. */
+{ type: "extendExpiry"; days: number } | 
+/**  3x-ui, Marzban. `None` = never. */
+{ type: "setExpiry"; ms?: number | null } | 
+/**  3x-ui, Marzban, user-pass (usage cap). Unlimited accounts are skipped. */
+{ type: "addTraffic"; bytes: number } | 
+/**  `None` = unlimited. */
+{ type: "setTrafficLimit"; bytes?: number | null } | 
+/**  3x-ui, Marzban. */
+{ type: "resetTraffic" } | 
+/**  3x-ui. */
+{ type: "attachInbounds"; inboundIds: number[] } | { type: "detachInbounds"; inboundIds: number[] } | { type: "addToGroup"; group: string } | { type: "removeFromGroup" } | 
+/**  Marzban: the template's data limit, expiry (from now) and inbounds. */
+{ type: "applyTemplate"; templateId: number } | { type: "revokeSubscription" } | 
+/**  User-pass proxy: usage (bytes) and IP caps. */
+{ type: "setCaps"; usageCapBytes: LimitChange; ipUsageCap: LimitChange } | { type: "setStatus"; status: ProxyStatusInput } | 
+/**  Pterodactyl: add keys to / remove keys from each subuser's permissions, or replace them. */
+{ type: "grantPermissions"; permissions: string[] } | { type: "revokePermissions"; permissions: string[] } | { type: "setPermissions"; permissions: string[] };
+
+/**  What to do to every selected account. Kinds that cannot do it are skipped in the plan. */
+export type BulkAction_Serialize = 
+/**  3x-ui, Marzban, user-pass. */
+{ type: "enable" } | { type: "disable" } | 
+/**  Every kind; `keepTraffic` only matters on 3x-ui. */
+{ type: "delete"; keepTraffic: boolean } | 
+/**  3x-ui, Marzban. Accounts that never expire are skipped. */
+{ type: "extendExpiry"; days: number } | 
+/**  3x-ui, Marzban. `None` = never. */
+{ type: "setExpiry"; ms: number | null } | 
+/**  3x-ui, Marzban, user-pass (usage cap). Unlimited accounts are skipped. */
+{ type: "addTraffic"; bytes: number } | 
+/**  `None` = unlimited. */
+{ type: "setTrafficLimit"; bytes: number | null } | 
+/**  3x-ui, Marzban. */
+{ type: "resetTraffic" } | 
+/**  3x-ui. */
+{ type: "attachInbounds"; inboundIds: number[] } | { type: "detachInbounds"; inboundIds: number[] } | { type: "addToGroup"; group: string } | { type: "removeFromGroup" } | 
+/**  Marzban: the template's data limit, expiry (from now) and inbounds. */
+{ type: "applyTemplate"; templateId: number } | { type: "revokeSubscription" } | 
+/**  User-pass proxy: usage (bytes) and IP caps. */
+{ type: "setCaps"; usageCapBytes: LimitChange; ipUsageCap: LimitChange } | { type: "setStatus"; status: ProxyStatusInput } | 
+/**  Pterodactyl: add keys to / remove keys from each subuser's permissions, or replace them. */
+{ type: "grantPermissions"; permissions: string[] } | { type: "revokePermissions"; permissions: string[] } | { type: "setPermissions"; permissions: string[] };
+
+/**  The preview the user confirms; stored in the journal under `id` until executed. */
+export type BulkPlan = BulkPlan_Serialize | BulkPlan_Deserialize;
+
+/**  The preview the user confirms; stored in the journal under `id` until executed. */
+export type BulkPlan_Deserialize = {
+	id: OpId,
+	title: string,
+	createdAtMs: number,
+	panels: PanelPlan_Deserialize[],
+	toChange: number,
+	skipped: number,
+};
+
+/**  The preview the user confirms; stored in the journal under `id` until executed. */
+export type BulkPlan_Serialize = {
+	id: OpId,
+	title: string,
+	createdAtMs: number,
+	panels: PanelPlan_Serialize[],
+	toChange: number,
+	skipped: number,
+};
+
+/**  Streamed while a run goes: one panel's counts after a change. */
+export type BulkProgress = {
+	opId: OpId,
+	panelId: PanelId,
+	panelName: string,
+	counts: Counts,
+};
+
+/**  Progress of a bulk run: one panel's counts after a change. */
+export type BulkProgressed = BulkProgress;
+
+/**  What a run did: totals, per panel, and every failure. */
+export type BulkReport = BulkReport_Serialize | BulkReport_Deserialize;
+
+/**  What a run did: totals, per panel, and every failure. */
+export type BulkReport_Deserialize = {
+	opId: OpId,
+	state: OpState,
+	cancelled: boolean,
+	counts: Counts,
+	panels: BulkProgress[],
+	failures: ItemRecord_Deserialize[],
+	tookMs: number,
+};
+
+/**  What a run did: totals, per panel, and every failure. */
+export type BulkReport_Serialize = {
+	opId: OpId,
+	state: OpState,
+	cancelled: boolean,
+	counts: Counts,
+	panels: BulkProgress[],
+	failures: ItemRecord_Serialize[],
+	tookMs: number,
+};
+
+/**  What the user asks for. */
+export type BulkRequest = BulkRequest_Serialize | BulkRequest_Deserialize;
+
+/**  What the user asks for. */
+export type BulkRequest_Deserialize = { type: "change"; selection: BulkSelection_Deserialize; action: BulkAction_Deserialize } | 
+/**
+ *  One account per name on each panel, from the template of the panel's kind (its name
+ *  field is replaced by each name).
+ */
+{ type: "create"; panelIds: PanelId[]; names: NameSource; templates: NewAccount_Deserialize[] } | 
+/**  Pterodactyl: a subuser on each server. */
+{ type: "addPerson"; panelId: PanelId; email: string; serverIds: string[]; permissions: string[] } | 
+/**
+ *  Pterodactyl: every subuser with this email, on every server of the panels given (none =
+ *  every Pterodactyl panel), as the snapshot knows them.
+ */
+{ type: "removePerson"; email: string; panelIds?: PanelId[] };
+
+/**  What the user asks for. */
+export type BulkRequest_Serialize = { type: "change"; selection: BulkSelection_Serialize; action: BulkAction_Serialize } | 
+/**
+ *  One account per name on each panel, from the template of the panel's kind (its name
+ *  field is replaced by each name).
+ */
+{ type: "create"; panelIds: PanelId[]; names: NameSource; templates: NewAccount_Serialize[] } | 
+/**  Pterodactyl: a subuser on each server. */
+{ type: "addPerson"; panelId: PanelId; email: string; serverIds: string[]; permissions: string[] } | 
+/**
+ *  Pterodactyl: every subuser with this email, on every server of the panels given (none =
+ *  every Pterodactyl panel), as the snapshot knows them.
+ */
+{ type: "removePerson"; email: string; panelIds: PanelId[] };
+
+/**
+ *  Which accounts: rows picked in the table, or everything matching a filter (its window,
+ *  `offset`/`limit`, is ignored: every match is taken).
+ */
+export type BulkSelection = BulkSelection_Serialize | BulkSelection_Deserialize;
+
+/**
+ *  Which accounts: rows picked in the table, or everything matching a filter (its window,
+ *  `offset`/`limit`, is ignored: every match is taken).
+ */
+export type BulkSelection_Deserialize = { type: "keys"; keys: AccountKey[] } | { type: "query"; query: AccountQuery_Deserialize };
+
+/**
+ *  Which accounts: rows picked in the table, or everything matching a filter (its window,
+ *  `offset`/`limit`, is ignored: every match is taken).
+ */
+export type BulkSelection_Serialize = { type: "keys"; keys: AccountKey[] } | { type: "query"; query: AccountQuery_Serialize };
+
 /**  What can be read and changed on an account of a given kind (and API generation). */
 export type Capabilities = {
 	canEdit: boolean,
@@ -472,9 +690,36 @@ export type Capabilities = {
 	canRegeneratePassword: boolean,
 };
 
+/**  One field before → after, as display text (`None` = unlimited / never / unset). */
+export type Change = Change_Serialize | Change_Deserialize;
+
+/**  One field before → after, as display text (`None` = unlimited / never / unset). */
+export type Change_Deserialize = {
+	field: string,
+	before?: string | null,
+	after?: string | null,
+};
+
+/**  One field before → after, as display text (`None` = unlimited / never / unset). */
+export type Change_Serialize = {
+	field: string,
+	before: string | null,
+	after: string | null,
+};
+
 /**  3x-ui's recorded source IPs of a client, as the panel writes them (`"1.2.3.4 (time)"`). */
 export type ClientIpList = {
 	ips: string[],
+};
+
+/**  Counts of one panel's items (or of the whole operation). */
+export type Counts = {
+	total: number,
+	done: number,
+	failed: number,
+	skipped: number,
+	/**  Pending or running. */
+	left: number,
 };
 
 /**  What the create form of each kind offers to pick from. */
@@ -556,6 +801,36 @@ export type ExpiryInput = { type: "never" } |
 /**  A period of `days` (≥ 1) that starts with the first traffic ("start after first use"). */
 { type: "afterFirstUse"; days: number };
 
+export type ExportFormat = "csv" | "json";
+
+export type ExportOptions = {
+	format: ExportFormat,
+	/**  Write UUIDs, passwords, proxy keys, subscription ids and URLs. */
+	includeCredentials: boolean,
+};
+
+export type ExportSummary = {
+	accounts: number,
+	bytes: number,
+};
+
+/**  One field before → after, as display text (`None` = unlimited / never / unset). */
+export type FieldChange = FieldChange_Serialize | FieldChange_Deserialize;
+
+/**  One field before → after, as display text (`None` = unlimited / never / unset). */
+export type FieldChange_Deserialize = {
+	field: string,
+	before?: string | null,
+	after?: string | null,
+};
+
+/**  One field before → after, as display text (`None` = unlimited / never / unset). */
+export type FieldChange_Serialize = {
+	field: string,
+	before: string | null,
+	after: string | null,
+};
+
 /**
  *  A message the panel attached to one field of a rejected request (Marzban's 422
  *  `{detail: {field: msg}}`, for instance), so the UI can put it under that form field.
@@ -563,6 +838,194 @@ export type ExpiryInput = { type: "never" } |
 export type FieldError = {
 	field: string,
 	message: string,
+};
+
+/**  How a file or a migration maps onto the target panel. */
+export type ImportOptions = {
+	/**  3x-ui: inbounds for rows whose own inbounds do not exist on the target. */
+	xuiInboundIds: number[],
+	/**  Leave existing accounts alone. */
+	createOnly: boolean,
+};
+
+/**  A diff nothing has been written for yet; `confirm` it by `previewId`. */
+export type ImportPreview = ImportPreview_Serialize | ImportPreview_Deserialize;
+
+/**  A diff nothing has been written for yet; `confirm` it by `previewId`. */
+export type ImportPreview_Deserialize = {
+	previewId: string,
+	title: string,
+	/**  `None` for a migration. */
+	format?: SourceFormat | null,
+	preview: PlanPreview_Deserialize,
+};
+
+/**  A diff nothing has been written for yet; `confirm` it by `previewId`. */
+export type ImportPreview_Serialize = {
+	previewId: string,
+	title: string,
+	/**  `None` for a migration. */
+	format: SourceFormat | null,
+	preview: PlanPreview_Serialize,
+};
+
+/**
+ *  One item's concrete operation, as journaled. Relative changes are resolved to absolute
+ *  values when planning (so replaying an item after a crash cannot apply it twice); `addDays`
+ *  / `addBytes` remember the relative form for 3x-ui's bulk routes.
+ */
+export type ItemOp = ItemOp_Serialize | ItemOp_Deserialize;
+
+/**
+ *  One item's concrete operation, as journaled. Relative changes are resolved to absolute
+ *  values when planning (so replaying an item after a crash cannot apply it twice); `addDays`
+ *  / `addBytes` remember the relative form for 3x-ui's bulk routes.
+ */
+export type ItemOp_Deserialize = { type: "enable" } | { type: "disable" } | { type: "delete"; keepTraffic: boolean } | { type: "resetTraffic" } | { type: "setExpiry"; ms?: number | null; addDays?: number | null } | { type: "setTrafficLimit"; bytes?: number | null; addBytes?: number | null } | { type: "attachInbounds"; inboundIds: number[] } | { type: "detachInbounds"; inboundIds: number[] } | 
+/**  `None` removes the client from its group. */
+{ type: "setGroup"; group?: string | null } | { type: "applyTemplate"; templateId: number } | { type: "revokeSubscription" } | { type: "edit"; edit: AccountEdit_Deserialize } | { type: "create"; new: NewAccount_Deserialize; 
+/**
+ *  What the copied account had that the form lacks (import, migration). Its kept
+ *  UUIDs/passwords are not part of the op (see [`ItemInput::Create`]).
+ */
+kept?: KeptSettings_Deserialize };
+
+/**
+ *  One item's concrete operation, as journaled. Relative changes are resolved to absolute
+ *  values when planning (so replaying an item after a crash cannot apply it twice); `addDays`
+ *  / `addBytes` remember the relative form for 3x-ui's bulk routes.
+ */
+export type ItemOp_Serialize = { type: "enable" } | { type: "disable" } | { type: "delete"; keepTraffic: boolean } | { type: "resetTraffic" } | { type: "setExpiry"; ms: number | null; addDays: number | null } | { type: "setTrafficLimit"; bytes: number | null; addBytes: number | null } | { type: "attachInbounds"; inboundIds: number[] } | { type: "detachInbounds"; inboundIds: number[] } | 
+/**  `None` removes the client from its group. */
+{ type: "setGroup"; group: string | null } | { type: "applyTemplate"; templateId: number } | { type: "revokeSubscription" } | { type: "edit"; edit: AccountEdit_Serialize } | { type: "create"; new: NewAccount_Serialize; 
+/**
+ *  What the copied account had that the form lacks (import, migration). Its kept
+ *  UUIDs/passwords are not part of the op (see [`ItemInput::Create`]).
+ */
+kept: KeptSettings_Serialize };
+
+/**  One item as the journal has it. */
+export type ItemRecord = ItemRecord_Serialize | ItemRecord_Deserialize;
+
+/**  One item as the journal has it. */
+export type ItemRecord_Deserialize = {
+	seq: number,
+	panelId: PanelId,
+	panelName: string,
+	kind: PanelKind,
+	nativeId: string,
+	name: string,
+	op: ItemOp_Deserialize,
+	changes: FieldChange_Deserialize[],
+	state: ItemState,
+	attempts: number,
+	/**  An [`ErrorCode`](crate::ErrorCode) in snake_case, or a [`SkipReason`]. */
+	errorCode?: string | null,
+	errorMessage?: string | null,
+	message?: string | null,
+	/**  The account's native id after a create (user-pass and Pterodactyl ids are the panel's). */
+	resultId?: string | null,
+	startedAtMs?: number | null,
+	finishedAtMs?: number | null,
+};
+
+/**  One item as the journal has it. */
+export type ItemRecord_Serialize = {
+	seq: number,
+	panelId: PanelId,
+	panelName: string,
+	kind: PanelKind,
+	nativeId: string,
+	name: string,
+	op: ItemOp_Serialize,
+	changes: FieldChange_Serialize[],
+	state: ItemState,
+	attempts: number,
+	/**  An [`ErrorCode`](crate::ErrorCode) in snake_case, or a [`SkipReason`]. */
+	errorCode: string | null,
+	errorMessage: string | null,
+	message: string | null,
+	/**  The account's native id after a create (user-pass and Pterodactyl ids are the panel's). */
+	resultId: string | null,
+	startedAtMs: number | null,
+	finishedAtMs: number | null,
+};
+
+/**  An item's state in the journal. */
+export type ItemState = "pending" | 
+/**  Sent (or about to be); the outcome is not known yet. Found at resume: checked first. */
+"running" | "done" | "failed" | "skipped";
+
+/**
+ *  Settings a create keeps from the account it copies that the create forms do not offer.
+ *  None of them is secret: they are part of the create item shown in the plan.
+ */
+export type KeptSettings = KeptSettings_Serialize | KeptSettings_Deserialize;
+
+/**
+ *  Settings a create keeps from the account it copies that the create forms do not offer.
+ *  None of them is secret: they are part of the create item shown in the plan.
+ */
+export type KeptSettings_Deserialize = {
+	/**
+	 *  Disabled right after it is created (3x-ui's `add` and Marzban's create make accounts
+	 *  active; a user-pass form has its own status).
+	 */
+	disabled?: boolean,
+	/**  3x-ui Telegram id (`tgId`). */
+	tgId?: number | null,
+	/**  3x-ui device limit (`limitHwid`). */
+	hwidLimit?: number | null,
+};
+
+/**
+ *  Settings a create keeps from the account it copies that the create forms do not offer.
+ *  None of them is secret: they are part of the create item shown in the plan.
+ */
+export type KeptSettings_Serialize = {
+	/**
+	 *  Disabled right after it is created (3x-ui's `add` and Marzban's create make accounts
+	 *  active; a user-pass form has its own status).
+	 */
+	disabled: boolean,
+	/**  3x-ui Telegram id (`tgId`). */
+	tgId: number | null,
+	/**  3x-ui device limit (`limitHwid`). */
+	hwidLimit: number | null,
+};
+
+/**  A limit that a bulk change keeps, lifts, or sets. */
+export type LimitChange = { type: "keep" } | { type: "unlimited" } | { type: "to"; value: number };
+
+/**  Where a link came from / what it is. */
+export type LinkKind = 
+/**  A share link the panel gave (vless://, vmess://, …). */
+"share" | 
+/**  A share link Paneldeck built from the account's record and its inbound. */
+"built" | 
+/**  A subscription URL (the client app fetches the links from it). */
+"subscription" | 
+/**  A proxy string for a user-pass sub-user (`host:port:user:pass`, `http://…`, …). */
+"proxy";
+
+export type LinkListFormat = "txt" | "csv" | "json";
+
+/**  What to write for a selection's links (the GUI's export dialog and `paneldeck links --save`). */
+export type LinkSave = 
+/**  One file: TXT (a link a line), CSV or JSON. */
+{ type: "list"; format: LinkListFormat } | 
+/**  One image per link in a folder. */
+{ type: "qrFolder"; image: QrImage } | 
+/**  One image per link in a ZIP file. */
+{ type: "qrZip"; image: QrImage } | 
+/**  A printable HTML page: name, QR code and link per account. */
+{ type: "htmlSheet" };
+
+export type LinksSaved = {
+	accounts: number,
+	links: number,
+	files: number,
+	path: string,
 };
 
 /**  The statuses a new Marzban user may start in. */
@@ -614,6 +1077,9 @@ export type MarzbanTemplateOption_Serialize = {
 	usernameSuffix: string | null,
 	inbounds: ProtocolInbounds[],
 };
+
+/**  Names for a bulk create: a pattern such as `shop-{001..250}` or a list. */
+export type NameSource = { type: "pattern"; pattern: string } | { type: "list"; names: string[] };
 
 /**  The create form, per kind. */
 export type NewAccount = NewAccount_Serialize | NewAccount_Deserialize;
@@ -683,6 +1149,48 @@ onHoldExpireDurationSecs: number | null; note: string } | { kind: "userpass"; us
 password: string | null; usageCapBytes: number | null; ipUsageCap: number | null; note: string; status: ProxyStatusInput } | { kind: "pterodactyl"; email: string; 
 /**  Server identifiers; a subuser is created on each. */
 serverIds: string[]; permissions: string[] };
+
+/**  One bulk operation's id (a UUID), the key of its journal. */
+export type OpId = string;
+
+/**
+ *  An operation's state. `Running` with no live run in this process means it was interrupted
+ *  (crash, kill): see [`OpSummary::interrupted`].
+ */
+export type OpState = "planned" | "running" | "cancelled" | "finished";
+
+/**  One row of the operations history. */
+export type OpSummary = OpSummary_Serialize | OpSummary_Deserialize;
+
+/**  One row of the operations history. */
+export type OpSummary_Deserialize = {
+	opId: OpId,
+	title: string,
+	/**  Who ran it (the OS user). */
+	actor: string,
+	state: OpState,
+	/**  Left running by a process that is gone: offer to resume. */
+	interrupted: boolean,
+	createdAtMs: number,
+	startedAtMs?: number | null,
+	finishedAtMs?: number | null,
+	counts: Counts,
+};
+
+/**  One row of the operations history. */
+export type OpSummary_Serialize = {
+	opId: OpId,
+	title: string,
+	/**  Who ran it (the OS user). */
+	actor: string,
+	state: OpState,
+	/**  Left running by a process that is gone: offer to resume. */
+	interrupted: boolean,
+	createdAtMs: number,
+	startedAtMs: number | null,
+	finishedAtMs: number | null,
+	counts: Counts,
+};
 
 /**  How a panel is doing, from its last sync. */
 export type PanelHealth = PanelHealth_Serialize | PanelHealth_Deserialize;
@@ -759,6 +1267,26 @@ export type PanelInput_Serialize = {
  */
 export type PanelKind = "xui" | "marzban" | "userpass" | "pterodactyl";
 
+export type PanelPlan = PanelPlan_Serialize | PanelPlan_Deserialize;
+
+export type PanelPlan_Deserialize = {
+	panelId: PanelId,
+	panelName: string,
+	kind: PanelKind,
+	items: PlanItem_Deserialize[],
+	toChange: number,
+	skipped: number,
+};
+
+export type PanelPlan_Serialize = {
+	panelId: PanelId,
+	panelName: string,
+	kind: PanelKind,
+	items: PlanItem_Serialize[],
+	toChange: number,
+	skipped: number,
+};
+
 /**  Non-secret, kind-specific settings (stored as JSON in `panels.settings`). */
 export type PanelSettings = PanelSettings_Serialize | PanelSettings_Deserialize;
 
@@ -833,6 +1361,96 @@ export type PermissionOption = {
 	description: string,
 };
 
+/**  What the OS dialog picks. */
+export type PickKind = 
+/**  An existing file to read. */
+"open" | 
+/**  A file to write. */
+"save" | 
+/**  A folder (QR images). */
+"folder";
+
+/**  Counts per action. */
+export type PlanCounts = {
+	create: number,
+	update: number,
+	unchanged: number,
+	conflict: number,
+	errors: number,
+};
+
+/**  One account of the plan: what changes, or why it is skipped. */
+export type PlanItem = PlanItem_Serialize | PlanItem_Deserialize;
+
+/**  One account of the plan: what changes, or why it is skipped. */
+export type PlanItem_Deserialize = {
+	seq: number,
+	/**  For a create: the panel and the name to create. */
+	key: AccountKey,
+	name: string,
+	op: ItemOp_Deserialize,
+	changes: FieldChange_Deserialize[],
+	skip?: Skip | null,
+};
+
+/**  One account of the plan: what changes, or why it is skipped. */
+export type PlanItem_Serialize = {
+	seq: number,
+	/**  For a create: the panel and the name to create. */
+	key: AccountKey,
+	name: string,
+	op: ItemOp_Serialize,
+	changes: FieldChange_Serialize[],
+	skip: Skip | null,
+};
+
+export type PlanPreview = PlanPreview_Serialize | PlanPreview_Deserialize;
+
+export type PlanPreview_Deserialize = {
+	panelId: PanelId,
+	kind: PanelKind,
+	counts: PlanCounts,
+	rows: PreviewRow_Deserialize[],
+	errors: RowError[],
+};
+
+export type PlanPreview_Serialize = {
+	panelId: PanelId,
+	kind: PanelKind,
+	counts: PlanCounts,
+	rows: PreviewRow_Serialize[],
+	errors: RowError[],
+};
+
+/**  A row of the preview as the UI and the CLI show it. */
+export type PreviewRow = PreviewRow_Serialize | PreviewRow_Deserialize;
+
+/**  A row of the preview as the UI and the CLI show it. */
+export type PreviewRow_Deserialize = {
+	line: number,
+	name: string,
+	/**  `create`, `update`, `unchanged`, `conflict`. */
+	action: string,
+	changes: Change_Deserialize[],
+	reason?: string | null,
+	notCarried: string[],
+	/**  Whether secrets are kept on create (values never shown). */
+	keepsCredentials: boolean,
+};
+
+/**  A row of the preview as the UI and the CLI show it. */
+export type PreviewRow_Serialize = {
+	line: number,
+	name: string,
+	/**  `create`, `update`, `unchanged`, `conflict`. */
+	action: string,
+	changes: Change_Serialize[],
+	reason: string | null,
+	notCarried: string[],
+	/**  Whether secrets are kept on create (values never shown). */
+	keepsCredentials: boolean,
+};
+
 /**  What "test connection" learned about a panel. */
 export type ProbeInfo = ProbeInfo_Serialize | ProbeInfo_Deserialize;
 
@@ -882,8 +1500,36 @@ export type ProxyGatewaySettings_Serialize = {
 /**  The statuses a user-pass sub-user may be given (`blocked` is the provider's to set). */
 export type ProxyStatusInput = "active" | "disabled";
 
+export type QrImage = { type: "png"; scale: number } | { type: "svg" };
+
 /**  Marzban's data limit reset period. */
 export type ResetStrategy = "no_reset" | "day" | "week" | "month" | "year";
+
+/**  One problem with one row (line 1 is the CSV header / the first line of the JSON file). */
+export type RowError = {
+	line: number,
+	/**  The column (CSV) or field (JSON) at fault; empty for the whole row / file. */
+	column: string,
+	reason: string,
+};
+
+/**  How a run starts. */
+export type RunMode = 
+/**  A confirmed plan. */
+"execute" | 
+/**  An interrupted or cancelled operation: the items not finished. */
+"resume" | 
+/**  Only the items that failed. */
+"retryFailed";
+
+/**  Which accounts. */
+export type Selection = Selection_Serialize | Selection_Deserialize;
+
+/**  Which accounts. */
+export type Selection_Deserialize = { type: "keys"; keys: AccountKey[] } | { type: "query"; query: AccountQuery_Deserialize } | { type: "panel"; panelId: PanelId } | { type: "all" };
+
+/**  Which accounts. */
+export type Selection_Serialize = { type: "keys"; keys: AccountKey[] } | { type: "query"; query: AccountQuery_Serialize } | { type: "panel"; panelId: PanelId } | { type: "all" };
 
 export type ServerOption = {
 	identifier: string,
@@ -892,8 +1538,35 @@ export type ServerOption = {
 	owned: boolean,
 };
 
+export type Skip = {
+	reason: SkipReason,
+	message: string,
+};
+
+/**  Why an account is left out of the plan. */
+export type SkipReason = 
+/**  The panel's kind has no such operation. */
+"unsupported" | 
+/**  "Extend expiry" on an account that never expires. */
+"unlimited_expiry" | 
+/**  "Add traffic" on an account without a limit. */
+"unlimited_traffic" | 
+/**  Not in the snapshot (or no longer on the panel). */
+"not_found" | 
+/**  Creating a name the panel already has. */
+"already_exists" | 
+/**  Nothing would change. */
+"no_change" | 
+/**  The input does not fit this panel (no template of its kind, bad name). */
+"invalid_input";
+
 /**  Columns the table sorts by. */
 export type SortColumn = "name" | "panel" | "kind" | "status" | "used" | "limit" | "expiry" | "lastOnline" | "created";
+
+/**  What a file held. */
+export type SourceFormat = "csv" | "json" | 
+/**  3x-ui's `clients/export` JSON. */
+"xui_export";
 
 export type StatusCount = {
 	status: AccountStatus,

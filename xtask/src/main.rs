@@ -31,7 +31,8 @@ enum Task {
     /// Xvfb, tauri-driver and WebKitWebDriver).
     Screenshots,
     /// Performance figures (release build): accounts sync against simulated panels with
-    /// injected latency, and the accounts query over a 100,000-row snapshot.
+    /// injected latency, the accounts query over a 100,000-row snapshot, bulk runs, import
+    /// validation and diff, and scrolling the table of 100,000 rows in the real window.
     Bench,
     /// Everything CI checks: formatting, clippy, Rust tests, UI typecheck/lint/tests,
     /// end-to-end tests in a real window.
@@ -55,7 +56,10 @@ fn main() -> Result<()> {
         Task::Demo => launch(true),
         Task::Run => launch(false),
         Task::Screenshots => test::screenshots(),
-        Task::Bench => util::cargo(&["bench", "-p", "paneldeck-core"], &[]),
+        Task::Bench => {
+            util::cargo(&["bench", "-p", "paneldeck-core"], &[])?;
+            test::scroll_bench()
+        }
         Task::Test(args) => test::run(args),
     }
 }

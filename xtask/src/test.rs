@@ -106,6 +106,36 @@ pub fn screenshots() -> Result<()> {
     )
 }
 
+/// The table's scrolling benchmark: a release build of the app in demo mode with 100,000 rows.
+pub fn scroll_bench() -> Result<()> {
+    util::build_ui()?;
+    util::cargo(
+        &[
+            "build",
+            "--release",
+            "-p",
+            "paneldeck-app",
+            "--features",
+            "custom-protocol",
+        ],
+        &[],
+    )?;
+    let app = app_binary_of("release")?;
+    let envs = [("PANELDECK_APP_BINARY", app.as_str())];
+    ensure_tauri_driver()?;
+    with_display(
+        &[
+            "run",
+            "--release",
+            "-p",
+            "paneldeck-e2e",
+            "--bin",
+            "scroll_bench",
+        ],
+        &envs,
+    )
+}
+
 fn ensure_tauri_driver() -> Result<()> {
     if !util::which("tauri-driver") {
         util::cargo(&["install", "tauri-driver", "--locked"], &[])?;
@@ -114,10 +144,15 @@ fn ensure_tauri_driver() -> Result<()> {
 }
 
 fn app_binary() -> Result<String> {
+    app_binary_of("debug")
+}
+
+/// The app binary of a cargo profile folder (`debug`, `release`).
+fn app_binary_of(profile: &str) -> Result<String> {
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| util::root().join("target"));
-    let app = target.join("debug").join(if cfg!(windows) {
+    let app = target.join(profile).join(if cfg!(windows) {
         "paneldeck-app.exe"
     } else {
         "paneldeck-app"

@@ -6,10 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use paneldeck_core::{
     accounts::{AccountKey, AccountQuery},
-    links::export::{
-        link_list, write_html_sheet, write_link_list, write_qr_folder, write_qr_zip, AccountLinks,
-        LinkListFormat, QrImage,
-    },
+    links::export::{link_list, save_links, LinkListFormat, LinkSave, QrImage},
     ApiError, CoreError, Paneldeck,
 };
 use paneldeck_panels::PanelKind;
@@ -84,12 +81,7 @@ pub async fn run(core: &Paneldeck, args: LinksArgs, format: OutputFormat) -> Res
             })?
         }
     };
-    let mut entries = Vec::with_capacity(keys.len());
-    for key in &keys {
-        let name = core.account_detail(key)?.account.name;
-        let links = core.account_links(key).await?;
-        entries.push(AccountLinks { name, links });
-    }
+    let entries = core.links_of(&keys).await?;
     let Some(save) = args.save else {
         match format {
             OutputFormat::Json => output::json(&entries),
@@ -112,16 +104,22 @@ pub async fn run(core: &Paneldeck, args: LinksArgs, format: OutputFormat) -> Res
         .output
         .ok_or_else(|| ApiError::from(CoreError::invalid("--save needs -o FILE")))?;
     let png = QrImage::Png { scale: args.scale };
-    let written = match save {
-        Save::Txt => write_link_list(&entries, LinkListFormat::Txt, &out).map(|()| 1)?,
-        Save::Csv => write_link_list(&entries, LinkListFormat::Csv, &out).map(|()| 1)?,
-        Save::Json => write_link_list(&entries, LinkListFormat::Json, &out).map(|()| 1)?,
-        Save::PngDir => write_qr_folder(&entries, png, &out)?,
-        Save::SvgDir => write_qr_folder(&entries, QrImage::Svg, &out)?,
-        Save::PngZip => write_qr_zip(&entries, png, &out)?,
-        Save::SvgZip => write_qr_zip(&entries, QrImage::Svg, &out)?,
-        Save::Html => write_html_sheet("Paneldeck links", &entries, &out).map(|()| 1)?,
+    let list = |format| LinkSave::List { format };
+    let save = match save {
+        Save::Txt => list(LinkListFormat::Txt),
+        Save::Csv => list(LinkListFormat::Csv),
+        Save::Json => list(LinkListFormat::Json),
+        Save::PngDir => LinkSave::QrFolder { image: png },
+        Save::SvgDir => LinkSave::QrFolder {
+            image: QrImage::Svg,
+        },
+        Save::PngZip => LinkSave::QrZip { image: png },
+        Save::SvgZip => LinkSave::QrZip {
+            image: QrImage::Svg,
+        },
+        Save::Html => LinkSave::HtmlSheet,
     };
+    let written = save_links(&entries, save, &out)?;
     let links: usize = entries.iter().map(|e| e.links.len()).sum();
     eprintln!(
         "{links} link(s) of {} account(s) written to {} ({written} file(s))",

@@ -8,10 +8,7 @@ use clap::Args;
 use paneldeck_core::{
     accounts::AccountQuery,
     bulk::CancelToken,
-    transfer::{
-        export::to_bytes, ExportFormat, ExportOptions, ImportAction, ImportPlan, PlanOptions,
-        Selection,
-    },
+    transfer::{export::to_bytes, ExportFormat, ExportOptions, ImportPlan, PlanOptions, Selection},
     ApiError, CoreError, Paneldeck,
 };
 use paneldeck_panels::PanelKind;
@@ -193,26 +190,15 @@ fn print_plan(plan: &ImportPlan, format: OutputFormat) {
     );
 }
 
-/// Runs the plan's creates and updates through the bulk engine.
+/// Runs the plan's creates (keeping their UUIDs/passwords) and updates through the bulk
+/// engine.
 async fn apply(core: &Paneldeck, title: &str, plan: &ImportPlan) -> Result<(), ApiError> {
-    let carries_secrets = plan.items.iter().any(|i| {
-        matches!(i.action, ImportAction::Create(_))
-            && (i.credentials.uuid.is_some() || i.credentials.password.is_some())
-    });
-    if carries_secrets {
-        return Err(CoreError::invalid(
-            "some accounts to create carry UUIDs/passwords that must be kept, and the bulk \
-             engine's create items cannot carry them yet; nothing was written (run with \
-             --dry-run to see the plan)",
-        )
-        .into());
-    }
-    let items = plan.bulk_items();
-    if items.is_empty() {
+    let c = plan.counts();
+    if c.create + c.update == 0 {
         println!("nothing to write");
         return Ok(());
     }
-    let bulk = core.plan_from_items(title, items)?;
+    let bulk = core.import_apply(title, plan)?;
     let report = core
         .bulk_execute(&bulk.id, |_| {}, CancelToken::new())
         .await?;
@@ -222,7 +208,7 @@ async fn apply(core: &Paneldeck, title: &str, plan: &ImportPlan) -> Result<(), A
     );
     if report.counts.failed > 0 {
         return Err(CoreError::Conflict(format!(
-            "{} item(s) failed; see `paneldeck` bulk history for operation {}",
+            "{} item(s) failed; see `paneldeck bulk history` for operation {}",
             report.counts.failed, report.op_id.0
         ))
         .into());

@@ -202,6 +202,7 @@ fn main() {
         kind: panel.kind,
         accounts: &snapshot,
         xui_inbounds: &[],
+        marzban_inbounds: &[],
     };
     let p = plan(&parsed, &target, &PlanOptions::default());
     let took = t.elapsed();

@@ -104,6 +104,12 @@ pub fn sim_panel_input(sim: &RunningSim, name: &str, color: &str, tag: &str) -> 
 impl Demo {
     /// Starts the simulators and registers them. Must run inside a tokio runtime.
     pub async fn start() -> Result<Demo> {
+        Demo::start_with(None).await
+    }
+
+    /// As [`Demo::start`], with `accounts` accounts on every panel instead of the usual few
+    /// hundred (to try the app, or measure it, at scale).
+    pub async fn start_with(accounts: Option<usize>) -> Result<Demo> {
         let dir = tempfile::Builder::new()
             .prefix("paneldeck-demo-")
             .tempdir()
@@ -114,7 +120,7 @@ impl Demo {
         for (i, panel) in PANELS.iter().enumerate() {
             let opts = SimOptions {
                 seed: 1000 + i as u64,
-                accounts: panel.accounts,
+                accounts: accounts.unwrap_or(panel.accounts),
                 groups: if panel.kind == SimKind::Pterodactyl {
                     4
                 } else {

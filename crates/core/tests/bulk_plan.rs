@@ -134,6 +134,11 @@ async fn disable_then_enable_across_kinds() {
     w.core.sync_all(|_| {}).await;
     let keys = w.core.query_keys(&AccountQuery::default()).unwrap();
     for (action, want) in [(BulkAction::Disable, false), (BulkAction::Enable, true)] {
+        // Accounts already in the wanted state are skipped as "no change", not sent again.
+        let already: usize = all_accounts(&w.core)
+            .iter()
+            .filter(|a| a.kind != PanelKind::Pterodactyl && a.enabled == want)
+            .count();
         let plan = w
             .core
             .bulk_plan(&BulkRequest::Change {
@@ -141,6 +146,13 @@ async fn disable_then_enable_across_kinds() {
                 action,
             })
             .unwrap();
+        let no_change = plan
+            .panels
+            .iter()
+            .flat_map(|p| &p.items)
+            .filter(|i| i.skip.as_ref().map(|s| s.reason) == Some(SkipReason::NoChange))
+            .count();
+        assert_eq!(no_change, already, "enabled = {want}");
         let report = w
             .core
             .bulk_execute(&plan.id, |_| {}, CancelToken::new())

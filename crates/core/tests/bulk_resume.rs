@@ -166,3 +166,142 @@ async fn cancel_stops_new_requests_and_the_journal_says_which_ran() {
     assert_eq!(handle.user_count(), base + N);
     assert_eq!(sim.stats.route_count("POST /api/user") as usize, N);
 }
+
+/// An import whose creates keep UUIDs, passwords and subscription ids is killed mid-run; a
+/// new process (another `Paneldeck` on the same profile) resumes it from the journal: every
+/// item left `running` is looked up (found: not sent again) or sent again with the same
+/// secrets, so each client is on the panel once, with the UUID/password/subId of the file.
+#[test]
+fn a_killed_import_resumes_with_the_kept_uuids_and_never_duplicates() {
+    use paneldeck_core::{secrets::MemoryStore, transfer::PlanOptions, Paneldeck, Profile};
+    use paneldeck_sim::{xui::XuiSimConfig, SimKind, SimStats};
+
+    let sim_rt = runtime();
+    let opts = SimOptions {
+        groups: 3,
+        ..slow(20)
+    };
+    let stats = Arc::new(SimStats::default());
+    let (app, handle) = paneldeck_sim::xui::app_with(&opts, stats.clone(), XuiSimConfig::default());
+    let sim = sim_rt
+        .block_on(paneldeck_sim::serve(
+            SimKind::Xui,
+            app,
+            &opts,
+            stats,
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        ))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = Arc::new(MemoryStore::default());
+    let open_core =
+        || Arc::new(Paneldeck::open(Profile::at(dir.path()).unwrap(), secrets.clone()).unwrap());
+    let core = open_core();
+    let panel = sim_rt.block_on(add(&core, &sim, "x", "#000001"));
+    let base = handle.clients().len();
+
+    // A file of N clients on the VLESS and Trojan inbounds, each with its own secrets.
+    const N: usize = 300;
+    let rows: Vec<(String, String, String, String)> = (0..N)
+        .map(|i| {
+            (
+                format!("kept-{i:03}"),
+                uuid::Uuid::new_v4().to_string(),
+                format!("pw{}", uuid::Uuid::new_v4().simple()),
+                format!(
+                    "sub{i:03}{}",
+                    &uuid::Uuid::new_v4().simple().to_string()[..8]
+                ),
+            )
+        })
+        .collect();
+    let mut csv = String::from("name,protocols,inbounds,limit_bytes,uuid,password,sub_id\n");
+    for (name, uuid, password, sub) in &rows {
+        csv.push_str(&format!(
+            "{name},vless;trojan,1;3,1073741824,{uuid},{password},{sub}\n"
+        ));
+    }
+    let (_, plan) = sim_rt
+        .block_on(core.import_plan(csv.as_bytes(), &panel.id, &PlanOptions::default()))
+        .unwrap();
+    assert_eq!(plan.counts().create as usize, N, "{:?}", plan.errors);
+    let bulk = core.import_apply("Import kept", &plan).unwrap();
+    let opts = ExecOptions {
+        concurrency: 8,
+        native_bulk: false,
+        resync: false,
+        ..ExecOptions::default()
+    };
+
+    let engine = runtime();
+    {
+        let (core, op, opts) = (Arc::clone(&core), bulk.id.clone(), opts.clone());
+        engine.spawn(async move {
+            let _ = core
+                .bulk_execute_with(&op, opts, |_| {}, CancelToken::new())
+                .await;
+        });
+    }
+    while sim.stats.route_count("POST /panel/api/clients/add") < 80 {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    engine.shutdown_background(); // the kill
+    std::thread::sleep(Duration::from_millis(100));
+    let running = items_in(&core, &bulk.id, ItemState::Running).len();
+    let done = items_in(&core, &bulk.id, ItemState::Done).len();
+    assert!(running > 0, "killed with items in flight");
+    assert!(done + running < N, "killed before the end");
+    // Items left `running`: some reached the panel (to be found), some never left (claimed
+    // in a block, to be sent again with the journaled secrets).
+    let landed = items_in(&core, &bulk.id, ItemState::Running)
+        .iter()
+        .filter(|i| handle.client(&i.name).is_some())
+        .count();
+    assert!(landed < running, "some running items were never sent");
+    drop(core);
+
+    // Another process: only the journal knows the secrets now.
+    let core = open_core();
+    let resume = runtime();
+    let report = resume
+        .block_on(core.bulk_resume(&bulk.id, opts, |_| {}, CancelToken::new()))
+        .unwrap();
+    assert_eq!(report.state, OpState::Finished);
+    assert_eq!(report.counts.done as usize, N, "{:?}", report.failures);
+
+    let clients = handle.clients();
+    assert_eq!(clients.len(), base + N, "one client per item");
+    for (name, uuid, password, sub) in &rows {
+        let c = handle.client(name).unwrap();
+        assert_eq!(
+            (&c.uuid, &c.password, &c.sub_id),
+            (uuid, password, sub),
+            "{name}"
+        );
+        assert_eq!(c.inbound_ids, [1, 3], "{name}");
+    }
+    let adds = sim.stats.route_count("POST /panel/api/clients/add") as usize;
+    eprintln!(
+        "killed with {done} done and {running} running ({landed} on the panel); \
+         {adds} creates sent for {N} items"
+    );
+    assert!(
+        adds <= N + running,
+        "{adds} creates sent for {N} items ({running} unknown at the kill)"
+    );
+    // Each secret is on the panel once: none went to another client.
+    let mut uuids: Vec<&str> = clients.iter().map(|c| c.uuid.as_str()).collect();
+    uuids.sort_unstable();
+    uuids.dedup();
+    assert_eq!(uuids.len(), clients.len());
+    // The history never shows them.
+    let history = core
+        .bulk_export_history(&bulk.id, paneldeck_core::bulk::ExportFormat::Json)
+        .unwrap();
+    for (_, uuid, password, sub) in &rows {
+        assert!(!history.contains(uuid.as_str()) && !history.contains(password.as_str()));
+        assert!(!history.contains(sub.as_str()));
+    }
+    drop(resume);
+    drop(sim);
+}

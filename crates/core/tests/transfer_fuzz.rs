@@ -144,6 +144,7 @@ fn the_importer_survives_seeded_random_input() {
                 kind,
                 accounts: &accounts,
                 xui_inbounds: &[],
+                marzban_inbounds: &[],
             };
             let plan = plan(&parsed, &target, &PlanOptions::default());
             assert_eq!(plan.items.len(), parsed.rows.len());

@@ -61,6 +61,7 @@ fn rows_become_create_update_unchanged_and_conflict() {
         kind: PanelKind::Xui,
         accounts: &snapshot,
         xui_inbounds: &inbounds,
+        marzban_inbounds: &[],
     };
     let csv = format!(
         "panel,name,limit_bytes,expires_at_ms,protocols,inbounds,uuid\n\

@@ -33,6 +33,16 @@ pub fn accounts_keys(
     Ok(backend.paneldeck().query_keys(&query)?)
 }
 
+/// Keys of the query's window only (`offset`, `limit`): a shift-click range.
+#[tauri::command]
+#[specta::specta]
+pub fn accounts_key_range(
+    backend: State<'_, Backend>,
+    query: AccountQuery,
+) -> CmdResult<Vec<AccountKey>> {
+    Ok(backend.paneldeck().query_key_range(&query)?)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub fn account_detail(backend: State<'_, Backend>, key: AccountKey) -> CmdResult<AccountDetail> {

@@ -1,6 +1,10 @@
 //! Thin command handlers: unpack, call the core, map errors to `ApiError`, emit events.
 
 pub mod accounts;
+pub mod bulk;
+pub mod files;
+pub mod links;
 pub mod panels;
+pub mod transfer;
 
 pub type CmdResult<T> = Result<T, paneldeck_core::ApiError>;

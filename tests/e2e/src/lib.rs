@@ -168,6 +168,15 @@ impl AppWindow {
             .map_err(|e| format!("script failed: {e}"))
     }
 
+    /// Runs an asynchronous script (it calls `arguments[0]` with its result) and returns the
+    /// result.
+    pub async fn eval_async(&self, script: &str) -> Result<serde_json::Value> {
+        self.client()
+            .execute_async(script, vec![])
+            .await
+            .map_err(|e| format!("script failed: {e}"))
+    }
+
     pub async fn screenshot(&self, path: &Path) -> Result<()> {
         let png = self
             .client()

@@ -33,3 +33,52 @@ export type {
 import type { AccountQuery_Deserialize } from "../bindings";
 /** The table always sends every field of the query. */
 export type AccountQuery = Required<AccountQuery_Deserialize>;
+
+// Links, import and export.
+export type {
+  AccountLink,
+  ExportFormat,
+  ExportOptions,
+  ExportSummary,
+  ImportOptions,
+  ImportPreview_Serialize as ImportPreview,
+  LinkKind,
+  LinkListFormat,
+  LinkSave,
+  LinksSaved,
+  PickKind,
+  PlanCounts,
+  PlanPreview_Serialize as PlanPreview,
+  PreviewRow_Serialize as PreviewRow,
+  RowError,
+  Change_Serialize as PlanChange,
+  QrImage,
+  /** Which accounts an export, link export or migration covers (Rust's `transfer::Selection`). */
+  Selection_Deserialize as TransferSelection,
+  SourceFormat,
+} from "../bindings";
+
+// Bulk operations.
+export type {
+  BulkAction_Deserialize as BulkAction,
+  BulkPlan_Serialize as BulkPlan,
+  BulkProgress,
+  BulkReport_Serialize as BulkReport,
+  BulkRequest_Deserialize as BulkRequest,
+  /** Which accounts a bulk change covers (Rust's `bulk::Selection`). */
+  BulkSelection_Deserialize as BulkSelection,
+  Counts,
+  FieldChange_Serialize as FieldChange,
+  ItemOp_Serialize as ItemOp,
+  ItemRecord_Serialize as ItemRecord,
+  ItemState,
+  LimitChange,
+  OpId,
+  OpState,
+  OpSummary_Serialize as OpSummary,
+  PanelPlan_Serialize as PanelPlan,
+  PlanItem_Serialize as PlanItem,
+  ProxyStatusInput,
+  RunMode,
+  SkipReason,
+} from "../bindings";

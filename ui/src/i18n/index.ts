@@ -1,9 +1,7 @@
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 
-import en from "./locales/en.json";
-import fa from "./locales/fa.json";
-import ru from "./locales/ru.json";
+import { resources } from "./resources";
 
 export const LANGUAGES = [
   { code: "en", name: "English", dir: "ltr" },
@@ -28,7 +26,11 @@ function applyDocumentLanguage(code: string) {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, ru: { translation: ru }, fa: { translation: fa } },
+  resources: {
+    en: { translation: resources.en },
+    ru: { translation: resources.ru },
+    fa: { translation: resources.fa },
+  },
   lng: savedLanguage(),
   fallbackLng: "en",
   interpolation: { escapeValue: false },

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import en from "./locales/en.json";
-import fa from "./locales/fa.json";
-import ru from "./locales/ru.json";
+import { resources } from "./resources";
+
+const { en, ru, fa } = resources;
 
 /** Every key path, with plural suffixes folded (languages have different plural forms). */
 function keys(obj: object, prefix = ""): Set<string> {

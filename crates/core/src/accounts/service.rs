@@ -204,6 +204,16 @@ impl Paneldeck {
             .with(|c| self.accounts_index().keys(c, q, now_ms()))
     }
 
+    /// Keys of the query's window only (`offset`, `limit`): a shift-click range in the table.
+    pub fn query_key_range(&self, q: &AccountQuery) -> Result<Vec<AccountKey>> {
+        let keys = self.query_keys(q)?;
+        Ok(keys
+            .into_iter()
+            .skip(q.offset as usize)
+            .take(q.limit as usize)
+            .collect())
+    }
+
     /// One account from the snapshot, with its raw record, capabilities and panel.
     pub fn account_detail(&self, key: &AccountKey) -> Result<AccountDetail> {
         let panel = self.panel(&key.panel_id)?;

@@ -11,7 +11,9 @@ use paneldeck_panels::{
     PanelError, PanelKind,
 };
 
-use super::{now_ms, rename_fields, types::*, unsupported_action, ActionOutcome, Checks};
+use super::{
+    now_ms, rename_fields, types::*, unsupported_action, xui::given, ActionOutcome, Checks,
+};
 use crate::error::{CoreError, Result};
 
 /// The panel's 422 field names → the form's.
@@ -306,7 +308,12 @@ pub(super) async fn edit(
     Ok(ActionOutcome::new(username, "User saved."))
 }
 
-pub(super) async fn create(c: &MarzbanClient, new: &NewAccount) -> Result<Vec<ActionOutcome>> {
+pub(super) async fn create(
+    c: &MarzbanClient,
+    new: &NewAccount,
+    kept: &KeptCredentials,
+    settings: &KeptSettings,
+) -> Result<Vec<ActionOutcome>> {
     let NewAccount::Marzban {
         username,
         proxies,
@@ -404,7 +411,7 @@ pub(super) async fn create(c: &MarzbanClient, new: &NewAccount) -> Result<Vec<Ac
         username: name.clone(),
         proxies: protocols
             .iter()
-            .map(|p| (proxy_type(*p), ProxySettings::default()))
+            .map(|p| (proxy_type(*p), kept_proxy(*p, kept)))
             .collect(),
         inbounds: inbound_map,
         expire_utc_secs: (expire_utc_secs != 0).then_some(expire_utc_secs),
@@ -424,7 +431,41 @@ pub(super) async fn create(c: &MarzbanClient, new: &NewAccount) -> Result<Vec<Ac
         on_hold_timeout: None,
     };
     let created = c.add_user(&user).await.map_err(panel)?;
+    if settings.disabled {
+        // A new user can only start active or on hold.
+        let off = UserModify {
+            status: Some(UserStatusModify::Disabled),
+            ..UserModify::default()
+        };
+        c.modify_user(&created.username, &off)
+            .await
+            .map_err(panel)?;
+        return Ok(vec![ActionOutcome::new(
+            created.username,
+            "User created, disabled.",
+        )]);
+    }
     Ok(vec![ActionOutcome::new(created.username, "User created.")])
+}
+
+/// One protocol's settings with what is kept (`{}` lets the server generate the secret): the
+/// VLESS id and flow, the VMess id (its own, else the VLESS one), the Trojan and
+/// Shadowsocks password (one file column holds one password) and the Shadowsocks cipher.
+fn kept_proxy(p: MarzbanProtocol, kept: &KeptCredentials) -> ProxySettings {
+    let mut s = ProxySettings::default();
+    match p {
+        MarzbanProtocol::Vless => {
+            s.id = given(&kept.uuid);
+            s.flow = given(&kept.flow);
+        }
+        MarzbanProtocol::Vmess => s.id = given(&kept.vmess_uuid).or_else(|| given(&kept.uuid)),
+        MarzbanProtocol::Trojan => s.password = given(&kept.password),
+        MarzbanProtocol::Shadowsocks => {
+            s.password = given(&kept.password);
+            s.method = given(&kept.ss_method);
+        }
+    }
+    s
 }
 
 pub(super) async fn create_options(c: &MarzbanClient) -> Result<CreateOptions> {

@@ -20,6 +20,7 @@ use paneldeck_panels::{FieldError, PanelError, PanelKind};
 
 pub use ids::{parse_pterodactyl_native_id, parse_userpass_native_id, pterodactyl_native_id};
 pub use types::*;
+pub(crate) use xui::keep_in_payload;
 
 use crate::{
     connect::PanelClient,
@@ -64,10 +65,34 @@ pub async fn edit(
 /// Creates an account from the create form. One outcome per account made: a Pterodactyl
 /// create makes one subuser per server picked.
 pub async fn create(client: &PanelClient, new: &NewAccount) -> Result<Vec<ActionOutcome>> {
+    create_keeping(
+        client,
+        new,
+        &KeptCredentials::default(),
+        &KeptSettings::default(),
+    )
+    .await
+}
+
+/// [`create`] of a copy of an existing account (import, migration): the UUIDs, passwords and
+/// subscription id in `kept` are sent instead of letting the panel generate new ones, and the
+/// `settings` the form has no field for are applied (a disabled account is disabled right
+/// after it is created). What a kind cannot hold is ignored (Marzban issues its own
+/// subscription token; a Pterodactyl subuser has no secret to keep).
+pub async fn create_keeping(
+    client: &PanelClient,
+    new: &NewAccount,
+    kept: &KeptCredentials,
+    settings: &KeptSettings,
+) -> Result<Vec<ActionOutcome>> {
     match (client, new) {
-        (PanelClient::Xui(c), NewAccount::Xui { .. }) => xui::create(c, new).await,
-        (PanelClient::Marzban(c), NewAccount::Marzban { .. }) => marzban::create(c, new).await,
-        (PanelClient::Userpass(c), NewAccount::Userpass { .. }) => userpass::create(c, new).await,
+        (PanelClient::Xui(c), NewAccount::Xui { .. }) => xui::create(c, new, kept, settings).await,
+        (PanelClient::Marzban(c), NewAccount::Marzban { .. }) => {
+            marzban::create(c, new, kept, settings).await
+        }
+        (PanelClient::Userpass(c), NewAccount::Userpass { .. }) => {
+            userpass::create(c, new, kept).await
+        }
         (PanelClient::Pterodactyl(c), NewAccount::Pterodactyl { .. }) => {
             pterodactyl::create(c, new).await
         }
@@ -258,6 +283,12 @@ mod tests {
         send(apply(c, "x", a));
         send(edit(c, "x", e));
         send(create(c, n));
+        send(create_keeping(
+            c,
+            n,
+            &KeptCredentials::default(),
+            &KeptSettings::default(),
+        ));
         send(client_ips(c, "x"));
         send(create_options(c));
     }

@@ -421,3 +421,132 @@ pub struct PermissionOption {
     pub key: String,
     pub description: String,
 }
+
+/// Secrets a create keeps from the account it copies (import, migration), so the configs its
+/// users already have go on working: VLESS/VMess UUIDs, the Trojan/Shadowsocks or proxy
+/// password, the 3x-ui subscription id, and the VLESS flow and Shadowsocks cipher they go
+/// with. `Debug` names the fields that are set, never their values, and there is no
+/// `Serialize`: the bulk journal keeps them in a column of their own, out of the item's op,
+/// its history and its exports.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct KeptCredentials {
+    /// 3x-ui client `id`; Marzban VLESS `id` (and VMess `id` unless `vmess_uuid` is set).
+    pub uuid: Option<String>,
+    /// Marzban VMess `id` when it differs from the VLESS one.
+    pub vmess_uuid: Option<String>,
+    /// 3x-ui client `password` (Trojan/Shadowsocks), Marzban Trojan and Shadowsocks
+    /// `password`, user-pass `use_key`.
+    pub password: Option<String>,
+    /// 3x-ui `subId`.
+    pub sub_id: Option<String>,
+    /// VLESS flow (3x-ui client `flow`, Marzban `proxies.vless.flow`).
+    pub flow: Option<String>,
+    /// Marzban Shadowsocks cipher (`proxies.shadowsocks.method`).
+    pub ss_method: Option<String>,
+}
+
+impl KeptCredentials {
+    /// Nothing kept.
+    pub fn is_empty(&self) -> bool {
+        *self == KeptCredentials::default()
+    }
+
+    /// A UUID or a password is kept (what existing client configs depend on).
+    pub fn keeps_secrets(&self) -> bool {
+        self.uuid.is_some() || self.vmess_uuid.is_some() || self.password.is_some()
+    }
+
+    /// The secret values (UUIDs, password, subscription id), e.g. to scrub them from a
+    /// panel's error message before it is journaled.
+    pub fn secret_values(&self) -> impl Iterator<Item = &str> {
+        [&self.uuid, &self.vmess_uuid, &self.password, &self.sub_id]
+            .into_iter()
+            .filter_map(|v| v.as_deref())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// `text` with every kept secret replaced by `<redacted>` (values shorter than 4
+    /// characters are left: they would mangle the text and reveal little).
+    pub fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for secret in self.secret_values().filter(|s| s.chars().count() >= 4) {
+            out = out.replace(secret, "<redacted>");
+        }
+        out
+    }
+}
+
+impl std::fmt::Debug for KeptCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("KeptCredentials");
+        for (name, value) in [
+            ("uuid", &self.uuid),
+            ("vmess_uuid", &self.vmess_uuid),
+            ("password", &self.password),
+            ("sub_id", &self.sub_id),
+            ("flow", &self.flow),
+            ("ss_method", &self.ss_method),
+        ] {
+            if value.is_some() {
+                d.field(name, &format_args!("<redacted>"));
+            }
+        }
+        d.finish()
+    }
+}
+
+/// Settings a create keeps from the account it copies that the create forms do not offer.
+/// None of them is secret: they are part of the create item shown in the plan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KeptSettings {
+    /// Disabled right after it is created (3x-ui's `add` and Marzban's create make accounts
+    /// active; a user-pass form has its own status).
+    #[serde(default)]
+    pub disabled: bool,
+    /// 3x-ui Telegram id (`tgId`).
+    #[serde(default)]
+    #[specta(type = Option<specta_typescript::Number>)]
+    pub tg_id: Option<i64>,
+    /// 3x-ui device limit (`limitHwid`).
+    #[serde(default)]
+    pub hwid_limit: Option<u32>,
+}
+
+impl KeptSettings {
+    pub fn is_empty(&self) -> bool {
+        *self == KeptSettings::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_credentials_never_print_their_values() {
+        let k = KeptCredentials {
+            uuid: Some("b831381d-6324-4d53-ad4f-8cda48b30811".into()),
+            password: Some("hunter2-secret".into()),
+            sub_id: Some("sub-token-9".into()),
+            ..KeptCredentials::default()
+        };
+        let shown = format!("{k:?} {:?}", Some(&k));
+        assert!(
+            !shown.contains("b831381d")
+                && !shown.contains("hunter2")
+                && !shown.contains("sub-token"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("uuid") && shown.contains("<redacted>"),
+            "{shown}"
+        );
+        assert!(k.keeps_secrets() && !k.is_empty());
+        assert_eq!(
+            k.scrub("subId already in use: sub-token-9 (hunter2-secret)"),
+            "subId already in use: <redacted> (<redacted>)"
+        );
+        assert!(!KeptCredentials::default().keeps_secrets());
+    }
+}

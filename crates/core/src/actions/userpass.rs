@@ -163,7 +163,12 @@ pub(super) async fn edit(
     Ok(ActionOutcome::new(native_id, "Proxy user saved."))
 }
 
-pub(super) async fn create(c: &UserpassClient, new: &NewAccount) -> Result<Vec<ActionOutcome>> {
+/// `kept.password` (a copied sub-user's `use_key`) wins over the form's.
+pub(super) async fn create(
+    c: &UserpassClient,
+    new: &NewAccount,
+    kept: &KeptCredentials,
+) -> Result<Vec<ActionOutcome>> {
     let NewAccount::Userpass {
         user_name,
         password,
@@ -187,12 +192,18 @@ pub(super) async fn create(c: &UserpassClient, new: &NewAccount) -> Result<Vec<A
         );
     }
     checks.finish()?;
+    let kept_password = kept
+        .password
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+        .map(Secret::new);
+    let password = kept_password.as_ref().or(password.as_ref());
     let generated = password
         .is_none()
         .then(|| random_password(PASSWORD_LEN as usize));
     let password = match (&generated, password) {
         (Some(g), _) => Secret::new(g.as_str()),
-        (None, Some(p)) => p.clone(),
+        (None, Some(p)) => (*p).clone(),
         (None, None) => return Err(CoreError::Internal("no password".into())),
     };
     let created = c

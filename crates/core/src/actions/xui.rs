@@ -222,7 +222,12 @@ pub(super) async fn edit(c: &XuiClient, email: &str, edit: &AccountEdit) -> Resu
     Ok(ActionOutcome::new(new_email, message))
 }
 
-pub(super) async fn create(c: &XuiClient, new: &NewAccount) -> Result<Vec<ActionOutcome>> {
+pub(super) async fn create(
+    c: &XuiClient,
+    new: &NewAccount,
+    kept: &KeptCredentials,
+    settings: &KeptSettings,
+) -> Result<Vec<ActionOutcome>> {
     let NewAccount::Xui {
         email,
         inbound_ids,
@@ -249,11 +254,12 @@ pub(super) async fn create(c: &XuiClient, new: &NewAccount) -> Result<Vec<Action
     check_expiry(&mut checks, *expiry);
     checks.finish()?;
     if c.api_generation().await? == ApiGeneration::LegacyInbounds {
-        return xui_legacy::create(c, new).await;
+        return xui_legacy::create(c, new, kept, settings).await;
     }
 
     let email = email.trim().to_owned();
     let mut payload = ClientPayload::new(email.clone());
+    keep_in_payload(&mut payload, kept, settings);
     payload.total_bytes = Some(total_bytes.map_or(0, to_i64));
     payload.expiry_time_ms = Some(expiry_to_wire(*expiry));
     payload.limit_ip = Some(i64::from(*limit_ip));
@@ -266,10 +272,43 @@ pub(super) async fn create(c: &XuiClient, new: &NewAccount) -> Result<Vec<Action
     payload.enable = Some(true);
     let ids: Vec<InboundId> = inbound_ids.iter().copied().map(InboundId).collect();
     c.add(&payload, &ids).await?;
+    if settings.disabled {
+        // `add` always enables the client.
+        let mut off = full_payload(&c.get(&email).await?);
+        off.enable = Some(false);
+        c.update(&email, &off).await?;
+        return Ok(vec![ActionOutcome::new(
+            email,
+            format!("Client created on {} inbound(s), disabled.", ids.len()),
+        )]);
+    }
     Ok(vec![ActionOutcome::new(
         email,
         format!("Client created on {} inbound(s).", ids.len()),
     )])
+}
+
+/// A kept value, trimmed; blank = not kept.
+pub(crate) fn given(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// The kept UUID (`id`), password, subId and flow, and the settings the form lacks, into a
+/// create payload (what is not kept is left for the panel to generate).
+pub(crate) fn keep_in_payload(
+    payload: &mut ClientPayload,
+    kept: &KeptCredentials,
+    settings: &KeptSettings,
+) {
+    payload.uuid = given(&kept.uuid);
+    payload.password = given(&kept.password);
+    payload.sub_id = given(&kept.sub_id);
+    payload.flow = given(&kept.flow);
+    payload.tg_id = settings.tg_id.filter(|t| *t != 0);
+    payload.limit_hwid = settings.hwid_limit.filter(|h| *h > 0).map(i64::from);
 }
 
 pub(super) async fn client_ips(c: &XuiClient, email: &str) -> Result<ClientIpList> {

@@ -14,7 +14,7 @@ use super::{
     to_i64,
     types::*,
     unsupported, unsupported_action,
-    xui::{expiry_to_wire, not_here},
+    xui::{expiry_to_wire, given, not_here},
     ActionOutcome,
 };
 use crate::error::{CoreError, Result};
@@ -139,7 +139,12 @@ pub(super) async fn edit(c: &XuiClient, email: &str, edit: &AccountEdit) -> Resu
 }
 
 /// Called after the form was checked by [`super::xui::create`].
-pub(super) async fn create(c: &XuiClient, new: &NewAccount) -> Result<Vec<ActionOutcome>> {
+pub(super) async fn create(
+    c: &XuiClient,
+    new: &NewAccount,
+    kept: &KeptCredentials,
+    settings: &KeptSettings,
+) -> Result<Vec<ActionOutcome>> {
     let NewAccount::Xui {
         email,
         inbound_ids,
@@ -174,16 +179,31 @@ pub(super) async fn create(c: &XuiClient, new: &NewAccount) -> Result<Vec<Action
         limit_ip: i64::from(*limit_ip),
         total_bytes: total_bytes.map_or(0, to_i64),
         expiry_time_ms: expiry_to_wire(*expiry),
-        enable: true,
+        // The legacy routes take the entry's `enable` as sent.
+        enable: !settings.disabled,
+        tg_id: settings.tg_id.unwrap_or(0),
         comment: comment.clone(),
         reset_days: i64::from(*reset_days),
-        sub_id: super::userpass::random_password(16).to_lowercase(),
+        sub_id: given(&kept.sub_id)
+            .unwrap_or_else(|| super::userpass::random_password(16).to_lowercase()),
+        flow: given(&kept.flow),
         ..InboundClient::default()
     };
-    // The legacy routes identify a client by its credential, so it is made here.
+    // The legacy routes identify a client by its credential, so it is made here (or kept).
     match inbound.protocol {
-        Protocol::Vless | Protocol::Vmess => client.uuid = Some(uuid::Uuid::new_v4().to_string()),
-        _ => client.password = Some(super::userpass::random_password(16)),
+        Protocol::Vless | Protocol::Vmess => {
+            client.uuid =
+                Some(given(&kept.uuid).unwrap_or_else(|| uuid::Uuid::new_v4().to_string()))
+        }
+        _ => {
+            client.password =
+                Some(given(&kept.password).unwrap_or_else(|| super::userpass::random_password(16)))
+        }
+    }
+    if let Some(h) = settings.hwid_limit.filter(|h| *h > 0) {
+        client
+            .extra
+            .insert("limitHwid".into(), serde_json::Value::from(h));
     }
     legacy_client_id(inbound.protocol, &client)?;
     c.legacy_add_client(inbound.id, std::slice::from_ref(&client))

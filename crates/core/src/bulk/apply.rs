@@ -15,7 +15,10 @@ use tokio::sync::Mutex;
 use super::{types::ItemOp, wire::new_account_name};
 use crate::{
     accounts::now_ms,
-    actions::{self, pterodactyl_native_id, AccountAction, AccountEdit, ExpiryInput, NewAccount},
+    actions::{
+        self, pterodactyl_native_id, AccountAction, AccountEdit, ExpiryInput, KeptCredentials,
+        NewAccount,
+    },
     connect::PanelClient,
     error::{CoreError, Result},
 };
@@ -67,7 +70,13 @@ pub(crate) fn is_not_found(err: &CoreError) -> bool {
     }
 }
 
-pub(crate) async fn apply(conn: &PanelConn, native_id: &str, op: &ItemOp) -> Result<Applied> {
+/// Runs one item; `kept`: the UUIDs/passwords a create keeps (from the journal).
+pub(crate) async fn apply(
+    conn: &PanelConn,
+    native_id: &str,
+    op: &ItemOp,
+    kept: Option<&KeptCredentials>,
+) -> Result<Applied> {
     let client = &conn.client;
     let action = |a: AccountAction| async move {
         let out = actions::apply(client, native_id, &a).await?;
@@ -94,8 +103,13 @@ pub(crate) async fn apply(conn: &PanelConn, native_id: &str, op: &ItemOp) -> Res
                 result_id: (out.native_id != native_id).then_some(out.native_id),
             })
         }
-        ItemOp::Create { new } => {
-            let outs = actions::create(client, new).await?;
+        ItemOp::Create {
+            new,
+            kept: settings,
+        } => {
+            let none = KeptCredentials::default();
+            let outs =
+                actions::create_keeping(client, new, kept.unwrap_or(&none), settings).await?;
             let ids: Vec<String> = outs.iter().map(|o| o.native_id.clone()).collect();
             Ok(Applied {
                 message: outs.first().and_then(|o| o.message.clone()),
@@ -236,6 +250,16 @@ async fn xui_edit(
         message: out.message,
         result_id: None,
     })
+}
+
+/// Disables an account an earlier attempt created (its create may have stopped before the
+/// disable that follows it). Harmless when it already is disabled.
+pub(crate) async fn disable_created(conn: &PanelConn, native_id: &str) -> Result<()> {
+    // Only 3x-ui and Marzban creates are disabled afterwards (a user-pass form has a status).
+    if matches!(conn.client, PanelClient::Xui(_) | PanelClient::Marzban(_)) {
+        actions::apply(&conn.client, native_id, &AccountAction::Disable).await?;
+    }
+    Ok(())
 }
 
 /// For a create whose earlier attempt may have reached the panel: the account's id if the

@@ -21,6 +21,7 @@ use super::{
 };
 use crate::{
     accounts::now_ms,
+    actions::KeptCredentials,
     connect::PanelClient,
     error::{CoreError, ErrorCode, Result},
     registry::PanelId,
@@ -70,6 +71,28 @@ impl Drop for LiveGuard {
 pub(crate) struct Work {
     pub rec: ItemRecord,
     pub uncertain: bool,
+    /// A create's kept UUIDs/passwords, from the journal.
+    pub kept: Option<KeptCredentials>,
+}
+
+impl Work {
+    fn new(rec: ItemRecord, uncertain: bool) -> Self {
+        Work {
+            rec,
+            uncertain,
+            kept: None,
+        }
+    }
+}
+
+/// An item's end with any kept secret scrubbed from the panel's message (some panels repeat
+/// the value they refused, e.g. "subId already in use: …").
+pub(crate) fn scrubbed(mut u: ItemUpdate, kept: Option<&KeptCredentials>) -> ItemUpdate {
+    if let Some(k) = kept {
+        u.error_message = u.error_message.map(|m| k.scrub(&m));
+        u.message = u.message.map(|m| k.scrub(&m));
+    }
+    u
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -257,6 +280,11 @@ impl<'a> Runner<'a> {
     }
 
     async fn run_one(&self, conn: &PanelConn, w: Work) -> ItemUpdate {
+        let update = self.run_one_unscrubbed(conn, &w).await;
+        scrubbed(update, w.kept.as_ref())
+    }
+
+    async fn run_one_unscrubbed(&self, conn: &PanelConn, w: &Work) -> ItemUpdate {
         let seq = w.rec.seq;
         let mut uncertain = w.uncertain;
         let mut attempts = 0;
@@ -274,7 +302,7 @@ impl<'a> Runner<'a> {
                 };
             }
             attempts += 1;
-            let result = self.try_once(conn, &w.rec, uncertain).await;
+            let result = self.try_once(conn, w, uncertain).await;
             let err = match result {
                 Ok(applied) => return done(seq, attempts, applied),
                 Err(err) => err,
@@ -309,15 +337,16 @@ impl<'a> Runner<'a> {
         }
     }
 
-    async fn try_once(
-        &self,
-        conn: &PanelConn,
-        rec: &ItemRecord,
-        uncertain: bool,
-    ) -> Result<Applied> {
+    async fn try_once(&self, conn: &PanelConn, w: &Work, uncertain: bool) -> Result<Applied> {
+        let rec = &w.rec;
         if uncertain {
-            if let ItemOp::Create { new } = &rec.op {
+            if let ItemOp::Create { new, kept } = &rec.op {
                 if let Some(id) = apply::existing(conn, new).await? {
+                    // The earlier attempt may have stopped between the create and the
+                    // disable that follows it.
+                    if kept.disabled {
+                        apply::disable_created(conn, &id).await?;
+                    }
                     return Ok(Applied {
                         message: Some(
                             "Already on the panel (an earlier attempt created it); not sent again."
@@ -328,7 +357,7 @@ impl<'a> Runner<'a> {
                 }
             }
         }
-        apply::apply(conn, &rec.native_id, &rec.op).await
+        apply::apply(conn, &rec.native_id, &rec.op, w.kept.as_ref()).await
     }
 }
 
@@ -349,10 +378,7 @@ impl Paneldeck {
                 .store()
                 .with(|c| journal::items(c, op, &[ItemState::Pending]))?
                 .into_iter()
-                .map(|rec| Work {
-                    rec,
-                    uncertain: false,
-                })
+                .map(|rec| Work::new(rec, false))
                 .collect(),
             (Mode::Execute, _) => {
                 return Err(CoreError::Conflict(format!(
@@ -363,9 +389,9 @@ impl Paneldeck {
                 .store()
                 .with(|c| journal::items(c, op, &[ItemState::Pending, ItemState::Running]))?
                 .into_iter()
-                .map(|rec| Work {
-                    uncertain: rec.state == ItemState::Running,
-                    rec,
+                .map(|rec| {
+                    let uncertain = rec.state == ItemState::Running;
+                    Work::new(rec, uncertain)
                 })
                 .collect(),
             (Mode::RetryFailed, OpState::Planned) => {
@@ -379,15 +405,17 @@ impl Paneldeck {
                     journal::failed_to_pending(c, op)?;
                     Ok(items)
                 })?;
-                items
-                    .into_iter()
-                    .map(|rec| Work {
-                        rec,
-                        uncertain: true,
-                    })
-                    .collect()
+                items.into_iter().map(|rec| Work::new(rec, true)).collect()
             }
         };
+        let mut kept = self.store().with(|c| journal::kept(c, op))?;
+        let work: Vec<Work> = work
+            .into_iter()
+            .map(|mut w| {
+                w.kept = kept.remove(&w.rec.seq);
+                w
+            })
+            .collect();
         self.store()
             .with(|c| journal::set_state(c, op, OpState::Running, Some(now_ms()), None))?;
 

@@ -2,20 +2,68 @@
 //! anything runs; each item moves pending → running (just before its request) → done / failed
 //! / skipped, written as the run goes, so after a crash `running` means "outcome unknown".
 
+use std::collections::HashMap;
+
 use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
 
 use super::types::*;
 use crate::{
     accounts::AccountKey,
+    actions::KeptCredentials,
     error::{CoreError, Result},
     registry::PanelId,
 };
 
+/// [`KeptCredentials`] as the `kept` column holds them (the type itself cannot be
+/// serialised, so nothing else writes them by accident).
+#[derive(Serialize, Deserialize, Default)]
+struct KeptRow {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    uuid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    vmess_uuid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sub_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    flow: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ss_method: Option<String>,
+}
+
+fn kept_json(k: &KeptCredentials) -> Result<String> {
+    let row = KeptRow {
+        uuid: k.uuid.clone(),
+        vmess_uuid: k.vmess_uuid.clone(),
+        password: k.password.clone(),
+        sub_id: k.sub_id.clone(),
+        flow: k.flow.clone(),
+        ss_method: k.ss_method.clone(),
+    };
+    serde_json::to_string(&row).map_err(|e| CoreError::Internal(e.to_string()))
+}
+
+fn kept_from_json(text: &str) -> Option<KeptCredentials> {
+    let r: KeptRow = serde_json::from_str(text).ok()?;
+    Some(KeptCredentials {
+        uuid: r.uuid,
+        vmess_uuid: r.vmess_uuid,
+        password: r.password,
+        sub_id: r.sub_id,
+        flow: r.flow,
+        ss_method: r.ss_method,
+    })
+}
+
+/// Writes the plan (state `planned`) and, per create item in `kept`, the secrets it keeps.
 pub(crate) fn insert_plan(
     conn: &mut Connection,
     plan: &BulkPlan,
     actor: &str,
     request: &str,
+    kept: &HashMap<u32, KeptCredentials>,
 ) -> Result<()> {
     let tx = conn.transaction()?;
     tx.execute(
@@ -26,8 +74,8 @@ pub(crate) fn insert_plan(
     {
         let mut stmt = tx.prepare(
             "INSERT INTO bulk_items (op_id, seq, panel_id, panel_name, kind, native_id, name, op,
-                 changes, state, error_code, error_message)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 changes, state, error_code, error_message, kept)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?;
         for panel in &plan.panels {
             for item in &panel.items {
@@ -39,6 +87,10 @@ pub(crate) fn insert_plan(
                     ItemState::Skipped
                 } else {
                     ItemState::Pending
+                };
+                let secrets = match kept.get(&item.seq) {
+                    Some(k) if item.skip.is_none() && !k.is_empty() => Some(kept_json(k)?),
+                    _ => None,
                 };
                 stmt.execute(params![
                     plan.id.0,
@@ -53,6 +105,7 @@ pub(crate) fn insert_plan(
                     state.as_str(),
                     item.skip.as_ref().map(|s| s.reason.as_str()),
                     item.skip.as_ref().map(|s| s.message.clone()),
+                    secrets,
                 ])?;
             }
         }
@@ -137,6 +190,21 @@ pub(crate) fn items(conn: &Connection, op: &OpId, states: &[ItemState]) -> Resul
         .collect())
 }
 
+/// The secrets the operation's create items keep, by seq (items without any are absent).
+pub(crate) fn kept(conn: &Connection, op: &OpId) -> Result<HashMap<u32, KeptCredentials>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT seq, kept FROM bulk_items WHERE op_id = ?1 AND kept IS NOT NULL")?;
+    let rows = stmt
+        .query_map([&op.0], |r| {
+            Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(seq, text)| kept_from_json(&text).map(|k| (seq, k)))
+        .collect())
+}
+
 /// Marks items as sent (or about to be): one transaction for the lot.
 pub(crate) fn mark_running(conn: &mut Connection, op: &OpId, seqs: &[u32], now: i64) -> Result<()> {
     let tx = conn.transaction()?;
@@ -180,7 +248,8 @@ pub(crate) fn finish_items(
         let mut stmt = tx.prepare_cached(
             "UPDATE bulk_items SET state = ?3, attempts = attempts + ?4, error_code = ?5,
                  error_message = ?6, message = ?7, result_id = COALESCE(?8, result_id),
-                 finished_at_ms = CASE WHEN ?3 IN ('done','failed','skipped') THEN ?9 END
+                 finished_at_ms = CASE WHEN ?3 IN ('done','failed','skipped') THEN ?9 END,
+                 kept = CASE WHEN ?3 = 'done' THEN NULL ELSE kept END
              WHERE op_id = ?1 AND seq = ?2",
         )?;
         for u in updates {
@@ -380,4 +449,101 @@ fn skip_reason(code: &str) -> Option<SkipReason> {
     ]
     .into_iter()
     .find(|r| r.as_str() == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        actions::{KeptSettings, NewAccount, ProxyStatusInput},
+        store::Store,
+    };
+    use paneldeck_panels::PanelKind;
+
+    fn create_item(seq: u32, name: &str) -> PlanItem {
+        PlanItem {
+            seq,
+            key: AccountKey::new(PanelId("p".into()), name),
+            name: name.into(),
+            op: ItemOp::Create {
+                new: NewAccount::Userpass {
+                    user_name: name.into(),
+                    password: None,
+                    usage_cap_bytes: None,
+                    ip_usage_cap: None,
+                    note: String::new(),
+                    status: ProxyStatusInput::Active,
+                },
+                kept: KeptSettings::default(),
+            },
+            changes: Vec::new(),
+            skip: None,
+        }
+    }
+
+    #[test]
+    fn kept_secrets_live_in_their_own_column_until_the_item_is_done() -> Result<()> {
+        let store = Store::open_in_memory()?;
+        let plan = BulkPlan {
+            id: OpId::new(),
+            title: "t".into(),
+            created_at_ms: 1,
+            panels: vec![PanelPlan {
+                panel_id: PanelId("p".into()),
+                panel_name: "P".into(),
+                kind: PanelKind::Userpass,
+                items: vec![
+                    create_item(0, "a"),
+                    create_item(1, "b"),
+                    create_item(2, "c"),
+                ],
+                to_change: 3,
+                skipped: 0,
+            }],
+            to_change: 3,
+            skipped: 0,
+        };
+        let secret = |p: &str| KeptCredentials {
+            password: Some(p.into()),
+            ..KeptCredentials::default()
+        };
+        let kept: HashMap<u32, KeptCredentials> =
+            [(0, secret("pw-a-1234")), (1, secret("pw-b-5678"))].into();
+        store.with(|c| insert_plan(c, &plan, "me", "{}", &kept))?;
+        let back = store.with(|c| self::kept(c, &plan.id))?;
+        assert_eq!(back, kept);
+        // Neither the items nor the plan as stored show them.
+        let items = store.with(|c| items(c, &plan.id, &[]))?;
+        let shown = format!(
+            "{}{}{:?}",
+            serde_json::to_string(&items).unwrap_or_default(),
+            serde_json::to_string(&store.with(|c| self::plan(c, &plan.id))?).unwrap_or_default(),
+            back
+        );
+        assert!(
+            !shown.contains("pw-a") && !shown.contains("pw-b"),
+            "{shown}"
+        );
+        // A failed item keeps them (for "retry failed"); a done one drops them.
+        let end = |seq, state| ItemUpdate {
+            seq,
+            state,
+            attempts: 1,
+            error_code: None,
+            error_message: None,
+            message: None,
+            result_id: None,
+        };
+        store.with(|c| {
+            finish_items(
+                c,
+                &plan.id,
+                &[end(0, ItemState::Done), end(1, ItemState::Failed)],
+                2,
+            )
+        })?;
+        let left = store.with(|c| self::kept(c, &plan.id))?;
+        assert_eq!(left.keys().copied().collect::<Vec<_>>(), [1]);
+        Ok(())
+    }
 }

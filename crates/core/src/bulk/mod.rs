@@ -2,7 +2,9 @@
 //! is skipped), then execute with progress and cancel, journaled in SQLite so a crashed or
 //! killed run resumes finishing each item exactly once, and "retry failed" re-runs only the
 //! failed items. A create whose outcome is unknown is looked up on the panel by its name
-//! before it is sent again, so retries never duplicate.
+//! before it is sent again, so retries never duplicate; a create that keeps the UUIDs and
+//! passwords of the account it copies (import, migration) has them journaled apart from its
+//! op, so it is sent again with the same ones, and they never show in plans or history.
 //!
 //! Entry points on [`Paneldeck`](crate::Paneldeck): `bulk_plan`, `plan_from_items`,
 //! `bulk_execute`, `bulk_resume`, `bulk_retry_failed`, `bulk_history`, `bulk_items`,

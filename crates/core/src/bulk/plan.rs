@@ -14,7 +14,10 @@ use super::{
 };
 use crate::{
     accounts::{model::DAY_MS, now_ms, Account, AccountKey, AccountQuery, Capabilities},
-    actions::{pterodactyl_native_id, AccountEdit, NewAccount, ProxyStatusInput},
+    actions::{
+        pterodactyl_native_id, AccountEdit, KeptCredentials, KeptSettings, NewAccount,
+        ProxyStatusInput,
+    },
     error::{CoreError, Result},
     registry::{PanelId, PanelView},
     Paneldeck,
@@ -95,6 +98,10 @@ pub(crate) fn plan_change(a: &Account, caps: &Capabilities, action: &BulkAction)
             let on = matches!(action, BulkAction::Enable);
             if !caps.can_toggle {
                 return unsupported(kind, "enable or disable accounts");
+            }
+            if a.enabled == on {
+                let already = if on { "enabled" } else { "disabled" };
+                return skip(SkipReason::NoChange, format!("Already {already}."));
             }
             let op = if on { ItemOp::Enable } else { ItemOp::Disable };
             Ok((
@@ -328,6 +335,10 @@ pub(crate) fn plan_change(a: &Account, caps: &Capabilities, action: &BulkAction)
                 return unsupported(kind, "set a proxy status");
             }
             let on = *status == ProxyStatusInput::Active;
+            if a.enabled == on {
+                let already = if on { "enabled" } else { "disabled" };
+                return skip(SkipReason::NoChange, format!("Already {already}."));
+            }
             let op = if on { ItemOp::Enable } else { ItemOp::Disable };
             Ok((
                 op,
@@ -480,6 +491,8 @@ fn describe(action: &BulkAction) -> String {
 struct Builder {
     panels: Vec<PanelPlan>,
     seq: u32,
+    /// Secrets of the creates that keep them, by seq (journaled apart from the plan).
+    kept: HashMap<u32, KeptCredentials>,
 }
 
 impl Builder {
@@ -487,6 +500,7 @@ impl Builder {
         Builder {
             panels: Vec::new(),
             seq: 0,
+            kept: HashMap::new(),
         }
     }
 
@@ -566,12 +580,38 @@ fn snapshot_names(
     })
 }
 
-fn create_changes(new: &NewAccount) -> Vec<FieldChange> {
+fn create_changes(
+    new: &NewAccount,
+    credentials: &KeptCredentials,
+    settings: &KeptSettings,
+) -> Vec<FieldChange> {
     let mut out = vec![change(
         "account",
         None,
         Some(new_account_name(new).to_owned()),
     )];
+    // Which secrets are kept, never their values.
+    let kept: Vec<&str> = [
+        (
+            "UUID",
+            credentials.uuid.is_some() || credentials.vmess_uuid.is_some(),
+        ),
+        ("password", credentials.password.is_some()),
+        ("subscription id", credentials.sub_id.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(what, on)| on.then_some(what))
+    .collect();
+    if !kept.is_empty() {
+        out.push(change(
+            "credentials",
+            None,
+            Some(format!("kept: {}", kept.join(", "))),
+        ));
+    }
+    if settings.disabled {
+        out.push(change("enabled", None, Some(on_off(false))));
+    }
     match new {
         NewAccount::Xui { total_bytes, .. } => {
             out.push(change("limit", None, total_bytes.map(bytes)));
@@ -651,10 +691,20 @@ fn create_key(panel: &PanelId, new: &NewAccount) -> AccountKey {
     }
 }
 
-fn plan_create(b: &mut Builder, panel: &PanelView, existing: &mut Existing, new: NewAccount) {
+fn plan_create(
+    b: &mut Builder,
+    panel: &PanelView,
+    existing: &mut Existing,
+    new: NewAccount,
+    credentials: KeptCredentials,
+    kept: KeptSettings,
+) {
     let key = create_key(&panel.id, &new);
     let name = new_account_name(&new).trim().to_owned();
-    let nominal_create = ItemOp::Create { new: new.clone() };
+    let nominal_create = ItemOp::Create {
+        new: new.clone(),
+        kept,
+    };
     let planned = if kind_of_new(&new) != panel.kind {
         skip(
             SkipReason::InvalidInput,
@@ -671,9 +721,13 @@ fn plan_create(b: &mut Builder, panel: &PanelView, existing: &mut Existing, new:
         )
     } else {
         existing.names.insert(name.to_lowercase());
-        let changes = create_changes(&new);
-        Ok((ItemOp::Create { new }, changes))
+        let changes = create_changes(&new, &credentials, &kept);
+        Ok((ItemOp::Create { new, kept }, changes))
     };
+    // Only a create that will run needs its secrets journaled.
+    if planned.is_ok() && !credentials.is_empty() {
+        b.kept.insert(b.seq, credentials);
+    }
     b.push_as(panel, key, name, planned, nominal_create);
 }
 
@@ -778,7 +832,14 @@ impl Paneldeck {
                         })?;
                     let mut existing = Existing::load(self, &view)?;
                     for name in &list {
-                        plan_create(&mut b, &view, &mut existing, with_name(template, name));
+                        plan_create(
+                            &mut b,
+                            &view,
+                            &mut existing,
+                            with_name(template, name),
+                            KeptCredentials::default(),
+                            KeptSettings::default(),
+                        );
                     }
                 }
                 (
@@ -800,7 +861,14 @@ impl Paneldeck {
                         server_ids: vec![server.clone()],
                         permissions: permissions.clone(),
                     };
-                    plan_create(&mut b, &view, &mut existing, new);
+                    plan_create(
+                        &mut b,
+                        &view,
+                        &mut existing,
+                        new,
+                        KeptCredentials::default(),
+                        KeptSettings::default(),
+                    );
                 }
                 (
                     format!("Add {email} to {} servers", server_ids.len()),
@@ -849,13 +917,18 @@ impl Paneldeck {
         let count = items.len();
         for item in items {
             match item {
-                ItemInput::Create { panel_id, new } => {
+                ItemInput::Create {
+                    panel_id,
+                    new,
+                    credentials,
+                    settings,
+                } => {
                     let view = self.panel(&panel_id)?;
                     if !existing.contains_key(&panel_id) {
                         existing.insert(panel_id.clone(), Existing::load(self, &view)?);
                     }
                     if let Some(ex) = existing.get_mut(&panel_id) {
-                        plan_create(&mut b, &view, ex, new);
+                        plan_create(&mut b, &view, ex, new, credentials, settings);
                     }
                 }
                 ItemInput::Edit { key, edit } => {
@@ -883,16 +956,17 @@ impl Paneldeck {
 
     fn store_plan(
         &self,
-        b: Builder,
+        mut b: Builder,
         title: String,
         summary: serde_json::Value,
     ) -> Result<BulkPlan> {
         let accounts: u32 = b.panels.iter().map(|p| p.to_change).sum();
         let title = format!("{title} · {accounts} accounts on {} panels", b.panels.len());
+        let kept = std::mem::take(&mut b.kept);
         let plan = b.finish(title);
         let request = serde_json::to_string(&summary).unwrap_or_default();
         self.store()
-            .with(|c| journal::insert_plan(c, &plan, &actor(), &request))?;
+            .with(|c| journal::insert_plan(c, &plan, &actor(), &request, &kept))?;
         Ok(plan)
     }
 }

@@ -15,7 +15,7 @@ use tokio::sync::Notify;
 
 use crate::{
     accounts::{AccountKey, AccountQuery},
-    actions::{AccountEdit, NewAccount, ProxyStatusInput},
+    actions::{AccountEdit, KeptCredentials, KeptSettings, NewAccount, ProxyStatusInput},
     registry::PanelId,
 };
 
@@ -48,6 +48,7 @@ impl std::fmt::Display for OpId {
 /// `offset`/`limit`, is ignored: every match is taken).
 #[derive(Debug, Clone, Deserialize, specta::Type)]
 #[serde(tag = "type", rename_all = "camelCase")]
+#[serde(rename = "BulkSelection")]
 pub enum Selection {
     Keys { keys: Vec<AccountKey> },
     Query { query: AccountQuery },
@@ -186,8 +187,20 @@ pub enum BulkRequest {
 /// A plan built elsewhere (import, migration): create or edit accounts on given panels.
 #[derive(Debug, Clone)]
 pub enum ItemInput {
-    Create { panel_id: PanelId, new: NewAccount },
-    Edit { key: AccountKey, edit: AccountEdit },
+    /// A create, keeping the `credentials` and `settings` of the account it copies (both
+    /// empty for a plain create). The credentials are journaled with the item, apart from its
+    /// op, so a resumed or retried create sends the same UUIDs/passwords again; they never
+    /// appear in the plan, the history or its exports.
+    Create {
+        panel_id: PanelId,
+        new: NewAccount,
+        credentials: KeptCredentials,
+        settings: KeptSettings,
+    },
+    Edit {
+        key: AccountKey,
+        edit: AccountEdit,
+    },
 }
 
 /// One item's concrete operation, as journaled. Relative changes are resolved to absolute
@@ -243,6 +256,10 @@ pub enum ItemOp {
         #[serde(serialize_with = "super::wire::ser_new_account")]
         #[specta(type = NewAccount)]
         new: NewAccount,
+        /// What the copied account had that the form lacks (import, migration). Its kept
+        /// UUIDs/passwords are not part of the op (see [`ItemInput::Create`]).
+        #[serde(default)]
+        kept: KeptSettings,
     },
 }
 
@@ -508,13 +525,8 @@ pub struct BulkReport {
     pub took_ms: i64,
 }
 
-/// History export formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "lowercase")]
-pub enum ExportFormat {
-    Csv,
-    Json,
-}
+/// History export formats: the same two as account exports.
+pub use crate::transfer::ExportFormat;
 
 /// How a run behaves. Defaults suit the app; tests and benchmarks tune them.
 #[derive(Debug, Clone)]

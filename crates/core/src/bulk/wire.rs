@@ -1,6 +1,8 @@
 //! [`NewAccount`] in the journal: the create form is input-only (`Deserialize`), so it is
-//! written here in the same shape it is read in. A user-pass password is never written: a
-//! replayed create generates one.
+//! written here in the same shape it is read in. A user-pass password typed in the form is
+//! never written (a replayed create generates one); the UUIDs/passwords an import or a
+//! migration keeps go to the item's own `kept` column, never into its op (see
+//! [`ItemInput::Create`](super::ItemInput::Create)).
 
 use serde::Serializer;
 use serde_json::{json, Value};

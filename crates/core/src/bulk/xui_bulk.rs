@@ -12,12 +12,12 @@ use paneldeck_panels::{
 
 use super::{
     apply::{Applied, PanelConn},
-    exec::{done, failed, Runner, Work},
+    exec::{done, failed, scrubbed, Runner, Work},
     journal::ItemUpdate,
     types::*,
 };
 use crate::{
-    actions::{ExpiryInput, NewAccount},
+    actions::{keep_in_payload, ExpiryInput, KeptCredentials, KeptSettings, NewAccount},
     connect::PanelClient,
     error::{CoreError, Result},
     registry::PanelId,
@@ -55,9 +55,11 @@ fn route_of(w: &Work) -> Option<Route> {
         ItemOp::DetachInbounds { inbound_ids } => Route::Detach(inbound_ids.clone()),
         ItemOp::SetGroup { group: Some(g) } => Route::GroupAdd(g.clone()),
         ItemOp::SetGroup { group: None } => Route::GroupRemove,
+        // A create to disable afterwards goes item by item (`add` enables every client).
         ItemOp::Create {
             new: NewAccount::Xui { .. },
-        } if !w.uncertain => Route::Create,
+            kept,
+        } if !w.uncertain && !kept.disabled => Route::Create,
         _ => return None,
     })
 }
@@ -204,7 +206,11 @@ fn judge_adjust(w: &Work, reason: &str) -> ItemUpdate {
     judge_default(w, reason)
 }
 
-fn payload(new: &NewAccount) -> Option<ClientWithInbounds> {
+fn payload(
+    new: &NewAccount,
+    credentials: Option<&KeptCredentials>,
+    settings: &KeptSettings,
+) -> Option<ClientWithInbounds> {
     let NewAccount::Xui {
         email,
         inbound_ids,
@@ -219,6 +225,11 @@ fn payload(new: &NewAccount) -> Option<ClientWithInbounds> {
         return None;
     };
     let mut p = ClientPayload::new(email.trim().to_owned());
+    keep_in_payload(
+        &mut p,
+        credentials.unwrap_or(&KeptCredentials::default()),
+        settings,
+    );
     p.total_bytes = Some(total_bytes.map_or(0, |b| i64::try_from(b).unwrap_or(i64::MAX)));
     p.expiry_time_ms = Some(match expiry {
         ExpiryInput::Never => 0,
@@ -318,13 +329,16 @@ async fn send(c: &XuiClient, route: &Route, chunk: &[Work]) -> Result<Vec<ItemUp
             let items: Vec<ClientWithInbounds> = chunk
                 .iter()
                 .filter_map(|w| match &w.rec.op {
-                    ItemOp::Create { new } => payload(new),
+                    ItemOp::Create { new, kept } => payload(new, w.kept.as_ref(), kept),
                     _ => None,
                 })
                 .collect();
             let res = c.bulk_create(&items).await?;
             by_skipped(chunk, &res.skipped, "Created.", |w, reason| {
-                failed(w.rec.seq, 1, &CoreError::Conflict(reason.to_owned()))
+                scrubbed(
+                    failed(w.rec.seq, 1, &CoreError::Conflict(reason.to_owned())),
+                    w.kept.as_ref(),
+                )
             })
             .into_iter()
             .map(|mut u| {

@@ -216,3 +216,28 @@ pub fn write_html_sheet(title: &str, entries: &[AccountLinks], path: &Path) -> R
     let html = html_sheet(title, entries)?;
     write_atomic(path, |w| w.write_all(html.as_bytes()))
 }
+
+/// What to write for a selection's links (the GUI's export dialog and `paneldeck links --save`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum LinkSave {
+    /// One file: TXT (a link a line), CSV or JSON.
+    List { format: LinkListFormat },
+    /// One image per link in a folder.
+    QrFolder { image: QrImage },
+    /// One image per link in a ZIP file.
+    QrZip { image: QrImage },
+    /// A printable HTML page: name, QR code and link per account.
+    HtmlSheet,
+}
+
+/// Writes `entries` as `save` says to `path` (a file, or a folder for [`LinkSave::QrFolder`]);
+/// returns how many files were written.
+pub fn save_links(entries: &[AccountLinks], save: LinkSave, path: &Path) -> Result<usize> {
+    match save {
+        LinkSave::List { format } => write_link_list(entries, format, path).map(|()| 1),
+        LinkSave::QrFolder { image } => write_qr_folder(entries, image, path),
+        LinkSave::QrZip { image } => write_qr_zip(entries, image, path),
+        LinkSave::HtmlSheet => write_html_sheet("Paneldeck links", entries, path).map(|()| 1),
+    }
+}

@@ -146,6 +146,9 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE account_records;
     ALTER TABLE account_records_v5 RENAME TO account_records;
     CREATE UNIQUE INDEX account_records_key ON account_records(panel_id, native_id);",
+    // 6: the UUIDs/passwords a create item keeps (import, migration), as JSON, apart from its
+    // `op` (which the history and its exports show); cleared once the item is done.
+    "ALTER TABLE bulk_items ADD COLUMN kept TEXT;",
 ];
 
 #[cfg(test)]

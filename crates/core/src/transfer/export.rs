@@ -29,9 +29,16 @@ pub enum ExportFormat {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, specta::Type)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Selection {
-    Keys { keys: Vec<AccountKey> },
-    Query { query: AccountQuery },
-    Panel { panel_id: PanelId },
+    Keys {
+        keys: Vec<AccountKey>,
+    },
+    Query {
+        query: AccountQuery,
+    },
+    #[serde(rename_all = "camelCase")]
+    Panel {
+        panel_id: PanelId,
+    },
     All,
 }
 

@@ -20,6 +20,7 @@ pub const MAX_FILE_BYTES: usize = 512 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct RowError {
+    #[specta(type = specta_typescript::Number)]
     pub line: u64,
     /// The column (CSV) or field (JSON) at fault; empty for the whole row / file.
     pub column: String,

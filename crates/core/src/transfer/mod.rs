@@ -2,7 +2,9 @@
 //! documented schema (docs/formats.md), import from that schema and from 3x-ui's own export,
 //! validation with line-numbered errors, a preview diff against a panel's snapshot, and
 //! migration plans between panels. Nothing here writes to a panel: the plans go to the bulk
-//! engine ([`ImportPlan::bulk_items`] → `Paneldeck::plan_from_items`).
+//! engine (`Paneldeck::import_apply`, i.e. [`ImportPlan::bulk_items`] →
+//! `Paneldeck::plan_from_items`, then `bulk_execute`), creates keeping the UUIDs/passwords
+//! of the accounts they copy.
 
 pub mod atomic;
 pub mod export;
@@ -15,8 +17,8 @@ mod service;
 pub use export::{ExportFormat, ExportOptions, ExportSummary, Selection};
 pub use import::{parse_bytes, ColumnSet, Parsed, ParsedRow, RowError, SourceFormat};
 pub use plan::{
-    Change, ImportAction, ImportItem, ImportPlan, KeptCredentials, PlanCounts, PlanOptions,
-    PlanPreview, PreviewRow, Target,
+    Change, ImportAction, ImportItem, ImportPlan, KeptCredentials, KeptSettings, PlanCounts,
+    PlanOptions, PlanPreview, PreviewRow, Target,
 };
 pub use raw::RawBits;
 pub use schema::{AccountRecord, COLUMNS};

@@ -12,39 +12,61 @@ use super::{
     raw::RawBits,
     schema::{col, AccountRecord},
 };
+pub use crate::actions::{KeptCredentials, KeptSettings};
 use crate::{
     accounts::{model::DAY_MS, Account, AccountKey},
     actions::{
         AccountEdit, ExpireInput, ExpiryInput, MarzbanCreateStatus, MarzbanProtocol,
-        MarzbanStatusInput, NewAccount, ProxyStatusInput, ResetStrategy, XuiInboundOption,
+        MarzbanProtocolInbounds, MarzbanStatusInput, NewAccount, ProtocolInbounds,
+        ProxyStatusInput, ResetStrategy, XuiInboundOption,
     },
     bulk::ItemInput,
     registry::PanelId,
 };
 
-/// Secrets a create must keep so existing client configs go on working. The create forms
-/// ([`NewAccount`]) have no fields for them; the engine sends them with the create.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct KeptCredentials {
-    pub uuid: Option<String>,
-    pub vmess_uuid: Option<String>,
-    pub password: Option<String>,
-    pub sub_id: Option<String>,
-    pub flow: Option<String>,
-    pub ss_method: Option<String>,
-}
-
-impl KeptCredentials {
-    fn of(r: &AccountRecord) -> Self {
-        KeptCredentials {
+/// The secrets of `r` a create on a `to` panel keeps (the create forms, [`NewAccount`], have
+/// no fields for them; the bulk engine sends them with the create): what that kind can be
+/// given. Marzban issues its own subscription token; a Pterodactyl uuid is the panel's.
+fn kept_credentials(r: &AccountRecord, to: PanelKind) -> KeptCredentials {
+    match to {
+        PanelKind::Xui => KeptCredentials {
+            uuid: r.uuid.clone().or_else(|| r.vmess_uuid.clone()),
+            password: r.password.clone(),
+            // A subscription id of another kind (a Marzban token) is not a 3x-ui subId.
+            sub_id: r
+                .sub_id
+                .clone()
+                .filter(|_| r.kind.is_none_or(|k| k == PanelKind::Xui)),
+            flow: r.flow.clone(),
+            ..KeptCredentials::default()
+        },
+        PanelKind::Marzban => KeptCredentials {
             uuid: r.uuid.clone(),
             vmess_uuid: r.vmess_uuid.clone(),
             password: r.password.clone(),
-            sub_id: r.sub_id.clone(),
             flow: r.flow.clone(),
             ss_method: r.ss_method.clone(),
-        }
+            ..KeptCredentials::default()
+        },
+        PanelKind::Userpass => KeptCredentials {
+            password: r.password.clone(),
+            ..KeptCredentials::default()
+        },
+        PanelKind::Pterodactyl => KeptCredentials::default(),
+    }
+}
+
+/// What of `r` a create on a `to` panel keeps beyond its form: the disabled state (3x-ui and
+/// Marzban create accounts active), 3x-ui's Telegram id and device limit.
+fn kept_settings(r: &AccountRecord, to: PanelKind) -> KeptSettings {
+    let xui = to == PanelKind::Xui;
+    KeptSettings {
+        disabled: matches!(to, PanelKind::Xui | PanelKind::Marzban) && r.enabled == Some(false),
+        tg_id: r.tg_id.filter(|t| xui && *t != 0),
+        hwid_limit: r
+            .hwid_limit
+            .filter(|h| xui && *h > 0)
+            .and_then(|h| u32::try_from(h).ok()),
     }
 }
 
@@ -87,6 +109,8 @@ pub struct ImportItem {
     pub changes: Vec<Change>,
     /// Secrets a create keeps (empty otherwise).
     pub credentials: KeptCredentials,
+    /// Settings a create keeps that its form has no field for (empty otherwise).
+    pub settings: KeptSettings,
     /// What the target kind cannot hold, one sentence each.
     pub not_carried: Vec<String>,
 }
@@ -172,14 +196,15 @@ impl ImportPlan {
                     },
                     not_carried: i.not_carried.clone(),
                     keeps_credentials: matches!(i.action, ImportAction::Create(_))
-                        && i.credentials != KeptCredentials::default(),
+                        && i.credentials.keeps_secrets(),
                 })
                 .collect(),
             errors: self.errors.clone(),
         }
     }
 
-    /// The creates and updates, for [`crate::Paneldeck::plan_from_items`].
+    /// The creates (with the credentials and settings they keep) and updates, for
+    /// [`crate::Paneldeck::plan_from_items`] (or use [`crate::Paneldeck::import_apply`]).
     pub fn bulk_items(&self) -> Vec<ItemInput> {
         self.items
             .iter()
@@ -187,6 +212,8 @@ impl ImportPlan {
                 ImportAction::Create(new) => Some(ItemInput::Create {
                     panel_id: self.panel_id.clone(),
                     new: new.clone(),
+                    credentials: i.credentials.clone(),
+                    settings: i.settings,
                 }),
                 ImportAction::Update { key, edit } => Some(ItemInput::Edit {
                     key: key.clone(),
@@ -206,6 +233,9 @@ pub struct Target<'a> {
     pub accounts: &'a [(Account, RawBits)],
     /// 3x-ui: the panel's inbounds (empty = unknown; numeric ids are then taken as given).
     pub xui_inbounds: &'a [XuiInboundOption],
+    /// Marzban: the panel's inbound tags per protocol (empty = unknown; a create then gets
+    /// every inbound of its protocols).
+    pub marzban_inbounds: &'a [MarzbanProtocolInbounds],
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -257,6 +287,7 @@ fn item(row: &ParsedRow, action: ImportAction) -> ImportItem {
         action,
         changes: Vec::new(),
         credentials: KeptCredentials::default(),
+        settings: KeptSettings::default(),
         not_carried: Vec::new(),
     }
 }
@@ -281,7 +312,8 @@ fn plan_row(
         None => match new_account(&row.record, target, opts) {
             Ok(new) => {
                 let mut it = item(row, ImportAction::Create(new));
-                it.credentials = KeptCredentials::of(&row.record);
+                it.credentials = kept_credentials(&row.record, target.kind);
+                it.settings = kept_settings(&row.record, target.kind);
                 it
             }
             Err(reason) => conflict(row, reason),
@@ -409,6 +441,36 @@ fn xui_inbounds_for(r: &AccountRecord, target: &Target<'_>, opts: &PlanOptions) 
     opts.xui_inbound_ids.clone()
 }
 
+/// Marzban inbounds for a row of a Marzban panel: per protocol, the row's tags this panel
+/// has, so inbounds a user was kept off stay excluded. A protocol whose inbounds are all
+/// (or none) of the row's gets every inbound, as Marzban does when given none.
+fn marzban_inbounds_for(
+    r: &AccountRecord,
+    proxies: &[MarzbanProtocol],
+    target: &[MarzbanProtocolInbounds],
+) -> Vec<ProtocolInbounds> {
+    if r.kind != Some(PanelKind::Marzban) || r.inbounds.is_empty() {
+        return Vec::new();
+    }
+    proxies
+        .iter()
+        .filter_map(|p| {
+            let all: Vec<&str> = target
+                .iter()
+                .filter(|t| t.protocol == *p)
+                .flat_map(|t| t.inbounds.iter().map(|i| i.tag.as_str()))
+                .collect();
+            let tags: Vec<String> = all
+                .iter()
+                .filter(|t| r.inbounds.iter().any(|have| have == *t))
+                .map(|t| (*t).to_owned())
+                .collect();
+            (!tags.is_empty() && tags.len() < all.len())
+                .then_some(ProtocolInbounds { protocol: *p, tags })
+        })
+        .collect()
+}
+
 fn marzban_username_ok(name: &str) -> bool {
     (3..=32).contains(&name.len())
         && name
@@ -470,10 +532,11 @@ fn new_account(
             }
             let after = r.expire_after_first_use_ms.filter(|d| *d > 0);
             let on_hold = r.expires_at_ms.is_none() && after.is_some();
+            let inbounds = marzban_inbounds_for(r, &proxies, target.marzban_inbounds);
             NewAccount::Marzban {
                 username: r.name.clone(),
                 proxies,
-                inbounds: Vec::new(),
+                inbounds,
                 expire: marzban_expire(r),
                 data_limit_bytes: r.limit_bytes.filter(|b| *b > 0),
                 data_limit_reset_strategy: reset_strategy(r.reset_strategy.as_deref()),
@@ -551,16 +614,22 @@ fn not_carried(r: &AccountRecord, to: PanelKind) -> Vec<String> {
         "data limit reset strategy: Marzban only",
     );
     lost(
-        marzban && r.enabled == Some(false),
-        "disabled state: Marzban creates accounts active (disable it afterwards)",
-    );
-    lost(
         xui && r.vmess_uuid.is_some(),
         "the separate VMess UUID: a 3x-ui client has one UUID (the VLESS one is kept)",
     );
     lost(
         r.kind.is_some_and(|k| k != to) && (r.sub_id.is_some() || r.subscription_url.is_some()),
         "subscription URL: the new panel gives its own",
+    );
+    lost(
+        marzban
+            && r.kind == Some(PanelKind::Marzban)
+            && (r.sub_id.is_some() || r.subscription_url.is_some()),
+        "subscription URL: Marzban issues its own subscription token",
+    );
+    lost(
+        !xui && (r.tg_id.is_some_and(|t| t != 0) || r.hwid_limit.is_some_and(|h| h > 0)),
+        "Telegram id and device limit: 3x-ui only",
     );
     lost(
         r.used_bytes.is_some_and(|u| u > 0),

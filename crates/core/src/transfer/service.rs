@@ -12,7 +12,8 @@ use super::{
 };
 use crate::{
     accounts::{model::now_ms, Account},
-    actions::{self, CreateOptions, XuiInboundOption},
+    actions::{self, CreateOptions, MarzbanProtocolInbounds, XuiInboundOption},
+    bulk::BulkPlan,
     error::{CoreError, Result},
     registry::{PanelId, PanelView},
     Paneldeck,
@@ -55,6 +56,27 @@ impl Paneldeck {
         }
     }
 
+    /// A Marzban panel's inbound tags per protocol (what a create may be limited to). Other
+    /// kinds, or a panel that cannot be reached: empty (then creates get every inbound).
+    pub async fn marzban_inbound_options(&self, panel: &PanelView) -> Vec<MarzbanProtocolInbounds> {
+        if panel.kind != PanelKind::Marzban {
+            return Vec::new();
+        }
+        let Ok(client) = self.client(panel) else {
+            return Vec::new();
+        };
+        let options = actions::create_options(&client).await;
+        self.keep_session_token(&panel.id, &client);
+        match options {
+            Ok(CreateOptions::Marzban { inbounds, .. }) => inbounds,
+            Ok(_) => Vec::new(),
+            Err(err) => {
+                tracing::warn!(panel = %panel.id, %err, "cannot read the inbounds; creates get every inbound");
+                Vec::new()
+            }
+        }
+    }
+
     /// Parses and validates a file, then previews it against the panel's snapshot.
     pub async fn import_plan(
         &self,
@@ -65,12 +87,14 @@ impl Paneldeck {
         let parsed = parse_bytes(bytes);
         let panel = self.panel(panel_id)?;
         let inbounds = self.xui_inbound_options(&panel).await;
+        let marzban_inbounds = self.marzban_inbound_options(&panel).await;
         let snapshot = self.snapshot_of(panel_id)?;
         let target = Target {
             panel_id: panel.id.clone(),
             kind: panel.kind,
             accounts: &snapshot,
             xui_inbounds: &inbounds,
+            marzban_inbounds: &marzban_inbounds,
         };
         Ok((parsed.format, plan(&parsed, &target, opts)))
     }
@@ -113,13 +137,28 @@ impl Paneldeck {
             errors: Vec::new(),
         };
         let inbounds = self.xui_inbound_options(&target_view).await;
+        let marzban_inbounds = self.marzban_inbound_options(&target_view).await;
         let snapshot = self.snapshot_of(to)?;
         let target = Target {
             panel_id: target_view.id.clone(),
             kind: target_view.kind,
             accounts: &snapshot,
             xui_inbounds: &inbounds,
+            marzban_inbounds: &marzban_inbounds,
         };
         Ok(plan(&parsed, &target, opts))
+    }
+
+    /// Turns an import or migration plan into a bulk plan (journaled, state `planned`): its
+    /// creates, with the UUIDs/passwords they keep, and its updates. Run it with
+    /// [`bulk_execute`](Self::bulk_execute). Conflicts and unchanged rows are left out.
+    pub fn import_apply(&self, title: &str, plan: &ImportPlan) -> Result<BulkPlan> {
+        let items = plan.bulk_items();
+        if items.is_empty() {
+            return Err(CoreError::invalid(
+                "nothing to write: the plan has no account to create or update",
+            ));
+        }
+        self.plan_from_items(title, items)
     }
 }

@@ -48,6 +48,72 @@ async fn steps(app: &AppWindow, out: &Path) -> Result<()> {
     goto(app, "dashboard", "[data-testid=panel-health]").await?;
     app.screenshot(&out.join("dashboard.png")).await?;
 
+    // Links and a QR code of a 3x-ui client.
+    goto(app, "accounts", "[data-testid=account-row]").await?;
+    app.click("[data-testid=kind-xui]").await?;
+    settle().await;
+    app.click("[data-testid=account-row]").await?;
+    app.find("[data-testid=account-links] [data-testid=link-qr]")
+        .await?;
+    app.execute("document.querySelector('[data-testid=account-links]').scrollIntoView()")
+        .await?;
+    settle().await;
+    app.screenshot(&out.join("links.png")).await?;
+    app.click("[data-testid=link-qr]").await?;
+    app.find("[data-testid=qr-image]").await?;
+    settle().await;
+    app.screenshot(&out.join("link-qr.png")).await?;
+    app.execute("window.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}))")
+        .await?;
+    settle().await;
+    app.click("[data-testid=account-detail] .detail-head button")
+        .await?;
+
+    // A bulk change on everything the filter matches: preview, then the report.
+    app.click("[data-testid=select-all-matching]").await?;
+    app.click("[data-testid=bulk-open]").await?;
+    app.select("[data-testid=bulk-action]", "extendExpiry")
+        .await?;
+    app.fill("[data-testid=bulk-days]", "30").await?;
+    app.click("[data-testid=bulk-preview]").await?;
+    app.find("[data-testid=bulk-totals]").await?;
+    settle().await;
+    app.screenshot(&out.join("bulk-preview.png")).await?;
+    app.click("[data-testid=bulk-run]").await?;
+    app.find("[data-testid=bulk-report]").await?;
+    settle().await;
+    app.screenshot(&out.join("bulk-report.png")).await?;
+    app.click("[data-testid=bulk-close]").await?;
+    app.click("[data-testid=kind-xui]").await?;
+    settle().await;
+
+    // Export everything, then preview importing that file into the Marzban panel.
+    let file = std::env::temp_dir().join(format!("paneldeck-shot-{}.csv", std::process::id()));
+    let file = file.display().to_string();
+    app.click("[data-testid=open-export]").await?;
+    app.fill("[data-testid=export-path]", &file).await?;
+    app.screenshot(&out.join("export.png")).await?;
+    app.click("[data-testid=export-run]").await?;
+    app.find("[data-testid=export-result]").await?;
+    app.click("[role=dialog] .dialog-footer button").await?;
+    app.click("[data-testid=open-import]").await?;
+    app.fill("[data-testid=import-path]", &file).await?;
+    app.click("[data-testid=import-panel] option:nth-of-type(3)")
+        .await?;
+    app.click("[data-testid=plan-preview-run]").await?;
+    app.find("[data-testid=plan-rows]").await?;
+    settle().await;
+    app.screenshot(&out.join("import-preview.png")).await?;
+    app.click("[data-testid=plan-back]").await?;
+    app.click("[role=dialog] .dialog-footer button").await?;
+    let _ = std::fs::remove_file(&file);
+
+    goto(app, "operations", "[data-testid=ops-row]").await?;
+    app.click("[data-testid=ops-row]").await?;
+    app.find("[data-testid=ops-items]").await?;
+    settle().await;
+    app.screenshot(&out.join("operations.png")).await?;
+
     goto(app, "panels", "[data-testid=panel-card]").await?;
     app.click("[data-testid=add-panel]").await?;
     app.fill("input[name=name]", "Amsterdam").await?;

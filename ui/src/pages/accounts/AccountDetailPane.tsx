@@ -14,6 +14,7 @@ import { UsageBar } from "../../components/UsageBar";
 import { formatBytes, formatRelative } from "../../util/format";
 import { useNow } from "../../util/useNow";
 import { EditAccountForm } from "./EditAccountForm";
+import { LinksSection } from "./LinksSection";
 
 type Props = { accountKey: AccountKey; onClose: () => void; onGone: () => void };
 
@@ -86,6 +87,7 @@ function DetailBody({ detail, onEdit, onGone }: { detail: AccountDetail; onEdit:
         ))}
       </dl>
       {caps.hasPermissions && <PermissionList account={a} />}
+      <LinksSection detail={detail} />
       <Actions detail={detail} onEdit={onEdit} onGone={onGone} />
       <details className="raw">
         <summary>{t("detail.raw")}</summary>

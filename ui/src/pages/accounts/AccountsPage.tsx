@@ -7,12 +7,15 @@ import { usePanels } from "../../api/panels";
 import type { AccountKey, AccountQuery, AccountRow, ApiError, SortColumn } from "../../api/types";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useQueryClient } from "@tanstack/react-query";
+import { BulkDialog } from "../bulk/BulkDialog";
+import { InterruptedNotice } from "../bulk/InterruptedNotice";
 import { AccountDetailPane } from "./AccountDetailPane";
 import { AccountsTable } from "./AccountsTable";
 import { CreateAccountDialog } from "./CreateAccountDialog";
 import { Filters } from "./Filters";
 import { addRange, emptySelection, selectedCount, toggle, type Selection } from "./selection";
 import { SyncStatus } from "./SyncStatus";
+import { TransferActions } from "../transfer/TransferActions";
 
 export const initialQuery: AccountQuery = {
   search: "",
@@ -44,6 +47,7 @@ export function AccountsPage() {
   const [syncing, setSyncing] = useState(false);
   const [syncError, setSyncError] = useState<ApiError | null>(null);
   const [creating, setCreating] = useState(false);
+  const [bulkOpen, setBulkOpen] = useState(false);
 
   const onCounts = useCallback((matched: number | null, total: number | null) => setCounts({ matched, total }), []);
   const changeQuery = (q: AccountQuery) => {
@@ -97,6 +101,7 @@ export function AccountsPage() {
           <button type="button" onClick={() => setCreating(true)} disabled={!panels.data?.length}>
             {t("accounts.create")}
           </button>
+          <TransferActions selection={selection} query={deferredQuery} matched={matched} panels={panels.data ?? []} />
           <button type="button" className="primary" onClick={() => void sync()} disabled={syncing} data-testid="sync-all">
             {syncing ? t("accounts.syncing") : t("accounts.syncNow")}
           </button>
@@ -112,6 +117,7 @@ export function AccountsPage() {
         </div>
       )}
       <SyncStatus panels={panels.data ?? []} progress={progress} />
+      <InterruptedNotice />
       {syncError && <ErrorNotice error={syncError} />}
       <div className="toolbar">
         <input
@@ -130,13 +136,23 @@ export function AccountsPage() {
       <div className="selection-bar" aria-live="polite">
         <span>{t("accounts.selected", { count: chosen })}</span>
         {selection.mode === "keys" && matched > 0 && (
-          <button type="button" className="link" onClick={() => setSelection({ mode: "allMatching", excluded: new Set() })}>
+          <button
+            type="button"
+            className="link"
+            data-testid="select-all-matching"
+            onClick={() => setSelection({ mode: "allMatching", excluded: new Set() })}
+          >
             {t("accounts.selectAllMatching", { count: matched })}
           </button>
         )}
         {chosen > 0 && (
           <button type="button" className="link" onClick={() => setSelection(emptySelection())}>
             {t("accounts.clearSelection")}
+          </button>
+        )}
+        {chosen > 0 && (
+          <button type="button" className="bulk-open" onClick={() => setBulkOpen(true)} data-testid="bulk-open">
+            {t("bulk.open")}
           </button>
         )}
       </div>
@@ -153,6 +169,7 @@ export function AccountsPage() {
         {active && <AccountDetailPane accountKey={active} onClose={() => setActive(null)} onGone={() => setActive(null)} />}
       </div>
       {creating && <CreateAccountDialog panels={panels.data ?? []} onClose={() => setCreating(false)} />}
+      {bulkOpen && <BulkDialog selection={selection} query={query} count={chosen} onClose={() => setBulkOpen(false)} />}
     </section>
   );
 }

@@ -1,0 +1,199 @@
+//! `paneldeck migrate` end to end: `--dry-run` prints the plan and writes nothing; the run
+//! writes the accounts onto the target through the bulk engine, keeping their UUIDs and
+//! passwords, and exits 0; running it again finds nothing to write. Panels are registered by
+//! the CLI, so these tests need the OS keyring: run them with `cargo xtask test`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    collections::HashMap,
+    io::Write,
+    net::SocketAddr,
+    path::Path,
+    process::{Command, Output, Stdio},
+    sync::Arc,
+};
+
+use paneldeck_sim::{xui::XuiSimConfig, RunningSim, SimCredentials, SimKind, SimOptions, SimStats};
+use serde_json::Value;
+
+fn paneldeck(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paneldeck"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("PANELDECK_DATA_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the paneldeck binary runs");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}\nstderr: {}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+fn add(dir: &Path, sim: &RunningSim, name: &str) {
+    let (mut args, secret) = match &sim.credentials {
+        SimCredentials::Token { token } => (vec![], token.clone()),
+        SimCredentials::Password { username, password } => (
+            vec!["--username".to_owned(), username.clone()],
+            password.clone(),
+        ),
+        SimCredentials::ApiKey { api_key } => (vec![], api_key.clone()),
+    };
+    let kind = match sim.kind {
+        SimKind::Xui => "xui",
+        SimKind::Marzban => "marzban",
+        SimKind::Userpass => "userpass",
+        SimKind::Pterodactyl => "pterodactyl",
+    };
+    let mut all: Vec<String> = ["panels", "add", "--kind", kind, "--name", name, "--url"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    all.push(sim.url());
+    all.append(&mut args);
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    let out = paneldeck(dir, &refs, Some(&format!("{secret}\n")));
+    let err = text(&out.stderr);
+    if !out.status.success() && err.to_lowercase().contains("keyring") {
+        panic!(
+            "these tests keep secrets in the OS keyring and no Secret Service answered ({}). \
+             Run them with `cargo xtask test`, which starts one.",
+            err.trim()
+        );
+    }
+    ok(&out);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn migrate_writes_the_accounts_with_their_uuids_and_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let marzban = paneldeck_sim::start_local(
+        SimKind::Marzban,
+        SimOptions {
+            seed: 35,
+            accounts: 12,
+            ..SimOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let opts = SimOptions {
+        seed: 36,
+        accounts: 0,
+        groups: 3,
+        ..SimOptions::default()
+    };
+    let stats = Arc::new(SimStats::default());
+    let (app, handle) = paneldeck_sim::xui::app_with(&opts, stats.clone(), XuiSimConfig::default());
+    let xui = paneldeck_sim::serve(
+        SimKind::Xui,
+        app,
+        &opts,
+        stats,
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+    )
+    .await
+    .unwrap();
+    let from = format!("cli-migrate-from-{}", std::process::id());
+    let to = format!("cli-migrate-to-{}", std::process::id());
+    add(dir.path(), &marzban, &from);
+    add(dir.path(), &xui, &to);
+    let d = dir.path().to_owned();
+    tokio::task::spawn_blocking(move || {
+        ok(&paneldeck(&d, &["sync"], None));
+        // The source's secrets, from its export.
+        let export: Value = serde_json::from_str(&ok(&paneldeck(
+            &d,
+            &[
+                "--format",
+                "json",
+                "export",
+                "--with-credentials",
+                "--panel",
+                &from,
+            ],
+            None,
+        )))
+        .unwrap();
+        let source: HashMap<String, &Value> = export["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a["name"].as_str().unwrap().to_owned(), a))
+            .collect();
+        assert_eq!(source.len(), 12);
+
+        // Dry run: the plan, nothing written.
+        let plan = ok(&paneldeck(
+            &d,
+            &["migrate", "--from", &from, "--to", &to, "--dry-run"],
+            None,
+        ));
+        assert!(plan.contains("keeps UUID/password"), "{plan}");
+        assert!(handle.clients().is_empty());
+
+        // The run: written through the bulk engine, exit 0.
+        let out = ok(&paneldeck(
+            &d,
+            &["migrate", "--from", &from, "--to", &to],
+            None,
+        ));
+        assert!(out.contains(" done, 0 failed"), "{out}");
+        let clients = handle.clients();
+        assert!(clients.len() >= 8, "{} written\n{out}", clients.len());
+        for c in &clients {
+            let a = source[&c.email];
+            if let Some(uuid) = a["uuid"].as_str() {
+                assert_eq!(c.uuid, uuid, "{}", c.email);
+            }
+            if let Some(password) = a["password"].as_str() {
+                assert_eq!(c.password, password, "{}", c.email);
+            }
+            assert_eq!(
+                c.total_bytes,
+                a["limit_bytes"].as_i64().unwrap_or(0),
+                "{}",
+                c.email
+            );
+        }
+
+        // Again: everything is there now.
+        let again = ok(&paneldeck(
+            &d,
+            &["migrate", "--from", &from, "--to", &to],
+            None,
+        ));
+        assert!(again.contains("nothing to write"), "{again}");
+        assert_eq!(handle.clients().len(), clients.len());
+
+        for name in [&from, &to] {
+            let _ = paneldeck(&d, &["panels", "remove", name], None);
+        }
+    })
+    .await
+    .unwrap();
+}

@@ -1,0 +1,133 @@
+//! Bulk operations: plan (dry run), run with progress events and cancel, resume, retry the
+//! failed items, history. The engine and its journal are `paneldeck_core::bulk`.
+
+use paneldeck_core::{
+    bulk::{
+        BulkPlan, BulkProgress, BulkReport, BulkRequest, CancelToken, ExecOptions, ExportFormat,
+        ItemRecord, OpId, OpSummary,
+    },
+    transfer::atomic::write_bytes_atomic,
+    CoreError,
+};
+use tauri::{AppHandle, State};
+use tauri_specta::Event;
+
+use super::CmdResult;
+use crate::{events::BulkProgressed, Backend};
+
+/// Builds the preview of a bulk change or create; nothing is sent to a panel.
+#[tauri::command]
+#[specta::specta]
+pub fn bulk_plan(backend: State<'_, Backend>, request: BulkRequest) -> CmdResult<BulkPlan> {
+    Ok(backend.paneldeck().bulk_plan(&request)?)
+}
+
+/// A stored plan (an unexecuted one, or the plan of an operation that ran).
+#[tauri::command]
+#[specta::specta]
+pub fn bulk_plan_get(backend: State<'_, Backend>, op_id: OpId) -> CmdResult<BulkPlan> {
+    Ok(backend.paneldeck().bulk_plan_get(&op_id)?)
+}
+
+/// Forgets a plan the user did not confirm.
+#[tauri::command]
+#[specta::specta]
+pub fn bulk_discard(backend: State<'_, Backend>, op_id: OpId) -> CmdResult<()> {
+    Ok(backend.paneldeck().bulk_discard_plan(&op_id)?)
+}
+
+/// How a run starts.
+#[derive(Debug, Clone, Copy, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum RunMode {
+    /// A confirmed plan.
+    Execute,
+    /// An interrupted or cancelled operation: the items not finished.
+    Resume,
+    /// Only the items that failed.
+    RetryFailed,
+}
+
+/// Runs an operation to its end, streaming `BulkProgressed` per panel; `bulk_cancel` stops it.
+#[tauri::command]
+#[specta::specta]
+pub async fn bulk_run(
+    app: AppHandle,
+    backend: State<'_, Backend>,
+    op_id: OpId,
+    mode: RunMode,
+) -> CmdResult<BulkReport> {
+    let cancel = CancelToken::new();
+    {
+        let mut runs = backend.runs();
+        if runs.contains_key(&op_id) {
+            return Err(
+                CoreError::Conflict(format!("operation {op_id} is already running")).into(),
+            );
+        }
+        runs.insert(op_id.clone(), cancel.clone());
+    }
+    let emit = move |p: BulkProgress| {
+        let _ = BulkProgressed(p).emit(&app);
+    };
+    let core = backend.paneldeck();
+    let opts = ExecOptions::default();
+    let report = match mode {
+        RunMode::Execute => core.bulk_execute_with(&op_id, opts, emit, cancel).await,
+        RunMode::Resume => core.bulk_resume(&op_id, opts, emit, cancel).await,
+        RunMode::RetryFailed => core.bulk_retry_failed(&op_id, opts, emit, cancel).await,
+    };
+    backend.runs().remove(&op_id);
+    Ok(report?)
+}
+
+/// Asks a running operation to stop: no new request starts; those in flight finish and are
+/// journaled. False when it is not running.
+#[tauri::command]
+#[specta::specta]
+pub fn bulk_cancel(backend: State<'_, Backend>, op_id: OpId) -> bool {
+    match backend.runs().get(&op_id) {
+        Some(token) => {
+            token.cancel();
+            true
+        }
+        None => false,
+    }
+}
+
+/// Every operation that ran, newest first; interrupted ones are flagged for resume.
+#[tauri::command]
+#[specta::specta]
+pub fn bulk_history(backend: State<'_, Backend>) -> CmdResult<Vec<OpSummary>> {
+    Ok(backend.paneldeck().bulk_history()?)
+}
+
+/// The current report of one operation (counts per panel, failures).
+#[tauri::command]
+#[specta::specta]
+pub fn bulk_status(backend: State<'_, Backend>, op_id: OpId) -> CmdResult<BulkReport> {
+    Ok(backend.paneldeck().bulk_status(&op_id)?)
+}
+
+/// One operation's journal, item by item.
+#[tauri::command]
+#[specta::specta]
+pub fn bulk_items(backend: State<'_, Backend>, op_id: OpId) -> CmdResult<Vec<ItemRecord>> {
+    Ok(backend.paneldeck().bulk_items(&op_id)?)
+}
+
+/// Writes one operation's journal to `path` (CSV or JSON), atomically.
+#[tauri::command]
+#[specta::specta]
+pub fn bulk_export_history(
+    backend: State<'_, Backend>,
+    op_id: OpId,
+    format: ExportFormat,
+    path: String,
+) -> CmdResult<()> {
+    let text = backend.paneldeck().bulk_export_history(&op_id, format)?;
+    Ok(write_bytes_atomic(
+        &super::files::path_from(&path)?,
+        text.as_bytes(),
+    )?)
+}

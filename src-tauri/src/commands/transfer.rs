@@ -1,0 +1,142 @@
+//! Offline account files: export a selection to CSV/JSON; import a file or migrate a panel's
+//! accounts to another panel, previewed as a diff first, then written by the bulk engine.
+
+use paneldeck_core::{
+    bulk::{BulkPlan, OpId},
+    registry::PanelId,
+    transfer::{ExportOptions, ExportSummary, PlanOptions, PlanPreview, Selection, SourceFormat},
+    CoreError,
+};
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+use super::{files::path_from, CmdResult};
+use crate::Backend;
+
+/// Writes the selection's accounts to `path` in the documented schema (`docs/formats.md`).
+#[tauri::command]
+#[specta::specta]
+pub fn accounts_export(
+    backend: State<'_, Backend>,
+    selection: Selection,
+    options: ExportOptions,
+    path: String,
+) -> CmdResult<ExportSummary> {
+    let path = path_from(&path)?;
+    Ok(backend
+        .paneldeck()
+        .export_accounts(&selection, options, &path)?)
+}
+
+/// How a file or a migration maps onto the target panel.
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportOptions {
+    /// 3x-ui: inbounds for rows whose own inbounds do not exist on the target.
+    #[specta(type = Vec<specta_typescript::Number>)]
+    pub xui_inbound_ids: Vec<i64>,
+    /// Leave existing accounts alone.
+    pub create_only: bool,
+}
+
+impl From<ImportOptions> for PlanOptions {
+    fn from(o: ImportOptions) -> Self {
+        PlanOptions {
+            xui_inbound_ids: o.xui_inbound_ids,
+            create_only: o.create_only,
+        }
+    }
+}
+
+/// A diff nothing has been written for yet; `confirm` it by `previewId`.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportPreview {
+    pub preview_id: String,
+    pub title: String,
+    /// `None` for a migration.
+    pub format: Option<SourceFormat>,
+    pub preview: PlanPreview,
+}
+
+/// Reads, validates and diffs a CSV/JSON file (ours or 3x-ui's export) against a panel.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_preview(
+    backend: State<'_, Backend>,
+    path: String,
+    panel_id: PanelId,
+    options: ImportOptions,
+) -> CmdResult<ImportPreview> {
+    let path = path_from(&path)?;
+    let bytes = std::fs::read(&path).map_err(|e| {
+        CoreError::invalid_field("path", format!("cannot read {}: {e}", path.display()))
+    })?;
+    let core = backend.paneldeck();
+    let panel = core.panel(&panel_id)?;
+    let (format, plan) = core.import_plan(&bytes, &panel_id, &options.into()).await?;
+    let file = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let title = format!("Import {} into {}", file.unwrap_or_default(), panel.name);
+    Ok(keep(&backend, title, Some(format), plan))
+}
+
+/// Diffs copying accounts of `from` (all, or the selection's ones on it) onto `to`.
+#[tauri::command]
+#[specta::specta]
+pub async fn migration_preview(
+    backend: State<'_, Backend>,
+    from: PanelId,
+    to: PanelId,
+    selection: Option<Selection>,
+    options: ImportOptions,
+) -> CmdResult<ImportPreview> {
+    let core = backend.paneldeck();
+    let (source, target) = (core.panel(&from)?, core.panel(&to)?);
+    let plan = core
+        .migration_plan(&from, &to, selection.as_ref(), &options.into())
+        .await?;
+    let title = format!("Migrate {} to {}", source.name, target.name);
+    Ok(keep(&backend, title, None, plan))
+}
+
+fn keep(
+    backend: &Backend,
+    title: String,
+    format: Option<SourceFormat>,
+    plan: paneldeck_core::transfer::ImportPlan,
+) -> ImportPreview {
+    let preview_id = OpId::new().0;
+    let preview = plan.preview();
+    backend.imports().insert(preview_id.clone(), plan);
+    ImportPreview {
+        preview_id,
+        title,
+        format,
+        preview,
+    }
+}
+
+/// Turns a previewed import or migration into a bulk plan (journaled); run it with
+/// `bulk_run`. The preview is used once.
+#[tauri::command]
+#[specta::specta]
+pub fn import_confirm(
+    backend: State<'_, Backend>,
+    preview_id: String,
+    title: String,
+) -> CmdResult<BulkPlan> {
+    let plan = backend
+        .imports()
+        .remove(&preview_id)
+        .ok_or_else(|| CoreError::NotFound("this preview is no longer available".into()))?;
+    Ok(backend
+        .paneldeck()
+        .plan_from_items(&title, plan.bulk_items())?)
+}
+
+/// Forgets a preview the user closed.
+#[tauri::command]
+#[specta::specta]
+pub fn import_discard(backend: State<'_, Backend>, preview_id: String) {
+    backend.imports().remove(&preview_id);
+}

@@ -1,0 +1,94 @@
+//! `cargo xtask bench` (last step): the accounts table of the demo app with 4 panels of 25,000
+//! accounts each (100,000 rows), scrolled from top to bottom in big steps, one step a frame;
+//! prints the frame intervals the webview achieved (max, 95th percentile, frames over 50 ms).
+//! A benchmark, not a test: it fails only when it cannot run.
+
+#![allow(clippy::print_stdout)]
+
+use std::time::{Duration, Instant};
+
+use paneldeck_e2e::{AppWindow, Result};
+
+const PER_PANEL: &str = "25000";
+/// Pixels per frame: about 34 rows, a fast fling.
+const STEP_PX: u32 = 1500;
+
+async fn run() -> Result<()> {
+    let data = std::env::temp_dir().join(format!("paneldeck-scroll-{}", std::process::id()));
+    let data_dir = data.display().to_string();
+    let env = [
+        ("PANELDECK_DEMO", "1"),
+        ("PANELDECK_DEMO_ACCOUNTS", PER_PANEL),
+        ("PANELDECK_DATA_DIR", data_dir.as_str()),
+    ];
+    let app = AppWindow::launch("scroll-bench", &env).await?;
+    let result = measure(&app).await;
+    app.close().await;
+    let _ = std::fs::remove_dir_all(data);
+    result
+}
+
+async fn measure(app: &AppWindow) -> Result<()> {
+    app.click("[data-testid=nav-accounts]").await?;
+    let started = Instant::now();
+    // The first sync of 100,000 accounts: wait until the table counts them all.
+    loop {
+        let text = app
+            .text("[data-testid=accounts-counts]")
+            .await
+            .unwrap_or_default();
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        if digits.ends_with("100000") {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(600) {
+            return Err(format!(
+                "the table never reached 100,000 rows (it says {text:?})"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    println!(
+        "sync of 100,000 demo accounts shown after {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    app.find("[data-testid=account-row]").await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let script = format!(
+        r#"const done = arguments[arguments.length - 1];
+const body = document.querySelector('[data-testid=accounts-table] .table-body');
+const deltas = []; let last = performance.now(); let frames = 0; let blank = 0;
+const step = () => {{
+  const now = performance.now(); deltas.push(now - last); last = now;
+  if (!body.querySelector('[data-testid=account-row]')) blank++;
+  body.scrollTop += {STEP_PX};
+  if (++frames < 2000 && body.scrollTop + body.clientHeight < body.scrollHeight) requestAnimationFrame(step);
+  else done({{ deltas: deltas.slice(1), blank, top: body.scrollTop, height: body.scrollHeight }});
+}};
+requestAnimationFrame(step);"#
+    );
+    let v = app.eval_async(&script).await?;
+    let mut deltas: Vec<f64> = v["deltas"]
+        .as_array()
+        .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
+        .unwrap_or_default();
+    if deltas.is_empty() {
+        return Err(format!("no frames measured: {v}"));
+    }
+    deltas.sort_by(f64::total_cmp);
+    let p = |q: f64| deltas[((deltas.len() - 1) as f64 * q).round() as usize];
+    let over = deltas.iter().filter(|d| **d > 50.0).count();
+    println!(
+        "scrolled {} px of {} in {} frames: frame interval median {:.1} ms, p95 {:.1} ms, max {:.1} ms; {over} frame(s) over 50 ms; {} frame(s) with no row drawn yet",
+        v["top"], v["height"], deltas.len(), p(0.5), p(0.95), p(1.0), v["blank"]
+    );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(err) = run().await {
+        eprintln!("scroll benchmark failed: {err}");
+        std::process::exit(1);
+    }
+}

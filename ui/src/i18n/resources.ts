@@ -1,0 +1,19 @@
+import en from "./locales/en.json";
+import enBulk from "./locales/en.bulk.json";
+import enTransfer from "./locales/en.transfer.json";
+import fa from "./locales/fa.json";
+import faBulk from "./locales/fa.bulk.json";
+import faTransfer from "./locales/fa.transfer.json";
+import ru from "./locales/ru.json";
+import ruBulk from "./locales/ru.bulk.json";
+import ruTransfer from "./locales/ru.transfer.json";
+
+/**
+ * Each language's messages: the app's, then one file per area (bulk operations; links,
+ * import and export), each area under its own top-level keys.
+ */
+export const resources = {
+  en: { ...en, ...enBulk, ...enTransfer },
+  ru: { ...ru, ...ruBulk, ...ruTransfer },
+  fa: { ...fa, ...faBulk, ...faTransfer },
+};

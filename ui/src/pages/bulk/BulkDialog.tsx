@@ -1,0 +1,125 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+
+import { discardBulk, planBulk, resolveSelection } from "../../api/bulk";
+import { toApiError } from "../../api/client";
+import type { AccountQuery, ApiError, BulkPlan } from "../../api/types";
+import { Dialog } from "../../components/Dialog";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { keyId, type Selection } from "../accounts/selection";
+import { ActionFields } from "./ActionFields";
+import { actionProblems, blankAction, DESTRUCTIVE, toAction, type ActionDraft } from "./actions";
+import { RunView } from "./BulkRunPanel";
+
+type Props = {
+  /** The accounts page's selection; `allMatching` is relative to `query`. */
+  selection: Selection;
+  query: AccountQuery;
+  /** How many accounts the selection holds (for the heading). */
+  count: number;
+  onClose: () => void;
+};
+
+/** Pick an action for the selected accounts, preview its plan, then run it. */
+export function BulkDialog({ selection, query, count, onClose }: Props) {
+  const { t } = useTranslation();
+  const [draft, setDraft] = useState<ActionDraft>(blankAction);
+  const [touched, setTouched] = useState(false);
+  const [plan, setPlan] = useState<BulkPlan | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [planning, setPlanning] = useState(false);
+  // A plan that was never run is discarded when the dialog closes.
+  const started = useRef(false);
+
+  const local = actionProblems(draft, t);
+  const errors = (field: string) =>
+    (touched ? local[field] : undefined) ?? error?.fields.find((f) => f.field === field)?.message;
+  const set = <K extends keyof ActionDraft>(key: K, value: ActionDraft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    setError(null);
+  };
+
+  const preview = async () => {
+    setTouched(true);
+    if (Object.keys(local).length > 0) return;
+    setPlanning(true);
+    setError(null);
+    try {
+      const sel = await resolveSelection(
+        selection.mode === "keys" ? { mode: "keys", keys: selection.keys.values() } : selection,
+        query,
+        keyId,
+      );
+      setPlan(await planBulk({ type: "change", selection: sel, action: toAction(draft) }));
+      started.current = false;
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setPlanning(false);
+    }
+  };
+
+  // Kept in a ref so the dialog's close handler stays the same while the page re-renders
+  // (the dialog moves focus whenever its handler changes).
+  const onCloseRef = useRef(onClose);
+  useEffect(() => {
+    onCloseRef.current = onClose;
+  }, [onClose]);
+  const closeOnly = useCallback(() => onCloseRef.current(), []);
+  const close = useCallback(() => {
+    if (plan && !started.current) void discardBulk(plan.id).catch(() => undefined);
+    onCloseRef.current();
+  }, [plan]);
+  const onStarted = useCallback(() => {
+    started.current = true;
+  }, []);
+
+  const everyMatch = selection.mode === "allMatching";
+  return (
+    <Dialog
+      wide
+      title={plan ? t(`bulk.actions.${draft.type}`) : t("bulk.title", { count })}
+      onClose={close}
+      footer={
+        plan ? undefined : (
+          <>
+            <button type="button" onClick={close}>
+              {t("common.cancel")}
+            </button>
+            <span className="spacer" />
+            <button
+              type="button"
+              className={DESTRUCTIVE.has(draft.type) ? "primary danger" : "primary"}
+              disabled={planning || (touched && Object.keys(local).length > 0)}
+              onClick={() => void preview()}
+              data-testid="bulk-preview"
+            >
+              {planning ? t("bulk.planning") : t("bulk.preview")}
+            </button>
+          </>
+        )
+      }
+    >
+      {plan ? (
+        <RunView
+          plan={plan}
+          onClose={closeOnly}
+          onStarted={onStarted}
+          onBack={() => {
+            setPlan(null);
+            setError(null);
+          }}
+        />
+      ) : (
+        <>
+          <p className="muted" data-testid="bulk-scope">
+            {everyMatch ? t("bulk.scopeAllMatching", { count }) : t("bulk.scopeSelected", { count })}
+          </p>
+          <ActionFields draft={draft} set={set} errors={errors} />
+          {DESTRUCTIVE.has(draft.type) && <p className="notice warn">{t(`bulk.warn.${draft.type}`)}</p>}
+          {error && <ErrorNotice error={error} />}
+        </>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,152 @@
+import { useMemo, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+
+import type { Counts, FieldChange, ItemRecord, PlanItem } from "../../api/types";
+import { errorHeadline, fieldLabel, fieldValue, opLabel } from "./describe";
+
+export type ItemFilter = "all" | "change" | "skipped";
+
+/** One `field: before → after` line; the arrow follows the reading direction. */
+export function ChangeLine({ change }: { change: FieldChange }) {
+  const { t, i18n } = useTranslation();
+  const arrow = i18n.dir() === "rtl" ? "←" : "→";
+  return (
+    <li className="bulk-change">
+      <span className="bulk-field">{fieldLabel(change.field, t)}:</span> <bdi>{fieldValue(change.field, change.before, t)}</bdi>{" "}
+      <span aria-hidden="true">{arrow}</span> <bdi>{fieldValue(change.field, change.after, t)}</bdi>
+    </li>
+  );
+}
+
+function ItemRow({ item }: { item: PlanItem }) {
+  const { t } = useTranslation();
+  return (
+    <li className={item.skip ? "bulk-item skipped" : "bulk-item"} data-testid="bulk-item">
+      <span className="bulk-item-head">
+        <bdi className="bulk-item-name">{item.name}</bdi>
+        <span className="badge">{opLabel(item.op, t)}</span>
+      </span>
+      {item.skip ? (
+        <span className="bulk-skip" title={item.skip.message} data-reason={item.skip.reason}>
+          {t(`bulk.skip.${item.skip.reason}`)}
+        </span>
+      ) : (
+        <ul className="bulk-changes">
+          {item.changes.map((c) => (
+            <ChangeLine key={c.field} change={c} />
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+/** A list that renders `page` rows, then "and N more" with a button for the next rows. */
+function Capped<T>({ rows, page, render }: { rows: T[]; page: number; render: (row: T) => ReactNode }) {
+  const { t } = useTranslation();
+  const [shown, setShown] = useState(page);
+  const rest = rows.length - shown;
+  return (
+    <>
+      <ul className="bulk-items">{rows.slice(0, shown).map(render)}</ul>
+      {rest > 0 && (
+        <p className="bulk-more muted small">
+          <span data-testid="bulk-more">{t("bulk.andMore", { count: rest })}</span>
+          <button type="button" className="link" onClick={() => setShown((s) => s + Math.max(page, 200))}>
+            {t("bulk.showMore")}
+          </button>
+        </p>
+      )}
+    </>
+  );
+}
+
+/** The items of one panel's plan, capped so ten thousand rows do not freeze the window. */
+export function PlanItemList({ items, filter, page }: { items: PlanItem[]; filter: ItemFilter; page: number }) {
+  const { t } = useTranslation();
+  const rows = useMemo(
+    () => (filter === "all" ? items : items.filter((i) => (filter === "skipped" ? i.skip !== null : i.skip === null))),
+    [items, filter],
+  );
+  if (rows.length === 0) return <p className="muted small">{t("bulk.noItems")}</p>;
+  // Keyed by filter so switching it starts again from the first page.
+  return <Capped key={filter} rows={rows} page={page} render={(item) => <ItemRow key={item.seq} item={item} />} />;
+}
+
+/** Journal rows (failures of a run, or every item of an operation) with state and error. */
+export function RecordList({ records, page, showState }: { records: ItemRecord[]; page: number; showState: boolean }) {
+  const { t, i18n } = useTranslation();
+  const exists = (key: string) => i18n.exists(key);
+  return (
+    <Capped
+      rows={records}
+      page={page}
+      render={(r) => {
+        const headline = errorHeadline(r.errorCode, t, exists);
+        const detail = r.errorMessage ?? r.message;
+        return (
+          <li key={`${r.panelId}/${r.seq}`} className={`bulk-item state-${r.state}`} data-testid="bulk-record">
+            <span className="bulk-item-head">
+              <bdi className="bulk-item-name">{r.name}</bdi>
+              <span className="muted small">
+                <bdi>{r.panelName}</bdi> · {opLabel(r.op, t)}
+              </span>
+              {showState && <span className={`badge item-${r.state}`}>{t(`bulk.itemState.${r.state}`)}</span>}
+            </span>
+            {(headline || detail) && (
+              <span className={r.state === "failed" ? "bulk-error" : "muted small"}>
+                {headline && <strong>{headline}</strong>}
+                {detail && detail !== headline && <span className="bulk-error-detail"> {detail}</span>}
+              </span>
+            )}
+          </li>
+        );
+      }}
+    />
+  );
+}
+
+/** done / failed / skipped / left of a total, as one bar. */
+export function ProgressBar({ counts, label }: { counts: Counts; label: string }) {
+  const total = Math.max(1, counts.total);
+  const pct = (n: number) => `${(n / total) * 100}%`;
+  const finished = counts.done + counts.failed + counts.skipped;
+  return (
+    <div
+      className="bulk-bar"
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={counts.total}
+      aria-valuenow={finished}
+    >
+      <span className="bulk-bar-done" style={{ inlineSize: pct(counts.done) }} />
+      <span className="bulk-bar-failed" style={{ inlineSize: pct(counts.failed) }} />
+      <span className="bulk-bar-skipped" style={{ inlineSize: pct(counts.skipped) }} />
+    </div>
+  );
+}
+
+/** "12 done · 1 failed · 3 skipped · 40 left", with the numbers as data attributes for tests. */
+export function CountsLine({ counts, testId }: { counts: Counts; testId: string }) {
+  const { t } = useTranslation();
+  return (
+    <span
+      className="bulk-counts small"
+      data-testid={testId}
+      data-done={counts.done}
+      data-failed={counts.failed}
+      data-skipped={counts.skipped}
+      data-left={counts.left}
+      data-total={counts.total}
+    >
+      <span className="ok-text">{t("bulk.count.done", { count: counts.done })}</span>
+      {" · "}
+      <span className={counts.failed > 0 ? "error-text" : undefined}>{t("bulk.count.failed", { count: counts.failed })}</span>
+      {" · "}
+      <span className="muted">{t("bulk.count.skipped", { count: counts.skipped })}</span>
+      {" · "}
+      <span>{t("bulk.count.left", { count: counts.left })}</span>
+    </span>
+  );
+}

@@ -1,0 +1,146 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import { isoDate } from "../../api/transfer";
+import type { TransferSelection } from "../../api/types";
+import { ExportDialog } from "./ExportDialog";
+
+type Result = { status: "ok"; data: unknown } | { status: "error"; error: unknown };
+const accountsExport = vi.fn<(...args: unknown[]) => Promise<Result>>();
+const linksExport = vi.fn<(...args: unknown[]) => Promise<Result>>();
+const pickPath = vi.fn<(...args: unknown[]) => Promise<Result>>();
+const defaultPath = vi.fn(async (name: string) => `/home/ann/Downloads/${name}`);
+
+vi.mock("../../bindings", () => ({
+  commands: {
+    accountsExport: (...args: unknown[]) => accountsExport(...args),
+    linksExport: (...args: unknown[]) => linksExport(...args),
+    pickPath: (...args: unknown[]) => pickPath(...args),
+    defaultPath: (name: string) => defaultPath(name),
+  },
+  events: {},
+}));
+
+const selection: TransferSelection = {
+  type: "keys",
+  keys: [
+    { panelId: "p1", nativeId: "alice" },
+    { panelId: "p2", nativeId: "bob" },
+  ],
+};
+const today = isoDate();
+
+function show() {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={client}>
+      <ExportDialog selection={selection} description="2 selected" onClose={() => {}} />
+    </QueryClientProvider>,
+  );
+}
+
+const pathField = () => screen.getByTestId("export-path") as HTMLInputElement;
+
+beforeEach(() => {
+  accountsExport.mockReset();
+  linksExport.mockReset();
+  pickPath.mockReset();
+  defaultPath.mockClear();
+  accountsExport.mockResolvedValue({ status: "ok", data: { accounts: 2, bytes: 2048 } });
+});
+afterEach(cleanup);
+
+describe("export dialog", () => {
+  it("exports the selection as CSV without credentials by default", async () => {
+    show();
+    expect(screen.getByTestId("export-scope")).toHaveTextContent("2 selected");
+    await waitFor(() => expect(pathField().value).toBe(`/home/ann/Downloads/paneldeck-accounts-${today}.csv`));
+    expect(pathField()).toHaveAttribute("dir", "ltr");
+    expect(screen.getByTestId("export-credentials")).not.toBeChecked();
+    expect(screen.queryByTestId("export-credentials-warning")).toBeNull();
+
+    fireEvent.click(screen.getByTestId("export-run"));
+    const result = await screen.findByTestId("export-result");
+    expect(accountsExport).toHaveBeenCalledWith(
+      selection,
+      { format: "csv", includeCredentials: false },
+      `/home/ann/Downloads/paneldeck-accounts-${today}.csv`,
+    );
+    expect(result).toHaveTextContent("2 accounts written (2 KiB)");
+    expect(result).toHaveTextContent(`paneldeck-accounts-${today}.csv`);
+  });
+
+  it("warns when credentials are included and sends them as JSON with a .json path", async () => {
+    show();
+    await waitFor(() => expect(pathField().value).toMatch(/\.csv$/));
+    fireEvent.click(screen.getByLabelText("JSON"));
+    await waitFor(() => expect(pathField().value).toBe(`/home/ann/Downloads/paneldeck-accounts-${today}.json`));
+    fireEvent.click(screen.getByTestId("export-credentials"));
+    expect(screen.getByTestId("export-credentials-warning")).toHaveTextContent("access to every account");
+    fireEvent.click(screen.getByTestId("export-run"));
+    await screen.findByTestId("export-result");
+    expect(accountsExport).toHaveBeenCalledWith(selection, { format: "json", includeCredentials: true }, expect.stringMatching(/\.json$/));
+  });
+
+  it("writes QR codes as SVG into a ZIP file", async () => {
+    linksExport.mockResolvedValue({
+      status: "ok",
+      data: { accounts: 2, links: 3, files: 3, path: `/home/ann/Downloads/paneldeck-qr-${today}.zip` },
+    });
+    show();
+    fireEvent.click(screen.getByLabelText("Links"));
+    fireEvent.change(screen.getByTestId("export-link-output"), { target: { value: "qrZip" } });
+    fireEvent.change(screen.getByTestId("export-image"), { target: { value: "svg" } });
+    await waitFor(() => expect(pathField().value).toBe(`/home/ann/Downloads/paneldeck-qr-${today}.zip`));
+    fireEvent.click(screen.getByTestId("export-run"));
+    const result = await screen.findByTestId("export-result");
+    expect(linksExport).toHaveBeenCalledWith(
+      selection,
+      { type: "qrZip", image: { type: "svg" } },
+      `/home/ann/Downloads/paneldeck-qr-${today}.zip`,
+    );
+    expect(accountsExport).not.toHaveBeenCalled();
+    expect(result).toHaveTextContent("3 links of 2 accounts, 3 files written.");
+  });
+
+  it("picks a folder for QR images and keeps a typed path's name when the format changes", async () => {
+    pickPath.mockResolvedValue({ status: "ok", data: "/srv/share/qr-codes" });
+    linksExport.mockResolvedValue({ status: "ok", data: { accounts: 2, links: 2, files: 2, path: "/srv/share/qr-codes" } });
+    show();
+    fireEvent.click(screen.getByLabelText("Links"));
+    fireEvent.change(screen.getByTestId("export-link-output"), { target: { value: "qrFolder" } });
+    await waitFor(() => expect(pathField().value).toBe(`/home/ann/Downloads/paneldeck-qr-${today}`));
+    fireEvent.click(screen.getByText("Browse…"));
+    await waitFor(() => expect(pathField().value).toBe("/srv/share/qr-codes"));
+    expect(pickPath).toHaveBeenCalledWith("folder", `/home/ann/Downloads/paneldeck-qr-${today}`);
+
+    fireEvent.click(screen.getByTestId("export-run"));
+    await screen.findByTestId("export-result");
+    expect(linksExport).toHaveBeenCalledWith(selection, { type: "qrFolder", image: { type: "png", scale: 8 } }, "/srv/share/qr-codes");
+
+    // The user's own name stays; only the extension follows the format.
+    fireEvent.change(screen.getByTestId("export-link-output"), { target: { value: "html" } });
+    expect(pathField().value).toBe("/srv/share/qr-codes.html");
+    fireEvent.change(screen.getByTestId("export-link-output"), { target: { value: "txt" } });
+    expect(pathField().value).toBe("/srv/share/qr-codes.txt");
+  });
+
+  it("shows Rust's message for a bad path under the path field", async () => {
+    accountsExport.mockResolvedValue({
+      status: "error",
+      error: {
+        code: "invalid_input",
+        message: "path: give the full path",
+        fields: [{ field: "path", message: "give the full path (for example /home/ann/Downloads/a.csv)" }],
+        fingerprint: null,
+      },
+    });
+    show();
+    fireEvent.change(pathField(), { target: { value: "a.csv" } });
+    fireEvent.click(screen.getByTestId("export-run"));
+    const message = await screen.findByText("give the full path (for example /home/ann/Downloads/a.csv)");
+    expect(message.closest(".field")?.querySelector("[data-testid=export-path]")).toBe(pathField());
+    expect(screen.queryByTestId("export-result")).toBeNull();
+  });
+});

@@ -1,0 +1,79 @@
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+
+import { toApiError } from "../../api/client";
+import { pickPath, previewImport } from "../../api/transfer";
+import type { ApiError, PanelView } from "../../api/types";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { Field } from "../../components/Field";
+import { PlanFlowDialog } from "./PlanFlowDialog";
+import { blankOptions, PlanOptionsFields, toImportOptions, type OptionsDraft } from "./PlanOptionsFields";
+
+/** Import a CSV/JSON account file (ours, or 3x-ui's export) into one panel, previewed first. */
+export function ImportDialog({ panels, onClose }: { panels: PanelView[]; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [path, setPath] = useState("");
+  const [panelId, setPanelId] = useState(panels[0]?.id ?? "");
+  const [draft, setDraft] = useState<OptionsDraft>(blankOptions);
+  const [browseError, setBrowseError] = useState<ApiError | null>(null);
+  const target = panels.find((p) => p.id === panelId);
+  const options = toImportOptions(draft, target);
+
+  const browse = async () => {
+    setBrowseError(null);
+    try {
+      const picked = await pickPath("open", path.trim() || null);
+      if (picked) setPath(picked);
+    } catch (e) {
+      setBrowseError(toApiError(e));
+    }
+  };
+
+  return (
+    <PlanFlowDialog
+      title={t("importDialog.title")}
+      canPreview={path.trim() !== "" && target !== undefined && "options" in options}
+      makePreview={() => {
+        if (!("options" in options)) throw new Error("unreachable: the preview button is disabled");
+        return previewImport(path.trim(), panelId, options.options);
+      }}
+      confirmLabel={(count) => t("importDialog.confirm", { count })}
+      onClose={onClose}
+      form={(error) => (
+        <>
+          <Field
+            label={t("importDialog.file")}
+            hint={t("importDialog.fileHint")}
+            error={error?.fields.find((f) => f.field === "path")?.message}
+          >
+            <div className="path-row">
+              <input
+                className="mono path-input"
+                dir="ltr"
+                value={path}
+                spellCheck={false}
+                placeholder={t("importDialog.filePlaceholder")}
+                onChange={(e) => setPath(e.target.value)}
+                data-testid="import-path"
+              />
+              <button type="button" onClick={() => void browse()} data-testid="import-browse">
+                {t("exportDialog.browse")}
+              </button>
+            </div>
+          </Field>
+          {browseError && <ErrorNotice error={browseError} />}
+          <Field label={t("importDialog.target")} error={error?.fields.find((f) => f.field === "panelId")?.message}>
+            <select value={panelId} onChange={(e) => setPanelId(e.target.value)} data-testid="import-panel">
+              {panels.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name} · {t(`kinds.${p.kind}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <PlanOptionsFields target={target} draft={draft} onChange={setDraft} error={error} />
+        </>
+      )}
+    />
+  );
+}

@@ -1,0 +1,89 @@
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+
+import { previewMigration } from "../../api/transfer";
+import type { PanelView, TransferSelection } from "../../api/types";
+import { Field } from "../../components/Field";
+import { PlanFlowDialog } from "./PlanFlowDialog";
+import { blankOptions, PlanOptionsFields, toImportOptions, type OptionsDraft } from "./PlanOptionsFields";
+
+type Props = {
+  panels: PanelView[];
+  /** The accounts picked in the table, if any: the migration can be limited to them. */
+  selected?: { selection: TransferSelection; description: string } | null;
+  onClose: () => void;
+};
+
+/** Copy one panel's accounts (all, or the selected ones on it) onto another panel. */
+export function MigrateDialog({ panels, selected, onClose }: Props) {
+  const { t } = useTranslation();
+  const [from, setFrom] = useState(panels[0]?.id ?? "");
+  const [to, setTo] = useState(panels.find((p) => p.id !== panels[0]?.id)?.id ?? "");
+  const [onlySelected, setOnlySelected] = useState(Boolean(selected));
+  const [draft, setDraft] = useState<OptionsDraft>(blankOptions);
+  const target = panels.find((p) => p.id === to);
+  const options = toImportOptions(draft, target);
+  const same = from !== "" && from === to;
+
+  const chooseFrom = (id: string) => {
+    setFrom(id);
+    // The two must differ: move the target off the new source.
+    if (id === to) setTo(panels.find((p) => p.id !== id)?.id ?? "");
+  };
+
+  return (
+    <PlanFlowDialog
+      title={t("migrate.title")}
+      canPreview={from !== "" && target !== undefined && !same && "options" in options}
+      makePreview={() => {
+        if (!("options" in options)) throw new Error("unreachable: the preview button is disabled");
+        return previewMigration(from, to, onlySelected && selected ? selected.selection : null, options.options);
+      }}
+      confirmLabel={(count) => t("migrate.confirm", { count })}
+      onClose={onClose}
+      form={(error) => (
+        <>
+          <p className="muted small">{t("migrate.intro")}</p>
+          {panels.length < 2 && <p className="notice warn">{t("migrate.needsTwo")}</p>}
+          <div className="row">
+            <Field label={t("migrate.from")} error={error?.fields.find((f) => f.field === "from")?.message}>
+              <select value={from} onChange={(e) => chooseFrom(e.target.value)} data-testid="migrate-from">
+                {panels.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name} · {t(`kinds.${p.kind}`)}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field
+              label={t("migrate.to")}
+              error={same ? t("migrate.samePanel") : error?.fields.find((f) => f.field === "to")?.message}
+            >
+              <select value={to} onChange={(e) => setTo(e.target.value)} data-testid="migrate-to">
+                {panels
+                  .filter((p) => p.id !== from)
+                  .map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.name} · {t(`kinds.${p.kind}`)}
+                    </option>
+                  ))}
+              </select>
+            </Field>
+          </div>
+          {selected && (
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={onlySelected}
+                onChange={(e) => setOnlySelected(e.target.checked)}
+                data-testid="migrate-only-selected"
+              />
+              {t("migrate.onlySelected", { description: selected.description })}
+            </label>
+          )}
+          <PlanOptionsFields target={target} draft={draft} onChange={setDraft} error={error} />
+        </>
+      )}
+    />
+  );
+}

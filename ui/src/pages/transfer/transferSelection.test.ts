@@ -1,0 +1,107 @@
+import { describe, expect, it, vi } from "vitest";
+
+import { isoDate, parseInboundIds, svgDataUrl, withExtension } from "../../api/transfer";
+import type { AccountQuery } from "../../api/types";
+import { emptySelection, keyId, toggle, type Selection } from "../accounts/selection";
+import { linkSave } from "./ExportDialog";
+import { changeText, notCarriedSummary } from "./PlanPreviewView";
+import { hasPicked, resolveSelection } from "./transferSelection";
+
+const query: AccountQuery = {
+  search: "eu",
+  panelIds: [],
+  kinds: [],
+  statuses: [],
+  expiringWithinDays: null,
+  depleted: false,
+  online: null,
+  group: null,
+  protocol: null,
+  sort: "name",
+  descending: false,
+  offset: 300,
+  limit: 100,
+};
+const k = (n: string) => ({ panelId: "p", nativeId: n });
+
+describe("what an export covers", () => {
+  it("is the filter when nothing is picked", async () => {
+    const keysOf = vi.fn();
+    const r = await resolveSelection(emptySelection(), query, 1200, keysOf);
+    expect(r).toEqual({ selection: { type: "query", query: { ...query, offset: 0 } }, scope: "matching", count: 1200 });
+    expect(keysOf).not.toHaveBeenCalled();
+    expect(hasPicked(emptySelection())).toBe(false);
+  });
+
+  it("is the picked keys", async () => {
+    const sel = toggle(toggle(emptySelection(), k("a"), 0), k("b"), 1);
+    const r = await resolveSelection(sel, query, 1200, vi.fn());
+    expect(r).toEqual({ selection: { type: "keys", keys: [k("a"), k("b")] }, scope: "selected", count: 2 });
+  });
+
+  it("is the filter for 'all that match', or its keys minus the unticked ones", async () => {
+    const all: Selection = { mode: "allMatching", excluded: new Set() };
+    expect((await resolveSelection(all, query, 5, vi.fn())).selection).toEqual({ type: "query", query: { ...query, offset: 0 } });
+
+    const minus: Selection = { mode: "allMatching", excluded: new Set([keyId(k("b"))]) };
+    const keysOf = vi.fn(async () => [k("a"), k("b"), k("c")]);
+    const r = await resolveSelection(minus, query, 3, keysOf);
+    expect(keysOf).toHaveBeenCalledWith({ ...query, offset: 0 });
+    expect(r).toEqual({ selection: { type: "keys", keys: [k("a"), k("c")] }, scope: "selected", count: 2 });
+  });
+});
+
+describe("export helpers", () => {
+  it("swaps only the extensions exports write", () => {
+    expect(withExtension("/home/a/paneldeck-accounts-2026-01-02.csv", "json")).toBe("/home/a/paneldeck-accounts-2026-01-02.json");
+    expect(withExtension("C:\\Users\\a\\qr.zip", null)).toBe("C:\\Users\\a\\qr");
+    expect(withExtension("/srv/qr-codes", "zip")).toBe("/srv/qr-codes.zip");
+    expect(withExtension("/srv/v1.2.backup", "csv")).toBe("/srv/v1.2.backup.csv");
+    expect(withExtension("/srv/", "csv")).toBe("/srv/");
+  });
+
+  it("reads inbound ids as a comma list", () => {
+    expect(parseInboundIds(" 1, 2 ,2;5 ")).toEqual({ ids: [1, 2, 5] });
+    expect(parseInboundIds("")).toEqual({ ids: [] });
+    expect(parseInboundIds("1, -2")).toEqual({ bad: "-2" });
+    expect(parseInboundIds("1.5")).toEqual({ bad: "1.5" });
+  });
+
+  it("names files by the local date", () => {
+    expect(isoDate(new Date(2026, 0, 9, 23, 59))).toBe("2026-01-09");
+  });
+
+  it("describes each link output as Rust's LinkSave", () => {
+    const c = { what: "links" as const, format: "csv" as const, image: "png" as const, scale: 12 };
+    expect(linkSave({ ...c, output: "csv" })).toEqual({ type: "list", format: "csv" });
+    expect(linkSave({ ...c, output: "qrFolder" })).toEqual({ type: "qrFolder", image: { type: "png", scale: 12 } });
+    expect(linkSave({ ...c, output: "qrZip", image: "svg" })).toEqual({ type: "qrZip", image: { type: "svg" } });
+    expect(linkSave({ ...c, output: "html" })).toEqual({ type: "htmlSheet" });
+  });
+
+  it("keeps SVG markup out of the page as a data URL", () => {
+    const url = svgDataUrl('<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0h1"/></svg>');
+    expect(url.startsWith("data:image/svg+xml;charset=utf-8,")).toBe(true);
+    expect(url).not.toContain("<");
+    expect(url).not.toContain('"');
+  });
+});
+
+describe("preview helpers", () => {
+  it("writes changes as field: before → after, bytes in binary units", () => {
+    expect(changeText({ field: "limit_bytes", before: null, after: "1073741824" }, "not set", "en")).toBe(
+      "limit_bytes: not set → 1 GiB",
+    );
+    expect(changeText({ field: "enabled", before: "true", after: "false" }, "not set", "en")).toBe("enabled: true → false");
+  });
+
+  it("sums what the target cannot carry, most common first", () => {
+    const row = (notCarried: string[]) => ({
+      line: 2, name: "a", action: "create", changes: [], reason: null, notCarried, keepsCredentials: false,
+    });
+    expect(notCarriedSummary([row(["group"]), row(["used", "group"]), row([])])).toEqual([
+      ["group", 2],
+      ["used", 1],
+    ]);
+  });
+});
