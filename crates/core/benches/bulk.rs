@@ -203,6 +203,8 @@ async fn xui_enables() {
         }
     };
     run(BulkAction::Disable).await;
+    // The snapshot must know they are disabled, or "enable" skips them as unchanged.
+    core.sync_panel(&panel.id, |_| {}).await.unwrap();
     let before = sim.stats.requests();
     let (planned, report, took) = run(BulkAction::Enable).await;
     let requests = sim.stats.requests() - before;
@@ -214,6 +216,7 @@ async fn xui_enables() {
         report.counts.done
     );
     assert!(requests <= 10, "{requests} requests");
+    assert_eq!(planned as usize, N, "every client is planned");
 }
 
 fn main() {

@@ -348,6 +348,16 @@ async fn every_sort_column_orders_both_ways_and_windows_slice_the_order() {
                 expected,
                 "{col:?}"
             );
+            // A shift-click range asks for the keys of the same window, no more.
+            let range = w
+                .core
+                .query_key_range(&AccountQuery {
+                    offset: 37,
+                    limit: 11,
+                    ..q.clone()
+                })
+                .unwrap();
+            assert_eq!(range.iter().collect::<Vec<_>>(), expected, "{col:?}");
         }
     }
     // Rows carry the panel's name and colour.

@@ -22,8 +22,14 @@ use paneldeck_sim::{SimCredentials, SimKind};
 #[tokio::test]
 async fn all_four_kinds_sync_into_one_snapshot_with_progress() {
     let w = world(30).await;
+    // The table asks before the first sync ever finished (the app's window opens while it
+    // runs): the answer must not be kept once the sync lands.
+    let before = w.core.query_accounts(&AccountQuery::default()).unwrap();
+    assert_eq!(before.total, 0);
     let events = Events::default();
     let health = w.core.sync_all(events.sink()).await;
+    let after = w.core.query_accounts(&AccountQuery::default()).unwrap();
+    assert_eq!(after.total, 120, "the first sync reaches the table");
     assert_eq!(health.len(), 4);
     for h in &health {
         assert_eq!(h.reachable, Some(true), "{h:?}");

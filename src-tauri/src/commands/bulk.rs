@@ -16,21 +16,21 @@ use super::CmdResult;
 use crate::{events::BulkProgressed, Backend};
 
 /// Builds the preview of a bulk change or create; nothing is sent to a panel.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn bulk_plan(backend: State<'_, Backend>, request: BulkRequest) -> CmdResult<BulkPlan> {
     Ok(backend.paneldeck().bulk_plan(&request)?)
 }
 
 /// A stored plan (an unexecuted one, or the plan of an operation that ran).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn bulk_plan_get(backend: State<'_, Backend>, op_id: OpId) -> CmdResult<BulkPlan> {
     Ok(backend.paneldeck().bulk_plan_get(&op_id)?)
 }
 
 /// Forgets a plan the user did not confirm.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn bulk_discard(backend: State<'_, Backend>, op_id: OpId) -> CmdResult<()> {
     Ok(backend.paneldeck().bulk_discard_plan(&op_id)?)
@@ -67,6 +67,11 @@ pub async fn bulk_run(
         }
         runs.insert(op_id.clone(), cancel.clone());
     }
+    // Unregisters the run however it ends (a panic included), so it can be resumed later.
+    let _registered = RunGuard {
+        backend: &backend,
+        op_id: op_id.clone(),
+    };
     let emit = move |p: BulkProgress| {
         let _ = BulkProgressed(p).emit(&app);
     };
@@ -77,8 +82,18 @@ pub async fn bulk_run(
         RunMode::Resume => core.bulk_resume(&op_id, opts, emit, cancel).await,
         RunMode::RetryFailed => core.bulk_retry_failed(&op_id, opts, emit, cancel).await,
     };
-    backend.runs().remove(&op_id);
     Ok(report?)
+}
+
+struct RunGuard<'a> {
+    backend: &'a Backend,
+    op_id: OpId,
+}
+
+impl Drop for RunGuard<'_> {
+    fn drop(&mut self) {
+        self.backend.runs().remove(&self.op_id);
+    }
 }
 
 /// Asks a running operation to stop: no new request starts; those in flight finish and are
@@ -96,28 +111,28 @@ pub fn bulk_cancel(backend: State<'_, Backend>, op_id: OpId) -> bool {
 }
 
 /// Every operation that ran, newest first; interrupted ones are flagged for resume.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn bulk_history(backend: State<'_, Backend>) -> CmdResult<Vec<OpSummary>> {
     Ok(backend.paneldeck().bulk_history()?)
 }
 
 /// The current report of one operation (counts per panel, failures).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn bulk_status(backend: State<'_, Backend>, op_id: OpId) -> CmdResult<BulkReport> {
     Ok(backend.paneldeck().bulk_status(&op_id)?)
 }
 
 /// One operation's journal, item by item.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn bulk_items(backend: State<'_, Backend>, op_id: OpId) -> CmdResult<Vec<ItemRecord>> {
     Ok(backend.paneldeck().bulk_items(&op_id)?)
 }
 
 /// Writes one operation's journal to `path` (CSV or JSON), atomically.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn bulk_export_history(
     backend: State<'_, Backend>,

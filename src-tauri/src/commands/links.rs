@@ -25,7 +25,7 @@ pub async fn account_links(
 }
 
 /// A QR code of `text` as SVG markup (scales crisply to any size).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn link_qr(text: String) -> CmdResult<String> {
     Ok(qr_svg(&text)?)

@@ -4,7 +4,10 @@
 use paneldeck_core::{
     bulk::{BulkPlan, OpId},
     registry::PanelId,
-    transfer::{ExportOptions, ExportSummary, PlanOptions, PlanPreview, Selection, SourceFormat},
+    transfer::{
+        import::MAX_FILE_BYTES, ExportOptions, ExportSummary, PlanOptions, PlanPreview, Selection,
+        SourceFormat,
+    },
     CoreError,
 };
 use serde::{Deserialize, Serialize};
@@ -14,7 +17,7 @@ use super::{files::path_from, CmdResult};
 use crate::Backend;
 
 /// Writes the selection's accounts to `path` in the documented schema (`docs/formats.md`).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn accounts_export(
     backend: State<'_, Backend>,
@@ -69,6 +72,21 @@ pub async fn import_preview(
     options: ImportOptions,
 ) -> CmdResult<ImportPreview> {
     let path = path_from(&path)?;
+    let size = std::fs::metadata(&path)
+        .map_err(|e| {
+            CoreError::invalid_field("path", format!("cannot read {}: {e}", path.display()))
+        })?
+        .len();
+    if size > MAX_FILE_BYTES as u64 {
+        return Err(CoreError::invalid_field(
+            "path",
+            format!(
+                "{} is {size} bytes, more than an import takes ({MAX_FILE_BYTES})",
+                path.display()
+            ),
+        )
+        .into());
+    }
     let bytes = std::fs::read(&path).map_err(|e| {
         CoreError::invalid_field("path", format!("cannot read {}: {e}", path.display()))
     })?;
@@ -118,7 +136,7 @@ fn keep(
 
 /// Turns a previewed import or migration into a bulk plan (journaled); run it with
 /// `bulk_run`. The preview is used once.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn import_confirm(
     backend: State<'_, Backend>,
@@ -127,11 +145,13 @@ pub fn import_confirm(
 ) -> CmdResult<BulkPlan> {
     let plan = backend
         .imports()
-        .remove(&preview_id)
+        .get(&preview_id)
+        .cloned()
         .ok_or_else(|| CoreError::NotFound("this preview is no longer available".into()))?;
-    Ok(backend
-        .paneldeck()
-        .plan_from_items(&title, plan.bulk_items())?)
+    let bulk = backend.paneldeck().import_apply(&title, &plan)?;
+    // Kept until planning worked, so a failure can be confirmed again.
+    backend.imports().remove(&preview_id);
+    Ok(bulk)
 }
 
 /// Forgets a preview the user closed.

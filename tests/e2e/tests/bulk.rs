@@ -13,9 +13,14 @@ use paneldeck_panels::{
 };
 use paneldeck_sim::{SimCredentials, SimKind, SimOptions};
 
+/// The names of the rows on screen. The table re-renders as blocks arrive: rows that went
+/// stale while being read count as "not there yet" (callers poll).
 async fn row_names(app: &AppWindow) -> Result<Vec<String>> {
     let mut names = Vec::new();
-    for row in app.find_all("[data-testid=account-row]").await? {
+    let Ok(rows) = app.find_all("[data-testid=account-row]").await else {
+        return Ok(names);
+    };
+    for row in rows {
         if let Ok(Some(name)) = row.attr("data-name").await {
             names.push(name);
         }

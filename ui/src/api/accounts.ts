@@ -36,13 +36,26 @@ export function useAccountWindow(query: AccountQuery, first: number, last: numbe
     const b = blocks[i];
     if (r.data && b !== undefined && !r.isPlaceholderData) pages.set(b, r.data);
   });
-  const counts = results.find((r) => r.data)?.data;
+  const found = results.find((r) => r.data)?.data;
+  // A jump far down (the scrollbar dragged, a fast fling) asks for blocks nothing has loaded
+  // yet: keep the last counts meanwhile, or the table would shrink to nothing and snap back
+  // to the top.
+  const [lastCounts, setLastCounts] = useState<{ matched: number; total: number } | null>(null);
+  const foundMatched = found ? Number(found.matched) : null;
+  const foundTotal = found ? Number(found.total) : null;
+  // Stored during render (React's pattern for keeping a value from an earlier render).
+  if (foundMatched !== null && foundTotal !== null && (lastCounts?.matched !== foundMatched || lastCounts.total !== foundTotal)) {
+    setLastCounts({ matched: foundMatched, total: foundTotal });
+  }
+  const counts = found
+    ? { matched: Number(found.matched), total: Number(found.total) }
+    : lastCounts;
   const rowAt = (index: number): AccountRow | undefined =>
     pages.get(Math.floor(index / BLOCK))?.rows[index % BLOCK];
   return {
     rowAt,
-    matched: counts ? Number(counts.matched) : null,
-    total: counts ? Number(counts.total) : null,
+    matched: counts ? counts.matched : null,
+    total: counts ? counts.total : null,
     error: results.find((r) => r.error)?.error ?? null,
   };
 }
@@ -80,6 +93,11 @@ export function useSyncProgress() {
 
 export async function startSync(panelId: string | null) {
   return unwrap(commands.accountsSync(panelId));
+}
+
+/** Keys of the query's window only (`offset`, `limit`): a shift-click range. */
+export async function keyRange(query: AccountQuery) {
+  return unwrap(commands.accountsKeyRange(query));
 }
 
 /** Keys of every account matching the query (for "select all that match"). */

@@ -1,7 +1,7 @@
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { useBulkHistory, useBulkItems, useBulkRefetchOnProgress } from "../api/bulk";
+import { cancelBulk, useBulkHistory, useBulkItems, useBulkRefetchOnProgress } from "../api/bulk";
 import { toApiError } from "../api/client";
 import type { OpSummary, RunMode } from "../api/types";
 import { ErrorNotice } from "../components/ErrorNotice";
@@ -103,6 +103,11 @@ function OperationRow({ op, now, open, onToggle, onRun }: RowProps) {
             <CountsLine counts={op.counts} testId={`ops-counts-${op.opId}`} />
           </span>
         </button>
+        {op.state === "running" && !op.interrupted && (
+          <button type="button" className="danger" onClick={() => void cancelBulk(op.opId)} data-testid="ops-cancel">
+            {t("bulk.cancel")}
+          </button>
+        )}
         {step && (
           <button
             type="button"

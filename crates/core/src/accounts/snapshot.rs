@@ -145,8 +145,8 @@ pub fn replace_panel(
     insert_rows(&tx, rows, now_ms)?;
     tx.execute(
         "INSERT INTO panel_sync (panel_id, reachable, version, api_generation, last_sync_ms,
-             last_attempt_ms, took_ms, error_code, error_message, account_count)
-         VALUES (?1, 1, ?2, ?3, ?4, ?4, ?5, NULL, NULL, ?6)
+             last_attempt_ms, took_ms, error_code, error_message, account_count, generation)
+         VALUES (?1, 1, ?2, ?3, ?4, ?4, ?5, NULL, NULL, ?6, 1)
          ON CONFLICT(panel_id) DO UPDATE SET reachable = 1, version = excluded.version,
              api_generation = excluded.api_generation, last_sync_ms = excluded.last_sync_ms,
              last_attempt_ms = excluded.last_attempt_ms, took_ms = excluded.took_ms,

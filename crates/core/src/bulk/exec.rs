@@ -318,7 +318,9 @@ impl<'a> Runner<'a> {
                 );
             }
             let code = err.code();
-            if outcome_unknown(code) {
+            // A create can fail after the panel made the account (a follow-up step such as
+            // "disable it" failed, or the answer was lost): look it up before sending again.
+            if outcome_unknown(code) || w.rec.op.is_create() {
                 uncertain = true;
             }
             if !retryable(code) || attempts >= self.opts.max_attempts {

@@ -118,8 +118,10 @@ pub(crate) async fn run(
                         }));
                     } else {
                         let err = CoreError::Panel(err);
-                        let mut updates: Vec<ItemUpdate> =
-                            chunk.iter().map(|w| failed(w.rec.seq, 1, &err)).collect();
+                        let mut updates: Vec<ItemUpdate> = chunk
+                            .iter()
+                            .map(|w| scrubbed(failed(w.rec.seq, 1, &err), w.kept.as_ref()))
+                            .collect();
                         r.record(panel, &mut updates);
                     }
                 }

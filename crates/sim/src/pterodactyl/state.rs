@@ -147,7 +147,11 @@ impl Panel {
     }
 
     pub fn user(&self, id: u64) -> Option<&User> {
-        self.users.iter().find(|u| u.id == id)
+        // Users are only appended, with increasing ids: the list stays sorted by id.
+        self.users
+            .binary_search_by_key(&id, |u| u.id)
+            .ok()
+            .map(|i| &self.users[i])
     }
 
     pub fn user_by_email(&self, email: &str) -> Option<&User> {

@@ -97,19 +97,21 @@ pub async fn get_list(AxState(state): Shared, headers: HeaderMap, Query(q): Para
         .map(|k| k.to_lowercase())
         .unwrap_or_default();
     let subs = lock(&state);
-    let mut items: Vec<&SubUser> = subs
-        .by_id
-        .values()
-        .filter(|s| s.user_name.to_lowercase().contains(&keyword))
-        .collect();
-    items.sort_by(|a, b| {
-        let ord = compare(a, b, sort_by).then(a.id.cmp(&b.id));
-        if descending {
-            ord.reverse()
-        } else {
-            ord
-        }
-    });
+    let mut items: Vec<&SubUser> = if keyword.is_empty() {
+        subs.by_id.values().collect()
+    } else {
+        subs.by_id
+            .values()
+            .filter(|s| s.user_name.to_lowercase().contains(&keyword))
+            .collect()
+    };
+    // `by_id` is already in id order: only other fields need a sort.
+    if sort_by != "id" {
+        items.sort_by(|a, b| compare(a, b, sort_by).then(a.id.cmp(&b.id)));
+    }
+    if descending {
+        items.reverse();
+    }
     let total = items.len() as u64;
     let total_pages = total.div_ceil(limit).max(1);
     let skip = usize::try_from((page - 1).saturating_mul(limit)).unwrap_or(usize::MAX);

@@ -1,7 +1,7 @@
 import { useCallback, useDeferredValue, useState, type MouseEvent } from "react";
 import { useTranslation } from "react-i18next";
 
-import { accountKeys, matchingKeys, startSync, useSyncProgress } from "../../api/accounts";
+import { accountKeys, keyRange, startSync, useSyncProgress } from "../../api/accounts";
 import { toApiError } from "../../api/client";
 import { usePanels } from "../../api/panels";
 import type { AccountKey, AccountQuery, AccountRow, ApiError, SortColumn } from "../../api/types";
@@ -62,7 +62,7 @@ export function AccountsPage() {
       const from = Math.min(selection.anchor, index);
       const to = Math.max(selection.anchor, index);
       // The rows between may not be on screen: ask Rust for exactly that range.
-      const keys = await matchingKeys({ ...deferredQuery, offset: from, limit: to - from + 1 });
+      const keys = await keyRange({ ...deferredQuery, offset: from, limit: to - from + 1 });
       setSelection((s) => addRange(s, keys, index));
     } else if (e.ctrlKey || e.metaKey) {
       setSelection((s) => toggle(s, row.key, index));

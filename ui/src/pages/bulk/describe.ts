@@ -18,6 +18,7 @@ const FIELDS = [
   "servers",
   "subuser",
   "form",
+  "credentials",
 ] as const;
 
 /** Display words Rust puts in before/after values that have a translation. */
