@@ -5,88 +5,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::{
-    collections::HashMap,
-    io::Write,
-    net::SocketAddr,
-    path::Path,
-    process::{Command, Output, Stdio},
-    sync::Arc,
-};
+mod support;
 
-use paneldeck_sim::{xui::XuiSimConfig, RunningSim, SimCredentials, SimKind, SimOptions, SimStats};
+use std::{collections::HashMap, net::SocketAddr, sync::Arc};
+
+use paneldeck_sim::{xui::XuiSimConfig, SimKind, SimOptions, SimStats};
 use serde_json::Value;
-
-fn paneldeck(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paneldeck"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("PANELDECK_DATA_DIR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the paneldeck binary runs");
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "failed: {}\nstderr: {}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
-
-fn add(dir: &Path, sim: &RunningSim, name: &str) {
-    let (mut args, secret) = match &sim.credentials {
-        SimCredentials::Token { token } => (vec![], token.clone()),
-        SimCredentials::Password { username, password } => (
-            vec!["--username".to_owned(), username.clone()],
-            password.clone(),
-        ),
-        SimCredentials::ApiKey { api_key } => (vec![], api_key.clone()),
-    };
-    let kind = match sim.kind {
-        SimKind::Xui => "xui",
-        SimKind::Marzban => "marzban",
-        SimKind::Userpass => "userpass",
-        SimKind::Pterodactyl => "pterodactyl",
-    };
-    let mut all: Vec<String> = ["panels", "add", "--kind", kind, "--name", name, "--url"]
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    all.push(sim.url());
-    all.append(&mut args);
-    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
-    let out = paneldeck(dir, &refs, Some(&format!("{secret}\n")));
-    let err = text(&out.stderr);
-    if !out.status.success() && err.to_lowercase().contains("keyring") {
-        panic!(
-            "these tests keep secrets in the OS keyring and no Secret Service answered ({}). \
-             Run them with `cargo xtask test`, which starts one.",
-            err.trim()
-        );
-    }
-    ok(&out);
-}
+use support::{add, ok, paneldeck};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn migrate_writes_the_accounts_with_their_uuids_and_exits_zero() {

@@ -168,6 +168,34 @@ impl AppWindow {
             .map_err(|e| format!("script failed: {e}"))
     }
 
+    /// The names (`data-name`) of the account rows on screen. The table re-renders as blocks
+    /// arrive: rows that went stale while being read count as "not there yet" (callers poll).
+    pub async fn row_names(&self) -> Result<Vec<String>> {
+        let mut names = Vec::new();
+        let Ok(rows) = self.find_all("[data-testid=account-row]").await else {
+            return Ok(names);
+        };
+        for row in rows {
+            if let Ok(Some(name)) = row.attr("data-name").await {
+                names.push(name);
+            }
+        }
+        Ok(names)
+    }
+
+    /// Adds a panel through the Panels page form (URL and secret as typed by a person) and
+    /// waits for its card.
+    pub async fn add_panel(&self, name: &str, url: &str, secret: &str) -> Result<()> {
+        self.click("[data-testid=nav-panels]").await?;
+        self.click("[data-testid=add-panel]").await?;
+        self.fill("input[name=name]", name).await?;
+        self.fill("input[name=baseUrl]", url).await?;
+        self.fill("input[name=secret]", secret).await?;
+        self.click("[data-testid=save-panel]").await?;
+        self.find("[data-testid=panel-card]").await?;
+        Ok(())
+    }
+
     /// Runs an asynchronous script (it calls `arguments[0]` with its result) and returns the
     /// result.
     pub async fn eval_async(&self, script: &str) -> Result<serde_json::Value> {

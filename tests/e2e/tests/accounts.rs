@@ -3,27 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use paneldeck_e2e::{AppWindow, Result};
+use paneldeck_e2e::AppWindow;
 use paneldeck_panels::{
     xui::{XuiAuth, XuiClient},
     Endpoint, HttpClient, PanelKind, Secret,
 };
 use paneldeck_sim::{SimCredentials, SimKind, SimOptions};
-
-/// The names of the rows on screen. The table re-renders as blocks arrive: rows that went
-/// stale while being read count as "not there yet" (callers poll).
-async fn row_names(app: &AppWindow) -> Result<Vec<String>> {
-    let mut names = Vec::new();
-    let Ok(rows) = app.find_all("[data-testid=account-row]").await else {
-        return Ok(names);
-    };
-    for row in rows {
-        if let Ok(Some(name)) = row.attr("data-name").await {
-            names.push(name);
-        }
-    }
-    Ok(names)
-}
 
 #[tokio::test]
 async fn sync_search_and_edit_reach_the_panel() {
@@ -46,27 +31,21 @@ async fn sync_search_and_edit_reach_the_panel() {
         .unwrap();
 
     let steps = async {
-        app.click("[data-testid=nav-panels]").await?;
-        app.click("[data-testid=add-panel]").await?;
-        app.fill("input[name=name]", "Sim 3x-ui").await?;
-        app.fill("input[name=baseUrl]", &sim.url()).await?;
-        app.fill("input[name=secret]", &token).await?;
-        app.click("[data-testid=save-panel]").await?;
-        app.find("[data-testid=panel-card]").await?;
+        app.add_panel("Sim 3x-ui", &sim.url(), &token).await?;
 
         app.click("[data-testid=nav-accounts]").await?;
         app.click("[data-testid=sync-all]").await?;
         app.wait_until("synced rows", || async {
-            Ok(!row_names(&app).await?.is_empty())
+            Ok(!app.row_names().await?.is_empty())
         })
         .await?;
-        let all = row_names(&app).await?;
+        let all = app.row_names().await?;
         let target = all.first().cloned().ok_or("no rows")?;
 
         // Search by the full name: the table narrows to that account.
         app.fill("[data-testid=accounts-search]", &target).await?;
         app.wait_until("the search to narrow the table", || async {
-            let names = row_names(&app).await?;
+            let names = app.row_names().await?;
             Ok(!names.is_empty()
                 && names.len() < all.len()
                 && names.iter().all(|n| n.contains(&target)))

@@ -6,27 +6,12 @@
 
 use std::collections::HashMap;
 
-use paneldeck_e2e::{AppWindow, Result};
+use paneldeck_e2e::AppWindow;
 use paneldeck_panels::{
     xui::{XuiAuth, XuiClient},
     Endpoint, HttpClient, PanelKind, Secret,
 };
 use paneldeck_sim::{SimCredentials, SimKind, SimOptions};
-
-/// The names of the rows on screen. The table re-renders as blocks arrive: rows that went
-/// stale while being read count as "not there yet" (callers poll).
-async fn row_names(app: &AppWindow) -> Result<Vec<String>> {
-    let mut names = Vec::new();
-    let Ok(rows) = app.find_all("[data-testid=account-row]").await else {
-        return Ok(names);
-    };
-    for row in rows {
-        if let Ok(Some(name)) = row.attr("data-name").await {
-            names.push(name);
-        }
-    }
-    Ok(names)
-}
 
 #[tokio::test]
 async fn select_by_filter_preview_run_and_see_the_result() {
@@ -67,23 +52,17 @@ async fn select_by_filter_preview_run_and_see_the_result() {
         .await
         .unwrap();
     let steps = async {
-        app.click("[data-testid=nav-panels]").await?;
-        app.click("[data-testid=add-panel]").await?;
-        app.fill("input[name=name]", "Sim 3x-ui").await?;
-        app.fill("input[name=baseUrl]", &sim.url()).await?;
-        app.fill("input[name=secret]", &token).await?;
-        app.click("[data-testid=save-panel]").await?;
-        app.find("[data-testid=panel-card]").await?;
+        app.add_panel("Sim 3x-ui", &sim.url(), &token).await?;
 
         app.click("[data-testid=nav-accounts]").await?;
         app.click("[data-testid=sync-all]").await?;
         app.wait_until("synced rows", || async {
-            Ok(!row_names(&app).await?.is_empty())
+            Ok(!app.row_names().await?.is_empty())
         })
         .await?;
         app.fill("[data-testid=accounts-search]", &needle).await?;
         app.wait_until("the search to narrow the table", || async {
-            let names = row_names(&app).await?;
+            let names = app.row_names().await?;
             let needle = needle.to_lowercase();
             Ok(!names.is_empty() && names.iter().all(|n| n.to_lowercase().contains(&needle)))
         })
