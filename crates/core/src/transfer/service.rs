@@ -35,45 +35,50 @@ impl Paneldeck {
         Ok(rows.into_iter().map(|s| (s.account, s.raw)).collect())
     }
 
+    /// What a create on `panel` may choose from (inbounds, templates), if it is of `kind` and
+    /// can be reached; `None` otherwise (`fallback` says in the log what the plan does then).
+    async fn create_options_of(
+        &self,
+        panel: &PanelView,
+        kind: PanelKind,
+        fallback: &str,
+    ) -> Option<CreateOptions> {
+        if panel.kind != kind {
+            return None;
+        }
+        let client = self.client(panel).ok()?;
+        let options = actions::create_options(&client).await;
+        self.keep_session_token(&panel.id, &client);
+        options
+            .map_err(|err| tracing::warn!(panel = %panel.id, %err, "cannot read the inbounds; {fallback}"))
+            .ok()
+    }
+
     /// A 3x-ui panel's inbounds (what a create may attach to). Other kinds, or a panel that
     /// cannot be reached: empty (then inbound ids from the file are taken as given).
     pub async fn xui_inbound_options(&self, panel: &PanelView) -> Vec<XuiInboundOption> {
-        if panel.kind != PanelKind::Xui {
-            return Vec::new();
-        }
-        let Ok(client) = self.client(panel) else {
-            return Vec::new();
-        };
-        let options = actions::create_options(&client).await;
-        self.keep_session_token(&panel.id, &client);
-        match options {
-            Ok(CreateOptions::Xui { inbounds }) => inbounds,
-            Ok(_) => Vec::new(),
-            Err(err) => {
-                tracing::warn!(panel = %panel.id, %err, "cannot read the inbounds; ids from the file are taken as given");
-                Vec::new()
-            }
+        match self
+            .create_options_of(
+                panel,
+                PanelKind::Xui,
+                "ids from the file are taken as given",
+            )
+            .await
+        {
+            Some(CreateOptions::Xui { inbounds }) => inbounds,
+            _ => Vec::new(),
         }
     }
 
     /// A Marzban panel's inbound tags per protocol (what a create may be limited to). Other
     /// kinds, or a panel that cannot be reached: empty (then creates get every inbound).
     pub async fn marzban_inbound_options(&self, panel: &PanelView) -> Vec<MarzbanProtocolInbounds> {
-        if panel.kind != PanelKind::Marzban {
-            return Vec::new();
-        }
-        let Ok(client) = self.client(panel) else {
-            return Vec::new();
-        };
-        let options = actions::create_options(&client).await;
-        self.keep_session_token(&panel.id, &client);
-        match options {
-            Ok(CreateOptions::Marzban { inbounds, .. }) => inbounds,
-            Ok(_) => Vec::new(),
-            Err(err) => {
-                tracing::warn!(panel = %panel.id, %err, "cannot read the inbounds; creates get every inbound");
-                Vec::new()
-            }
+        match self
+            .create_options_of(panel, PanelKind::Marzban, "creates get every inbound")
+            .await
+        {
+            Some(CreateOptions::Marzban { inbounds, .. }) => inbounds,
+            _ => Vec::new(),
         }
     }
 
