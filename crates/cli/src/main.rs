@@ -78,6 +78,11 @@ enum Command {
     Migrate(transfer::MigrateArgs),
 }
 
+// Syncs, exports and the simulators of demo mode allocate millions of small strings across
+// threads; mimalloc cuts the time glibc's allocator spent on them by about half.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()

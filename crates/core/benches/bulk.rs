@@ -219,6 +219,10 @@ async fn xui_enables() {
     assert_eq!(planned as usize, N, "every client is planned");
 }
 
+// As in the app and the CLI (see src-tauri/src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

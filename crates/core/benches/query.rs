@@ -49,6 +49,10 @@ fn credentials(sim: &RunningSim) -> CredentialsInput {
     }
 }
 
+// As in the app and the CLI (see src-tauri/src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

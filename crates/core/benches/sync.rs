@@ -160,6 +160,10 @@ fn cpu_seconds() -> (f64, f64) {
     (sims, client)
 }
 
+// As in the app and the CLI (see src-tauri/src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

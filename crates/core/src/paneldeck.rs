@@ -15,7 +15,7 @@ use crate::{
 
 pub struct Paneldeck {
     profile: Profile,
-    store: Store,
+    store: Arc<Store>,
     secrets: Arc<dyn SecretStore>,
     /// The accounts snapshot in memory, for the table's query.
     accounts_index: crate::accounts::index::SnapshotIndex,
@@ -30,7 +30,7 @@ fn now_secs() -> i64 {
 
 impl Paneldeck {
     pub fn open(profile: Profile, secrets: Arc<dyn SecretStore>) -> Result<Self> {
-        let store = Store::open(&profile.database_path())?;
+        let store = Arc::new(Store::open(&profile.database_path())?);
         Ok(Paneldeck {
             profile,
             store,
@@ -41,6 +41,11 @@ impl Paneldeck {
 
     pub(crate) fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The store, for work moved onto a blocking thread.
+    pub(crate) fn shared_store(&self) -> Arc<Store> {
+        self.store.clone()
     }
 
     pub(crate) fn accounts_index(&self) -> &crate::accounts::index::SnapshotIndex {

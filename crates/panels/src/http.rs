@@ -108,8 +108,12 @@ impl RawResponse {
     }
 }
 
-/// Decodes JSON with `serde_path_to_error`, so an error says where (`obj.items[3].expiryTime`).
+/// Decodes JSON; a failure says where (`obj.items[3].expiryTime`). Tracking the path costs
+/// about as much as the decoding itself, so it is done only once a plain decode has failed.
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, PanelError> {
+    if let Ok(value) = T::deserialize(&mut serde_json::Deserializer::from_slice(body)) {
+        return Ok(value);
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();

@@ -129,37 +129,37 @@ impl Paneldeck {
             self.keep_session_token(&panel.id, &client);
             let fetched = fetched?;
             let fetched_ms = started.elapsed().as_millis() as i64;
-            // Converting and serialising thousands of records is CPU work: off the async
+            // Converting, encoding and writing thousands of records is CPU work: off the async
             // threads, so the other panels' requests keep going meanwhile.
             let fetch::Fetched {
                 records,
                 version,
                 api_generation,
             } = fetched;
-            let id = panel.id.clone();
-            let rows: Vec<PreparedRow> = tokio::task::spawn_blocking(move || {
-                records
+            let (id, store) = (panel.id.clone(), self.shared_store());
+            let written = tokio::task::spawn_blocking(move || {
+                let rows: Vec<PreparedRow> = records
                     .convert(&id, now)
                     .into_iter()
                     .map(PreparedRow::new)
-                    .collect()
+                    .collect();
+                let info = SyncInfo {
+                    version: version.as_deref(),
+                    api_generation: api_generation.as_deref(),
+                    took_ms: started.elapsed().as_millis() as i64,
+                };
+                store.with_large_write(|c| snapshot::replace_panel(c, &id, &rows, &info, now))?;
+                Ok::<u64, CoreError>(rows.len() as u64)
             })
             .await
-            .map_err(|e| CoreError::Internal(format!("converting the accounts failed: {e}")))?;
-            let info = SyncInfo {
-                version: version.as_deref(),
-                api_generation: api_generation.as_deref(),
-                took_ms: started.elapsed().as_millis() as i64,
-            };
-            self.store()
-                .with(|c| snapshot::replace_panel(c, &panel.id, &rows, &info, now))?;
+            .map_err(|e| CoreError::Internal(format!("writing the accounts failed: {e}")))??;
             tracing::debug!(
                 panel = %panel.id,
                 fetched_ms,
                 total_ms = started.elapsed().as_millis() as i64,
                 "snapshot written"
             );
-            Ok::<u64, CoreError>(rows.len() as u64)
+            Ok::<u64, CoreError>(written)
         }
         .await;
         match result {

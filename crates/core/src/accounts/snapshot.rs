@@ -27,14 +27,42 @@ pub const STATUS_SQL: &str = "(CASE \
 pub const DEPLETED_SQL: &str =
     "(a.hint_depleted = 1 OR (a.limit_bytes IS NOT NULL AND a.used_bytes >= a.limit_bytes))";
 
-/// One account ready to write: its columns computed and its JSON serialised (done before the
+/// One account ready to write: its columns computed and its record encoded (done before the
 /// database lock is taken).
 pub struct PreparedRow {
     account: Account,
     protocols: String,
     search: String,
-    account_json: String,
+    account_blob: Vec<u8>,
     raw_json: String,
+}
+
+/// First byte of a stored account in the compact encoding (postcard); earlier snapshots hold
+/// JSON text, which [`decode_account`] still reads.
+const ACCOUNT_POSTCARD_V1: u8 = 1;
+
+/// The stored form of an account: postcard is about a quarter of the JSON's size and several
+/// times faster to write and read, and the snapshot holds hundreds of thousands of them.
+pub fn encode_account(account: &Account) -> Vec<u8> {
+    let out = vec![ACCOUNT_POSTCARD_V1];
+    match postcard::to_extend(account, out) {
+        Ok(full) => full,
+        // Postcard fails only on types it cannot express, which `Account` has none of.
+        Err(_) => serde_json::to_vec(account).unwrap_or_default(),
+    }
+}
+
+/// An account as stored in `accounts.account`: compact (BLOB) or JSON (TEXT).
+pub fn decode_account(cell: rusqlite::types::ValueRef<'_>) -> Option<Account> {
+    match cell {
+        rusqlite::types::ValueRef::Blob([ACCOUNT_POSTCARD_V1, rest @ ..]) => {
+            postcard::from_bytes(rest).ok()
+        }
+        rusqlite::types::ValueRef::Blob(json) | rusqlite::types::ValueRef::Text(json) => {
+            serde_json::from_slice(json).ok()
+        }
+        _ => None,
+    }
 }
 
 fn clamp(v: u64) -> i64 {
@@ -68,7 +96,7 @@ impl PreparedRow {
         PreparedRow {
             protocols,
             search: search_text(&c.account),
-            account_json: serde_json::to_string(&c.account).unwrap_or_default(),
+            account_blob: encode_account(&c.account),
             raw_json: c.raw_json,
             account: c.account,
         }
@@ -77,14 +105,13 @@ impl PreparedRow {
 
 const INSERT_ACCOUNT: &str = "INSERT OR REPLACE INTO accounts (panel_id, native_id, kind, name, email, enabled,
         hint_expired, hint_depleted, hint_on_hold, hint_restricted, used_bytes, limit_bytes,
-        expires_at_ms, online, last_online_ms, created_at_ms, grp, protocols, search, synced_at_ms)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
-const INSERT_RECORD: &str =
-    "INSERT OR REPLACE INTO account_records (panel_id, native_id, account, raw) VALUES (?1, ?2, ?3, ?4)";
+        expires_at_ms, online, last_online_ms, created_at_ms, grp, protocols, search, synced_at_ms,
+        account, raw)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+        ?21, ?22)";
 
 fn insert_rows(conn: &Connection, rows: &[PreparedRow], synced_at_ms: i64) -> Result<()> {
     let mut acc = conn.prepare_cached(INSERT_ACCOUNT)?;
-    let mut rec = conn.prepare_cached(INSERT_RECORD)?;
     for r in rows {
         let a = &r.account;
         acc.execute(params![
@@ -108,12 +135,8 @@ fn insert_rows(conn: &Connection, rows: &[PreparedRow], synced_at_ms: i64) -> Re
             r.protocols,
             r.search,
             synced_at_ms,
-        ])?;
-        rec.execute(params![
-            a.key.panel_id.0,
-            a.key.native_id,
-            r.account_json,
-            r.raw_json
+            r.account_blob,
+            r.raw_json,
         ])?;
     }
     Ok(())
@@ -138,10 +161,6 @@ pub fn replace_panel(
     conn.pragma_update(None, "cache_size", -32_768)?;
     let tx = conn.transaction()?;
     tx.execute("DELETE FROM accounts WHERE panel_id = ?1", [&panel.0])?;
-    tx.execute(
-        "DELETE FROM account_records WHERE panel_id = ?1",
-        [&panel.0],
-    )?;
     insert_rows(&tx, rows, now_ms)?;
     tx.execute(
         "INSERT INTO panel_sync (panel_id, reachable, version, api_generation, last_sync_ms,
@@ -203,10 +222,6 @@ pub fn remove(conn: &mut Connection, key: &AccountKey) -> Result<bool> {
         "DELETE FROM accounts WHERE panel_id = ?1 AND native_id = ?2",
         params![key.panel_id.0, key.native_id],
     )?;
-    tx.execute(
-        "DELETE FROM account_records WHERE panel_id = ?1 AND native_id = ?2",
-        params![key.panel_id.0, key.native_id],
-    )?;
     refresh_count(&tx, &key.panel_id)?;
     tx.commit()?;
     Ok(n > 0)
@@ -228,15 +243,16 @@ fn refresh_count(conn: &Connection, panel: &PanelId) -> Result<()> {
 pub fn record(conn: &Connection, key: &AccountKey) -> Result<Option<(Account, serde_json::Value)>> {
     let found = conn
         .query_row(
-            "SELECT account, raw FROM account_records WHERE panel_id = ?1 AND native_id = ?2",
+            "SELECT account, raw FROM accounts WHERE panel_id = ?1 AND native_id = ?2",
             params![key.panel_id.0, key.native_id],
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+            |r| Ok((decode_account(r.get_ref(0)?), r.get::<_, Option<String>>(1)?)),
         )
         .optional()?;
     Ok(found.and_then(|(account, raw)| {
-        let account: Account = serde_json::from_str(&account).ok()?;
-        let raw = serde_json::from_str(&raw).unwrap_or(serde_json::Value::Null);
-        Some((account, raw))
+        let raw = raw
+            .and_then(|raw| serde_json::from_str(&raw).ok())
+            .unwrap_or(serde_json::Value::Null);
+        Some((account?, raw))
     }))
 }
 

@@ -12,7 +12,7 @@ use super::{
     schema::{AccountFile, AccountRecord, COLUMNS, JSON_FORMAT, SCHEMA_VERSION},
 };
 use crate::{
-    accounts::{model::now_ms, Account, AccountKey, AccountQuery},
+    accounts::{model::now_ms, snapshot, Account, AccountKey, AccountQuery},
     error::Result,
     registry::PanelId,
     Paneldeck,
@@ -141,17 +141,17 @@ pub struct SnapshotAccount {
     pub raw: RawBits,
 }
 
-const SELECT: &str = "SELECT p.name, r.account, r.raw FROM account_records r \
+const SELECT: &str = "SELECT p.name, r.account, r.raw FROM accounts r \
      JOIN panels p ON p.id = r.panel_id";
 
-type RawRow = (String, String, String);
+type RawRow = (String, rusqlite::types::Value, Option<String>);
 
 fn decode((panel_name, account, raw): RawRow, now: i64) -> Option<SnapshotAccount> {
-    let account: Account = serde_json::from_str(&account).ok()?;
+    let account = snapshot::decode_account((&account).into())?;
     Some(SnapshotAccount {
         panel_name,
         account: account.with_status_at(now),
-        raw: RawBits::from_json(&raw),
+        raw: RawBits::from_json(raw.as_deref().unwrap_or("null")),
     })
 }
 
@@ -190,7 +190,7 @@ fn decode_all(rows: Vec<RawRow>, now: i64) -> Vec<SnapshotAccount> {
     })
 }
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String)> {
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
 }
 

@@ -36,6 +36,11 @@ pub fn ok(value: Value) -> Reply {
     Ok(Json(value).into_response())
 }
 
+/// 200 with `value` serialised straight to the body (no `Value` in between).
+pub fn ok_serialized(value: &impl serde::Serialize) -> Reply {
+    Ok(Json(value).into_response())
+}
+
 pub fn detail(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "detail": message.into() }))).into_response()
 }

@@ -9,12 +9,13 @@ use axum::{
     http::{header, HeaderMap, StatusCode},
     response::Response,
 };
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::{
     common::{
         authenticate, detail, forbidden, invalid, invalid_one, json_object, jwt, not_found, ok,
-        Caller, Params, Reply, Sim,
+        ok_serialized, Caller, Params, Reply, Sim,
     },
     links,
     state::{user_key, Proto, State, Status, UserRec},
@@ -47,41 +48,66 @@ pub fn sub_key(db: &State, user: &UserRec) -> Vec<u8> {
     key
 }
 
-/// `UserResponse` as Marzban 0.4.9 serialises it.
-pub fn user_json(db: &State, u: &UserRec, base: &str) -> Value {
-    let proxies: Map<String, Value> = u
-        .proxies
-        .iter()
-        .map(|(p, s)| (p.as_str().to_owned(), s.clone()))
-        .collect();
-    let mut inbounds = Map::new();
-    let mut excluded = Map::new();
-    for (proto, tags) in u.inbounds(&db.inbounds) {
-        inbounds.insert(proto.as_str().into(), json!(tags));
-        let ex = u.excluded.get(&proto).cloned().unwrap_or_default();
-        excluded.insert(proto.as_str().into(), json!(ex));
+/// `UserResponse` as Marzban 0.4.9 serialises it, field for field in its order. Typed rather
+/// than a `json!` map: a full sync renders every user, and the maps cost most of the time.
+#[derive(Serialize)]
+pub struct UserView<'a> {
+    proxies: BTreeMap<&'static str, &'a Value>,
+    expire: Option<i64>,
+    data_limit: Option<i64>,
+    data_limit_reset_strategy: &'a str,
+    inbounds: BTreeMap<&'static str, Vec<String>>,
+    note: Option<&'a str>,
+    sub_updated_at: Option<&'a str>,
+    sub_last_user_agent: Option<&'a str>,
+    online_at: Option<&'a str>,
+    on_hold_expire_duration: Option<i64>,
+    on_hold_timeout: Option<&'a str>,
+    username: &'a str,
+    status: &'static str,
+    used_traffic: i64,
+    lifetime_used_traffic: i64,
+    created_at: String,
+    links: Vec<String>,
+    subscription_url: String,
+    excluded_inbounds: BTreeMap<&'static str, &'a [String]>,
+}
+
+impl<'a> UserView<'a> {
+    pub fn of(db: &'a State, u: &'a UserRec, base: &str) -> Self {
+        let mut inbounds = BTreeMap::new();
+        let mut excluded = BTreeMap::new();
+        for (proto, tags) in u.inbounds(&db.inbounds) {
+            inbounds.insert(proto.as_str(), tags);
+            let ex = u.excluded.get(&proto).map_or(&[][..], Vec::as_slice);
+            excluded.insert(proto.as_str(), ex);
+        }
+        UserView {
+            proxies: u.proxies.iter().map(|(p, s)| (p.as_str(), s)).collect(),
+            expire: u.expire,
+            data_limit: u.data_limit,
+            data_limit_reset_strategy: &u.data_limit_reset_strategy,
+            inbounds,
+            note: u.note.as_deref(),
+            sub_updated_at: u.sub_updated_at.as_deref(),
+            sub_last_user_agent: u.sub_last_user_agent.as_deref(),
+            online_at: u.online_at.as_deref(),
+            on_hold_expire_duration: u.on_hold_expire_duration,
+            on_hold_timeout: u.on_hold_timeout.as_deref(),
+            username: &u.username,
+            status: u.status.as_str(),
+            used_traffic: u.used_traffic,
+            lifetime_used_traffic: u.used_traffic + u.reset_traffic,
+            created_at: u.created_at(),
+            links: links::links(db, u),
+            subscription_url: format!("{base}/sub/{}", sub_token(db, u)),
+            excluded_inbounds: excluded,
+        }
     }
-    json!({
-        "proxies": proxies,
-        "expire": u.expire,
-        "data_limit": u.data_limit,
-        "data_limit_reset_strategy": u.data_limit_reset_strategy,
-        "inbounds": inbounds,
-        "note": u.note,
-        "sub_updated_at": u.sub_updated_at,
-        "sub_last_user_agent": u.sub_last_user_agent,
-        "online_at": u.online_at,
-        "on_hold_expire_duration": u.on_hold_expire_duration,
-        "on_hold_timeout": u.on_hold_timeout,
-        "username": u.username,
-        "status": u.status.as_str(),
-        "used_traffic": u.used_traffic,
-        "lifetime_used_traffic": u.used_traffic + u.reset_traffic,
-        "created_at": u.created_at(),
-        "links": links::links(db, u),
-        "subscription_url": format!("{base}/sub/{}", sub_token(db, u)),
-        "excluded_inbounds": excluded,
-    })
+}
+
+pub fn user_json(db: &State, u: &UserRec, base: &str) -> Value {
+    serde_json::to_value(UserView::of(db, u, base)).unwrap_or(Value::Null)
 }
 
 /// A user the caller may touch: 404 if missing, then 403 if another admin's.
@@ -499,14 +525,19 @@ pub async fn get_users(
     }
     let total = list.len();
     let base = base_url(&headers);
-    let users: Vec<Value> = list
+    let users: Vec<UserView<'_>> = list
         .into_iter()
         .skip(offset.unwrap_or(0).max(0) as usize)
         // `if limit:` — 0 (and SQLite's negative LIMIT) mean no limit.
         .take(limit.filter(|l| *l > 0).map_or(usize::MAX, |l| l as usize))
-        .map(|u| user_json(&db, u, &base))
+        .map(|u| UserView::of(&db, u, &base))
         .collect();
-    ok(json!({"users": users, "total": total}))
+    #[derive(Serialize)]
+    struct UsersResponse<'a> {
+        users: Vec<UserView<'a>>,
+        total: usize,
+    }
+    ok_serialized(&UsersResponse { users, total })
 }
 
 pub async fn reset_users(AxState(sim): AxState<Sim>, headers: HeaderMap) -> Reply {

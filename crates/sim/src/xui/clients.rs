@@ -3,7 +3,8 @@
 use axum::{
     body::Bytes,
     extract::{Path, Query, State},
-    response::Response,
+    http::header,
+    response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -196,12 +197,12 @@ pub fn update_client(state: &mut Sim, email: &str, p: &PayloadIn) -> OpResult<()
 }
 
 pub async fn list(State(s): State<Shared>) -> Response {
-    let state = lock(&s);
-    answer(Ok(json!(state
-        .clients
-        .iter()
-        .map(render::record)
-        .collect::<Vec<_>>())))
+    let body = {
+        let state = lock(&s);
+        let records: Vec<_> = state.clients.iter().map(render::Record::of).collect();
+        render::envelope_bytes(&records)
+    };
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 pub async fn get(State(s): State<Shared>, Path(email): Path<String>) -> Response {
