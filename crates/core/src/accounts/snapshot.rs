@@ -11,6 +11,7 @@ use super::{
 use crate::{
     error::{ApiError, ErrorCode, Result},
     registry::PanelId,
+    transfer::RawBits,
 };
 
 /// [`super::model::derive_status`] in SQL over the `accounts` columns; `?now` is bound as
@@ -35,6 +36,8 @@ pub struct PreparedRow {
     search: String,
     account_json: String,
     raw_json: String,
+    /// What transfer reads of the raw record, so reading a snapshot skips the raw JSON.
+    bits_json: String,
 }
 
 fn clamp(v: u64) -> i64 {
@@ -69,6 +72,7 @@ impl PreparedRow {
             protocols,
             search: search_text(&c.account),
             account_json: serde_json::to_string(&c.account).unwrap_or_default(),
+            bits_json: RawBits::from_json(&c.raw_json).to_stored(),
             raw_json: c.raw_json,
             account: c.account,
         }
@@ -80,7 +84,7 @@ const INSERT_ACCOUNT: &str = "INSERT OR REPLACE INTO accounts (panel_id, native_
         expires_at_ms, online, last_online_ms, created_at_ms, grp, protocols, search, synced_at_ms)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
 const INSERT_RECORD: &str =
-    "INSERT OR REPLACE INTO account_records (panel_id, native_id, account, raw) VALUES (?1, ?2, ?3, ?4)";
+    "INSERT OR REPLACE INTO account_records (panel_id, native_id, account, raw, bits) VALUES (?1, ?2, ?3, ?4, ?5)";
 
 fn insert_rows(conn: &Connection, rows: &[PreparedRow], synced_at_ms: i64) -> Result<()> {
     let mut acc = conn.prepare_cached(INSERT_ACCOUNT)?;
@@ -113,7 +117,8 @@ fn insert_rows(conn: &Connection, rows: &[PreparedRow], synced_at_ms: i64) -> Re
             a.key.panel_id.0,
             a.key.native_id,
             r.account_json,
-            r.raw_json
+            r.raw_json,
+            r.bits_json
         ])?;
     }
     Ok(())

@@ -149,6 +149,10 @@ const MIGRATIONS: &[&str] = &[
     // 6: the UUIDs/passwords a create item keeps (import, migration), as JSON, apart from its
     // `op` (which the history and its exports show); cleared once the item is done.
     "ALTER TABLE bulk_items ADD COLUMN kept TEXT;",
+    // 7: what transfer reads of each raw record (transfer::RawBits as JSON), written at sync
+    // so export/import need not parse every raw record. NULL in rows synced before: readers
+    // then parse `raw`.
+    "ALTER TABLE account_records ADD COLUMN bits TEXT;",
 ];
 
 #[cfg(test)]
