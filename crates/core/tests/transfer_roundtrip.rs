@@ -166,3 +166,18 @@ fn files_are_replaced_whole_or_left_alone() {
     let e = write_file(&records, opts(ExportFormat::Json, false), &missing).unwrap_err();
     assert!(e.to_string().contains("nope"), "{e}");
 }
+
+#[tokio::test]
+async fn snapshots_synced_before_the_bits_column_read_the_same_from_raw_records() {
+    let w = world(20).await;
+    w.core.sync_all(|_| {}).await;
+    let fresh = w.core.export_records(&Selection::All, true).unwrap();
+    // What a profile upgraded from schema 6 holds until its next sync: no stored bits.
+    let db = rusqlite::Connection::open(w.core.profile().database_path()).unwrap();
+    let cleared = db
+        .execute("UPDATE account_records SET bits = NULL", [])
+        .unwrap();
+    assert_eq!(cleared, fresh.len());
+    let upgraded = w.core.export_records(&Selection::All, true).unwrap();
+    assert_eq!(upgraded, fresh);
+}

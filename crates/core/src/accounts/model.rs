@@ -73,9 +73,17 @@ impl AccountStatus {
         }
     }
 
+    /// Any case, `-` for `_` (without allocating: imports parse one per row).
     pub fn parse(s: &str) -> Option<Self> {
-        let s = s.trim().to_ascii_lowercase().replace('-', "_");
-        AccountStatus::ALL.into_iter().find(|st| st.as_str() == s)
+        let s = s.trim().as_bytes();
+        let same = |name: &str| {
+            name.len() == s.len()
+                && s.iter().zip(name.bytes()).all(|(a, b)| {
+                    let a = a.to_ascii_lowercase();
+                    a == b || (a == b'-' && b == b'_')
+                })
+        };
+        AccountStatus::ALL.into_iter().find(|st| same(st.as_str()))
     }
 }
 

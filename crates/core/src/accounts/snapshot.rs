@@ -11,6 +11,7 @@ use super::{
 use crate::{
     error::{ApiError, ErrorCode, Result},
     registry::PanelId,
+    transfer::RawBits,
 };
 
 /// [`super::model::derive_status`] in SQL over the `accounts` columns; `?now` is bound as
@@ -35,6 +36,8 @@ pub struct PreparedRow {
     search: String,
     account_blob: Vec<u8>,
     raw_json: String,
+    /// What transfer reads of the raw record, so reading a snapshot skips the raw JSON.
+    bits_json: String,
 }
 
 /// First byte of a stored account in the compact encoding (postcard); earlier snapshots hold
@@ -97,6 +100,7 @@ impl PreparedRow {
             protocols,
             search: search_text(&c.account),
             account_blob: encode_account(&c.account),
+            bits_json: RawBits::from_json(&c.raw_json).to_stored(),
             raw_json: c.raw_json,
             account: c.account,
         }
@@ -106,9 +110,9 @@ impl PreparedRow {
 const INSERT_ACCOUNT: &str = "INSERT OR REPLACE INTO accounts (panel_id, native_id, kind, name, email, enabled,
         hint_expired, hint_depleted, hint_on_hold, hint_restricted, used_bytes, limit_bytes,
         expires_at_ms, online, last_online_ms, created_at_ms, grp, protocols, search, synced_at_ms,
-        account, raw)
+        account, raw, bits)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-        ?21, ?22)";
+        ?21, ?22, ?23)";
 
 fn insert_rows(conn: &Connection, rows: &[PreparedRow], synced_at_ms: i64) -> Result<()> {
     let mut acc = conn.prepare_cached(INSERT_ACCOUNT)?;
@@ -137,6 +141,7 @@ fn insert_rows(conn: &Connection, rows: &[PreparedRow], synced_at_ms: i64) -> Re
             synced_at_ms,
             r.account_blob,
             r.raw_json,
+            r.bits_json,
         ])?;
     }
     Ok(())

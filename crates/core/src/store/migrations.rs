@@ -152,8 +152,12 @@ const MIGRATIONS: &[&str] = &[
     // 7: each account's record (`account`: compact encoding, or JSON from before; `raw`: the
     // panel's own record as JSON) moves into its `accounts` row. Two tables with two unique
     // indexes made a sync's write about 40 % slower than one, and every reader joins them.
+    // `bits` is what transfer reads of the raw record (transfer::RawBits as JSON), written at
+    // sync so export/import need not parse every raw record; NULL in rows synced before, whose
+    // readers then parse `raw`.
     "ALTER TABLE accounts ADD COLUMN account BLOB;
     ALTER TABLE accounts ADD COLUMN raw TEXT;
+    ALTER TABLE accounts ADD COLUMN bits TEXT;
     UPDATE accounts SET (account, raw) = (SELECT r.account, r.raw FROM account_records r
         WHERE r.panel_id = accounts.panel_id AND r.native_id = accounts.native_id);
     DROP TABLE account_records;",

@@ -2,7 +2,10 @@
 //! (`[{client, inboundIds}]`). Every bad row is reported with its line, column and reason;
 //! the good rows stay importable. Nothing here panics on any input.
 
-use std::collections::HashMap;
+use std::{
+    borrow::Cow,
+    collections::{hash_map::Entry, HashMap},
+};
 
 use paneldeck_panels::PanelKind;
 use serde::Serialize;
@@ -131,31 +134,54 @@ pub fn parse_bytes(bytes: &[u8]) -> Parsed {
     parsed
 }
 
+/// `s` lowercased, borrowed when it has nothing to lower (most names).
+pub(crate) fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 /// The same account name twice for one panel in one file: the second one is an error.
 fn check_duplicates(p: &mut Parsed) {
-    let mut seen: HashMap<String, u64> = HashMap::with_capacity(p.rows.len());
-    let mut keep = Vec::with_capacity(p.rows.len());
-    for row in std::mem::take(&mut p.rows) {
-        let key = format!(
-            "{}\u{1f}{}",
-            row.record.panel.as_deref().unwrap_or("").to_lowercase(),
-            row.record.name.to_lowercase()
-        );
-        if let Some(first) = seen.get(&key) {
-            p.errors.push(RowError::new(
-                row.line,
-                "name",
-                format!(
-                    "duplicate account '{}' (first on line {first})",
-                    row.record.name
-                ),
-            ));
-        } else {
-            seen.insert(key, row.line);
-            keep.push(row);
+    let mut dups: Vec<(usize, u64)> = Vec::new();
+    {
+        let mut seen: HashMap<(Cow<'_, str>, Cow<'_, str>), u64> =
+            HashMap::with_capacity(p.rows.len());
+        for (i, row) in p.rows.iter().enumerate() {
+            let key = (
+                lower(row.record.panel.as_deref().unwrap_or("")),
+                lower(&row.record.name),
+            );
+            match seen.entry(key) {
+                Entry::Occupied(first) => dups.push((i, *first.get())),
+                Entry::Vacant(v) => {
+                    v.insert(row.line);
+                }
+            }
         }
     }
-    p.rows = keep;
+    for &(i, first) in &dups {
+        let row = &p.rows[i];
+        p.errors.push(RowError::new(
+            row.line,
+            "name",
+            format!(
+                "duplicate account '{}' (first on line {first})",
+                row.record.name
+            ),
+        ));
+    }
+    if !dups.is_empty() {
+        let mut next = dups.iter().map(|d| d.0).peekable();
+        let mut i = 0;
+        p.rows.retain(|_| {
+            let drop = next.next_if_eq(&i).is_some();
+            i += 1;
+            !drop
+        });
+    }
     p.errors.sort_by_key(|e| e.line);
 }
 
@@ -168,10 +194,10 @@ fn parse_csv(body: &[u8]) -> Parsed {
         .has_headers(false)
         .flexible(true)
         .from_reader(body);
-    let mut records = reader.byte_records();
-    let header = match records.next() {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => {
+    let mut header = csv::ByteRecord::new();
+    match reader.read_byte_record(&mut header) {
+        Ok(true) => {}
+        Err(e) => {
             errors.push(csv_error(&e, 1));
             return Parsed {
                 format: SourceFormat::Csv,
@@ -179,7 +205,7 @@ fn parse_csv(body: &[u8]) -> Parsed {
                 errors,
             };
         }
-        None => {
+        Ok(false) => {
             errors.push(RowError::new(1, "", "the file is empty"));
             return Parsed {
                 format: SourceFormat::Csv,
@@ -187,7 +213,7 @@ fn parse_csv(body: &[u8]) -> Parsed {
                 errors,
             };
         }
-    };
+    }
     let names: Vec<String> = header
         .iter()
         .map(|h| String::from_utf8_lossy(h).trim().to_ascii_lowercase())
@@ -241,15 +267,18 @@ fn parse_csv(body: &[u8]) -> Parsed {
             errors,
         };
     }
-    for rec in records {
-        let rec = match rec {
-            Ok(r) => r,
+    // One record reused for every row.
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
                 errors.push(csv_error(&e, line));
                 continue;
             }
-        };
+        }
         let line = rec.position().map_or(0, |p| p.line());
         if open_quote.is_some_and(|q| q >= line) && rec.iter().any(|f| f.contains(&b'\n')) {
             errors.push(RowError::new(
@@ -278,7 +307,7 @@ fn parse_csv(body: &[u8]) -> Parsed {
             ));
             continue;
         }
-        let mut fields: Vec<Option<&str>> = vec![None; COLUMNS.len()];
+        let mut fields: [Option<&str>; COLUMNS.len()] = [None; COLUMNS.len()];
         let mut bad = false;
         for (i, raw) in rec.iter().enumerate() {
             let Some(col) = index[i] else { continue };
@@ -336,11 +365,12 @@ fn parse_csv(body: &[u8]) -> Parsed {
 fn unterminated_quote_line(body: &[u8]) -> Option<u64> {
     let mut line = 1u64;
     let mut open: Option<u64> = None;
-    for b in body {
-        match b {
-            b'"' => open = if open.is_some() { None } else { Some(line) },
-            b'\n' => line += 1,
-            _ => {}
+    // memchr skips the bytes between quotes and line ends many at a time.
+    for i in memchr::memchr2_iter(b'"', b'\n', body) {
+        if body[i] == b'\n' {
+            line += 1;
+        } else {
+            open = if open.is_some() { None } else { Some(line) };
         }
     }
     open
@@ -388,7 +418,12 @@ impl Cells<'_> {
     }
     fn unsigned(&mut self, i: usize, unit: &str) -> Option<u64> {
         let s = (self.get)(i)?.trim();
-        match s.replace('_', "").parse::<u64>() {
+        let parsed = if s.contains('_') {
+            s.replace('_', "").parse::<u64>()
+        } else {
+            s.parse::<u64>()
+        };
+        match parsed {
             Ok(v) => Some(v),
             Err(_) => {
                 self.fail(
@@ -441,9 +476,10 @@ impl Cells<'_> {
     }
     fn boolean(&mut self, i: usize) -> Option<bool> {
         let s = (self.get)(i)?.trim();
-        match s.to_ascii_lowercase().as_str() {
-            "true" | "yes" | "1" | "y" => Some(true),
-            "false" | "no" | "0" | "n" => Some(false),
+        let is = |words: [&str; 4]| words.iter().any(|w| s.eq_ignore_ascii_case(w));
+        match () {
+            _ if is(["true", "yes", "1", "y"]) => Some(true),
+            _ if is(["false", "no", "0", "n"]) => Some(false),
             _ => {
                 self.fail(i, format!("expected true or false, got '{}'", clip(s)));
                 None
@@ -473,28 +509,28 @@ fn record_from_cells(line: u64, fields: &[Option<&str>]) -> Result<AccountRecord
     if name.trim().is_empty() {
         c.fail(col::NAME, "the account name is empty".into());
     }
-    let kind = match c.text(col::KIND) {
+    let kind = match get(col::KIND) {
         None => None,
-        Some(k) => match k.trim().to_ascii_lowercase().parse::<PanelKind>().ok() {
+        Some(k) => match k.trim().parse::<PanelKind>().ok() {
             Some(k) => Some(k),
             None => {
                 c.fail(
                     col::KIND,
                     format!(
                         "expected xui, marzban, userpass or pterodactyl, got '{}'",
-                        clip(&k)
+                        clip(k)
                     ),
                 );
                 None
             }
         },
     };
-    let status = match c.text(col::STATUS) {
+    let status = match get(col::STATUS) {
         None => None,
         Some(s) => match AccountStatus::parse(s.trim()) {
             Some(s) => Some(s),
             None => {
-                c.fail(col::STATUS, format!("unknown status '{}'", clip(&s)));
+                c.fail(col::STATUS, format!("unknown status '{}'", clip(s)));
                 None
             }
         },
@@ -502,12 +538,12 @@ fn record_from_cells(line: u64, fields: &[Option<&str>]) -> Result<AccountRecord
     let reset_days = c
         .unsigned(col::RESET_DAYS, "days")
         .and_then(|d| u32::try_from(d).ok());
-    let tg_id = match c.text(col::TG_ID) {
+    let tg_id = match get(col::TG_ID) {
         None => None,
         Some(t) => match t.trim().parse::<i64>() {
             Ok(v) => Some(v),
             Err(_) => {
-                c.fail(col::TG_ID, format!("expected a number, got '{}'", clip(&t)));
+                c.fail(col::TG_ID, format!("expected a number, got '{}'", clip(t)));
                 None
             }
         },

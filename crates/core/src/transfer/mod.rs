@@ -9,6 +9,7 @@
 pub mod atomic;
 pub mod export;
 pub mod import;
+pub mod load;
 pub mod plan;
 pub mod raw;
 pub mod schema;

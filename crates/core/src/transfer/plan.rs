@@ -2,13 +2,16 @@
 //! update (with the fields that change), unchanged, or a conflict — nothing is written. The
 //! bulk engine applies the plan ([`ImportPlan::bulk_items`]).
 
-use std::collections::HashMap;
+use std::{
+    borrow::Cow,
+    collections::{hash_map::Entry, HashMap},
+};
 
 use paneldeck_panels::{PanelKind, Secret};
 use serde::Serialize;
 
 use super::{
-    import::{ColumnSet, Parsed, ParsedRow, RowError},
+    import::{lower, ColumnSet, Parsed, ParsedRow, RowError},
     raw::RawBits,
     schema::{col, AccountRecord},
 };
@@ -112,7 +115,7 @@ pub struct ImportItem {
     /// Settings a create keeps that its form has no field for (empty otherwise).
     pub settings: KeptSettings,
     /// What the target kind cannot hold, one sentence each.
-    pub not_carried: Vec<String>,
+    pub not_carried: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,7 +197,7 @@ impl ImportPlan {
                         ImportAction::Conflict { reason } => Some(reason.clone()),
                         _ => None,
                     },
-                    not_carried: i.not_carried.clone(),
+                    not_carried: i.not_carried.iter().map(|s| (*s).to_owned()).collect(),
                     keeps_credentials: matches!(i.action, ImportAction::Create(_))
                         && i.credentials.keeps_secrets(),
                 })
@@ -248,36 +251,81 @@ pub struct PlanOptions {
 
 /// Builds the plan of `parsed` rows against `target`.
 pub fn plan(parsed: &Parsed, target: &Target<'_>, opts: &PlanOptions) -> ImportPlan {
-    let mut by_name: HashMap<String, usize> = HashMap::with_capacity(target.accounts.len());
+    // Lowercased names borrowed where already lowercase: no allocation per row.
+    let mut by_name: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(target.accounts.len());
     for (i, (a, _)) in target.accounts.iter().enumerate() {
-        by_name.insert(a.name.to_lowercase(), i);
+        by_name.insert(lower(&a.name), i);
     }
-    let mut planned: HashMap<String, u64> = HashMap::with_capacity(parsed.rows.len());
-    let items = parsed
+    let names: Vec<Cow<'_, str>> = parsed.rows.iter().map(|r| lower(&r.record.name)).collect();
+    // In file order: the line a name was first planned on, for the rows that repeat it.
+    let mut planned: HashMap<&str, u64> = HashMap::with_capacity(names.len());
+    let repeats: Vec<Option<u64>> = parsed
         .rows
         .iter()
-        .map(|row| {
-            let name = row.record.name.to_lowercase();
-            if let Some(first) = planned.get(&name) {
-                return conflict(
-                    row,
-                    format!(
-                        "'{}' is also on line {first}; a panel holds one account per name",
-                        row.record.name
-                    ),
-                );
+        .zip(&names)
+        .map(|(row, name)| match planned.entry(name.as_ref()) {
+            Entry::Occupied(first) => Some(*first.get()),
+            Entry::Vacant(v) => {
+                v.insert(row.line);
+                None
             }
-            let existing = by_name.get(&name).map(|i| &target.accounts[*i]);
-            planned.insert(name, row.line);
-            plan_row(row, existing, target, opts)
         })
         .collect();
+    drop(planned);
+    // The rows are independent now: planned on every core.
+    let items = map_parallel(&parsed.rows, |i, row| match repeats[i] {
+        Some(first) => conflict(
+            row,
+            format!(
+                "'{}' is also on line {first}; a panel holds one account per name",
+                row.record.name
+            ),
+        ),
+        None => {
+            let existing = by_name.get(&names[i]).map(|i| &target.accounts[*i]);
+            plan_row(row, existing, target, opts)
+        }
+    });
     ImportPlan {
         panel_id: target.panel_id.clone(),
         kind: target.kind,
         items,
         errors: parsed.errors.clone(),
     }
+}
+
+/// `f` over `items` (with their indices), in order, on every core for large inputs.
+fn map_parallel<T: Sync, U: Send>(items: &[T], f: impl Fn(usize, &T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || items.len() < 4_096 {
+        return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|s| {
+        let parts: Vec<_> = items
+            .chunks(chunk)
+            .enumerate()
+            .map(|(c, part)| {
+                s.spawn(move || {
+                    part.iter()
+                        .enumerate()
+                        .map(|(i, t)| f(c * chunk + i, t))
+                        .collect::<Vec<U>>()
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for p in parts {
+            match p.join() {
+                Ok(v) => out.extend(v),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
 }
 
 fn item(row: &ParsedRow, action: ImportAction) -> ImportItem {
@@ -578,11 +626,11 @@ fn new_account(
 }
 
 /// What of `r` the target kind cannot hold.
-fn not_carried(r: &AccountRecord, to: PanelKind) -> Vec<String> {
+fn not_carried(r: &AccountRecord, to: PanelKind) -> Vec<&'static str> {
     let mut out = Vec::new();
-    let mut lost = |cond: bool, what: &str| {
+    let mut lost = |cond: bool, what: &'static str| {
         if cond {
-            out.push(what.to_owned());
+            out.push(what);
         }
     };
     let xui = to == PanelKind::Xui;
@@ -689,9 +737,9 @@ fn edit_for(
         account.enabled
     };
     let note = if present.has_col(col::NOTE) {
-        r.note.clone()
+        r.note.as_deref()
     } else {
-        account.note.clone()
+        account.note.as_deref()
     };
     let (expires, after) =
         if present.has_col(col::EXPIRES_AT_MS) || present.has_col(col::EXPIRE_AFTER_FIRST_USE_MS) {
@@ -711,9 +759,9 @@ fn edit_for(
                 account.ip_limit,
             );
             let group = if present.has_col(col::GROUP) {
-                r.group.clone()
+                r.group.as_deref()
             } else {
-                account.group.clone()
+                account.group.as_deref()
             };
             let reset = if present.has_col(col::RESET_DAYS) {
                 r.reset_days.unwrap_or(0)
@@ -737,8 +785,8 @@ fn edit_for(
             );
             d.check("ip_limit", account.ip_limit, ip_limit);
             d.check("enabled", Some(account.enabled), Some(enabled));
-            d.check("note", account.note.clone(), note.clone());
-            d.check("group", account.group.clone(), group.clone());
+            d.check("note", account.note.as_deref(), note);
+            d.check("group", account.group.as_deref(), group);
             d.check("reset_days", Some(have_reset), Some(reset));
             if d.changes.is_empty() {
                 return (None, d.changes);
@@ -753,8 +801,8 @@ fn edit_for(
                 total_bytes: limit,
                 expiry,
                 limit_ip: ip_limit.map_or(0, |v| u32::try_from(v).unwrap_or(u32::MAX)),
-                comment: note.unwrap_or_default(),
-                group: Some(group.unwrap_or_default()),
+                comment: note.unwrap_or_default().to_owned(),
+                group: Some(group.unwrap_or_default().to_owned()),
                 sub_id: None,
                 reset_days: reset,
                 enable: enabled,
@@ -775,7 +823,7 @@ fn edit_for(
             d.check("limit_bytes", account.limit_bytes, limit);
             d.check("expires_at_ms", account.expires_at_ms, expires);
             d.check("enabled", Some(account.enabled), Some(enabled));
-            d.check("note", account.note.clone(), note.clone());
+            d.check("note", account.note.as_deref(), note);
             d.check(
                 "reset_strategy",
                 have_strategy.filter(|s| s != "no_reset"),
@@ -799,7 +847,7 @@ fn edit_for(
                 },
                 data_limit_reset_strategy: reset_strategy(strategy.as_deref()),
                 status,
-                note: note.unwrap_or_default(),
+                note: note.unwrap_or_default().to_owned(),
                 on_hold_expire_duration_secs: if status == MarzbanStatusInput::OnHold {
                     after
                         .or(account.expire_after_first_use_ms)
@@ -818,13 +866,13 @@ fn edit_for(
             d.check("limit_bytes", account.limit_bytes, limit);
             d.check("ip_limit", account.ip_limit, ip_limit);
             d.check("enabled", Some(account.enabled), Some(enabled));
-            d.check("note", account.note.clone(), note.clone());
+            d.check("note", account.note.as_deref(), note);
             if d.changes.is_empty() {
                 return (None, d.changes);
             }
             let edit = AccountEdit::Userpass {
                 user_name: None,
-                note: note.unwrap_or_default(),
+                note: note.unwrap_or_default().to_owned(),
                 usage_cap_bytes: limit,
                 ip_usage_cap: ip_limit,
                 status: if enabled {

@@ -1,28 +1,39 @@
 //! The few fields of a panel's raw record that export, import and migration need, read with a
 //! typed decoder (much faster than a `serde_json::Value` on 100,000 records), with a lenient
-//! fallback for records whose fields have unexpected types.
+//! fallback for records whose fields have unexpected types. Sync stores them beside the raw
+//! record ([`RawBits::to_stored`]), so reading a snapshot need not parse every raw record.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// What the transfer code reads from a raw record (3x-ui client, 3x-ui legacy entries, Marzban
 /// user, user-pass sub-user). Empty strings are `None`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RawBits {
     /// 3x-ui: legacy client `id` (v3.1 records carry `uuid`, already in the account).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// 3x-ui Trojan/Shadowsocks password; Marzban Trojan (else Shadowsocks) password;
     /// user-pass `use_key`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// 3x-ui client flow; Marzban VLESS flow.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow: Option<String>,
     /// 3x-ui `reset` (days).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reset_days: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tg_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit_hwid: Option<i64>,
     /// Marzban.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vmess_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ss_method: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reset_strategy: Option<String>,
 }
 
@@ -112,6 +123,16 @@ fn some(s: Option<String>) -> Option<String> {
 }
 
 impl RawBits {
+    /// The compact JSON sync stores in `account_records.bits` (mostly `{}`).
+    pub fn to_stored(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
+    }
+
+    /// Reads what [`to_stored`](Self::to_stored) wrote; `None` if it cannot be read.
+    pub fn from_stored(text: &str) -> Option<Self> {
+        serde_json::from_str(text).ok()
+    }
+
     /// Reads a raw record's JSON text.
     pub fn from_json(text: &str) -> Self {
         match serde_json::from_str::<Wire>(text) {
@@ -211,7 +232,9 @@ mod tests {
         ];
         for s in samples {
             let v: Value = serde_json::from_str(s).unwrap_or_default();
-            assert_eq!(RawBits::from_json(s), RawBits::from_value(&v), "{s}");
+            let bits = RawBits::from_json(s);
+            assert_eq!(bits, RawBits::from_value(&v), "{s}");
+            assert_eq!(RawBits::from_stored(&bits.to_stored()), Some(bits), "{s}");
         }
     }
 }

@@ -158,11 +158,16 @@ impl AccountRecord {
     /// The record of a snapshot account and its panel's raw record. Secrets are left out
     /// unless `credentials`.
     pub fn from_account(panel_name: &str, a: &Account, raw: &RawBits, credentials: bool) -> Self {
+        Self::from_owned(panel_name, a.clone(), raw.clone(), credentials)
+    }
+
+    /// As [`from_account`](Self::from_account), moving the texts instead of copying them.
+    pub fn from_owned(panel_name: &str, a: Account, raw: RawBits, credentials: bool) -> Self {
         let mut r = AccountRecord {
             panel: Some(panel_name.to_owned()),
             kind: Some(a.kind),
-            name: a.name.clone(),
-            email: a.email.clone(),
+            name: a.name,
+            email: a.email,
             enabled: Some(a.enabled),
             status: Some(a.status),
             used_bytes: Some(a.used_bytes),
@@ -170,18 +175,18 @@ impl AccountRecord {
             expires_at_ms: a.expires_at_ms,
             expire_after_first_use_ms: a.expire_after_first_use_ms,
             ip_limit: a.ip_limit,
-            group: a.group.clone(),
-            note: a.note.clone(),
-            protocols: a.protocols.clone(),
-            inbounds: a.inbounds.clone(),
-            permissions: a.permissions.clone(),
-            servers: a.servers.clone(),
+            group: a.group,
+            note: a.note,
+            protocols: a.protocols,
+            inbounds: a.inbounds,
+            permissions: a.permissions,
+            servers: a.servers,
             created_at_ms: a.created_at_ms,
             ..AccountRecord::default()
         };
         match a.kind {
             PanelKind::Xui => {
-                r.flow = raw.flow.clone();
+                r.flow = raw.flow;
                 r.reset_days = raw
                     .reset_days
                     .filter(|d| *d > 0)
@@ -192,76 +197,96 @@ impl AccountRecord {
                     .filter(|t| *t > 0)
                     .and_then(|t| u64::try_from(t).ok());
                 if credentials {
-                    r.sub_id = a.sub_id.clone();
-                    r.uuid = a.uuid.clone().or_else(|| raw.id.clone());
-                    r.password = raw.password.clone();
+                    r.sub_id = a.sub_id;
+                    r.uuid = a.uuid.or(raw.id);
+                    r.password = raw.password;
                 }
             }
             PanelKind::Marzban => {
-                r.flow = raw.flow.clone();
-                r.ss_method = raw.ss_method.clone();
-                r.reset_strategy = raw.reset_strategy.clone();
+                r.flow = raw.flow;
+                r.ss_method = raw.ss_method;
+                r.reset_strategy = raw.reset_strategy;
                 if credentials {
-                    r.sub_id = a.sub_id.clone();
-                    r.subscription_url = a.subscription_url.clone();
-                    r.uuid = a.uuid.clone();
-                    r.vmess_uuid = raw.vmess_id.clone().filter(|v| Some(v) != r.uuid.as_ref());
-                    r.password = raw.password.clone();
+                    r.sub_id = a.sub_id;
+                    r.subscription_url = a.subscription_url;
+                    r.uuid = a.uuid;
+                    r.vmess_uuid = raw.vmess_id.filter(|v| Some(v) != r.uuid.as_ref());
+                    r.password = raw.password;
                 }
             }
             PanelKind::Userpass => {
                 if credentials {
-                    r.password = raw.password.clone();
+                    r.password = raw.password;
                 }
             }
             PanelKind::Pterodactyl => {
                 if credentials {
-                    r.uuid = a.uuid.clone();
+                    r.uuid = a.uuid;
                 }
             }
         }
         r
     }
 
-    /// The CSV cells, in [`COLUMNS`] order.
-    pub fn to_cells(&self) -> [String; 29] {
-        fn o<T: ToString>(v: &Option<T>) -> String {
-            v.as_ref().map(ToString::to_string).unwrap_or_default()
+    /// Writes the record as one CSV row, cells in [`COLUMNS`] order. `scratch` is reused
+    /// for the lists, so a row costs no allocation.
+    pub fn write_csv_row<W: std::io::Write>(
+        &self,
+        w: &mut csv::Writer<W>,
+        scratch: &mut String,
+    ) -> csv::Result<()> {
+        fn text<W: std::io::Write>(w: &mut csv::Writer<W>, v: Option<&str>) -> csv::Result<()> {
+            w.write_field(v.unwrap_or(""))
         }
-        fn list(v: &[String]) -> String {
-            v.join(";")
+        fn num<W: std::io::Write, N: itoa::Integer>(
+            w: &mut csv::Writer<W>,
+            v: Option<N>,
+        ) -> csv::Result<()> {
+            match v {
+                Some(n) => w.write_field(itoa::Buffer::new().format(n)),
+                None => w.write_field(""),
+            }
         }
-        [
-            o(&self.panel),
-            self.kind.map(|k| k.as_str().to_owned()).unwrap_or_default(),
-            self.name.clone(),
-            o(&self.email),
-            o(&self.enabled),
-            o(&self.status),
-            o(&self.used_bytes),
-            o(&self.limit_bytes),
-            o(&self.expires_at_ms),
-            o(&self.expire_after_first_use_ms),
-            o(&self.ip_limit),
-            o(&self.group),
-            o(&self.note),
-            list(&self.protocols),
-            list(&self.inbounds),
-            o(&self.reset_days),
-            o(&self.reset_strategy),
-            list(&self.permissions),
-            list(&self.servers),
-            o(&self.created_at_ms),
-            o(&self.flow),
-            o(&self.ss_method),
-            o(&self.sub_id),
-            o(&self.subscription_url),
-            o(&self.uuid),
-            o(&self.vmess_uuid),
-            o(&self.password),
-            o(&self.tg_id),
-            o(&self.hwid_limit),
-        ]
+        let mut list = |w: &mut csv::Writer<W>, v: &[String]| {
+            scratch.clear();
+            for (i, item) in v.iter().enumerate() {
+                if i > 0 {
+                    scratch.push(';');
+                }
+                scratch.push_str(item);
+            }
+            w.write_field(&*scratch)
+        };
+        text(w, self.panel.as_deref())?;
+        text(w, self.kind.map(PanelKind::as_str))?;
+        text(w, Some(&self.name))?;
+        text(w, self.email.as_deref())?;
+        text(w, self.enabled.map(|b| if b { "true" } else { "false" }))?;
+        text(w, self.status.map(AccountStatus::as_str))?;
+        num(w, self.used_bytes)?;
+        num(w, self.limit_bytes)?;
+        num(w, self.expires_at_ms)?;
+        num(w, self.expire_after_first_use_ms)?;
+        num(w, self.ip_limit)?;
+        text(w, self.group.as_deref())?;
+        text(w, self.note.as_deref())?;
+        list(w, &self.protocols)?;
+        list(w, &self.inbounds)?;
+        num(w, self.reset_days)?;
+        text(w, self.reset_strategy.as_deref())?;
+        list(w, &self.permissions)?;
+        list(w, &self.servers)?;
+        num(w, self.created_at_ms)?;
+        text(w, self.flow.as_deref())?;
+        text(w, self.ss_method.as_deref())?;
+        text(w, self.sub_id.as_deref())?;
+        text(w, self.subscription_url.as_deref())?;
+        text(w, self.uuid.as_deref())?;
+        text(w, self.vmess_uuid.as_deref())?;
+        text(w, self.password.as_deref())?;
+        num(w, self.tg_id)?;
+        num(w, self.hwid_limit)?;
+        w.write_record(None::<&[u8]>)
     }
 
     /// True when it carries any secret.

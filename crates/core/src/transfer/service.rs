@@ -4,8 +4,9 @@
 use paneldeck_panels::PanelKind;
 
 use super::{
-    export::{load, Selection},
+    export::Selection,
     import::{parse_bytes, ColumnSet, Parsed, ParsedRow, SourceFormat},
+    load::load,
     plan::{plan, ImportPlan, PlanOptions, Target},
     raw::RawBits,
     schema::AccountRecord,
