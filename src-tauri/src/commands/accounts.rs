@@ -17,14 +17,16 @@ use super::CmdResult;
 use crate::{events::SyncProgress, Backend};
 
 /// One window of the filtered, sorted accounts (the table asks only for what is on screen).
-#[tauri::command]
+/// Runs on the async runtime's threads, not the main one: the query filters and partly sorts
+/// the whole snapshot, and the webview's main loop must keep drawing frames meanwhile.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn accounts_query(backend: State<'_, Backend>, query: AccountQuery) -> CmdResult<AccountPage> {
     Ok(backend.paneldeck().query_accounts(&query)?)
 }
 
-/// Keys of every account matching the query ("select all that match").
-#[tauri::command]
+/// Keys of every account matching the query ("select all that match"); off the main thread.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn accounts_keys(
     backend: State<'_, Backend>,
@@ -33,8 +35,9 @@ pub fn accounts_keys(
     Ok(backend.paneldeck().query_keys(&query)?)
 }
 
-/// Keys of the query's window only (`offset`, `limit`): a shift-click range.
-#[tauri::command]
+/// Keys of the query's window only (`offset`, `limit`): a shift-click range; off the main
+/// thread.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn accounts_key_range(
     backend: State<'_, Backend>,

@@ -16,6 +16,50 @@ export const accountKeys = {
   health: ["accounts", "health"] as const,
 };
 
+/** Block queries Rust runs at once. Each one filters the whole snapshot, so while a fast scroll
+ *  asks for new blocks every frame, the rest wait their turn here. */
+const IN_FLIGHT = 1;
+let running = 0;
+/** Block queries waiting for a turn; the newest goes first (it is where the user is now). */
+const waiting: (() => void)[] = [];
+
+/** Waits for a turn to query Rust. A block scrolled past before its turn came is cancelled by
+ *  TanStack Query (`signal`) and never asked for. */
+function acquireTurn(signal: AbortSignal): Promise<void> {
+  if (running < IN_FLIGHT) {
+    running += 1;
+    return Promise.resolve();
+  }
+  return new Promise((resolve, reject) => {
+    const start = () => {
+      signal.removeEventListener("abort", abort);
+      running += 1;
+      resolve();
+    };
+    const abort = () => {
+      const at = waiting.indexOf(start);
+      if (at >= 0) waiting.splice(at, 1);
+      reject(signal.reason);
+    };
+    waiting.push(start);
+    signal.addEventListener("abort", abort, { once: true });
+  });
+}
+
+function releaseTurn() {
+  running -= 1;
+  waiting.pop()?.();
+}
+
+async function fetchBlock(query: AccountQuery, block: number, signal: AbortSignal): Promise<AccountPage> {
+  await acquireTurn(signal);
+  try {
+    return await unwrap(commands.accountsQuery({ ...query, offset: block * BLOCK, limit: BLOCK }));
+  } finally {
+    releaseTurn();
+  }
+}
+
 /** The rows in [first, last] of the filtered, sorted list, plus its counts. */
 export function useAccountWindow(query: AccountQuery, first: number, last: number) {
   const blocks = useMemo(() => {
@@ -26,7 +70,7 @@ export function useAccountWindow(query: AccountQuery, first: number, last: numbe
   const results = useQueries({
     queries: blocks.map((b) => ({
       queryKey: accountKeys.block(query, b),
-      queryFn: () => unwrap(commands.accountsQuery({ ...query, offset: b * BLOCK, limit: BLOCK })),
+      queryFn: ({ signal }: { signal: AbortSignal }) => fetchBlock(query, b, signal),
       placeholderData: keepPreviousData,
       staleTime: 30_000,
     })),

@@ -5,6 +5,11 @@ import { formatBytes, usageShare } from "../util/format";
 /** Used traffic as a bar against the limit, with the numbers beside it. */
 export function UsageBar({ used, limit }: { used: number; limit: number | null }) {
   const { t, i18n } = useTranslation();
+  return <UsageBarView used={used} limit={limit} locale={i18n.language} unlimited={t("accounts.unlimited")} />;
+}
+
+/** The same bar without hooks, for the table's rows (many mount on every scroll frame). */
+export function UsageBarView({ used, limit, locale, unlimited }: { used: number; limit: number | null; locale: string; unlimited: string }) {
   const share = usageShare(used, limit);
   const tone = share === null ? "" : share >= 1 ? "full" : share >= 0.8 ? "high" : "";
   return (
@@ -13,7 +18,7 @@ export function UsageBar({ used, limit }: { used: number; limit: number | null }
         <div className="usage-fill" style={{ inlineSize: `${Math.round((share ?? 0) * 100)}%` }} />
       </div>
       <span className="usage-text" dir="ltr">
-        {formatBytes(used, i18n.language)} / {limit === null ? t("accounts.unlimited") : formatBytes(limit, i18n.language)}
+        {formatBytes(used, locale)} / {limit === null ? unlimited : formatBytes(limit, locale)}
       </span>
     </div>
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatBytes, formatRelative, usageShare } from "./format";
+import { formatBytes, formatDateTime, formatRelative, usageShare } from "./format";
 
 describe("formatBytes", () => {
   it("uses binary units with sensible precision", () => {
@@ -10,6 +10,21 @@ describe("formatBytes", () => {
     expect(formatBytes(10 * 1024 ** 3, "en")).toBe("10 GiB");
     expect(formatBytes(123.4 * 1024 ** 4, "en")).toBe("123 TiB");
   });
+  it("writes numbers in each locale's digits, whichever locale formatted first", () => {
+    for (const locale of ["en", "ru", "fa", "en"]) {
+      expect(formatBytes(1536, locale)).toBe(`${(1.5).toLocaleString(locale, { maximumFractionDigits: 2 })} KiB`);
+      expect(formatBytes(12345, locale)).toBe(`${(12345 / 1024).toLocaleString(locale, { maximumFractionDigits: 1 })} KiB`);
+    }
+  });
+});
+
+describe("formatDateTime", () => {
+  it("matches Date.toLocaleString in every UI locale", () => {
+    const ms = Date.UTC(2026, 0, 10, 15, 4, 5);
+    for (const locale of ["en", "ru", "fa"]) {
+      expect(formatDateTime(ms, locale)).toBe(new Date(ms).toLocaleString(locale));
+    }
+  });
 });
 
 describe("formatRelative", () => {
@@ -17,6 +32,13 @@ describe("formatRelative", () => {
   it("speaks in the largest fitting unit", () => {
     expect(formatRelative(now + 3 * 24 * 3600 * 1000, now, "en")).toBe("in 3 days");
     expect(formatRelative(now - 2 * 3600 * 1000, now, "en")).toBe("2 hours ago");
+  });
+  it("keeps each locale's words apart", () => {
+    const day = 24 * 3600 * 1000;
+    for (const locale of ["en", "ru", "fa"]) {
+      const expected = new Intl.RelativeTimeFormat(locale, { numeric: "auto" }).format(3, "day");
+      expect(formatRelative(now + 3 * day, now, locale)).toBe(expected);
+    }
   });
 });
 
