@@ -16,9 +16,13 @@ export const commands = {
 	panelsAdd: (input: PanelInput_Deserialize, verify: boolean) => typedError<PanelView_Serialize, ApiError_Serialize>(__TAURI_INVOKE("panels_add", { input, verify })),
 	panelsUpdate: (id: PanelId, input: PanelInput_Deserialize, verify: boolean) => typedError<PanelView_Serialize, ApiError_Serialize>(__TAURI_INVOKE("panels_update", { id, input, verify })),
 	panelsRemove: (id: PanelId) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("panels_remove", { id })),
-	/**  One window of the filtered, sorted accounts (the table asks only for what is on screen). */
+	/**
+	 *  One window of the filtered, sorted accounts (the table asks only for what is on screen).
+	 *  Runs on the async runtime's threads, not the main one: the query filters and partly sorts
+	 *  the whole snapshot, and the webview's main loop must keep drawing frames meanwhile.
+	 */
 	accountsQuery: (query: AccountQuery_Deserialize) => typedError<AccountPage_Serialize, ApiError_Serialize>(__TAURI_INVOKE("accounts_query", { query })),
-	/**  Keys of every account matching the query ("select all that match"). */
+	/**  Keys of every account matching the query ("select all that match"); off the main thread. */
 	accountsKeys: (query: AccountQuery_Deserialize) => typedError<AccountKey[], ApiError_Serialize>(__TAURI_INVOKE("accounts_keys", { query })),
 	accountDetail: (key: AccountKey) => typedError<AccountDetail_Serialize, ApiError_Serialize>(__TAURI_INVOKE("account_detail", { key })),
 	/**  Syncs one panel or all of them, streaming `SyncProgress` events. One sync at a time. */
@@ -30,7 +34,10 @@ export const commands = {
 	accountCreate: (panelId: PanelId, account: NewAccount_Deserialize) => typedError<ActionOutcome_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("account_create", { panelId, account })),
 	accountIps: (key: AccountKey) => typedError<ClientIpList, ApiError_Serialize>(__TAURI_INVOKE("account_ips", { key })),
 	accountCreateOptions: (panelId: PanelId) => typedError<CreateOptions_Serialize, ApiError_Serialize>(__TAURI_INVOKE("account_create_options", { panelId })),
-	/**  Keys of the query's window only (`offset`, `limit`): a shift-click range. */
+	/**
+	 *  Keys of the query's window only (`offset`, `limit`): a shift-click range; off the main
+	 *  thread.
+	 */
 	accountsKeyRange: (query: AccountQuery_Deserialize) => typedError<AccountKey[], ApiError_Serialize>(__TAURI_INVOKE("accounts_key_range", { query })),
 	/**  Builds the preview of a bulk change or create; nothing is sent to a panel. */
 	bulkPlan: (request: BulkRequest_Deserialize) => typedError<BulkPlan_Serialize, ApiError_Serialize>(__TAURI_INVOKE("bulk_plan", { request })),

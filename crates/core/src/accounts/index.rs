@@ -61,6 +61,38 @@ struct PanelRows {
 #[derive(Default)]
 pub struct SnapshotIndex {
     panels: std::sync::Mutex<HashMap<String, PanelRows>>,
+    /// The full order of the last query that was scrolled, so the next windows are slices.
+    order: std::sync::Mutex<Option<CachedOrder>>,
+}
+
+/// How long a query's order is reused. Statuses (and so status filters and sorting) move
+/// with the clock; a window fetched this much later may sort as the query did then.
+const ORDER_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The matches of one query (its window left out), sorted, as (panel, row) positions in the
+/// rows of the snapshot generations they were computed on.
+struct CachedOrder {
+    query: AccountQuery,
+    generations: Vec<(PanelId, i64)>,
+    at: std::time::Instant,
+    now_ms: i64,
+    hits: Vec<(u32, u32)>,
+    total: u64,
+}
+
+impl CachedOrder {
+    fn serves(&self, query: &AccountQuery, generations: &[(PanelId, i64)]) -> bool {
+        self.at.elapsed() < ORDER_TTL && self.query == *query && self.generations == generations
+    }
+}
+
+/// The query without its window: what a cached order is looked up by.
+fn unwindowed(q: &AccountQuery) -> AccountQuery {
+    AccountQuery {
+        offset: 0,
+        limit: 0,
+        ..q.clone()
+    }
 }
 
 /// A panel's name, colour and snapshot generation, read fresh on every query.
@@ -270,35 +302,46 @@ impl SnapshotIndex {
     }
 
     /// The window of matching rows in the query's order, and the counts.
+    ///
+    /// The first window of a query sorts only what it shows. A window further down means
+    /// the table is being scrolled: the whole order is sorted once and kept, and the windows
+    /// that follow are slices of it.
     pub fn page(&self, conn: &Connection, q: &AccountQuery, now_ms: i64) -> Result<AccountPage> {
         self.with_rows(conn, |panels| {
-            let (hits, total) = hits(panels, q, now_ms);
-            let matched = hits.len();
+            if q.offset == 0 {
+                return first_page(panels, q, now_ms);
+            }
+            let key = unwindowed(q);
+            let generations: Vec<(PanelId, i64)> = panels
+                .iter()
+                .map(|(m, _)| (m.id.clone(), m.generation))
+                .collect();
+            let mut cached = self.order.lock().unwrap_or_else(|e| e.into_inner());
+            if !cached
+                .as_ref()
+                .is_some_and(|c| c.serves(&key, &generations))
+            {
+                *cached = Some(sorted_order(panels, key, generations, now_ms));
+            }
+            let Some(order) = cached.as_ref() else {
+                return first_page(panels, q, now_ms);
+            };
+            let matched = order.hits.len();
             let start = (q.offset as usize).min(matched);
             let end = start
                 .saturating_add(q.limit.clamp(1, MAX_LIMIT) as usize)
                 .min(matched);
-            let mut hits = hits;
-            let cmp = |a: &Hit<'_>, b: &Hit<'_>| compare(q.sort, q.descending, now_ms, *a, *b);
-            // Only the window needs sorting: split off what comes before it and after it
-            // (linear time), then sort the window itself.
-            if start > 0 && start < matched {
-                hits.select_nth_unstable_by(start - 1, cmp);
-            }
-            let tail = &mut hits[start..];
-            let len = end - start;
-            if len > 0 && len < tail.len() {
-                tail.select_nth_unstable_by(len - 1, cmp);
-            }
-            tail[..len].sort_unstable_by(cmp);
-            let rows = hits[start..end]
+            let rows = order.hits[start..end]
                 .iter()
-                .map(|h| to_row(*h, now_ms))
+                .filter_map(|&(p, r)| {
+                    let (meta, rows) = panels.get(p as usize)?;
+                    Some(to_row((meta, rows.get(r as usize)?), order.now_ms))
+                })
                 .collect();
             AccountPage {
                 rows,
                 matched: matched as u64,
-                total,
+                total: order.total,
                 offset: q.offset,
             }
         })
@@ -321,6 +364,73 @@ impl SnapshotIndex {
                 })
                 .collect()
         })
+    }
+}
+
+/// Every match of `query`, sorted, by position.
+fn sorted_order(
+    panels: &[(PanelMeta, Arc<Vec<Row>>)],
+    query: AccountQuery,
+    generations: Vec<(PanelId, i64)>,
+    now_ms: i64,
+) -> CachedOrder {
+    let m = Matcher::new(&query, now_ms);
+    let mut total = 0u64;
+    let mut hits: Vec<(u32, u32)> = Vec::new();
+    for (p, (meta, rows)) in panels.iter().enumerate() {
+        total += rows.len() as u64;
+        if !query.panel_ids.is_empty() && !query.panel_ids.contains(&meta.id) {
+            continue;
+        }
+        hits.extend(
+            rows.iter()
+                .enumerate()
+                .filter(|(_, r)| m.matches(r))
+                .map(|(r, _)| (p as u32, r as u32)),
+        );
+    }
+    let hit = |&(p, r): &(u32, u32)| (&panels[p as usize].0, &panels[p as usize].1[r as usize]);
+    hits.sort_unstable_by(|a, b| compare(query.sort, query.descending, now_ms, hit(a), hit(b)));
+    CachedOrder {
+        query,
+        generations,
+        at: std::time::Instant::now(),
+        now_ms,
+        hits,
+        total,
+    }
+}
+
+/// A query's first window: only the rows it shows are sorted.
+fn first_page(panels: &[(PanelMeta, Arc<Vec<Row>>)], q: &AccountQuery, now_ms: i64) -> AccountPage {
+    let (hits, total) = hits(panels, q, now_ms);
+    let matched = hits.len();
+    let start = (q.offset as usize).min(matched);
+    let end = start
+        .saturating_add(q.limit.clamp(1, MAX_LIMIT) as usize)
+        .min(matched);
+    let mut hits = hits;
+    let cmp = |a: &Hit<'_>, b: &Hit<'_>| compare(q.sort, q.descending, now_ms, *a, *b);
+    // Only the window needs sorting: split off what comes before it and after it
+    // (linear time), then sort the window itself.
+    if start > 0 && start < matched {
+        hits.select_nth_unstable_by(start - 1, cmp);
+    }
+    let tail = &mut hits[start..];
+    let len = end - start;
+    if len > 0 && len < tail.len() {
+        tail.select_nth_unstable_by(len - 1, cmp);
+    }
+    tail[..len].sort_unstable_by(cmp);
+    let rows = hits[start..end]
+        .iter()
+        .map(|h| to_row(*h, now_ms))
+        .collect();
+    AccountPage {
+        rows,
+        matched: matched as u64,
+        total,
+        offset: q.offset,
     }
 }
 

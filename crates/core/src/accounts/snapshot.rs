@@ -250,7 +250,12 @@ pub fn record(conn: &Connection, key: &AccountKey) -> Result<Option<(Account, se
         .query_row(
             "SELECT account, raw FROM accounts WHERE panel_id = ?1 AND native_id = ?2",
             params![key.panel_id.0, key.native_id],
-            |r| Ok((decode_account(r.get_ref(0)?), r.get::<_, Option<String>>(1)?)),
+            |r| {
+                Ok((
+                    decode_account(r.get_ref(0)?),
+                    r.get::<_, Option<String>>(1)?,
+                ))
+            },
         )
         .optional()?;
     Ok(found.and_then(|(account, raw)| {

@@ -178,3 +178,64 @@ pub(super) fn apply(conn: &mut Connection) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// A profile of schema 6 keeps its snapshot: account and raw record move into `accounts`.
+    #[test]
+    fn records_move_into_the_accounts_rows() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..6] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 6).unwrap();
+        conn.execute_batch(
+            "INSERT INTO panels (id, name, kind, base_url, color, created_at, updated_at)
+                 VALUES ('p1', 'eu1', 'marzban', 'https://eu1', '#000000', 0, 0);
+             INSERT INTO accounts (panel_id, native_id, kind, name, enabled, synced_at_ms)
+                 VALUES ('p1', 'alice', 'marzban', 'alice', 1, 0),
+                        ('p1', 'bob', 'marzban', 'bob', 1, 0);
+             INSERT INTO account_records (panel_id, native_id, account, raw)
+                 VALUES ('p1', 'alice', '{\"name\":\"alice\"}', '{\"username\":\"alice\"}'),
+                        ('p1', 'bob', '{\"name\":\"bob\"}', '{\"username\":\"bob\"}');",
+        )
+        .unwrap();
+        apply(&mut conn).unwrap();
+        let rows: Vec<(String, String, String, Option<String>)> = conn
+            .prepare("SELECT native_id, account, raw, bits FROM accounts ORDER BY native_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (
+                    "alice".into(),
+                    r#"{"name":"alice"}"#.into(),
+                    r#"{"username":"alice"}"#.into(),
+                    None
+                ),
+                (
+                    "bob".into(),
+                    r#"{"name":"bob"}"#.into(),
+                    r#"{"username":"bob"}"#.into(),
+                    None
+                ),
+            ]
+        );
+        let left: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE name = 'account_records'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(left, 0);
+    }
+}
