@@ -506,7 +506,8 @@ pub async fn get_users(
         .filter(|u| name_matches(u))
         .filter(|u| status.is_none_or(|(_, s)| Some(u.status) == s))
         .collect();
-    list.sort_by_key(|u| u.id);
+    // Ids are unique: an unstable sort gives the same order, faster.
+    list.sort_unstable_by_key(|u| u.id);
     for (key, desc) in sort.iter().rev() {
         list.sort_by(|a, b| {
             let ord = match key.as_str() {
