@@ -16,8 +16,9 @@ export const accountKeys = {
   health: ["accounts", "health"] as const,
 };
 
-/** Block queries Rust runs at once. Each one filters the whole snapshot, so while a fast scroll
- *  asks for new blocks every frame, the rest wait their turn here. */
+/** Block queries Rust runs at once. A query's first block filters and sorts the whole snapshot
+ *  (later ones are slices of that order), so while a fast scroll asks for new blocks every
+ *  frame, the rest wait their turn here. */
 const IN_FLIGHT = 1;
 let running = 0;
 /** Block queries waiting for a turn; the newest goes first (it is where the user is now). */
