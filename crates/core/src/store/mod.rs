@@ -137,4 +137,33 @@ mod tests {
         assert_eq!(again.schema_version()?, version);
         Ok(())
     }
+
+    /// A large write commits into the WAL only; the background checkpoint then copies it into
+    /// the database file (which would otherwise stay at its empty size).
+    #[test]
+    fn a_large_write_reaches_the_database_file_in_the_background() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| CoreError::Internal(e.to_string()))?;
+        let path = dir.path().join("db.sqlite");
+        let store = Store::open(&path)?;
+        let size = || std::fs::metadata(&path).map_or(0, |m| m.len());
+        let before = size();
+        store.with_large_write(|c| {
+            let tx = c.transaction()?;
+            tx.execute("CREATE TABLE blobs (b BLOB)", [])?;
+            for _ in 0..2_000 {
+                tx.execute("INSERT INTO blobs VALUES (zeroblob(1024))", [])?;
+            }
+            tx.commit()?;
+            Ok(())
+        })?;
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while size() < before + 2_000 * 1024 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(size() >= before + 2_000 * 1024, "{before} -> {}", size());
+        let autocheckpoint: i64 =
+            store.with(|c| Ok(c.pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?))?;
+        assert_eq!(autocheckpoint, AUTOCHECKPOINT_PAGES);
+        Ok(())
+    }
 }
