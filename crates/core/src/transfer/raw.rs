@@ -123,7 +123,7 @@ fn some(s: Option<String>) -> Option<String> {
 }
 
 impl RawBits {
-    /// The compact JSON sync stores in `account_records.bits` (mostly `{}`).
+    /// The compact JSON sync stores in `accounts.bits` (mostly `{}`).
     pub fn to_stored(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
     }
