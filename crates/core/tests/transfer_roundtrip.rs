@@ -167,43 +167,48 @@ fn files_are_replaced_whole_or_left_alone() {
     assert!(e.to_string().contains("nope"), "{e}");
 }
 
-#[tokio::test]
-async fn snapshots_synced_before_the_bits_column_read_the_same_from_raw_records() {
+/// Syncs, rewrites the snapshot as a profile upgraded from schema 6 holds it until its next
+/// sync (`downgrade` gets the database and the number of accounts), and checks that the
+/// export reads the same records as before.
+async fn reads_the_same_after(downgrade: impl FnOnce(&rusqlite::Connection, usize)) {
     let w = world(20).await;
     w.core.sync_all(|_| {}).await;
     let fresh = w.core.export_records(&Selection::All, true).unwrap();
-    // What a profile upgraded from schema 6 holds until its next sync: no stored bits.
     let db = rusqlite::Connection::open(w.core.profile().database_path()).unwrap();
-    let cleared = db.execute("UPDATE accounts SET bits = NULL", []).unwrap();
-    assert_eq!(cleared, fresh.len());
+    downgrade(&db, fresh.len());
     let upgraded = w.core.export_records(&Selection::All, true).unwrap();
     assert_eq!(upgraded, fresh);
 }
 
 #[tokio::test]
+async fn snapshots_synced_before_the_bits_column_read_the_same_from_raw_records() {
+    reads_the_same_after(|db, accounts| {
+        let cleared = db.execute("UPDATE accounts SET bits = NULL", []).unwrap();
+        assert_eq!(cleared, accounts);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn accounts_stored_as_json_before_the_compact_encoding_read_the_same() {
-    let w = world(20).await;
-    w.core.sync_all(|_| {}).await;
-    let fresh = w.core.export_records(&Selection::All, true).unwrap();
-    // What a profile upgraded from schema 6 holds until its next sync: accounts as JSON text.
-    let db = rusqlite::Connection::open(w.core.profile().database_path()).unwrap();
-    let stored: Vec<(i64, Vec<u8>)> = db
-        .prepare("SELECT rowid, account FROM accounts")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    assert_eq!(stored.len(), fresh.len());
-    for (rowid, blob) in stored {
-        let account = snapshot::decode_account(rusqlite::types::ValueRef::Blob(&blob)).unwrap();
-        let json = serde_json::to_string(&account).unwrap();
-        db.execute(
-            "UPDATE accounts SET account = ?1 WHERE rowid = ?2",
-            rusqlite::params![json, rowid],
-        )
-        .unwrap();
-    }
-    let upgraded = w.core.export_records(&Selection::All, true).unwrap();
-    assert_eq!(upgraded, fresh);
+    reads_the_same_after(|db, accounts| {
+        let stored: Vec<(i64, Vec<u8>)> = db
+            .prepare("SELECT rowid, account FROM accounts")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(stored.len(), accounts);
+        for (rowid, blob) in stored {
+            let account = snapshot::decode_account(rusqlite::types::ValueRef::Blob(&blob)).unwrap();
+            let json = serde_json::to_string(&account).unwrap();
+            db.execute(
+                "UPDATE accounts SET account = ?1 WHERE rowid = ?2",
+                rusqlite::params![json, rowid],
+            )
+            .unwrap();
+        }
+    })
+    .await;
 }

@@ -5,42 +5,39 @@ const numberFormats = new Map<string, Intl.NumberFormat>();
 const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
-function numberFormat(locale: string | undefined, maximumFractionDigits: number): Intl.NumberFormat {
-  const key = `${locale ?? ""}|${maximumFractionDigits}`;
-  let f = numberFormats.get(key);
+/** The formatter `cache` holds under `key`, made by `make` the first time. */
+function reused<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let f = cache.get(key);
   if (!f) {
-    f = new Intl.NumberFormat(locale, { maximumFractionDigits });
-    numberFormats.set(key, f);
+    f = make();
+    cache.set(key, f);
   }
   return f;
+}
+
+function numberFormat(locale: string | undefined, maximumFractionDigits: number): Intl.NumberFormat {
+  return reused(numberFormats, `${locale ?? ""}|${maximumFractionDigits}`, () => new Intl.NumberFormat(locale, { maximumFractionDigits }));
 }
 
 function relativeFormat(locale: string | undefined): Intl.RelativeTimeFormat {
-  const key = locale ?? "";
-  let f = relativeFormats.get(key);
-  if (!f) {
-    f = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
-    relativeFormats.set(key, f);
-  }
-  return f;
+  return reused(relativeFormats, locale ?? "", () => new Intl.RelativeTimeFormat(locale, { numeric: "auto" }));
 }
 
 function dateTimeFormat(locale: string | undefined): Intl.DateTimeFormat {
-  const key = locale ?? "";
-  let f = dateTimeFormats.get(key);
-  if (!f) {
-    // The options `Date.prototype.toLocaleString(locale)` uses when given none.
-    f = new Intl.DateTimeFormat(locale, {
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    dateTimeFormats.set(key, f);
-  }
-  return f;
+  // The options `Date.prototype.toLocaleString(locale)` uses when given none.
+  return reused(
+    dateTimeFormats,
+    locale ?? "",
+    () =>
+      new Intl.DateTimeFormat(locale, {
+        year: "numeric",
+        month: "numeric",
+        day: "numeric",
+        hour: "numeric",
+        minute: "numeric",
+        second: "numeric",
+      }),
+  );
 }
 
 /** Bytes in binary units (the unit panels use for quotas), e.g. 1.5 GiB. */
