@@ -2,6 +2,7 @@
 //! references in `shared/api/`, with latency and fault injection and deterministic seeding.
 //! Used by tests, benchmarks and the app's demo mode.
 
+mod body;
 pub mod faults;
 pub mod marzban;
 pub mod pterodactyl;

@@ -36,9 +36,10 @@ pub fn ok(value: Value) -> Reply {
     Ok(Json(value).into_response())
 }
 
-/// 200 with `value` serialised straight to the body (no `Value` in between).
-pub fn ok_serialized(value: &impl serde::Serialize) -> Reply {
-    Ok(Json(value).into_response())
+/// 200 with `value` serialised straight to the body (no `Value` in between); `capacity` is
+/// about its size in bytes.
+pub fn ok_serialized(value: &impl serde::Serialize, capacity: usize) -> Reply {
+    Ok(crate::body::json_sized(value, capacity))
 }
 
 pub fn detail(status: StatusCode, message: impl Into<String>) -> Response {

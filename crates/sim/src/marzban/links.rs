@@ -1,6 +1,8 @@
 //! Share links and subscription documents, built the way Marzban 0.4.9 builds them: one link per
 //! (protocol, inbound tag, enabled host), remarks from the host's template.
 
+use std::sync::Arc;
+
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
 
@@ -102,6 +104,18 @@ fn endpoint(proto: Proto, settings: &Value, ib: &Inbound, host: &Value, user: &s
 
 pub fn links(db: &State, user: &UserRec) -> Vec<String> {
     endpoints(db, user).iter().map(link).collect()
+}
+
+/// [`links`], built once per user and kept until the user or the hosts/inbounds change.
+pub fn cached(db: &State, user: &UserRec) -> Arc<[String]> {
+    if let Some(kept) = user.links.get(db.links_revision) {
+        // Tests run debug builds: a change that forgot to drop the cache shows up there.
+        debug_assert_eq!(&*kept, links(db, user).as_slice(), "stale links cache");
+        return kept;
+    }
+    let built: Arc<[String]> = links(db, user).into();
+    user.links.set(db.links_revision, built.clone());
+    built
 }
 
 fn link(e: &Endpoint) -> String {

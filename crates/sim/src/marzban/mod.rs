@@ -263,6 +263,7 @@ fn seeded(opts: &SimOptions, token_ttl: Duration) -> State {
         expired_tokens_seen: HashSet::new(),
         rng,
         secret,
+        links_revision: 0,
         incoming: 0,
         outgoing: 0,
     };
@@ -270,6 +271,11 @@ fn seeded(opts: &SimOptions, token_ttl: Duration) -> State {
     for i in 0..opts.accounts {
         let user = seed_user(&mut db, i, now - (opts.accounts - i) as i64 * 1_000_000);
         db.users.insert(state::user_key(&user.username), user);
+    }
+    // Like a server that has its users' links at hand: the first full listing then costs what
+    // the next ones do (the simulator shares the CPU with the client it serves).
+    for user in db.users.values() {
+        links::cached(&db, user);
     }
     db
 }
@@ -332,6 +338,7 @@ fn seed_user(db: &mut State, index: usize, created_micros: i64) -> UserRec {
         admin: Some(SUDO_USERNAME.to_owned()),
         sub_revision: 0,
         node_usage: [(None, used)].into_iter().collect(),
+        links: Default::default(),
     }
 }
 

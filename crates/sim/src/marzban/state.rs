@@ -3,6 +3,7 @@
 
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
@@ -131,6 +132,37 @@ pub struct UserRec {
     pub sub_revision: u64,
     /// Bytes per node (`None` = the master).
     pub node_usage: BTreeMap<Option<i64>, i64>,
+    /// The share links as last built ([`super::links::cached`]).
+    pub links: LinksCache,
+}
+
+/// A user's share links and the [`State::links_revision`] they were built at. A full listing
+/// renders every user's links, which change only with the user's proxies (reached through
+/// [`State::user_mut`], which clears this) or the hosts and inbounds (which bump the revision).
+#[derive(Debug, Default)]
+pub struct LinksCache(Mutex<Option<(u64, Arc<[String]>)>>);
+
+impl Clone for LinksCache {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl LinksCache {
+    pub fn get(&self, revision: u64) -> Option<Arc<[String]>> {
+        let held = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        held.as_ref()
+            .filter(|(r, _)| *r == revision)
+            .map(|(_, links)| links.clone())
+    }
+
+    pub fn set(&self, revision: u64, links: Arc<[String]>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((revision, links));
+    }
+
+    pub fn clear(&self) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
 }
 
 impl UserRec {
@@ -256,6 +288,8 @@ pub struct State {
     pub expired_tokens_seen: HashSet<String>,
     pub rng: ChaCha8Rng,
     pub secret: [u8; 32],
+    /// Bumped whenever hosts or inbounds change: every user's links may then change.
+    pub links_revision: u64,
     /// Total traffic through the core (bytes), for `/api/system`.
     pub incoming: i64,
     pub outgoing: i64,
@@ -271,8 +305,11 @@ impl State {
         self.users.get(&user_key(username))
     }
 
+    /// The user, to change: its cached links are dropped, as the change may touch them.
     pub fn user_mut(&mut self, username: &str) -> Option<&mut UserRec> {
-        self.users.get_mut(&user_key(username))
+        let user = self.users.get_mut(&user_key(username))?;
+        user.links.clear();
+        Some(user)
     }
 
     pub fn inbound(&self, tag: &str) -> Option<&Inbound> {

@@ -183,6 +183,7 @@ pub async fn modify_hosts(AxState(sim): AxState<Sim>, headers: HeaderMap, body: 
     for (tag, hosts) in parsed {
         db.hosts.insert(tag, hosts);
     }
+    db.links_revision += 1;
     ok(hosts_json(&db))
 }
 
@@ -224,6 +225,7 @@ pub async fn modify_core_config(
             .or_insert_with(|| vec![default_host()]);
     }
     db.inbounds = inbounds;
+    db.links_revision += 1;
     db.core_config = config.clone();
     db.core_restarts += 1;
     ok(config)

@@ -99,7 +99,7 @@ impl<'a> UserView<'a> {
             used_traffic: u.used_traffic,
             lifetime_used_traffic: u.used_traffic + u.reset_traffic,
             created_at: u.created_at(),
-            links: links::links(db, u),
+            links: links::cached(db, u).to_vec(),
             subscription_url: format!("{base}/sub/{}", sub_token(db, u)),
             excluded_inbounds: excluded,
         }
@@ -213,6 +213,7 @@ pub async fn add_user(AxState(sim): AxState<Sim>, headers: HeaderMap, body: Byte
         admin: Some(caller.username),
         sub_revision: 0,
         node_usage: BTreeMap::new(),
+        links: Default::default(),
     };
     db.users.insert(user_key(&username), user);
     answer(&db, &username, &headers)
@@ -538,7 +539,9 @@ pub async fn get_users(
         users: Vec<UserView<'a>>,
         total: usize,
     }
-    ok_serialized(&UsersResponse { users, total })
+    // A user with its links renders to about 1.5 KiB.
+    let capacity = users.len() * 1536;
+    ok_serialized(&UsersResponse { users, total }, capacity)
 }
 
 pub async fn reset_users(AxState(sim): AxState<Sim>, headers: HeaderMap) -> Reply {

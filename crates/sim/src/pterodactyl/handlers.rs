@@ -16,7 +16,7 @@ use super::{
     catalog,
     clock::{iso8601, now_secs},
     ratelimit::Verdict,
-    state::Subuser,
+    state::{Subuser, SubuserView},
     Sim,
 };
 
@@ -149,12 +149,25 @@ pub async fn list_users(State(sim): Shared, Path(server): Path<String>) -> Respo
     let Some(i) = panel.server_index(&server) else {
         return not_found();
     };
-    let data: Vec<Value> = panel.servers[i]
+    #[derive(serde::Serialize)]
+    struct List<'a> {
+        object: &'static str,
+        data: Vec<Option<SubuserView<'a>>>,
+    }
+    let data: Vec<_> = panel.servers[i]
         .subusers
         .iter()
-        .map(|s| panel.subuser_json(s))
+        .map(|s| panel.subuser_view(s))
         .collect();
-    Json(json!({ "object": "list", "data": data })).into_response()
+    // A subuser with its permissions renders to under 1 KiB.
+    let capacity = 64 + data.len() * 1024;
+    crate::body::json_sized(
+        &List {
+            object: "list",
+            data,
+        },
+        capacity,
+    )
 }
 
 fn body_object(body: &Bytes) -> Map<String, Value> {

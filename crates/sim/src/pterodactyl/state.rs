@@ -2,6 +2,7 @@
 
 use rand::{seq::SliceRandom, Rng};
 use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -169,20 +170,25 @@ impl Panel {
 
     /// The `server_subuser` object.
     pub fn subuser_json(&self, sub: &Subuser) -> Value {
-        let Some(user) = self.user(sub.user_id) else {
-            return Value::Null;
-        };
-        json!({
-            "object": "server_subuser",
-            "attributes": {
-                "uuid": user.uuid,
-                "username": user.username,
-                "email": user.email,
-                "image": gravatar(&user.email),
-                "2fa_enabled": user.two_factor,
-                "created_at": sub.created_at,
-                "permissions": sub.permissions,
-            }
+        self.subuser_view(sub)
+            .and_then(|view| serde_json::to_value(view).ok())
+            .unwrap_or(Value::Null)
+    }
+
+    /// The `server_subuser` object, typed; `None` if its user is gone.
+    pub fn subuser_view<'a>(&'a self, sub: &'a Subuser) -> Option<SubuserView<'a>> {
+        let user = self.user(sub.user_id)?;
+        Some(SubuserView {
+            object: "server_subuser",
+            attributes: SubuserAttributes {
+                uuid: &user.uuid,
+                username: &user.username,
+                email: &user.email,
+                image: gravatar(&user.email),
+                two_factor: user.two_factor,
+                created_at: &sub.created_at,
+                permissions: &sub.permissions,
+            },
         })
     }
 
@@ -230,7 +236,32 @@ impl Panel {
 }
 
 fn gravatar(email: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(email.trim().to_lowercase().as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("https://gravatar.com/avatar/{hex}")
+    let mut url = String::with_capacity(92);
+    url.push_str("https://gravatar.com/avatar/");
+    for b in digest {
+        url.push(char::from(HEX[usize::from(b >> 4)]));
+        url.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    url
+}
+
+/// `server_subuser` in the panel's field order (a listing renders hundreds of them).
+#[derive(Serialize)]
+pub struct SubuserView<'a> {
+    object: &'static str,
+    attributes: SubuserAttributes<'a>,
+}
+
+#[derive(Serialize)]
+struct SubuserAttributes<'a> {
+    uuid: &'a str,
+    username: &'a str,
+    email: &'a str,
+    image: String,
+    #[serde(rename = "2fa_enabled")]
+    two_factor: bool,
+    created_at: &'a str,
+    permissions: &'a [String],
 }

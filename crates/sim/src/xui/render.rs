@@ -137,19 +137,27 @@ pub fn record(c: &SimClient) -> Value {
 }
 
 /// `{success:true, msg:"", obj}` around any serialisable `obj`, as the HTTP body.
-pub fn envelope_bytes(obj: &impl Serialize) -> Vec<u8> {
+/// `capacity`: about the size of the answer, so a list of megabytes is not copied each time
+/// its buffer doubles.
+pub fn envelope_bytes(obj: &impl Serialize, capacity: usize) -> Vec<u8> {
     #[derive(Serialize)]
     struct Envelope<'a, T> {
         success: bool,
         msg: &'a str,
         obj: &'a T,
     }
-    serde_json::to_vec(&Envelope {
-        success: true,
-        msg: "",
-        obj,
-    })
-    .unwrap_or_default()
+    let mut out = Vec::with_capacity(capacity);
+    match serde_json::to_writer(
+        &mut out,
+        &Envelope {
+            success: true,
+            msg: "",
+            obj,
+        },
+    ) {
+        Ok(()) => out,
+        Err(_) => Vec::new(),
+    }
 }
 
 /// A slim row of `list/paged` (no secrets).
