@@ -240,10 +240,19 @@ impl HttpClient {
         };
         let status = response.status();
         let headers = response.headers().clone();
-        let body = match response.bytes().await {
-            Ok(b) => b.to_vec(),
-            Err(err) => return Err(self.classify(err).await),
-        };
+        // Read straight into one buffer of the announced size: collecting the chunks first
+        // and then copying them costs twice the memory on answers of many megabytes.
+        const MOST_RESERVED: u64 = 64 << 20;
+        let announced = response.content_length().unwrap_or(0).min(MOST_RESERVED);
+        let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
+        let mut response = response;
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                Ok(None) => break,
+                Err(err) => return Err(self.classify(err).await),
+            }
+        }
         let raw = RawResponse {
             status,
             headers,

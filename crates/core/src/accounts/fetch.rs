@@ -40,7 +40,7 @@ pub struct Fetched {
 }
 
 /// The typed records a panel answered with, not yet converted: converting 25,000 of them is
-/// CPU work the caller runs off the async threads ([`Records::convert`]).
+/// CPU work the caller runs off the async threads ([`Records::into_converted`]).
 pub enum Records {
     Xui(Vec<ClientRecord>, XuiContext),
     XuiLegacy(Vec<Vec<LegacyClient>>, XuiContext),
@@ -51,32 +51,39 @@ pub enum Records {
 }
 
 impl Records {
-    pub fn convert(self, panel: &PanelId, now_ms: i64) -> Vec<Converted> {
+    /// The accounts one by one, each record dropped once converted: a panel's records are
+    /// converted while its snapshot is written, so they never all exist twice in memory.
+    pub fn into_converted(
+        self,
+        panel: &PanelId,
+        now_ms: i64,
+    ) -> Box<dyn Iterator<Item = Converted> + Send + '_> {
         match self {
-            Records::Xui(list, ctx) => list
-                .iter()
-                .map(|r| convert::xui::from_record(panel, r, &ctx, now_ms))
-                .collect(),
-            Records::XuiLegacy(groups, ctx) => groups
-                .iter()
-                .filter_map(|g| convert::xui::from_legacy(panel, g, &ctx, now_ms))
-                .collect(),
-            Records::Marzban(users, base) => users
-                .iter()
-                .map(|u| convert::marzban::from_user(panel, &base, u, now_ms))
-                .collect(),
-            Records::Userpass(subs) => subs
-                .iter()
-                .map(|s| convert::userpass::from_sub_user(panel, s, now_ms))
-                .collect(),
-            Records::Pterodactyl(servers) => servers
-                .iter()
-                .flat_map(|(s, users)| {
+            Records::Xui(list, ctx) => Box::new(
+                list.into_iter()
+                    .map(move |r| convert::xui::from_record(panel, &r, &ctx, now_ms)),
+            ),
+            Records::XuiLegacy(groups, ctx) => Box::new(
+                groups
+                    .into_iter()
+                    .filter_map(move |g| convert::xui::from_legacy(panel, &g, &ctx, now_ms)),
+            ),
+            Records::Marzban(users, base) => Box::new(
+                users
+                    .into_iter()
+                    .map(move |u| convert::marzban::from_user(panel, &base, &u, now_ms)),
+            ),
+            Records::Userpass(subs) => Box::new(
+                subs.into_iter()
+                    .map(move |s| convert::userpass::from_sub_user(panel, &s, now_ms)),
+            ),
+            Records::Pterodactyl(servers) => {
+                Box::new(servers.into_iter().flat_map(move |(s, users)| {
                     users
-                        .iter()
-                        .map(move |u| convert::pterodactyl::from_subuser(panel, s, u, now_ms))
-                })
-                .collect(),
+                        .into_iter()
+                        .map(move |u| convert::pterodactyl::from_subuser(panel, &s, &u, now_ms))
+                }))
+            }
         }
     }
 }
@@ -103,9 +110,20 @@ pub fn fetch_panel<'a>(
     .boxed()
 }
 
-/// Runs `first`, then `rest` (each yields one page) with bounded concurrency, in order.
+/// The first page, with room for the `total` its answer announced (within reason: the number
+/// comes from the panel), so the pages to come are appended without copying the list again.
+fn with_room<T>(mut first: Vec<T>, total: u64) -> Vec<T> {
+    const MOST: u64 = 1_000_000;
+    let more = total.min(MOST).saturating_sub(first.len() as u64);
+    first.reserve(usize::try_from(more).unwrap_or(0));
+    first
+}
+
+/// Fetches `rest` (each yields one page) with bounded concurrency and appends the pages to
+/// `out` in order.
 async fn pages<T, F, Fut>(
     concurrency: usize,
+    mut out: Vec<T>,
     rest: impl Iterator<Item = u64>,
     fetch: F,
     mut on_page: impl FnMut(&[T]),
@@ -114,7 +132,6 @@ where
     F: Fn(u64) -> Fut,
     Fut: Future<Output = std::result::Result<Vec<T>, PanelError>>,
 {
-    let mut out = Vec::new();
     let mut stream = stream::iter(rest.map(fetch)).buffered(concurrency);
     while let Some(page) = stream.try_next().await? {
         on_page(&page);
@@ -209,8 +226,9 @@ async fn marzban(
     let mut fetched = first.users.len() as u64;
     progress(fetched, Some(total));
     let offsets = (1..total.div_ceil(MARZBAN_PAGE)).map(|i| i * MARZBAN_PAGE);
-    let rest = pages(
+    let mut users = pages(
         concurrency,
+        with_room(first.users, total),
         offsets,
         |offset| async move { c.get_users(&page(offset)).await.map(|r| r.users) },
         |p| {
@@ -220,12 +238,7 @@ async fn marzban(
     )
     .await?;
     let mut seen = HashSet::new();
-    let users = first
-        .users
-        .into_iter()
-        .chain(rest)
-        .filter(|u| seen.insert(u.username.clone()))
-        .collect();
+    users.retain(|u| seen.insert(u.username.clone()));
     Ok(Fetched {
         records: Records::Marzban(users, panel.base_url.clone()),
         version: probe.as_ref().and_then(|p| p.version.clone()),
@@ -250,8 +263,9 @@ async fn userpass(
     let total = first.total_items;
     let mut fetched = first.items.len() as u64;
     progress(fetched, Some(total));
-    let rest = pages(
+    let mut subs = pages(
         concurrency,
+        with_room(first.items, total),
         2..=first.total_pages.min(10_000),
         |p| async move { c.get_list(&params(p)).await.map(|r| r.items) },
         |p| {
@@ -261,12 +275,7 @@ async fn userpass(
     )
     .await?;
     let mut seen = HashSet::new();
-    let subs = first
-        .items
-        .into_iter()
-        .chain(rest)
-        .filter(|s| seen.insert(s.id))
-        .collect();
+    subs.retain(|s| seen.insert(s.id));
     Ok(Fetched {
         records: Records::Userpass(subs),
         version: None,
@@ -281,8 +290,9 @@ async fn pterodactyl(
 ) -> std::result::Result<Fetched, PanelError> {
     let (first, pagination) = c.list_servers_page(1, PTERO_SERVER_PAGE).await?;
     let last = pagination.map_or(1, |p| p.total_pages.min(10_000));
-    let more = pages(
+    let servers = pages(
         concurrency,
+        first,
         2..=last,
         |p| async move {
             c.list_servers_page(u32::try_from(p).unwrap_or(u32::MAX), PTERO_SERVER_PAGE)
@@ -292,7 +302,6 @@ async fn pterodactyl(
         |_| {},
     )
     .await?;
-    let servers: Vec<Server> = first.into_iter().chain(more).collect();
     let mut fetched = 0u64;
     let mut calls = Vec::with_capacity(servers.len());
     for s in &servers {

@@ -138,18 +138,15 @@ impl Paneldeck {
             } = fetched;
             let (id, store) = (panel.id.clone(), self.shared_store());
             let written = tokio::task::spawn_blocking(move || {
-                let rows: Vec<PreparedRow> = records
-                    .convert(&id, now)
-                    .into_iter()
-                    .map(PreparedRow::new)
-                    .collect();
                 let info = SyncInfo {
                     version: version.as_deref(),
                     api_generation: api_generation.as_deref(),
                     took_ms: started.elapsed().as_millis() as i64,
                 };
-                store.with_large_write(|c| snapshot::replace_panel(c, &id, &rows, &info, now))?;
-                Ok::<u64, CoreError>(rows.len() as u64)
+                // Converted and encoded one by one as they are written: a panel's accounts
+                // then never exist in memory three times over (records, accounts, rows).
+                let rows = records.into_converted(&id, now).map(PreparedRow::new);
+                store.with_large_write(|c| snapshot::replace_panel(c, &id, rows, &info, now))
             })
             .await
             .map_err(|e| CoreError::Internal(format!("writing the accounts failed: {e}")))??;

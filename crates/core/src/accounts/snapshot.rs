@@ -1,6 +1,8 @@
 //! The accounts snapshot in SQLite: replacing one panel's rows in one transaction, upserting or
 //! removing one account, the per-panel sync record, and the SQL that derives a status.
 
+use std::borrow::Borrow;
+
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{
@@ -11,7 +13,6 @@ use super::{
 use crate::{
     error::{ApiError, ErrorCode, Result},
     registry::PanelId,
-    transfer::RawBits,
 };
 
 /// [`super::model::derive_status`] in SQL over the `accounts` columns; `?now` is bound as
@@ -100,25 +101,46 @@ impl PreparedRow {
             protocols,
             search: search_text(&c.account),
             account_blob: encode_account(&c.account),
-            bits_json: RawBits::from_json(&c.raw_json).to_stored(),
+            bits_json: c.raw_bits().to_stored(),
             raw_json: c.raw_json,
             account: c.account,
         }
     }
 }
 
-const INSERT_ACCOUNT: &str = "INSERT OR REPLACE INTO accounts (panel_id, native_id, kind, name, email, enabled,
+macro_rules! insert_account {
+    ($conflict:literal) => {
+        concat!(
+            "INSERT ", $conflict, " INTO accounts (panel_id, native_id, kind, name, email, enabled,
         hint_expired, hint_depleted, hint_on_hold, hint_restricted, used_bytes, limit_bytes,
         expires_at_ms, online, last_online_ms, created_at_ms, grp, protocols, search, synced_at_ms,
         account, raw, bits)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-        ?21, ?22, ?23)";
+        ?21, ?22, ?23)"
+        )
+    };
+}
 
-fn insert_rows(conn: &Connection, rows: &[PreparedRow], synced_at_ms: i64) -> Result<()> {
-    let mut acc = conn.prepare_cached(INSERT_ACCOUNT)?;
+/// Into a panel whose rows were just deleted. A key listed twice (a page that shifted while
+/// it was read) keeps its first row. Unlike REPLACE, IGNORE never deletes a row, so SQLite
+/// keeps no statement journal: that journal copied every page each insert touched.
+const INSERT_NEW: &str = insert_account!("OR IGNORE");
+/// One account over its old row.
+const UPSERT: &str = insert_account!("OR REPLACE");
+
+/// Inserts with `sql`; returns how many rows were written.
+fn insert_rows<R: Borrow<PreparedRow>>(
+    conn: &Connection,
+    sql: &str,
+    rows: impl IntoIterator<Item = R>,
+    synced_at_ms: i64,
+) -> Result<u64> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut written = 0;
     for r in rows {
+        let r = r.borrow();
         let a = &r.account;
-        acc.execute(params![
+        written += stmt.execute(params![
             a.key.panel_id.0,
             a.key.native_id,
             a.kind.as_str(),
@@ -142,9 +164,9 @@ fn insert_rows(conn: &Connection, rows: &[PreparedRow], synced_at_ms: i64) -> Re
             r.account_blob,
             r.raw_json,
             r.bits_json,
-        ])?;
+        ])? as u64;
     }
-    Ok(())
+    Ok(written)
 }
 
 /// What a successful sync learned about the panel.
@@ -154,19 +176,21 @@ pub struct SyncInfo<'a> {
     pub took_ms: i64,
 }
 
-/// Replaces a panel's snapshot with `rows` and records the sync, in one transaction.
-pub fn replace_panel(
+/// Replaces a panel's snapshot with `rows` and records the sync, in one transaction; returns
+/// how many accounts the snapshot now holds. `rows` may be computed lazily: each is dropped
+/// once written.
+pub fn replace_panel<R: Borrow<PreparedRow>>(
     conn: &mut Connection,
     panel: &PanelId,
-    rows: &[PreparedRow],
+    rows: impl IntoIterator<Item = R>,
     info: &SyncInfo<'_>,
     now_ms: i64,
-) -> Result<()> {
+) -> Result<u64> {
     // A larger page cache for writing thousands of rows (the default is 2 MiB).
     conn.pragma_update(None, "cache_size", -32_768)?;
     let tx = conn.transaction()?;
     tx.execute("DELETE FROM accounts WHERE panel_id = ?1", [&panel.0])?;
-    insert_rows(&tx, rows, now_ms)?;
+    let written = insert_rows(&tx, INSERT_NEW, rows, now_ms)?;
     tx.execute(
         "INSERT INTO panel_sync (panel_id, reachable, version, api_generation, last_sync_ms,
              last_attempt_ms, took_ms, error_code, error_message, account_count, generation)
@@ -182,11 +206,11 @@ pub fn replace_panel(
             info.api_generation,
             now_ms,
             info.took_ms,
-            rows.len() as i64
+            written as i64
         ],
     )?;
     tx.commit()?;
-    Ok(())
+    Ok(written)
 }
 
 /// Records a failed sync; the panel's last snapshot stays as it was.
@@ -214,7 +238,7 @@ pub fn record_failure(
 /// Writes one account (after a single-account edit) and keeps the panel's count right.
 pub fn upsert(conn: &mut Connection, row: &PreparedRow, now_ms: i64) -> Result<()> {
     let tx = conn.transaction()?;
-    insert_rows(&tx, std::slice::from_ref(row), now_ms)?;
+    insert_rows(&tx, UPSERT, [row], now_ms)?;
     refresh_count(&tx, &row.account.key.panel_id)?;
     tx.commit()?;
     Ok(())

@@ -6,7 +6,7 @@ mod migrations;
 use std::{
     path::{Path, PathBuf},
     sync::{
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
         Arc, Mutex,
     },
     time::Duration,
@@ -19,13 +19,20 @@ use crate::error::{CoreError, Result};
 /// SQLite's default: the WAL is copied into the database once it passes this many pages.
 const AUTOCHECKPOINT_PAGES: i64 = 1000;
 
+/// How long the background checkpoint waits for large writes to stop coming: a sync writes
+/// its panels one after another, and copying the WAL meanwhile slows the writes still to come.
+/// It copies after [`CHECKPOINT_MAX_WAIT`] even if they never stop.
+const CHECKPOINT_SETTLE: Duration = Duration::from_millis(1000);
+const CHECKPOINT_MAX_WAIT: Duration = Duration::from_secs(10);
+
 pub struct Store {
     conn: Mutex<Connection>,
     /// The database file; `None` in memory (nothing to checkpoint).
     path: Option<PathBuf>,
-    /// Set while a background checkpoint runs; `checkpoint_again` asks it for one more pass.
+    /// Set while a background checkpoint runs.
     checkpointing: Arc<AtomicBool>,
-    checkpoint_again: Arc<AtomicBool>,
+    /// Counts large writes; the background checkpoint runs once this stops moving.
+    large_writes: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -54,7 +61,7 @@ impl Store {
             conn: Mutex::new(conn),
             path,
             checkpointing: Arc::default(),
-            checkpoint_again: Arc::default(),
+            large_writes: Arc::default(),
         })
     }
 
@@ -76,18 +83,30 @@ impl Store {
         let Some(path) = self.path.clone() else {
             return;
         };
-        self.checkpoint_again.store(true, Ordering::SeqCst);
+        self.large_writes.fetch_add(1, Ordering::SeqCst);
         if self.checkpointing.swap(true, Ordering::SeqCst) {
-            return; // the running one makes another pass
+            return; // the running one sees the count move and waits for this write too
         }
-        let (running, again) = (self.checkpointing.clone(), self.checkpoint_again.clone());
+        let (running, writes) = (self.checkpointing.clone(), self.large_writes.clone());
         let spawned = std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
             .spawn(move || {
-                while again.swap(false, Ordering::SeqCst) {
+                let (mut copied, mut waiting) = (None, std::time::Instant::now());
+                loop {
+                    let seen = writes.load(Ordering::SeqCst);
+                    if copied == Some(seen) {
+                        break;
+                    }
+                    std::thread::sleep(CHECKPOINT_SETTLE);
+                    let still_writing = writes.load(Ordering::SeqCst) != seen;
+                    if still_writing && waiting.elapsed() < CHECKPOINT_MAX_WAIT {
+                        continue;
+                    }
+                    waiting = std::time::Instant::now();
                     if let Err(err) = checkpoint(&path) {
                         tracing::debug!(%err, "background checkpoint failed");
                     }
+                    copied = Some(seen);
                 }
                 // A request that lands just here is missed; the next commit's automatic
                 // checkpoint then does the copy, so nothing is lost but time.

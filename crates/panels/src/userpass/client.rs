@@ -182,8 +182,19 @@ fn unwrap_envelope<T: DeserializeOwned>(raw: &RawResponse) -> Result<Option<T>, 
             status.as_u16()
         )));
     }
+    // The usual answer in one pass; anything else is read again below.
+    if status.is_success() {
+        if let Ok(Envelope {
+            success: true,
+            result,
+            ..
+        }) = serde_json::from_slice::<Envelope<T>>(&raw.body)
+        {
+            return Ok(result);
+        }
+    }
     // Errors first as a loose envelope, so a failure body with an odd `result` still reads.
-    let loose = decode_json::<Envelope<serde_json::Value>>(&raw.body);
+    let loose = decode_json::<Envelope<serde::de::IgnoredAny>>(&raw.body);
     if !status.is_success() {
         let message = match &loose {
             Ok(env) => env.message.clone().unwrap_or_else(|| raw.excerpt()),

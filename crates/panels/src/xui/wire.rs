@@ -37,6 +37,14 @@ pub(crate) struct EnvelopeHead {
 /// Decodes a 3x-ui answer body: `success:false` becomes [`PanelError::Api`] with the panel's
 /// message; otherwise `obj` is decoded and a failure names its JSON path (`obj.items[3].email`).
 pub fn decode_envelope<T: DeserializeOwned>(body: &[u8]) -> Result<Option<T>, PanelError> {
+    // The usual answer in one pass (a full client list is megabytes); anything else is read
+    // again below, head first, for the panel's message or the failing field's path.
+    if let Ok(Envelope {
+        success: true, obj, ..
+    }) = serde_json::from_slice::<Envelope<T>>(body)
+    {
+        return Ok(obj);
+    }
     let head: EnvelopeHead = decode_json(body)?;
     if !head.success {
         return Err(PanelError::Api {

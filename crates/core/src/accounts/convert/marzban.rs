@@ -3,14 +3,15 @@
 //! ISO-8601 UTC.
 
 use paneldeck_panels::{
-    marzban::{ProxyType, User, UserStatus},
+    marzban::{DataLimitResetStrategy, ProxyType, User, UserStatus},
     PanelKind,
 };
 
-use super::{non_empty, parse_iso_ms, Converted};
+use super::{non_empty, parse_iso_ms, unless_empty, Converted};
 use crate::{
     accounts::model::{Account, AccountKey},
     registry::PanelId,
+    transfer::RawBits,
 };
 
 /// A user counts as online when Marzban saw it within this long.
@@ -56,7 +57,44 @@ pub fn from_user(panel: &PanelId, base_url: &str, u: &User, now_ms: i64) -> Conv
             .is_some_and(|t| now_ms - t <= ONLINE_WINDOW_MS),
     );
     a.created_at_ms = parse_iso_ms(&u.created_at);
-    Converted::new(a.with_status_at(now_ms), &u)
+    let unmodelled = [
+        "id",
+        "password",
+        "flow",
+        "reset",
+        "tgId",
+        "limitHwid",
+        "use_key",
+    ]
+    .iter()
+    .any(|k| u.extra.contains_key(*k));
+    if unmodelled {
+        return Converted::new(a.with_status_at(now_ms), &u);
+    }
+    let proxy = |p: ProxyType| u.proxies.get(&p);
+    let text = |v: Option<&String>| v.and_then(|s| unless_empty(s));
+    let bits = RawBits {
+        password: proxy(ProxyType::Trojan)
+            .and_then(|p| text(p.password.as_ref()))
+            .or_else(|| proxy(ProxyType::Shadowsocks).and_then(|p| text(p.password.as_ref()))),
+        flow: proxy(ProxyType::Vless).and_then(|p| text(p.flow.as_ref())),
+        vmess_id: proxy(ProxyType::Vmess).and_then(|p| text(p.id.as_ref())),
+        ss_method: proxy(ProxyType::Shadowsocks).and_then(|p| text(p.method.as_ref())),
+        reset_strategy: Some(reset_strategy_name(u.data_limit_reset_strategy).to_owned()),
+        ..RawBits::default()
+    };
+    Converted::with_bits(a.with_status_at(now_ms), &u, bits)
+}
+
+/// `data_limit_reset_strategy` as the panel writes it.
+fn reset_strategy_name(s: DataLimitResetStrategy) -> &'static str {
+    match s {
+        DataLimitResetStrategy::NoReset => "no_reset",
+        DataLimitResetStrategy::Day => "day",
+        DataLimitResetStrategy::Week => "week",
+        DataLimitResetStrategy::Month => "month",
+        DataLimitResetStrategy::Year => "year",
+    }
 }
 
 fn proxy_name(p: ProxyType) -> &'static str {

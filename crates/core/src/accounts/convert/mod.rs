@@ -7,6 +7,7 @@ pub mod userpass;
 pub mod xui;
 
 use super::model::Account;
+use crate::transfer::RawBits;
 
 /// An account and the panel's own record it was made from (as JSON text: it is stored, not
 /// read, on the sync path).
@@ -14,6 +15,9 @@ use super::model::Account;
 pub struct Converted {
     pub account: Account,
     pub raw_json: String,
+    /// What transfer reads of the raw record, when the converter could take it from the typed
+    /// record; otherwise it is read from `raw_json` ([`RawBits::from_json`]).
+    pub bits: Option<RawBits>,
 }
 
 impl Converted {
@@ -21,7 +25,31 @@ impl Converted {
         Converted {
             account,
             raw_json: serde_json::to_string(raw).unwrap_or_else(|_| "null".into()),
+            bits: None,
         }
+    }
+
+    /// [`new`](Self::new) with the bits read off the typed record, which spares a sync parsing
+    /// every record's JSON again. Debug builds (the tests) check them against that JSON.
+    pub fn with_bits(account: Account, raw: &impl serde::Serialize, bits: RawBits) -> Self {
+        let converted = Self::new(account, raw);
+        debug_assert_eq!(
+            bits,
+            RawBits::from_json(&converted.raw_json),
+            "bits of {}",
+            converted.raw_json
+        );
+        Converted {
+            bits: Some(bits),
+            ..converted
+        }
+    }
+
+    /// The bits, read from the JSON when the converter did not give them.
+    pub fn raw_bits(&self) -> RawBits {
+        self.bits
+            .clone()
+            .unwrap_or_else(|| RawBits::from_json(&self.raw_json))
     }
 
     /// The raw record as a JSON value.
@@ -95,6 +123,11 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 /// `Some` for a non-empty string.
+/// The text as it is, unless empty (as [`RawBits`] reads a raw record: no trimming).
+pub(crate) fn unless_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
 pub(crate) fn non_empty(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_owned())

@@ -11,6 +11,7 @@ use super::{parse_iso_ms, Converted};
 use crate::{
     accounts::model::{Account, AccountKey},
     registry::PanelId,
+    transfer::RawBits,
 };
 
 pub fn native_id(server: &ServerIdentifier, user: &SubuserUuid) -> String {
@@ -64,5 +65,6 @@ pub fn from_subuser(panel: &PanelId, server: &Server, s: &Subuser, now_ms: i64) 
             "permissions": a.permissions,
         },
     });
-    Converted::new(a.with_status_at(now_ms), &raw)
+    // Nothing transfer reads is in a subuser's record.
+    Converted::with_bits(a.with_status_at(now_ms), &raw, RawBits::default())
 }

@@ -6,10 +6,11 @@ use paneldeck_panels::{
     PanelKind,
 };
 
-use super::{non_empty, parse_iso_ms, Converted};
+use super::{non_empty, parse_iso_ms, unless_empty, Converted};
 use crate::{
     accounts::model::{Account, AccountKey},
     registry::PanelId,
+    transfer::RawBits,
 };
 
 pub fn from_sub_user(panel: &PanelId, s: &SubUser, now_ms: i64) -> Converted {
@@ -28,7 +29,12 @@ pub fn from_sub_user(panel: &PanelId, s: &SubUser, now_ms: i64) -> Converted {
     a.protocols = vec!["http".into(), "socks5".into()];
     a.created_at_ms = s.created_at.as_deref().and_then(parse_iso_ms);
     a.updated_at_ms = s.updated_at.as_deref().and_then(parse_iso_ms);
-    Converted::new(a.with_status_at(now_ms), &to_wire(s))
+    let wire = to_wire(s);
+    let bits = RawBits {
+        password: unless_empty(&wire.use_key),
+        ..RawBits::default()
+    };
+    Converted::with_bits(a.with_status_at(now_ms), &wire, bits)
 }
 
 /// The record as the provider sent it (caps back to -1 for unlimited).

@@ -9,10 +9,11 @@ use paneldeck_panels::{
 };
 use serde_json::json;
 
-use super::{bytes, non_empty, positive, Converted};
+use super::{bytes, non_empty, positive, unless_empty, Converted};
 use crate::{
     accounts::model::{Account, AccountKey},
     registry::PanelId,
+    transfer::RawBits,
 };
 
 /// What the panel tells beside the client list: who is online, when each was last seen,
@@ -86,7 +87,28 @@ pub fn from_record(panel: &PanelId, r: &ClientRecord, ctx: &XuiContext, now_ms: 
     ctx.presence(&r.email, &mut a);
     a.created_at_ms = r.created_at_ms.filter(|t| *t > 0);
     a.updated_at_ms = r.updated_at_ms.filter(|t| *t > 0);
-    Converted::new(a.with_status_at(now_ms), &r)
+    // Fields the panel added that this client does not model could carry what transfer reads
+    // (see transfer::raw); then the JSON is read instead.
+    let unmodelled = [
+        "inbounds",
+        "proxies",
+        "data_limit_reset_strategy",
+        "use_key",
+    ]
+    .iter()
+    .any(|k| r.extra.contains_key(*k));
+    if unmodelled {
+        return Converted::new(a.with_status_at(now_ms), &r);
+    }
+    let bits = RawBits {
+        password: unless_empty(&r.password),
+        flow: unless_empty(&r.flow),
+        reset_days: Some(r.reset_days),
+        tg_id: Some(r.tg_id),
+        limit_hwid: Some(r.limit_hwid),
+        ..RawBits::default()
+    };
+    Converted::with_bits(a.with_status_at(now_ms), &r, bits)
 }
 
 /// A client of a pre-3.1 panel: its entries in every inbound it belongs to (same email),
