@@ -1,7 +1,7 @@
 //! `/api/user*` and `/api/users*`: users, their traffic, subscription revocation, ownership.
 //! The status rules are Marzban 0.4.9's `crud.update_user` / `reset_user_data_usage`.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use axum::{
     body::Bytes,
@@ -68,7 +68,7 @@ pub struct UserView<'a> {
     used_traffic: i64,
     lifetime_used_traffic: i64,
     created_at: String,
-    links: Vec<String>,
+    links: SharedLinks,
     subscription_url: String,
     excluded_inbounds: BTreeMap<&'static str, &'a [String]>,
 }
@@ -99,10 +99,19 @@ impl<'a> UserView<'a> {
             used_traffic: u.used_traffic,
             lifetime_used_traffic: u.used_traffic + u.reset_traffic,
             created_at: u.created_at(),
-            links: links::cached(db, u).to_vec(),
+            links: SharedLinks(links::cached(db, u)),
             subscription_url: format!("{base}/sub/{}", sub_token(db, u)),
             excluded_inbounds: excluded,
         }
+    }
+}
+
+/// A user's kept links, written as the JSON array they are without copying them.
+pub struct SharedLinks(Arc<[String]>);
+
+impl Serialize for SharedLinks {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter())
     }
 }
 
