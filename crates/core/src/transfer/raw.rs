@@ -123,6 +123,26 @@ fn some(s: Option<String>) -> Option<String> {
 }
 
 impl RawBits {
+    /// The top-level fields of a raw record that [`from_json`](Self::from_json) reads.
+    const READS: [&'static str; 10] = [
+        "id",
+        "password",
+        "flow",
+        "reset",
+        "tgId",
+        "limitHwid",
+        "inbounds",
+        "proxies",
+        "data_limit_reset_strategy",
+        "use_key",
+    ];
+
+    /// Whether fields a typed record kept without modelling them (its `extra`) include one this
+    /// reads: a converter that builds the bits from the typed record must then read the JSON.
+    pub fn reads_any_of(extra: &serde_json::Map<String, Value>) -> bool {
+        Self::READS.iter().any(|k| extra.contains_key(*k))
+    }
+
     /// The compact JSON sync stores in `accounts.bits` (mostly `{}`).
     pub fn to_stored(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|_| "{}".into())

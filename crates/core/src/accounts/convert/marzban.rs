@@ -57,18 +57,7 @@ pub fn from_user(panel: &PanelId, base_url: &str, u: &User, now_ms: i64) -> Conv
             .is_some_and(|t| now_ms - t <= ONLINE_WINDOW_MS),
     );
     a.created_at_ms = parse_iso_ms(&u.created_at);
-    let unmodelled = [
-        "id",
-        "password",
-        "flow",
-        "reset",
-        "tgId",
-        "limitHwid",
-        "use_key",
-    ]
-    .iter()
-    .any(|k| u.extra.contains_key(*k));
-    if unmodelled {
+    if RawBits::reads_any_of(&u.extra) {
         return Converted::new(a.with_status_at(now_ms), &u);
     }
     let proxy = |p: ProxyType| u.proxies.get(&p);

@@ -87,17 +87,9 @@ pub fn from_record(panel: &PanelId, r: &ClientRecord, ctx: &XuiContext, now_ms: 
     ctx.presence(&r.email, &mut a);
     a.created_at_ms = r.created_at_ms.filter(|t| *t > 0);
     a.updated_at_ms = r.updated_at_ms.filter(|t| *t > 0);
-    // Fields the panel added that this client does not model could carry what transfer reads
-    // (see transfer::raw); then the JSON is read instead.
-    let unmodelled = [
-        "inbounds",
-        "proxies",
-        "data_limit_reset_strategy",
-        "use_key",
-    ]
-    .iter()
-    .any(|k| r.extra.contains_key(*k));
-    if unmodelled {
+    // Fields the panel added that this client does not model could carry what transfer reads;
+    // then the JSON is read instead.
+    if RawBits::reads_any_of(&r.extra) {
         return Converted::new(a.with_status_at(now_ms), &r);
     }
     let bits = RawBits {
