@@ -5,6 +5,7 @@ mod backend;
 mod commands;
 mod events;
 mod logging;
+mod rendering;
 
 pub use backend::{Backend, Mode};
 
@@ -93,6 +94,8 @@ fn start_background_sync(app: tauri::AppHandle, core: std::sync::Arc<paneldeck_c
 }
 
 pub fn run() {
+    // First: it may set the environment, which only a process with one thread may do safely.
+    let painting = rendering::choose();
     let mode = Mode::from_env();
     let builder = specta_builder();
     let app = tauri::Builder::default()
@@ -102,7 +105,7 @@ pub fn run() {
             builder.mount_events(app);
             let backend = tauri::async_runtime::block_on(Backend::start(mode))?;
             logging::init(&backend.paneldeck().profile().log_dir());
-            tracing::info!(demo = backend.is_demo(), "Paneldeck started");
+            tracing::info!(demo = backend.is_demo(), ?painting, "Paneldeck started");
             start_background_sync(app.handle().clone(), backend.paneldeck().clone());
             app.manage(backend);
             Ok(())

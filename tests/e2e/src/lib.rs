@@ -5,6 +5,9 @@
 
 #![allow(clippy::expect_used)]
 
+#[cfg(target_os = "linux")]
+pub mod screen_updates;
+
 use std::{
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
@@ -14,6 +17,25 @@ use std::{
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 
 pub type Result<T, E = String> = std::result::Result<T, E>;
+
+/// Starts redrawing an invisible 1-pixel mark each animation frame (see `screenshot`).
+const REPAINT_START: &str = r#"if (!window.__repaint) {
+  const mark = document.createElement('div');
+  mark.style.cssText = 'position:fixed;inset-block-start:0;inset-inline-start:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';
+  document.body.appendChild(mark);
+  let odd = false;
+  const tick = () => {
+    odd = !odd;
+    mark.style.background = odd ? 'rgba(128,128,128,0.003)' : 'rgba(128,128,128,0.001)';
+    window.__repaint = { mark, frame: requestAnimationFrame(tick) };
+  };
+  tick();
+}"#;
+const REPAINT_STOP: &str = r#"if (window.__repaint) {
+  cancelAnimationFrame(window.__repaint.frame);
+  window.__repaint.mark.remove();
+  window.__repaint = undefined;
+}"#;
 
 /// One running app window and the driver behind it.
 pub struct AppWindow {
@@ -206,11 +228,13 @@ impl AppWindow {
     }
 
     pub async fn screenshot(&self, path: &Path) -> Result<()> {
-        let png = self
-            .client()
-            .screenshot()
-            .await
-            .map_err(|e| e.to_string())?;
+        // WebKitWebDriver takes the picture after the page's next paint. Without compositing
+        // (no GPU: src-tauri/src/rendering.rs) a page with nothing changing never paints, so
+        // until the picture is taken a 1-pixel mark that no one can see is redrawn every frame.
+        self.execute(REPAINT_START).await?;
+        let png = self.client().screenshot().await;
+        let _ = self.execute(REPAINT_STOP).await;
+        let png = png.map_err(|e| e.to_string())?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
         }

@@ -27,6 +27,7 @@ export function Shell({ demo, route, onNavigate, children }: Props) {
             <span className="visually-hidden">{t("settings.language")}</span>
             <select
               aria-label={t("settings.language")}
+              data-testid="settings-language"
               value={i18n.language}
               onChange={(e) => setLanguage(e.target.value as LanguageCode)}
             >
@@ -37,7 +38,7 @@ export function Shell({ demo, route, onNavigate, children }: Props) {
               ))}
             </select>
           </label>
-          <select aria-label={t("settings.theme")} value={theme} onChange={(e) => setTheme(e.target.value as ThemeChoice)}>
+          <select aria-label={t("settings.theme")} data-testid="settings-theme" value={theme} onChange={(e) => setTheme(e.target.value as ThemeChoice)}>
             {(["system", "light", "dark"] as const).map((c) => (
               <option key={c} value={c}>
                 {t(`settings.${c}`)}

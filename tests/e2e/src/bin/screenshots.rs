@@ -17,14 +17,10 @@ async fn goto(app: &AppWindow, page: &str, ready: &str) -> Result<()> {
     Ok(())
 }
 
-/// Stores a theme and language, reloads, and comes back to the panels page.
+/// Picks a theme and language in the top bar, as a user would, and goes to the panels page.
 async fn set_prefs(app: &AppWindow, theme: &str, lang: &str) -> Result<()> {
-    app.execute(&format!(
-        "localStorage.setItem('paneldeck.theme','{theme}'); localStorage.setItem('paneldeck.language','{lang}'); location.reload();"
-    ))
-    .await?;
-    // Let the reload start before waiting, or the old page answers the wait.
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    app.select("[data-testid=settings-theme]", theme).await?;
+    app.select("[data-testid=settings-language]", lang).await?;
     goto(app, "panels", "[data-testid=panel-card]").await
 }
 
