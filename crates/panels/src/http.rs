@@ -88,6 +88,28 @@ impl RawResponse {
         decode_json(&self.body)
     }
 
+    /// Runs `decode` on this answer, on tokio's blocking pool when the body is large: a page
+    /// of hundreds of accounts, or a whole 3x-ui client list, takes milliseconds to hundreds
+    /// of milliseconds of CPU, which on a runtime thread would hold up the other panels'
+    /// requests and the app's commands meanwhile.
+    pub async fn decode_with<T, F>(self, decode: F) -> Result<T, PanelError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&RawResponse) -> Result<T, PanelError> + Send + 'static,
+    {
+        if self.body.len() < DECODE_OFF_RUNTIME_BYTES {
+            return decode(&self);
+        }
+        tokio::task::spawn_blocking(move || decode(&self))
+            .await
+            .unwrap_or_else(|err| {
+                Err(PanelError::Decode {
+                    path: String::new(),
+                    message: format!("decoding stopped: {err}"),
+                })
+            })
+    }
+
     /// The body as text, cut to a length fit for an error message.
     pub fn excerpt(&self) -> String {
         let text = String::from_utf8_lossy(&self.body);
@@ -107,6 +129,10 @@ impl RawResponse {
             .map(Duration::from_secs)
     }
 }
+
+/// Answers at least this large are decoded off the runtime's threads (see
+/// [`RawResponse::decode_with`]); smaller ones cost less than the hand-over.
+const DECODE_OFF_RUNTIME_BYTES: usize = 64 * 1024;
 
 /// Decodes JSON; a failure says where (`obj.items[3].expiryTime`). Tracking the path costs
 /// about as much as the decoding itself, so it is done only once a plain decode has failed.
@@ -359,6 +385,8 @@ pub(crate) fn io_error(err: &std::io::Error, addr: &str) -> PanelError {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
 
     #[test]
@@ -404,5 +432,51 @@ mod tests {
         assert!(
             matches!(err, Some(PanelError::Decode { ref message, .. }) if message.contains("ended early"))
         );
+    }
+
+    /// A body past the hand-over size is decoded on the blocking pool with the same result, and
+    /// its errors still name the path; this runtime has one thread, as in the tests.
+    #[tokio::test]
+    async fn large_bodies_decode_off_the_runtime_alike() {
+        let items: Vec<String> = (0..20_000).map(|i| format!("{{\"n\":{i}}}")).collect();
+        let good = format!("[{}]", items.join(","));
+        assert!(good.len() > DECODE_OFF_RUNTIME_BYTES);
+        let raw = |body: String| RawResponse {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body: body.into_bytes(),
+        };
+        let numbers = |raw: &RawResponse| -> Result<Vec<u64>, PanelError> {
+            let items: Vec<HashMap<String, u64>> = raw.json()?;
+            Ok(items.iter().map(|m| m["n"]).collect())
+        };
+        let on_pool = std::thread::current().id();
+        let decoded = raw(good.clone())
+            .decode_with(move |raw| {
+                assert_ne!(
+                    std::thread::current().id(),
+                    on_pool,
+                    "decoded on the runtime"
+                );
+                numbers(raw)
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(decoded, (0..20_000).collect::<Vec<u64>>());
+
+        let bad = good.replacen("{\"n\":7}", "{\"n\":\"seven\"}", 1);
+        match raw(bad).decode_with(numbers).await {
+            Err(PanelError::Decode { path, .. }) => assert_eq!(path, "[7].n"),
+            other => panic!("unexpected {other:?}"),
+        }
+        // A small body stays on the calling thread.
+        let here = std::thread::current().id();
+        let small = raw("[{\"n\":1}]".into())
+            .decode_with(move |raw| {
+                assert_eq!(std::thread::current().id(), here);
+                numbers(raw)
+            })
+            .await;
+        assert_eq!(small.ok(), Some(vec![1]));
     }
 }

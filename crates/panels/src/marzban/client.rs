@@ -186,14 +186,15 @@ impl MarzbanClient {
     }
 
     /// [`Self::call`] and decode the JSON answer.
-    pub(crate) async fn call_json<T: DeserializeOwned>(
+    pub(crate) async fn call_json<T: DeserializeOwned + Send + 'static>(
         &self,
         method: Method,
         route: &str,
         build: impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<T, PanelError> {
         let raw = self.call(method, route, build).await?;
-        decode(&raw, route)
+        let route = route.to_owned();
+        raw.decode_with(move |raw| decode(raw, &route)).await
     }
 }
 

@@ -127,7 +127,7 @@ impl PterodactylClient {
     ) -> Result<(Vec<Server>, Option<Pagination>), PanelError> {
         let query = [("page", page), ("per_page", per_page)];
         let raw = self.call(Method::GET, "api/client", &query, None).await?;
-        let list: List<ServerAttributes> = decode(&raw)?;
+        let list: List<ServerAttributes> = raw.decode_with(decode).await?;
         let servers = list
             .data
             .into_iter()
@@ -169,7 +169,7 @@ impl PterodactylClient {
         let raw = self
             .call(Method::GET, &users_route(server, None), &[], None)
             .await?;
-        let list: List<SubuserAttributes> = decode(&raw)?;
+        let list: List<SubuserAttributes> = raw.decode_with(decode).await?;
         Ok(list
             .data
             .into_iter()
@@ -302,7 +302,7 @@ fn subuser(raw: &RawResponse) -> Result<Subuser, PanelError> {
 }
 
 /// Decodes a 2xx body; an HTML page there means this is not the API.
-fn decode<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, PanelError> {
+fn decode<T: DeserializeOwned + Send + 'static>(raw: &RawResponse) -> Result<T, PanelError> {
     if raw.looks_like_html() {
         return Err(not_this_panel(format!(
             "HTTP {} with an HTML page where JSON was expected",

@@ -149,12 +149,12 @@ impl UserpassClient {
     }
 
     /// Sends, checks the envelope, and hands back `result`.
-    async fn call<T: DeserializeOwned>(
+    async fn call<T: DeserializeOwned + Send + 'static>(
         &self,
         req: RequestBuilder,
     ) -> Result<Option<T>, PanelError> {
         let raw = self.http.send(req).await?;
-        unwrap_envelope(&raw)
+        raw.decode_with(unwrap_envelope).await
     }
 }
 

@@ -227,13 +227,16 @@ impl XuiClient {
     // ---- transport -------------------------------------------------------------------
 
     /// GET with a query; `obj` must be present.
-    pub(crate) async fn get_obj<T: DeserializeOwned>(
+    pub(crate) async fn get_obj<T: DeserializeOwned + Send + 'static>(
         &self,
         route: &str,
         query: &[(&str, String)],
     ) -> Result<T, PanelError> {
         let raw = self.execute(Method::GET, route, |r| r.query(query)).await?;
-        required(decode_envelope::<T>(&raw.body)?, route)
+        let obj = raw
+            .decode_with(|raw| decode_envelope::<T>(&raw.body))
+            .await?;
+        required(obj, route)
     }
 
     /// POST with an optional JSON body; returns `obj` (absent or null → `None`).
