@@ -58,10 +58,10 @@ impl ScreenUpdates {
         let stop = Arc::new(AtomicBool::new(false));
         let stopped = stop.clone();
         let thread = std::thread::spawn(move || {
-            let mut times = Vec::new();
+            let mut draws = Vec::new();
             while !stopped.load(Ordering::Relaxed) {
                 match conn.poll_for_event().map_err(|e| e.to_string())? {
-                    Some(Event::DamageNotify(d)) => times.push(Draw {
+                    Some(Event::DamageNotify(d)) => draws.push(Draw {
                         at_ms: epoch_ms(),
                         width: d.area.width,
                         height: d.area.height,
@@ -70,7 +70,7 @@ impl ScreenUpdates {
                     None => std::thread::sleep(Duration::from_micros(200)),
                 }
             }
-            Ok(times)
+            Ok(draws)
         });
         Ok(Self { stop, thread })
     }
@@ -85,7 +85,7 @@ impl ScreenUpdates {
 }
 
 /// Milliseconds since the Unix epoch.
-pub fn epoch_ms() -> f64 {
+fn epoch_ms() -> f64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
