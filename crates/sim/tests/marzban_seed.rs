@@ -143,3 +143,73 @@ fn sim_password(sim: &paneldeck_sim::RunningSim) -> String {
         _ => String::new(),
     }
 }
+
+/// `GET /api/users` pages in id order; the sorted and filtered listing is computed another
+/// way (over every user), so the two must agree after users come and go.
+#[tokio::test]
+async fn pages_follow_id_order_after_adds_and_removals() {
+    let (_sim, base, tok) = started(5, Duration::from_secs(60)).await;
+    let http = Client::new();
+    let get = |query: String| {
+        let (http, base, tok) = (http.clone(), base.clone(), tok.clone());
+        async move {
+            let v: Value = http
+                .get(format!("{base}/api/users?{query}"))
+                .bearer_auth(&tok)
+                .send()
+                .await
+                .expect("users")
+                .json()
+                .await
+                .expect("json");
+            v
+        }
+    };
+    let names = |v: &Value| -> Vec<(String, String)> {
+        v["users"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .map(|u| {
+                let field = |k: &str| u[k].as_str().unwrap_or_default().to_owned();
+                (field("username"), field("status"))
+            })
+            .collect()
+    };
+    let before = names(&get(String::new()).await);
+    for (name, _) in [&before[3], &before[17]] {
+        let r = http
+            .delete(format!("{base}/api/user/{name}"))
+            .bearer_auth(&tok)
+            .send()
+            .await
+            .expect("delete");
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let r = http
+        .post(format!("{base}/api/user"))
+        .bearer_auth(&tok)
+        .json(&serde_json::json!({"username": "Aaa_late", "proxies": {"vless": {}}}))
+        .send()
+        .await
+        .expect("add");
+    assert_eq!(r.status(), StatusCode::OK, "{:?}", r.text().await);
+
+    let mut paged = Vec::new();
+    for offset in (0..39).step_by(7) {
+        let page = get(format!("offset={offset}&limit=7")).await;
+        assert_eq!(page["total"], 39, "40 seeded, 2 removed, 1 added");
+        let page = names(&page);
+        assert_eq!(page.len(), 7.min(39 - offset), "a full page at {offset}");
+        paged.extend(page);
+    }
+    let sorted = names(&get("sort=created_at".into()).await);
+    assert_eq!(paged, sorted);
+    assert_eq!(paged.len(), 39);
+    assert_eq!(paged.last().map(|p| p.0.as_str()), Some("Aaa_late"));
+    assert!(!paged.contains(&before[3]) && !paged.contains(&before[17]));
+    let mut expected = before.clone();
+    expected.remove(17);
+    expected.remove(3);
+    assert_eq!(paged[..38], expected[..]);
+}

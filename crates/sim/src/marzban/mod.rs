@@ -248,6 +248,7 @@ fn seeded(opts: &SimOptions, token_ttl: Duration) -> State {
     let mut db = State {
         admins,
         users: BTreeMap::new(),
+        user_ids: BTreeMap::new(),
         next_user_id: 1,
         templates: BTreeMap::new(),
         next_template_id: 1,
@@ -270,7 +271,7 @@ fn seeded(opts: &SimOptions, token_ttl: Duration) -> State {
     let now = time::now_micros();
     for i in 0..opts.accounts {
         let user = seed_user(&mut db, i, now - (opts.accounts - i) as i64 * 1_000_000);
-        db.users.insert(state::user_key(&user.username), user);
+        db.insert_user(user);
     }
     // Like a server that has its users' links at hand: the first full listing then costs what
     // the next ones do (the simulator shares the CPU with the client it serves).

@@ -269,8 +269,12 @@ pub struct TokenRec {
 pub struct State {
     pub admins: BTreeMap<String, AdminRec>,
     /// Keyed by [`user_key`]: usernames are unique and looked up case-insensitively (the real
-    /// column has `NOCASE` collation).
+    /// column has `NOCASE` collation). Added and removed only through [`State::insert_user`]
+    /// and [`State::remove_user`], which keep `user_ids` beside it.
     pub users: BTreeMap<String, UserRec>,
+    /// The `users` keys in id order (the order of an unsorted listing), so a page of a
+    /// listing is read without ordering every user.
+    pub user_ids: BTreeMap<u64, String>,
     pub next_user_id: u64,
     pub templates: BTreeMap<i64, TemplateRec>,
     pub next_template_id: i64,
@@ -301,6 +305,20 @@ pub fn user_key(username: &str) -> String {
 }
 
 impl State {
+    pub fn insert_user(&mut self, user: UserRec) {
+        let (id, key) = (user.id, user_key(&user.username));
+        if let Some(old) = self.users.insert(key.clone(), user) {
+            self.user_ids.remove(&old.id);
+        }
+        self.user_ids.insert(id, key);
+    }
+
+    pub fn remove_user(&mut self, username: &str) -> Option<UserRec> {
+        let user = self.users.remove(&user_key(username))?;
+        self.user_ids.remove(&user.id);
+        Some(user)
+    }
+
     pub fn user(&self, username: &str) -> Option<&UserRec> {
         self.users.get(&user_key(username))
     }
@@ -329,6 +347,11 @@ impl State {
         for u in self.users.values_mut() {
             u.review(now);
         }
+        self.review_nodes();
+    }
+
+    /// Nodes only: for answers that show some users, each reviewed on its own.
+    pub fn review_nodes(&mut self) {
         for n in self.nodes.values_mut() {
             // The background connect of a freshly added or modified node has finished.
             if n.status == "connecting" {
