@@ -201,3 +201,59 @@ async fn the_announcement_carries_the_api_key() {
     assert_eq!(line["kind"], "userpass");
     assert_eq!(line["api_key"], api.key.as_str());
 }
+
+/// Pages by id (found by position) agree with the general sorted listing after sub-users
+/// are deleted and created, in both directions.
+#[tokio::test]
+async fn pages_by_id_follow_deletes_and_creates() {
+    let api = Api::start(30, 4).await;
+    let ids = |v: &Value| -> Vec<u64> {
+        v["result"]["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|i| i["id"].as_u64())
+            .collect()
+    };
+    let (_, v) = api.send(Method::GET, "get-list?limit=100", None).await;
+    let before = ids(&v);
+    for gone in [before[4], before[20]] {
+        let (status, _) = api
+            .send(Method::DELETE, "delete", Some(json!({"id": gone})))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let body = json!({"user_name": "late", "use_key": "p", "status": 1});
+    let (status, v) = api.send(Method::POST, "create", Some(body)).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let added = v["result"]["id"].as_u64().expect("id");
+
+    for order in ["asc", "desc"] {
+        let mut paged = Vec::new();
+        for page in 1..=5 {
+            let route = format!("get-list?limit=7&page={page}&sort_by=id&order_by={order}");
+            let (_, v) = api.send(Method::GET, &route, None).await;
+            assert_eq!(
+                v["result"]["total_items"], 29,
+                "30 seeded, 2 deleted, 1 created"
+            );
+            let got = ids(&v);
+            assert_eq!(got.len(), 7.min(29 - (page - 1) * 7), "page {page} {order}");
+            paged.extend(got);
+        }
+        let route = format!("get-list?limit=100&sort_by=created_at&order_by={order}");
+        let (_, v) = api.send(Method::GET, &route, None).await;
+        assert_eq!(paged, ids(&v), "{order}");
+        let mut expected: Vec<u64> = before
+            .iter()
+            .copied()
+            .filter(|id| ![before[4], before[20]].contains(id))
+            .chain([added])
+            .collect();
+        expected.sort_unstable();
+        if order == "desc" {
+            expected.reverse();
+        }
+        assert_eq!(paged, expected, "{order}");
+    }
+}
