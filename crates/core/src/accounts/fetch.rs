@@ -51,8 +51,8 @@ pub enum Records {
 }
 
 impl Records {
-    /// The accounts one by one, each record dropped once converted: a panel's records are
-    /// converted while its snapshot is written, so they never all exist twice in memory.
+    /// The accounts one by one, each record dropped once converted, so a panel's records
+    /// and its accounts never all exist in memory at once.
     pub fn into_converted(
         self,
         panel: &PanelId,

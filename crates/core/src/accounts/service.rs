@@ -143,9 +143,14 @@ impl Paneldeck {
                     api_generation: api_generation.as_deref(),
                     took_ms: started.elapsed().as_millis() as i64,
                 };
-                // Converted and encoded one by one as they are written: a panel's accounts
-                // then never exist in memory three times over (records, accounts, rows).
-                let rows = records.into_converted(&id, now).map(PreparedRow::new);
+                // Converted and encoded before the database is locked: the other panels'
+                // writes and the table's queries wait for the lock, not for this CPU work.
+                // Each record is dropped once converted and each row once written, so the
+                // accounts are not all in memory twice over.
+                let rows: Vec<PreparedRow> = records
+                    .into_converted(&id, now)
+                    .map(PreparedRow::new)
+                    .collect();
                 store.with_large_write(|c| snapshot::replace_panel(c, &id, rows, &info, now))
             })
             .await
