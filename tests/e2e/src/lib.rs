@@ -7,6 +7,7 @@
 
 #[cfg(target_os = "linux")]
 pub mod screen_updates;
+pub mod stalls;
 
 use std::{
     path::{Path, PathBuf},

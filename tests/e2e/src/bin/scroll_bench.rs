@@ -1,7 +1,8 @@
 //! `cargo xtask bench` (last step): the accounts table of the demo app with 4 panels of 25,000
 //! accounts each (100,000 rows), scrolled from the top in big steps, one step a frame; prints
 //! the frame intervals (median, 95th percentile, max, frames over 50 ms) that the page's script
-//! saw and that the X server drew. A benchmark, not a test: it fails only when it cannot run.
+//! saw and that the X server drew, and how many of the long ones spanned a stall of the whole
+//! machine. A benchmark, not a test: it fails only when it cannot run.
 
 #![allow(clippy::print_stdout)]
 
@@ -9,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use paneldeck_e2e::{
     screen_updates::{self, Draw, ScreenUpdates},
+    stalls::{StallReport, Stalls, STALL_MS},
     AppWindow, Result,
 };
 
@@ -135,10 +137,12 @@ const begin = (tries) => {{
 setTimeout(() => begin(150), 500);"#
     );
     let screen = ScreenUpdates::watch()?;
+    let stalls = Stalls::watch();
     let v = app.eval_async(&script).await?;
     // The last step's frame is drawn after the script returns.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let draws = screen.stop()?;
+    let stalls = stalls.stop();
     let mut deltas: Vec<f64> = v["deltas"]
         .as_array()
         .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
@@ -166,6 +170,11 @@ setTimeout(() => begin(150), 500);"#
             .map_or(1, |n| u16::try_from(n * 8 / 10).unwrap_or(u16::MAX).max(1))
     };
     let shown = shown_frames(&draws, most_of("width"), most_of("visible"), start, end);
+    let long: Vec<(f64, f64)> = shown
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .filter(|(a, b)| b - a > TARGET_MS)
+        .collect();
     let mut intervals: Vec<f64> = shown.windows(2).map(|w| w[1] - w[0]).collect();
     if intervals.is_empty() {
         return Err(format!(
@@ -179,7 +188,32 @@ setTimeout(() => begin(150), 500);"#
         intervals.len(),
         summary(&mut intervals)
     );
+    println!("{}: {}", pass.name, stall_summary(&long, &stalls));
     Ok(over_target(&deltas) == 0 && over_target(&intervals) == 0)
+}
+
+/// Which of the `long` frames (start, end) on screen spanned a stall of the whole machine,
+/// and how much CPU time the hypervisor took meanwhile: context for a long frame, not an
+/// excuse (the verdict counts every frame).
+fn stall_summary(long: &[(f64, f64)], report: &StallReport) -> String {
+    let during = long
+        .iter()
+        .filter(|(a, b)| report.stalls.iter().any(|s| s.overlaps(*a, *b)))
+        .count();
+    let worst = report
+        .stalls
+        .iter()
+        .map(|s| s.to_ms - s.from_ms)
+        .fold(0.0, f64::max);
+    let steal = report
+        .steal_ms
+        .map_or_else(|| "unknown".to_owned(), |ms| format!("{ms} ms"));
+    format!(
+        "machine stalls (a 1-ms sleep woke >= {STALL_MS} ms late): {}, longest {worst:.0} ms; \
+         {during} of {} frame(s) over {TARGET_MS} ms on screen spanned one; CPU steal {steal}",
+        report.stalls.len(),
+        long.len()
+    )
 }
 
 /// How many intervals took longer than the target.
