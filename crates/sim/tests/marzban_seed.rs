@@ -37,16 +37,21 @@ async fn token(base: &str, username: &str, password: &str) -> String {
 }
 
 async fn users(base: &str, token: &str) -> Vec<Value> {
-    let v: Value = Client::new()
-        .get(format!("{base}/api/users"))
+    let v = users_answer(base, token, "").await;
+    v["users"].as_array().expect("users").clone()
+}
+
+/// `GET /api/users?{query}`: `{"users": [...], "total": n}`.
+async fn users_answer(base: &str, token: &str, query: &str) -> Value {
+    Client::new()
+        .get(format!("{base}/api/users?{query}"))
         .bearer_auth(token)
         .send()
         .await
         .expect("users")
         .json()
         .await
-        .expect("json");
-    v["users"].as_array().expect("users").clone()
+        .expect("json")
 }
 
 #[tokio::test]
@@ -150,21 +155,6 @@ fn sim_password(sim: &paneldeck_sim::RunningSim) -> String {
 async fn pages_follow_id_order_after_adds_and_removals() {
     let (_sim, base, tok) = started(5, Duration::from_secs(60)).await;
     let http = Client::new();
-    let get = |query: String| {
-        let (http, base, tok) = (http.clone(), base.clone(), tok.clone());
-        async move {
-            let v: Value = http
-                .get(format!("{base}/api/users?{query}"))
-                .bearer_auth(&tok)
-                .send()
-                .await
-                .expect("users")
-                .json()
-                .await
-                .expect("json");
-            v
-        }
-    };
     let names = |v: &Value| -> Vec<(String, String)> {
         v["users"]
             .as_array()
@@ -176,7 +166,7 @@ async fn pages_follow_id_order_after_adds_and_removals() {
             })
             .collect()
     };
-    let before = names(&get(String::new()).await);
+    let before = names(&users_answer(&base, &tok, "").await);
     for (name, _) in [&before[3], &before[17]] {
         let r = http
             .delete(format!("{base}/api/user/{name}"))
@@ -197,13 +187,13 @@ async fn pages_follow_id_order_after_adds_and_removals() {
 
     let mut paged = Vec::new();
     for offset in (0..39).step_by(7) {
-        let page = get(format!("offset={offset}&limit=7")).await;
+        let page = users_answer(&base, &tok, &format!("offset={offset}&limit=7")).await;
         assert_eq!(page["total"], 39, "40 seeded, 2 removed, 1 added");
         let page = names(&page);
         assert_eq!(page.len(), 7.min(39 - offset), "a full page at {offset}");
         paged.extend(page);
     }
-    let sorted = names(&get("sort=created_at".into()).await);
+    let sorted = names(&users_answer(&base, &tok, "sort=created_at").await);
     assert_eq!(paged, sorted);
     assert_eq!(paged.len(), 39);
     assert_eq!(paged.last().map(|p| p.0.as_str()), Some("Aaa_late"));
