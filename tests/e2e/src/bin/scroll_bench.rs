@@ -118,14 +118,15 @@ async fn scroll(app: &AppWindow, pass: &Pass) -> Result<bool> {
         r#"const done = arguments[arguments.length - 1];
 const body = document.querySelector('[data-testid=accounts-table] .table-body');
 body.scrollTop = 0;
-const deltas = []; let last = 0; let t0 = 0; let frames = 0; let blank = 0;
+const deltas = []; const drawn = []; let last = 0; let t0 = 0; let frames = 0; let blank = 0;
 const info = () => ({{ height: body.scrollHeight, client: body.clientHeight, rows: document.querySelectorAll('[data-testid=account-row]').length, counts: document.querySelector('[data-testid=accounts-counts]').textContent }});
 const step = () => {{
   const now = performance.now(); deltas.push(now - last); last = now;
-  if (!body.querySelector('[data-testid=account-row]')) blank++;
+  const rows = body.querySelector('[data-testid=account-row]') !== null; drawn.push(rows);
+  if (!rows) blank++;
   body.scrollTop += {step_px};
   if (++frames < 200 && now - t0 < 20000 && body.scrollTop + body.clientHeight < body.scrollHeight) requestAnimationFrame(step);
-  else done({{ deltas: deltas.slice(1), blank, top: body.scrollTop, height: body.scrollHeight,
+  else done({{ deltas: deltas.slice(1), drawn, blank, top: body.scrollTop, height: body.scrollHeight,
     start: performance.timeOrigin + t0, end: performance.timeOrigin + now, width: body.clientWidth, visible: body.clientHeight }});
 }};
 // Starts once the table's full height is laid out and its first rows are drawn.
@@ -150,6 +151,11 @@ setTimeout(() => begin(150), 500);"#
     if deltas.is_empty() {
         return Err(format!("no frames measured: {v}"));
     }
+    let drawn: Vec<bool> = v["drawn"]
+        .as_array()
+        .map(|a| a.iter().filter_map(serde_json::Value::as_bool).collect())
+        .unwrap_or_default();
+    let arrivals = by_arrival(&deltas, &drawn);
     println!(
         "{}: scrolled {} px of {} in {} steps of {step_px} px; script's frame interval {}; {} step(s) with no row drawn yet",
         pass.name,
@@ -188,8 +194,33 @@ setTimeout(() => begin(150), 500);"#
         intervals.len(),
         summary(&mut intervals)
     );
+    println!("{}: {arrivals}", pass.name);
     println!("{}: {}", pass.name, stall_summary(&long, &stalls));
     Ok(over_target(&deltas) == 0 && over_target(&intervals) == 0)
+}
+
+/// The script's frame intervals split by whether rows appeared in them (none were drawn at
+/// the step before, some at the step after): tells whether long frames are those where a
+/// block of rows arrived and was laid out. `deltas[i]` is the interval ending at step i + 1.
+fn by_arrival(deltas: &[f64], drawn: &[bool]) -> String {
+    let (mut arrived, mut other) = (Vec::new(), Vec::new());
+    for (i, d) in deltas.iter().enumerate() {
+        match (drawn.get(i), drawn.get(i + 1)) {
+            (Some(false), Some(true)) => arrived.push(*d),
+            _ => other.push(*d),
+        }
+    }
+    let max = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
+    format!(
+        "script's frames in which rows appeared: {}, max {:.1} ms, {} over {TARGET_MS} ms; \
+         the others: {}, max {:.1} ms, {} over",
+        arrived.len(),
+        max(&arrived),
+        over_target(&arrived),
+        other.len(),
+        max(&other),
+        over_target(&other)
+    )
 }
 
 /// Which of the `long` frames (start, end) on screen spanned a stall of the whole machine,
