@@ -12,12 +12,20 @@ pub mod stalls;
 use std::{
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
-    time::{Duration, Instant},
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 
 pub type Result<T, E = String> = std::result::Result<T, E>;
+
+/// Milliseconds since the Unix epoch: the clock the page's `performance.timeOrigin` uses, so
+/// what the bench's threads saw lines up with what the page's script measured.
+pub(crate) fn epoch_ms() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+}
 
 /// Starts redrawing an invisible 1-pixel mark each animation frame (see `screenshot`).
 const REPAINT_START: &str = r#"if (!window.__repaint) {

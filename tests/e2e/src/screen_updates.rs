@@ -10,7 +10,7 @@ use std::{
         Arc,
     },
     thread::JoinHandle,
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::Duration,
 };
 
 use x11rb::{
@@ -21,7 +21,7 @@ use x11rb::{
     },
 };
 
-use crate::Result;
+use crate::{epoch_ms, Result};
 
 /// Collects what was drawn on the screen, and when, until [`ScreenUpdates::stop`].
 pub struct ScreenUpdates {
@@ -82,13 +82,6 @@ impl ScreenUpdates {
             .join()
             .map_err(|_| "the screen watcher panicked".to_string())?
     }
-}
-
-/// Milliseconds since the Unix epoch.
-fn epoch_ms() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
 /// The start of each frame that redrew an area of at least `width` × `height` pixels (other

@@ -11,8 +11,10 @@ use std::{
         Arc,
     },
     thread::JoinHandle,
-    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+    time::{Duration, Instant},
 };
+
+use crate::epoch_ms;
 
 /// A wake-up at least this late is a stall (a sleeping thread on an idle core wakes within
 /// a millisecond or two, even beside a busy app).
@@ -57,7 +59,7 @@ impl Stalls {
             while !stopped.load(Ordering::Relaxed) {
                 let asleep = Instant::now();
                 std::thread::sleep(nap);
-                let late_ms = (asleep.elapsed() - nap).as_secs_f64() * 1000.0;
+                let late_ms = asleep.elapsed().saturating_sub(nap).as_secs_f64() * 1000.0;
                 if late_ms >= STALL_MS {
                     let to_ms = epoch_ms();
                     stalls.push(Stall {
@@ -96,12 +98,6 @@ fn steal_ticks() -> Option<u64> {
 fn parse_steal(stat: &str) -> Option<u64> {
     let line = stat.lines().find(|l| l.starts_with("cpu "))?;
     line.split_whitespace().nth(8)?.parse().ok()
-}
-
-fn epoch_ms() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
 #[cfg(test)]

@@ -176,12 +176,14 @@ setTimeout(() => begin(150), 500);"#
             .map_or(1, |n| u16::try_from(n * 8 / 10).unwrap_or(u16::MAX).max(1))
     };
     let shown = shown_frames(&draws, most_of("width"), most_of("visible"), start, end);
-    let long: Vec<(f64, f64)> = shown
-        .windows(2)
-        .map(|w| (w[0], w[1]))
+    // Each frame on screen as (start, next frame's start).
+    let frames: Vec<(f64, f64)> = shown.windows(2).map(|w| (w[0], w[1])).collect();
+    let long: Vec<(f64, f64)> = frames
+        .iter()
+        .copied()
         .filter(|(a, b)| b - a > TARGET_MS)
         .collect();
-    let mut intervals: Vec<f64> = shown.windows(2).map(|w| w[1] - w[0]).collect();
+    let mut intervals: Vec<f64> = frames.iter().map(|(a, b)| b - a).collect();
     if intervals.is_empty() {
         return Err(format!(
             "the table was not redrawn while scrolling ({} draws seen)",
