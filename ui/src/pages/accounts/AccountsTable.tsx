@@ -1,4 +1,4 @@
-import { memo, useCallback, useLayoutEffect, useRef, useState, type MouseEvent, type ReactNode } from "react";
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 
@@ -26,13 +26,18 @@ type Props = {
   onCounts: (matched: number | null, total: number | null) => void;
 };
 
-type Range = { first: number; last: number };
+/** `slots`: how many rows a window of this height can hold, at most; row `i` is drawn in
+ *  slot `i % slots`. */
+type Range = { first: number; last: number; slots: number };
 
 /** The rows (overscan included) that a scroller at `top` with `height` shows. */
 function rangeAt(top: number, height: number): Range {
+  const visible = Math.ceil(height / ROW_HEIGHT) + 1;
+  const topRow = Math.floor(top / ROW_HEIGHT);
   return {
-    first: Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN),
-    last: Math.floor((top + height) / ROW_HEIGHT) + OVERSCAN,
+    first: Math.max(0, topRow - OVERSCAN),
+    last: topRow + visible - 1 + OVERSCAN,
+    slots: visible + 2 * OVERSCAN,
   };
 }
 
@@ -42,14 +47,16 @@ export function AccountsTable({ query, selection, activeKey, onRowClick, onToggl
   const { t, i18n } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const [range, setRange] = useState<Range>(() => rangeAt(0, 600));
-  const { first, last } = range;
+  const { first, last, slots } = range;
   const { rowAt, matched, total, error } = useAccountWindow(query, first, last);
+  /** The account each slot drew last (see below). */
+  const lastInSlot = useRef<AccountRow[]>([]);
 
   // Scroll events come many times a frame; the table re-renders only when the rows on screen
   // change.
   const follow = useCallback((el: HTMLElement) => {
     const next = rangeAt(el.scrollTop, el.clientHeight);
-    setRange((r) => (r.first === next.first && r.last === next.last ? r : next));
+    setRange((r) => (r.first === next.first && r.last === next.last && r.slots === next.slots ? r : next));
   }, []);
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -73,31 +80,40 @@ export function AccountsTable({ query, selection, activeKey, onRowClick, onToggl
   const rowClick = useCallback((row: AccountRow, index: number, e: MouseEvent) => handlers.current.onRowClick(row, index, e), []);
   const rowToggle = useCallback((row: AccountRow, index: number) => handlers.current.onToggle(row, index), []);
 
-  const columns: Column[] = [
-    { id: "name", label: t("accounts.col.name"), className: "c-name" },
-    { id: "panel", label: t("accounts.col.panel"), className: "c-panel" },
-    { id: "status", label: t("accounts.col.status"), className: "c-status" },
-    { id: "used", label: t("accounts.col.usage"), className: "c-usage" },
-    { id: "expiry", label: t("accounts.col.expiry"), className: "c-expiry" },
-    { id: "lastOnline", label: t("accounts.col.online"), className: "c-online" },
-  ];
   const count = matched ?? 0;
   const now = useNow();
   const lang = i18n.language;
+  const text = useMemo(() => rowText(t, lang), [t, lang]);
+  const columns: Column[] = [
+    { id: "name", label: text.label("accounts.col.name"), className: "c-name" },
+    { id: "panel", label: text.label("accounts.col.panel"), className: "c-panel" },
+    { id: "status", label: text.label("accounts.col.status"), className: "c-status" },
+    { id: "used", label: text.label("accounts.col.usage"), className: "c-usage" },
+    { id: "expiry", label: text.label("accounts.col.expiry"), className: "c-expiry" },
+    { id: "lastOnline", label: text.label("accounts.col.online"), className: "c-online" },
+  ];
 
   // Loaded rows are drawn one by one; each run of rows still loading is one placeholder.
-  const drawn: ReactNode[] = [];
+  // A row is keyed by its slot, not its account: scrolling gives the slot's elements a new
+  // account, which costs far less than removing a row's elements and creating new ones.
+  // Slots keep their place among the elements (rows are positioned absolutely, and assistive
+  // technology reads their order from aria-rowindex): a row moved in the DOM would be laid out
+  // and styled anew. While its row loads, a slot keeps the account it showed last, hidden, so
+  // the elements stay for the row that arrives.
+  const placeholders: ReactNode[] = [];
+  const bySlot: ReactNode[] = [];
+  /* eslint-disable react-hooks/refs -- `lastInSlot` is a cache of what each slot drew, read
+     and written here on purpose: a render React throws away can only leave another hidden
+     row in it, which costs an update, never a wrong visible row. */
+  const lastShown = lastInSlot.current;
   let pendingFrom: number | null = null;
   let runs = 0;
   const end = Math.min(last, count - 1);
   for (let i = first; i <= end + 1; i++) {
     const row = i <= end ? rowAt(i) : undefined;
-    if (!row && i <= end) {
-      pendingFrom ??= i;
-      continue;
-    }
-    if (pendingFrom !== null) {
-      drawn.push(
+    if (!row && i <= end) pendingFrom ??= i;
+    if (pendingFrom !== null && (row || i > end)) {
+      placeholders.push(
         <div
           key={`pending-${runs++}`}
           className="pending-rows"
@@ -107,22 +123,27 @@ export function AccountsTable({ query, selection, activeKey, onRowClick, onToggl
       );
       pendingFrom = null;
     }
-    if (!row) continue;
-    drawn.push(
+    const slot = i % slots;
+    const drawnRow = row ?? (i <= end ? lastShown[slot] : undefined);
+    if (!drawnRow) continue;
+    if (row) lastShown[slot] = row;
+    bySlot[slot] = (
       <TableRow
-        key={`${row.key.panelId}/${row.key.nativeId}`}
-        row={row}
+        key={`slot-${slot}`}
+        row={drawnRow}
         index={i}
-        selected={isSelected(selection, row.key)}
-        active={activeKey !== null && activeKey.panelId === row.key.panelId && activeKey.nativeId === row.key.nativeId}
+        loading={!row}
+        selected={isSelected(selection, drawnRow.key)}
+        active={activeKey !== null && activeKey.panelId === drawnRow.key.panelId && activeKey.nativeId === drawnRow.key.nativeId}
         now={now}
-        t={t}
-        lang={lang}
+        text={text}
         onRowClick={rowClick}
         onToggle={rowToggle}
-      />,
+      />
     );
   }
+  /* eslint-enable react-hooks/refs */
+  const drawn = [...bySlot.filter(Boolean), ...placeholders];
 
   return (
     <div className="table" role="grid" aria-rowcount={count} data-testid="accounts-table">
@@ -153,35 +174,75 @@ export function AccountsTable({ query, selection, activeKey, onRowClick, onToggl
   );
 }
 
+/** The words every row shows, translated once per language: i18next's `t` costs microseconds a
+ *  call, rows call it several times each, and a fast scroll draws 30 rows a frame. */
+type RowText = {
+  lang: string;
+  /** `t(key)`, remembered. */
+  label: (key: string) => string;
+  /** The checkbox's label for an account. */
+  select: (name: string) => string;
+};
+
+function rowText(t: TFunction, lang: string): RowText {
+  const labels = new Map<string, string>();
+  // The sentence around the name, translated once with a marker where the name goes.
+  const marker = "\u0000";
+  const [before = "", after = ""] = t("accounts.select", { name: marker }).split(marker);
+  return {
+    lang,
+    label: (key) => {
+      let label = labels.get(key);
+      if (label === undefined) {
+        label = t(key);
+        labels.set(key, label);
+      }
+      return label;
+    },
+    select: (name) => before + name + after,
+  };
+}
+
 type RowProps = {
   row: AccountRow;
   index: number;
+  /** The row at `index` is still loading: `row` is what the slot showed before, kept hidden. */
+  loading: boolean;
   selected: boolean;
   active: boolean;
   now: number;
-  t: TFunction;
-  lang: string;
+  text: RowText;
   onRowClick: (row: AccountRow, index: number, e: MouseEvent) => void;
   onToggle: (row: AccountRow, index: number) => void;
 };
 
 /** One account; re-renders only when its row, place, selection, activity or the clock change. */
-const TableRow = memo(function TableRow({ row, index, selected, active, now, t, lang, onRowClick, onToggle }: RowProps) {
+const TableRow = memo(function TableRow({ row, index, loading, selected, active, now, text, onRowClick, onToggle }: RowProps) {
+  const { lang, label } = text;
+  // The slot now shows another account: focus left in it (its checkbox) must not carry over,
+  // or Space would toggle an account the user never picked.
+  const element = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const focused = document.activeElement;
+    if (focused instanceof HTMLElement && element.current?.contains(focused)) focused.blur();
+  }, [row.key.panelId, row.key.nativeId]);
   return (
     <div
+      ref={element}
       role="row"
       aria-rowindex={index + 1}
       aria-selected={selected}
-      data-testid="account-row"
+      aria-hidden={loading || undefined}
+      data-testid={loading ? undefined : "account-row"}
       data-name={row.name}
-      className={"tr" + (selected ? " selected" : "") + (active ? " active" : "")}
+      className={"tr" + (selected ? " selected" : "") + (active ? " active" : "") + (loading ? " loading" : "")}
       style={{ insetBlockStart: index * ROW_HEIGHT, blockSize: ROW_HEIGHT }}
       onClick={(e) => onRowClick(row, index, e)}
     >
       <span className="c-check">
         <input
           type="checkbox"
-          aria-label={t("accounts.select", { name: row.name })}
+          aria-label={text.select(row.name)}
           checked={selected}
           onClick={(e) => e.stopPropagation()}
           onChange={() => onToggle(row, index)}
@@ -199,10 +260,10 @@ const TableRow = memo(function TableRow({ row, index, selected, active, now, t, 
         <span className="dot" style={{ background: row.panelColor }} aria-hidden />
         <span className="ellipsis">{row.panelName}</span>
         {/* KindBadge and StatusBadge markup, without a translation hook per row. */}
-        <span className={`badge kind-${row.kind}`}>{t(`kinds.${row.kind}`)}</span>
+        <span className={`badge kind-${row.kind}`}>{label(`kinds.${row.kind}`)}</span>
       </span>
       <span className="c-status">
-        <span className={`badge status-${row.status}`}>{t(`status.${row.status}`)}</span>
+        <span className={`badge status-${row.status}`}>{label(`status.${row.status}`)}</span>
       </span>
       <span className="c-usage">
         {row.limitBytes === null && row.usedBytes === 0 && row.kind === "pterodactyl" ? (
@@ -212,21 +273,21 @@ const TableRow = memo(function TableRow({ row, index, selected, active, now, t, 
             used={Number(row.usedBytes)}
             limit={row.limitBytes === null ? null : Number(row.limitBytes)}
             locale={lang}
-            unlimited={t("accounts.unlimited")}
+            unlimited={label("accounts.unlimited")}
           />
         )}
       </span>
       <span className="c-expiry">
         {row.expiresAtMs === null ? (
-          <span className="muted">{t("accounts.never")}</span>
+          <span className="muted">{label("accounts.never")}</span>
         ) : (
           <span title={formatDateTime(Number(row.expiresAtMs), lang)}>{formatRelative(Number(row.expiresAtMs), now, lang)}</span>
         )}
       </span>
       <span className="c-online">
         {row.online ? (
-          <span className="online-dot" title={t("accounts.onlineNow")}>
-            {t("accounts.onlineNow")}
+          <span className="online-dot" title={label("accounts.onlineNow")}>
+            {label("accounts.onlineNow")}
           </span>
         ) : row.lastOnlineMs ? (
           <span className="muted">{formatRelative(Number(row.lastOnlineMs), now, lang)}</span>

@@ -1,0 +1,171 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+
+import type { AccountQuery, AccountRow } from "../../api/types";
+import { AccountsTable, ROW_HEIGHT } from "./AccountsTable";
+import { initialQuery } from "./AccountsPage";
+import { emptySelection } from "./selection";
+
+const MATCHED = 1_000;
+
+function account(i: number): AccountRow {
+  return {
+    key: { panelId: "p1", nativeId: String(i) },
+    panelName: "Helsinki",
+    panelColor: "#16a34a",
+    kind: "marzban",
+    name: `user-${i}`,
+    email: null,
+    status: "active",
+    usedBytes: 0,
+    limitBytes: null,
+    expiresAtMs: null,
+    online: null,
+    lastOnlineMs: null,
+    group: null,
+  };
+}
+
+/** While set, blocks from row 400 on wait for it. */
+const far = vi.hoisted(() => ({ gate: null as Promise<void> | null }));
+
+// Rust's answer to a block query: the rows in [offset, offset + limit) of 1,000.
+vi.mock("../../bindings", () => ({
+  commands: {
+    accountsQuery: async (q: AccountQuery) => {
+      if (q.offset >= 400 && far.gate) await far.gate;
+      const rows: AccountRow[] = [];
+      for (let i = q.offset; i < Math.min(q.offset + q.limit, MATCHED); i++) rows.push(account(i));
+      return { status: "ok", data: { rows, matched: MATCHED, total: MATCHED } };
+    },
+  },
+  events: {},
+}));
+
+// jsdom lays nothing out and scrolls nothing: the scroller is given the height of ten rows.
+const VISIBLE = 10;
+const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, "clientHeight");
+beforeAll(() => {
+  HTMLElement.prototype.scrollTo = function (this: HTMLElement, options?: ScrollToOptions | number) {
+    if (typeof options === "object" && options.top !== undefined) this.scrollTop = options.top;
+  };
+  Object.defineProperty(HTMLElement.prototype, "clientHeight", {
+    configurable: true,
+    get(this: HTMLElement) {
+      return this.classList.contains("table-body") ? VISIBLE * ROW_HEIGHT : 0;
+    },
+  });
+  vi.stubGlobal(
+    "ResizeObserver",
+    class {
+      observe() {}
+      disconnect() {}
+    },
+  );
+});
+afterEach(cleanup);
+afterAll(() => {
+  if (clientHeight) Object.defineProperty(HTMLElement.prototype, "clientHeight", clientHeight);
+  vi.unstubAllGlobals();
+});
+
+function renderTable() {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={client}>
+      <AccountsTable
+        query={initialQuery}
+        selection={emptySelection()}
+        activeKey={null}
+        onRowClick={() => {}}
+        onToggle={() => {}}
+        onSort={() => {}}
+        onCounts={() => {}}
+      />
+    </QueryClientProvider>,
+  );
+}
+
+const rows = () => Array.from(document.querySelectorAll<HTMLElement>("[data-testid=account-row]"));
+
+async function scrollToRow(index: number, { loaded = true } = {}) {
+  const body = document.querySelector<HTMLElement>(".table-body");
+  if (!body) throw new Error("no scroller");
+  await act(async () => {
+    body.scrollTop = index * ROW_HEIGHT;
+    fireEvent.scroll(body);
+  });
+  if (loaded) await screen.findByRole("checkbox", { name: `Select user-${index}` });
+}
+
+/** Each row shows the account its place belongs to. */
+function expectRowsInPlace(from: number) {
+  const shown = rows().map((row) => {
+    const index = Number(row.getAttribute("aria-rowindex")) - 1;
+    expect(row.dataset.name).toBe(`user-${index}`);
+    expect(row.style.insetBlockStart).toBe(`${index * ROW_HEIGHT}px`);
+    expect(row.querySelector("input")?.getAttribute("aria-label")).toBe(`Select user-${index}`);
+    return index;
+  });
+  shown.sort((a, b) => a - b);
+  expect(shown[0]).toBeLessThanOrEqual(from);
+  expect(shown[shown.length - 1]).toBeGreaterThanOrEqual(from + VISIBLE - 1);
+  expect(new Set(shown).size).toBe(shown.length);
+}
+
+describe("accounts table", () => {
+  it("shows each account at its own place after a scroll, reusing the rows' elements", async () => {
+    renderTable();
+    await screen.findByRole("checkbox", { name: "Select user-0" });
+    const before = rows();
+    expect(before.length).toBeGreaterThan(VISIBLE);
+
+    // Within the first block of 100, which is loaded.
+    await scrollToRow(50);
+    expectRowsInPlace(50);
+    // The rows drawn before the scroll were given new accounts, not removed.
+    for (const row of before) expect(row.isConnected).toBe(true);
+  });
+
+  it("keeps rows' elements hidden while a far block loads, then shows its accounts in them", async () => {
+    let release = () => {};
+    far.gate = new Promise((resolve) => (release = resolve));
+    try {
+      renderTable();
+      await screen.findByRole("checkbox", { name: "Select user-0" });
+      const before = rows();
+
+      await scrollToRow(500, { loaded: false });
+      // Nothing loaded there yet: placeholders show, no account does.
+      expect(rows()).toHaveLength(0);
+      expect(document.querySelector(".pending-rows")).not.toBeNull();
+      for (const row of before) {
+        expect(row.isConnected).toBe(true);
+        expect(row).toHaveClass("loading");
+        expect(row).toHaveAttribute("aria-hidden", "true");
+      }
+
+      release();
+      await screen.findByRole("checkbox", { name: "Select user-500" });
+      expectRowsInPlace(500);
+      for (const row of before) expect(row.isConnected).toBe(true);
+      expect(document.querySelector(".tr.loading")).toBeNull();
+    } finally {
+      far.gate = null;
+      release();
+    }
+  });
+
+  it("drops the focus of a checkbox whose row now shows another account", async () => {
+    renderTable();
+    const box = await screen.findByRole("checkbox", { name: "Select user-3" });
+    act(() => box.focus());
+    expect(document.activeElement).toBe(box);
+
+    await scrollToRow(80);
+    await waitFor(() => expect(box).not.toHaveAccessibleName("Select user-3"));
+    expect(box.isConnected).toBe(true);
+    expect(document.activeElement).not.toBe(box);
+  });
+});
