@@ -65,25 +65,57 @@ pub struct SnapshotIndex {
     order: std::sync::Mutex<Option<CachedOrder>>,
 }
 
-/// How long a query's order is reused. Statuses (and so status filters and sorting) move
-/// with the clock; a window fetched this much later may sort as the query did then.
-const ORDER_TTL: std::time::Duration = std::time::Duration::from_secs(2);
-
 /// The matches of one query (its window left out), sorted, as (panel, row) positions in the
 /// rows of the snapshot generations they were computed on.
 struct CachedOrder {
     query: AccountQuery,
     generations: Vec<(PanelId, i64)>,
-    at: std::time::Instant,
-    now_ms: i64,
+    /// The clock it was computed at.
+    at_ms: i64,
+    /// When the clock next changes what the query matches or how it sorts; `None` when it
+    /// never does (see [`next_change`]).
+    until_ms: Option<i64>,
     hits: Vec<(u32, u32)>,
     total: u64,
 }
 
 impl CachedOrder {
-    fn serves(&self, query: &AccountQuery, generations: &[(PanelId, i64)]) -> bool {
-        self.at.elapsed() < ORDER_TTL && self.query == *query && self.generations == generations
+    fn serves(&self, query: &AccountQuery, generations: &[(PanelId, i64)], now_ms: i64) -> bool {
+        self.query == *query
+            && self.generations == generations
+            && self
+                .until_ms
+                .is_none_or(|until| self.at_ms <= now_ms && now_ms < until)
     }
+}
+
+/// The next instant after `now_ms` at which the clock alone changes the matches or the order
+/// of `query`, or `None` if it never does. Statuses move with the clock only when an account
+/// expires; "expiring within N days" changes when an expiry enters or leaves the window.
+fn next_change(
+    panels: &[(PanelMeta, Arc<Vec<Row>>)],
+    query: &AccountQuery,
+    now_ms: i64,
+) -> Option<i64> {
+    let by_status = !query.statuses.is_empty() || query.sort == SortColumn::Status;
+    let window = query.expiring_within_days.map(|d| i64::from(d) * DAY_MS);
+    if !by_status && window.is_none() {
+        return None;
+    }
+    let mut next = i64::MAX;
+    let expiries = panels
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().filter_map(|r| r.expires_at_ms));
+    for at in expiries {
+        // Expires (and leaves the window) at `at`; enters the window `window` before it.
+        let enters = window.map_or(i64::MIN, |w| at.saturating_sub(w));
+        for t in [at, enters] {
+            if t > now_ms {
+                next = next.min(t);
+            }
+        }
+    }
+    Some(next)
 }
 
 /// The query without its window: what a cached order is looked up by.
@@ -305,7 +337,9 @@ impl SnapshotIndex {
     ///
     /// The first window of a query sorts only what it shows. A window further down means
     /// the table is being scrolled: the whole order is sorted once and kept, and the windows
-    /// that follow are slices of it.
+    /// that follow are slices of it, until the snapshot changes or (for a query that depends
+    /// on the clock) the clock changes the answer. Sorting 100,000 rows takes a CPU for about
+    /// 0.1 s, which a scroll must not pay again every few seconds.
     pub fn page(&self, conn: &Connection, q: &AccountQuery, now_ms: i64) -> Result<AccountPage> {
         self.with_rows(conn, |panels| {
             if q.offset == 0 {
@@ -319,7 +353,7 @@ impl SnapshotIndex {
             let mut cached = self.order.lock().unwrap_or_else(|e| e.into_inner());
             if !cached
                 .as_ref()
-                .is_some_and(|c| c.serves(&key, &generations))
+                .is_some_and(|c| c.serves(&key, &generations, now_ms))
             {
                 *cached = Some(sorted_order(panels, key, generations, now_ms));
             }
@@ -335,7 +369,7 @@ impl SnapshotIndex {
                 .iter()
                 .filter_map(|&(p, r)| {
                     let (meta, rows) = panels.get(p as usize)?;
-                    Some(to_row((meta, rows.get(r as usize)?), order.now_ms))
+                    Some(to_row((meta, rows.get(r as usize)?), now_ms))
                 })
                 .collect();
             AccountPage {
@@ -392,10 +426,10 @@ fn sorted_order(
     let hit = |&(p, r): &(u32, u32)| (&panels[p as usize].0, &panels[p as usize].1[r as usize]);
     hits.sort_unstable_by(|a, b| compare(query.sort, query.descending, now_ms, hit(a), hit(b)));
     CachedOrder {
+        until_ms: next_change(panels, &query, now_ms),
         query,
         generations,
-        at: std::time::Instant::now(),
-        now_ms,
+        at_ms: now_ms,
         hits,
         total,
     }
@@ -572,6 +606,113 @@ mod tests {
     use super::*;
     use crate::{accounts::query, demo::Demo};
 
+    /// One panel whose accounts expire at `expiries` (`None`: never).
+    fn panel_expiring(expiries: &[Option<i64>]) -> Vec<(PanelMeta, Arc<Vec<Row>>)> {
+        let rows = expiries
+            .iter()
+            .enumerate()
+            .map(|(i, &expires_at_ms)| Row {
+                native_id: i.to_string(),
+                kind: PanelKind::Marzban,
+                name: format!("u{i}"),
+                name_key: format!("u{i}"),
+                email: None,
+                enabled: true,
+                hints: StatusHints::default(),
+                used_bytes: 0,
+                limit_bytes: None,
+                expires_at_ms,
+                online: None,
+                last_online_ms: None,
+                created_at_ms: None,
+                group: None,
+                protocols: String::new(),
+                search: String::new(),
+            })
+            .collect();
+        let meta = PanelMeta {
+            id: PanelId("p".into()),
+            name: "p".into(),
+            name_key: "p".into(),
+            color: String::new(),
+            generation: 1,
+        };
+        vec![(meta, Arc::new(rows))]
+    }
+
+    #[test]
+    fn a_kept_order_lasts_until_the_clock_changes_its_answer() {
+        let now = 1_000 * DAY_MS;
+        let panels = panel_expiring(&[
+            None,
+            Some(now - 5),
+            Some(now + 7 * DAY_MS),
+            Some(now + 2 * DAY_MS),
+        ]);
+        let by_name = AccountQuery::default();
+        assert_eq!(
+            next_change(&panels, &by_name, now),
+            None,
+            "names do not move"
+        );
+        let by_status = AccountQuery {
+            sort: SortColumn::Status,
+            ..AccountQuery::default()
+        };
+        // The next account to expire does so in two days.
+        assert_eq!(
+            next_change(&panels, &by_status, now),
+            Some(now + 2 * DAY_MS)
+        );
+        let active = AccountQuery {
+            statuses: vec![AccountStatus::Active],
+            ..AccountQuery::default()
+        };
+        assert_eq!(next_change(&panels, &active, now), Some(now + 2 * DAY_MS));
+        // Within 5 days: the one at +7 days enters the window at +2 days, exactly when the
+        // one at +2 days leaves it.
+        let expiring = AccountQuery {
+            expiring_within_days: Some(5),
+            ..AccountQuery::default()
+        };
+        assert_eq!(next_change(&panels, &expiring, now), Some(now + 2 * DAY_MS));
+        assert_eq!(
+            next_change(&panels, &expiring, now + 2 * DAY_MS),
+            Some(now + 7 * DAY_MS)
+        );
+        // Nothing left to expire: the order holds for good (`i64::MAX`).
+        assert_eq!(
+            next_change(&panels, &by_status, now + 8 * DAY_MS),
+            Some(i64::MAX)
+        );
+
+        let order = |at_ms, until_ms| CachedOrder {
+            query: active.clone(),
+            generations: vec![(PanelId("p".into()), 1)],
+            at_ms,
+            until_ms,
+            hits: Vec::new(),
+            total: 0,
+        };
+        let generations = [(PanelId("p".into()), 1)];
+        let kept = order(now, Some(now + 2 * DAY_MS));
+        assert!(kept.serves(&active, &generations, now + 2 * DAY_MS - 1));
+        assert!(
+            !kept.serves(&active, &generations, now + 2 * DAY_MS),
+            "the account expired"
+        );
+        assert!(
+            !kept.serves(&active, &generations, now - 1),
+            "the clock went back"
+        );
+        assert!(!kept.serves(&by_status, &generations, now), "another query");
+        assert!(
+            !kept.serves(&active, &[(PanelId("p".into()), 2)], now),
+            "a new sync"
+        );
+        assert!(order(now, None).serves(&active, &generations, now + 400 * DAY_MS));
+    }
+
     /// The SQL query (used by the bulk engine) and the in-memory one agree on every filter
     /// and sort, and so do the two dashboards.
     #[tokio::test]
@@ -628,6 +769,16 @@ mod tests {
                         query::keys(c, q, now)?,
                         "{q:?}"
                     );
+                    // A window further down is a slice of the order kept from the one before;
+                    // days later the kept order must not answer with what the clock changed.
+                    let scrolled = AccountQuery {
+                        offset: q.offset.max(3),
+                        ..q.clone()
+                    };
+                    for at in [now, now + 1, now + 9 * DAY_MS, now + 40 * DAY_MS] {
+                        let mem = core.accounts_index().page(c, &scrolled, at)?;
+                        assert_eq!(mem, query::page(c, &scrolled, at)?, "{scrolled:?} at {at}");
+                    }
                 }
                 let mem = core.accounts_index().dashboard(c, now)?;
                 let sql = crate::accounts::dashboard::build(c, now)?;
