@@ -42,7 +42,7 @@ pub struct Backend {
     /// Import and migration previews the user has not confirmed yet, by preview id.
     imports: Mutex<HashMap<String, ImportPlan>>,
     // Keeps the demo simulators running for the app's lifetime.
-    _demo: Option<Demo>,
+    demo: Option<Demo>,
 }
 
 impl Backend {
@@ -56,7 +56,7 @@ impl Backend {
                     sync_lock: Default::default(),
                     runs: Default::default(),
                     imports: Default::default(),
-                    _demo: None,
+                    demo: None,
                 })
             }
             Mode::Demo => {
@@ -70,7 +70,7 @@ impl Backend {
                     sync_lock: Default::default(),
                     runs: Default::default(),
                     imports: Default::default(),
-                    _demo: Some(demo),
+                    demo: Some(demo),
                 })
             }
         }
@@ -95,6 +95,13 @@ impl Backend {
     }
 
     pub fn is_demo(&self) -> bool {
-        self._demo.is_some()
+        self.demo.is_some()
+    }
+
+    /// Called as the app exits, which drops nothing: removes the demo's throwaway profile.
+    pub fn on_exit(&self) {
+        if let Some(demo) = &self.demo {
+            demo.remove_folder();
+        }
     }
 }

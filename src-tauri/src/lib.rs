@@ -112,7 +112,13 @@ pub fn run() {
         })
         .build(tauri::generate_context!("../tauri.conf.json"));
     match app {
-        Ok(app) => app.run(|_, _| {}),
+        Ok(app) => app.run(|handle, event| {
+            if let tauri::RunEvent::Exit = event {
+                if let Some(backend) = handle.try_state::<Backend>() {
+                    backend.on_exit();
+                }
+            }
+        }),
         Err(err) => {
             eprintln!("Paneldeck could not start: {err}");
             std::process::exit(1);

@@ -2,6 +2,8 @@
 //! throwaway profile whose secrets stay in memory, so the user's real panels and keyring are
 //! never touched.
 
+mod folder;
+
 use std::sync::Arc;
 
 use paneldeck_sim::{RunningSim, SimCredentials, SimKind, SimOptions};
@@ -17,7 +19,7 @@ use crate::{
 pub struct Demo {
     pub paneldeck: std::sync::Arc<Paneldeck>,
     pub sims: Vec<RunningSim>,
-    _dir: tempfile::TempDir,
+    folder: folder::DemoFolder,
 }
 
 struct DemoPanel {
@@ -102,6 +104,11 @@ pub fn sim_panel_input(sim: &RunningSim, name: &str, color: &str, tag: &str) -> 
 }
 
 impl Demo {
+    /// Removes the demo's profile folder, for an app about to exit without dropping it.
+    pub fn remove_folder(&self) {
+        self.folder.remove_now();
+    }
+
     /// Starts the simulators and registers them. Must run inside a tokio runtime.
     pub async fn start() -> Result<Demo> {
         Demo::start_with(None).await
@@ -110,12 +117,11 @@ impl Demo {
     /// As [`Demo::start`], with `accounts` accounts on every panel instead of the usual few
     /// hundred (to try the app, or measure it, at scale).
     pub async fn start_with(accounts: Option<usize>) -> Result<Demo> {
-        let dir = tempfile::Builder::new()
-            .prefix("paneldeck-demo-")
-            .tempdir()
-            .map_err(|e| CoreError::Internal(format!("no temporary folder for the demo: {e}")))?;
-        let paneldeck =
-            Paneldeck::open(Profile::at(dir.path())?, Arc::new(MemoryStore::default()))?;
+        let folder = folder::DemoFolder::create_in(&std::env::temp_dir())?;
+        let paneldeck = Paneldeck::open(
+            Profile::at(folder.path())?,
+            Arc::new(MemoryStore::default()),
+        )?;
         let mut sims = Vec::new();
         for (i, panel) in PANELS.iter().enumerate() {
             let opts = SimOptions {
@@ -140,7 +146,7 @@ impl Demo {
         Ok(Demo {
             paneldeck: Arc::new(paneldeck),
             sims,
-            _dir: dir,
+            folder,
         })
     }
 }
