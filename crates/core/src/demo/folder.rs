@@ -14,7 +14,7 @@ use crate::error::{CoreError, Result};
 const PREFIX: &str = "paneldeck-demo-";
 const LOCK_FILE: &str = "demo.lock";
 
-/// A folder without a lock file is left alone this long: its demo may be starting.
+/// A folder younger than this is left alone: its demo may be starting.
 const STARTING: Duration = Duration::from_secs(60);
 
 /// A demo's folder, locked for as long as this lives.
@@ -72,15 +72,21 @@ fn abandoned(parent: &Path) -> Vec<PathBuf> {
 }
 
 fn has_ended(dir: &Path) -> bool {
+    // A demo makes its folder, then its lock file, then locks it: a young folder may be
+    // one whose lock is not taken yet.
+    let young = std::fs::metadata(dir)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_none_or(|age| age < STARTING);
+    if young {
+        return false;
+    }
     match File::open(dir.join(LOCK_FILE)) {
         // Nobody holds the lock; ours is let go when the file is closed, here.
         Ok(lock) => lock.try_lock().is_ok(),
-        // No lock file: left by a version without them, or a demo starting right now.
-        Err(_) => std::fs::metadata(dir)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > STARTING),
+        // No lock file: left by a version without them.
+        Err(_) => true,
     }
 }
 
@@ -90,44 +96,48 @@ mod tests {
 
     use super::*;
 
+    /// Makes `dir` look `secs` old.
+    fn age(dir: &Path, secs: u64) {
+        let then = std::time::SystemTime::now() - Duration::from_secs(secs);
+        File::open(dir).unwrap().set_modified(then).unwrap();
+    }
+
+    // Folders' times are set through a handle on the folder, which Unix opens.
+    #[cfg(unix)]
     #[test]
     fn a_new_demo_removes_the_folders_of_ended_demos_only() {
         let parent = tempfile::tempdir().unwrap();
         let running = DemoFolder::create_in(parent.path()).unwrap();
+        age(running.path(), 600);
         // A demo that was killed: its lock file is there, and nobody holds it.
         let ended = parent.path().join(format!("{PREFIX}ended"));
         std::fs::create_dir(&ended).unwrap();
-        std::fs::write(ended.join(LOCK_FILE), b"").unwrap();
         std::fs::write(ended.join("paneldeck.db"), b"data").unwrap();
-        // A demo starting at this moment: no lock file yet.
+        std::fs::write(ended.join(LOCK_FILE), b"").unwrap();
+        age(&ended, 600);
+        // Left by a version without lock files.
+        let legacy = parent.path().join(format!("{PREFIX}legacy"));
+        std::fs::create_dir(&legacy).unwrap();
+        age(&legacy, 600);
+        // A demo starting at this moment: its lock file made but not locked yet.
         let starting = parent.path().join(format!("{PREFIX}starting"));
         std::fs::create_dir(&starting).unwrap();
-        // Left by a version without lock files, minutes ago.
-        #[cfg(unix)]
-        let legacy = {
-            let legacy = parent.path().join(format!("{PREFIX}legacy"));
-            std::fs::create_dir(&legacy).unwrap();
-            let minutes_ago = std::time::SystemTime::now() - Duration::from_secs(180);
-            File::open(&legacy)
-                .unwrap()
-                .set_modified(minutes_ago)
-                .unwrap();
-            legacy
-        };
+        std::fs::write(starting.join(LOCK_FILE), b"").unwrap();
         // Not a demo's.
         let other = parent.path().join("other-unlocked");
         std::fs::create_dir(&other).unwrap();
         std::fs::write(other.join(LOCK_FILE), b"").unwrap();
+        age(&other, 600);
 
         let second = DemoFolder::create_in(parent.path()).unwrap();
         assert!(!ended.exists(), "the killed demo's folder stays");
+        assert!(!legacy.exists(), "the old folder stays");
         assert!(
             running.path().exists(),
             "a running demo's folder was removed"
         );
-        assert!(starting.exists() && other.exists());
-        #[cfg(unix)]
-        assert!(!legacy.exists(), "the old folder stays");
+        assert!(starting.exists(), "a starting demo's folder was removed");
+        assert!(other.exists());
         assert!(second.path().join(LOCK_FILE).exists());
 
         // Dropped normally, a demo removes its own folder.
