@@ -14,8 +14,8 @@ use paneldeck_core::{
     secrets::MemoryStore,
     CredentialsInput, PanelInput, Paneldeck, Profile,
 };
-use paneldeck_panels::{PanelKind, Secret};
-use paneldeck_sim::{RunningSim, SimCredentials, SimKind, SimOptions};
+use paneldeck_panels::PanelKind;
+use paneldeck_sim::{RunningSim, SimKind, SimOptions};
 
 const ACCOUNTS: usize = 25_000;
 const KINDS: [SimKind; 4] = [
@@ -27,26 +27,7 @@ const KINDS: [SimKind; 4] = [
 const RUNS: usize = 20;
 
 fn credentials(sim: &RunningSim) -> CredentialsInput {
-    match (sim.kind, &sim.credentials) {
-        (SimKind::Xui, SimCredentials::Token { token }) => CredentialsInput::XuiToken {
-            token: Some(Secret::new(token.as_str())),
-        },
-        (SimKind::Marzban, SimCredentials::Password { username, password }) => {
-            CredentialsInput::Marzban {
-                username: username.clone(),
-                password: Some(Secret::new(password.as_str())),
-            }
-        }
-        (SimKind::Userpass, SimCredentials::ApiKey { api_key }) => CredentialsInput::Userpass {
-            api_key: Some(Secret::new(api_key.as_str())),
-            key_in_query: false,
-            gateway: None,
-        },
-        (SimKind::Pterodactyl, SimCredentials::Token { token }) => CredentialsInput::Pterodactyl {
-            api_key: Some(Secret::new(token.as_str())),
-        },
-        other => panic!("unexpected simulator credentials {other:?}"),
-    }
+    paneldeck_core::demo::sim_credentials(sim, None).unwrap()
 }
 
 // As in the app and the CLI (see src-tauri/src/main.rs).

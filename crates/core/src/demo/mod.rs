@@ -61,11 +61,14 @@ const PANELS: &[DemoPanel] = &[
     },
 ];
 
-/// The panel input that registers a running simulator with its credentials (demo mode, tests,
-/// benchmarks). The user-pass gateway points at the simulator's host.
-pub fn sim_panel_input(sim: &RunningSim, name: &str, color: &str, tag: &str) -> Result<PanelInput> {
+/// The credentials a running simulator accepts, as a panel's settings take them; a user-pass
+/// panel gets `gateway` (demo mode, tests, benchmarks).
+pub fn sim_credentials(
+    sim: &RunningSim,
+    gateway: Option<ProxyGatewaySettings>,
+) -> Result<CredentialsInput> {
     use paneldeck_panels::Secret;
-    let credentials = match (sim.kind, &sim.credentials) {
+    Ok(match (sim.kind, &sim.credentials) {
         (SimKind::Xui, SimCredentials::Token { token }) => CredentialsInput::XuiToken {
             token: Some(Secret::new(token.as_str())),
         },
@@ -78,11 +81,7 @@ pub fn sim_panel_input(sim: &RunningSim, name: &str, color: &str, tag: &str) -> 
         (SimKind::Userpass, SimCredentials::ApiKey { api_key }) => CredentialsInput::Userpass {
             api_key: Some(Secret::new(api_key.as_str())),
             key_in_query: false,
-            gateway: Some(ProxyGatewaySettings {
-                host: sim.addr.ip().to_string(),
-                http_port: Some(8080),
-                socks5_port: Some(1080),
-            }),
+            gateway,
         },
         (SimKind::Pterodactyl, SimCredentials::Token { token }) => CredentialsInput::Pterodactyl {
             api_key: Some(Secret::new(token.as_str())),
@@ -92,6 +91,16 @@ pub fn sim_panel_input(sim: &RunningSim, name: &str, color: &str, tag: &str) -> 
                 "simulator {kind:?} gave unexpected credentials"
             )))
         }
+    })
+}
+
+/// The panel input that registers a running simulator with its credentials (demo mode, tests,
+/// benchmarks). The user-pass gateway points at the simulator's host.
+pub fn sim_panel_input(sim: &RunningSim, name: &str, color: &str, tag: &str) -> Result<PanelInput> {
+    let gateway = ProxyGatewaySettings {
+        host: sim.addr.ip().to_string(),
+        http_port: Some(8080),
+        socks5_port: Some(1080),
     };
     Ok(PanelInput {
         name: name.into(),
@@ -99,7 +108,7 @@ pub fn sim_panel_input(sim: &RunningSim, name: &str, color: &str, tag: &str) -> 
         color: color.into(),
         tag: tag.into(),
         pinned_cert: None,
-        credentials,
+        credentials: sim_credentials(sim, Some(gateway))?,
     })
 }
 
