@@ -7,7 +7,10 @@
 
 mod bulk_support;
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use bulk_support::*;
 use paneldeck_core::bulk::{BulkRequest, CancelToken, ExecOptions, ItemState, NameSource, OpState};
@@ -32,6 +35,39 @@ fn create_request(panel: &paneldeck_core::PanelId, pattern: &str) -> BulkRequest
             pattern: pattern.into(),
         },
         templates: vec![marzban_form(None)],
+    }
+}
+
+/// Waits (at most a minute, then fails) until the simulator has received `n` requests to
+/// `route`.
+fn wait_for_requests(stats: &paneldeck_sim::SimStats, route: &str, n: u64) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while stats.route_count(route) < n {
+        assert!(
+            Instant::now() < deadline,
+            "{route}: {} of {n}",
+            stats.route_count(route)
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// Waits until the requests abandoned at the kill have had their effect on the simulator (or
+/// were dropped with their connection): nothing in flight for 200 ms on end, so a request
+/// still in a socket buffer has been read too.
+fn wait_until_landed(stats: &paneldeck_sim::SimStats) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut idle_since = Instant::now();
+    while idle_since.elapsed() < Duration::from_millis(200) {
+        if stats.in_flight() > 0 {
+            assert!(
+                Instant::now() < deadline,
+                "{} requests still in flight",
+                stats.in_flight()
+            );
+            idle_since = Instant::now();
+        }
+        std::thread::sleep(Duration::from_millis(5));
     }
 }
 
@@ -75,11 +111,9 @@ fn a_killed_run_resumes_and_applies_each_item_once() {
                 .await;
         });
     }
-    while sim.stats.route_count("POST /api/user") < 80 {
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    wait_for_requests(&sim.stats, "POST /api/user", 80);
     engine.shutdown_background(); // the kill: in-flight requests are abandoned
-    std::thread::sleep(Duration::from_millis(100)); // let the abandoned requests land
+    wait_until_landed(&sim.stats);
 
     let running = items_in(&core, &plan.id, ItemState::Running).len();
     let done = items_in(&core, &plan.id, ItemState::Done).len();
@@ -242,11 +276,9 @@ fn a_killed_import_resumes_with_the_kept_uuids_and_never_duplicates() {
                 .await;
         });
     }
-    while sim.stats.route_count("POST /panel/api/clients/add") < 80 {
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    wait_for_requests(&sim.stats, "POST /panel/api/clients/add", 80);
     engine.shutdown_background(); // the kill
-    std::thread::sleep(Duration::from_millis(100));
+    wait_until_landed(&sim.stats);
     let running = items_in(&core, &bulk.id, ItemState::Running).len();
     let done = items_in(&core, &bulk.id, ItemState::Done).len();
     assert!(running > 0, "killed with items in flight");

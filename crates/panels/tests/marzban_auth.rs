@@ -131,11 +131,12 @@ async fn concurrent_401s_cause_one_login() {
 #[tokio::test]
 async fn concurrent_requests_after_expiry_cause_one_login() {
     let (sim, handle, user, pass) =
-        sim_with_ttl(SimOptions::default(), Duration::from_millis(1000)).await;
+        sim_with_ttl(SimOptions::default(), Duration::from_millis(3000)).await;
     let c = client(&sim.url(), &user, &pass);
     c.get_users(&UsersQuery::default()).await.expect("warm up");
     assert_eq!(c.login_count(), 1);
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // The new token lives 3 s too: time enough for all twenty on a slow machine.
+    tokio::time::sleep(Duration::from_millis(3200)).await;
     let tasks: Vec<_> = (0..20)
         .map(|_| {
             let c = c.clone();

@@ -42,11 +42,19 @@ pub struct SimStats {
     pub windows_over_limit: AtomicU64,
     /// Requests per "METHOD path" for route-level assertions.
     pub per_route: Mutex<std::collections::BTreeMap<String, u64>>,
+    /// Requests received and not yet answered or dropped.
+    pub in_flight: AtomicU64,
 }
 
 impl SimStats {
     pub fn requests(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Requests being handled now; 0 once every one received has had its effect (or was
+    /// dropped with its connection before having any).
+    pub fn in_flight(&self) -> u64 {
+        self.in_flight.load(Ordering::SeqCst)
     }
 
     pub fn route_count(&self, method_and_path_prefix: &str) -> u64 {
@@ -91,7 +99,24 @@ pub(crate) fn layer(
     }))
 }
 
+/// Counts a request in flight until it is dropped: answered, or abandoned with its connection.
+struct InFlight(Arc<SimStats>);
+
+impl InFlight {
+    fn enter(stats: &Arc<SimStats>) -> Self {
+        stats.in_flight.fetch_add(1, Ordering::SeqCst);
+        Self(stats.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 async fn inject(state: Arc<FaultState>, req: Request<Body>, next: Next) -> Response {
+    let _in_flight = InFlight::enter(&state.stats);
     state.stats.requests.fetch_add(1, Ordering::Relaxed);
     if let Ok(mut routes) = state.stats.per_route.lock() {
         *routes

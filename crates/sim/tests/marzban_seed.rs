@@ -4,23 +4,29 @@
 
 use std::time::Duration;
 
-use paneldeck_sim::{marzban::start_with_ttl, SimCredentials, SimOptions};
+use paneldeck_sim::{
+    marzban::{start_with_ttl, MarzbanSim},
+    SimCredentials, SimOptions,
+};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
-async fn started(seed: u64, ttl: Duration) -> (paneldeck_sim::RunningSim, String, String) {
+async fn started(
+    seed: u64,
+    ttl: Duration,
+) -> (paneldeck_sim::RunningSim, MarzbanSim, String, String) {
     let opts = SimOptions {
         seed,
         accounts: 40,
         ..SimOptions::default()
     };
-    let (sim, _h) = start_with_ttl(opts, ttl).await.expect("sim");
+    let (sim, handle) = start_with_ttl(opts, ttl).await.expect("sim");
     let SimCredentials::Password { username, password } = sim.credentials.clone() else {
         panic!("password credentials");
     };
     let base = sim.url().trim_end_matches('/').to_owned();
     let token = token(&base, &username, &password).await;
-    (sim, base, token)
+    (sim, handle, base, token)
 }
 
 async fn token(base: &str, username: &str, password: &str) -> String {
@@ -56,9 +62,9 @@ async fn users_answer(base: &str, token: &str, query: &str) -> Value {
 
 #[tokio::test]
 async fn same_seed_same_accounts() {
-    let (_a, base_a, tok_a) = started(11, Duration::from_secs(60)).await;
-    let (_b, base_b, tok_b) = started(11, Duration::from_secs(60)).await;
-    let (_c, base_c, tok_c) = started(12, Duration::from_secs(60)).await;
+    let (_a, _, base_a, tok_a) = started(11, Duration::from_secs(60)).await;
+    let (_b, _, base_b, tok_b) = started(11, Duration::from_secs(60)).await;
+    let (_c, _, base_c, tok_c) = started(12, Duration::from_secs(60)).await;
     let key = |u: &Value| {
         (
             u["username"].clone(),
@@ -79,9 +85,24 @@ async fn same_seed_same_accounts() {
     assert!(statuses.len() >= 3, "a mix of statuses: {statuses:?}");
 }
 
+/// A token is refused once its lifetime has run out (only looked at after it has: a slow
+/// machine cannot make this fail).
+#[tokio::test]
+async fn a_token_ends_with_its_lifetime() {
+    let (_sim, _, base, tok) = started(3, Duration::from_millis(200)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let r = Client::new()
+        .get(format!("{base}/api/users"))
+        .bearer_auth(&tok)
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+
 #[tokio::test]
 async fn expired_tokens_and_revoked_subscriptions() {
-    let (sim, base, tok) = started(3, Duration::from_millis(200)).await;
+    let (sim, handle, base, tok) = started(3, Duration::from_secs(60)).await;
     let http = Client::new();
     let first = users(&base, &tok).await;
     let sub = first[0]["subscription_url"]
@@ -89,7 +110,7 @@ async fn expired_tokens_and_revoked_subscriptions() {
         .expect("url")
         .to_owned();
     let username = first[0]["username"].as_str().expect("name").to_owned();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    handle.expire_tokens();
     let r = http
         .get(format!("{base}/api/users"))
         .bearer_auth(&tok)
@@ -153,7 +174,7 @@ fn sim_password(sim: &paneldeck_sim::RunningSim) -> String {
 /// way (over every user), so the two must agree after users come and go.
 #[tokio::test]
 async fn pages_follow_id_order_after_adds_and_removals() {
-    let (_sim, base, tok) = started(5, Duration::from_secs(60)).await;
+    let (_sim, _, base, tok) = started(5, Duration::from_secs(60)).await;
     let http = Client::new();
     let names = |v: &Value| -> Vec<(String, String)> {
         v["users"]

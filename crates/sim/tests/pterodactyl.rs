@@ -251,18 +251,20 @@ async fn over_the_limit_gets_429_with_retry_after_and_is_not_served() {
 async fn bursts_straddling_two_windows_are_counted_over_the_limit() {
     let api = Api::start(SimOptions {
         rate_limit: 5,
-        rate_window_ms: 2_000,
+        rate_window_ms: 4_000,
         ..opts(0, 1)
     })
     .await;
+    // Seconds of slack on each side: the first burst must stay in the first window, the
+    // second must come within one window length of the first.
     let get = || api.send(Method::GET, "api/client/permissions", None);
     assert_eq!(get().await.0, StatusCode::OK); // opens a window
-    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    tokio::time::sleep(Duration::from_millis(2_000)).await;
     for _ in 0..4 {
         assert_eq!(get().await.0, StatusCode::OK);
     }
     assert_eq!(api.sim.stats.windows_over_limit.load(Ordering::Relaxed), 0);
-    tokio::time::sleep(Duration::from_millis(1_200)).await; // the fixed window has closed
+    tokio::time::sleep(Duration::from_millis(2_400)).await; // the fixed window has closed
     for _ in 0..5 {
         assert_eq!(get().await.0, StatusCode::OK);
     }

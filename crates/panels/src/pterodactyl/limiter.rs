@@ -143,7 +143,8 @@ impl RateBudget {
 mod tests {
     use super::*;
 
-    // Lower bounds only: sleeps never end early, so these cannot flake.
+    // Lower bounds only, each measured from a clock reading taken before the limiter's own:
+    // sleeps never end early, so a slow machine cannot make these fail.
     #[tokio::test]
     async fn never_more_than_limit_per_window_counting_from_answers() {
         let window = Duration::from_millis(200);
@@ -154,8 +155,10 @@ mod tests {
             let slot = budget.acquire().await;
             let sent = start.elapsed();
             tokio::time::sleep(Duration::from_millis(10)).await; // the request
+                                                                 // Read before the slot records its finish, which is then no earlier.
+            let answered = start.elapsed();
             drop(slot);
-            spans.push((sent, start.elapsed()));
+            spans.push((sent, answered));
         }
         // The 4th request may only leave one window after the 1st one's answer.
         for four in spans.windows(4) {
@@ -166,8 +169,8 @@ mod tests {
     #[tokio::test]
     async fn pause_holds_every_clone_back() {
         let budget = RateBudget::new(100, Duration::from_secs(1));
+        let start = Instant::now(); // before the pause's own clock reading
         budget.pause_for(Duration::from_millis(300));
-        let start = Instant::now();
         let clone = budget.clone();
         drop(clone.acquire().await);
         assert!(start.elapsed() >= Duration::from_millis(300));

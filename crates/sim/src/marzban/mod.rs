@@ -70,6 +70,14 @@ impl MarzbanSim {
         self.sim.db().add_traffic(username, bytes, node)
     }
 
+    /// Ends every access token now, as their lifetime running out would.
+    pub fn expire_tokens(&self) {
+        let now = std::time::Instant::now();
+        for token in self.sim.db().tokens.values_mut() {
+            token.expires = now;
+        }
+    }
+
     pub fn core_restarts(&self) -> u64 {
         self.sim.db().core_restarts
     }
