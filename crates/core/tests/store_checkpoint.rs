@@ -2,6 +2,7 @@
 //! own: every checkpoint thread in this process is then this test's store's, so the threads
 //! seen are the ones it spawned.
 #![cfg(target_os = "linux")]
+#![allow(clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 
