@@ -16,21 +16,28 @@ export const accountKeys = {
   health: ["accounts", "health"] as const,
 };
 
+/** Blocks fetched beyond the rows on screen, in the direction of the scroll: a fast scroll
+ *  (a fling moves 50 rows a frame) then finds most of its rows loaded when it gets there. */
+const AHEAD = 2;
+
 /** Block queries Rust runs at once. A query's first block filters and sorts the whole snapshot
  *  (later ones are slices of that order), so while a fast scroll asks for new blocks every
  *  frame, the rest wait their turn here. */
 const IN_FLIGHT = 1;
 let running = 0;
-/** Block queries waiting for a turn; the newest goes first (it is where the user is now). */
-const waiting: (() => void)[] = [];
+/** Block queries waiting for a turn: blocks on screen, then blocks ahead. The newest on screen
+ *  goes first (it is where the user is now); blocks ahead wait for them and go nearest first.
+ *  (TanStack Query cancels those scrolled past, which takes them out.) */
+const waiting: { onScreen: (() => void)[]; ahead: (() => void)[] } = { onScreen: [], ahead: [] };
 
 /** Waits for a turn to query Rust. A block scrolled past before its turn came is cancelled by
  *  TanStack Query (`signal`) and never asked for. */
-function acquireTurn(signal: AbortSignal): Promise<void> {
+function acquireTurn(signal: AbortSignal, ahead: boolean): Promise<void> {
   if (running < IN_FLIGHT) {
     running += 1;
     return Promise.resolve();
   }
+  const queue = ahead ? waiting.ahead : waiting.onScreen;
   return new Promise((resolve, reject) => {
     const start = () => {
       signal.removeEventListener("abort", abort);
@@ -38,22 +45,22 @@ function acquireTurn(signal: AbortSignal): Promise<void> {
       resolve();
     };
     const abort = () => {
-      const at = waiting.indexOf(start);
-      if (at >= 0) waiting.splice(at, 1);
+      const at = queue.indexOf(start);
+      if (at >= 0) queue.splice(at, 1);
       reject(signal.reason);
     };
-    waiting.push(start);
+    queue.push(start);
     signal.addEventListener("abort", abort, { once: true });
   });
 }
 
 function releaseTurn() {
   running -= 1;
-  waiting.pop()?.();
+  (waiting.onScreen.pop() ?? waiting.ahead.shift())?.();
 }
 
-async function fetchBlock(query: AccountQuery, block: number, signal: AbortSignal): Promise<AccountPage> {
-  await acquireTurn(signal);
+async function fetchBlock(query: AccountQuery, block: number, ahead: boolean, signal: AbortSignal): Promise<AccountPage> {
+  await acquireTurn(signal, ahead);
   try {
     return await unwrap(commands.accountsQuery({ ...query, offset: block * BLOCK, limit: BLOCK }));
   } finally {
@@ -61,17 +68,29 @@ async function fetchBlock(query: AccountQuery, block: number, signal: AbortSigna
   }
 }
 
-/** The rows in [first, last] of the filtered, sorted list, plus its counts. */
-export function useAccountWindow(query: AccountQuery, first: number, last: number) {
+/** The rows in [first, last] of the filtered, sorted list, plus its counts. `direction`: where
+ *  the list is being scrolled (1 down, -1 up); the blocks that come next there are fetched
+ *  too, after those on screen. */
+export function useAccountWindow(query: AccountQuery, first: number, last: number, direction: 1 | -1) {
+  // Beyond the end, known from an earlier answer, there is nothing to fetch ahead. (Under a new
+  // filter the end is the old one's until its first answer: a block ahead more or less.)
+  const [lastCounts, setLastCounts] = useState<{ matched: number; total: number } | null>(null);
+  const end = lastCounts === null ? Infinity : Math.ceil(lastCounts.matched / BLOCK);
   const blocks = useMemo(() => {
-    const out: number[] = [];
-    for (let b = Math.floor(first / BLOCK); b <= Math.floor(Math.max(first, last) / BLOCK); b++) out.push(b);
+    const out: { block: number; ahead: boolean }[] = [];
+    const from = Math.floor(first / BLOCK);
+    const to = Math.floor(Math.max(first, last) / BLOCK);
+    for (let b = from; b <= to; b++) out.push({ block: b, ahead: false });
+    for (let n = 1; n <= AHEAD; n++) {
+      const b = direction > 0 ? to + n : from - n;
+      if (b >= 0 && b < end) out.push({ block: b, ahead: true });
+    }
     return out;
-  }, [first, last]);
+  }, [first, last, direction, end]);
   const results = useQueries({
-    queries: blocks.map((b) => ({
-      queryKey: accountKeys.block(query, b),
-      queryFn: ({ signal }: { signal: AbortSignal }) => fetchBlock(query, b, signal),
+    queries: blocks.map(({ block, ahead }) => ({
+      queryKey: accountKeys.block(query, block),
+      queryFn: ({ signal }: { signal: AbortSignal }) => fetchBlock(query, block, ahead, signal),
       placeholderData: keepPreviousData,
       staleTime: 30_000,
     })),
@@ -79,13 +98,12 @@ export function useAccountWindow(query: AccountQuery, first: number, last: numbe
   const pages = new Map<number, AccountPage>();
   results.forEach((r, i) => {
     const b = blocks[i];
-    if (r.data && b !== undefined && !r.isPlaceholderData) pages.set(b, r.data);
+    if (r.data && b !== undefined && !r.isPlaceholderData) pages.set(b.block, r.data);
   });
   const found = results.find((r) => r.data)?.data;
   // A jump far down (the scrollbar dragged, a fast fling) asks for blocks nothing has loaded
   // yet: keep the last counts meanwhile, or the table would shrink to nothing and snap back
   // to the top.
-  const [lastCounts, setLastCounts] = useState<{ matched: number; total: number } | null>(null);
   const foundMatched = found ? Number(found.matched) : null;
   const foundTotal = found ? Number(found.total) : null;
   // Stored during render (React's pattern for keeping a value from an earlier render).

@@ -27,13 +27,15 @@ function account(i: number): AccountRow {
   };
 }
 
-/** While set, blocks from row 400 on wait for it. */
-const far = vi.hoisted(() => ({ gate: null as Promise<void> | null }));
+/** While set, blocks from row 400 on wait for it. `asked`: the offsets of the blocks asked
+ *  for, in order. */
+const far = vi.hoisted(() => ({ gate: null as Promise<void> | null, asked: [] as number[] }));
 
 // Rust's answer to a block query: the rows in [offset, offset + limit) of 1,000.
 vi.mock("../../bindings", () => ({
   commands: {
     accountsQuery: async (q: AccountQuery) => {
+      far.asked.push(q.offset);
       if (q.offset >= 400 && far.gate) await far.gate;
       const rows: AccountRow[] = [];
       for (let i = q.offset; i < Math.min(q.offset + q.limit, MATCHED); i++) rows.push(account(i));
@@ -128,6 +130,24 @@ describe("accounts table", () => {
     for (const row of before) expect(row.isConnected).toBe(true);
   });
 
+  it("draws the rows of a new scroll position before the frame paints", async () => {
+    renderTable();
+    await screen.findByRole("checkbox", { name: "Select user-0" });
+    const body = document.querySelector<HTMLElement>(".table-body");
+    if (!body) throw new Error("no scroller");
+    // Outside act() (which fireEvent would wrap it in): whatever React leaves for a later task
+    // is not drawn yet when the scroll event returns, and the browser paints right after it.
+    const actEnvironment = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
+    actEnvironment.IS_REACT_ACT_ENVIRONMENT = false;
+    try {
+      body.scrollTop = 60 * ROW_HEIGHT;
+      body.dispatchEvent(new Event("scroll"));
+      expectRowsInPlace(60);
+    } finally {
+      actEnvironment.IS_REACT_ACT_ENVIRONMENT = true;
+    }
+  });
+
   it("keeps rows' elements hidden while a far block loads, then shows its accounts in them", async () => {
     let release = () => {};
     far.gate = new Promise((resolve) => (release = resolve));
@@ -155,6 +175,31 @@ describe("accounts table", () => {
       far.gate = null;
       release();
     }
+  });
+
+  it("fetches the blocks ahead of the scroll, after those on screen", async () => {
+    far.asked = [];
+    renderTable();
+    await screen.findByRole("checkbox", { name: "Select user-0" });
+    // Rows 0-9 on screen: their block, then the two below.
+    await waitFor(() => expect(far.asked).toEqual([0, 100, 200]));
+
+    // Down to 550: its block first, then the two after it.
+    far.asked = [];
+    await scrollToRow(550);
+    await waitFor(() => expect(far.asked).toEqual([500, 600, 700]));
+
+    // Back up to 350: its block, then those above it that are not loaded yet.
+    far.asked = [];
+    await scrollToRow(350);
+    await waitFor(() => expect(far.asked.slice(0, 1)).toEqual([300]));
+    expect(far.asked).not.toContain(100);
+    expect(far.asked).not.toContain(200);
+    // Where the list ends, nothing is fetched beyond it.
+    far.asked = [];
+    await scrollToRow(MATCHED - 20);
+    await act(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    expect(far.asked).toEqual([900]);
   });
 
   it("drops the focus of a checkbox whose row now shows another account", async () => {

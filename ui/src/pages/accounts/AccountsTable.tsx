@@ -1,4 +1,5 @@
-import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode } from "react";
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode, type UIEvent } from "react";
+import { flushSync } from "react-dom";
 import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 
@@ -27,11 +28,11 @@ type Props = {
 };
 
 /** `slots`: how many rows a window of this height can hold, at most; row `i` is drawn in
- *  slot `i % slots`. */
-type Range = { first: number; last: number; slots: number };
+ *  slot `i % slots`. `direction`: the way the last scroll went (1 down, -1 up). */
+type Range = { first: number; last: number; slots: number; direction: 1 | -1 };
 
 /** The rows (overscan included) that a scroller at `top` with `height` shows. */
-function rangeAt(top: number, height: number): Range {
+function rangeAt(top: number, height: number): Omit<Range, "direction"> {
   const visible = Math.ceil(height / ROW_HEIGHT) + 1;
   const topRow = Math.floor(top / ROW_HEIGHT);
   return {
@@ -41,14 +42,20 @@ function rangeAt(top: number, height: number): Range {
   };
 }
 
+/** The way the rows moved from `before` to `after`; at the top the only way is down. */
+function directionOf(before: Range, after: Omit<Range, "direction">): 1 | -1 {
+  if (after.first === 0 || after.first > before.first) return 1;
+  return after.first < before.first ? -1 : before.direction;
+}
+
 /** The accounts table: only the rows on screen exist in the DOM, and only their blocks are
  *  fetched from Rust. */
 export function AccountsTable({ query, selection, activeKey, onRowClick, onToggle, onSort, onCounts }: Props) {
   const { t, i18n } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
-  const [range, setRange] = useState<Range>(() => rangeAt(0, 600));
-  const { first, last, slots } = range;
-  const { rowAt, matched, total, error } = useAccountWindow(query, first, last);
+  const [range, setRange] = useState<Range>(() => ({ ...rangeAt(0, 600), direction: 1 }));
+  const { first, last, slots, direction } = range;
+  const { rowAt, matched, total, error } = useAccountWindow(query, first, last, direction);
   /** The account each slot drew last (see below). */
   const lastInSlot = useRef<AccountRow[]>([]);
 
@@ -56,8 +63,18 @@ export function AccountsTable({ query, selection, activeKey, onRowClick, onToggl
   // change.
   const follow = useCallback((el: HTMLElement) => {
     const next = rangeAt(el.scrollTop, el.clientHeight);
-    setRange((r) => (r.first === next.first && r.last === next.last && r.slots === next.slots ? r : next));
+    setRange((r) =>
+      r.first === next.first && r.last === next.last && r.slots === next.slots ? r : { ...next, direction: directionOf(r, next) },
+    );
   }, []);
+  // The browser fires scroll events in a frame's rendering step, just before it paints. A
+  // state update there renders in a task after that paint, so every frame of a scroll would
+  // show the rows of the frame before (blank beyond the overscan when scrolling fast): the
+  // rows for the new position are rendered at once instead.
+  const onScroll = useCallback((e: UIEvent<HTMLDivElement>) => {
+    const el = e.currentTarget;
+    flushSync(() => follow(el));
+  }, [follow]);
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
@@ -163,7 +180,7 @@ export function AccountsTable({ query, selection, activeKey, onRowClick, onToggl
           </button>
         ))}
       </div>
-      <div className="table-body" ref={scroller} onScroll={(e) => follow(e.currentTarget)}>
+      <div className="table-body" ref={scroller} onScroll={onScroll}>
         <div className="table-rows" style={{ blockSize: count * ROW_HEIGHT }}>
           {drawn}
         </div>
