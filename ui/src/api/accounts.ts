@@ -5,8 +5,11 @@ import { commands, events } from "../bindings";
 import { unwrap } from "./client";
 import type { AccountKey, AccountPage, AccountQuery, AccountRow, SyncEvent } from "./types";
 
-/** Rows are fetched from Rust in blocks of this many; only blocks on screen are requested. */
+/** Rows are fetched from Rust in blocks of this many: those on screen, and a few ahead. */
 export const BLOCK = 100;
+
+/** The way a list is being scrolled: 1 down, -1 up, 0 jumping. */
+export type Direction = 1 | -1 | 0;
 
 export const accountKeys = {
   all: ["accounts"] as const,
@@ -19,6 +22,9 @@ export const accountKeys = {
 /** Blocks fetched beyond the rows on screen, in the direction of the scroll: a fast scroll
  *  (a fling moves 50 rows a frame) then finds most of its rows loaded when it gets there. */
 const AHEAD = 2;
+/** A scroll that moves farther than this in one step (a dragged scrollbar) would pass the
+ *  blocks ahead before they arrived: none are fetched for it. */
+export const AHEAD_ROWS = AHEAD * BLOCK;
 
 /** Block queries Rust runs at once. A query's first block filters and sorts the whole snapshot
  *  (later ones are slices of that order), so while a fast scroll asks for new blocks every
@@ -69,9 +75,9 @@ async function fetchBlock(query: AccountQuery, block: number, ahead: boolean, si
 }
 
 /** The rows in [first, last] of the filtered, sorted list, plus its counts. `direction`: where
- *  the list is being scrolled (1 down, -1 up); the blocks that come next there are fetched
- *  too, after those on screen. */
-export function useAccountWindow(query: AccountQuery, first: number, last: number, direction: 1 | -1) {
+ *  the list is being scrolled (1 down, -1 up, 0 nowhere to prepare for); the blocks that come
+ *  next there are fetched too, after those on screen. */
+export function useAccountWindow(query: AccountQuery, first: number, last: number, direction: Direction) {
   // Beyond the end, known from an earlier answer, there is nothing to fetch ahead. (Under a new
   // filter the end is the old one's until its first answer: a block ahead more or less.)
   const [lastCounts, setLastCounts] = useState<{ matched: number; total: number } | null>(null);
@@ -81,7 +87,7 @@ export function useAccountWindow(query: AccountQuery, first: number, last: numbe
     const from = Math.floor(first / BLOCK);
     const to = Math.floor(Math.max(first, last) / BLOCK);
     for (let b = from; b <= to; b++) out.push({ block: b, ahead: false });
-    for (let n = 1; n <= AHEAD; n++) {
+    for (let n = 1; n <= AHEAD && direction !== 0; n++) {
       const b = direction > 0 ? to + n : from - n;
       if (b >= 0 && b < end) out.push({ block: b, ahead: true });
     }

@@ -177,29 +177,34 @@ describe("accounts table", () => {
     }
   });
 
-  it("fetches the blocks ahead of the scroll, after those on screen", async () => {
+  it("fetches the blocks ahead of the scroll, after those on screen, but not for a jump", async () => {
+    /** The blocks asked for since the last call, once the table has settled. */
+    const askedSince = async () => {
+      await act(() => new Promise((resolve) => setTimeout(resolve, 100)));
+      const asked = far.asked;
+      far.asked = [];
+      return asked;
+    };
     far.asked = [];
     renderTable();
     await screen.findByRole("checkbox", { name: "Select user-0" });
     // Rows 0-9 on screen: their block, then the two below.
-    await waitFor(() => expect(far.asked).toEqual([0, 100, 200]));
+    expect(await askedSince()).toEqual([0, 100, 200]);
 
-    // Down to 550: its block first, then the two after it.
-    far.asked = [];
+    // A jump (the scrollbar dragged) would pass blocks ahead before they came: its own only.
     await scrollToRow(550);
-    await waitFor(() => expect(far.asked).toEqual([500, 600, 700]));
-
-    // Back up to 350: its block, then those above it that are not loaded yet.
-    far.asked = [];
-    await scrollToRow(350);
-    await waitFor(() => expect(far.asked.slice(0, 1)).toEqual([300]));
-    expect(far.asked).not.toContain(100);
-    expect(far.asked).not.toContain(200);
-    // Where the list ends, nothing is fetched beyond it.
-    far.asked = [];
+    expect(await askedSince()).toEqual([500]);
+    // Down 90 rows: the new block on screen first, then the two after it.
+    await scrollToRow(640);
+    expect(await askedSince()).toEqual([600, 700, 800]);
+    // Up 80 rows: the two above, nearest first (the block on screen is loaded).
+    await scrollToRow(560);
+    expect(await askedSince()).toEqual([400, 300]);
+    // Near the end, nothing is fetched beyond it.
+    await scrollToRow(850);
+    expect(await askedSince()).toEqual([]);
     await scrollToRow(MATCHED - 20);
-    await act(() => new Promise((resolve) => setTimeout(resolve, 100)));
-    expect(far.asked).toEqual([900]);
+    expect(await askedSince()).toEqual([900]);
   });
 
   it("drops the focus of a checkbox whose row now shows another account", async () => {

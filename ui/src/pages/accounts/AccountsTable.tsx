@@ -3,7 +3,7 @@ import { flushSync } from "react-dom";
 import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 
-import { useAccountWindow } from "../../api/accounts";
+import { AHEAD_ROWS, useAccountWindow, type Direction } from "../../api/accounts";
 import type { AccountKey, AccountQuery, AccountRow, SortColumn } from "../../api/types";
 import { UsageBarView } from "../../components/UsageBar";
 import { formatDateTime, formatRelative } from "../../util/format";
@@ -28,8 +28,8 @@ type Props = {
 };
 
 /** `slots`: how many rows a window of this height can hold, at most; row `i` is drawn in
- *  slot `i % slots`. `direction`: the way the last scroll went (1 down, -1 up). */
-type Range = { first: number; last: number; slots: number; direction: 1 | -1 };
+ *  slot `i % slots`. `direction`: the way the last scroll went. */
+type Range = { first: number; last: number; slots: number; direction: Direction };
 
 /** The rows (overscan included) that a scroller at `top` with `height` shows. */
 function rangeAt(top: number, height: number): Omit<Range, "direction"> {
@@ -42,10 +42,13 @@ function rangeAt(top: number, height: number): Omit<Range, "direction"> {
   };
 }
 
-/** The way the rows moved from `before` to `after`; at the top the only way is down. */
-function directionOf(before: Range, after: Omit<Range, "direction">): 1 | -1 {
-  if (after.first === 0 || after.first > before.first) return 1;
-  return after.first < before.first ? -1 : before.direction;
+/** The way the rows moved from `before` to `after`: a jump (farther than the rows fetched
+ *  ahead reach) goes nowhere to prepare for, and at the top the only way is down. */
+function directionOf(before: Range, after: Omit<Range, "direction">): Direction {
+  const moved = after.first - before.first;
+  if (Math.abs(moved) > AHEAD_ROWS) return 0;
+  if (after.first === 0 || moved > 0) return 1;
+  return moved < 0 ? -1 : before.direction;
 }
 
 /** The accounts table: only the rows on screen exist in the DOM, and only their blocks are
