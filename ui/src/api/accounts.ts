@@ -1,4 +1,4 @@
-import { keepPreviousData, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useQueries, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 
 import { commands, events } from "../bindings";
@@ -72,6 +72,14 @@ async function fetchBlock(query: AccountQuery, block: number, ahead: boolean, si
   } finally {
     releaseTurn();
   }
+}
+
+/** Whether every block holding rows [first, last] of `query` has been fetched already. */
+export function windowLoaded(client: QueryClient, query: AccountQuery, first: number, last: number): boolean {
+  for (let b = Math.floor(first / BLOCK); b <= Math.floor(Math.max(first, last) / BLOCK); b++) {
+    if (client.getQueryData(accountKeys.block(query, b)) === undefined) return false;
+  }
+  return true;
 }
 
 /** The rows in [first, last] of the filtered, sorted list, plus its counts. `direction`: where

@@ -1,9 +1,10 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type MouseEvent, type ReactNode, type UIEvent } from "react";
 import { flushSync } from "react-dom";
 import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 
-import { AHEAD_ROWS, useAccountWindow, type Direction } from "../../api/accounts";
+import { AHEAD_ROWS, useAccountWindow, windowLoaded, type Direction } from "../../api/accounts";
 import type { AccountKey, AccountQuery, AccountRow, SortColumn } from "../../api/types";
 import { UsageBarView } from "../../components/UsageBar";
 import { formatDateTime, formatRelative } from "../../util/format";
@@ -72,12 +73,19 @@ export function AccountsTable({ query, selection, activeKey, onRowClick, onToggl
   }, []);
   // The browser fires scroll events in a frame's rendering step, just before it paints. A
   // state update there renders in a task after that paint, so every frame of a scroll would
-  // show the rows of the frame before (blank beyond the overscan when scrolling fast): the
-  // rows for the new position are rendered at once instead.
-  const onScroll = useCallback((e: UIEvent<HTMLDivElement>) => {
-    const el = e.currentTarget;
-    flushSync(() => follow(el));
-  }, [follow]);
+  // show the rows of the frame before (blank beyond the overscan when scrolling fast): when
+  // the rows for the new position are loaded, they are rendered at once instead. Rows still
+  // loading show nothing either way, and React may then spread its work over several tasks.
+  const client = useQueryClient();
+  const onScroll = useCallback(
+    (e: UIEvent<HTMLDivElement>) => {
+      const el = e.currentTarget;
+      const next = rangeAt(el.scrollTop, el.clientHeight);
+      if (windowLoaded(client, query, next.first, next.last)) flushSync(() => follow(el));
+      else follow(el);
+    },
+    [client, query, follow],
+  );
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
