@@ -74,9 +74,15 @@ async function fetchBlock(query: AccountQuery, block: number, ahead: boolean, si
   }
 }
 
+/** The first and last block holding rows [first, last]. */
+function blockSpan(first: number, last: number): [number, number] {
+  return [Math.floor(first / BLOCK), Math.floor(Math.max(first, last) / BLOCK)];
+}
+
 /** Whether every block holding rows [first, last] of `query` has been fetched already. */
 export function windowLoaded(client: QueryClient, query: AccountQuery, first: number, last: number): boolean {
-  for (let b = Math.floor(first / BLOCK); b <= Math.floor(Math.max(first, last) / BLOCK); b++) {
+  const [from, to] = blockSpan(first, last);
+  for (let b = from; b <= to; b++) {
     if (client.getQueryData(accountKeys.block(query, b)) === undefined) return false;
   }
   return true;
@@ -92,8 +98,7 @@ export function useAccountWindow(query: AccountQuery, first: number, last: numbe
   const end = lastCounts === null ? Infinity : Math.ceil(lastCounts.matched / BLOCK);
   const blocks = useMemo(() => {
     const out: { block: number; ahead: boolean }[] = [];
-    const from = Math.floor(first / BLOCK);
-    const to = Math.floor(Math.max(first, last) / BLOCK);
+    const [from, to] = blockSpan(first, last);
     for (let b = from; b <= to; b++) out.push({ block: b, ahead: false });
     for (let n = 1; n <= AHEAD && direction !== 0; n++) {
       const b = direction > 0 ? to + n : from - n;

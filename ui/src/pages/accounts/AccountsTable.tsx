@@ -52,8 +52,8 @@ function directionOf(before: Range, after: Omit<Range, "direction">): Direction 
   return moved < 0 ? -1 : before.direction;
 }
 
-/** The accounts table: only the rows on screen exist in the DOM, and only their blocks are
- *  fetched from Rust. */
+/** The accounts table: only the rows on screen exist in the DOM, and only their blocks (and a
+ *  couple ahead of the scroll) are fetched from Rust. */
 export function AccountsTable({ query, selection, activeKey, onRowClick, onToggle, onSort, onCounts }: Props) {
   const { t, i18n } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
