@@ -91,13 +91,22 @@ async fn same_seed_same_accounts() {
 async fn a_token_ends_with_its_lifetime() {
     let (_sim, _, base, tok) = started(3, Duration::from_millis(200)).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let r = Client::new()
-        .get(format!("{base}/api/users"))
-        .bearer_auth(&tok)
-        .send()
-        .await
-        .expect("req");
+    assert_eq!(
+        refused_users(&base, Some(&tok)).await,
+        "Could not validate credentials"
+    );
+}
+
+/// `GET /api/users` with `token` (or none) must be refused: the answer's `detail`.
+async fn refused_users(base: &str, token: Option<&str>) -> Value {
+    let mut request = Client::new().get(format!("{base}/api/users"));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let r = request.send().await.expect("req");
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let v: Value = r.json().await.expect("json");
+    v["detail"].clone()
 }
 
 #[tokio::test]
@@ -111,23 +120,11 @@ async fn expired_tokens_and_revoked_subscriptions() {
         .to_owned();
     let username = first[0]["username"].as_str().expect("name").to_owned();
     handle.expire_tokens();
-    let r = http
-        .get(format!("{base}/api/users"))
-        .bearer_auth(&tok)
-        .send()
-        .await
-        .expect("req");
-    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    let v: Value = r.json().await.expect("json");
-    assert_eq!(v["detail"], "Could not validate credentials");
-    let r = http
-        .get(format!("{base}/api/users"))
-        .send()
-        .await
-        .expect("req");
-    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-    let v: Value = r.json().await.expect("json");
-    assert_eq!(v["detail"], "Not authenticated");
+    assert_eq!(
+        refused_users(&base, Some(&tok)).await,
+        "Could not validate credentials"
+    );
+    assert_eq!(refused_users(&base, None).await, "Not authenticated");
 
     // Subscriptions need no admin token; the User-Agent picks the format.
     let r = http
