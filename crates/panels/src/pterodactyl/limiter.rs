@@ -154,8 +154,9 @@ mod tests {
         for _ in 0..7 {
             let slot = budget.acquire().await;
             let sent = start.elapsed();
-            tokio::time::sleep(Duration::from_millis(10)).await; // the request
-                                                                 // Read before the slot records its finish, which is then no earlier.
+            // The request; its answer is read before the slot records its finish, which is
+            // then no earlier.
+            tokio::time::sleep(Duration::from_millis(10)).await;
             let answered = start.elapsed();
             drop(slot);
             spans.push((sent, answered));
