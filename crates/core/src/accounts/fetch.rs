@@ -6,7 +6,7 @@ use std::{
     future::Future,
 };
 
-use futures::{future::BoxFuture, stream, FutureExt, StreamExt, TryStreamExt};
+use futures::{future::BoxFuture, stream::FuturesUnordered, FutureExt, StreamExt};
 use paneldeck_panels::{
     marzban::{MarzbanClient, User, UsersQuery},
     pterodactyl::{PterodactylClient, Server, Subuser},
@@ -132,12 +132,48 @@ where
     F: Fn(u64) -> Fut,
     Fut: Future<Output = std::result::Result<Vec<T>, PanelError>>,
 {
-    let mut stream = stream::iter(rest.map(fetch)).buffered(concurrency);
-    while let Some(page) = stream.try_next().await? {
-        on_page(&page);
-        out.extend(page);
-    }
+    let pages = in_order(concurrency, rest.map(fetch), |page| on_page(page)).await?;
+    out.extend(pages.into_iter().flatten());
     Ok(out)
+}
+
+/// Runs `calls` with at most `concurrency` in flight; returns their answers in the calls'
+/// order, and shows each to `on_answer` as it arrives.
+///
+/// A call starts as soon as any other finishes, not only when the oldest does (as with
+/// `buffered`): one slow answer would otherwise hold back every call behind it while the
+/// other slots sat idle.
+async fn in_order<T, Fut>(
+    concurrency: usize,
+    calls: impl Iterator<Item = Fut>,
+    mut on_answer: impl FnMut(&T),
+) -> std::result::Result<Vec<T>, PanelError>
+where
+    Fut: Future<Output = std::result::Result<T, PanelError>>,
+{
+    async fn numbered<T, E>(
+        i: usize,
+        call: impl Future<Output = Result<T, E>>,
+    ) -> Result<(usize, T), E> {
+        call.await.map(|answer| (i, answer))
+    }
+    let mut calls = calls.enumerate();
+    let mut running = FuturesUnordered::new();
+    let mut arrived = Vec::new();
+    loop {
+        while running.len() < concurrency.max(1) {
+            let Some((i, call)) = calls.next() else { break };
+            running.push(numbered(i, call));
+        }
+        let Some(answer) = running.next().await else {
+            break;
+        };
+        let (i, answer) = answer?;
+        on_answer(&answer);
+        arrived.push((i, answer));
+    }
+    arrived.sort_unstable_by_key(|(i, _)| *i);
+    Ok(arrived.into_iter().map(|(_, answer)| answer).collect())
 }
 
 /// Both at once, or one after the other when only one request may be in flight.
@@ -307,15 +343,11 @@ async fn pterodactyl(
     for s in &servers {
         calls.push(async move { c.list_subusers(&s.identifier).await.map(|users| (s, users)) });
     }
-    let per_server = stream::iter(calls)
-        .buffered(concurrency)
-        .map_ok(|(s, users)| {
-            fetched += users.len() as u64;
-            progress(fetched, None);
-            (s, users)
-        })
-        .try_collect::<Vec<_>>()
-        .await?;
+    let per_server = in_order(concurrency, calls.into_iter(), |(_, users)| {
+        fetched += users.len() as u64;
+        progress(fetched, None);
+    })
+    .await?;
     let per_server = per_server
         .into_iter()
         .map(|(s, users)| (s.clone(), users))
@@ -428,4 +460,50 @@ pub async fn fetch_one(
 /// 3x-ui answers an unknown email with `success:false` (HTTP 200) and a "not found" message.
 fn is_missing_xui(e: &PanelError) -> bool {
     matches!(e, PanelError::Api { message, .. } if message.to_lowercase().contains("not found"))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used)]
+
+    use std::{
+        sync::atomic::{AtomicUsize, Ordering},
+        time::Duration,
+    };
+
+    use tokio::sync::Notify;
+
+    use super::*;
+
+    /// A page that is slow to answer does not hold back the requests behind it, and the
+    /// pages still come out in order.
+    #[tokio::test]
+    async fn a_slow_page_does_not_hold_back_the_rest() {
+        let (finished, released) = (&AtomicUsize::new(0), &Notify::new());
+        // Page 2 answers only once 8 later pages have: twice the 4 allowed in flight, so
+        // they can only finish if new requests start while page 2 is still waiting.
+        let fetch = move |p: u64| async move {
+            if p == 2 {
+                released.notified().await;
+            } else {
+                tokio::task::yield_now().await;
+                if finished.fetch_add(1, Ordering::SeqCst) + 1 == 8 {
+                    released.notify_one();
+                }
+            }
+            Ok::<_, PanelError>(vec![p * 10, p * 10 + 1])
+        };
+        let mut seen_pages = 0;
+        let out = tokio::time::timeout(
+            Duration::from_secs(10),
+            pages(4, vec![1], 2..=12, fetch, |_| seen_pages += 1),
+        )
+        .await
+        .expect("the requests behind a slow page waited for it");
+        let expected: Vec<u64> = std::iter::once(1)
+            .chain((2..=12).flat_map(|p| [p * 10, p * 10 + 1]))
+            .collect();
+        assert_eq!(out.expect("every page answered"), expected);
+        assert_eq!(seen_pages, 11);
+    }
 }
