@@ -1,5 +1,5 @@
-import { keepPreviousData, useQueries, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { keepPreviousData, useQueries, useQuery, useQueryClient, type QueryClient, type UseQueryResult } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useState } from "react";
 
 import { commands, events } from "../bindings";
 import { unwrap } from "./client";
@@ -106,39 +106,48 @@ export function useAccountWindow(query: AccountQuery, first: number, last: numbe
     }
     return out;
   }, [first, last, direction, end]);
-  const results = useQueries({
+  // Only what the table shows is taken from the queries: the blocks on screen, the counts, an
+  // error. A block ahead arriving, or a query starting or ending a fetch, then changes nothing
+  // here and does not render the table again (93 of its 489 renders in a 199-frame fling).
+  const combine = useCallback(
+    (results: UseQueryResult<AccountPage>[]) => {
+      const found = results.find((r) => r.data)?.data;
+      return {
+        onScreen: results.map((r, i) => (r.data && !r.isPlaceholderData && blocks[i]?.ahead === false ? r.data : undefined)),
+        counts: found ? { matched: Number(found.matched), total: Number(found.total) } : null,
+        error: results.find((r) => r.error)?.error ?? null,
+      };
+    },
+    [blocks],
+  );
+  const { onScreen, counts: answered, error } = useQueries({
     queries: blocks.map(({ block, ahead }) => ({
       queryKey: accountKeys.block(query, block),
       queryFn: ({ signal }: { signal: AbortSignal }) => fetchBlock(query, block, ahead, signal),
       placeholderData: keepPreviousData,
       staleTime: 30_000,
     })),
+    combine,
   });
   const pages = new Map<number, AccountPage>();
-  results.forEach((r, i) => {
+  onScreen.forEach((page, i) => {
     const b = blocks[i];
-    if (r.data && b !== undefined && !r.isPlaceholderData) pages.set(b.block, r.data);
+    if (page && b !== undefined) pages.set(b.block, page);
   });
-  const found = results.find((r) => r.data)?.data;
   // A jump far down (the scrollbar dragged, a fast fling) asks for blocks nothing has loaded
   // yet: keep the last counts meanwhile, or the table would shrink to nothing and snap back
-  // to the top.
-  const foundMatched = found ? Number(found.matched) : null;
-  const foundTotal = found ? Number(found.total) : null;
-  // Stored during render (React's pattern for keeping a value from an earlier render).
-  if (foundMatched !== null && foundTotal !== null && (lastCounts?.matched !== foundMatched || lastCounts.total !== foundTotal)) {
-    setLastCounts({ matched: foundMatched, total: foundTotal });
+  // to the top. Stored during render (React's pattern for keeping a value from an earlier render).
+  if (answered !== null && (lastCounts?.matched !== answered.matched || lastCounts.total !== answered.total)) {
+    setLastCounts(answered);
   }
-  const counts = found
-    ? { matched: Number(found.matched), total: Number(found.total) }
-    : lastCounts;
+  const counts = answered ?? lastCounts;
   const rowAt = (index: number): AccountRow | undefined =>
     pages.get(Math.floor(index / BLOCK))?.rows[index % BLOCK];
   return {
     rowAt,
     matched: counts ? counts.matched : null,
     total: counts ? counts.total : null,
-    error: results.find((r) => r.error)?.error ?? null,
+    error,
   };
 }
 

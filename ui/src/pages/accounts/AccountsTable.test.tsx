@@ -1,7 +1,9 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { Profiler } from "react";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
+import { accountKeys } from "../../api/accounts";
 import type { AccountQuery, AccountRow } from "../../api/types";
 import { AccountsTable, ROW_HEIGHT } from "./AccountsTable";
 import { initialQuery } from "./AccountsPage";
@@ -72,21 +74,28 @@ afterAll(() => {
   vi.unstubAllGlobals();
 });
 
+/** Commits of the table (each time React rendered it and changed the page). */
+let commits = 0;
+
 function renderTable() {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  commits = 0;
   render(
     <QueryClientProvider client={client}>
-      <AccountsTable
-        query={initialQuery}
-        selection={emptySelection()}
-        activeKey={null}
-        onRowClick={() => {}}
-        onToggle={() => {}}
-        onSort={() => {}}
-        onCounts={() => {}}
-      />
+      <Profiler id="table" onRender={() => (commits += 1)}>
+        <AccountsTable
+          query={initialQuery}
+          selection={emptySelection()}
+          activeKey={null}
+          onRowClick={() => {}}
+          onToggle={() => {}}
+          onSort={() => {}}
+          onCounts={() => {}}
+        />
+      </Profiler>
     </QueryClientProvider>,
   );
+  return client;
 }
 
 const rows = () => Array.from(document.querySelectorAll<HTMLElement>("[data-testid=account-row]"));
@@ -205,6 +214,34 @@ describe("accounts table", () => {
     expect(await askedSince()).toEqual([]);
     await scrollToRow(MATCHED - 20);
     expect(await askedSince()).toEqual([900]);
+  });
+
+  it("does not render again when a block ahead arrives", async () => {
+    const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    let release = () => {};
+    far.gate = new Promise((resolve) => (release = resolve));
+    try {
+      const client = renderTable();
+      await screen.findByRole("checkbox", { name: "Select user-0" });
+      await settle();
+      // Down in steps (a jump fetches nothing ahead) to rows 250-259: their block (200) is
+      // loaded, 300 and 400 are fetched ahead; 400 waits.
+      await scrollToRow(150);
+      await scrollToRow(250);
+      await settle();
+      expect(client.getQueryData(accountKeys.block(initialQuery, 3))).toBeDefined();
+      expect(client.getQueryData(accountKeys.block(initialQuery, 4))).toBeUndefined();
+      const before = commits;
+
+      release();
+      await waitFor(() => expect(client.getQueryData(accountKeys.block(initialQuery, 4))).toBeDefined());
+      await settle();
+      expect(commits).toBe(before);
+      expectRowsInPlace(250);
+    } finally {
+      far.gate = null;
+      release();
+    }
   });
 
   it("drops the focus of a checkbox whose row now shows another account", async () => {
