@@ -98,6 +98,9 @@ function renderTable() {
   return client;
 }
 
+/** Lets the table settle: pending fetches answer and their renders happen. */
+const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 100)));
+
 const rows = () => Array.from(document.querySelectorAll<HTMLElement>("[data-testid=account-row]"));
 
 async function scrollToRow(index: number, { loaded = true } = {}) {
@@ -189,7 +192,7 @@ describe("accounts table", () => {
   it("fetches the blocks ahead of the scroll, after those on screen, but not for a jump", async () => {
     /** The blocks asked for since the last call, once the table has settled. */
     const askedSince = async () => {
-      await act(() => new Promise((resolve) => setTimeout(resolve, 100)));
+      await settle();
       const asked = far.asked;
       far.asked = [];
       return asked;
@@ -217,7 +220,6 @@ describe("accounts table", () => {
   });
 
   it("does not render again when a block ahead arrives", async () => {
-    const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 100)));
     let release = () => {};
     far.gate = new Promise((resolve) => (release = resolve));
     try {

@@ -65,8 +65,7 @@ export function AccountsTable({ query, selection, activeKey, onRowClick, onToggl
 
   // Scroll events come many times a frame; the table re-renders only when the rows on screen
   // change.
-  const follow = useCallback((el: HTMLElement) => {
-    const next = rangeAt(el.scrollTop, el.clientHeight);
+  const follow = useCallback((next: Omit<Range, "direction">) => {
     setRange((r) =>
       r.first === next.first && r.last === next.last && r.slots === next.slots ? r : { ...next, direction: directionOf(r, next) },
     );
@@ -81,16 +80,17 @@ export function AccountsTable({ query, selection, activeKey, onRowClick, onToggl
     (e: UIEvent<HTMLDivElement>) => {
       const el = e.currentTarget;
       const next = rangeAt(el.scrollTop, el.clientHeight);
-      if (windowLoaded(client, query, next.first, next.last)) flushSync(() => follow(el));
-      else follow(el);
+      if (windowLoaded(client, query, next.first, next.last)) flushSync(() => follow(next));
+      else follow(next);
     },
     [client, query, follow],
   );
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    follow(el);
-    const observer = new ResizeObserver(() => follow(el));
+    const followEl = () => follow(rangeAt(el.scrollTop, el.clientHeight));
+    followEl();
+    const observer = new ResizeObserver(followEl);
     observer.observe(el);
     return () => observer.disconnect();
   }, [follow]);
