@@ -12,10 +12,10 @@ use std::{sync::Arc, time::Instant};
 
 use paneldeck_core::{
     accounts::{
-        convert::xui::{from_record, XuiContext},
         model::now_ms,
         snapshot::{replace_panel, PreparedRow, SyncInfo},
     },
+    kinds::xui::convert::{from_record, XuiContext},
     registry::PanelId,
     secrets::MemoryStore,
     transfer::{

@@ -8,12 +8,13 @@ pub mod bulk;
 pub mod connect;
 pub mod demo;
 pub mod error;
+pub mod kinds;
 pub mod links;
-mod operations;
 pub mod paneldeck;
 pub mod profile;
 pub mod registry;
 pub mod secrets;
+mod single_account;
 pub mod store;
 pub mod transfer;
 

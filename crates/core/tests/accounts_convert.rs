@@ -6,10 +6,10 @@
 
 use paneldeck_core::{
     accounts::{
-        convert::{self, xui::XuiContext},
         model::{Capabilities, DAY_MS},
         AccountStatus,
     },
+    kinds::{self, xui::convert::XuiContext},
     registry::PanelId,
 };
 use paneldeck_panels::{
@@ -56,7 +56,7 @@ fn xui_ctx() -> XuiContext {
 
 #[test]
 fn xui_client_units_and_fields() {
-    let c = convert::xui::from_record(&panel(), &xui_record(json!({})), &xui_ctx(), NOW);
+    let c = kinds::xui::convert::from_record(&panel(), &xui_record(json!({})), &xui_ctx(), NOW);
     let a = &c.account;
     assert_eq!(a.key.native_id, "alice@example.com");
     assert_eq!(a.kind, PanelKind::Xui);
@@ -84,7 +84,7 @@ fn xui_zero_means_unlimited_and_never_and_negative_expiry_waits_for_first_use() 
     let r = xui_record(
         json!({"totalGB": 0, "expiryTime": -7 * DAY_MS, "limitIp": 0, "group": "", "comment": ""}),
     );
-    let a = convert::xui::from_record(&panel(), &r, &xui_ctx(), NOW).account;
+    let a = kinds::xui::convert::from_record(&panel(), &r, &xui_ctx(), NOW).account;
     assert_eq!(a.limit_bytes, None);
     assert_eq!(a.expires_at_ms, None);
     assert_eq!(a.expire_after_first_use_ms, Some(7 * DAY_MS));
@@ -93,7 +93,7 @@ fn xui_zero_means_unlimited_and_never_and_negative_expiry_waits_for_first_use() 
     assert_eq!(a.status, AccountStatus::OnHold);
     let never = xui_record(json!({"expiryTime": 0}));
     assert_eq!(
-        convert::xui::from_record(&panel(), &never, &xui_ctx(), NOW)
+        kinds::xui::convert::from_record(&panel(), &never, &xui_ctx(), NOW)
             .account
             .expires_at_ms,
         None
@@ -103,7 +103,7 @@ fn xui_zero_means_unlimited_and_never_and_negative_expiry_waits_for_first_use() 
 #[test]
 fn xui_statuses_derive_from_quota_time_and_switch() {
     let status = |extra: serde_json::Value| {
-        convert::xui::from_record(&panel(), &xui_record(extra), &xui_ctx(), NOW)
+        kinds::xui::convert::from_record(&panel(), &xui_record(extra), &xui_ctx(), NOW)
             .account
             .status
     };
@@ -119,7 +119,8 @@ fn xui_statuses_derive_from_quota_time_and_switch() {
     );
     assert_eq!(status(json!({"enable": false})), AccountStatus::Disabled);
     // Status is relative to the moment: the same record later is expired.
-    let a = convert::xui::from_record(&panel(), &xui_record(json!({})), &xui_ctx(), NOW).account;
+    let a =
+        kinds::xui::convert::from_record(&panel(), &xui_record(json!({})), &xui_ctx(), NOW).account;
     assert_eq!(a.status_at(NOW + 4 * DAY_MS), AccountStatus::Expired);
 }
 
@@ -136,9 +137,10 @@ fn xui_legacy_clients_merge_by_email_across_inbounds() {
     };
     let mut entries = legacy_clients_of(&inbound(1, "vless")).unwrap();
     entries.extend(legacy_clients_of(&inbound(2, "vmess")).unwrap());
-    let groups = convert::xui::group_legacy(entries);
+    let groups = kinds::xui::convert::group_legacy(entries);
     assert_eq!(groups.len(), 1);
-    let c = convert::xui::from_legacy(&panel(), &groups[0], &XuiContext::default(), NOW).unwrap();
+    let c = kinds::xui::convert::from_legacy(&panel(), &groups[0], &XuiContext::default(), NOW)
+        .unwrap();
     let a = c.account.clone();
     assert_eq!(a.inbounds, vec!["1", "2"]);
     assert_eq!(a.protocols, vec!["vless", "vmess"]);
@@ -170,7 +172,7 @@ fn marzban_user(extra: serde_json::Value) -> User {
 
 #[test]
 fn marzban_seconds_become_ms_and_null_limit_is_unlimited() {
-    let c = convert::marzban::from_user(
+    let c = kinds::marzban::convert::from_user(
         &panel(),
         "https://m.example:8000/",
         &marzban_user(json!({})),
@@ -203,7 +205,7 @@ fn marzban_seconds_become_ms_and_null_limit_is_unlimited() {
 #[test]
 fn marzban_statuses_and_on_hold_duration() {
     let conv = |extra| {
-        convert::marzban::from_user(&panel(), "http://x/", &marzban_user(extra), NOW).account
+        kinds::marzban::convert::from_user(&panel(), "http://x/", &marzban_user(extra), NOW).account
     };
     let held =
         conv(json!({"status": "on_hold", "expire": null, "on_hold_expire_duration": 2_592_000}));
@@ -244,7 +246,7 @@ fn sub_user(extra: serde_json::Value) -> SubUser {
 
 #[test]
 fn userpass_minus_one_caps_are_unlimited_and_blocked_is_limited() {
-    let c = convert::userpass::from_sub_user(&panel(), &sub_user(json!({})), NOW);
+    let c = kinds::userpass::convert::from_sub_user(&panel(), &sub_user(json!({})), NOW);
     let a = &c.account;
     assert_eq!(a.key.native_id, "42");
     assert_eq!((a.limit_bytes, a.ip_limit), (None, None));
@@ -254,7 +256,7 @@ fn userpass_minus_one_caps_are_unlimited_and_blocked_is_limited() {
     assert_eq!(a.status, AccountStatus::Active);
     assert_eq!(c.raw()["usage_cap"], -1);
     assert_eq!(c.raw()["status"], 1);
-    let capped = convert::userpass::from_sub_user(
+    let capped = kinds::userpass::convert::from_sub_user(
         &panel(),
         &sub_user(json!({"usage_cap": 4000, "ip_usage_cap": 2})),
         NOW,
@@ -263,10 +265,12 @@ fn userpass_minus_one_caps_are_unlimited_and_blocked_is_limited() {
     assert_eq!((capped.limit_bytes, capped.ip_limit), (Some(4000), Some(2)));
     assert_eq!(capped.status, AccountStatus::Depleted);
     let blocked =
-        convert::userpass::from_sub_user(&panel(), &sub_user(json!({"status": 3})), NOW).account;
+        kinds::userpass::convert::from_sub_user(&panel(), &sub_user(json!({"status": 3})), NOW)
+            .account;
     assert_eq!(blocked.status, AccountStatus::Limited);
     let off =
-        convert::userpass::from_sub_user(&panel(), &sub_user(json!({"status": 2})), NOW).account;
+        kinds::userpass::convert::from_sub_user(&panel(), &sub_user(json!({"status": 2})), NOW)
+            .account;
     assert_eq!(off.status, AccountStatus::Disabled);
     assert!(Capabilities::for_kind(PanelKind::Userpass).can_regenerate_password);
 }
@@ -288,10 +292,12 @@ fn pterodactyl_subusers_keep_permissions_and_their_server() {
         "permissions": ["control.console", "file.read", "websocket.connect", "future.thing"]
     }))
     .unwrap();
-    let c = convert::pterodactyl::from_subuser(&panel(), &server, &Subuser::from(attrs), NOW);
+    let c =
+        kinds::pterodactyl::convert::from_subuser(&panel(), &server, &Subuser::from(attrs), NOW);
     let a = &c.account;
     assert_eq!(a.key.native_id, "1a2b3c4d/user-uuid");
-    let (srv, user) = convert::pterodactyl::parse_native_id(&a.key.native_id).unwrap();
+    let (srv, user) =
+        kinds::pterodactyl::ids::parse_pterodactyl_native_id(&a.key.native_id).unwrap();
     assert_eq!((srv.0.as_str(), user.0.as_str()), ("1a2b3c4d", "user-uuid"));
     assert_eq!(a.email.as_deref(), Some("erin@example.com"));
     assert!(a.permissions.contains(&"control.console".to_owned()));
@@ -315,8 +321,9 @@ fn pterodactyl_subusers_keep_permissions_and_their_server() {
         "permissions": []
     }))
     .unwrap();
-    let a = convert::pterodactyl::from_subuser(&panel(), &suspended, &Subuser::from(attrs), NOW)
-        .account;
+    let a =
+        kinds::pterodactyl::convert::from_subuser(&panel(), &suspended, &Subuser::from(attrs), NOW)
+            .account;
     assert_eq!(a.status, AccountStatus::Limited);
 }
 

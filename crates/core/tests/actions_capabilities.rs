@@ -102,7 +102,7 @@ async fn apply_agrees_with_the_capabilities_the_ui_reads() {
         SimKind::Pterodactyl,
     ] {
         let (_sim, client) = connect(kind).await;
-        let caps = Capabilities::for_kind(actions::kind_of(&client));
+        let caps = Capabilities::for_kind(client.kind());
         // A well-formed id of an account that does not exist.
         let missing = match kind {
             SimKind::Userpass => "999999".to_owned(),

@@ -7,9 +7,12 @@
 
 use base64::Engine;
 use paneldeck_core::{
+    kinds::{
+        userpass::links::proxy_strings,
+        xui::links::{xui_link, LinkCredentials},
+    },
     links::{
         self,
-        build::LinkCredentials,
         export::{
             html_sheet, link_list, qr_files, sanitize_file_name, AccountLinks, LinkListFormat,
             QrImage,
@@ -231,7 +234,7 @@ fn xui_links_are_built_from_inbound_settings_and_parse_back() {
         "settings": "{\"clients\":[]}",
         "streamSettings": "{\"network\":\"tcp\",\"security\":\"reality\",\"realitySettings\":{\"serverNames\":[\"www.example.com\"],\"shortIds\":[\"ab12\"],\"settings\":{\"publicKey\":\"PUBKEY\",\"fingerprint\":\"chrome\"}}}"
     }));
-    let link = links::xui_link("panel.example.com", &creds, &vless).unwrap();
+    let link = xui_link("panel.example.com", &creds, &vless).unwrap();
     let url = link.to_url();
     let ProxyLink::Vless(u) = links::parse(&url).unwrap() else {
         panic!()
@@ -256,7 +259,7 @@ fn xui_links_are_built_from_inbound_settings_and_parse_back() {
         "streamSettings": {"network": "ws", "security": "none", "wsSettings": {"path": "/v", "headers": {"Host": "h.example"}}}
     }));
     let ProxyLink::Vmess(v) =
-        links::parse(&links::xui_link("1.2.3.4", &creds, &vmess).unwrap().to_url()).unwrap()
+        links::parse(&xui_link("1.2.3.4", &creds, &vmess).unwrap().to_url()).unwrap()
     else {
         panic!()
     };
@@ -275,7 +278,7 @@ fn xui_links_are_built_from_inbound_settings_and_parse_back() {
         serde_json::json!({"id": 3, "protocol": "trojan", "port": 9443, "streamSettings": {"network": "grpc", "security": "tls", "grpcSettings": {"serviceName": "svc"}, "tlsSettings": {"serverName": "t.example"}}}),
     );
     let ProxyLink::Trojan(t) =
-        links::parse(&links::xui_link("h", &creds, &trojan).unwrap().to_url()).unwrap()
+        links::parse(&xui_link("h", &creds, &trojan).unwrap().to_url()).unwrap()
     else {
         panic!()
     };
@@ -287,7 +290,7 @@ fn xui_links_are_built_from_inbound_settings_and_parse_back() {
         serde_json::json!({"id": 4, "protocol": "shadowsocks", "port": 8388, "settings": {"method": "2022-blake3-aes-128-gcm", "password": "SERVERKEY"}}),
     );
     let ProxyLink::Shadowsocks(s) =
-        links::parse(&links::xui_link("h", &creds, &ss).unwrap().to_url()).unwrap()
+        links::parse(&xui_link("h", &creds, &ss).unwrap().to_url()).unwrap()
     else {
         panic!()
     };
@@ -298,7 +301,7 @@ fn xui_links_are_built_from_inbound_settings_and_parse_back() {
 
     let wg = inbound(serde_json::json!({"id": 5, "protocol": "wireguard", "port": 51820}));
     assert!(
-        links::xui_link("h", &creds, &wg).is_none(),
+        xui_link("h", &creds, &wg).is_none(),
         "no public link format"
     );
 }
@@ -310,7 +313,7 @@ fn proxy_strings_come_in_the_common_formats() {
         http_port: Some(8080),
         socks5_port: Some(1080),
     };
-    let all = links::proxy_strings(&gw, "bob", "s3cret");
+    let all = proxy_strings(&gw, "bob", "s3cret");
     let urls: Vec<&str> = all.iter().map(|l| l.url.as_str()).collect();
     assert_eq!(
         urls,
@@ -324,7 +327,7 @@ fn proxy_strings_come_in_the_common_formats() {
         ]
     );
     assert!(all.iter().all(|l| l.kind == LinkKind::Proxy));
-    let only_http = links::proxy_strings(
+    let only_http = proxy_strings(
         &ProxyGatewaySettings {
             socks5_port: None,
             ..gw

@@ -10,7 +10,7 @@ use crate::registry::PanelId;
 ///
 /// `native_id` per kind: 3x-ui the client's email; Marzban the username; user-pass the
 /// numeric sub-user id; Pterodactyl `{server identifier}/{user uuid}` (see
-/// [`super::convert::pterodactyl::native_id`]).
+/// [`crate::kinds::pterodactyl::ids`]).
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type,
 )]

@@ -1,6 +1,7 @@
-//! Single-account actions, edits and creation, per panel kind, at the client level: the detail
-//! pane's buttons and forms call these (through the app's commands), then the caller refreshes
-//! its snapshot of the panel.
+//! Single-account actions, edits and creation at the client level: the detail pane's buttons
+//! and forms call these (through the app's commands), then the caller refreshes its snapshot
+//! of the panel. Each kind does the work in its own folder (`kinds::<kind>::actions`); these
+//! entry points check a form is for the panel's kind and hand it over.
 //!
 //! Inputs are checked before anything is sent; a problem comes back as
 //! [`CoreError::InvalidInput`] whose [`FieldError`]s name the camelCase input field
@@ -8,37 +9,29 @@
 //! [`PanelError::Validation`], its field names translated to the same input names where they
 //! map. What a kind's API cannot do is [`PanelError::Unsupported`] with a sentence saying so.
 
-pub mod ids;
-mod marzban;
-mod pterodactyl;
 pub mod types;
-mod userpass;
-mod xui;
-mod xui_legacy;
 
 use paneldeck_panels::{FieldError, PanelError, PanelKind};
+use rand::{distributions::Alphanumeric, Rng};
 
-pub use ids::{parse_pterodactyl_native_id, parse_userpass_native_id, pterodactyl_native_id};
+pub use crate::kinds::{
+    pterodactyl::ids::{parse_pterodactyl_native_id, pterodactyl_native_id},
+    userpass::ids::parse_userpass_native_id,
+};
 pub use types::*;
-pub(crate) use xui::keep_in_payload;
 
 use crate::{
     connect::PanelClient,
     error::{CoreError, Result},
 };
 
-/// Runs one action on the account `native_id` (see [`ids`] for each kind's id).
+/// Runs one action on the account `native_id` (each kind's `ids` module says what its id is).
 pub async fn apply(
     client: &PanelClient,
     native_id: &str,
     action: &AccountAction,
 ) -> Result<ActionOutcome> {
-    match client {
-        PanelClient::Xui(c) => xui::apply(c, native_id, action).await,
-        PanelClient::Marzban(c) => marzban::apply(c, native_id, action).await,
-        PanelClient::Userpass(c) => userpass::apply(c, native_id, action).await,
-        PanelClient::Pterodactyl(c) => pterodactyl::apply(c, native_id, action).await,
-    }
+    client.ops().apply(native_id, action).await
 }
 
 /// Saves the edit form of the account `native_id`.
@@ -47,19 +40,11 @@ pub async fn edit(
     native_id: &str,
     edit: &AccountEdit,
 ) -> Result<ActionOutcome> {
-    match (client, edit) {
-        (PanelClient::Xui(c), AccountEdit::Xui { .. }) => xui::edit(c, native_id, edit).await,
-        (PanelClient::Marzban(c), AccountEdit::Marzban { .. }) => {
-            marzban::edit(c, native_id, edit).await
-        }
-        (PanelClient::Userpass(c), AccountEdit::Userpass { .. }) => {
-            userpass::edit(c, native_id, edit).await
-        }
-        (PanelClient::Pterodactyl(c), AccountEdit::Pterodactyl { .. }) => {
-            pterodactyl::edit(c, native_id, edit).await
-        }
-        _ => Err(kind_mismatch("edit form", edit_kind(edit), kind_of(client))),
+    let panel = client.kind();
+    if edit_kind(edit) != panel {
+        return Err(kind_mismatch("edit form", edit_kind(edit), panel));
     }
+    client.ops().edit(native_id, edit).await
 }
 
 /// Creates an account from the create form. One outcome per account made: a Pterodactyl
@@ -85,52 +70,21 @@ pub async fn create_keeping(
     kept: &KeptCredentials,
     settings: &KeptSettings,
 ) -> Result<Vec<ActionOutcome>> {
-    match (client, new) {
-        (PanelClient::Xui(c), NewAccount::Xui { .. }) => xui::create(c, new, kept, settings).await,
-        (PanelClient::Marzban(c), NewAccount::Marzban { .. }) => {
-            marzban::create(c, new, kept, settings).await
-        }
-        (PanelClient::Userpass(c), NewAccount::Userpass { .. }) => {
-            userpass::create(c, new, kept).await
-        }
-        (PanelClient::Pterodactyl(c), NewAccount::Pterodactyl { .. }) => {
-            pterodactyl::create(c, new).await
-        }
-        _ => Err(kind_mismatch("create form", new_kind(new), kind_of(client))),
+    let panel = client.kind();
+    if new_kind(new) != panel {
+        return Err(kind_mismatch("create form", new_kind(new), panel));
     }
+    client.ops().create(new, kept, settings).await
 }
 
 /// The source IPs a 3x-ui client was seen from. Other kinds: unsupported.
 pub async fn client_ips(client: &PanelClient, native_id: &str) -> Result<ClientIpList> {
-    match client {
-        PanelClient::Xui(c) => xui::client_ips(c, native_id).await,
-        other => Err(unsupported(
-            kind_of(other),
-            "does not record the IP addresses an account connects from",
-        )),
-    }
+    client.ops().client_ips(native_id).await
 }
 
 /// What the create form of this panel offers to pick from.
 pub async fn create_options(client: &PanelClient) -> Result<CreateOptions> {
-    match client {
-        PanelClient::Xui(c) => xui::create_options(c).await,
-        PanelClient::Marzban(c) => marzban::create_options(c).await,
-        PanelClient::Userpass(_) => Ok(CreateOptions::Userpass {
-            generated_password_length: userpass::PASSWORD_LEN,
-        }),
-        PanelClient::Pterodactyl(c) => pterodactyl::create_options(c).await,
-    }
-}
-
-/// The panel kind a client speaks to.
-pub fn kind_of(client: &PanelClient) -> PanelKind {
-    match client {
-        PanelClient::Xui(_) => PanelKind::Xui,
-        PanelClient::Marzban(_) => PanelKind::Marzban,
-        PanelClient::Userpass(_) => PanelKind::Userpass,
-        PanelClient::Pterodactyl(_) => PanelKind::Pterodactyl,
-    }
+    client.ops().create_options().await
 }
 
 fn edit_kind(edit: &AccountEdit) -> PanelKind {
@@ -236,6 +190,23 @@ pub(crate) fn rename_fields(err: PanelError, names: &[(&str, &str)]) -> CoreErro
         }),
         other => CoreError::Panel(other),
     }
+}
+
+/// A kept value, trimmed; blank = not kept.
+pub(crate) fn given(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// `len` random letters and digits.
+pub(crate) fn random_password(len: usize) -> String {
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
 }
 
 /// Epoch milliseconds now.

@@ -1,5 +1,5 @@
-//! The engine: panels run side by side; within a panel, 3x-ui's bulk routes take what they
-//! can and the rest goes item by item with bounded concurrency, retrying 429 / 5xx / timeouts
+//! The engine: panels run side by side; within a panel, the kind's own bulk routes (3x-ui's)
+//! take what they can and the rest goes item by item with bounded concurrency, retrying 429 / 5xx / timeouts
 //! with backoff. Every item is marked `running` in the journal before its request leaves and
 //! finished after, in batched transactions. A cancel stops new requests; requests in flight
 //! finish and are journaled.
@@ -14,10 +14,9 @@ use futures::{StreamExt, TryFutureExt};
 use paneldeck_panels::PanelError;
 
 use super::{
-    apply::{self, is_not_found, Applied, PanelConn},
+    apply::{self, is_not_found, Applied},
     journal::{self, ItemUpdate},
     types::*,
-    xui_bulk,
 };
 use crate::{
     accounts::now_ms,
@@ -221,11 +220,11 @@ impl<'a> Runner<'a> {
     }
 
     async fn run_panel(&self, panel_id: PanelId, work: Vec<Work>) {
-        let conn = match self.core.panel(&panel_id).and_then(|view| {
+        let client = match self.core.panel(&panel_id).and_then(|view| {
             self.core
                 .client_with_timeout(&view, self.opts.request_timeout)
         }) {
-            Ok(client) => PanelConn::new(client),
+            Ok(client) => client,
             Err(err) => {
                 let mut updates: Vec<ItemUpdate> =
                     work.iter().map(|w| failed(w.rec.seq, 0, &err)).collect();
@@ -233,17 +232,17 @@ impl<'a> Runner<'a> {
                 return;
             }
         };
-        let rest = if self.opts.native_bulk && matches!(conn.client, PanelClient::Xui(_)) {
-            xui_bulk::run(self, &panel_id, &conn, work).await
+        let rest = if self.opts.native_bulk {
+            client.ops().native_bulk(self, &panel_id, work).await
         } else {
             work
         };
-        self.run_items(&panel_id, &conn, rest).await;
-        self.core.keep_session_token(&panel_id, &conn.client);
+        self.run_items(&panel_id, &client, rest).await;
+        self.core.keep_session_token(&panel_id, &client);
     }
 
     /// Item by item, `concurrency` at a time; items are claimed in blocks just before they go.
-    async fn run_items(&self, panel: &PanelId, conn: &PanelConn, work: Vec<Work>) {
+    async fn run_items(&self, panel: &PanelId, client: &PanelClient, work: Vec<Work>) {
         if work.is_empty() {
             return;
         }
@@ -264,7 +263,7 @@ impl<'a> Runner<'a> {
                 futures::stream::iter(block)
             })
             .flatten()
-            .map(|w| self.run_one(conn, w))
+            .map(|w| self.run_one(client, w))
             .buffer_unordered(self.opts.concurrency.max(1));
         futures::pin_mut!(stream);
         let mut batch = Vec::new();
@@ -279,12 +278,12 @@ impl<'a> Runner<'a> {
         self.record(panel, &mut batch);
     }
 
-    async fn run_one(&self, conn: &PanelConn, w: Work) -> ItemUpdate {
-        let update = self.run_one_unscrubbed(conn, &w).await;
+    async fn run_one(&self, client: &PanelClient, w: Work) -> ItemUpdate {
+        let update = self.run_one_unscrubbed(client, &w).await;
         scrubbed(update, w.kept.as_ref())
     }
 
-    async fn run_one_unscrubbed(&self, conn: &PanelConn, w: &Work) -> ItemUpdate {
+    async fn run_one_unscrubbed(&self, client: &PanelClient, w: &Work) -> ItemUpdate {
         let seq = w.rec.seq;
         let mut uncertain = w.uncertain;
         let mut attempts = 0;
@@ -302,7 +301,7 @@ impl<'a> Runner<'a> {
                 };
             }
             attempts += 1;
-            let result = self.try_once(conn, w, uncertain).await;
+            let result = self.try_once(client, w, uncertain).await;
             let err = match result {
                 Ok(applied) => return done(seq, attempts, applied),
                 Err(err) => err,
@@ -339,15 +338,15 @@ impl<'a> Runner<'a> {
         }
     }
 
-    async fn try_once(&self, conn: &PanelConn, w: &Work, uncertain: bool) -> Result<Applied> {
+    async fn try_once(&self, client: &PanelClient, w: &Work, uncertain: bool) -> Result<Applied> {
         let rec = &w.rec;
         if uncertain {
             if let ItemOp::Create { new, kept } = &rec.op {
-                if let Some(id) = apply::existing(conn, new).await? {
+                if let Some(id) = apply::existing(client, new).await? {
                     // The earlier attempt may have stopped between the create and the
                     // disable that follows it.
                     if kept.disabled {
-                        apply::disable_created(conn, &id).await?;
+                        apply::disable_created(client, &id).await?;
                     }
                     return Ok(Applied {
                         message: Some(
@@ -359,7 +358,7 @@ impl<'a> Runner<'a> {
                 }
             }
         }
-        apply::apply(conn, &rec.native_id, &rec.op, w.kept.as_ref()).await
+        apply::apply(client, &rec.native_id, &rec.op, w.kept.as_ref()).await
     }
 }
 

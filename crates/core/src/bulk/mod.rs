@@ -19,7 +19,11 @@ mod plan;
 mod service;
 pub mod types;
 mod wire;
-mod xui_bulk;
 
 pub use types::*;
 pub use wire::{new_account_name, with_name};
+
+// What the kinds' item paths and bulk routes build on.
+pub(crate) use apply::{is_not_found, unsupported_op, Applied};
+pub(crate) use exec::{done, failed, scrubbed, Runner, Work};
+pub(crate) use journal::ItemUpdate;

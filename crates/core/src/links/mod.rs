@@ -2,24 +2,16 @@
 //! ones built locally where the panel gives none, proxy strings for proxy sub-users), a parser
 //! for the public link formats, QR codes, and exports of links for a selection.
 
-pub mod build;
 pub mod export;
 pub mod parse;
 pub mod qr;
 
-use paneldeck_panels::PanelKind;
 use serde::{Deserialize, Serialize};
 
-pub use build::{proxy_strings, xui_link};
 pub use parse::{parse, LinkError, ProxyLink};
 pub use qr::{qr_png, qr_svg};
 
-use crate::{
-    accounts::{model::is_xui_legacy, AccountKey},
-    connect::PanelClient,
-    error::Result,
-    Paneldeck,
-};
+use crate::{accounts::AccountKey, error::Result, kinds, Paneldeck};
 
 /// Where a link came from / what it is.
 #[derive(
@@ -56,7 +48,7 @@ fn share_label(url: &str) -> String {
     }
 }
 
-fn share(urls: impl IntoIterator<Item = String>, kind: LinkKind) -> Vec<AccountLink> {
+pub(crate) fn share(urls: impl IntoIterator<Item = String>, kind: LinkKind) -> Vec<AccountLink> {
     urls.into_iter()
         .filter(|u| !u.trim().is_empty())
         .map(|url| AccountLink {
@@ -67,7 +59,7 @@ fn share(urls: impl IntoIterator<Item = String>, kind: LinkKind) -> Vec<AccountL
         .collect()
 }
 
-fn subscription(url: String) -> AccountLink {
+pub(crate) fn subscription(url: String) -> AccountLink {
     AccountLink {
         label: "Subscription".into(),
         url,
@@ -90,70 +82,16 @@ impl Paneldeck {
     /// settings). Pterodactyl subusers have none.
     pub async fn account_links(&self, key: &AccountKey) -> Result<Vec<AccountLink>> {
         let detail = self.account_detail(key)?;
-        let panel = &detail.panel;
-        let account = &detail.account;
-        let mut out = Vec::new();
-        match panel.kind {
-            PanelKind::Xui => {
-                let client = self.client(panel)?;
-                let PanelClient::Xui(xui) = &client else {
-                    return Ok(out);
-                };
-                let legacy = self
-                    .store()
-                    .with(|c| crate::accounts::snapshot::api_generation(c, &key.panel_id))?
-                    .as_deref()
-                    .is_some_and(is_xui_legacy);
-                let given = if legacy {
-                    Vec::new()
-                } else {
-                    xui.links(&key.native_id).await.unwrap_or_default()
-                };
-                if given.is_empty() {
-                    let host = panel_host(&panel.base_url);
-                    let inbounds = xui.inbounds_list().await?;
-                    let built = build::xui_links_from_raw(&host, &detail.raw, &inbounds);
-                    out.extend(share(built, LinkKind::Built));
-                } else {
-                    out.extend(share(given, LinkKind::Share));
-                }
-                if let Some(sub_id) = account.sub_id.as_deref() {
-                    if !legacy {
-                        let subs = xui.sub_links(sub_id).await.unwrap_or_default();
-                        out.extend(subs.into_iter().map(subscription));
-                    }
-                }
-                self.keep_session_token(&panel.id, &client);
-            }
-            PanelKind::Marzban => {
-                let links: Vec<String> = detail
-                    .raw
-                    .get("links")
-                    .and_then(|l| serde_json::from_value(l.clone()).ok())
-                    .unwrap_or_default();
-                out.extend(share(links, LinkKind::Share));
-                if let Some(url) = account.subscription_url.clone() {
-                    out.push(subscription(url));
-                }
-            }
-            PanelKind::Userpass => {
-                if let Some(gw) = &panel.settings.gateway {
-                    let user = detail
-                        .raw
-                        .get("user_name")
-                        .and_then(|v| v.as_str())
-                        .unwrap_or(&account.name);
-                    let pass = detail
-                        .raw
-                        .get("use_key")
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default();
-                    out.extend(proxy_strings(gw, user, pass));
-                }
-            }
-            PanelKind::Pterodactyl => {}
+        if let Some(links) = kinds::links_from_snapshot(&detail) {
+            return Ok(links);
         }
-        Ok(out)
+        let generation = self
+            .store()
+            .with(|c| crate::accounts::snapshot::api_generation(c, &key.panel_id))?;
+        let client = self.client(&detail.panel)?;
+        let links = client.ops().links(&detail, generation.as_deref()).await?;
+        self.keep_session_token(&detail.panel.id, &client);
+        Ok(links)
     }
 
     /// The accounts a selection names, in table order.

@@ -1,10 +1,6 @@
-//! Explicit conversions from each kind's typed wire records into [`Account`](super::model::Account),
-//! one file per kind. Each also returns the raw record, kept beside the account in the snapshot.
-
-pub mod marzban;
-pub mod pterodactyl;
-pub mod userpass;
-pub mod xui;
+//! What a conversion of a kind's typed wire record into an [`Account`](super::model::Account)
+//! gives (each kind's own `convert` module does it), and the helpers they share. The raw
+//! record is kept beside the account in the snapshot.
 
 use super::model::Account;
 use crate::transfer::RawBits;
@@ -122,12 +118,12 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// `Some` for a non-empty string.
 /// The text as it is, unless empty (as [`RawBits`] reads a raw record: no trimming).
 pub(crate) fn unless_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
 
+/// `Some` for a non-empty string, trimmed.
 pub(crate) fn non_empty(s: &str) -> Option<String> {
     let t = s.trim();
     (!t.is_empty()).then(|| t.to_owned())

@@ -9,9 +9,11 @@ use paneldeck_panels::{
 };
 use serde_json::json;
 
-use super::{bytes, non_empty, positive, unless_empty, Converted};
 use crate::{
-    accounts::model::{Account, AccountKey},
+    accounts::{
+        convert::{bytes, non_empty, positive, unless_empty, Converted},
+        model::{Account, AccountKey},
+    },
     registry::PanelId,
     transfer::RawBits,
 };

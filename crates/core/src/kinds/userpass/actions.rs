@@ -7,22 +7,15 @@ use paneldeck_panels::{
     },
     PanelError, PanelKind, Secret,
 };
-use rand::{distributions::Alphanumeric, Rng};
 
-use super::{ids::parse_userpass_native_id, types::*, unsupported_action, ActionOutcome, Checks};
-use crate::error::{CoreError, Result};
+use super::ids::parse_userpass_native_id;
+use crate::{
+    actions::{random_password, types::*, unsupported_action, Checks},
+    error::{CoreError, Result},
+};
 
 /// Length of a generated proxy password (letters and digits).
 pub(super) const PASSWORD_LEN: u32 = 16;
-
-/// `len` random letters and digits.
-pub(crate) fn random_password(len: usize) -> String {
-    rand::thread_rng()
-        .sample_iter(&Alphanumeric)
-        .take(len)
-        .map(char::from)
-        .collect()
-}
 
 fn status(s: ProxyStatusInput) -> SubUserStatus {
     match s {

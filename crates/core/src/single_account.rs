@@ -1,5 +1,6 @@
-//! Single-account operations from the detail pane: run the action on the panel, then bring the
-//! snapshot up to date for that account, so the table shows the change without a full sync.
+//! Single-account changes from the detail pane (not the bulk operations of `bulk`): run the
+//! action on the panel, then bring the snapshot up to date for that account, so the table
+//! shows the change without a full sync.
 
 use crate::{
     accounts::model::AccountKey,

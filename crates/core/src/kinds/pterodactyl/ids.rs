@@ -1,18 +1,10 @@
-//! Native account ids, one convention per kind (shared with `accounts/`):
-//!
-//! - 3x-ui: the client's email (unique on a panel).
-//! - Marzban: the username.
-//! - User-pass proxy: the sub-user's numeric id, in decimal (`"1001"`).
-//! - Pterodactyl: `"<server identifier>/<subuser uuid>"` (a person is a subuser per server, so
-//!   the same email on two servers is two accounts). Build it with [`pterodactyl_native_id`],
-//!   read it with [`parse_pterodactyl_native_id`].
+//! Pterodactyl's native account id: `"<server identifier>/<subuser uuid>"` (a person is a
+//! subuser per server, so the same email on two servers is two accounts). Build it with
+//! [`pterodactyl_native_id`], read it with [`parse_pterodactyl_native_id`].
 
 use std::fmt::Display;
 
-use paneldeck_panels::{
-    pterodactyl::{ServerIdentifier, SubuserUuid},
-    userpass::SubUserId,
-};
+use paneldeck_panels::pterodactyl::{ServerIdentifier, SubuserUuid};
 
 use crate::error::{CoreError, Result};
 
@@ -36,15 +28,6 @@ pub fn parse_pterodactyl_native_id(id: &str) -> Result<(ServerIdentifier, Subuse
     }
 }
 
-/// The sub-user id of a user-pass native id.
-pub fn parse_userpass_native_id(id: &str) -> Result<SubUserId> {
-    id.trim().parse::<u64>().map(SubUserId).map_err(|_| {
-        CoreError::invalid(format!(
-            "'{id}' is not a user-pass sub-user id (expected a number)"
-        ))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,11 +47,5 @@ mod tests {
         for bad in ["", "abc", "/u", "s/", "s/u/x"] {
             assert!(parse_pterodactyl_native_id(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn userpass_ids_are_numbers() {
-        assert_eq!(parse_userpass_native_id("1001").ok(), Some(SubUserId(1001)));
-        assert!(parse_userpass_native_id("x1").is_err());
     }
 }

@@ -1,7 +1,8 @@
 //! 3x-ui's bulk routes (`/panel/api/clients/bulk*`, `groups/bulk*`): items with the same
 //! operation go together, `chunk_size` emails per request. Each answer's `skipped` list says
 //! per email what was not done. A panel without the route (older versions) and chunks whose
-//! answer was lost go back to the item-by-item path.
+//! answer was lost go back to the item-by-item path, where the operations only 3x-ui has
+//! ([`item`]) are edits of the client as the panel has it now.
 
 use std::collections::HashMap;
 
@@ -10,15 +11,10 @@ use paneldeck_panels::{
     PanelError,
 };
 
-use super::{
-    apply::{Applied, PanelConn},
-    exec::{done, failed, scrubbed, Runner, Work},
-    journal::ItemUpdate,
-    types::*,
-};
+use super::actions::{self, keep_in_payload};
 use crate::{
-    actions::{keep_in_payload, ExpiryInput, KeptCredentials, KeptSettings, NewAccount},
-    connect::PanelClient,
+    actions::{AccountEdit, ExpiryInput, KeptCredentials, KeptSettings, NewAccount},
+    bulk::{done, failed, is_not_found, scrubbed, types::*, Applied, ItemUpdate, Runner, Work},
     error::{CoreError, Result},
     registry::PanelId,
 };
@@ -65,15 +61,12 @@ fn route_of(w: &Work) -> Option<Route> {
 }
 
 /// Runs what the bulk routes can take; returns the rest for the item-by-item path.
-pub(crate) async fn run(
+pub(super) async fn run(
+    c: &XuiClient,
     r: &Runner<'_>,
     panel: &PanelId,
-    conn: &PanelConn,
     work: Vec<Work>,
 ) -> Vec<Work> {
-    let PanelClient::Xui(c) = &conn.client else {
-        return work;
-    };
     let mut groups: Vec<(Route, Vec<Work>)> = Vec::new();
     let mut rest = Vec::new();
     for w in work {
@@ -140,10 +133,7 @@ fn ids(list: &[i64]) -> Vec<InboundId> {
 }
 
 fn msg(m: impl Into<String>) -> Applied {
-    Applied {
-        message: Some(m.into()),
-        result_id: None,
-    }
+    Applied::message(m)
 }
 
 /// Per item, from the answer's `skipped` (email → reason).
@@ -355,4 +345,98 @@ async fn send(c: &XuiClient, route: &Route, chunk: &[Work]) -> Result<Vec<ItemUp
             .collect()
         }
     })
+}
+
+/// One item the bulk routes did not take, of an operation only 3x-ui has.
+pub(super) async fn item(c: &XuiClient, email: &str, op: &ItemOp) -> Result<Applied> {
+    match op {
+        ItemOp::SetExpiry { ms, .. } => {
+            edit_current(c, email, |e| {
+                if let AccountEdit::Xui { expiry, .. } = e {
+                    *expiry = ms.map_or(ExpiryInput::Never, |ms| ExpiryInput::At { ms });
+                }
+            })
+            .await
+        }
+        ItemOp::SetTrafficLimit { bytes, .. } => {
+            edit_current(c, email, |e| {
+                if let AccountEdit::Xui { total_bytes, .. } = e {
+                    *total_bytes = *bytes;
+                }
+            })
+            .await
+        }
+        ItemOp::AttachInbounds { inbound_ids } => {
+            c.attach(email, &ids(inbound_ids)).await?;
+            Ok(msg("Inbounds attached."))
+        }
+        ItemOp::DetachInbounds { inbound_ids } => {
+            c.detach(email, &ids(inbound_ids)).await?;
+            Ok(msg("Inbounds detached."))
+        }
+        ItemOp::SetGroup { group } => {
+            let emails = [email.to_owned()];
+            match group {
+                Some(g) => {
+                    c.groups_bulk_add(&emails, g).await?;
+                    Ok(msg(format!("Added to group {g}.")))
+                }
+                None => {
+                    c.groups_bulk_remove(&emails).await?;
+                    Ok(msg("Removed from its group."))
+                }
+            }
+        }
+        _ => Err(crate::bulk::unsupported_op(op)),
+    }
+}
+
+/// A 3x-ui edit from the client as the panel has it now, changed by `f`.
+async fn edit_current(
+    c: &XuiClient,
+    email: &str,
+    f: impl FnOnce(&mut AccountEdit),
+) -> Result<Applied> {
+    let r = c.get(email).await?;
+    let mut edit = AccountEdit::Xui {
+        email: r.email.clone(),
+        total_bytes: u64::try_from(r.total_bytes).ok().filter(|b| *b > 0),
+        expiry: match r.expiry_time_ms {
+            0 => ExpiryInput::Never,
+            ms if ms > 0 => ExpiryInput::At { ms },
+            ms => ExpiryInput::AfterFirstUse {
+                days: u32::try_from((-ms) / crate::accounts::model::DAY_MS)
+                    .unwrap_or(1)
+                    .max(1),
+            },
+        },
+        limit_ip: u32::try_from(r.limit_ip).unwrap_or(0),
+        comment: r.comment.clone(),
+        group: None,
+        sub_id: None,
+        reset_days: u32::try_from(r.reset_days).unwrap_or(0),
+        enable: r.enable,
+        inbound_ids: None,
+    };
+    f(&mut edit);
+    let out = actions::edit(c, email, &edit).await?;
+    Ok(Applied {
+        message: out.message,
+        result_id: None,
+    })
+}
+
+/// The client's email if the panel already has a client named `email`.
+pub(super) async fn existing(c: &XuiClient, email: &str) -> Result<Option<String>> {
+    match c.get(email).await {
+        Ok(r) => Ok(Some(r.email)),
+        Err(e) => {
+            let e = CoreError::Panel(e);
+            if is_not_found(&e) {
+                Ok(None)
+            } else {
+                Err(e)
+            }
+        }
+    }
 }

@@ -1,36 +1,27 @@
 //! Pterodactyl subusers → accounts. A subuser is one person's access to ONE server, so an
-//! account is a (server, user) pair: `native_id` = `{server identifier}/{user uuid}`.
+//! account is a (server, user) pair (see [`super::ids`]).
 
 use paneldeck_panels::{
-    pterodactyl::{Server, ServerIdentifier, Subuser, SubuserUuid},
+    pterodactyl::{Server, Subuser},
     PanelKind,
 };
 use serde_json::json;
 
-use super::{parse_iso_ms, Converted};
+use super::ids::pterodactyl_native_id;
 use crate::{
-    accounts::model::{Account, AccountKey},
+    accounts::{
+        convert::{parse_iso_ms, Converted},
+        model::{Account, AccountKey},
+    },
     registry::PanelId,
     transfer::RawBits,
 };
 
-pub fn native_id(server: &ServerIdentifier, user: &SubuserUuid) -> String {
-    format!("{}/{}", server.0, user.0)
-}
-
-/// The server and user of a Pterodactyl `native_id`.
-pub fn parse_native_id(native_id: &str) -> Option<(ServerIdentifier, SubuserUuid)> {
-    let (server, user) = native_id.split_once('/')?;
-    (!server.is_empty() && !user.is_empty()).then(|| {
-        (
-            ServerIdentifier(server.to_owned()),
-            SubuserUuid(user.to_owned()),
-        )
-    })
-}
-
 pub fn from_subuser(panel: &PanelId, server: &Server, s: &Subuser, now_ms: i64) -> Converted {
-    let key = AccountKey::new(panel.clone(), native_id(&server.identifier, &s.uuid));
+    let key = AccountKey::new(
+        panel.clone(),
+        pterodactyl_native_id(&server.identifier, &s.uuid),
+    );
     let mut a = Account::blank(key, PanelKind::Pterodactyl, &s.username);
     a.email = Some(s.email.clone());
     a.uuid = Some(s.uuid.0.clone());

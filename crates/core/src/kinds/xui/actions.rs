@@ -1,5 +1,5 @@
 //! 3x-ui: native id = the client's email. The clients API (v3.1+) has a route for every action;
-//! panels before v3.1 go through the per-inbound routes ([`super::xui_legacy`]).
+//! panels before v3.1 go through the per-inbound routes ([`super::actions_legacy`]).
 
 use paneldeck_panels::{
     xui::{ApiGeneration, ClientPayload, ClientRecord, InboundId, XuiClient},
@@ -8,10 +8,11 @@ use paneldeck_panels::{
 
 use serde_json::Value;
 
-use super::{
-    to_i64, types::*, unsupported_action, xui_legacy, ActionOutcome, Checks, ClientIpList,
+use super::actions_legacy as xui_legacy;
+use crate::{
+    actions::{given, to_i64, types::*, unsupported_action, Checks},
+    error::{CoreError, Result},
 };
-use crate::error::{CoreError, Result};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -288,17 +289,9 @@ pub(super) async fn create(
     )])
 }
 
-/// A kept value, trimmed; blank = not kept.
-pub(crate) fn given(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
-}
-
 /// The kept UUID (`id`), password, subId and flow, and the settings the form lacks, into a
 /// create payload (what is not kept is left for the panel to generate).
-pub(crate) fn keep_in_payload(
+pub(super) fn keep_in_payload(
     payload: &mut ClientPayload,
     kept: &KeptCredentials,
     settings: &KeptSettings,

@@ -11,10 +11,10 @@ use paneldeck_panels::{
     PanelError, PanelKind,
 };
 
-use super::{
-    now_ms, rename_fields, types::*, unsupported_action, xui::given, ActionOutcome, Checks,
+use crate::{
+    actions::{given, now_ms, rename_fields, to_i64, types::*, unsupported_action, Checks},
+    error::{CoreError, Result},
 };
-use crate::error::{CoreError, Result};
 
 /// The panel's 422 field names → the form's.
 const FIELDS: &[(&str, &str)] = &[
@@ -301,7 +301,7 @@ pub(super) async fn edit(
             MarzbanStatusInput::OnHold => UserStatusModify::OnHold,
         }),
         note: Some(note.clone()),
-        on_hold_expire_duration_secs: on_hold_expire_duration_secs.map(super::to_i64),
+        on_hold_expire_duration_secs: on_hold_expire_duration_secs.map(to_i64),
         on_hold_timeout: None,
     };
     c.modify_user(username, &change).await.map_err(panel)?;
@@ -381,7 +381,7 @@ pub(super) async fn create(
         limit = limit.or(t.data_limit_bytes);
         if expire_utc_secs == 0 && !on_hold {
             if let Some(d) = t.expire_duration_secs {
-                expire_utc_secs = now_ms() / 1000 + super::to_i64(d);
+                expire_utc_secs = now_ms() / 1000 + to_i64(d);
             }
         }
         if protocols.is_empty() {
@@ -424,7 +424,7 @@ pub(super) async fn create(
         }),
         note: (!note.trim().is_empty()).then(|| note.clone()),
         on_hold_expire_duration_secs: if on_hold {
-            on_hold_expire_duration_secs.map(super::to_i64)
+            on_hold_expire_duration_secs.map(to_i64)
         } else {
             None
         },

@@ -1,14 +1,51 @@
-//! Links built locally where the panel gives none: 3x-ui share links from a client's
-//! credentials and its inbound's settings, and proxy strings from a user-pass panel's gateway.
+//! A 3x-ui client's links: the panel's `links/:email` and `subLinks/:subId`, or, where the
+//! panel gives none, share links built from the client's credentials and its inbounds'
+//! settings.
 
-use paneldeck_panels::xui::{Inbound, Protocol};
+use paneldeck_panels::xui::{Inbound, Protocol, XuiClient};
 use serde_json::Value;
 
-use super::{
-    parse::{ProxyLink, ProxyScheme, ProxyUrl, SsLink, UserLink, VmessLink},
-    AccountLink, LinkKind,
+use crate::{
+    accounts::{model::is_xui_legacy, AccountDetail},
+    error::Result,
+    links::{
+        panel_host,
+        parse::{ProxyLink, SsLink, UserLink, VmessLink},
+        share, subscription, AccountLink, LinkKind,
+    },
 };
-use crate::registry::ProxyGatewaySettings;
+
+/// Every link of the client of `detail`: the panel's own share links (or links built from its
+/// inbounds on a panel without the links route) and its subscription URLs.
+pub(super) async fn account_links(
+    xui: &XuiClient,
+    detail: &AccountDetail,
+    api_generation: Option<&str>,
+) -> Result<Vec<AccountLink>> {
+    let legacy = api_generation.is_some_and(is_xui_legacy);
+    let native_id = &detail.account.key.native_id;
+    let given = if legacy {
+        Vec::new()
+    } else {
+        xui.links(native_id).await.unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    if given.is_empty() {
+        let host = panel_host(&detail.panel.base_url);
+        let inbounds = xui.inbounds_list().await?;
+        let built = xui_links_from_raw(&host, &detail.raw, &inbounds);
+        out.extend(share(built, LinkKind::Built));
+    } else {
+        out.extend(share(given, LinkKind::Share));
+    }
+    if let Some(sub_id) = detail.account.sub_id.as_deref() {
+        if !legacy {
+            let subs = xui.sub_links(sub_id).await.unwrap_or_default();
+            out.extend(subs.into_iter().map(subscription));
+        }
+    }
+    Ok(out)
+}
 
 /// A client's credentials as the link formats need them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -249,42 +286,4 @@ pub fn xui_links_from_raw(host: &str, raw: &Value, inbounds: &[Inbound]) -> Vec<
             xui_link(host, creds, inbound).map(|l| l.to_url())
         })
         .collect()
-}
-
-/// The proxy strings of a sub-user on a gateway, in the common formats, HTTP then SOCKS5.
-pub fn proxy_strings(gw: &ProxyGatewaySettings, user: &str, pass: &str) -> Vec<AccountLink> {
-    let mut out = Vec::new();
-    let ports = [
-        (ProxyScheme::Http, gw.http_port, "HTTP"),
-        (ProxyScheme::Socks5, gw.socks5_port, "SOCKS5"),
-    ];
-    for (scheme, port, label) in ports {
-        let Some(port) = port else { continue };
-        let host = &gw.host;
-        let proxy = |label: String, url: String| AccountLink {
-            label,
-            url,
-            kind: LinkKind::Proxy,
-        };
-        out.push(proxy(
-            format!("{label} URL"),
-            ProxyUrl {
-                scheme,
-                user: Some(user.to_owned()),
-                password: Some(pass.to_owned()),
-                host: host.clone(),
-                port,
-            }
-            .to_url(),
-        ));
-        out.push(proxy(
-            format!("{label} host:port:user:pass"),
-            format!("{host}:{port}:{user}:{pass}"),
-        ));
-        out.push(proxy(
-            format!("{label} user:pass@host:port"),
-            format!("{user}:{pass}@{host}:{port}"),
-        ));
-    }
-    out
 }

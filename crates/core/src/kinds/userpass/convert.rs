@@ -6,9 +6,11 @@ use paneldeck_panels::{
     PanelKind,
 };
 
-use super::{non_empty, parse_iso_ms, unless_empty, Converted};
 use crate::{
-    accounts::model::{Account, AccountKey},
+    accounts::{
+        convert::{non_empty, parse_iso_ms, unless_empty, Converted},
+        model::{Account, AccountKey},
+    },
     registry::PanelId,
     transfer::RawBits,
 };

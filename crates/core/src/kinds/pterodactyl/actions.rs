@@ -6,13 +6,11 @@ use paneldeck_panels::{
     PanelError, PanelKind,
 };
 
-use super::{
-    ids::{parse_pterodactyl_native_id, pterodactyl_native_id},
-    rename_fields,
-    types::*,
-    unsupported_action, ActionOutcome, Checks,
+use super::ids::{parse_pterodactyl_native_id, pterodactyl_native_id};
+use crate::{
+    actions::{rename_fields, types::*, unsupported_action, Checks},
+    error::{CoreError, Result},
 };
-use crate::error::{CoreError, Result};
 
 fn panel(err: PanelError) -> CoreError {
     rename_fields(err, &[("permissions", "permissions"), ("email", "email")])

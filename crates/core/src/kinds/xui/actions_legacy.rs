@@ -10,14 +10,11 @@ use paneldeck_panels::{
     PanelError, PanelKind,
 };
 
-use super::{
-    to_i64,
-    types::*,
-    unsupported, unsupported_action,
-    xui::{expiry_to_wire, given, not_here},
-    ActionOutcome,
+use super::actions::{expiry_to_wire, not_here};
+use crate::{
+    actions::{given, random_password, to_i64, types::*, unsupported, unsupported_action},
+    error::{CoreError, Result},
 };
-use crate::error::{CoreError, Result};
 
 /// Every inbound entry of `email` (one on a well-kept panel).
 async fn entries(c: &XuiClient, email: &str) -> Result<Vec<LegacyClient>> {
@@ -79,7 +76,7 @@ pub(super) async fn apply(
     Ok(ActionOutcome::new(email, message))
 }
 
-/// Called after the form was checked by [`super::xui::edit`].
+/// Called after the form was checked by [`super::actions::edit`].
 pub(super) async fn edit(c: &XuiClient, email: &str, edit: &AccountEdit) -> Result<ActionOutcome> {
     let AccountEdit::Xui {
         email: new_email,
@@ -138,7 +135,7 @@ pub(super) async fn edit(c: &XuiClient, email: &str, edit: &AccountEdit) -> Resu
     Ok(ActionOutcome::new(new_email, "Client saved."))
 }
 
-/// Called after the form was checked by [`super::xui::create`].
+/// Called after the form was checked by [`super::actions::create`].
 pub(super) async fn create(
     c: &XuiClient,
     new: &NewAccount,
@@ -184,8 +181,7 @@ pub(super) async fn create(
         tg_id: settings.tg_id.unwrap_or(0),
         comment: comment.clone(),
         reset_days: i64::from(*reset_days),
-        sub_id: given(&kept.sub_id)
-            .unwrap_or_else(|| super::userpass::random_password(16).to_lowercase()),
+        sub_id: given(&kept.sub_id).unwrap_or_else(|| random_password(16).to_lowercase()),
         flow: given(&kept.flow),
         ..InboundClient::default()
     };
@@ -195,10 +191,7 @@ pub(super) async fn create(
             client.uuid =
                 Some(given(&kept.uuid).unwrap_or_else(|| uuid::Uuid::new_v4().to_string()))
         }
-        _ => {
-            client.password =
-                Some(given(&kept.password).unwrap_or_else(|| super::userpass::random_password(16)))
-        }
+        _ => client.password = Some(given(&kept.password).unwrap_or_else(|| random_password(16))),
     }
     if let Some(h) = settings.hwid_limit.filter(|h| *h > 0) {
         client

@@ -1,0 +1,8 @@
+//! Marzban. Native account id: the username.
+
+mod actions;
+mod bulk;
+pub mod client;
+pub mod convert;
+mod fetch;
+pub(crate) mod links;

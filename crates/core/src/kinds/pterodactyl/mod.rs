@@ -1,0 +1,7 @@
+//! Pterodactyl. Native account id: `"<server identifier>/<subuser uuid>"` ([`ids`]).
+
+mod actions;
+pub(crate) mod client;
+pub mod convert;
+mod fetch;
+pub mod ids;

@@ -1,0 +1,8 @@
+//! User-pass proxy provider. Native account id: the sub-user's numeric id ([`ids`]).
+
+mod actions;
+pub(crate) mod client;
+pub mod convert;
+mod fetch;
+pub mod ids;
+pub mod links;
