@@ -1,4 +1,4 @@
-//! What a conversion of a kind's typed wire record into an [`Account`](super::model::Account)
+//! What a conversion of a kind's typed wire record into an [`Account`]
 //! gives (each kind's own `convert` module does it), and the helpers they share. The raw
 //! record is kept beside the account in the snapshot.
 

@@ -1,4 +1,4 @@
-//! A Marzban client as a [`Connected`] panel, with the templates a bulk run's items share.
+//! A Marzban client as a `Connected` panel, with the templates a bulk run's items share.
 
 use std::{collections::HashMap, ops::Deref};
 
