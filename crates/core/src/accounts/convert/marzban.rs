@@ -9,9 +9,11 @@ use paneldeck_panels::{
 
 use super::{non_empty, parse_iso_ms, unless_empty, Converted};
 use crate::{
-    accounts::model::{Account, AccountKey},
+    accounts::{
+        model::{Account, AccountKey},
+        RawBits,
+    },
     registry::PanelId,
-    transfer::RawBits,
 };
 
 /// A user counts as online when Marzban saw it within this long.

@@ -6,8 +6,7 @@ pub mod pterodactyl;
 pub mod userpass;
 pub mod xui;
 
-use super::model::Account;
-use crate::transfer::RawBits;
+use super::{model::Account, RawBits};
 
 /// An account and the panel's own record it was made from (as JSON text: it is stored, not
 /// read, on the sync path).

@@ -9,9 +9,11 @@ use serde_json::json;
 
 use super::{parse_iso_ms, Converted};
 use crate::{
-    accounts::model::{Account, AccountKey},
+    accounts::{
+        model::{Account, AccountKey},
+        RawBits,
+    },
     registry::PanelId,
-    transfer::RawBits,
 };
 
 pub fn native_id(server: &ServerIdentifier, user: &SubuserUuid) -> String {

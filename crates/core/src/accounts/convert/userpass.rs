@@ -8,9 +8,11 @@ use paneldeck_panels::{
 
 use super::{non_empty, parse_iso_ms, unless_empty, Converted};
 use crate::{
-    accounts::model::{Account, AccountKey},
+    accounts::{
+        model::{Account, AccountKey},
+        RawBits,
+    },
     registry::PanelId,
-    transfer::RawBits,
 };
 
 pub fn from_sub_user(panel: &PanelId, s: &SubUser, now_ms: i64) -> Converted {

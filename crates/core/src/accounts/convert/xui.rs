@@ -11,9 +11,11 @@ use serde_json::json;
 
 use super::{bytes, non_empty, positive, unless_empty, Converted};
 use crate::{
-    accounts::model::{Account, AccountKey},
+    accounts::{
+        model::{Account, AccountKey},
+        RawBits,
+    },
     registry::PanelId,
-    transfer::RawBits,
 };
 
 /// What the panel tells beside the client list: who is online, when each was last seen,
