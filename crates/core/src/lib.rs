@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod actions;
 pub mod bulk;
 pub mod connect;
+pub mod dates;
 pub mod demo;
 pub mod error;
 pub mod files;
