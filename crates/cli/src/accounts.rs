@@ -3,12 +3,16 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 use paneldeck_core::{
-    accounts::{AccountKey, AccountQuery, AccountRow, AccountStatus, SortColumn},
+    accounts::{AccountKey, AccountQuery, AccountRow, SortColumn},
+    dates::{date, iso},
     ApiError, CoreError, Paneldeck,
 };
-use paneldeck_panels::PanelKind;
 
-use crate::{output, OutputFormat};
+use crate::{
+    output,
+    select::{account_key, AccountFilter},
+    OutputFormat,
+};
 
 #[derive(Subcommand, Debug)]
 pub enum AccountsCommand {
@@ -16,10 +20,11 @@ pub enum AccountsCommand {
     List(ListArgs),
     /// Everything about one account, with the panel's raw record (JSON).
     Show {
-        /// Panel name or id.
-        panel: String,
+        /// The account as `PANEL:ID`, or its panel (name or id) when the id follows.
+        #[arg(value_name = "PANEL:ID|PANEL")]
+        account: String,
         /// The account's id on its panel (3x-ui email, Marzban username, sub-user id, …).
-        id: String,
+        id: Option<String>,
     },
 }
 
@@ -54,36 +59,8 @@ impl From<Sort> for SortColumn {
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
-    /// Words to find in name, email, note, subscription id or uuid (all must appear).
-    #[arg(long, short)]
-    search: Option<String>,
-    /// Only these panels (name or id; repeat the flag for several).
-    #[arg(long)]
-    panel: Vec<String>,
-    /// Only these kinds: xui, marzban, userpass, pterodactyl.
-    #[arg(long)]
-    kind: Vec<PanelKind>,
-    /// Only these statuses: active, disabled, expired, depleted, on_hold, limited.
-    #[arg(long, value_parser = parse_status)]
-    status: Vec<AccountStatus>,
-    /// Only accounts expiring within this many days.
-    #[arg(long, value_name = "DAYS")]
-    expiring_within: Option<u32>,
-    /// Only accounts whose traffic quota is used up.
-    #[arg(long)]
-    depleted: bool,
-    /// Only accounts online now.
-    #[arg(long, conflicts_with = "offline")]
-    online: bool,
-    /// Only accounts not online now.
-    #[arg(long)]
-    offline: bool,
-    /// Only this group (3x-ui group, Pterodactyl server).
-    #[arg(long)]
-    group: Option<String>,
-    /// Only accounts with this protocol (vless, vmess, trojan, shadowsocks, http, socks5, …).
-    #[arg(long)]
-    protocol: Option<String>,
+    #[command(flatten)]
+    filter: AccountFilter,
     #[arg(long, value_enum, default_value_t = Sort::Name)]
     sort: Sort,
     /// Sort in descending order.
@@ -97,12 +74,6 @@ pub struct ListArgs {
     limit: Option<u32>,
 }
 
-fn parse_status(s: &str) -> Result<AccountStatus, String> {
-    AccountStatus::parse(s).ok_or_else(|| {
-        format!("unknown status '{s}' (active, disabled, expired, depleted, on_hold, limited)")
-    })
-}
-
 pub async fn run(
     core: &Paneldeck,
     command: AccountsCommand,
@@ -110,9 +81,12 @@ pub async fn run(
 ) -> Result<(), ApiError> {
     match command {
         AccountsCommand::List(args) => list(core, args, format),
-        AccountsCommand::Show { panel, id } => {
-            let panel = core.find_panel(&panel)?;
-            let detail = core.account_detail(&AccountKey::new(panel.id, id))?;
+        AccountsCommand::Show { account, id } => {
+            let key = match id {
+                Some(id) => AccountKey::new(core.find_panel(&account)?.id, id),
+                None => account_key(core, &account)?,
+            };
+            let detail = core.account_detail(&key)?;
             output::json(&detail);
             Ok(())
         }
@@ -120,29 +94,12 @@ pub async fn run(
 }
 
 fn list(core: &Paneldeck, args: ListArgs, format: OutputFormat) -> Result<(), ApiError> {
-    let mut panel_ids = Vec::new();
-    for name in &args.panel {
-        panel_ids.push(core.find_panel(name)?.id);
-    }
-    let online = match (args.online, args.offline) {
-        (true, _) => Some(true),
-        (_, true) => Some(false),
-        _ => None,
-    };
     let mut query = AccountQuery {
-        search: args.search.unwrap_or_default(),
-        panel_ids,
-        kinds: args.kind,
-        statuses: args.status,
-        expiring_within_days: args.expiring_within,
-        depleted: args.depleted,
-        online,
-        group: args.group,
-        protocol: args.protocol,
         sort: args.sort.into(),
         descending: args.desc,
         offset: args.offset,
         limit: paneldeck_core::accounts::query::MAX_LIMIT,
+        ..args.filter.query(core)?
     };
     // Window by window, so `--limit` or all matches, never more than one window at a time.
     let wanted = args.limit.map_or(u64::MAX, u64::from);
@@ -253,52 +210,14 @@ pub fn human_bytes(b: u64) -> String {
     }
 }
 
-fn civil(ms: i64) -> (i64, i64, i64, i64) {
-    let secs = ms.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        yoe + era * 400 + i64::from(m <= 2),
-        m,
-        d,
-        secs.rem_euclid(86_400),
-    )
-}
-
-/// UTC date, `2026-11-23`.
-fn date(ms: i64) -> String {
-    let (y, m, d, _) = civil(ms);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// UTC time, `2026-11-23T07:56:05Z`.
-fn iso(ms: i64) -> String {
-    let (y, m, d, s) = civil(ms);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        s / 3600,
-        s % 3600 / 60,
-        s % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn bytes_and_dates_read_well() {
+    fn bytes_read_well() {
         assert_eq!(human_bytes(0), "0 B");
         assert_eq!(human_bytes(1536), "1.5 KiB");
         assert_eq!(human_bytes(10 << 30), "10.0 GiB");
-        assert_eq!(iso(1_795_420_565_000), "2026-11-23T07:56:05Z");
-        assert_eq!(date(0), "1970-01-01");
     }
 }

@@ -5,13 +5,15 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use paneldeck_core::{
-    accounts::{AccountKey, AccountQuery},
     links::export::{link_list, save_links, LinkListFormat, LinkSave, QrImage},
     ApiError, CoreError, Paneldeck,
 };
-use paneldeck_panels::PanelKind;
 
-use crate::{output, OutputFormat};
+use crate::{
+    output,
+    select::{account_key, AccountFilter},
+    OutputFormat,
+};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Save {
@@ -32,20 +34,11 @@ pub enum Save {
 
 #[derive(Args, Debug)]
 pub struct LinksArgs {
-    /// `PANEL/ID` (3x-ui email, Marzban username, …), or nothing with the filters below.
+    /// `PANEL:ID` (3x-ui email, Marzban username, …), or nothing with the filters below.
+    #[arg(value_name = "PANEL:ID")]
     account: Option<String>,
-    /// Words to find in name, email, note, subscription id or uuid.
-    #[arg(long, short)]
-    search: Option<String>,
-    /// Only these panels (name or id).
-    #[arg(long)]
-    panel: Vec<String>,
-    /// Only these kinds.
-    #[arg(long)]
-    kind: Vec<PanelKind>,
-    /// Only this group.
-    #[arg(long)]
-    group: Option<String>,
+    #[command(flatten)]
+    filter: AccountFilter,
     /// Write the links instead of printing them.
     #[arg(long, value_enum, requires = "output")]
     save: Option<Save>,
@@ -59,27 +52,8 @@ pub struct LinksArgs {
 
 pub async fn run(core: &Paneldeck, args: LinksArgs, format: OutputFormat) -> Result<(), ApiError> {
     let keys = match &args.account {
-        Some(spec) => {
-            let (panel, id) = spec.split_once('/').ok_or_else(|| {
-                ApiError::from(CoreError::invalid(
-                    "name the account as PANEL/ID (for example 'My panel/alice@example.com')",
-                ))
-            })?;
-            vec![AccountKey::new(core.find_panel(panel)?.id, id)]
-        }
-        None => {
-            let mut panel_ids = Vec::new();
-            for p in &args.panel {
-                panel_ids.push(core.find_panel(p)?.id);
-            }
-            core.query_keys(&AccountQuery {
-                search: args.search.clone().unwrap_or_default(),
-                panel_ids,
-                kinds: args.kind.clone(),
-                group: args.group.clone(),
-                ..AccountQuery::default()
-            })?
-        }
+        Some(text) => vec![account_key(core, text)?],
+        None => core.query_keys(&args.filter.query(core)?)?,
     };
     let entries = core.links_of(&keys).await?;
     let Some(save) = args.save else {

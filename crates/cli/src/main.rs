@@ -5,6 +5,7 @@ mod bulk;
 mod links;
 mod output;
 mod panels;
+mod select;
 mod sync;
 mod transfer;
 

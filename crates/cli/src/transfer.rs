@@ -11,9 +11,8 @@ use paneldeck_core::{
     transfer::{export::to_bytes, ExportFormat, ExportOptions, ImportPlan, PlanOptions, Selection},
     ApiError, CoreError, Paneldeck,
 };
-use paneldeck_panels::PanelKind;
 
-use crate::{output, OutputFormat};
+use crate::{output, select::AccountFilter, OutputFormat};
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
@@ -24,18 +23,8 @@ pub struct ExportArgs {
     /// default) or JSON.
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// Only these panels (name or id).
-    #[arg(long)]
-    panel: Vec<String>,
-    /// Only these kinds.
-    #[arg(long)]
-    kind: Vec<PanelKind>,
-    /// Words to find in name, email, note, subscription id or uuid.
-    #[arg(long, short)]
-    search: Option<String>,
-    /// Only this group.
-    #[arg(long)]
-    group: Option<String>,
+    #[command(flatten)]
+    filter: AccountFilter,
 }
 
 #[derive(Args, Debug)]
@@ -90,26 +79,11 @@ fn export_format(format: OutputFormat, output: Option<&PathBuf>) -> ExportFormat
 }
 
 pub fn export(core: &Paneldeck, args: ExportArgs, format: OutputFormat) -> Result<(), ApiError> {
-    let mut panel_ids = Vec::new();
-    for p in &args.panel {
-        panel_ids.push(core.find_panel(p)?.id);
-    }
-    let filtered = !panel_ids.is_empty()
-        || !args.kind.is_empty()
-        || args.search.is_some()
-        || args.group.is_some();
-    let selection = if filtered {
-        Selection::Query {
-            query: AccountQuery {
-                search: args.search.unwrap_or_default(),
-                panel_ids,
-                kinds: args.kind,
-                group: args.group,
-                ..AccountQuery::default()
-            },
-        }
-    } else {
+    let query = args.filter.query(core)?;
+    let selection = if query == AccountQuery::default() {
         Selection::All
+    } else {
+        Selection::Query { query }
     };
     let opts = ExportOptions {
         format: export_format(format, args.output.as_ref()),

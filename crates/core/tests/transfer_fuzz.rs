@@ -7,9 +7,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use paneldeck_core::{
-    accounts::{Account, AccountKey},
+    accounts::{Account, AccountKey, RawBits},
     registry::PanelId,
-    transfer::{parse_bytes, plan::plan, PlanOptions, RawBits, Target},
+    transfer::{parse_bytes, plan::plan, PlanOptions, Target},
 };
 use paneldeck_panels::PanelKind;
 use rand::{rngs::StdRng, Rng, SeedableRng};

@@ -10,8 +10,8 @@ mod accounts_support;
 use accounts_support::world;
 use paneldeck_core::{
     accounts::{snapshot, AccountQuery},
+    files::write_atomic,
     transfer::{
-        atomic::write_atomic,
         export::{to_bytes, write_file},
         parse_bytes, AccountRecord, ExportFormat, ExportOptions, Selection,
     },

@@ -3,6 +3,7 @@
 //! Used by tests, benchmarks and the app's demo mode.
 
 mod body;
+pub mod clock;
 pub mod faults;
 pub mod marzban;
 pub mod pterodactyl;

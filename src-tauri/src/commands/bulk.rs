@@ -6,7 +6,7 @@ use paneldeck_core::{
         BulkPlan, BulkProgress, BulkReport, BulkRequest, CancelToken, ExecOptions, ExportFormat,
         ItemRecord, OpId, OpSummary,
     },
-    transfer::atomic::write_bytes_atomic,
+    files::write_bytes_atomic,
     CoreError,
 };
 use tauri::{AppHandle, State};

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{qr_png, qr_svg, AccountLink};
 use crate::{
     error::{CoreError, Result},
-    transfer::atomic::{io_error, write_atomic, write_bytes_atomic},
+    files::{io_error, write_atomic, write_bytes_atomic},
 };
 
 /// The links of one account.

@@ -152,7 +152,7 @@ const MIGRATIONS: &[&str] = &[
     // 7: each account's record (`account`: compact encoding, or JSON from before; `raw`: the
     // panel's own record as JSON) moves into its `accounts` row. Two tables with two unique
     // indexes made a sync's write about 40 % slower than one, and every reader joins them.
-    // `bits` is what transfer reads of the raw record (transfer::RawBits as JSON), written at
+    // `bits` is what transfer reads of the raw record (accounts::RawBits as JSON), written at
     // sync so export/import need not parse every raw record; NULL in rows synced before, whose
     // readers then parse `raw`.
     "ALTER TABLE accounts ADD COLUMN account BLOB;

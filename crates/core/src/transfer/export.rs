@@ -6,13 +6,11 @@ use std::{io::Write, path::Path};
 use serde::{Deserialize, Serialize};
 
 pub use super::load::{load, SnapshotAccount};
-use super::{
-    atomic::write_atomic,
-    schema::{AccountFile, AccountRecord, COLUMNS, JSON_FORMAT, SCHEMA_VERSION},
-};
+use super::schema::{AccountFile, AccountRecord, COLUMNS, JSON_FORMAT, SCHEMA_VERSION};
 use crate::{
     accounts::{model::now_ms, AccountKey, AccountQuery},
     error::Result,
+    files::write_atomic,
     registry::PanelId,
     Paneldeck,
 };

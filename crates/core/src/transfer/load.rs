@@ -7,9 +7,9 @@ use std::{cmp::Ordering, ops::Range, sync::mpsc, sync::Mutex};
 
 use rusqlite::{params, types::ValueRef, Connection, Row};
 
-use super::{export::Selection, raw::RawBits};
+use super::export::Selection;
 use crate::{
-    accounts::{snapshot, Account, AccountKey},
+    accounts::{snapshot, Account, AccountKey, RawBits},
     error::Result,
 };
 

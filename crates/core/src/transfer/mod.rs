@@ -6,12 +6,10 @@
 //! `Paneldeck::plan_from_items`, then `bulk_execute`), creates keeping the UUIDs/passwords
 //! of the accounts they copy.
 
-pub mod atomic;
 pub mod export;
 pub mod import;
 pub mod load;
 pub mod plan;
-pub mod raw;
 pub mod schema;
 mod service;
 
@@ -21,5 +19,4 @@ pub use plan::{
     Change, ImportAction, ImportItem, ImportPlan, KeptCredentials, KeptSettings, PlanCounts,
     PlanOptions, PlanPreview, PreviewRow, Target,
 };
-pub use raw::RawBits;
 pub use schema::{AccountRecord, COLUMNS};

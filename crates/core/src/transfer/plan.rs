@@ -12,12 +12,11 @@ use serde::Serialize;
 
 use super::{
     import::{lower, ColumnSet, Parsed, ParsedRow, RowError},
-    raw::RawBits,
     schema::{col, AccountRecord},
 };
 pub use crate::actions::{KeptCredentials, KeptSettings};
 use crate::{
-    accounts::{model::DAY_MS, Account, AccountKey},
+    accounts::{model::DAY_MS, Account, AccountKey, RawBits},
     actions::{
         AccountEdit, ExpireInput, ExpiryInput, MarzbanCreateStatus, MarzbanProtocol,
         MarzbanProtocolInbounds, MarzbanStatusInput, NewAccount, ProtocolInbounds,

@@ -5,8 +5,7 @@
 use paneldeck_panels::PanelKind;
 use serde::{Deserialize, Serialize};
 
-use super::raw::RawBits;
-use crate::accounts::{Account, AccountStatus};
+use crate::accounts::{Account, AccountStatus, RawBits};
 
 /// `format` of a JSON account file.
 pub const JSON_FORMAT: &str = "paneldeck-accounts";

@@ -8,11 +8,10 @@ use super::{
     import::{parse_bytes, ColumnSet, Parsed, ParsedRow, SourceFormat},
     load::load,
     plan::{plan, ImportPlan, PlanOptions, Target},
-    raw::RawBits,
     schema::AccountRecord,
 };
 use crate::{
-    accounts::{model::now_ms, Account},
+    accounts::{model::now_ms, Account, RawBits},
     actions::{self, CreateOptions, MarzbanProtocolInbounds, XuiInboundOption},
     bulk::BulkPlan,
     error::{CoreError, Result},

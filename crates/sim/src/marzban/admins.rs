@@ -17,8 +17,8 @@ use super::{
         Reply, Sim,
     },
     state::{AdminRec, TokenRec},
-    time::now_secs,
 };
+use crate::clock::now_secs;
 
 fn admin_json(a: &AdminRec) -> Value {
     json!({"username": a.username, "is_sudo": a.is_sudo, "telegram_id": a.telegram_id,

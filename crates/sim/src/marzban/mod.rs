@@ -10,13 +10,13 @@
 mod admins;
 mod common;
 mod core;
+mod datetime;
 mod links;
 mod nodes;
 mod state;
 mod sub;
 mod system;
 mod templates;
-pub mod time;
 mod user_body;
 mod users;
 
@@ -276,7 +276,7 @@ fn seeded(opts: &SimOptions, token_ttl: Duration) -> State {
         incoming: 0,
         outgoing: 0,
     };
-    let now = time::now_micros();
+    let now = crate::clock::now_micros();
     for i in 0..opts.accounts {
         let user = seed_user(&mut db, i, now - (opts.accounts - i) as i64 * 1_000_000);
         db.insert_user(user);

@@ -11,7 +11,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 
-use super::time::{iso_micros, now_micros, now_secs};
+use crate::clock::{iso_micros, now_micros, now_secs};
 use crate::seed;
 
 /// Marzban's `ProxyTypes`, in the enum's order (which is also the order answers use).
@@ -195,7 +195,7 @@ impl UserRec {
             let timed_out = self
                 .on_hold_timeout
                 .as_deref()
-                .and_then(super::time::parse_datetime)
+                .and_then(super::datetime::parse_datetime)
                 .is_some_and(|t| t <= now);
             if timed_out {
                 self.start_on_hold(now);

@@ -13,9 +13,9 @@ use super::{
     common::{invalid_one, ok, verify_jwt, Params, Reply, Sim},
     links::{document, Format},
     state::State,
-    time::{iso_micros, now_micros},
     users::{base_url, check_range, sub_key, usages_json, user_json},
 };
+use crate::clock::{iso_micros, now_micros};
 
 /// The username a subscription token stands for, if it is still valid.
 fn holder(db: &State, token: &str) -> Option<String> {

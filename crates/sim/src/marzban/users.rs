@@ -17,11 +17,12 @@ use super::{
         authenticate, detail, forbidden, invalid, invalid_one, json_object, jwt, not_found, ok,
         ok_serialized, Caller, Params, Reply, Sim,
     },
+    datetime::parse_datetime,
     links,
     state::{user_key, Proto, State, Status, UserRec},
-    time::{now_micros, now_secs, parse_datetime},
     user_body::{parse_create, parse_modify, proxy_order},
 };
+use crate::clock::{now_micros, now_secs};
 
 /// `http://host:port` of the request, the base of `subscription_url`.
 pub fn base_url(headers: &HeaderMap) -> String {

@@ -14,11 +14,11 @@ use serde_json::{json, Map, Value};
 
 use super::{
     catalog,
-    clock::{iso8601, now_secs},
     ratelimit::Verdict,
     state::{Subuser, SubuserView},
     Sim,
 };
+use crate::clock::{iso8601, now_secs};
 
 type Shared = State<Arc<Sim>>;
 

@@ -8,7 +8,6 @@
 //! an existing subuser fails with 400, an unknown email gets a new account, delete answers 204.
 
 pub mod catalog;
-pub mod clock;
 mod handlers;
 mod ratelimit;
 pub mod state;

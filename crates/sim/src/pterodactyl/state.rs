@@ -6,7 +6,8 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::{catalog, clock::iso8601};
+use super::catalog;
+use crate::clock::iso8601;
 use crate::{seed, SimOptions};
 
 #[derive(Debug, Clone)]

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::state::{KeyPlacement, State, SubUser, Subs};
-use crate::pterodactyl::clock::{iso8601, now_secs};
+use crate::clock::{iso8601, now_secs};
 
 type Shared = AxState<Arc<State>>;
 type Params = Query<BTreeMap<String, String>>;

@@ -5,7 +5,7 @@ use std::{collections::BTreeMap, sync::Mutex};
 use rand::{seq::SliceRandom, Rng};
 use serde::Serialize;
 
-use crate::{pterodactyl::clock::iso8601, seed, SimOptions};
+use crate::{clock::iso8601, seed, SimOptions};
 
 /// One sub-user, serialised exactly as the provider sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

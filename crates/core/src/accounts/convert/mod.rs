@@ -2,8 +2,7 @@
 //! gives (each kind's own `convert` module does it), and the helpers they share. The raw
 //! record is kept beside the account in the snapshot.
 
-use super::model::Account;
-use crate::transfer::RawBits;
+use super::{model::Account, RawBits};
 
 /// An account and the panel's own record it was made from (as JSON text: it is stored, not
 /// read, on the sync path).
@@ -103,19 +102,8 @@ pub fn parse_iso_ms(text: &str) -> Option<i64> {
         }
         _ => return None,
     };
-    let days = days_from_civil(y, mo, d);
+    let days = crate::dates::days_from_civil(y, mo, d)?;
     Some((days * 86_400 + h * 3600 + mi * 60 + sec - offset_secs) * 1000 + millis)
-}
-
-/// Howard Hinnant's days_from_civil.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// The text as it is, unless empty (as [`RawBits`] reads a raw record: no trimming).

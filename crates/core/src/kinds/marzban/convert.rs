@@ -11,9 +11,9 @@ use crate::{
     accounts::{
         convert::{non_empty, parse_iso_ms, unless_empty, Converted},
         model::{Account, AccountKey},
+        RawBits,
     },
     registry::PanelId,
-    transfer::RawBits,
 };
 
 /// A user counts as online when Marzban saw it within this long.

@@ -12,9 +12,9 @@ use crate::{
     accounts::{
         convert::{parse_iso_ms, Converted},
         model::{Account, AccountKey},
+        RawBits,
     },
     registry::PanelId,
-    transfer::RawBits,
 };
 
 pub fn from_subuser(panel: &PanelId, server: &Server, s: &Subuser, now_ms: i64) -> Converted {

@@ -10,9 +10,9 @@ use crate::{
     accounts::{
         convert::{non_empty, parse_iso_ms, unless_empty, Converted},
         model::{Account, AccountKey},
+        RawBits,
     },
     registry::PanelId,
-    transfer::RawBits,
 };
 
 pub fn from_sub_user(panel: &PanelId, s: &SubUser, now_ms: i64) -> Converted {

@@ -13,9 +13,9 @@ use crate::{
     accounts::{
         convert::{bytes, non_empty, positive, unless_empty, Converted},
         model::{Account, AccountKey},
+        RawBits,
     },
     registry::PanelId,
-    transfer::RawBits,
 };
 
 /// What the panel tells beside the client list: who is online, when each was last seen,

@@ -1,5 +1,5 @@
-//! Files written whole or not at all: a temporary file in the target's folder, flushed and
-//! synced, then renamed over the target.
+//! Files written whole or not at all (exports, link sheets, the app's saves): a temporary file
+//! in the target's folder, flushed and synced, then renamed over the target.
 
 use std::{io::Write, path::Path};
 

@@ -1,0 +1,188 @@
+//! Reading account files offline: CSV and JSON in the file schema, and 3x-ui's own export
+//! (`[{client, inboundIds}]`). Every bad row is reported with its line, column and reason;
+//! the good rows stay importable. Nothing here panics on any input.
+
+use std::{
+    borrow::Cow,
+    collections::{hash_map::Entry, HashMap},
+};
+
+use serde::Serialize;
+
+use super::schema::{AccountRecord, COLUMNS};
+
+mod from_csv;
+mod from_json;
+mod from_xui;
+mod validate;
+
+/// Longest field accepted, in bytes.
+pub const MAX_FIELD_BYTES: usize = 64 * 1024;
+/// Largest file accepted, in bytes.
+pub const MAX_FILE_BYTES: usize = 512 * 1024 * 1024;
+
+/// One problem with one row (line 1 is the CSV header / the first line of the JSON file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RowError {
+    #[specta(type = specta_typescript::Number)]
+    pub line: u64,
+    /// The column (CSV) or field (JSON) at fault; empty for the whole row / file.
+    pub column: String,
+    pub reason: String,
+}
+
+impl RowError {
+    fn new(line: u64, column: &str, reason: impl Into<String>) -> Self {
+        RowError {
+            line,
+            column: column.to_owned(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "line {}: {}", self.line, self.reason)
+        } else {
+            write!(
+                f,
+                "line {}, column {}: {}",
+                self.line, self.column, self.reason
+            )
+        }
+    }
+}
+
+/// A row that passed validation, with the line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedRow {
+    pub line: u64,
+    pub record: AccountRecord,
+    /// The columns the file has for this row (a column the file lacks keeps the panel's
+    /// value on update; a column present but empty means "not set").
+    pub present: ColumnSet,
+}
+
+/// A set of [`COLUMNS`], by index.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ColumnSet(pub u32);
+
+impl ColumnSet {
+    pub const ALL: ColumnSet = ColumnSet((1u32 << COLUMNS.len()) - 1);
+
+    pub fn with(self, name: &str) -> Self {
+        match COLUMNS.iter().position(|c| *c == name) {
+            Some(i) => ColumnSet(self.0 | (1 << i)),
+            None => self,
+        }
+    }
+
+    /// Whether the column of index `i` (see [`col`](super::schema::col)) is present.
+    pub fn has_col(self, i: usize) -> bool {
+        i < 32 && self.0 & (1 << i) != 0
+    }
+
+    pub fn has(self, name: &str) -> bool {
+        COLUMNS
+            .iter()
+            .position(|c| *c == name)
+            .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
+}
+
+/// What a file held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceFormat {
+    Csv,
+    Json,
+    /// 3x-ui's `clients/export` JSON.
+    XuiExport,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    pub format: SourceFormat,
+    pub rows: Vec<ParsedRow>,
+    pub errors: Vec<RowError>,
+}
+
+/// Reads a file's bytes: JSON when it starts with `[` or `{` (after a BOM and blanks), else CSV.
+pub fn parse_bytes(bytes: &[u8]) -> Parsed {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    let mut parsed = match first {
+        None => Parsed {
+            format: SourceFormat::Csv,
+            rows: Vec::new(),
+            errors: vec![RowError::new(1, "", "the file is empty")],
+        },
+        Some(_) if bytes.len() > MAX_FILE_BYTES => Parsed {
+            format: SourceFormat::Csv,
+            rows: Vec::new(),
+            errors: vec![RowError::new(
+                1,
+                "",
+                format!("the file is larger than {} MB", MAX_FILE_BYTES >> 20),
+            )],
+        },
+        Some(b'[') | Some(b'{') => from_json::parse_json(body),
+        Some(_) => from_csv::parse_csv(body),
+    };
+    check_duplicates(&mut parsed);
+    parsed
+}
+
+/// `s` lowercased, borrowed when it has nothing to lower (most names).
+pub(crate) fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// The same account name twice for one panel in one file: the second one is an error.
+fn check_duplicates(p: &mut Parsed) {
+    let mut dups: Vec<(usize, u64)> = Vec::new();
+    {
+        let mut seen: HashMap<(Cow<'_, str>, Cow<'_, str>), u64> =
+            HashMap::with_capacity(p.rows.len());
+        for (i, row) in p.rows.iter().enumerate() {
+            let key = (
+                lower(row.record.panel.as_deref().unwrap_or("")),
+                lower(&row.record.name),
+            );
+            match seen.entry(key) {
+                Entry::Occupied(first) => dups.push((i, *first.get())),
+                Entry::Vacant(v) => {
+                    v.insert(row.line);
+                }
+            }
+        }
+    }
+    for &(i, first) in &dups {
+        let row = &p.rows[i];
+        p.errors.push(RowError::new(
+            row.line,
+            "name",
+            format!(
+                "duplicate account '{}' (first on line {first})",
+                row.record.name
+            ),
+        ));
+    }
+    if !dups.is_empty() {
+        let mut next = dups.iter().map(|d| d.0).peekable();
+        let mut i = 0;
+        p.rows.retain(|_| {
+            let drop = next.next_if_eq(&i).is_some();
+            i += 1;
+            !drop
+        });
+    }
+    p.errors.sort_by_key(|e| e.line);
+}
