@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod connect;
 pub mod demo;
 pub mod error;
+pub mod kinds;
 pub mod links;
 mod operations;
 pub mod paneldeck;

@@ -1,0 +1,5 @@
+//! Marzban.
+
+pub mod plan;
+pub mod rules;
+pub mod transfer;

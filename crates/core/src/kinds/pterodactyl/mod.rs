@@ -1,0 +1,5 @@
+//! Pterodactyl (game servers; accounts are subusers).
+
+pub mod plan;
+pub mod rules;
+pub mod transfer;

@@ -1,0 +1,5 @@
+//! 3x-ui.
+
+pub mod plan;
+pub mod rules;
+pub mod transfer;
