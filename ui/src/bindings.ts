@@ -697,23 +697,6 @@ export type Capabilities = {
 	canRegeneratePassword: boolean,
 };
 
-/**  One field before → after, as display text (`None` = unlimited / never / unset). */
-export type Change = Change_Serialize | Change_Deserialize;
-
-/**  One field before → after, as display text (`None` = unlimited / never / unset). */
-export type Change_Deserialize = {
-	field: string,
-	before?: string | null,
-	after?: string | null,
-};
-
-/**  One field before → after, as display text (`None` = unlimited / never / unset). */
-export type Change_Serialize = {
-	field: string,
-	before: string | null,
-	after: string | null,
-};
-
 /**  3x-ui's recorded source IPs of a client, as the panel writes them (`"1.2.3.4 (time)"`). */
 export type ClientIpList = {
 	ips: string[],
@@ -821,17 +804,26 @@ export type ExportSummary = {
 	bytes: number,
 };
 
-/**  One field before → after, as display text (`None` = unlimited / never / unset). */
+/**
+ *  One field before → after, as display text (`None` = unlimited / never / unset). Bulk plans,
+ *  their history and import/migration previews all show changes this way.
+ */
 export type FieldChange = FieldChange_Serialize | FieldChange_Deserialize;
 
-/**  One field before → after, as display text (`None` = unlimited / never / unset). */
+/**
+ *  One field before → after, as display text (`None` = unlimited / never / unset). Bulk plans,
+ *  their history and import/migration previews all show changes this way.
+ */
 export type FieldChange_Deserialize = {
 	field: string,
 	before?: string | null,
 	after?: string | null,
 };
 
-/**  One field before → after, as display text (`None` = unlimited / never / unset). */
+/**
+ *  One field before → after, as display text (`None` = unlimited / never / unset). Bulk plans,
+ *  their history and import/migration previews all show changes this way.
+ */
 export type FieldChange_Serialize = {
 	field: string,
 	before: string | null,
@@ -1438,7 +1430,7 @@ export type PreviewRow_Deserialize = {
 	name: string,
 	/**  `create`, `update`, `unchanged`, `conflict`. */
 	action: string,
-	changes: Change_Deserialize[],
+	changes: FieldChange_Deserialize[],
 	reason?: string | null,
 	notCarried: string[],
 	/**  Whether secrets are kept on create (values never shown). */
@@ -1451,7 +1443,7 @@ export type PreviewRow_Serialize = {
 	name: string,
 	/**  `create`, `update`, `unchanged`, `conflict`. */
 	action: string,
-	changes: Change_Serialize[],
+	changes: FieldChange_Serialize[],
 	reason: string | null,
 	notCarried: string[],
 	/**  Whether secrets are kept on create (values never shown). */

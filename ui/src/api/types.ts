@@ -51,7 +51,6 @@ export type {
   PlanPreview_Serialize as PlanPreview,
   PreviewRow_Serialize as PreviewRow,
   RowError,
-  Change_Serialize as PlanChange,
   QrImage,
   /** Which accounts an export, link export or migration covers (Rust's `transfer::Selection`). */
   Selection_Deserialize as TransferSelection,

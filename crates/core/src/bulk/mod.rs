@@ -15,7 +15,7 @@ mod exec;
 pub mod fmt;
 mod journal;
 pub mod names;
-mod plan;
+pub(crate) mod plan;
 mod service;
 pub mod types;
 mod wire;

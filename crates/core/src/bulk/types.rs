@@ -328,13 +328,36 @@ pub struct Skip {
     pub message: String,
 }
 
-/// One field before → after, as display text (`None` = unlimited / never / unset).
+impl Skip {
+    pub fn new(reason: SkipReason, message: impl Into<String>) -> Self {
+        Skip {
+            reason,
+            message: message.into(),
+        }
+    }
+}
+
+/// What planning one account gives: the op and what it changes, or why it is skipped.
+pub type Planned = std::result::Result<(ItemOp, Vec<FieldChange>), Skip>;
+
+/// One field before → after, as display text (`None` = unlimited / never / unset). Bulk plans,
+/// their history and import/migration previews all show changes this way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldChange {
     pub field: String,
     pub before: Option<String>,
     pub after: Option<String>,
+}
+
+impl FieldChange {
+    pub fn new(field: &str, before: Option<String>, after: Option<String>) -> Self {
+        FieldChange {
+            field: field.to_owned(),
+            before,
+            after,
+        }
+    }
 }
 
 /// One account of the plan: what changes, or why it is skipped.

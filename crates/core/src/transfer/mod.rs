@@ -16,7 +16,7 @@ mod service;
 pub use export::{ExportFormat, ExportOptions, ExportSummary, Selection};
 pub use import::{parse_bytes, ColumnSet, Parsed, ParsedRow, RowError, SourceFormat};
 pub use plan::{
-    Change, ImportAction, ImportItem, ImportPlan, KeptCredentials, KeptSettings, PlanCounts,
-    PlanOptions, PlanPreview, PreviewRow, Target,
+    ImportAction, ImportItem, ImportPlan, KeptCredentials, KeptSettings, PlanCounts, PlanOptions,
+    PlanPreview, PreviewRow, Target,
 };
 pub use schema::{AccountRecord, COLUMNS};

@@ -5,7 +5,10 @@
 use paneldeck_panels::PanelKind;
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::{Account, AccountStatus, RawBits};
+use crate::{
+    accounts::{Account, AccountStatus, RawBits},
+    kinds,
+};
 
 /// `format` of a JSON account file.
 pub const JSON_FORMAT: &str = "paneldeck-accounts";
@@ -153,6 +156,14 @@ pub struct AccountRecord {
     pub hwid_limit: Option<u64>,
 }
 
+/// What of an account a record carries only when credentials are exported.
+#[derive(Debug, Clone, Default)]
+pub struct Credentials {
+    pub sub_id: Option<String>,
+    pub subscription_url: Option<String>,
+    pub uuid: Option<String>,
+}
+
 impl AccountRecord {
     /// The record of a snapshot account and its panel's raw record. Secrets are left out
     /// unless `credentials`.
@@ -183,47 +194,12 @@ impl AccountRecord {
             created_at_ms: a.created_at_ms,
             ..AccountRecord::default()
         };
-        match a.kind {
-            PanelKind::Xui => {
-                r.flow = raw.flow;
-                r.reset_days = raw
-                    .reset_days
-                    .filter(|d| *d > 0)
-                    .and_then(|d| u32::try_from(d).ok());
-                r.tg_id = raw.tg_id.filter(|t| *t != 0);
-                r.hwid_limit = raw
-                    .limit_hwid
-                    .filter(|t| *t > 0)
-                    .and_then(|t| u64::try_from(t).ok());
-                if credentials {
-                    r.sub_id = a.sub_id;
-                    r.uuid = a.uuid.or(raw.id);
-                    r.password = raw.password;
-                }
-            }
-            PanelKind::Marzban => {
-                r.flow = raw.flow;
-                r.ss_method = raw.ss_method;
-                r.reset_strategy = raw.reset_strategy;
-                if credentials {
-                    r.sub_id = a.sub_id;
-                    r.subscription_url = a.subscription_url;
-                    r.uuid = a.uuid;
-                    r.vmess_uuid = raw.vmess_id.filter(|v| Some(v) != r.uuid.as_ref());
-                    r.password = raw.password;
-                }
-            }
-            PanelKind::Userpass => {
-                if credentials {
-                    r.password = raw.password;
-                }
-            }
-            PanelKind::Pterodactyl => {
-                if credentials {
-                    r.uuid = a.uuid;
-                }
-            }
-        }
+        let credentials = credentials.then_some(Credentials {
+            sub_id: a.sub_id,
+            subscription_url: a.subscription_url,
+            uuid: a.uuid,
+        });
+        kinds::rules(a.kind).fill_record(&mut r, raw, credentials);
         r
     }
 

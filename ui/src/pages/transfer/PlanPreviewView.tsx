@@ -1,7 +1,7 @@
 import { useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import type { PlanChange, PlanCounts, PlanPreview, PreviewRow, RowError } from "../../api/types";
+import type { FieldChange, PlanCounts, PlanPreview, PreviewRow, RowError } from "../../api/types";
 import { formatBytes } from "../../util/format";
 
 /** Height of one row of the windowed rows list, in pixels. */
@@ -256,7 +256,7 @@ function RowDetail({ row }: { row: PreviewRow }) {
 }
 
 /** `field: before → after`, with bytes and dates in words. */
-export function changeText(c: PlanChange, unset: string, locale: string): string {
+export function changeText(c: FieldChange, unset: string, locale: string): string {
   return `${c.field}: ${value(c.field, c.before, unset, locale)} → ${value(c.field, c.after, unset, locale)}`;
 }
 

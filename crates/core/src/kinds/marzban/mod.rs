@@ -6,3 +6,6 @@ pub mod client;
 pub mod convert;
 mod fetch;
 pub(crate) mod links;
+pub mod plan;
+pub mod rules;
+pub mod transfer;

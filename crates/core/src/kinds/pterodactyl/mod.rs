@@ -5,3 +5,6 @@ pub(crate) mod client;
 pub mod convert;
 mod fetch;
 pub mod ids;
+pub mod plan;
+pub mod rules;
+pub mod transfer;

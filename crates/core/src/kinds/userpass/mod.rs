@@ -6,3 +6,6 @@ pub mod convert;
 mod fetch;
 pub mod ids;
 pub mod links;
+pub mod plan;
+pub mod rules;
+pub mod transfer;

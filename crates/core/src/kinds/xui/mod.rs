@@ -7,3 +7,6 @@ pub(crate) mod client;
 pub mod convert;
 mod fetch;
 pub mod links;
+pub mod plan;
+pub mod rules;
+pub mod transfer;

@@ -1,0 +1,171 @@
+//! What a change request does to one account. The common changes (state, expiry, traffic,
+//! subscription) are planned here where the account's capabilities allow them; the rest is
+//! asked of the account's kind ([`KindRules::plan_own_change`](crate::kinds::KindRules)).
+
+use paneldeck_panels::PanelKind;
+
+use crate::{
+    accounts::{model::DAY_MS, Account, Capabilities},
+    bulk::{
+        fmt::{bytes, moment, on_off},
+        BulkAction, FieldChange, ItemOp, Planned, Skip, SkipReason,
+    },
+    kinds,
+};
+
+/// What `action` does to one account.
+pub(crate) fn plan_change(a: &Account, caps: &Capabilities, action: &BulkAction) -> Planned {
+    let unsupported = || unsupported(a.kind, action);
+    match action {
+        BulkAction::Enable | BulkAction::Disable if caps.can_toggle => {
+            toggle(a, matches!(action, BulkAction::Enable))
+        }
+        BulkAction::Delete { keep_traffic } if caps.can_delete => Ok((
+            ItemOp::Delete {
+                keep_traffic: *keep_traffic,
+            },
+            vec![FieldChange::new("account", Some(a.name.clone()), None)],
+        )),
+        BulkAction::ExtendExpiry { days } if caps.has_expiry => extend_expiry(a, *days),
+        BulkAction::SetExpiry { ms } if caps.has_expiry => Ok((
+            ItemOp::SetExpiry {
+                ms: *ms,
+                add_days: None,
+            },
+            vec![FieldChange::new(
+                "expiry",
+                a.expires_at_ms.map(moment),
+                ms.map(moment),
+            )],
+        )),
+        BulkAction::AddTraffic { bytes: add } if caps.has_traffic => {
+            let Some(before) = a.limit_bytes else {
+                return Err(Skip::new(
+                    SkipReason::UnlimitedTraffic,
+                    "Not changed: its traffic is unlimited.",
+                ));
+            };
+            let after = before.saturating_add(*add);
+            let rules = kinds::rules(a.kind);
+            let Some(op) = rules.traffic_limit_op(a, Some(after), Some(*add)) else {
+                return unsupported();
+            };
+            Ok((
+                op,
+                vec![FieldChange::new(
+                    "limit",
+                    Some(bytes(before)),
+                    Some(bytes(after)),
+                )],
+            ))
+        }
+        BulkAction::SetTrafficLimit { bytes: limit } if caps.has_traffic => {
+            let rules = kinds::rules(a.kind);
+            let Some(op) = rules.traffic_limit_op(a, *limit, None) else {
+                return unsupported();
+            };
+            Ok((
+                op,
+                vec![FieldChange::new(
+                    "limit",
+                    a.limit_bytes.map(bytes),
+                    limit.map(bytes),
+                )],
+            ))
+        }
+        BulkAction::ResetTraffic if caps.can_reset_traffic => Ok((
+            ItemOp::ResetTraffic,
+            vec![FieldChange::new(
+                "used",
+                Some(bytes(a.used_bytes)),
+                Some(bytes(0)),
+            )],
+        )),
+        BulkAction::RevokeSubscription if caps.can_revoke_subscription => Ok((
+            ItemOp::RevokeSubscription,
+            vec![FieldChange::new(
+                "subscription",
+                Some("current".into()),
+                Some("new".into()),
+            )],
+        )),
+        _ => kinds::rules(a.kind)
+            .plan_own_change(a, caps, action)
+            .unwrap_or_else(unsupported),
+    }
+}
+
+/// Enables (`on`) or disables the account, unless it already is.
+pub(crate) fn toggle(a: &Account, on: bool) -> Planned {
+    if a.enabled == on {
+        let already = if on { "enabled" } else { "disabled" };
+        return Err(Skip::new(
+            SkipReason::NoChange,
+            format!("Already {already}."),
+        ));
+    }
+    let op = if on { ItemOp::Enable } else { ItemOp::Disable };
+    Ok((
+        op,
+        vec![FieldChange::new(
+            "enabled",
+            Some(on_off(a.enabled)),
+            Some(on_off(on)),
+        )],
+    ))
+}
+
+fn extend_expiry(a: &Account, days: u32) -> Planned {
+    let Some(before) = a.expires_at_ms else {
+        let why = if a.expire_after_first_use_ms.is_some() {
+            "its time starts at first use"
+        } else {
+            "it never expires"
+        };
+        return Err(Skip::new(
+            SkipReason::UnlimitedExpiry,
+            format!("Not extended: {why}."),
+        ));
+    };
+    let after = before + i64::from(days) * DAY_MS;
+    Ok((
+        ItemOp::SetExpiry {
+            ms: Some(after),
+            add_days: Some(days),
+        },
+        vec![FieldChange::new(
+            "expiry",
+            Some(moment(before)),
+            Some(moment(after)),
+        )],
+    ))
+}
+
+fn unsupported(kind: PanelKind, action: &BulkAction) -> Planned {
+    Err(Skip::new(
+        SkipReason::Unsupported,
+        format!("{} panels cannot {}", kind.display_name(), cannot(action)),
+    ))
+}
+
+/// What a kind without `action` cannot do, as the end of a sentence.
+fn cannot(action: &BulkAction) -> &'static str {
+    match action {
+        BulkAction::Enable | BulkAction::Disable => "enable or disable accounts",
+        BulkAction::Delete { .. } => "delete accounts",
+        BulkAction::ExtendExpiry { .. } | BulkAction::SetExpiry { .. } => "set an expiry",
+        BulkAction::AddTraffic { .. } | BulkAction::SetTrafficLimit { .. } => "limit traffic",
+        BulkAction::ResetTraffic => "reset traffic",
+        BulkAction::AttachInbounds { .. } | BulkAction::DetachInbounds { .. } => {
+            "attach or detach inbounds"
+        }
+        BulkAction::AddToGroup { .. } | BulkAction::RemoveFromGroup => "group accounts",
+        BulkAction::ApplyTemplate { .. } => "apply a user template",
+        BulkAction::RevokeSubscription => "revoke subscriptions",
+        BulkAction::SetCaps { .. } => "set proxy caps",
+        BulkAction::SetStatus { .. } => "set a proxy status",
+        BulkAction::GrantPermissions { .. }
+        | BulkAction::RevokePermissions { .. }
+        | BulkAction::SetPermissions { .. } => "change permissions",
+    }
+}

@@ -1,0 +1,250 @@
+//! Planning each kind of request on [`Paneldeck`]: changes to selected accounts, creates from
+//! names, a person added to or removed from servers, and plans built elsewhere.
+
+use std::collections::HashMap;
+
+use super::{
+    action::{check_action, describe, nominal},
+    change::plan_change,
+    create::{plan_create, Existing},
+    snapshot_names, Builder,
+};
+use crate::{
+    accounts::{AccountKey, AccountQuery},
+    actions::{KeptCredentials, KeptSettings, NewAccount},
+    bulk::{
+        names, with_name, BulkAction, BulkPlan, BulkRequest, FieldChange, ItemInput, ItemOp,
+        NameSource, Selection, Skip, SkipReason,
+    },
+    error::{CoreError, Result},
+    kinds::{self, pterodactyl},
+    registry::{PanelId, PanelView},
+    Paneldeck,
+};
+
+/// The panels a request may touch, by id.
+type Panels = HashMap<PanelId, PanelView>;
+
+/// A request's title and the summary journaled with it.
+type Described = (String, serde_json::Value);
+
+impl Paneldeck {
+    /// Plans a request against the snapshot and stores the plan (state `planned`) for
+    /// [`bulk_execute`](Self::bulk_execute). Nothing is sent to any panel.
+    pub fn bulk_plan(&self, request: &BulkRequest) -> Result<BulkPlan> {
+        let panels: Panels = self
+            .list_panels()?
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect();
+        let mut b = Builder::new();
+        let (title, summary) = match request {
+            BulkRequest::Change { selection, action } => {
+                self.plan_changes(&mut b, &panels, selection, action)?
+            }
+            BulkRequest::Create {
+                panel_ids,
+                names,
+                templates,
+            } => self.plan_creates(&mut b, &panels, panel_ids, names, templates)?,
+            BulkRequest::AddPerson {
+                panel_id,
+                email,
+                server_ids,
+                permissions,
+            } => {
+                let view = panel_of(&panels, panel_id)?;
+                let mut existing = Existing::load(self, &view)?;
+                for server in server_ids {
+                    let new = pterodactyl::plan::person_on_server(email, server, permissions);
+                    let (credentials, kept) = (KeptCredentials::default(), KeptSettings::default());
+                    plan_create(&mut b, &view, &mut existing, new, credentials, kept);
+                }
+                (
+                    format!("Add {email} to {} servers", server_ids.len()),
+                    serde_json::json!({"type": "addPerson", "email": email}),
+                )
+            }
+            BulkRequest::RemovePerson { email, panel_ids } => {
+                self.plan_remove_person(&mut b, &panels, email, panel_ids)?
+            }
+        };
+        self.store_plan(b, title, summary)
+    }
+
+    fn plan_changes(
+        &self,
+        b: &mut Builder,
+        panels: &Panels,
+        selection: &Selection,
+        action: &BulkAction,
+    ) -> Result<Described> {
+        check_action(action)?;
+        let keys = match selection {
+            Selection::Keys { keys } => keys.clone(),
+            Selection::Query { query } => self.query_keys(&AccountQuery {
+                offset: 0,
+                ..query.clone()
+            })?,
+        };
+        for key in keys {
+            let Some(view) = panels.get(&key.panel_id) else {
+                continue;
+            };
+            match self.account_detail(&key) {
+                Ok(detail) => {
+                    let planned = plan_change(&detail.account, &detail.capabilities, action);
+                    let name = detail.account.name.clone();
+                    b.push_as(view, key, name, planned, nominal(action));
+                }
+                Err(CoreError::NotFound(message)) => {
+                    let name = key.native_id.clone();
+                    let planned = Err(Skip::new(SkipReason::NotFound, message));
+                    b.push_as(view, key, name, planned, nominal(action));
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        Ok((
+            describe(action),
+            serde_json::to_value(action).unwrap_or_default(),
+        ))
+    }
+
+    /// One account per name on each panel, from the template of the panel's kind.
+    fn plan_creates(
+        &self,
+        b: &mut Builder,
+        panels: &Panels,
+        panel_ids: &[PanelId],
+        source: &NameSource,
+        templates: &[NewAccount],
+    ) -> Result<Described> {
+        let list: Vec<String> = match source {
+            NameSource::Pattern { pattern } => names::expand(pattern)?,
+            NameSource::List { names } => names
+                .iter()
+                .map(|n| n.trim().to_owned())
+                .filter(|n| !n.is_empty())
+                .collect(),
+        };
+        if list.is_empty() {
+            return Err(CoreError::invalid_field("names", "Give at least one name."));
+        }
+        if panel_ids.is_empty() {
+            return Err(CoreError::invalid_field(
+                "panelIds",
+                "Pick at least one panel.",
+            ));
+        }
+        for id in panel_ids {
+            let view = panel_of(panels, id)?;
+            let rules = kinds::rules(view.kind);
+            let template = templates
+                .iter()
+                .find(|t| rules.owns_form(t))
+                .ok_or_else(|| {
+                    CoreError::invalid_field(
+                        "templates",
+                        format!("No {} form for {}.", view.kind.display_name(), view.name),
+                    )
+                })?;
+            let mut existing = Existing::load(self, &view)?;
+            for name in &list {
+                let new = with_name(template, name);
+                let (credentials, kept) = (KeptCredentials::default(), KeptSettings::default());
+                plan_create(b, &view, &mut existing, new, credentials, kept);
+            }
+        }
+        Ok((
+            format!("Create {} accounts", list.len()),
+            serde_json::json!({"type": "create", "names": list.len()}),
+        ))
+    }
+
+    /// Every account with this email on the panels (none given: every panel) whose kind finds
+    /// people by email, as the snapshot knows them.
+    fn plan_remove_person(
+        &self,
+        b: &mut Builder,
+        panels: &Panels,
+        email: &str,
+        panel_ids: &[PanelId],
+    ) -> Result<Described> {
+        let wanted = email.trim().to_lowercase();
+        for view in panels.values() {
+            if !kinds::rules(view.kind).finds_people_by_email()
+                || (!panel_ids.is_empty() && !panel_ids.contains(&view.id))
+            {
+                continue;
+            }
+            for (native, name, mail) in snapshot_names(self, &view.id)? {
+                if mail.is_some_and(|m| m.to_lowercase() == wanted) {
+                    let planned = Ok((
+                        ItemOp::Delete {
+                            keep_traffic: false,
+                        },
+                        vec![FieldChange::new("subuser", Some(native.clone()), None)],
+                    ));
+                    b.push(
+                        view,
+                        AccountKey::new(view.id.clone(), native),
+                        name,
+                        planned,
+                    );
+                }
+            }
+        }
+        Ok((
+            format!("Remove {email} from every server"),
+            serde_json::json!({"type": "removePerson", "email": email}),
+        ))
+    }
+
+    /// A plan from items built elsewhere (import, migration): creates are skipped when the
+    /// snapshot already has the name; edits go as given.
+    pub fn plan_from_items(&self, title: &str, items: Vec<ItemInput>) -> Result<BulkPlan> {
+        let mut b = Builder::new();
+        let mut existing: HashMap<PanelId, Existing> = HashMap::new();
+        let count = items.len();
+        for item in items {
+            match item {
+                ItemInput::Create {
+                    panel_id,
+                    new,
+                    credentials,
+                    settings,
+                } => {
+                    let view = self.panel(&panel_id)?;
+                    if !existing.contains_key(&panel_id) {
+                        existing.insert(panel_id.clone(), Existing::load(self, &view)?);
+                    }
+                    if let Some(ex) = existing.get_mut(&panel_id) {
+                        plan_create(&mut b, &view, ex, new, credentials, settings);
+                    }
+                }
+                ItemInput::Edit { key, edit } => {
+                    let view = self.panel(&key.panel_id)?;
+                    let name = key.native_id.clone();
+                    let planned = Ok((
+                        ItemOp::Edit { edit },
+                        vec![FieldChange::new("form", None, Some("edited".into()))],
+                    ));
+                    b.push(&view, key, name, planned);
+                }
+            }
+        }
+        self.store_plan(
+            b,
+            title.to_owned(),
+            serde_json::json!({"type": "items", "count": count}),
+        )
+    }
+}
+
+fn panel_of(panels: &Panels, id: &PanelId) -> Result<PanelView> {
+    panels
+        .get(id)
+        .cloned()
+        .ok_or_else(|| CoreError::NotFound(format!("no panel with id {id}")))
+}

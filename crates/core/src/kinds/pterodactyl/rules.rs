@@ -1,0 +1,94 @@
+//! Pterodactyl's [`KindRules`]: permissions, and subusers keyed by server and email.
+
+use super::{plan, transfer};
+use crate::accounts::RawBits;
+use crate::{
+    accounts::{Account, Capabilities},
+    actions::{AccountEdit, NewAccount},
+    bulk::{new_account_name, BulkAction, FieldChange, ItemOp, Planned},
+    kinds::{Holds, KindRules},
+    transfer::{
+        plan::{EditSource, PlanOptions, Target},
+        schema::Credentials,
+        AccountRecord,
+    },
+};
+
+pub struct PterodactylRules;
+
+impl KindRules for PterodactylRules {
+    fn holds(&self) -> Holds {
+        Holds {
+            permissions: true,
+            ..Holds::default()
+        }
+    }
+
+    fn traffic_limit_op(
+        &self,
+        _a: &Account,
+        _bytes: Option<u64>,
+        _add_bytes: Option<u64>,
+    ) -> Option<ItemOp> {
+        None
+    }
+
+    fn plan_own_change(
+        &self,
+        a: &Account,
+        caps: &Capabilities,
+        action: &BulkAction,
+    ) -> Option<Planned> {
+        match action {
+            BulkAction::GrantPermissions { permissions }
+            | BulkAction::RevokePermissions { permissions }
+            | BulkAction::SetPermissions { permissions }
+                if caps.has_permissions =>
+            {
+                Some(plan::plan_permissions(a, action, permissions))
+            }
+            _ => None,
+        }
+    }
+
+    fn owns_form(&self, new: &NewAccount) -> bool {
+        matches!(new, NewAccount::Pterodactyl { .. })
+    }
+
+    fn create_native_id(&self, new: &NewAccount) -> String {
+        plan::create_native_id(new).unwrap_or_else(|| new_account_name(new).trim().to_owned())
+    }
+
+    fn taken_keys(&self, native_id: &str, _name: &str, email: Option<&str>) -> Vec<String> {
+        plan::taken_keys(native_id, email)
+    }
+
+    fn clash_keys(&self, new: &NewAccount) -> Vec<String> {
+        plan::clash_keys(new)
+    }
+
+    fn form_changes(&self, new: &NewAccount) -> Vec<FieldChange> {
+        plan::form_changes(new)
+    }
+
+    fn finds_people_by_email(&self) -> bool {
+        true
+    }
+
+    fn new_account(
+        &self,
+        r: &AccountRecord,
+        _target: &Target<'_>,
+        _opts: &PlanOptions,
+    ) -> Result<NewAccount, String> {
+        transfer::new_account(r)
+    }
+
+    fn fill_record(&self, r: &mut AccountRecord, _raw: RawBits, credentials: Option<Credentials>) {
+        transfer::fill_record(r, credentials);
+    }
+
+    fn edit_for(&self, src: &EditSource<'_>) -> (Option<AccountEdit>, Vec<FieldChange>) {
+        transfer::edit_for(src)
+    }
+}

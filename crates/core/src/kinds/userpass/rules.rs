@@ -1,0 +1,82 @@
+//! User-pass proxies' [`KindRules`]: limits and status through the edit form.
+
+use super::{plan, transfer};
+use crate::accounts::RawBits;
+use crate::{
+    accounts::{Account, Capabilities},
+    actions::{AccountEdit, KeptCredentials, NewAccount},
+    bulk::{BulkAction, FieldChange, ItemOp, Planned},
+    kinds::{Holds, KindRules},
+    transfer::{
+        plan::{EditSource, PlanOptions, Target},
+        schema::Credentials,
+        AccountRecord,
+    },
+};
+
+pub struct UserpassRules;
+
+impl KindRules for UserpassRules {
+    fn holds(&self) -> Holds {
+        Holds {
+            ip_limit: true,
+            traffic_limit: true,
+            ..Holds::default()
+        }
+    }
+
+    /// The usage cap is set through the sub-user's edit form.
+    fn traffic_limit_op(
+        &self,
+        a: &Account,
+        bytes: Option<u64>,
+        _add_bytes: Option<u64>,
+    ) -> Option<ItemOp> {
+        Some(plan::edit(a, bytes, a.ip_limit, plan::status_of(a)))
+    }
+
+    fn plan_own_change(
+        &self,
+        a: &Account,
+        _caps: &Capabilities,
+        action: &BulkAction,
+    ) -> Option<Planned> {
+        match action {
+            BulkAction::SetCaps {
+                usage_cap_bytes,
+                ip_usage_cap,
+            } => Some(plan::plan_caps(a, *usage_cap_bytes, *ip_usage_cap)),
+            BulkAction::SetStatus { status } => Some(plan::plan_status(a, *status)),
+            _ => None,
+        }
+    }
+
+    fn owns_form(&self, new: &NewAccount) -> bool {
+        matches!(new, NewAccount::Userpass { .. })
+    }
+
+    fn form_changes(&self, new: &NewAccount) -> Vec<FieldChange> {
+        plan::form_changes(new)
+    }
+
+    fn kept_credentials(&self, r: &AccountRecord) -> KeptCredentials {
+        transfer::kept_credentials(r)
+    }
+
+    fn new_account(
+        &self,
+        r: &AccountRecord,
+        _target: &Target<'_>,
+        _opts: &PlanOptions,
+    ) -> Result<NewAccount, String> {
+        Ok(transfer::new_account(r))
+    }
+
+    fn fill_record(&self, r: &mut AccountRecord, raw: RawBits, credentials: Option<Credentials>) {
+        transfer::fill_record(r, raw, credentials);
+    }
+
+    fn edit_for(&self, src: &EditSource<'_>) -> (Option<AccountEdit>, Vec<FieldChange>) {
+        transfer::edit_for(src)
+    }
+}

@@ -1,0 +1,175 @@
+//! From validated rows to a preview against a target panel's snapshot: per row a create, an
+//! update (with the fields that change), unchanged, or a conflict — nothing is written. The
+//! bulk engine applies the plan ([`ImportPlan::bulk_items`]). How a row maps onto the target's
+//! kind is asked of its [`KindRules`](crate::kinds::KindRules).
+
+mod carry;
+mod edit;
+mod preview;
+mod row;
+
+use crate::accounts::RawBits;
+use std::{
+    borrow::Cow,
+    collections::{hash_map::Entry, HashMap},
+};
+
+use paneldeck_panels::PanelKind;
+
+pub use self::{
+    edit::{Diff, EditSource},
+    preview::{PlanCounts, PlanPreview, PreviewRow},
+};
+use super::import::{lower, Parsed, RowError};
+pub use crate::actions::{KeptCredentials, KeptSettings};
+use crate::{
+    accounts::{Account, AccountKey},
+    actions::{AccountEdit, MarzbanProtocolInbounds, NewAccount, XuiInboundOption},
+    bulk::FieldChange,
+    registry::PanelId,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportAction {
+    Create(NewAccount),
+    Update { key: AccountKey, edit: AccountEdit },
+    Unchanged { key: AccountKey },
+    Conflict { reason: String },
+}
+
+impl ImportAction {
+    pub fn label(&self) -> &'static str {
+        match self {
+            ImportAction::Create(_) => "create",
+            ImportAction::Update { .. } => "update",
+            ImportAction::Unchanged { .. } => "unchanged",
+            ImportAction::Conflict { .. } => "conflict",
+        }
+    }
+}
+
+/// One row of the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportItem {
+    /// The file line (migration: the account's position in the source, from 1).
+    pub line: u64,
+    pub name: String,
+    pub action: ImportAction,
+    /// What an update changes (empty for the other actions).
+    pub changes: Vec<FieldChange>,
+    /// Secrets a create keeps (empty otherwise).
+    pub credentials: KeptCredentials,
+    /// Settings a create keeps that its form has no field for (empty otherwise).
+    pub settings: KeptSettings,
+    /// What the target kind cannot hold, one sentence each.
+    pub not_carried: Vec<&'static str>,
+}
+
+/// An import or migration plan against one panel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportPlan {
+    pub panel_id: PanelId,
+    pub kind: PanelKind,
+    pub items: Vec<ImportItem>,
+    pub errors: Vec<RowError>,
+}
+
+/// The panel rows are mapped onto: its snapshot and what its create form offers.
+pub struct Target<'a> {
+    pub panel_id: PanelId,
+    pub kind: PanelKind,
+    /// The snapshot of the panel: accounts with their raw records.
+    pub accounts: &'a [(Account, RawBits)],
+    /// 3x-ui: the panel's inbounds (empty = unknown; numeric ids are then taken as given).
+    pub xui_inbounds: &'a [XuiInboundOption],
+    /// Marzban: the panel's inbound tags per protocol (empty = unknown; a create then gets
+    /// every inbound of its protocols).
+    pub marzban_inbounds: &'a [MarzbanProtocolInbounds],
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// 3x-ui: inbounds for rows whose own inbounds and protocols do not fit this panel.
+    pub xui_inbound_ids: Vec<i64>,
+    /// Leave existing accounts alone (they are reported unchanged / as conflicts only).
+    pub create_only: bool,
+}
+
+/// Builds the plan of `parsed` rows against `target`.
+pub fn plan(parsed: &Parsed, target: &Target<'_>, opts: &PlanOptions) -> ImportPlan {
+    // Lowercased names borrowed where already lowercase: no allocation per row.
+    let mut by_name: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(target.accounts.len());
+    for (i, (a, _)) in target.accounts.iter().enumerate() {
+        by_name.insert(lower(&a.name), i);
+    }
+    let names: Vec<Cow<'_, str>> = parsed.rows.iter().map(|r| lower(&r.record.name)).collect();
+    // In file order: the line a name was first planned on, for the rows that repeat it.
+    let mut planned: HashMap<&str, u64> = HashMap::with_capacity(names.len());
+    let repeats: Vec<Option<u64>> = parsed
+        .rows
+        .iter()
+        .zip(&names)
+        .map(|(row, name)| match planned.entry(name.as_ref()) {
+            Entry::Occupied(first) => Some(*first.get()),
+            Entry::Vacant(v) => {
+                v.insert(row.line);
+                None
+            }
+        })
+        .collect();
+    drop(planned);
+    // The rows are independent now: planned on every core.
+    let items = map_parallel(&parsed.rows, |i, row| match repeats[i] {
+        Some(first) => row::conflict(
+            row,
+            format!(
+                "'{}' is also on line {first}; a panel holds one account per name",
+                row.record.name
+            ),
+        ),
+        None => {
+            let existing = by_name.get(&names[i]).map(|i| &target.accounts[*i]);
+            row::plan_row(row, existing, target, opts)
+        }
+    });
+    ImportPlan {
+        panel_id: target.panel_id.clone(),
+        kind: target.kind,
+        items,
+        errors: parsed.errors.clone(),
+    }
+}
+
+/// `f` over `items` (with their indices), in order, on every core for large inputs.
+fn map_parallel<T: Sync, U: Send>(items: &[T], f: impl Fn(usize, &T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || items.len() < 4_096 {
+        return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|s| {
+        let parts: Vec<_> = items
+            .chunks(chunk)
+            .enumerate()
+            .map(|(c, part)| {
+                s.spawn(move || {
+                    part.iter()
+                        .enumerate()
+                        .map(|(i, t)| f(c * chunk + i, t))
+                        .collect::<Vec<U>>()
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for p in parts {
+            match p.join() {
+                Ok(v) => out.extend(v),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
+}

@@ -1,0 +1,113 @@
+//! Planning one row: a create (with what it keeps), an update, unchanged, or a conflict.
+
+use super::{carry::not_carried, EditSource, ImportAction, ImportItem, PlanOptions, Target};
+use crate::accounts::RawBits;
+use crate::{
+    accounts::Account,
+    actions::{KeptCredentials, KeptSettings},
+    kinds,
+    transfer::ParsedRow,
+};
+
+fn item(row: &ParsedRow, action: ImportAction) -> ImportItem {
+    ImportItem {
+        line: row.line,
+        name: row.record.name.clone(),
+        action,
+        changes: Vec::new(),
+        credentials: KeptCredentials::default(),
+        settings: KeptSettings::default(),
+        not_carried: Vec::new(),
+    }
+}
+
+pub(super) fn conflict(row: &ParsedRow, reason: impl Into<String>) -> ImportItem {
+    item(
+        row,
+        ImportAction::Conflict {
+            reason: reason.into(),
+        },
+    )
+}
+
+pub(super) fn plan_row(
+    row: &ParsedRow,
+    existing: Option<&(Account, RawBits)>,
+    target: &Target<'_>,
+    opts: &PlanOptions,
+) -> ImportItem {
+    if let Some(reason) = existing.and_then(|(account, _)| uuid_clash(row, account)) {
+        // Not this account: nothing else of the row is compared.
+        return conflict(row, reason);
+    }
+    let mut out = match existing {
+        None => create(row, target, opts),
+        Some((account, raw)) => update(row, account, raw, opts),
+    };
+    out.not_carried = not_carried(&row.record, target.kind);
+    out
+}
+
+fn create(row: &ParsedRow, target: &Target<'_>, opts: &PlanOptions) -> ImportItem {
+    let rules = kinds::rules(target.kind);
+    match rules.new_account(&row.record, target, opts) {
+        Ok(new) => {
+            let mut it = item(row, ImportAction::Create(new));
+            it.credentials = rules.kept_credentials(&row.record);
+            it.settings = rules.kept_settings(&row.record);
+            it
+        }
+        Err(reason) => conflict(row, reason),
+    }
+}
+
+/// Why the row cannot be `account` although it has its name: another UUID.
+fn uuid_clash(row: &ParsedRow, account: &Account) -> Option<String> {
+    let (want, have) = (row.record.uuid.as_deref()?, account.uuid.as_deref()?);
+    (!want.eq_ignore_ascii_case(have)).then(|| {
+        format!(
+            "'{}' exists with another UUID ({}…, the file has {}…); an edit cannot change it",
+            account.name,
+            have.get(..8).unwrap_or(have),
+            want.get(..8).unwrap_or(want)
+        )
+    })
+}
+
+fn update(row: &ParsedRow, account: &Account, raw: &RawBits, opts: &PlanOptions) -> ImportItem {
+    let source = EditSource {
+        record: &row.record,
+        present: row.present,
+        account,
+        raw,
+    };
+    let (edit, changes) = kinds::rules(account.kind).edit_for(&source);
+    if changes.is_empty() {
+        item(
+            row,
+            ImportAction::Unchanged {
+                key: account.key.clone(),
+            },
+        )
+    } else if opts.create_only {
+        conflict(
+            row,
+            format!("'{}' already exists and differs", account.name),
+        )
+    } else {
+        match edit {
+            Some(edit) => {
+                let mut it = item(
+                    row,
+                    ImportAction::Update {
+                        key: account.key.clone(),
+                        edit,
+                    },
+                );
+                it.changes = changes;
+                it
+            }
+            None => conflict(row, "this panel's accounts cannot be edited this way"),
+        }
+    }
+}
