@@ -12,11 +12,11 @@ use std::{
 
 use clap::{Args, Subcommand};
 use paneldeck_core::{
-    accounts::{AccountKey, AccountQuery, AccountStatus},
+    accounts::{AccountKey, AccountQuery, AccountStatus, Selection},
     actions::{ExpireInput, ExpiryInput, MarzbanProtocol, NewAccount, ProxyStatusInput},
     bulk::{
         BulkAction, BulkPlan, BulkProgress, BulkReport, BulkRequest, CancelToken, Counts,
-        ExecOptions, ExportFormat, LimitChange, NameSource, OpId, Selection,
+        ExecOptions, ExportFormat, LimitChange, NameSource, OpId,
     },
     ApiError, CoreError, ErrorCode, Paneldeck,
 };

@@ -15,12 +15,12 @@ use paneldeck_core::{
         convert::xui::{from_record, XuiContext},
         model::now_ms,
         snapshot::{replace_panel, PreparedRow, SyncInfo},
+        Selection,
     },
     registry::PanelId,
     secrets::MemoryStore,
     transfer::{
-        export::to_bytes, parse_bytes, plan::plan, ExportFormat, ExportOptions, PlanOptions,
-        Selection, Target,
+        export::to_bytes, parse_bytes, plan::plan, ExportFormat, ExportOptions, PlanOptions, Target,
     },
     CredentialsInput, PanelInput, Paneldeck, Profile,
 };

@@ -13,7 +13,7 @@ use super::{
     wire::{new_account_name, with_name},
 };
 use crate::{
-    accounts::{model::DAY_MS, now_ms, Account, AccountKey, AccountQuery, Capabilities},
+    accounts::{model::DAY_MS, now_ms, Account, AccountKey, Capabilities},
     actions::{
         pterodactyl_native_id, AccountEdit, KeptCredentials, KeptSettings, NewAccount,
         ProxyStatusInput,
@@ -756,13 +756,7 @@ impl Paneldeck {
         let (title, summary) = match request {
             BulkRequest::Change { selection, action } => {
                 check_action(action)?;
-                let keys = match selection {
-                    Selection::Keys { keys } => keys.clone(),
-                    Selection::Query { query } => self.query_keys(&AccountQuery {
-                        offset: 0,
-                        ..query.clone()
-                    })?,
-                };
+                let keys = self.selection_keys(selection)?;
                 for key in keys {
                     let Some(view) = panels.get(&key.panel_id) else {
                         continue;

@@ -15,7 +15,7 @@ pub mod raw;
 pub mod schema;
 mod service;
 
-pub use export::{ExportFormat, ExportOptions, ExportSummary, Selection};
+pub use export::{ExportFormat, ExportOptions, ExportSummary};
 pub use import::{parse_bytes, ColumnSet, Parsed, ParsedRow, RowError, SourceFormat};
 pub use plan::{
     Change, ImportAction, ImportItem, ImportPlan, KeptCredentials, KeptSettings, PlanCounts,
