@@ -8,6 +8,8 @@ export type {
   AccountKey,
   AccountPage_Serialize as AccountPage,
   AccountRow_Serialize as AccountRow,
+  /** Which accounts a bulk change, export, link export or migration covers (Rust's `accounts::Selection`). */
+  Selection_Deserialize as AccountSelection,
   AccountStatus,
   ActionOutcome_Serialize as ActionOutcome,
   ApiError_Serialize as ApiError,
@@ -53,8 +55,6 @@ export type {
   RowError,
   Change_Serialize as PlanChange,
   QrImage,
-  /** Which accounts an export, link export or migration covers (Rust's `transfer::Selection`). */
-  Selection_Deserialize as TransferSelection,
   SourceFormat,
 } from "../bindings";
 
@@ -65,8 +65,6 @@ export type {
   BulkProgress,
   BulkReport_Serialize as BulkReport,
   BulkRequest_Deserialize as BulkRequest,
-  /** Which accounts a bulk change covers (Rust's `bulk::Selection`). */
-  BulkSelection_Deserialize as BulkSelection,
   Counts,
   FieldChange_Serialize as FieldChange,
   ItemOp_Serialize as ItemOp,
