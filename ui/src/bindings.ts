@@ -629,7 +629,7 @@ export type BulkReport_Serialize = {
 export type BulkRequest = BulkRequest_Serialize | BulkRequest_Deserialize;
 
 /**  What the user asks for. */
-export type BulkRequest_Deserialize = { type: "change"; selection: BulkSelection_Deserialize; action: BulkAction_Deserialize } | 
+export type BulkRequest_Deserialize = { type: "change"; selection: Selection_Deserialize; action: BulkAction_Deserialize } | 
 /**
  *  One account per name on each panel, from the template of the panel's kind (its name
  *  field is replaced by each name).
@@ -644,7 +644,7 @@ export type BulkRequest_Deserialize = { type: "change"; selection: BulkSelection
 { type: "removePerson"; email: string; panelIds?: PanelId[] };
 
 /**  What the user asks for. */
-export type BulkRequest_Serialize = { type: "change"; selection: BulkSelection_Serialize; action: BulkAction_Serialize } | 
+export type BulkRequest_Serialize = { type: "change"; selection: Selection_Serialize; action: BulkAction_Serialize } | 
 /**
  *  One account per name on each panel, from the template of the panel's kind (its name
  *  field is replaced by each name).
@@ -657,24 +657,6 @@ export type BulkRequest_Serialize = { type: "change"; selection: BulkSelection_S
  *  every Pterodactyl panel), as the snapshot knows them.
  */
 { type: "removePerson"; email: string; panelIds: PanelId[] };
-
-/**
- *  Which accounts: rows picked in the table, or everything matching a filter (its window,
- *  `offset`/`limit`, is ignored: every match is taken).
- */
-export type BulkSelection = BulkSelection_Serialize | BulkSelection_Deserialize;
-
-/**
- *  Which accounts: rows picked in the table, or everything matching a filter (its window,
- *  `offset`/`limit`, is ignored: every match is taken).
- */
-export type BulkSelection_Deserialize = { type: "keys"; keys: AccountKey[] } | { type: "query"; query: AccountQuery_Deserialize };
-
-/**
- *  Which accounts: rows picked in the table, or everything matching a filter (its window,
- *  `offset`/`limit`, is ignored: every match is taken).
- */
-export type BulkSelection_Serialize = { type: "keys"; keys: AccountKey[] } | { type: "query"; query: AccountQuery_Serialize };
 
 /**  What can be read and changed on an account of a given kind (and API generation). */
 export type Capabilities = {
@@ -1521,13 +1503,22 @@ export type RunMode =
 /**  Only the items that failed. */
 "retryFailed";
 
-/**  Which accounts. */
+/**
+ *  Which accounts: rows picked in the table, everything matching a filter (its window,
+ *  `offset`/`limit`, is ignored: every match is taken), one panel, or every account.
+ */
 export type Selection = Selection_Serialize | Selection_Deserialize;
 
-/**  Which accounts. */
+/**
+ *  Which accounts: rows picked in the table, everything matching a filter (its window,
+ *  `offset`/`limit`, is ignored: every match is taken), one panel, or every account.
+ */
 export type Selection_Deserialize = { type: "keys"; keys: AccountKey[] } | { type: "query"; query: AccountQuery_Deserialize } | { type: "panel"; panelId: PanelId } | { type: "all" };
 
-/**  Which accounts. */
+/**
+ *  Which accounts: rows picked in the table, everything matching a filter (its window,
+ *  `offset`/`limit`, is ignored: every match is taken), one panel, or every account.
+ */
 export type Selection_Serialize = { type: "keys"; keys: AccountKey[] } | { type: "query"; query: AccountQuery_Serialize } | { type: "panel"; panelId: PanelId } | { type: "all" };
 
 export type ServerOption = {

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use paneldeck_core::{
-    accounts::AccountQuery,
+    accounts::{AccountQuery, Selection},
     bulk::CancelToken,
-    transfer::{export::to_bytes, ExportFormat, ExportOptions, ImportPlan, PlanOptions, Selection},
+    transfer::{export::to_bytes, ExportFormat, ExportOptions, ImportPlan, PlanOptions},
     ApiError, CoreError, Paneldeck,
 };
 

@@ -17,9 +17,9 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use paneldeck_core::{
-    accounts::AccountQuery,
+    accounts::{AccountQuery, Selection},
     actions::{ExpireInput, MarzbanProtocol, NewAccount},
-    bulk::{BulkAction, BulkRequest, CancelToken, ExecOptions, NameSource, Selection},
+    bulk::{BulkAction, BulkRequest, CancelToken, ExecOptions, NameSource},
     connect::PanelClient,
 };
 use paneldeck_panels::marzban::{ProxySettings, ProxyType, UserCreate};

@@ -14,13 +14,13 @@ use paneldeck_core::{
     accounts::{
         model::now_ms,
         snapshot::{replace_panel, PreparedRow, SyncInfo},
+        Selection,
     },
     kinds::xui::convert::{from_record, XuiContext},
     registry::PanelId,
     secrets::MemoryStore,
     transfer::{
-        export::to_bytes, parse_bytes, plan::plan, ExportFormat, ExportOptions, PlanOptions,
-        Selection, Target,
+        export::to_bytes, parse_bytes, plan::plan, ExportFormat, ExportOptions, PlanOptions, Target,
     },
     CredentialsInput, PanelInput, Paneldeck, Profile,
 };

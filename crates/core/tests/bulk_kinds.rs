@@ -8,9 +8,9 @@ mod bulk_support;
 
 use bulk_support::*;
 use paneldeck_core::{
-    accounts::{AccountKey, AccountQuery},
+    accounts::{AccountKey, AccountQuery, Selection},
     actions::CreateOptions,
-    bulk::{BulkAction, BulkRequest, CancelToken, LimitChange, Selection, SkipReason},
+    bulk::{BulkAction, BulkRequest, CancelToken, LimitChange, SkipReason},
     Paneldeck,
 };
 use paneldeck_panels::PanelKind;

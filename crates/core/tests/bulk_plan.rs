@@ -8,10 +8,10 @@ mod bulk_support;
 
 use bulk_support::*;
 use paneldeck_core::{
-    accounts::{model::DAY_MS, AccountQuery},
+    accounts::{model::DAY_MS, AccountQuery, Selection},
     bulk::{
         BulkAction, BulkRequest, CancelToken, ExportFormat, ItemState, NameSource, OpState,
-        Selection, SkipReason,
+        SkipReason,
     },
 };
 use paneldeck_panels::PanelKind;

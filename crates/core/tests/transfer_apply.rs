@@ -13,12 +13,12 @@ use std::{net::SocketAddr, sync::Arc};
 
 use accounts_support::{add, open};
 use paneldeck_core::{
-    accounts::{AccountQuery, AccountStatus},
+    accounts::{AccountQuery, AccountStatus, Selection},
     bulk::{self, BulkAction, BulkRequest, CancelToken, ExportFormat as HistoryFormat},
     registry::PanelView,
     transfer::{
         export::to_bytes, parse_bytes, AccountRecord, ExportFormat, ExportOptions, ImportAction,
-        ImportPlan, PlanOptions, Selection,
+        ImportPlan, PlanOptions,
     },
     Paneldeck,
 };
@@ -108,7 +108,7 @@ async fn reset_traffic(s: &Side, statuses: &[AccountStatus]) {
     let plan = s
         .core
         .bulk_plan(&BulkRequest::Change {
-            selection: bulk::Selection::Query {
+            selection: Selection::Query {
                 query: AccountQuery {
                     panel_ids: vec![s.panel.id.clone()],
                     statuses: statuses.to_vec(),

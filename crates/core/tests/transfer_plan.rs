@@ -10,14 +10,14 @@ mod accounts_support;
 
 use accounts_support::world;
 use paneldeck_core::{
-    accounts::{Account, AccountKey, RawBits},
+    accounts::{Account, AccountKey, RawBits, Selection},
     actions::{
         AccountEdit, ExpireInput, ExpiryInput, MarzbanCreateStatus, NewAccount, XuiInboundOption,
     },
     registry::PanelId,
     transfer::{
         export::to_bytes, parse_bytes, plan::plan, ExportFormat, ExportOptions, ImportAction,
-        PlanOptions, Selection, Target,
+        PlanOptions, Target,
     },
 };
 use paneldeck_panels::PanelKind;

@@ -7,13 +7,15 @@
 
 mod accounts_support;
 
+use std::collections::BTreeSet;
+
 use accounts_support::world;
 use paneldeck_core::{
-    accounts::{snapshot, AccountQuery},
+    accounts::{snapshot, AccountKey, AccountQuery, AccountStatus, Selection, SortColumn},
     files::write_atomic,
     transfer::{
         export::{to_bytes, write_file},
-        parse_bytes, AccountRecord, ExportFormat, ExportOptions, Selection,
+        parse_bytes, AccountRecord, ExportFormat, ExportOptions,
     },
 };
 use paneldeck_panels::PanelKind;
@@ -136,6 +138,72 @@ async fn secrets_stay_out_unless_asked_for_and_selections_narrow_the_export() {
         )
         .unwrap();
     assert_eq!(by_keys.len(), 3);
+}
+
+/// Every selection takes exactly the accounts the table shows for it: a query is resolved
+/// by the table's own engine, a panel and "all" are the table's unfiltered matches.
+#[tokio::test]
+async fn selections_export_what_the_table_shows() {
+    let w = world(40).await;
+    w.core.sync_all(|_| {}).await;
+    let keys_of = |selection: &Selection| -> BTreeSet<AccountKey> {
+        let loaded = w.core.load_selection(selection).unwrap();
+        let records = w.core.export_records(selection, false).unwrap();
+        assert_eq!(records.len(), loaded.len());
+        loaded.into_iter().map(|s| s.account.key).collect()
+    };
+    let table = |q: &AccountQuery| -> BTreeSet<AccountKey> {
+        let page = w
+            .core
+            .query_accounts(&AccountQuery {
+                limit: 1000,
+                ..q.clone()
+            })
+            .unwrap();
+        page.rows.into_iter().map(|r| r.key).collect()
+    };
+    let queries = [
+        AccountQuery {
+            search: "a e".into(),
+            ..AccountQuery::default()
+        },
+        AccountQuery {
+            statuses: vec![AccountStatus::Active, AccountStatus::Expired],
+            sort: SortColumn::Used,
+            descending: true,
+            offset: 30,
+            limit: 5,
+            ..AccountQuery::default()
+        },
+        AccountQuery {
+            depleted: true,
+            online: Some(false),
+            ..AccountQuery::default()
+        },
+        AccountQuery {
+            expiring_within_days: Some(30),
+            protocol: Some("vless".into()),
+            ..AccountQuery::default()
+        },
+    ];
+    for query in queries {
+        let whole = AccountQuery {
+            offset: 0,
+            ..query.clone()
+        };
+        assert_eq!(
+            keys_of(&Selection::Query { query }),
+            table(&whole),
+            "{whole:?}"
+        );
+    }
+    assert_eq!(keys_of(&Selection::All), table(&AccountQuery::default()));
+    let panel_id = w.panels[0].id.clone();
+    let one_panel = AccountQuery {
+        panel_ids: vec![panel_id.clone()],
+        ..AccountQuery::default()
+    };
+    assert_eq!(keys_of(&Selection::Panel { panel_id }), table(&one_panel));
 }
 
 #[test]

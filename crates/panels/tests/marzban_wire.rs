@@ -10,7 +10,7 @@ use serde_json::Value;
 
 /// (step title, request line, status, JSON body) of each answer that parses as JSON.
 fn answers(file: &str) -> Vec<(String, String, u16, Value)> {
-    let path = format!("{}/../../../shared/api/{file}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/tests/fixtures/{file}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"));
     let mut out = Vec::new();
     for section in text.split("\n### ").skip(1) {

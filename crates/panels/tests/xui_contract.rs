@@ -1,4 +1,4 @@
-//! Contract checks against 3x-ui's own OpenAPI document (`shared/api/3x-ui-openapi.json`),
+//! Contract checks against 3x-ui's own OpenAPI document (`tests/fixtures/3x-ui-openapi.json`),
 //! WALKING the document rather than a hand list of cases:
 //! 1. every example (responses and request bodies) of a covered route decodes into the
 //!    client's types;
@@ -28,7 +28,7 @@ use serde_json::{json, Value};
 fn spec() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/api/3x-ui-openapi.json"
+        "/tests/fixtures/3x-ui-openapi.json"
     );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {path}: {e}"));
     serde_json::from_str(&text).expect("the spec is JSON")

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 fn document() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/api/marzban-0.4.9-openapi.json"
+        "/tests/fixtures/marzban-0.4.9-openapi.json"
     );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {path}: {e}"));
     serde_json::from_str(&text).expect("openapi json")

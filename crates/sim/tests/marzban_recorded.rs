@@ -30,7 +30,7 @@ struct Step {
 fn transcript() -> Vec<Step> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/api/marzban-0.4.9-recorded.md"
+        "/tests/fixtures/marzban-0.4.9-recorded.md"
     );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {path}: {e}"));
     let mut steps: Vec<Step> = Vec::new();

@@ -1,12 +1,11 @@
 //! Links, QR codes and link exports.
 
 use paneldeck_core::{
-    accounts::AccountKey,
+    accounts::{AccountKey, Selection},
     links::{
         export::{save_links, LinkSave},
         qr_svg, AccountLink,
     },
-    transfer::Selection,
 };
 use serde::Serialize;
 use tauri::State;

@@ -2,10 +2,11 @@
 //! accounts to another panel, previewed as a diff first, then written by the bulk engine.
 
 use paneldeck_core::{
+    accounts::Selection,
     bulk::{BulkPlan, OpId},
     registry::PanelId,
     transfer::{
-        import::MAX_FILE_BYTES, ExportOptions, ExportSummary, PlanOptions, PlanPreview, Selection,
+        import::MAX_FILE_BYTES, ExportOptions, ExportSummary, PlanOptions, PlanPreview,
         SourceFormat,
     },
     CoreError,

@@ -4,11 +4,8 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { commands, events } from "../bindings";
 import { unwrap } from "./client";
 import type {
-  AccountKey,
-  AccountQuery,
   BulkProgress,
   BulkRequest,
-  BulkSelection,
   Counts,
   ExportFormat,
   OpId,
@@ -36,23 +33,6 @@ export const exportJournal = (opId: OpId, format: ExportFormat, path: string) =>
 /** The OS save dialog, starting at `current`; null when the user closes it. */
 export const pickSavePath = (current: string) => unwrap(commands.pickPath("save", current || null));
 export const defaultPath = (name: string) => commands.defaultPath(name);
-
-/**
- * The accounts page's selection as the engine takes it. "Every match" goes as the query itself
- * (so the engine takes every match, not just the rows loaded); only when some rows were
- * un-ticked are the matching keys fetched and those rows left out.
- */
-export async function resolveSelection(
-  selection: { mode: "keys"; keys: Iterable<AccountKey> } | { mode: "allMatching"; excluded: ReadonlySet<string> },
-  query: AccountQuery,
-  idOf: (key: AccountKey) => string,
-): Promise<BulkSelection> {
-  if (selection.mode === "keys") return { type: "keys", keys: [...selection.keys] };
-  const whole = { ...query, offset: 0 };
-  if (selection.excluded.size === 0) return { type: "query", query: whole };
-  const keys = await unwrap(commands.accountsKeys(whole));
-  return { type: "keys", keys: keys.filter((k) => !selection.excluded.has(idOf(k))) };
-}
 
 export function useBulkHistory() {
   return useQuery({ queryKey: bulkKeys.history, queryFn: () => unwrap(commands.bulkHistory()) });

@@ -4,12 +4,12 @@ import { commands } from "../bindings";
 import { unwrap } from "./client";
 import type {
   AccountKey,
+  AccountSelection,
   ExportOptions,
   ImportOptions,
   LinkSave,
   PanelId,
   PickKind,
-  TransferSelection,
 } from "./types";
 
 export const transferKeys = {
@@ -85,16 +85,16 @@ export async function copyText(text: string): Promise<boolean> {
 
 export const pickPath = (kind: PickKind, suggested: string | null) => unwrap(commands.pickPath(kind, suggested));
 
-export const exportAccounts = (selection: TransferSelection, options: ExportOptions, path: string) =>
+export const exportAccounts = (selection: AccountSelection, options: ExportOptions, path: string) =>
   unwrap(commands.accountsExport(selection, options, path));
 
-export const exportLinks = (selection: TransferSelection, save: LinkSave, path: string) =>
+export const exportLinks = (selection: AccountSelection, save: LinkSave, path: string) =>
   unwrap(commands.linksExport(selection, save, path));
 
 export const previewImport = (path: string, panelId: PanelId, options: ImportOptions) =>
   unwrap(commands.importPreview(path, panelId, options));
 
-export const previewMigration = (from: PanelId, to: PanelId, selection: TransferSelection | null, options: ImportOptions) =>
+export const previewMigration = (from: PanelId, to: PanelId, selection: AccountSelection | null, options: ImportOptions) =>
   unwrap(commands.migrationPreview(from, to, selection, options));
 
 export const confirmImport = (previewId: string, title: string) => unwrap(commands.importConfirm(previewId, title));

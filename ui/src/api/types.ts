@@ -8,6 +8,8 @@ export type {
   AccountKey,
   AccountPage_Serialize as AccountPage,
   AccountRow_Serialize as AccountRow,
+  /** Which accounts a bulk change, export, link export or migration covers (Rust's `accounts::Selection`). */
+  Selection_Deserialize as AccountSelection,
   AccountStatus,
   ActionOutcome_Serialize as ActionOutcome,
   ApiError_Serialize as ApiError,
@@ -52,8 +54,6 @@ export type {
   PreviewRow_Serialize as PreviewRow,
   RowError,
   QrImage,
-  /** Which accounts an export, link export or migration covers (Rust's `transfer::Selection`). */
-  Selection_Deserialize as TransferSelection,
   SourceFormat,
 } from "../bindings";
 
@@ -64,8 +64,6 @@ export type {
   BulkProgress,
   BulkReport_Serialize as BulkReport,
   BulkRequest_Deserialize as BulkRequest,
-  /** Which accounts a bulk change covers (Rust's `bulk::Selection`). */
-  BulkSelection_Deserialize as BulkSelection,
   Counts,
   FieldChange_Serialize as FieldChange,
   ItemOp_Serialize as ItemOp,

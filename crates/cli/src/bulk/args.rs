@@ -2,8 +2,8 @@
 
 use clap::Args;
 use paneldeck_core::{
-    accounts::AccountQuery,
-    bulk::{ExecOptions, Selection},
+    accounts::{AccountQuery, Selection},
+    bulk::ExecOptions,
     ApiError, Paneldeck,
 };
 

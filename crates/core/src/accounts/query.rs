@@ -1,5 +1,8 @@
-//! The accounts table's query: search, filters and sort run in SQLite over the snapshot, and
-//! only the visible window (plus the counts) comes back.
+//! The accounts table's query: search, filters, sort and the window, and what comes back.
+//! The table, and every selection by query (exports, bulk changes, links; see
+//! [`super::selection`]), run it through one engine, the in-memory
+//! [`SnapshotIndex`](super::index::SnapshotIndex). The SQL form here is the reference that
+//! engine is checked against, and reads the dashboard's lists over the same columns.
 
 use paneldeck_panels::PanelKind;
 use rusqlite::{types::Value, Connection, Row};
@@ -290,7 +293,8 @@ const ROW_COLUMNS: &str =
     "a.panel_id, a.native_id, p.name AS panel_name, p.color AS panel_color, a.kind, a.name,
     a.email, a.used_bytes, a.limit_bytes, a.expires_at_ms, a.online, a.last_online_ms, a.grp";
 
-/// The window `q.offset .. q.offset + q.limit` of the matching rows, and the counts.
+/// The window `q.offset .. q.offset + q.limit` of the matching rows, and the counts, by SQL
+/// (the reference for [`SnapshotIndex::page`](super::index::SnapshotIndex::page)).
 pub fn page(conn: &Connection, q: &AccountQuery, now_ms: i64) -> Result<AccountPage> {
     let f = build(q, now_ms);
     let limit = q.limit.clamp(1, MAX_LIMIT);
@@ -326,7 +330,9 @@ pub fn page(conn: &Connection, q: &AccountQuery, now_ms: i64) -> Result<AccountP
     })
 }
 
-/// Every matching key, in the query's order ("select all that match the filter").
+/// Every matching key, in the query's order, by SQL (the reference for
+/// [`SnapshotIndex::keys`](super::index::SnapshotIndex::keys); selections resolve through
+/// the index, [`Paneldeck::selection_keys`](crate::Paneldeck::selection_keys)).
 pub fn keys(conn: &Connection, q: &AccountQuery, now_ms: i64) -> Result<Vec<AccountKey>> {
     let f = build(q, now_ms);
     let sql = format!(

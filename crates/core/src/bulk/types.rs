@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 
 use crate::{
-    accounts::{AccountKey, AccountQuery},
+    accounts::{AccountKey, Selection},
     actions::{AccountEdit, KeptCredentials, KeptSettings, NewAccount, ProxyStatusInput},
     registry::PanelId,
 };
@@ -42,16 +42,6 @@ impl std::fmt::Display for OpId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
-}
-
-/// Which accounts: rows picked in the table, or everything matching a filter (its window,
-/// `offset`/`limit`, is ignored: every match is taken).
-#[derive(Debug, Clone, Deserialize, specta::Type)]
-#[serde(tag = "type", rename_all = "camelCase")]
-#[serde(rename = "BulkSelection")]
-pub enum Selection {
-    Keys { keys: Vec<AccountKey> },
-    Query { query: AccountQuery },
 }
 
 /// A limit that a bulk change keeps, lifts, or sets.

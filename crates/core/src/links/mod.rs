@@ -94,23 +94,6 @@ impl Paneldeck {
         Ok(links)
     }
 
-    /// The accounts a selection names, in table order.
-    pub fn selection_keys(
-        &self,
-        selection: &crate::transfer::Selection,
-    ) -> Result<Vec<AccountKey>> {
-        use crate::{accounts::AccountQuery, transfer::Selection};
-        match selection {
-            Selection::Keys { keys } => Ok(keys.clone()),
-            Selection::Query { query } => self.query_keys(query),
-            Selection::Panel { panel_id } => self.query_keys(&AccountQuery {
-                panel_ids: vec![panel_id.clone()],
-                ..AccountQuery::default()
-            }),
-            Selection::All => self.query_keys(&AccountQuery::default()),
-        }
-    }
-
     /// The links of several accounts, each under its name, in the order given.
     pub async fn links_of(&self, keys: &[AccountKey]) -> Result<Vec<export::AccountLinks>> {
         let mut entries = Vec::with_capacity(keys.len());

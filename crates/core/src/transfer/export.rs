@@ -5,38 +5,15 @@ use std::{io::Write, path::Path};
 
 use serde::{Deserialize, Serialize};
 
-pub use super::load::{load, SnapshotAccount};
+pub use super::load::{load, Rows, SnapshotAccount};
 use super::schema::{AccountFile, AccountRecord, COLUMNS, JSON_FORMAT, SCHEMA_VERSION};
-use crate::{
-    accounts::{model::now_ms, AccountKey, AccountQuery},
-    error::Result,
-    files::write_atomic,
-    registry::PanelId,
-    Paneldeck,
-};
+use crate::{accounts::Selection, error::Result, files::write_atomic, Paneldeck};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
     Csv,
     Json,
-}
-
-/// Which accounts.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, specta::Type)]
-#[serde(tag = "type", rename_all = "camelCase")]
-pub enum Selection {
-    Keys {
-        keys: Vec<AccountKey>,
-    },
-    Query {
-        query: AccountQuery,
-    },
-    #[serde(rename_all = "camelCase")]
-    Panel {
-        panel_id: PanelId,
-    },
-    All,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -152,9 +129,10 @@ impl Paneldeck {
         selection: &Selection,
         include_credentials: bool,
     ) -> Result<Vec<AccountRecord>> {
-        let now = now_ms();
-        let accounts = self.store().with(|c| load(c, selection, now))?;
-        Ok(records(accounts, include_credentials))
+        Ok(records(
+            self.load_selection(selection)?,
+            include_credentials,
+        ))
     }
 
     /// Exports a selection to `path` atomically.

@@ -1,16 +1,19 @@
-//! Reading a selection of the snapshot for export, import and migration. 100,000 accounts
-//! must load in a fraction of a second, so rows are read in chunks whose texts share one
-//! buffer (no allocation per row), the chunks are decoded on every core while the next ones
-//! are read, and the result is sorted through an index without building sort keys.
+//! Reading a selection of the snapshot for export, import and migration. A selection by query
+//! is resolved by the table's engine ([`Paneldeck::selection_keys`]) and read here by its
+//! keys, so an export takes exactly the rows the table shows. 100,000 accounts must load in a
+//! fraction of a second, so rows are read in chunks whose texts share one buffer (no
+//! allocation per row), the chunks are decoded on every core while the next ones are read, and
+//! the result is sorted through an index without building sort keys.
 
 use std::{cmp::Ordering, ops::Range, sync::mpsc, sync::Mutex};
 
 use rusqlite::{params, types::ValueRef, Connection, Row};
 
-use super::export::Selection;
 use crate::{
-    accounts::{snapshot, Account, AccountKey, RawBits},
+    accounts::{model::now_ms, snapshot, Account, AccountKey, RawBits, Selection},
     error::Result,
+    registry::PanelId,
+    Paneldeck,
 };
 
 /// One snapshot account with what transfer needs of its raw record, and its panel name.
@@ -18,6 +21,14 @@ pub struct SnapshotAccount {
     pub panel_name: String,
     pub account: Account,
     pub raw: RawBits,
+}
+
+/// Which snapshot rows to read: every row, one panel's, or those of the given accounts.
+#[derive(Debug, Clone, Copy)]
+pub enum Rows<'a> {
+    All,
+    Panel(&'a PanelId),
+    Keys(&'a [AccountKey]),
 }
 
 /// `bits` is what sync stored of the raw record; the raw record itself is read only for
@@ -143,18 +154,14 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn read_selection(&mut self, conn: &Connection, selection: &Selection, now: i64) -> Result<()> {
-        match selection {
-            Selection::All => self.read(&mut conn.prepare(SELECT)?, [])?,
-            Selection::Panel { panel_id } => self.read(
+    fn read_rows(&mut self, conn: &Connection, rows: Rows<'_>) -> Result<()> {
+        match rows {
+            Rows::All => self.read(&mut conn.prepare(SELECT)?, [])?,
+            Rows::Panel(panel_id) => self.read(
                 &mut conn.prepare(&format!("{SELECT} WHERE r.panel_id = ?1"))?,
                 [&panel_id.0],
             )?,
-            Selection::Keys { keys } => self.read_keys(conn, keys)?,
-            Selection::Query { query } => {
-                let keys = crate::accounts::query::keys(conn, query, now)?;
-                self.read_keys(conn, &keys)?;
-            }
+            Rows::Keys(keys) => self.read_keys(conn, keys)?,
         }
         (self.send)(std::mem::take(&mut self.chunk));
         Ok(())
@@ -174,9 +181,9 @@ impl Reader<'_> {
     }
 }
 
-/// The snapshot accounts of a selection, ordered by panel name then account name. This
-/// thread reads while the others decode (JSON decoding dominates reading a large snapshot).
-pub fn load(conn: &Connection, selection: &Selection, now: i64) -> Result<Vec<SnapshotAccount>> {
+/// The snapshot accounts of `rows`, ordered by panel name then account name. This thread
+/// reads while the others decode (JSON decoding dominates reading a large snapshot).
+pub fn load(conn: &Connection, rows: Rows<'_>, now: i64) -> Result<Vec<SnapshotAccount>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
@@ -207,7 +214,7 @@ pub fn load(conn: &Connection, selection: &Selection, now: i64) -> Result<Vec<Sn
             panels: Vec::new(),
             send: &mut send,
         };
-        let read = reader.read_selection(conn, selection, now);
+        let read = reader.read_rows(conn, rows);
         let panels = std::mem::take(&mut reader.panels);
         drop(tx);
         let parts: Vec<(usize, Vec<Decoded>)> = workers
@@ -219,6 +226,25 @@ pub fn load(conn: &Connection, selection: &Selection, now: i64) -> Result<Vec<Sn
     parts.sort_by_key(|p| p.0);
     let decoded: Vec<Decoded> = parts.into_iter().flat_map(|p| p.1).collect();
     Ok(sorted(decoded, &panels))
+}
+
+impl Paneldeck {
+    /// The snapshot accounts of a selection, ordered by panel name then account name. A
+    /// query goes through the table's engine first; a panel or everything is read whole.
+    pub fn load_selection(&self, selection: &Selection) -> Result<Vec<SnapshotAccount>> {
+        let now = now_ms();
+        let resolved;
+        let rows = match selection {
+            Selection::All => Rows::All,
+            Selection::Panel { panel_id } => Rows::Panel(panel_id),
+            Selection::Keys { keys } => Rows::Keys(keys),
+            Selection::Query { .. } => {
+                resolved = self.selection_keys(selection)?;
+                Rows::Keys(&resolved)
+            }
+        };
+        self.store().with(|c| load(c, rows, now))
+    }
 }
 
 /// Sorts by panel name (case-insensitive), then account name, then key, moving each account

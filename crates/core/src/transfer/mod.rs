@@ -13,7 +13,7 @@ pub mod plan;
 pub mod schema;
 mod service;
 
-pub use export::{ExportFormat, ExportOptions, ExportSummary, Selection};
+pub use export::{ExportFormat, ExportOptions, ExportSummary};
 pub use import::{parse_bytes, ColumnSet, Parsed, ParsedRow, RowError, SourceFormat};
 pub use plan::{
     ImportAction, ImportItem, ImportPlan, KeptCredentials, KeptSettings, PlanCounts, PlanOptions,

@@ -4,14 +4,13 @@
 use paneldeck_panels::PanelKind;
 
 use super::{
-    export::Selection,
     import::{parse_bytes, ColumnSet, Parsed, ParsedRow, SourceFormat},
-    load::load,
+    load::{load, Rows},
     plan::{plan, ImportPlan, PlanOptions, Target},
     schema::AccountRecord,
 };
 use crate::{
-    accounts::{model::now_ms, Account, RawBits},
+    accounts::{model::now_ms, Account, RawBits, Selection},
     actions::{self, CreateOptions, MarzbanProtocolInbounds, XuiInboundOption},
     bulk::BulkPlan,
     error::{CoreError, Result},
@@ -23,15 +22,7 @@ impl Paneldeck {
     /// A panel's snapshot: every account with what transfer reads of its raw record.
     pub fn snapshot_of(&self, panel_id: &PanelId) -> Result<Vec<(Account, RawBits)>> {
         let now = now_ms();
-        let rows = self.store().with(|c| {
-            load(
-                c,
-                &Selection::Panel {
-                    panel_id: panel_id.clone(),
-                },
-                now,
-            )
-        })?;
+        let rows = self.store().with(|c| load(c, Rows::Panel(panel_id), now))?;
         Ok(rows.into_iter().map(|s| (s.account, s.raw)).collect())
     }
 
@@ -121,11 +112,10 @@ impl Paneldeck {
         }
         let source = self.panel(from)?;
         let target_view = self.panel(to)?;
-        let now = now_ms();
         let selection = selection.cloned().unwrap_or(Selection::Panel {
             panel_id: from.clone(),
         });
-        let accounts = self.store().with(|c| load(c, &selection, now))?;
+        let accounts = self.load_selection(&selection)?;
         let rows: Vec<ParsedRow> = accounts
             .iter()
             .filter(|s| &s.account.key.panel_id == from)

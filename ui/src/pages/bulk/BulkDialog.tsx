@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { discardBulk, planBulk, resolveSelection } from "../../api/bulk";
+import { matchingKeys } from "../../api/accounts";
+import { discardBulk, planBulk } from "../../api/bulk";
 import { toApiError } from "../../api/client";
 import type { AccountQuery, ApiError, BulkPlan } from "../../api/types";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import { keyId, type Selection } from "../accounts/selection";
+import { resolveSelection, type Selection } from "../accounts/selection";
 import { ActionFields } from "./ActionFields";
 import { actionProblems, blankAction, DESTRUCTIVE, toAction, type ActionDraft } from "./actions";
 import { RunView } from "./BulkRunPanel";
@@ -45,12 +46,8 @@ export function BulkDialog({ selection, query, count, onClose }: Props) {
     setPlanning(true);
     setError(null);
     try {
-      const sel = await resolveSelection(
-        selection.mode === "keys" ? { mode: "keys", keys: selection.keys.values() } : selection,
-        query,
-        keyId,
-      );
-      setPlan(await planBulk({ type: "change", selection: sel, action: toAction(draft) }));
+      const { selection: accounts } = await resolveSelection(selection, query, count, matchingKeys);
+      setPlan(await planBulk({ type: "change", selection: accounts, action: toAction(draft) }));
       started.current = false;
     } catch (e) {
       setError(toApiError(e));

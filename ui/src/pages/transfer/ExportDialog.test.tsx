@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/re
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { isoDate } from "../../api/transfer";
-import type { TransferSelection } from "../../api/types";
+import type { AccountSelection } from "../../api/types";
 import { ExportDialog } from "./ExportDialog";
 
 type Result = { status: "ok"; data: unknown } | { status: "error"; error: unknown };
@@ -22,7 +22,7 @@ vi.mock("../../bindings", () => ({
   events: {},
 }));
 
-const selection: TransferSelection = {
+const selection: AccountSelection = {
   type: "keys",
   keys: [
     { panelId: "p1", nativeId: "alice" },

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 
 import { toApiError } from "../../api/client";
 import { exportAccounts, exportLinks, isoDate, pickPath, useDefaultPath, withExtension } from "../../api/transfer";
-import type { ApiError, ExportFormat, ExportSummary, LinkSave, LinksSaved, QrImage, TransferSelection } from "../../api/types";
+import type { AccountSelection, ApiError, ExportFormat, ExportSummary, LinkSave, LinksSaved, QrImage } from "../../api/types";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Field } from "../../components/Field";
@@ -53,7 +53,7 @@ export function linkSave(c: Choice): LinkSave {
 type Result = { what: "accounts"; summary: ExportSummary; path: string } | { what: "links"; saved: LinksSaved };
 
 type Props = {
-  selection: TransferSelection;
+  selection: AccountSelection;
   /** Which accounts, in words: "42 selected", "all 1,200 matching". */
   description: string;
   onClose: () => void;

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { previewMigration } from "../../api/transfer";
-import type { PanelView, TransferSelection } from "../../api/types";
+import type { AccountSelection, PanelView } from "../../api/types";
 import { Field } from "../../components/Field";
 import { PlanFlowDialog } from "./PlanFlowDialog";
 import { blankOptions, PlanOptionsFields, toImportOptions, type OptionsDraft } from "./PlanOptionsFields";
@@ -10,7 +10,7 @@ import { blankOptions, PlanOptionsFields, toImportOptions, type OptionsDraft } f
 type Props = {
   panels: PanelView[];
   /** The accounts picked in the table, if any: the migration can be limited to them. */
-  selected?: { selection: TransferSelection; description: string } | null;
+  selected?: { selection: AccountSelection; description: string } | null;
   onClose: () => void;
 };
 

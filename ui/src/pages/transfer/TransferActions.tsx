@@ -5,11 +5,10 @@ import { matchingKeys } from "../../api/accounts";
 import { toApiError } from "../../api/client";
 import type { AccountQuery, ApiError, PanelView } from "../../api/types";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import type { Selection } from "../accounts/selection";
+import { hasPicked, resolveSelection, type ResolvedSelection, type Selection } from "../accounts/selection";
 import { ExportDialog } from "./ExportDialog";
 import { ImportDialog } from "./ImportDialog";
 import { MigrateDialog } from "./MigrateDialog";
-import { hasPicked, resolveSelection, type ResolvedSelection } from "./transferSelection";
 
 type Props = {
   selection: Selection;

@@ -10,11 +10,11 @@ use super::{
     snapshot_names, Builder,
 };
 use crate::{
-    accounts::{AccountKey, AccountQuery},
+    accounts::{AccountKey, Selection},
     actions::{KeptCredentials, KeptSettings, NewAccount},
     bulk::{
         names, with_name, BulkAction, BulkPlan, BulkRequest, FieldChange, ItemInput, ItemOp,
-        NameSource, Selection, Skip, SkipReason,
+        NameSource, Skip, SkipReason,
     },
     error::{CoreError, Result},
     kinds::{self, pterodactyl},
@@ -80,13 +80,7 @@ impl Paneldeck {
         action: &BulkAction,
     ) -> Result<Described> {
         check_action(action)?;
-        let keys = match selection {
-            Selection::Keys { keys } => keys.clone(),
-            Selection::Query { query } => self.query_keys(&AccountQuery {
-                offset: 0,
-                ..query.clone()
-            })?,
-        };
+        let keys = self.selection_keys(selection)?;
         for key in keys {
             let Some(view) = panels.get(&key.panel_id) else {
                 continue;

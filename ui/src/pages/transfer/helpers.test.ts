@@ -1,55 +1,8 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { isoDate, parseInboundIds, svgDataUrl, withExtension } from "../../api/transfer";
-import type { AccountQuery } from "../../api/types";
-import { emptySelection, keyId, toggle, type Selection } from "../accounts/selection";
 import { linkSave } from "./ExportDialog";
 import { changeText, notCarriedSummary } from "./PlanPreviewView";
-import { hasPicked, resolveSelection } from "./transferSelection";
-
-const query: AccountQuery = {
-  search: "eu",
-  panelIds: [],
-  kinds: [],
-  statuses: [],
-  expiringWithinDays: null,
-  depleted: false,
-  online: null,
-  group: null,
-  protocol: null,
-  sort: "name",
-  descending: false,
-  offset: 300,
-  limit: 100,
-};
-const k = (n: string) => ({ panelId: "p", nativeId: n });
-
-describe("what an export covers", () => {
-  it("is the filter when nothing is picked", async () => {
-    const keysOf = vi.fn();
-    const r = await resolveSelection(emptySelection(), query, 1200, keysOf);
-    expect(r).toEqual({ selection: { type: "query", query: { ...query, offset: 0 } }, scope: "matching", count: 1200 });
-    expect(keysOf).not.toHaveBeenCalled();
-    expect(hasPicked(emptySelection())).toBe(false);
-  });
-
-  it("is the picked keys", async () => {
-    const sel = toggle(toggle(emptySelection(), k("a"), 0), k("b"), 1);
-    const r = await resolveSelection(sel, query, 1200, vi.fn());
-    expect(r).toEqual({ selection: { type: "keys", keys: [k("a"), k("b")] }, scope: "selected", count: 2 });
-  });
-
-  it("is the filter for 'all that match', or its keys minus the unticked ones", async () => {
-    const all: Selection = { mode: "allMatching", excluded: new Set() };
-    expect((await resolveSelection(all, query, 5, vi.fn())).selection).toEqual({ type: "query", query: { ...query, offset: 0 } });
-
-    const minus: Selection = { mode: "allMatching", excluded: new Set([keyId(k("b"))]) };
-    const keysOf = vi.fn(async () => [k("a"), k("b"), k("c")]);
-    const r = await resolveSelection(minus, query, 3, keysOf);
-    expect(keysOf).toHaveBeenCalledWith({ ...query, offset: 0 });
-    expect(r).toEqual({ selection: { type: "keys", keys: [k("a"), k("c")] }, scope: "selected", count: 2 });
-  });
-});
 
 describe("export helpers", () => {
   it("swaps only the extensions exports write", () => {
