@@ -88,10 +88,11 @@ pub fn account_key(core: &Paneldeck, text: &str) -> Result<AccountKey, ApiError>
     let mut not_found = None;
     for (at, _) in text.match_indices(':') {
         let (panel, id) = (&text[..at], &text[at + 1..]);
-        if panel.is_empty() || id.is_empty() {
+        if panel.is_empty() {
             continue;
         }
         match core.find_panel(panel) {
+            Ok(_) if id.is_empty() => return Err(malformed()),
             Ok(p) => return Ok(AccountKey::new(p.id, id)),
             Err(e @ CoreError::NotFound(_)) => {
                 not_found.get_or_insert(e);

@@ -133,6 +133,16 @@ async fn sync_then_list_with_filters_in_every_format() {
                 .unwrap();
         assert_eq!(detail["raw"]["username"], name.as_str());
         assert_eq!(detail["capabilities"]["canRevokeSubscription"], true);
+        // The same account named as one key, `PANEL:ID`, as every command takes it.
+        let key = format!("{mn}:{name}");
+        let by_key = ok(&paneldeck(&d, &["accounts", "show", &key], None));
+        assert_eq!(
+            serde_json::from_str::<Value>(&by_key).unwrap()["raw"],
+            detail["raw"]
+        );
+        let bad = paneldeck(&d, &["accounts", "show", &name], None);
+        assert!(!bad.status.success());
+        assert!(String::from_utf8_lossy(&bad.stderr).contains("PANEL:ID"));
     })
     .await;
     remove(dir.path(), &xui_name);

@@ -1,5 +1,5 @@
 //! Dates in UTC from epoch milliseconds, on the `time` crate's calendar: the forms the CLI and
-//! plan rows print, and the calendar arithmetic under [`parse_iso_ms`](crate::accounts::convert::parse_iso_ms).
+//! plan rows print, and the day count under the parsing of the timestamps panels send.
 
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime};
 
