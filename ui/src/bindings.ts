@@ -228,7 +228,7 @@ permissions: string[] };
  * 
  *  `native_id` per kind: 3x-ui the client's email; Marzban the username; user-pass the
  *  numeric sub-user id; Pterodactyl `{server identifier}/{user uuid}` (see
- *  [`super::convert::pterodactyl::native_id`]).
+ *  [`crate::kinds::pterodactyl::ids`]).
  */
 export type AccountKey = {
 	panelId: PanelId,
