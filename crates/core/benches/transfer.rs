@@ -205,8 +205,7 @@ fn main() {
         panel_id: PanelId(panel.id.0.clone()),
         kind: panel.kind,
         accounts: &snapshot,
-        xui_inbounds: &[],
-        marzban_inbounds: &[],
+        create_options: None,
     };
     let p = plan(&parsed, &target, &PlanOptions::default());
     let took = t.elapsed();

@@ -143,8 +143,7 @@ fn the_importer_survives_seeded_random_input() {
                 panel_id: panel.clone(),
                 kind,
                 accounts: &accounts,
-                xui_inbounds: &[],
-                marzban_inbounds: &[],
+                create_options: None,
             };
             let plan = plan(&parsed, &target, &PlanOptions::default());
             assert_eq!(plan.items.len(), parsed.rows.len());

@@ -12,7 +12,8 @@ use accounts_support::world;
 use paneldeck_core::{
     accounts::{Account, AccountKey, RawBits, Selection},
     actions::{
-        AccountEdit, ExpireInput, ExpiryInput, MarzbanCreateStatus, NewAccount, XuiInboundOption,
+        AccountEdit, CreateOptions, ExpireInput, ExpiryInput, MarzbanCreateStatus, NewAccount,
+        XuiInboundOption,
     },
     registry::PanelId,
     transfer::{
@@ -60,8 +61,9 @@ fn rows_become_create_update_unchanged_and_conflict() {
         panel_id: panel.clone(),
         kind: PanelKind::Xui,
         accounts: &snapshot,
-        xui_inbounds: &inbounds,
-        marzban_inbounds: &[],
+        create_options: Some(CreateOptions::Xui {
+            inbounds: inbounds.to_vec(),
+        }),
     };
     let csv = format!(
         "panel,name,limit_bytes,expires_at_ms,protocols,inbounds,uuid\n\
@@ -237,13 +239,10 @@ async fn marzban_to_xui_migration_keeps_uuids_limits_and_expiry() {
         .unwrap();
     assert_eq!(plan.items.len(), 30);
     assert_eq!(plan.panel_id, xui.id);
-    let target_protocols: Vec<String> = w
-        .core
-        .xui_inbound_options(xui)
-        .await
-        .into_iter()
-        .map(|i| i.protocol)
-        .collect();
+    let Some(CreateOptions::Xui { inbounds }) = w.core.import_create_options(xui).await else {
+        panic!("no inbounds of the 3x-ui panel");
+    };
+    let target_protocols: Vec<String> = inbounds.into_iter().map(|i| i.protocol).collect();
     assert!(!target_protocols.is_empty());
     let (mut creates, mut conflicts) = (0, 0);
     for item in &plan.items {

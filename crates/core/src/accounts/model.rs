@@ -156,90 +156,17 @@ pub struct Capabilities {
     pub can_regenerate_password: bool,
 }
 
-/// The 3x-ui API generation matters: the legacy inbounds API has no links route.
-pub const XUI_LEGACY_GENERATION: &str = "legacy";
-
 impl Capabilities {
+    /// What an account of `kind` offers, whatever its panel's API generation.
     pub fn for_kind(kind: PanelKind) -> Self {
-        match kind {
-            PanelKind::Xui => Capabilities {
-                can_edit: true,
-                can_toggle: true,
-                can_reset_traffic: true,
-                can_delete: true,
-                has_traffic: true,
-                has_expiry: true,
-                has_ip_limit: true,
-                has_ips: true,
-                has_links: true,
-                has_subscription: true,
-                can_revoke_subscription: false,
-                has_permissions: false,
-                can_regenerate_password: false,
-            },
-            PanelKind::Marzban => Capabilities {
-                can_edit: true,
-                can_toggle: true,
-                can_reset_traffic: true,
-                can_delete: true,
-                has_traffic: true,
-                has_expiry: true,
-                has_ip_limit: false,
-                has_ips: false,
-                has_links: true,
-                has_subscription: true,
-                can_revoke_subscription: true,
-                has_permissions: false,
-                can_regenerate_password: false,
-            },
-            PanelKind::Userpass => Capabilities {
-                can_edit: true,
-                can_toggle: true,
-                can_reset_traffic: false,
-                can_delete: true,
-                has_traffic: true,
-                has_expiry: false,
-                has_ip_limit: true,
-                has_ips: false,
-                has_links: true,
-                has_subscription: false,
-                can_revoke_subscription: false,
-                has_permissions: false,
-                can_regenerate_password: true,
-            },
-            PanelKind::Pterodactyl => Capabilities {
-                can_edit: true,
-                can_toggle: false,
-                can_reset_traffic: false,
-                can_delete: true,
-                has_traffic: false,
-                has_expiry: false,
-                has_ip_limit: false,
-                has_ips: false,
-                has_links: false,
-                has_subscription: false,
-                can_revoke_subscription: false,
-                has_permissions: true,
-                can_regenerate_password: false,
-            },
-        }
+        Capabilities::for_panel(kind, None)
     }
 
-    /// As [`for_kind`](Self::for_kind), narrowed by what the panel's API generation offers:
-    /// a 3x-ui panel before v3.1 (legacy inbounds API) has no share-links route.
+    /// What an account of `kind` offers on a panel of `api_generation`: the kind decides
+    /// ([`KindRules::capabilities`](crate::kinds::KindRules::capabilities)).
     pub fn for_panel(kind: PanelKind, api_generation: Option<&str>) -> Self {
-        let mut caps = Capabilities::for_kind(kind);
-        if kind == PanelKind::Xui && api_generation.is_some_and(is_xui_legacy) {
-            caps.has_links = false;
-        }
-        caps
+        crate::kinds::rules(kind).capabilities(api_generation)
     }
-}
-
-/// True for the labels 3x-ui's probe gives a pre-3.1 panel.
-pub fn is_xui_legacy(api_generation: &str) -> bool {
-    let g = api_generation.to_ascii_lowercase();
-    g.contains("legacy") || g.contains("before 3.1")
 }
 
 /// One account of any panel, in the app's terms. Bytes are `u64`; times are epoch ms.

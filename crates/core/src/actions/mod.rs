@@ -41,8 +41,8 @@ pub async fn edit(
     edit: &AccountEdit,
 ) -> Result<ActionOutcome> {
     let panel = client.kind();
-    if edit_kind(edit) != panel {
-        return Err(kind_mismatch("edit form", edit_kind(edit), panel));
+    if edit.kind() != panel {
+        return Err(kind_mismatch("edit form", edit.kind(), panel));
     }
     client.ops().edit(native_id, edit).await
 }
@@ -71,8 +71,8 @@ pub async fn create_keeping(
     settings: &KeptSettings,
 ) -> Result<Vec<ActionOutcome>> {
     let panel = client.kind();
-    if new_kind(new) != panel {
-        return Err(kind_mismatch("create form", new_kind(new), panel));
+    if new.kind() != panel {
+        return Err(kind_mismatch("create form", new.kind(), panel));
     }
     client.ops().create(new, kept, settings).await
 }
@@ -87,21 +87,50 @@ pub async fn create_options(client: &PanelClient) -> Result<CreateOptions> {
     client.ops().create_options().await
 }
 
-fn edit_kind(edit: &AccountEdit) -> PanelKind {
-    match edit {
-        AccountEdit::Xui { .. } => PanelKind::Xui,
-        AccountEdit::Marzban { .. } => PanelKind::Marzban,
-        AccountEdit::Userpass { .. } => PanelKind::Userpass,
-        AccountEdit::Pterodactyl { .. } => PanelKind::Pterodactyl,
+impl AccountEdit {
+    /// The kind whose edit form this is (the variant is the kind).
+    pub fn kind(&self) -> PanelKind {
+        match self {
+            AccountEdit::Xui { .. } => PanelKind::Xui,
+            AccountEdit::Marzban { .. } => PanelKind::Marzban,
+            AccountEdit::Userpass { .. } => PanelKind::Userpass,
+            AccountEdit::Pterodactyl { .. } => PanelKind::Pterodactyl,
+        }
     }
 }
 
-fn new_kind(new: &NewAccount) -> PanelKind {
-    match new {
-        NewAccount::Xui { .. } => PanelKind::Xui,
-        NewAccount::Marzban { .. } => PanelKind::Marzban,
-        NewAccount::Userpass { .. } => PanelKind::Userpass,
-        NewAccount::Pterodactyl { .. } => PanelKind::Pterodactyl,
+impl NewAccount {
+    /// The kind whose create form this is (the variant is the kind).
+    pub fn kind(&self) -> PanelKind {
+        match self {
+            NewAccount::Xui { .. } => PanelKind::Xui,
+            NewAccount::Marzban { .. } => PanelKind::Marzban,
+            NewAccount::Userpass { .. } => PanelKind::Userpass,
+            NewAccount::Pterodactyl { .. } => PanelKind::Pterodactyl,
+        }
+    }
+
+    /// The name the form gives its account (3x-ui email, Marzban username, sub-user name,
+    /// Pterodactyl email).
+    pub fn name(&self) -> &str {
+        match self {
+            NewAccount::Xui { email, .. } | NewAccount::Pterodactyl { email, .. } => email,
+            NewAccount::Marzban { username, .. } => username,
+            NewAccount::Userpass { user_name, .. } => user_name,
+        }
+    }
+
+    /// The same form with another name.
+    pub fn with_name(&self, name: &str) -> NewAccount {
+        let mut new = self.clone();
+        match &mut new {
+            NewAccount::Xui { email, .. } | NewAccount::Pterodactyl { email, .. } => {
+                *email = name.to_owned()
+            }
+            NewAccount::Marzban { username, .. } => *username = name.to_owned(),
+            NewAccount::Userpass { user_name, .. } => *user_name = name.to_owned(),
+        }
+        new
     }
 }
 

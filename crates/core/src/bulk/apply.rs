@@ -6,7 +6,7 @@
 
 use paneldeck_panels::PanelError;
 
-use super::{types::ItemOp, wire::new_account_name};
+use super::types::ItemOp;
 use crate::{
     actions::{self, AccountAction, KeptCredentials, NewAccount},
     connect::PanelClient,
@@ -114,6 +114,6 @@ pub(crate) async fn disable_created(client: &PanelClient, native_id: &str) -> Re
 /// For a create whose earlier attempt may have reached the panel: the account's id if the
 /// panel already has the name (then the create is not sent again).
 pub(crate) async fn existing(client: &PanelClient, new: &NewAccount) -> Result<Option<String>> {
-    let name = new_account_name(new).trim();
+    let name = new.name().trim();
     client.ops().existing(name, new).await
 }

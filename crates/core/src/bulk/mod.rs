@@ -21,7 +21,6 @@ pub mod types;
 mod wire;
 
 pub use types::*;
-pub use wire::{new_account_name, with_name};
 
 // What the kinds' item paths and bulk routes build on.
 pub(crate) use apply::{is_not_found, unsupported_op, Applied};

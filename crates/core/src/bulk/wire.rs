@@ -69,29 +69,6 @@ pub(crate) fn ser_new_account<S: Serializer>(new: &NewAccount, s: S) -> Result<S
     serde::Serialize::serialize(&new_account_json(new), s)
 }
 
-/// The name a create form gives its account (3x-ui email, Marzban username, sub-user name,
-/// Pterodactyl email).
-pub fn new_account_name(new: &NewAccount) -> &str {
-    match new {
-        NewAccount::Xui { email, .. } => email,
-        NewAccount::Marzban { username, .. } => username,
-        NewAccount::Userpass { user_name, .. } => user_name,
-        NewAccount::Pterodactyl { email, .. } => email,
-    }
-}
-
-/// The same form with another name.
-pub fn with_name(new: &NewAccount, name: &str) -> NewAccount {
-    let mut new = new.clone();
-    match &mut new {
-        NewAccount::Xui { email, .. } => *email = name.to_owned(),
-        NewAccount::Marzban { username, .. } => *username = name.to_owned(),
-        NewAccount::Userpass { user_name, .. } => *user_name = name.to_owned(),
-        NewAccount::Pterodactyl { email, .. } => *email = name.to_owned(),
-    }
-    new
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,15 +1,17 @@
-//! Demo mode: the four simulated panels started in-process with seeded data, registered in a
-//! throwaway profile whose secrets stay in memory, so the user's real panels and keyring are
-//! never touched.
+//! Demo mode: a simulated panel of each kind (its `kinds/<kind>/demo.rs` says which and how
+//! it is shown) started in-process with seeded data, registered in a throwaway profile whose
+//! secrets stay in memory, so the user's real panels and keyring are never touched.
 
 mod folder;
 
 use std::sync::Arc;
 
-use paneldeck_sim::{RunningSim, SimCredentials, SimKind, SimOptions};
+use paneldeck_panels::PanelKind;
+use paneldeck_sim::{RunningSim, SimKind, SimOptions};
 
 use crate::{
     error::{CoreError, Result},
+    kinds,
     registry::{CredentialsInput, PanelInput, ProxyGatewaySettings},
     secrets::MemoryStore,
     Paneldeck, Profile,
@@ -22,44 +24,16 @@ pub struct Demo {
     folder: folder::DemoFolder,
 }
 
-struct DemoPanel {
-    kind: SimKind,
-    name: &'static str,
-    color: &'static str,
-    tag: &'static str,
-    accounts: usize,
+/// A kind's panel in demo mode (each kind's `demo` module has its own).
+pub struct DemoPanel {
+    pub sim: SimKind,
+    pub name: &'static str,
+    pub color: &'static str,
+    pub tag: &'static str,
+    pub accounts: usize,
+    /// Inbounds (3x-ui) or servers (Pterodactyl) the simulator makes.
+    pub groups: usize,
 }
-
-const PANELS: &[DemoPanel] = &[
-    DemoPanel {
-        kind: SimKind::Xui,
-        name: "Frankfurt 3x-ui",
-        color: "#2563eb",
-        tag: "eu",
-        accounts: 240,
-    },
-    DemoPanel {
-        kind: SimKind::Marzban,
-        name: "Helsinki Marzban",
-        color: "#16a34a",
-        tag: "eu",
-        accounts: 180,
-    },
-    DemoPanel {
-        kind: SimKind::Userpass,
-        name: "Residential proxies",
-        color: "#d97706",
-        tag: "resale",
-        accounts: 60,
-    },
-    DemoPanel {
-        kind: SimKind::Pterodactyl,
-        name: "Game servers",
-        color: "#9333ea",
-        tag: "games",
-        accounts: 24,
-    },
-];
 
 /// The credentials a running simulator accepts, as a panel's settings take them; a user-pass
 /// panel gets `gateway` (demo mode, tests, benchmarks).
@@ -67,31 +41,17 @@ pub fn sim_credentials(
     sim: &RunningSim,
     gateway: Option<ProxyGatewaySettings>,
 ) -> Result<CredentialsInput> {
-    use paneldeck_panels::Secret;
-    Ok(match (sim.kind, &sim.credentials) {
-        (SimKind::Xui, SimCredentials::Token { token }) => CredentialsInput::XuiToken {
-            token: Some(Secret::new(token.as_str())),
-        },
-        (SimKind::Marzban, SimCredentials::Password { username, password }) => {
-            CredentialsInput::Marzban {
-                username: username.clone(),
-                password: Some(Secret::new(password.as_str())),
-            }
-        }
-        (SimKind::Userpass, SimCredentials::ApiKey { api_key }) => CredentialsInput::Userpass {
-            api_key: Some(Secret::new(api_key.as_str())),
-            key_in_query: false,
-            gateway,
-        },
-        (SimKind::Pterodactyl, SimCredentials::Token { token }) => CredentialsInput::Pterodactyl {
-            api_key: Some(Secret::new(token.as_str())),
-        },
-        (kind, _) => {
-            return Err(CoreError::Internal(format!(
-                "simulator {kind:?} gave unexpected credentials"
-            )))
-        }
-    })
+    PanelKind::ALL
+        .into_iter()
+        .map(kinds::rules)
+        .find(|rules| rules.demo_panel().sim == sim.kind)
+        .and_then(|rules| rules.sim_credentials(&sim.credentials, gateway))
+        .ok_or_else(|| {
+            CoreError::Internal(format!(
+                "simulator {:?} gave unexpected credentials",
+                sim.kind
+            ))
+        })
 }
 
 /// The panel input that registers a running simulator with its credentials (demo mode, tests,
@@ -132,18 +92,15 @@ impl Demo {
             Arc::new(MemoryStore::default()),
         )?;
         let mut sims = Vec::new();
-        for (i, panel) in PANELS.iter().enumerate() {
+        for (i, kind) in PanelKind::ALL.into_iter().enumerate() {
+            let panel = kinds::rules(kind).demo_panel();
             let opts = SimOptions {
                 seed: 1000 + i as u64,
                 accounts: accounts.unwrap_or(panel.accounts),
-                groups: if panel.kind == SimKind::Pterodactyl {
-                    4
-                } else {
-                    3
-                },
+                groups: panel.groups,
                 ..SimOptions::default()
             };
-            let sim = paneldeck_sim::start_local(panel.kind, opts)
+            let sim = paneldeck_sim::start_local(panel.sim, opts)
                 .await
                 .map_err(|e| {
                     CoreError::Internal(format!("could not start the demo simulator: {e}"))

@@ -167,23 +167,12 @@ pub(crate) trait Connected: Send + Sync {
     }
 
     /// The links of an account whose kind asks its panel for them (see
-    /// [`links_from_snapshot`]).
+    /// [`KindRules::links_from_snapshot`](super::KindRules::links_from_snapshot)).
     fn links<'a>(
         &'a self,
         _detail: &'a AccountDetail,
         _api_generation: Option<&'a str>,
     ) -> BoxFuture<'a, Result<Vec<AccountLink>>> {
         future::ready(Ok(Vec::new())).boxed()
-    }
-}
-
-/// The links of an account whose kind keeps them in its snapshot record; `None` when its
-/// panel has to be asked ([`Connected::links`]).
-pub(crate) fn links_from_snapshot(detail: &AccountDetail) -> Option<Vec<AccountLink>> {
-    match detail.panel.kind {
-        PanelKind::Xui => None,
-        PanelKind::Marzban => Some(marzban::links::from_snapshot(detail)),
-        PanelKind::Userpass => Some(userpass::links::from_snapshot(detail)),
-        PanelKind::Pterodactyl => Some(Vec::new()),
     }
 }

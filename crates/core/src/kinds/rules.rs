@@ -4,12 +4,16 @@
 
 use crate::accounts::RawBits;
 use paneldeck_panels::PanelKind;
+use paneldeck_sim::SimCredentials;
 
 use super::{marzban, pterodactyl, userpass, xui};
 use crate::{
-    accounts::{Account, Capabilities},
+    accounts::{Account, AccountDetail, Capabilities},
     actions::{AccountEdit, KeptCredentials, KeptSettings, NewAccount},
-    bulk::{new_account_name, BulkAction, FieldChange, ItemOp, Planned},
+    bulk::{BulkAction, FieldChange, ItemOp, Planned},
+    demo::DemoPanel,
+    links::AccountLink,
+    registry::{CredentialsInput, ProxyGatewaySettings},
     transfer::{
         plan::{EditSource, PlanOptions, Target},
         schema::Credentials,
@@ -60,6 +64,14 @@ pub trait KindRules: Sync {
     /// What its accounts can hold.
     fn holds(&self) -> Holds;
 
+    /// What its accounts let Paneldeck read and change on a panel of `api_generation` (what
+    /// the panel's last probe said, if anything).
+    fn capabilities(&self, api_generation: Option<&str>) -> Capabilities;
+
+    /// The links of an account whose kind keeps them in its snapshot record; `None` when its
+    /// panel has to be asked ([`Connected::links`](super::Connected::links)).
+    fn links_from_snapshot(&self, detail: &AccountDetail) -> Option<Vec<AccountLink>>;
+
     // ---------- bulk planning ----------
 
     /// The op setting `a`'s traffic limit to `bytes` (`add_bytes`: the relative form, for
@@ -89,7 +101,7 @@ pub trait KindRules: Sync {
 
     /// The native id a create is shown under until the panel gives the real one.
     fn create_native_id(&self, new: &NewAccount) -> String {
-        new_account_name(new).trim().to_owned()
+        new.name().trim().to_owned()
     }
 
     /// The keys (lowercase) under which an account of the snapshot blocks a create.
@@ -99,7 +111,7 @@ pub trait KindRules: Sync {
 
     /// The keys (lowercase) a create clashes on when the panel already has one of them.
     fn clash_keys(&self, new: &NewAccount) -> Vec<String> {
-        vec![new_account_name(new).trim().to_lowercase()]
+        vec![new.name().trim().to_lowercase()]
     }
 
     /// The plan's lines for the form's own fields of a create (after its name, kept
@@ -113,6 +125,13 @@ pub trait KindRules: Sync {
     }
 
     // ---------- export, import and migration ----------
+
+    /// What an import or migration plan onto this kind does when the panel's create options
+    /// (inbounds, templates) cannot be read, for the log; `None` when its plans do not use
+    /// them ([`Target::create_options`]).
+    fn create_options_fallback(&self) -> Option<&'static str> {
+        None
+    }
 
     /// Fills in what a record of this kind carries beyond the fields every kind has: from the
     /// panel's raw record, and the account's credentials when they are exported.
@@ -140,4 +159,17 @@ pub trait KindRules: Sync {
     /// The edit making an existing account look like the row, and the changes it makes
     /// (no edit when nothing changes).
     fn edit_for(&self, src: &EditSource<'_>) -> (Option<AccountEdit>, Vec<FieldChange>);
+
+    // ---------- demo mode ----------
+
+    /// Its panel in demo mode: a simulator and how it is shown.
+    fn demo_panel(&self) -> &'static DemoPanel;
+
+    /// The credentials input of a simulator of this kind (`gateway`: a user-pass panel's);
+    /// `None` when `sim` is not what its simulator hands out.
+    fn sim_credentials(
+        &self,
+        sim: &SimCredentials,
+        gateway: Option<ProxyGatewaySettings>,
+    ) -> Option<CredentialsInput>;
 }

@@ -82,7 +82,7 @@ impl Paneldeck {
     /// settings). Pterodactyl subusers have none.
     pub async fn account_links(&self, key: &AccountKey) -> Result<Vec<AccountLink>> {
         let detail = self.account_detail(key)?;
-        if let Some(links) = kinds::links_from_snapshot(&detail) {
+        if let Some(links) = kinds::rules(detail.panel.kind).links_from_snapshot(&detail) {
             return Ok(links);
         }
         let generation = self

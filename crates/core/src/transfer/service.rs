@@ -1,8 +1,6 @@
 //! The import and migration API on [`Paneldeck`]: plans against a panel's snapshot. Nothing
 //! is written to a panel here.
 
-use paneldeck_panels::PanelKind;
-
 use super::{
     import::{parse_bytes, ColumnSet, Parsed, ParsedRow, SourceFormat},
     load::{load, Rows},
@@ -11,9 +9,10 @@ use super::{
 };
 use crate::{
     accounts::{model::now_ms, Account, RawBits, Selection},
-    actions::{self, CreateOptions, MarzbanProtocolInbounds, XuiInboundOption},
+    actions::{self, CreateOptions},
     bulk::BulkPlan,
     error::{CoreError, Result},
+    kinds,
     registry::{PanelId, PanelView},
     Paneldeck,
 };
@@ -26,51 +25,19 @@ impl Paneldeck {
         Ok(rows.into_iter().map(|s| (s.account, s.raw)).collect())
     }
 
-    /// What a create on `panel` may choose from (inbounds, templates), if it is of `kind` and
-    /// can be reached; `None` otherwise (`fallback` says in the log what the plan does then).
-    async fn create_options_of(
-        &self,
-        panel: &PanelView,
-        kind: PanelKind,
-        fallback: &str,
-    ) -> Option<CreateOptions> {
-        if panel.kind != kind {
-            return None;
-        }
+    /// What a create on `panel` may choose from (inbounds, templates), when its kind maps
+    /// import rows onto it and the panel can be reached; `None` otherwise (the kind's plan
+    /// then goes without, as its [`create_options_fallback`] says in the log).
+    ///
+    /// [`create_options_fallback`]: crate::kinds::KindRules::create_options_fallback
+    pub async fn import_create_options(&self, panel: &PanelView) -> Option<CreateOptions> {
+        let fallback = kinds::rules(panel.kind).create_options_fallback()?;
         let client = self.client(panel).ok()?;
         let options = actions::create_options(&client).await;
         self.keep_session_token(&panel.id, &client);
         options
             .map_err(|err| tracing::warn!(panel = %panel.id, %err, "cannot read the inbounds; {fallback}"))
             .ok()
-    }
-
-    /// A 3x-ui panel's inbounds (what a create may attach to). Other kinds, or a panel that
-    /// cannot be reached: empty (then inbound ids from the file are taken as given).
-    pub async fn xui_inbound_options(&self, panel: &PanelView) -> Vec<XuiInboundOption> {
-        match self
-            .create_options_of(
-                panel,
-                PanelKind::Xui,
-                "ids from the file are taken as given",
-            )
-            .await
-        {
-            Some(CreateOptions::Xui { inbounds }) => inbounds,
-            _ => Vec::new(),
-        }
-    }
-
-    /// A Marzban panel's inbound tags per protocol (what a create may be limited to). Other
-    /// kinds, or a panel that cannot be reached: empty (then creates get every inbound).
-    pub async fn marzban_inbound_options(&self, panel: &PanelView) -> Vec<MarzbanProtocolInbounds> {
-        match self
-            .create_options_of(panel, PanelKind::Marzban, "creates get every inbound")
-            .await
-        {
-            Some(CreateOptions::Marzban { inbounds, .. }) => inbounds,
-            _ => Vec::new(),
-        }
     }
 
     /// Parses and validates a file, then previews it against the panel's snapshot.
@@ -82,15 +49,13 @@ impl Paneldeck {
     ) -> Result<(SourceFormat, ImportPlan)> {
         let parsed = parse_bytes(bytes);
         let panel = self.panel(panel_id)?;
-        let inbounds = self.xui_inbound_options(&panel).await;
-        let marzban_inbounds = self.marzban_inbound_options(&panel).await;
+        let create_options = self.import_create_options(&panel).await;
         let snapshot = self.snapshot_of(panel_id)?;
         let target = Target {
             panel_id: panel.id.clone(),
             kind: panel.kind,
             accounts: &snapshot,
-            xui_inbounds: &inbounds,
-            marzban_inbounds: &marzban_inbounds,
+            create_options,
         };
         Ok((parsed.format, plan(&parsed, &target, opts)))
     }
@@ -131,15 +96,13 @@ impl Paneldeck {
             rows,
             errors: Vec::new(),
         };
-        let inbounds = self.xui_inbound_options(&target_view).await;
-        let marzban_inbounds = self.marzban_inbound_options(&target_view).await;
+        let create_options = self.import_create_options(&target_view).await;
         let snapshot = self.snapshot_of(to)?;
         let target = Target {
             panel_id: target_view.id.clone(),
             kind: target_view.kind,
             accounts: &snapshot,
-            xui_inbounds: &inbounds,
-            marzban_inbounds: &marzban_inbounds,
+            create_options,
         };
         Ok(plan(&parsed, &target, opts))
     }

@@ -7,7 +7,7 @@ use super::{snapshot_names, Builder};
 use crate::{
     accounts::AccountKey,
     actions::{KeptCredentials, KeptSettings, NewAccount},
-    bulk::{fmt::on_off, new_account_name, FieldChange, ItemOp, Skip, SkipReason},
+    bulk::{fmt::on_off, FieldChange, ItemOp, Skip, SkipReason},
     error::Result,
     kinds::{self, KindRules},
     registry::PanelView,
@@ -50,7 +50,7 @@ pub(super) fn plan_create(
     let form_rules = kinds::rules(form_kind);
     // The real id is known once created.
     let key = AccountKey::new(panel.id.clone(), form_rules.create_native_id(&new));
-    let name = new_account_name(&new).trim().to_owned();
+    let name = new.name().trim().to_owned();
     let nominal_create = ItemOp::Create {
         new: new.clone(),
         kept,
@@ -90,7 +90,7 @@ fn create_changes(
     let mut out = vec![FieldChange::new(
         "account",
         None,
-        Some(new_account_name(new).to_owned()),
+        Some(new.name().to_owned()),
     )];
     // Which secrets are kept, never their values.
     let kept: Vec<&str> = [

@@ -13,8 +13,8 @@ use crate::{
     accounts::{AccountKey, Selection},
     actions::{KeptCredentials, KeptSettings, NewAccount},
     bulk::{
-        names, with_name, BulkAction, BulkPlan, BulkRequest, FieldChange, ItemInput, ItemOp,
-        NameSource, Skip, SkipReason,
+        names, BulkAction, BulkPlan, BulkRequest, FieldChange, ItemInput, ItemOp, NameSource, Skip,
+        SkipReason,
     },
     error::{CoreError, Result},
     kinds::{self, pterodactyl},
@@ -145,7 +145,7 @@ impl Paneldeck {
                 })?;
             let mut existing = Existing::load(self, &view)?;
             for name in &list {
-                let new = with_name(template, name);
+                let new = template.with_name(name);
                 let (credentials, kept) = (KeptCredentials::default(), KeptSettings::default());
                 plan_create(b, &view, &mut existing, new, credentials, kept);
             }

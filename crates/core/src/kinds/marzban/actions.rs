@@ -332,80 +332,28 @@ pub(super) async fn create(
         ));
     };
     let on_hold = *status == MarzbanCreateStatus::OnHold;
-    let mut checks = Checks::new();
     let typed = username.trim();
-    if template_id.is_some() {
-        // Checked in full once the template's prefix and suffix are added.
-        checks.require(!typed.is_empty(), "username", "Enter a username.");
-    }
-    check_limit(&mut checks, *data_limit_bytes);
-    check_expire(&mut checks, *expire);
-    check_on_hold(&mut checks, on_hold, *on_hold_expire_duration_secs, *expire);
-    if template_id.is_none() {
-        check_username(&mut checks, typed);
-        checks.require(
-            !proxies.is_empty(),
-            "proxies",
-            "Pick at least one protocol.",
-        );
-        check_inbounds_in_proxies(&mut checks, inbounds, proxies);
-    }
-    checks.finish()?;
-
-    let template: Option<UserTemplate> = match template_id {
-        None => None,
-        Some(id) => Some(
-            c.get_user_template(TemplateId(*id))
-                .await
-                .map_err(|e| match e {
-                    PanelError::NotFound { .. } => {
-                        CoreError::invalid_field("templateId", "That template no longer exists.")
-                    }
-                    other => CoreError::Panel(other),
-                })?,
-        ),
-    };
+    check_create_form(new, typed, on_hold)?;
+    let template = fetch_template(c, *template_id).await?;
 
     // The form's values first; the template's fill what the form left empty.
-    let mut name = typed.to_owned();
-    let mut limit = *data_limit_bytes;
-    let mut expire_utc_secs = expire_secs(*expire);
-    let mut inbound_map = inbounds_map(inbounds);
-    let mut protocols: Vec<MarzbanProtocol> = proxies.clone();
+    let mut filled = Filled {
+        name: typed.to_owned(),
+        limit: *data_limit_bytes,
+        expire_utc_secs: expire_secs(*expire),
+        inbound_map: inbounds_map(inbounds),
+        protocols: proxies.clone(),
+    };
     if let Some(t) = &template {
-        name = format!(
-            "{}{name}{}",
-            t.username_prefix.as_deref().unwrap_or_default(),
-            t.username_suffix.as_deref().unwrap_or_default()
-        );
-        limit = limit.or(t.data_limit_bytes);
-        if expire_utc_secs == 0 && !on_hold {
-            if let Some(d) = t.expire_duration_secs {
-                expire_utc_secs = now_ms() / 1000 + to_i64(d);
-            }
-        }
-        if protocols.is_empty() {
-            protocols = t.inbounds.keys().copied().map(protocol).collect();
-        }
-        if inbound_map.is_empty() {
-            // The template's inbounds of the protocols chosen (others: all their inbounds).
-            inbound_map = t
-                .inbounds
-                .iter()
-                .filter(|(p, _)| protocols.contains(&protocol(**p)))
-                .map(|(p, tags)| (*p, tags.clone()))
-                .collect();
-        }
-        let mut checks = Checks::new();
-        check_username(&mut checks, &name);
-        checks.require(
-            !protocols.is_empty(),
-            "proxies",
-            "Pick at least one protocol (the template names none).",
-        );
-        check_inbounds_in_proxies(&mut checks, &inbounds_list(&inbound_map), &protocols);
-        checks.finish()?;
+        fill_from_template(&mut filled, t, on_hold)?;
     }
+    let Filled {
+        name,
+        limit,
+        expire_utc_secs,
+        inbound_map,
+        protocols,
+    } = filled;
 
     let user = UserCreate {
         username: name.clone(),
@@ -430,7 +378,122 @@ pub(super) async fn create(
         },
         on_hold_timeout: None,
     };
-    let created = c.add_user(&user).await.map_err(panel)?;
+    add_user(c, &user, settings).await
+}
+
+/// The create form's own checks; with a template, the name and protocols are checked once
+/// the template has filled them in ([`fill_from_template`]).
+fn check_create_form(new: &NewAccount, typed: &str, on_hold: bool) -> Result<()> {
+    let NewAccount::Marzban {
+        proxies,
+        inbounds,
+        expire,
+        data_limit_bytes,
+        template_id,
+        on_hold_expire_duration_secs,
+        ..
+    } = new
+    else {
+        return Ok(());
+    };
+    let mut checks = Checks::new();
+    if template_id.is_some() {
+        // Checked in full once the template's prefix and suffix are added.
+        checks.require(!typed.is_empty(), "username", "Enter a username.");
+    }
+    check_limit(&mut checks, *data_limit_bytes);
+    check_expire(&mut checks, *expire);
+    check_on_hold(&mut checks, on_hold, *on_hold_expire_duration_secs, *expire);
+    if template_id.is_none() {
+        check_username(&mut checks, typed);
+        checks.require(
+            !proxies.is_empty(),
+            "proxies",
+            "Pick at least one protocol.",
+        );
+        check_inbounds_in_proxies(&mut checks, inbounds, proxies);
+    }
+    checks.finish()
+}
+
+async fn fetch_template(
+    c: &MarzbanClient,
+    template_id: Option<i64>,
+) -> Result<Option<UserTemplate>> {
+    Ok(match template_id {
+        None => None,
+        Some(id) => Some(
+            c.get_user_template(TemplateId(id))
+                .await
+                .map_err(|e| match e {
+                    PanelError::NotFound { .. } => {
+                        CoreError::invalid_field("templateId", "That template no longer exists.")
+                    }
+                    other => CoreError::Panel(other),
+                })?,
+        ),
+    })
+}
+
+/// What a create sends that a template may fill in.
+struct Filled {
+    name: String,
+    limit: Option<u64>,
+    expire_utc_secs: i64,
+    inbound_map: BTreeMap<ProxyType, Vec<String>>,
+    protocols: Vec<MarzbanProtocol>,
+}
+
+/// Fills what the form left empty from the template `t`, then checks the result.
+fn fill_from_template(f: &mut Filled, t: &UserTemplate, on_hold: bool) -> Result<()> {
+    let Filled {
+        name,
+        limit,
+        expire_utc_secs,
+        inbound_map,
+        protocols,
+    } = f;
+    *name = format!(
+        "{}{name}{}",
+        t.username_prefix.as_deref().unwrap_or_default(),
+        t.username_suffix.as_deref().unwrap_or_default()
+    );
+    *limit = limit.or(t.data_limit_bytes);
+    if *expire_utc_secs == 0 && !on_hold {
+        if let Some(d) = t.expire_duration_secs {
+            *expire_utc_secs = now_ms() / 1000 + to_i64(d);
+        }
+    }
+    if protocols.is_empty() {
+        *protocols = t.inbounds.keys().copied().map(protocol).collect();
+    }
+    if inbound_map.is_empty() {
+        // The template's inbounds of the protocols chosen (others: all their inbounds).
+        *inbound_map = t
+            .inbounds
+            .iter()
+            .filter(|(p, _)| protocols.contains(&protocol(**p)))
+            .map(|(p, tags)| (*p, tags.clone()))
+            .collect();
+    }
+    let mut checks = Checks::new();
+    check_username(&mut checks, name);
+    checks.require(
+        !protocols.is_empty(),
+        "proxies",
+        "Pick at least one protocol (the template names none).",
+    );
+    check_inbounds_in_proxies(&mut checks, &inbounds_list(inbound_map), protocols);
+    checks.finish()
+}
+
+/// Sends the create, then the disable a kept disabled state needs.
+async fn add_user(
+    c: &MarzbanClient,
+    user: &UserCreate,
+    settings: &KeptSettings,
+) -> Result<Vec<ActionOutcome>> {
+    let created = c.add_user(user).await.map_err(panel)?;
     if settings.disabled {
         // A new user can only start active or on hold.
         let off = UserModify {

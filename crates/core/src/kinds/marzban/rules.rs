@@ -2,11 +2,16 @@
 
 use super::{plan, transfer};
 use crate::accounts::RawBits;
+use paneldeck_sim::SimCredentials;
+
 use crate::{
-    accounts::{Account, Capabilities},
+    accounts::{Account, AccountDetail, Capabilities},
     actions::{AccountEdit, KeptCredentials, KeptSettings, NewAccount},
     bulk::{BulkAction, FieldChange, Planned},
+    demo::DemoPanel,
     kinds::{Holds, KindRules},
+    links::AccountLink,
+    registry::{CredentialsInput, ProxyGatewaySettings},
     transfer::{
         plan::{EditSource, PlanOptions, Target},
         schema::Credentials,
@@ -27,6 +32,40 @@ impl KindRules for MarzbanRules {
         }
     }
 
+    fn capabilities(&self, _api_generation: Option<&str>) -> Capabilities {
+        Capabilities {
+            can_edit: true,
+            can_toggle: true,
+            can_reset_traffic: true,
+            can_delete: true,
+            has_traffic: true,
+            has_expiry: true,
+            has_ip_limit: false,
+            has_ips: false,
+            has_links: true,
+            has_subscription: true,
+            can_revoke_subscription: true,
+            has_permissions: false,
+            can_regenerate_password: false,
+        }
+    }
+
+    fn links_from_snapshot(&self, detail: &AccountDetail) -> Option<Vec<AccountLink>> {
+        Some(super::links::from_snapshot(detail))
+    }
+
+    fn demo_panel(&self) -> &'static DemoPanel {
+        &super::demo::PANEL
+    }
+
+    fn sim_credentials(
+        &self,
+        sim: &SimCredentials,
+        gateway: Option<ProxyGatewaySettings>,
+    ) -> Option<CredentialsInput> {
+        super::demo::credentials(sim, gateway)
+    }
+
     fn plan_own_change(
         &self,
         a: &Account,
@@ -45,6 +84,10 @@ impl KindRules for MarzbanRules {
 
     fn form_changes(&self, new: &NewAccount) -> Vec<FieldChange> {
         plan::form_changes(new)
+    }
+
+    fn create_options_fallback(&self) -> Option<&'static str> {
+        Some("creates get every inbound")
     }
 
     fn kept_credentials(&self, r: &AccountRecord) -> KeptCredentials {

@@ -6,9 +6,9 @@ use paneldeck_panels::PanelKind;
 
 use crate::{
     actions::{
-        AccountEdit, ExpireInput, KeptCredentials, KeptSettings, MarzbanCreateStatus,
-        MarzbanProtocol, MarzbanProtocolInbounds, MarzbanStatusInput, NewAccount, ProtocolInbounds,
-        ResetStrategy,
+        AccountEdit, CreateOptions, ExpireInput, KeptCredentials, KeptSettings,
+        MarzbanCreateStatus, MarzbanProtocol, MarzbanProtocolInbounds, MarzbanStatusInput,
+        NewAccount, ProtocolInbounds, ResetStrategy,
     },
     bulk::FieldChange,
     transfer::{
@@ -125,7 +125,12 @@ pub fn new_account(r: &AccountRecord, target: &Target<'_>) -> Result<NewAccount,
     }
     let after = r.expire_after_first_use_ms.filter(|d| *d > 0);
     let on_hold = r.expires_at_ms.is_none() && after.is_some();
-    let inbounds = inbounds_for(r, &proxies, target.marzban_inbounds);
+    // Unknown inbounds (empty): a create gets every inbound of its protocols.
+    let panel_inbounds = match &target.create_options {
+        Some(CreateOptions::Marzban { inbounds, .. }) => inbounds.as_slice(),
+        _ => &[],
+    };
+    let inbounds = inbounds_for(r, &proxies, panel_inbounds);
     Ok(NewAccount::Marzban {
         username: r.name.clone(),
         proxies,

@@ -3,6 +3,7 @@
 mod actions;
 pub(crate) mod client;
 pub mod convert;
+mod demo;
 mod fetch;
 pub mod ids;
 pub mod plan;

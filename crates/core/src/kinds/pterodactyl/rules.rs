@@ -2,11 +2,16 @@
 
 use super::{plan, transfer};
 use crate::accounts::RawBits;
+use paneldeck_sim::SimCredentials;
+
 use crate::{
-    accounts::{Account, Capabilities},
+    accounts::{Account, AccountDetail, Capabilities},
     actions::{AccountEdit, NewAccount},
-    bulk::{new_account_name, BulkAction, FieldChange, ItemOp, Planned},
+    bulk::{BulkAction, FieldChange, ItemOp, Planned},
+    demo::DemoPanel,
     kinds::{Holds, KindRules},
+    links::AccountLink,
+    registry::{CredentialsInput, ProxyGatewaySettings},
     transfer::{
         plan::{EditSource, PlanOptions, Target},
         schema::Credentials,
@@ -22,6 +27,40 @@ impl KindRules for PterodactylRules {
             permissions: true,
             ..Holds::default()
         }
+    }
+
+    fn capabilities(&self, _api_generation: Option<&str>) -> Capabilities {
+        Capabilities {
+            can_edit: true,
+            can_toggle: false,
+            can_reset_traffic: false,
+            can_delete: true,
+            has_traffic: false,
+            has_expiry: false,
+            has_ip_limit: false,
+            has_ips: false,
+            has_links: false,
+            has_subscription: false,
+            can_revoke_subscription: false,
+            has_permissions: true,
+            can_regenerate_password: false,
+        }
+    }
+
+    fn links_from_snapshot(&self, _detail: &AccountDetail) -> Option<Vec<AccountLink>> {
+        Some(Vec::new())
+    }
+
+    fn demo_panel(&self) -> &'static DemoPanel {
+        &super::demo::PANEL
+    }
+
+    fn sim_credentials(
+        &self,
+        sim: &SimCredentials,
+        gateway: Option<ProxyGatewaySettings>,
+    ) -> Option<CredentialsInput> {
+        super::demo::credentials(sim, gateway)
     }
 
     fn traffic_limit_op(
@@ -56,7 +95,7 @@ impl KindRules for PterodactylRules {
     }
 
     fn create_native_id(&self, new: &NewAccount) -> String {
-        plan::create_native_id(new).unwrap_or_else(|| new_account_name(new).trim().to_owned())
+        plan::create_native_id(new).unwrap_or_else(|| new.name().trim().to_owned())
     }
 
     fn taken_keys(&self, native_id: &str, _name: &str, email: Option<&str>) -> Vec<String> {

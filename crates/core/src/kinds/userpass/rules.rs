@@ -2,11 +2,16 @@
 
 use super::{plan, transfer};
 use crate::accounts::RawBits;
+use paneldeck_sim::SimCredentials;
+
 use crate::{
-    accounts::{Account, Capabilities},
+    accounts::{Account, AccountDetail, Capabilities},
     actions::{AccountEdit, KeptCredentials, NewAccount},
     bulk::{BulkAction, FieldChange, ItemOp, Planned},
+    demo::DemoPanel,
     kinds::{Holds, KindRules},
+    links::AccountLink,
+    registry::{CredentialsInput, ProxyGatewaySettings},
     transfer::{
         plan::{EditSource, PlanOptions, Target},
         schema::Credentials,
@@ -23,6 +28,40 @@ impl KindRules for UserpassRules {
             traffic_limit: true,
             ..Holds::default()
         }
+    }
+
+    fn capabilities(&self, _api_generation: Option<&str>) -> Capabilities {
+        Capabilities {
+            can_edit: true,
+            can_toggle: true,
+            can_reset_traffic: false,
+            can_delete: true,
+            has_traffic: true,
+            has_expiry: false,
+            has_ip_limit: true,
+            has_ips: false,
+            has_links: true,
+            has_subscription: false,
+            can_revoke_subscription: false,
+            has_permissions: false,
+            can_regenerate_password: true,
+        }
+    }
+
+    fn links_from_snapshot(&self, detail: &AccountDetail) -> Option<Vec<AccountLink>> {
+        Some(super::links::from_snapshot(detail))
+    }
+
+    fn demo_panel(&self) -> &'static DemoPanel {
+        &super::demo::PANEL
+    }
+
+    fn sim_credentials(
+        &self,
+        sim: &SimCredentials,
+        gateway: Option<ProxyGatewaySettings>,
+    ) -> Option<CredentialsInput> {
+        super::demo::credentials(sim, gateway)
     }
 
     /// The usage cap is set through the sub-user's edit form.

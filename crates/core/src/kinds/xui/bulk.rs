@@ -290,24 +290,7 @@ async fn send(c: &XuiClient, route: &Route, chunk: &[Work]) -> Result<Vec<ItemUp
         }
         Route::Attach(inbounds) | Route::Detach(inbounds) => {
             let attach = matches!(route, Route::Attach(_));
-            let errors: Vec<String> = if attach {
-                let res = c.bulk_attach(&list, &ids(inbounds)).await?;
-                res.errors.iter().map(|e| e.to_string()).collect()
-            } else {
-                let res = c.bulk_detach(&list, &ids(inbounds)).await?;
-                res.errors.iter().map(|e| e.to_string()).collect()
-            };
-            chunk
-                .iter()
-                .map(|w| {
-                    let needle = format!("{}:", w.rec.native_id);
-                    match errors.iter().find(|e| e.contains(&needle)) {
-                        Some(e) => failed(w.rec.seq, 1, &panel_said(e.trim_matches('"'))),
-                        None if attach => done(w.rec.seq, 1, msg("Inbounds attached.")),
-                        None => done(w.rec.seq, 1, msg("Inbounds detached.")),
-                    }
-                })
-                .collect()
+            send_inbounds(c, attach, inbounds, chunk).await?
         }
         Route::GroupAdd(group) => {
             c.groups_bulk_add(&list, group).await?;
@@ -317,34 +300,66 @@ async fn send(c: &XuiClient, route: &Route, chunk: &[Work]) -> Result<Vec<ItemUp
             c.groups_bulk_remove(&list).await?;
             all_done("Removed from its group.")
         }
-        Route::Create => {
-            let items: Vec<ClientWithInbounds> = chunk
-                .iter()
-                .filter_map(|w| match &w.rec.op {
-                    ItemOp::Create { new, kept } => payload(new, w.kept.as_ref(), kept),
-                    _ => None,
-                })
-                .collect();
-            let res = c.bulk_create(&items).await?;
-            by_skipped(chunk, &res.skipped, "Created.", |w, reason| {
-                scrubbed(
-                    failed(w.rec.seq, 1, &CoreError::Conflict(reason.to_owned())),
-                    w.kept.as_ref(),
-                )
-            })
-            .into_iter()
-            .map(|mut u| {
-                if u.state == ItemState::Done {
-                    u.result_id = chunk
-                        .iter()
-                        .find(|w| w.rec.seq == u.seq)
-                        .map(|w| w.rec.native_id.clone());
-                }
-                u
-            })
-            .collect()
-        }
+        Route::Create => send_create(c, chunk).await?,
     })
+}
+
+/// Attaches (or detaches) the chunk's clients to inbounds; the answer's `errors` name the
+/// clients it failed for (`"email: reason"`).
+async fn send_inbounds(
+    c: &XuiClient,
+    attach: bool,
+    inbounds: &[i64],
+    chunk: &[Work],
+) -> Result<Vec<ItemUpdate>, PanelError> {
+    let list = emails(chunk);
+    let errors: Vec<String> = if attach {
+        let res = c.bulk_attach(&list, &ids(inbounds)).await?;
+        res.errors.iter().map(|e| e.to_string()).collect()
+    } else {
+        let res = c.bulk_detach(&list, &ids(inbounds)).await?;
+        res.errors.iter().map(|e| e.to_string()).collect()
+    };
+    Ok(chunk
+        .iter()
+        .map(|w| {
+            let needle = format!("{}:", w.rec.native_id);
+            match errors.iter().find(|e| e.contains(&needle)) {
+                Some(e) => failed(w.rec.seq, 1, &panel_said(e.trim_matches('"'))),
+                None if attach => done(w.rec.seq, 1, msg("Inbounds attached.")),
+                None => done(w.rec.seq, 1, msg("Inbounds detached.")),
+            }
+        })
+        .collect())
+}
+
+/// Creates the chunk's clients; a skipped one already exists (or clashes) on the panel.
+async fn send_create(c: &XuiClient, chunk: &[Work]) -> Result<Vec<ItemUpdate>, PanelError> {
+    let items: Vec<ClientWithInbounds> = chunk
+        .iter()
+        .filter_map(|w| match &w.rec.op {
+            ItemOp::Create { new, kept } => payload(new, w.kept.as_ref(), kept),
+            _ => None,
+        })
+        .collect();
+    let res = c.bulk_create(&items).await?;
+    Ok(by_skipped(chunk, &res.skipped, "Created.", |w, reason| {
+        scrubbed(
+            failed(w.rec.seq, 1, &CoreError::Conflict(reason.to_owned())),
+            w.kept.as_ref(),
+        )
+    })
+    .into_iter()
+    .map(|mut u| {
+        if u.state == ItemState::Done {
+            u.result_id = chunk
+                .iter()
+                .find(|w| w.rec.seq == u.seq)
+                .map(|w| w.rec.native_id.clone());
+        }
+        u
+    })
+    .collect())
 }
 
 /// One item the bulk routes did not take, of an operation only 3x-ui has.

@@ -13,7 +13,6 @@ use crate::{
     accounts::{
         convert::Converted,
         fetch::{pair, Fetched, IntoAccounts, Progress, Records},
-        model::is_xui_legacy,
     },
     error::Result,
     registry::{PanelId, PanelView},
@@ -117,7 +116,7 @@ pub(super) async fn fetch_one(
     now_ms: i64,
 ) -> Result<Option<Converted>> {
     let legacy = match api_generation {
-        Some(g) => is_xui_legacy(g),
+        Some(g) => super::is_legacy(g),
         None => c.api_generation().await? == ApiGeneration::LegacyInbounds,
     };
     if legacy {

@@ -6,7 +6,7 @@ use paneldeck_panels::xui::{Inbound, Protocol, XuiClient};
 use serde_json::Value;
 
 use crate::{
-    accounts::{model::is_xui_legacy, AccountDetail},
+    accounts::AccountDetail,
     error::Result,
     links::{
         panel_host,
@@ -22,7 +22,7 @@ pub(super) async fn account_links(
     detail: &AccountDetail,
     api_generation: Option<&str>,
 ) -> Result<Vec<AccountLink>> {
-    let legacy = api_generation.is_some_and(is_xui_legacy);
+    let legacy = api_generation.is_some_and(super::is_legacy);
     let native_id = &detail.account.key.native_id;
     let given = if legacy {
         Vec::new()

@@ -2,11 +2,16 @@
 
 use super::{plan, transfer};
 use crate::accounts::RawBits;
+use paneldeck_sim::SimCredentials;
+
 use crate::{
-    accounts::{Account, Capabilities},
+    accounts::{Account, AccountDetail, Capabilities},
     actions::{AccountEdit, KeptCredentials, KeptSettings, NewAccount},
     bulk::{BulkAction, FieldChange, Planned},
+    demo::DemoPanel,
     kinds::{Holds, KindRules},
+    links::AccountLink,
+    registry::{CredentialsInput, ProxyGatewaySettings},
     transfer::{
         plan::{EditSource, PlanOptions, Target},
         schema::Credentials,
@@ -28,6 +33,41 @@ impl KindRules for XuiRules {
             tg_id_and_device_limit: true,
             ..Holds::default()
         }
+    }
+
+    /// A panel before v3.1 (legacy inbounds API) has no share-links route.
+    fn capabilities(&self, api_generation: Option<&str>) -> Capabilities {
+        Capabilities {
+            can_edit: true,
+            can_toggle: true,
+            can_reset_traffic: true,
+            can_delete: true,
+            has_traffic: true,
+            has_expiry: true,
+            has_ip_limit: true,
+            has_ips: true,
+            has_links: !api_generation.is_some_and(super::is_legacy),
+            has_subscription: true,
+            can_revoke_subscription: false,
+            has_permissions: false,
+            can_regenerate_password: false,
+        }
+    }
+
+    fn links_from_snapshot(&self, _detail: &AccountDetail) -> Option<Vec<AccountLink>> {
+        None
+    }
+
+    fn demo_panel(&self) -> &'static DemoPanel {
+        &super::demo::PANEL
+    }
+
+    fn sim_credentials(
+        &self,
+        sim: &SimCredentials,
+        gateway: Option<ProxyGatewaySettings>,
+    ) -> Option<CredentialsInput> {
+        super::demo::credentials(sim, gateway)
     }
 
     fn plan_own_change(
@@ -54,6 +94,10 @@ impl KindRules for XuiRules {
 
     fn form_changes(&self, new: &NewAccount) -> Vec<FieldChange> {
         plan::form_changes(new)
+    }
+
+    fn create_options_fallback(&self) -> Option<&'static str> {
+        Some("ids from the file are taken as given")
     }
 
     fn kept_credentials(&self, r: &AccountRecord) -> KeptCredentials {

@@ -6,7 +6,10 @@ use paneldeck_panels::PanelKind;
 
 use crate::{
     accounts::model::DAY_MS,
-    actions::{AccountEdit, ExpiryInput, KeptCredentials, KeptSettings, NewAccount},
+    actions::{
+        AccountEdit, CreateOptions, ExpiryInput, KeptCredentials, KeptSettings, NewAccount,
+        XuiInboundOption,
+    },
     bulk::FieldChange,
     transfer::{
         plan::{Diff, EditSource, PlanOptions, Target},
@@ -51,11 +54,19 @@ fn expiry(expires_at_ms: Option<i64>, after_first_use_ms: Option<i64>) -> Expiry
     }
 }
 
+/// The target panel's inbounds (empty = unknown; numeric ids are then taken as given).
+fn panel_inbounds<'t>(target: &'t Target<'_>) -> &'t [XuiInboundOption] {
+    match &target.create_options {
+        Some(CreateOptions::Xui { inbounds }) => inbounds,
+        _ => &[],
+    }
+}
+
 /// Inbounds for a row: its own ids where this panel has them, else the panel's inbounds of
 /// the row's protocols, else the options' fallback.
 fn inbounds_for(r: &AccountRecord, target: &Target<'_>, opts: &PlanOptions) -> Vec<i64> {
-    let known =
-        |id: i64| target.xui_inbounds.is_empty() || target.xui_inbounds.iter().any(|i| i.id == id);
+    let inbounds = panel_inbounds(target);
+    let known = |id: i64| inbounds.is_empty() || inbounds.iter().any(|i| i.id == id);
     if r.kind == Some(PanelKind::Xui) || r.kind.is_none() {
         let ids: Vec<i64> = r
             .inbounds
@@ -67,8 +78,7 @@ fn inbounds_for(r: &AccountRecord, target: &Target<'_>, opts: &PlanOptions) -> V
             return ids;
         }
     }
-    let by_protocol: Vec<i64> = target
-        .xui_inbounds
+    let by_protocol: Vec<i64> = inbounds
         .iter()
         .filter(|i| {
             r.protocols

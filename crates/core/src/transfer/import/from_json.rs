@@ -4,11 +4,13 @@
 use serde_json::{value::RawValue, Map, Value};
 
 use super::{
-    from_xui::{record_from_xui, XUI_COLUMNS},
     validate::{clip, record_from_cells},
     ColumnSet, Parsed, ParsedRow, RowError, SourceFormat, MAX_FIELD_BYTES,
 };
-use crate::transfer::schema::{AccountRecord, COLUMNS, JSON_FORMAT, SCHEMA_VERSION};
+use crate::{
+    kinds::xui::import::{record_from_xui, XUI_COLUMNS},
+    transfer::schema::{AccountRecord, COLUMNS, JSON_FORMAT, SCHEMA_VERSION},
+};
 
 /// Lines of each element, computed in one pass over the text.
 fn element_lines(body: &str, items: &[&RawValue]) -> Vec<u64> {

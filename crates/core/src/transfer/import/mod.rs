@@ -13,8 +13,7 @@ use super::schema::{AccountRecord, COLUMNS};
 
 mod from_csv;
 mod from_json;
-mod from_xui;
-mod validate;
+pub(crate) mod validate;
 
 /// Longest field accepted, in bytes.
 pub const MAX_FIELD_BYTES: usize = 64 * 1024;
@@ -33,7 +32,7 @@ pub struct RowError {
 }
 
 impl RowError {
-    fn new(line: u64, column: &str, reason: impl Into<String>) -> Self {
+    pub(crate) fn new(line: u64, column: &str, reason: impl Into<String>) -> Self {
         RowError {
             line,
             column: column.to_owned(),

@@ -111,7 +111,7 @@ impl Cells<'_> {
 }
 
 /// At most 40 characters of a value, for messages.
-pub(super) fn clip(s: &str) -> String {
+pub(crate) fn clip(s: &str) -> String {
     let mut out: String = s.chars().take(40).collect();
     if out.len() < s.len() {
         out.push('…');

@@ -24,7 +24,7 @@ use super::import::{lower, Parsed, RowError};
 pub use crate::actions::{KeptCredentials, KeptSettings};
 use crate::{
     accounts::{Account, AccountKey},
-    actions::{AccountEdit, MarzbanProtocolInbounds, NewAccount, XuiInboundOption},
+    actions::{AccountEdit, CreateOptions, NewAccount},
     bulk::FieldChange,
     registry::PanelId,
 };
@@ -80,11 +80,9 @@ pub struct Target<'a> {
     pub kind: PanelKind,
     /// The snapshot of the panel: accounts with their raw records.
     pub accounts: &'a [(Account, RawBits)],
-    /// 3x-ui: the panel's inbounds (empty = unknown; numeric ids are then taken as given).
-    pub xui_inbounds: &'a [XuiInboundOption],
-    /// Marzban: the panel's inbound tags per protocol (empty = unknown; a create then gets
-    /// every inbound of its protocols).
-    pub marzban_inbounds: &'a [MarzbanProtocolInbounds],
+    /// What the panel's create form offers (3x-ui inbounds, Marzban inbound tags), for the
+    /// kinds that map rows onto it; `None` when unknown (each kind says what it does then).
+    pub create_options: Option<CreateOptions>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

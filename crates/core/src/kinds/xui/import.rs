@@ -3,11 +3,13 @@
 use paneldeck_panels::PanelKind;
 use serde_json::{Map, Value};
 
-use super::{validate::clip, ColumnSet, RowError};
-use crate::transfer::schema::{AccountRecord, COLUMNS};
+use crate::transfer::{
+    import::{validate::clip, ColumnSet, RowError},
+    schema::{AccountRecord, COLUMNS},
+};
 
 /// The columns a 3x-ui export item fills.
-pub(super) const XUI_COLUMNS: ColumnSet = {
+pub(crate) const XUI_COLUMNS: ColumnSet = {
     let names: [&str; 16] = [
         "kind",
         "name",
@@ -57,7 +59,7 @@ const fn const_eq(a: &str, b: &str) -> bool {
 }
 
 /// One item of 3x-ui's `clients/export`: `{client: {email, id, password, totalGB, …}, inboundIds}`.
-pub(super) fn record_from_xui(
+pub(crate) fn record_from_xui(
     line: u64,
     obj: &Map<String, Value>,
 ) -> Result<AccountRecord, Vec<RowError>> {

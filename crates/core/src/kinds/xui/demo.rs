@@ -1,0 +1,30 @@
+//! The 3x-ui panel of demo mode, and the credentials its simulator hands out.
+
+use paneldeck_panels::Secret;
+use paneldeck_sim::{SimCredentials, SimKind};
+
+use crate::{
+    demo::DemoPanel,
+    registry::{CredentialsInput, ProxyGatewaySettings},
+};
+
+pub(super) const PANEL: DemoPanel = DemoPanel {
+    sim: SimKind::Xui,
+    name: "Frankfurt 3x-ui",
+    color: "#2563eb",
+    tag: "eu",
+    accounts: 240,
+    groups: 3,
+};
+
+pub(super) fn credentials(
+    sim: &SimCredentials,
+    _gateway: Option<ProxyGatewaySettings>,
+) -> Option<CredentialsInput> {
+    match sim {
+        SimCredentials::Token { token } => Some(CredentialsInput::XuiToken {
+            token: Some(Secret::new(token.as_str())),
+        }),
+        _ => None,
+    }
+}
