@@ -89,7 +89,7 @@ impl CoreError {
     }
 }
 
-fn panel_code(err: &PanelError) -> ErrorCode {
+pub(crate) fn panel_code(err: &PanelError) -> ErrorCode {
     match err {
         PanelError::InvalidUrl(_) => ErrorCode::InvalidUrl,
         PanelError::Dns { .. } => ErrorCode::Dns,
