@@ -137,7 +137,7 @@ fn print_plan(plan: &ImportPlan, format: OutputFormat) {
                 })
                 .collect();
             if let Some(reason) = &r.reason {
-                detail.push(reason.clone());
+                detail.push(reason.to_string());
             }
             if r.keeps_credentials {
                 detail.push("keeps UUID/password".into());

@@ -29,7 +29,9 @@ fn assert_errors(p: &Parsed, expected: &[(u64, &str, &str)]) {
         assert!(
             p.errors
                 .iter()
-                .any(|e| e.line == *line && e.column == *column && e.reason.contains(word)),
+                .any(|e| e.line == *line
+                    && e.column == *column
+                    && e.reason.to_string().contains(word)),
             "no error at line {line} column '{column}' containing '{word}' in {got:#?}"
         );
     }

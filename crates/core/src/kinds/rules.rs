@@ -11,7 +11,7 @@ use crate::{
     actions::{AccountEdit, KeptCredentials, KeptSettings, NewAccount},
     bulk::{new_account_name, BulkAction, FieldChange, ItemOp, Planned},
     transfer::{
-        plan::{EditSource, PlanOptions, Target},
+        plan::{ConflictReason, EditSource, PlanOptions, Target},
         schema::Credentials,
         AccountRecord,
     },
@@ -135,7 +135,7 @@ pub trait KindRules: Sync {
         r: &AccountRecord,
         target: &Target<'_>,
         opts: &PlanOptions,
-    ) -> Result<NewAccount, String>;
+    ) -> Result<NewAccount, ConflictReason>;
 
     /// The edit making an existing account look like the row, and the changes it makes
     /// (no edit when nothing changes).

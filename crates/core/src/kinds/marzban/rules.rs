@@ -1,5 +1,6 @@
 //! Marzban's [`KindRules`]: templates, and its import mapping.
 
+use crate::transfer::plan::ConflictReason;
 use super::{plan, transfer};
 use crate::accounts::RawBits;
 use crate::{
@@ -60,7 +61,7 @@ impl KindRules for MarzbanRules {
         r: &AccountRecord,
         target: &Target<'_>,
         _opts: &PlanOptions,
-    ) -> Result<NewAccount, String> {
+    ) -> Result<NewAccount, ConflictReason> {
         transfer::new_account(r, target)
     }
 

@@ -1,5 +1,6 @@
 //! Pterodactyl's [`KindRules`]: permissions, and subusers keyed by server and email.
 
+use crate::transfer::plan::ConflictReason;
 use super::{plan, transfer};
 use crate::accounts::RawBits;
 use crate::{
@@ -80,7 +81,7 @@ impl KindRules for PterodactylRules {
         r: &AccountRecord,
         _target: &Target<'_>,
         _opts: &PlanOptions,
-    ) -> Result<NewAccount, String> {
+    ) -> Result<NewAccount, ConflictReason> {
         transfer::new_account(r)
     }
 

@@ -1,5 +1,6 @@
 //! User-pass proxies' [`KindRules`]: limits and status through the edit form.
 
+use crate::transfer::plan::ConflictReason;
 use super::{plan, transfer};
 use crate::accounts::RawBits;
 use crate::{
@@ -68,7 +69,7 @@ impl KindRules for UserpassRules {
         r: &AccountRecord,
         _target: &Target<'_>,
         _opts: &PlanOptions,
-    ) -> Result<NewAccount, String> {
+    ) -> Result<NewAccount, ConflictReason> {
         Ok(transfer::new_account(r))
     }
 

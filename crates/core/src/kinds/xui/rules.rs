@@ -1,5 +1,6 @@
 //! 3x-ui's [`KindRules`]: its own bulk changes and its import mapping.
 
+use crate::transfer::plan::ConflictReason;
 use super::{plan, transfer};
 use crate::accounts::RawBits;
 use crate::{
@@ -69,7 +70,7 @@ impl KindRules for XuiRules {
         r: &AccountRecord,
         target: &Target<'_>,
         opts: &PlanOptions,
-    ) -> Result<NewAccount, String> {
+    ) -> Result<NewAccount, ConflictReason> {
         transfer::new_account(r, target, opts)
     }
 

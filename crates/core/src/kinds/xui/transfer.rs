@@ -9,7 +9,7 @@ use crate::{
     actions::{AccountEdit, ExpiryInput, KeptCredentials, KeptSettings, NewAccount},
     bulk::FieldChange,
     transfer::{
-        plan::{Diff, EditSource, PlanOptions, Target},
+        plan::{ConflictReason, Diff, EditSource, PlanOptions, Target},
         schema::{col, Credentials},
         AccountRecord,
     },
@@ -87,18 +87,13 @@ pub fn new_account(
     r: &AccountRecord,
     target: &Target<'_>,
     opts: &PlanOptions,
-) -> Result<NewAccount, String> {
+) -> Result<NewAccount, ConflictReason> {
     let inbound_ids = inbounds_for(r, target, opts);
     if inbound_ids.is_empty() {
-        return Err(format!(
-            "no inbound of this panel fits '{}' (protocols: {}); choose inbounds to attach",
-            r.name,
-            if r.protocols.is_empty() {
-                "none".to_owned()
-            } else {
-                r.protocols.join(", ")
-            }
-        ));
+        return Err(ConflictReason::NoInboundFits {
+            name: r.name.clone(),
+            protocols: r.protocols.clone(),
+        });
     }
     Ok(NewAccount::Xui {
         email: r.name.clone(),

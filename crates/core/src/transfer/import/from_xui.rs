@@ -3,7 +3,7 @@
 use paneldeck_panels::PanelKind;
 use serde_json::{Map, Value};
 
-use super::{validate::clip, ColumnSet, RowError};
+use super::{validate::clip, ColumnSet, ImportProblem, RowError};
 use crate::transfer::schema::{AccountRecord, COLUMNS};
 
 /// The columns a 3x-ui export item fills.
@@ -63,7 +63,7 @@ pub(super) fn record_from_xui(
 ) -> Result<AccountRecord, Vec<RowError>> {
     let mut errors = Vec::new();
     let Some(client) = obj.get("client").and_then(Value::as_object) else {
-        return Err(vec![RowError::new(line, "client", "expected an object")]);
+        return Err(vec![RowError::new(line, "client", ImportProblem::ExpectedObject)]);
     };
     let s = |k: &str| {
         client
@@ -82,7 +82,9 @@ pub(super) fn record_from_xui(
                     errors.push(RowError::new(
                         line,
                         &format!("client.{k}"),
-                        format!("expected a whole number, got {}", clip(&v.to_string())),
+                        ImportProblem::NotWholeNumber {
+                            value: clip(&v.to_string()),
+                        },
                     ));
                     None
                 }
@@ -100,7 +102,7 @@ pub(super) fn record_from_xui(
         errors.push(RowError::new(
             line,
             "client.email",
-            "the client has no email",
+            ImportProblem::ClientNoEmail,
         ));
     }
     let inbounds = inbound_ids(line, obj.get("inboundIds"), &mut errors);
@@ -110,7 +112,7 @@ pub(super) fn record_from_xui(
             errors.push(RowError::new(
                 line,
                 "client.id",
-                format!("'{}' is not a UUID", clip(u)),
+                ImportProblem::NotAUuid { value: clip(u) },
             ));
         }
     }
@@ -147,7 +149,7 @@ fn inbound_ids(line: u64, ids: Option<&Value>, errors: &mut Vec<RowError>) -> Ve
         RowError::new(
             line,
             "inboundIds",
-            "expected a list of inbound ids (numbers)",
+            ImportProblem::NotInboundIds,
         )
     };
     let mut inbounds = Vec::new();
