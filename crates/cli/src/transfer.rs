@@ -195,8 +195,7 @@ pub async fn import(
     args: ImportArgs,
     format: OutputFormat,
 ) -> Result<(), ApiError> {
-    let bytes = std::fs::read(&args.file)
-        .map_err(|e| CoreError::io(&args.file, "read", e))?;
+    let bytes = std::fs::read(&args.file).map_err(|e| CoreError::io(&args.file, "read", e))?;
     let panel = core.find_panel(&args.panel)?;
     let opts = PlanOptions {
         xui_inbound_ids: args.inbounds,

@@ -78,12 +78,9 @@ fn rows_become_create_update_unchanged_and_conflict() {
     );
     let parsed = parse_bytes(csv.as_bytes());
     assert_eq!(parsed.errors.len(), 3, "{:?}", parsed.errors);
-    assert!(parsed
-        .errors
-        .iter()
-        .any(|e| e.line == 9
-            && matches!(e.reason, ImportProblem::Duplicate { first_line: 5, .. })
-            && e.reason.to_string().contains("first on line 5")));
+    assert!(parsed.errors.iter().any(|e| e.line == 9
+        && matches!(e.reason, ImportProblem::Duplicate { first_line: 5, .. })
+        && e.reason.to_string().contains("first on line 5")));
     let p = plan(&parsed, &target, &PlanOptions::default());
     let actions: Vec<(u64, &str)> = p.items.iter().map(|i| (i.line, i.action.label())).collect();
     assert_eq!(

@@ -9,7 +9,11 @@ use crate::error::ErrorCode;
 /// One outcome of an action on one account. Each kind names its accounts in its own words
 /// (3x-ui clients, Marzban users, proxy users, Pterodactyl subusers), so each has its codes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(tag = "code", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "code",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum ActionMessage {
     ClientEnabled,
     ClientDisabled,
@@ -151,8 +155,10 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_value(&added).ok(),
-            Some(serde_json::json!({"code": "subuserAdded", "email": "p@q", "server": "s2",
-                "notAdded": [{"server": "s1", "code": "forbidden", "message": "no"}]}))
+            Some(
+                serde_json::json!({"code": "subuserAdded", "email": "p@q", "server": "s2",
+                "notAdded": [{"server": "s1", "code": "forbidden", "message": "no"}]})
+            )
         );
         assert_eq!(
             added.to_string(),

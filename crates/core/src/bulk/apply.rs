@@ -89,7 +89,9 @@ pub(crate) async fn apply(
                 actions::create_keeping(client, new, kept.unwrap_or(&none), settings).await?;
             let ids: Vec<String> = outs.iter().map(|o| o.native_id.clone()).collect();
             Ok(Applied {
-                message: outs.first().and_then(|o| o.message.as_ref().map(ToString::to_string)),
+                message: outs
+                    .first()
+                    .and_then(|o| o.message.as_ref().map(ToString::to_string)),
                 result_id: Some(ids.join(",")),
             })
         }

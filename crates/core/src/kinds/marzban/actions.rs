@@ -202,10 +202,7 @@ pub(super) async fn apply(
         }
         AccountAction::RevokeSubscription => {
             let user = c.revoke_user_subscription(username).await?;
-            let outcome = ActionOutcome::new(
-                username,
-                ActionMessage::SubscriptionRevoked,
-            );
+            let outcome = ActionOutcome::new(username, ActionMessage::SubscriptionRevoked);
             if user.subscription_url.is_empty() {
                 outcome
             } else {
@@ -445,7 +442,10 @@ pub(super) async fn create(
             ActionMessage::UserCreatedDisabled,
         )]);
     }
-    Ok(vec![ActionOutcome::new(created.username, ActionMessage::UserCreated)])
+    Ok(vec![ActionOutcome::new(
+        created.username,
+        ActionMessage::UserCreated,
+    )])
 }
 
 /// One protocol's settings with what is kept (`{}` lets the server generate the secret): the

@@ -1,8 +1,8 @@
 //! Marzban's [`KindRules`]: templates, and its import mapping.
 
-use crate::transfer::plan::ConflictReason;
 use super::{plan, transfer};
 use crate::accounts::RawBits;
+use crate::transfer::plan::ConflictReason;
 use crate::{
     accounts::{Account, Capabilities},
     actions::{AccountEdit, KeptCredentials, KeptSettings, NewAccount},

@@ -52,10 +52,7 @@ pub(super) async fn apply(
         }
         AccountAction::Delete { .. } => {
             c.delete_subuser(&server, &user).await?;
-            Ok(ActionOutcome::new(
-                native_id,
-                ActionMessage::SubuserRemoved,
-            ))
+            Ok(ActionOutcome::new(native_id, ActionMessage::SubuserRemoved))
         }
         AccountAction::Enable | AccountAction::Disable => Err(unsupported_action(
             PanelKind::Pterodactyl,

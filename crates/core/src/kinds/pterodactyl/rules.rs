@@ -1,8 +1,8 @@
 //! Pterodactyl's [`KindRules`]: permissions, and subusers keyed by server and email.
 
-use crate::transfer::plan::ConflictReason;
 use super::{plan, transfer};
 use crate::accounts::RawBits;
+use crate::transfer::plan::ConflictReason;
 use crate::{
     accounts::{Account, Capabilities},
     actions::{AccountEdit, NewAccount},

@@ -84,11 +84,7 @@ pub(super) async fn apply(
             let mut update = SubUserUpdate::keep(&current);
             update.password = Secret::new(password.as_str());
             c.update(&update).await?;
-            ActionOutcome::new(
-                native_id,
-                ActionMessage::PasswordRegenerated,
-            )
-            .with_secret(password)
+            ActionOutcome::new(native_id, ActionMessage::PasswordRegenerated).with_secret(password)
         }
         AccountAction::ResetTraffic => {
             return Err(unsupported_action(

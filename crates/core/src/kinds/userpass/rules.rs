@@ -1,8 +1,8 @@
 //! User-pass proxies' [`KindRules`]: limits and status through the edit form.
 
-use crate::transfer::plan::ConflictReason;
 use super::{plan, transfer};
 use crate::accounts::RawBits;
+use crate::transfer::plan::ConflictReason;
 use crate::{
     accounts::{Account, Capabilities},
     actions::{AccountEdit, KeptCredentials, NewAccount},

@@ -1,8 +1,8 @@
 //! 3x-ui's [`KindRules`]: its own bulk changes and its import mapping.
 
-use crate::transfer::plan::ConflictReason;
 use super::{plan, transfer};
 use crate::accounts::RawBits;
+use crate::transfer::plan::ConflictReason;
 use crate::{
     accounts::{Account, Capabilities},
     actions::{AccountEdit, KeptCredentials, KeptSettings, NewAccount},

@@ -5,8 +5,8 @@ use serde_json::{value::RawValue, Map, Value};
 
 use super::{
     from_xui::{record_from_xui, XUI_COLUMNS},
-    validate::{clip, record_from_cells},
     problem::count,
+    validate::{clip, record_from_cells},
     ColumnSet, ImportProblem, Parsed, ParsedRow, RowError, SourceFormat, MAX_FIELD_BYTES,
 };
 use crate::transfer::schema::{AccountRecord, COLUMNS, JSON_FORMAT, SCHEMA_VERSION};
@@ -46,11 +46,8 @@ pub(super) fn parse_json(bytes: &[u8]) -> Parsed {
                 .iter()
                 .filter(|b| **b == b'\n')
                 .count() as u64;
-            out.errors.push(RowError::new(
-                line,
-                "",
-                ImportProblem::FileNotUtf8,
-            ));
+            out.errors
+                .push(RowError::new(line, "", ImportProblem::FileNotUtf8));
             return out;
         }
     };

@@ -63,7 +63,11 @@ pub(super) fn record_from_xui(
 ) -> Result<AccountRecord, Vec<RowError>> {
     let mut errors = Vec::new();
     let Some(client) = obj.get("client").and_then(Value::as_object) else {
-        return Err(vec![RowError::new(line, "client", ImportProblem::ExpectedObject)]);
+        return Err(vec![RowError::new(
+            line,
+            "client",
+            ImportProblem::ExpectedObject,
+        )]);
     };
     let s = |k: &str| {
         client
@@ -145,13 +149,7 @@ pub(super) fn record_from_xui(
 
 /// `inboundIds` as texts; each entry that is not a number is reported.
 fn inbound_ids(line: u64, ids: Option<&Value>, errors: &mut Vec<RowError>) -> Vec<String> {
-    let not_ids = || {
-        RowError::new(
-            line,
-            "inboundIds",
-            ImportProblem::NotInboundIds,
-        )
-    };
+    let not_ids = || RowError::new(line, "inboundIds", ImportProblem::NotInboundIds);
     let mut inbounds = Vec::new();
     match ids {
         None | Some(Value::Null) => {}

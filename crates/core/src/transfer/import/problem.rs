@@ -16,7 +16,11 @@ pub enum CountUnit {
 
 /// One problem with one row or with the whole file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(tag = "code", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "code",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum ImportProblem {
     FileEmpty,
     FileTooLarge {
@@ -172,10 +176,9 @@ impl std::fmt::Display for ImportProblem {
             P::NotAUuid { value } => write!(f, "'{value}' is not a UUID"),
             P::ClientNoEmail => f.write_str("the client has no email"),
             P::NotInboundIds => f.write_str("expected a list of inbound ids (numbers)"),
-            P::Duplicate { name, first_line } => write!(
-                f,
-                "duplicate account '{name}' (first on line {first_line})"
-            ),
+            P::Duplicate { name, first_line } => {
+                write!(f, "duplicate account '{name}' (first on line {first_line})")
+            }
         }
     }
 }

@@ -14,14 +14,8 @@ pub(super) fn not_carried(r: &AccountRecord, to: PanelKind) -> Vec<NotCarried> {
             out.push(what);
         }
     };
-    lost(
-        !holds.group && r.group.is_some(),
-        NotCarried::Group,
-    );
-    lost(
-        !holds.ip_limit && r.ip_limit.is_some(),
-        NotCarried::IpLimit,
-    );
+    lost(!holds.group && r.group.is_some(), NotCarried::Group);
+    lost(!holds.ip_limit && r.ip_limit.is_some(), NotCarried::IpLimit);
     lost(
         !holds.expiry && (r.expires_at_ms.is_some() || r.expire_after_first_use_ms.is_some()),
         NotCarried::Expiry,
@@ -56,10 +50,7 @@ pub(super) fn not_carried(r: &AccountRecord, to: PanelKind) -> Vec<NotCarried> {
             && (r.tg_id.is_some_and(|t| t != 0) || r.hwid_limit.is_some_and(|h| h > 0)),
         NotCarried::TelegramAndDevices,
     );
-    lost(
-        r.used_bytes.is_some_and(|u| u > 0),
-        NotCarried::UsedTraffic,
-    );
+    lost(r.used_bytes.is_some_and(|u| u > 0), NotCarried::UsedTraffic);
     lost(
         !holds.permissions && !r.permissions.is_empty(),
         NotCarried::Permissions,

@@ -6,24 +6,35 @@ use serde::Serialize;
 
 /// Why a row cannot be created or updated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(tag = "code", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "code",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum ConflictReason {
     /// The name was planned on an earlier line.
-    RepeatedName { name: String, first_line: u64 },
+    RepeatedName {
+        name: String,
+        first_line: u64,
+    },
     /// The account of that name has another UUID (first 8 characters of each).
     OtherUuid {
         name: String,
         have: String,
         want: String,
     },
-    ExistsAndDiffers { name: String },
+    ExistsAndDiffers {
+        name: String,
+    },
     NotEditable,
     /// No inbound of a 3x-ui panel fits the row's inbounds or protocols.
     NoInboundFits {
         name: String,
         protocols: Vec<String>,
     },
-    NotMarzbanUsername { name: String },
+    NotMarzbanUsername {
+        name: String,
+    },
     NoServer,
 }
 
