@@ -99,6 +99,7 @@ pub enum ImportProblem {
     NotInboundIds,
     Duplicate {
         name: String,
+        #[specta(type = specta_typescript::Number)]
         first_line: u64,
     },
 }

@@ -15,6 +15,7 @@ pub enum ConflictReason {
     /// The name was planned on an earlier line.
     RepeatedName {
         name: String,
+        #[specta(type = specta_typescript::Number)]
         first_line: u64,
     },
     /// The account of that name has another UUID (first 8 characters of each).
