@@ -447,6 +447,21 @@ export type Account_Serialize = {
 	statusAtMs: number,
 };
 
+/**
+ *  One outcome of an action on one account. Each kind names its accounts in its own words
+ *  (3x-ui clients, Marzban users, proxy users, Pterodactyl subusers), so each has its codes.
+ */
+export type ActionMessage = { code: "clientEnabled" } | { code: "clientDisabled" } | { code: "trafficReset" } | { code: "clientDeleted" } | { code: "clientDeletedTrafficKept" } | { code: "ipsCleared" } | { code: "clientSaved" } | 
+/**  The client was renamed. */
+{ code: "clientSavedAs"; email: string } | 
+/**  Before v3.1 a client is on exactly one inbound. */
+{ code: "clientCreatedOnOneInbound" } | { code: "clientCreated"; inbounds: number } | { code: "clientCreatedDisabled"; inbounds: number } | { code: "userEnabled" } | { code: "userDisabled" } | { code: "usedTrafficReset" } | { code: "userDeleted" } | { code: "subscriptionRevoked" } | { code: "userSaved" } | { code: "userCreated" } | { code: "userCreatedDisabled" } | { code: "proxyUserEnabled" } | { code: "proxyUserDisabled" } | { code: "proxyUserDeleted" } | { code: "passwordRegenerated" } | { code: "proxyUserSaved" } | { code: "proxyUserCreated" } | { code: "permissionsSaved"; count: number } | { code: "subuserRemoved" } | { code: "subuserSaved" } | 
+/**
+ *  One subuser of a create on several servers; `not_added` lists the servers that
+ *  refused (nothing made elsewhere is undone).
+ */
+{ code: "subuserAdded"; email: string; server: string; notAdded: ServerRefusal[] };
+
 /**  What an action, edit or create did. */
 export type ActionOutcome = ActionOutcome_Serialize | ActionOutcome_Deserialize;
 
@@ -457,8 +472,8 @@ export type ActionOutcome_Deserialize = {
 	 *  [`super::ids`] for each kind's convention).
 	 */
 	nativeId: string,
-	/**  A sentence worth showing (what happened, or what partly did not). */
-	message?: string | null,
+	/**  What happened (or what partly did not), as a code the UI words in the reader's language. */
+	message?: ActionMessage | null,
 	/**
 	 *  Shown once and never stored: a generated or regenerated proxy password, a revoked
 	 *  Marzban user's new subscription URL.
@@ -473,8 +488,8 @@ export type ActionOutcome_Serialize = {
 	 *  [`super::ids`] for each kind's convention).
 	 */
 	nativeId: string,
-	/**  A sentence worth showing (what happened, or what partly did not). */
-	message: string | null,
+	/**  What happened (or what partly did not), as a code the UI words in the reader's language. */
+	message: ActionMessage | null,
 	/**
 	 *  Shown once and never stored: a generated or regenerated proxy password, a revoked
 	 *  Marzban user's new subscription URL.
@@ -684,6 +699,18 @@ export type ClientIpList = {
 	ips: string[],
 };
 
+/**  Why a row cannot be created or updated. */
+export type ConflictReason = 
+/**  The name was planned on an earlier line. */
+{ code: "repeatedName"; name: string; firstLine: number } | 
+/**  The account of that name has another UUID (first 8 characters of each). */
+{ code: "otherUuid"; name: string; have: string; want: string } | { code: "existsAndDiffers"; name: string } | { code: "notEditable" } | 
+/**  No inbound of a 3x-ui panel fits the row's inbounds or protocols. */
+{ code: "noInboundFits"; name: string; protocols: string[] } | { code: "notMarzbanUsername"; name: string } | { code: "noServer" };
+
+/**  What a whole number counts, in "expected a whole number of …". */
+export type CountUnit = "days" | "bytes" | "ips" | "devices";
+
 /**  Counts of one panel's items (or of the whole operation). */
 export type Counts = {
 	total: number,
@@ -756,7 +783,13 @@ export type Dashboard_Serialize = {
  *  Closed set of error codes shared with the UI (generated into TypeScript). The UI picks its
  *  words and layout by code; `message` is the English detail.
  */
-export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "storage" | "keyring" | "invalid_url" | "dns" | "connection_refused" | "timeout" | "certificate_not_trusted" | "certificate_mismatch" | "tls" | "network" | "unauthorized" | "forbidden" | "not_this_panel" | "panel_rejected" | "rate_limited" | "panel_failed" | "unexpected_answer" | "unsupported" | "internal";
+export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "storage" | "keyring" | "invalid_url" | "dns" | "connection_refused" | "timeout" | "certificate_not_trusted" | "certificate_mismatch" | "tls" | "network" | "unauthorized" | "forbidden" | "not_this_panel" | "panel_rejected" | "rate_limited" | "panel_failed" | "unexpected_answer" | "unsupported" | 
+/**  The system refused access to a file or folder. */
+"permission_denied" | 
+/**  No space left on the disk (or over the user's quota). */
+"disk_full" | "file_not_found" | "file_exists" | 
+/**  Any other failure reading or writing a file. */
+"io" | "internal";
 
 /**
  *  Marzban expiry: Marzban stores whole seconds, so `ms` is rounded down to a second.
@@ -849,6 +882,17 @@ export type ImportPreview_Serialize = {
 	format: SourceFormat | null,
 	preview: PlanPreview_Serialize,
 };
+
+/**  One problem with one row or with the whole file. */
+export type ImportProblem = { code: "fileEmpty" } | { code: "fileTooLarge"; maxMb: number } | 
+/**  A CSV header in one column holding another separator (`;`, a tab, `|`). */
+{ code: "wrongSeparator"; separator: string } | { code: "columnTwice" } | { code: "unknownColumn" } | { code: "noNameColumn" } | { code: "unclosedQuote" } | { code: "fieldCount"; found: number; expected: number } | { code: "fieldTooLong"; bytes: number; max: number } | 
+/**  A cell that is not UTF-8, from its `byte` (1-based). */
+{ code: "cellNotUtf8"; byte: number } | { code: "fileNotUtf8" } | 
+/**  A row the CSV reader cannot read; `detail` is the reader's own (English) words. */
+{ code: "unreadableRow"; detail: string } | 
+/**  The JSON parser's own (English) words, with its line and column. */
+{ code: "jsonUnreadable"; detail: string } | { code: "unknownFormat"; value: string } | { code: "newerVersion"; version: number; supported: number } | { code: "noAccountsList" } | { code: "expectedObject" } | { code: "expectedList" } | { code: "expectedValue" } | { code: "nameEmpty" } | { code: "unknownKind"; value: string } | { code: "unknownStatus"; value: string } | { code: "notWholeNumberOf"; unit: CountUnit; value: string } | { code: "notWholeNumber"; value: string } | { code: "notANumber"; value: string } | { code: "notATime"; value: string } | { code: "notADuration"; value: string } | { code: "notABoolean"; value: string } | { code: "notAUuid"; value: string } | { code: "clientNoEmail" } | { code: "notInboundIds" } | { code: "duplicate"; name: string; firstLine: number };
 
 /**
  *  One item's concrete operation, as journaled. Relative changes are resolved to absolute
@@ -1130,6 +1174,13 @@ onHoldExpireDurationSecs: number | null; note: string } | { kind: "userpass"; us
 password: string | null; usageCapBytes: number | null; ipUsageCap: number | null; note: string; status: ProxyStatusInput } | { kind: "pterodactyl"; email: string; 
 /**  Server identifiers; a subuser is created on each. */
 serverIds: string[]; permissions: string[] };
+
+/**  Something of a row the target kind cannot hold. */
+export type NotCarried = "group" | "ipLimit" | "expiry" | "trafficLimit" | "resetDays" | "resetStrategy" | "vmessUuid" | 
+/**  A subscription of another kind of panel. */
+"subscription" | 
+/**  Marzban issues its own token even to a copy of one of its users. */
+"subscriptionToken" | "telegramAndDevices" | "usedTraffic" | "permissions";
 
 /**  One bulk operation's id (a UUID), the key of its journal. */
 export type OpId = string;
@@ -1413,8 +1464,8 @@ export type PreviewRow_Deserialize = {
 	/**  `create`, `update`, `unchanged`, `conflict`. */
 	action: string,
 	changes: FieldChange_Deserialize[],
-	reason?: string | null,
-	notCarried: string[],
+	reason?: ConflictReason | null,
+	notCarried: NotCarried[],
 	/**  Whether secrets are kept on create (values never shown). */
 	keepsCredentials: boolean,
 };
@@ -1426,8 +1477,8 @@ export type PreviewRow_Serialize = {
 	/**  `create`, `update`, `unchanged`, `conflict`. */
 	action: string,
 	changes: FieldChange_Serialize[],
-	reason: string | null,
-	notCarried: string[],
+	reason: ConflictReason | null,
+	notCarried: NotCarried[],
 	/**  Whether secrets are kept on create (values never shown). */
 	keepsCredentials: boolean,
 };
@@ -1491,7 +1542,7 @@ export type RowError = {
 	line: number,
 	/**  The column (CSV) or field (JSON) at fault; empty for the whole row / file. */
 	column: string,
-	reason: string,
+	reason: ImportProblem,
 };
 
 /**  How a run starts. */
@@ -1526,6 +1577,14 @@ export type ServerOption = {
 	name: string,
 	/**  False when the key's user is only a subuser there (it may then lack the right to add). */
 	owned: boolean,
+};
+
+/**  A server that refused a subuser, and why (the panel's error, coded like any error). */
+export type ServerRefusal = {
+	server: string,
+	code: ErrorCode,
+	/**  The panel's own words. */
+	message: string,
 };
 
 export type Skip = {

@@ -137,7 +137,7 @@ fn print_plan(plan: &ImportPlan, format: OutputFormat) {
                 })
                 .collect();
             if let Some(reason) = &r.reason {
-                detail.push(reason.clone());
+                detail.push(reason.to_string());
             }
             if r.keeps_credentials {
                 detail.push("keeps UUID/password".into());
@@ -195,8 +195,7 @@ pub async fn import(
     args: ImportArgs,
     format: OutputFormat,
 ) -> Result<(), ApiError> {
-    let bytes = std::fs::read(&args.file)
-        .map_err(|e| CoreError::invalid(format!("cannot read {}: {e}", args.file.display())))?;
+    let bytes = std::fs::read(&args.file).map_err(|e| CoreError::io(&args.file, "read", e))?;
     let panel = core.find_panel(&args.panel)?;
     let opts = PlanOptions {
         xui_inbound_ids: args.inbounds,

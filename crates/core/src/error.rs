@@ -27,6 +27,14 @@ pub enum ErrorCode {
     PanelFailed,
     UnexpectedAnswer,
     Unsupported,
+    /// The system refused access to a file or folder.
+    PermissionDenied,
+    /// No space left on the disk (or over the user's quota).
+    DiskFull,
+    FileNotFound,
+    FileExists,
+    /// Any other failure reading or writing a file.
+    Io,
     Internal,
 }
 
@@ -46,6 +54,14 @@ pub enum CoreError {
     Storage(#[from] rusqlite::Error),
     #[error("could not open the data folder {path}: {source}")]
     DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    /// A file or folder could not be read or written.
+    #[error("could not {action} {path}: {source}")]
+    Io {
+        /// What was being done: `read`, `write`, `create`, …
+        action: &'static str,
         path: String,
         source: std::io::Error,
     },
@@ -76,12 +92,22 @@ impl CoreError {
         }
     }
 
+    /// `action` (`read`, `write`, …) failed on `path`.
+    pub fn io(path: &std::path::Path, action: &'static str, source: std::io::Error) -> Self {
+        CoreError::Io {
+            action,
+            path: path.display().to_string(),
+            source,
+        }
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
             CoreError::InvalidInput { .. } => ErrorCode::InvalidInput,
             CoreError::NotFound(_) => ErrorCode::NotFound,
             CoreError::Conflict(_) => ErrorCode::Conflict,
-            CoreError::Storage(_) | CoreError::DataDir { .. } => ErrorCode::Storage,
+            CoreError::Storage(e) => storage_code(e),
+            CoreError::DataDir { source, .. } | CoreError::Io { source, .. } => io_code(source),
             CoreError::Keyring(_) => ErrorCode::Keyring,
             CoreError::Internal(_) => ErrorCode::Internal,
             CoreError::Panel(p) => panel_code(p),
@@ -89,7 +115,29 @@ impl CoreError {
     }
 }
 
-fn panel_code(err: &PanelError) -> ErrorCode {
+/// The code of a failed file operation, from the system's error kind.
+fn io_code(err: &std::io::Error) -> ErrorCode {
+    use std::io::ErrorKind as K;
+    match err.kind() {
+        K::PermissionDenied | K::ReadOnlyFilesystem => ErrorCode::PermissionDenied,
+        K::StorageFull | K::QuotaExceeded => ErrorCode::DiskFull,
+        K::NotFound => ErrorCode::FileNotFound,
+        K::AlreadyExists => ErrorCode::FileExists,
+        _ => ErrorCode::Io,
+    }
+}
+
+/// A full disk or a database file the system will not let us write has its own code.
+fn storage_code(err: &rusqlite::Error) -> ErrorCode {
+    use rusqlite::ffi::ErrorCode as S;
+    match err.sqlite_error_code() {
+        Some(S::DiskFull) => ErrorCode::DiskFull,
+        Some(S::ReadOnly | S::PermissionDenied) => ErrorCode::PermissionDenied,
+        _ => ErrorCode::Storage,
+    }
+}
+
+pub(crate) fn panel_code(err: &PanelError) -> ErrorCode {
     match err {
         PanelError::InvalidUrl(_) => ErrorCode::InvalidUrl,
         PanelError::Dns { .. } => ErrorCode::Dns,
@@ -159,3 +207,31 @@ impl std::fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disk_and_permission_errors_have_their_own_codes() {
+        use std::io::{Error, ErrorKind};
+        let path = std::path::Path::new("/x/accounts.csv");
+        for (kind, code) in [
+            (ErrorKind::PermissionDenied, ErrorCode::PermissionDenied),
+            (ErrorKind::ReadOnlyFilesystem, ErrorCode::PermissionDenied),
+            (ErrorKind::StorageFull, ErrorCode::DiskFull),
+            (ErrorKind::NotFound, ErrorCode::FileNotFound),
+            (ErrorKind::AlreadyExists, ErrorCode::FileExists),
+            (ErrorKind::UnexpectedEof, ErrorCode::Io),
+        ] {
+            let api = ApiError::from(CoreError::io(path, "write", Error::new(kind, "boom")));
+            assert_eq!(api.code, code, "{kind:?}");
+            assert_eq!(api.message, "could not write /x/accounts.csv: boom");
+        }
+        let full = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        );
+        assert_eq!(CoreError::Storage(full).code(), ErrorCode::DiskFull);
+    }
+}

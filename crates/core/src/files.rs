@@ -5,8 +5,8 @@ use std::{io::Write, path::Path};
 
 use crate::error::{CoreError, Result};
 
-pub(crate) fn io_error(path: &Path, what: &str, err: impl std::fmt::Display) -> CoreError {
-    CoreError::Internal(format!("could not {what} {}: {err}", path.display()))
+pub(crate) fn io_error(path: &Path, what: &'static str, err: std::io::Error) -> CoreError {
+    CoreError::io(path, what, err)
 }
 
 /// Writes what `fill` produces to `path` atomically. On any error the target is untouched and
@@ -40,4 +40,18 @@ pub fn write_atomic(
 /// Writes `bytes` to `path` atomically.
 pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomic(path, |w| w.write_all(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn a_missing_folder_is_file_not_found_not_internal() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let target = dir.path().join("gone").join("links.txt");
+        let err = write_bytes_atomic(&target, b"x").err();
+        assert_eq!(err.map(|e| e.code()), Some(ErrorCode::FileNotFound));
+    }
 }

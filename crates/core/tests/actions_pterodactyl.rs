@@ -210,6 +210,12 @@ async fn create_edit_permissions_and_delete_round_trip() {
     assert_eq!(made.len(), 1);
     assert!(made[0].native_id.starts_with(&format!("{s3}/")));
     let message = made[0].message.clone().unwrap();
+    let actions::ActionMessage::SubuserAdded { not_added, .. } = &message else {
+        panic!("{message:?}");
+    };
+    assert_eq!(not_added.len(), 1, "{message:?}");
+    assert_eq!(not_added[0].server, s2, "{message:?}");
+    let message = message.to_string();
     assert!(message.contains(&format!("Not added on {s2}")), "{message}");
 }
 

@@ -130,7 +130,7 @@ fn the_importer_survives_seeded_random_input() {
                 "error line {} outside a {lines}-line input: {e}",
                 e.line
             );
-            assert!(!e.reason.is_empty());
+            assert!(!e.reason.to_string().is_empty());
         }
         for r in &parsed.rows {
             assert!(r.line >= 1 && r.line <= lines + 1);

@@ -27,9 +27,9 @@ fn assert_errors(p: &Parsed, expected: &[(u64, &str, &str)]) {
     assert_eq!(p.errors.len(), expected.len(), "{got:#?}");
     for (line, column, word) in expected {
         assert!(
-            p.errors
-                .iter()
-                .any(|e| e.line == *line && e.column == *column && e.reason.contains(word)),
+            p.errors.iter().any(|e| e.line == *line
+                && e.column == *column
+                && e.reason.to_string().contains(word)),
             "no error at line {line} column '{column}' containing '{word}' in {got:#?}"
         );
     }

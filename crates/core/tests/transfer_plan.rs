@@ -17,8 +17,10 @@ use paneldeck_core::{
     },
     registry::PanelId,
     transfer::{
-        export::to_bytes, parse_bytes, plan::plan, ExportFormat, ExportOptions, ImportAction,
-        PlanOptions, Target,
+        export::to_bytes,
+        parse_bytes,
+        plan::{plan, ConflictReason, NotCarried},
+        ExportFormat, ExportOptions, ImportAction, ImportProblem, PlanOptions, Target,
     },
 };
 use paneldeck_panels::PanelKind;
@@ -78,10 +80,9 @@ fn rows_become_create_update_unchanged_and_conflict() {
     );
     let parsed = parse_bytes(csv.as_bytes());
     assert_eq!(parsed.errors.len(), 3, "{:?}", parsed.errors);
-    assert!(parsed
-        .errors
-        .iter()
-        .any(|e| e.line == 9 && e.reason.contains("first on line 5")));
+    assert!(parsed.errors.iter().any(|e| e.line == 9
+        && matches!(e.reason, ImportProblem::Duplicate { first_line: 5, .. })
+        && e.reason.to_string().contains("first on line 5")));
     let p = plan(&parsed, &target, &PlanOptions::default());
     let actions: Vec<(u64, &str)> = p.items.iter().map(|i| (i.line, i.action.label())).collect();
     assert_eq!(
@@ -125,7 +126,11 @@ fn rows_become_create_update_unchanged_and_conflict() {
     let ImportAction::Conflict { reason } = &p.items[2].action else {
         panic!()
     };
-    assert!(reason.contains("another UUID"), "{reason}");
+    assert!(
+        matches!(reason, ConflictReason::OtherUuid { .. }),
+        "{reason:?}"
+    );
+    assert!(reason.to_string().contains("another UUID"), "{reason}");
     // The create attaches to the inbound of its protocol and keeps its UUID.
     let ImportAction::Create(NewAccount::Xui {
         email,
@@ -144,11 +149,19 @@ fn rows_become_create_update_unchanged_and_conflict() {
     let ImportAction::Conflict { reason } = &p.items[4].action else {
         panic!()
     };
-    assert!(reason.contains("no inbound"), "{reason}");
+    assert!(
+        matches!(reason, ConflictReason::NoInboundFits { .. }),
+        "{reason:?}"
+    );
+    assert!(reason.to_string().contains("no inbound"), "{reason}");
     let ImportAction::Conflict { reason } = &p.items[5].action else {
         panic!()
     };
-    assert!(reason.contains("also on line 5"), "{reason}");
+    assert!(
+        matches!(reason, ConflictReason::RepeatedName { first_line: 5, .. }),
+        "{reason:?}"
+    );
+    assert!(reason.to_string().contains("also on line 5"), "{reason}");
     // Counts, preview, and what goes to the bulk engine.
     let c = p.counts();
     assert_eq!(
@@ -279,12 +292,22 @@ async fn marzban_to_xui_migration_keeps_uuids_limits_and_expiry() {
                     .map(str::to_owned);
                 assert_eq!(item.credentials.password, trojan.or(ss));
                 if acc.used_bytes > 0 {
-                    assert!(item.not_carried.iter().any(|n| n.contains("used traffic")));
+                    assert!(item.not_carried.contains(&NotCarried::UsedTraffic));
+                    assert!(NotCarried::UsedTraffic.to_string().contains("used traffic"));
                 }
             }
             ImportAction::Conflict { reason } => {
                 // Only accounts whose protocols the 3x-ui panel has no inbound for.
-                assert!(reason.contains("no inbound"), "{}: {reason}", item.name);
+                assert!(
+                    matches!(reason, ConflictReason::NoInboundFits { .. }),
+                    "{}: {reason}",
+                    item.name
+                );
+                assert!(
+                    reason.to_string().contains("no inbound"),
+                    "{}: {reason}",
+                    item.name
+                );
                 assert!(
                     !acc.protocols.iter().any(|p| target_protocols.contains(p)),
                     "{}: {reason}",
@@ -329,7 +352,8 @@ async fn marzban_to_xui_migration_keeps_uuids_limits_and_expiry() {
             }
             assert_eq!(item.credentials.uuid, acc.uuid);
             if acc.group.is_some() {
-                assert!(item.not_carried.iter().any(|n| n.starts_with("group")));
+                assert!(item.not_carried.contains(&NotCarried::Group));
+                assert!(NotCarried::Group.to_string().starts_with("group"));
             }
         }
     }

@@ -74,9 +74,7 @@ pub async fn import_preview(
 ) -> CmdResult<ImportPreview> {
     let path = path_from(&path)?;
     let size = std::fs::metadata(&path)
-        .map_err(|e| {
-            CoreError::invalid_field("path", format!("cannot read {}: {e}", path.display()))
-        })?
+        .map_err(|e| CoreError::io(&path, "read", e))?
         .len();
     if size > MAX_FILE_BYTES as u64 {
         return Err(CoreError::invalid_field(
@@ -88,9 +86,7 @@ pub async fn import_preview(
         )
         .into());
     }
-    let bytes = std::fs::read(&path).map_err(|e| {
-        CoreError::invalid_field("path", format!("cannot read {}: {e}", path.display()))
-    })?;
+    let bytes = std::fs::read(&path).map_err(|e| CoreError::io(&path, "read", e))?;
     let core = backend.paneldeck();
     let panel = core.panel(&panel_id)?;
     let (format, plan) = core.import_plan(&bytes, &panel_id, &options.into()).await?;

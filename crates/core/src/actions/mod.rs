@@ -9,6 +9,7 @@
 //! [`PanelError::Validation`], its field names translated to the same input names where they
 //! map. What a kind's API cannot do is [`PanelError::Unsupported`] with a sentence saying so.
 
+mod outcome;
 pub mod types;
 
 use paneldeck_panels::{FieldError, PanelError, PanelKind};

@@ -8,6 +8,8 @@
 use paneldeck_panels::Secret;
 use serde::{Deserialize, Serialize};
 
+pub use super::outcome::{ActionMessage, ServerRefusal};
+
 /// A one-click action on one account. Not every kind can do every action: the ones a panel's
 /// API has no route for fail with `unsupported`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -298,18 +300,18 @@ pub struct ActionOutcome {
     /// The account's native id after the call (a 3x-ui rename changes it; see
     /// [`super::ids`] for each kind's convention).
     pub native_id: String,
-    /// A sentence worth showing (what happened, or what partly did not).
-    pub message: Option<String>,
+    /// What happened (or what partly did not), as a code the UI words in the reader's language.
+    pub message: Option<ActionMessage>,
     /// Shown once and never stored: a generated or regenerated proxy password, a revoked
     /// Marzban user's new subscription URL.
     pub secret: Option<String>,
 }
 
 impl ActionOutcome {
-    pub fn new(native_id: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(native_id: impl Into<String>, message: ActionMessage) -> Self {
         ActionOutcome {
             native_id: native_id.into(),
-            message: Some(message.into()),
+            message: Some(message),
             secret: None,
         }
     }

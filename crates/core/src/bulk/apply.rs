@@ -58,7 +58,7 @@ pub(crate) async fn apply(
     let action = |a: AccountAction| async move {
         let out = actions::apply(client, native_id, &a).await?;
         Ok::<_, CoreError>(Applied {
-            message: out.message,
+            message: out.message.map(|m| m.to_string()),
             result_id: None,
         })
     };
@@ -76,7 +76,7 @@ pub(crate) async fn apply(
         ItemOp::Edit { edit } => {
             let out = actions::edit(client, native_id, edit).await?;
             Ok(Applied {
-                message: out.message,
+                message: out.message.map(|m| m.to_string()),
                 result_id: (out.native_id != native_id).then_some(out.native_id),
             })
         }
@@ -89,7 +89,9 @@ pub(crate) async fn apply(
                 actions::create_keeping(client, new, kept.unwrap_or(&none), settings).await?;
             let ids: Vec<String> = outs.iter().map(|o| o.native_id.clone()).collect();
             Ok(Applied {
-                message: outs.first().and_then(|o| o.message.clone()),
+                message: outs
+                    .first()
+                    .and_then(|o| o.message.as_ref().map(ToString::to_string)),
                 result_id: Some(ids.join(",")),
             })
         }

@@ -15,7 +15,7 @@ use crate::{
     links::AccountLink,
     registry::{CredentialsInput, ProxyGatewaySettings},
     transfer::{
-        plan::{EditSource, PlanOptions, Target},
+        plan::{ConflictReason, EditSource, PlanOptions, Target},
         schema::Credentials,
         AccountRecord,
     },
@@ -154,7 +154,7 @@ pub trait KindRules: Sync {
         r: &AccountRecord,
         target: &Target<'_>,
         opts: &PlanOptions,
-    ) -> Result<NewAccount, String>;
+    ) -> Result<NewAccount, ConflictReason>;
 
     /// The edit making an existing account look like the row, and the changes it makes
     /// (no edit when nothing changes).

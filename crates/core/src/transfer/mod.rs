@@ -14,7 +14,9 @@ pub mod schema;
 mod service;
 
 pub use export::{ExportFormat, ExportOptions, ExportSummary};
-pub use import::{parse_bytes, ColumnSet, Parsed, ParsedRow, RowError, SourceFormat};
+pub use import::{
+    parse_bytes, ColumnSet, CountUnit, ImportProblem, Parsed, ParsedRow, RowError, SourceFormat,
+};
 pub use plan::{
     ImportAction, ImportItem, ImportPlan, KeptCredentials, KeptSettings, PlanCounts, PlanOptions,
     PlanPreview, PreviewRow, Target,

@@ -11,6 +11,7 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { KindBadge } from "../../components/KindBadge";
 import { StatusBadge } from "../../components/StatusBadge";
 import { UsageBar } from "../../components/UsageBar";
+import { outcomeText } from "../../i18n/backendText";
 import { formatBytes, formatRelative } from "../../util/format";
 import { useNow } from "../../util/useNow";
 import { EditAccountForm } from "./EditAccountForm";
@@ -132,7 +133,7 @@ function Actions({ detail, onEdit, onGone }: { detail: AccountDetail; onEdit: ()
       void client.invalidateQueries({ queryKey: accountKeys.all });
       if (action.type === "delete") onGone();
       if (outcome.secret) setNotice(t("detail.newPassword", { password: outcome.secret }));
-      else if (outcome.message) setNotice(outcome.message);
+      else if (outcome.message) setNotice(outcomeText(t, outcome.message));
     },
     onError: (e) => setError(toApiError(e)),
   });

@@ -9,6 +9,7 @@ import { commands } from "../../bindings";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Field } from "../../components/Field";
+import { outcomeText } from "../../i18n/backendText";
 import { AccountFields, useCreateOptions } from "./AccountFields";
 import { blankDraft, draftProblems, toNewAccount, type AccountDraft } from "./accountForms";
 
@@ -75,7 +76,7 @@ export function CreateAccountDialog({ panels, onClose }: { panels: PanelView[]; 
         <div className="notice ok" role="status">
           {created.map((o) => (
             <span key={o.nativeId}>
-              {o.message ?? o.nativeId}
+              {o.message ? outcomeText(t, o.message) : o.nativeId}
               {o.secret && <code className="mono"> {o.secret}</code>}
             </span>
           ))}

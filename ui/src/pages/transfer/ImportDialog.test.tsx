@@ -71,15 +71,15 @@ const preview: ImportPreview = {
     kind: "marzban",
     counts: { create: 2, update: 1, unchanged: 1, conflict: 1, errors: 2 },
     rows: [
-      row(2, { name: "alice", keepsCredentials: true, notCarried: ["group: this panel kind has no groups"] }),
+      row(2, { name: "alice", keepsCredentials: true, notCarried: ["group"] }),
       row(3, { name: "bob" }),
       row(4, { name: "carol", action: "update", changes: [{ field: "limit_bytes", before: "10737418240", after: null }, { field: "note", before: "old", after: "new" }] }),
       row(5, { name: "dave", action: "unchanged" }),
-      row(7, { name: "x", action: "conflict", reason: "'x' is not a Marzban username (3–32 of a-z A-Z 0-9 _ - @ .)" }),
+      row(7, { name: "x", action: "conflict", reason: { code: "notMarzbanUsername", name: "x" } }),
     ],
     errors: [
-      { line: 6, column: "limit_bytes", reason: "expected a whole number of bytes (0 or more), got 'abc'" },
-      { line: 8, column: "", reason: "3 field(s) where the header has 4" },
+      { line: 6, column: "limit_bytes", reason: { code: "notWholeNumberOf", unit: "bytes", value: "abc" } },
+      { line: 8, column: "", reason: { code: "fieldCount", found: 3, expected: 4 } },
     ],
   },
 };

@@ -1,7 +1,8 @@
 import { useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import type { FieldChange, PlanCounts, PlanPreview, PreviewRow, RowError } from "../../api/types";
+import type { FieldChange, NotCarried, PlanCounts, PlanPreview, PreviewRow, RowError } from "../../api/types";
+import { conflictText, importProblemText, notCarriedText } from "../../i18n/backendText";
 import { formatBytes } from "../../util/format";
 
 /** Height of one row of the windowed rows list, in pixels. */
@@ -38,7 +39,7 @@ export function PlanPreviewView({ preview }: { preview: PlanPreview }) {
           <ul className="plain small">
             {lost.map(([what, n]) => (
               <li key={what}>
-                <span dir="auto">{what}</span>
+                <span dir="auto">{notCarriedText(t, what)}</span>
                 <span className="muted">{t("importDialog.rowsCount", { count: n })}</span>
               </li>
             ))}
@@ -107,7 +108,7 @@ function BadRows({ errors }: { errors: RowError[] }) {
             <span className="bad-row-where">
               {e.column ? t("importDialog.lineColumn", { line: e.line, column: e.column }) : t("importDialog.line", { line: e.line })}
             </span>
-            <span dir="auto">{e.reason}</span>
+            <span dir="auto">{importProblemText(t, e.reason)}</span>
           </li>
         ))}
       </ul>
@@ -195,9 +196,9 @@ function ActionBadge({ action }: { action: string }) {
 /** One line about the row: its changes, or why it conflicts, plus markers. */
 function RowSummary({ row }: { row: PreviewRow }) {
   const { t, i18n } = useTranslation();
-  const text =
-    row.reason ??
-    (row.changes.length > 0
+  const text = row.reason
+    ? conflictText(t, row.reason)
+    : (row.changes.length > 0
       ? row.changes.map((c) => changeText(c, t("importDialog.unset"), i18n.language)).join("; ")
       : "");
   return (
@@ -211,7 +212,7 @@ function RowSummary({ row }: { row: PreviewRow }) {
         </span>
       )}
       {row.notCarried.length > 0 && (
-        <span className="badge lost" title={row.notCarried.join("\n")}>
+        <span className="badge lost" title={row.notCarried.map((n) => notCarriedText(t, n)).join("\n")}>
           {t("importDialog.notCarriedCount", { count: row.notCarried.length })}
         </span>
       )}
@@ -228,7 +229,11 @@ function RowDetail({ row }: { row: PreviewRow }) {
         <span className="muted">{t("importDialog.line", { line: row.line })}</span> <ActionBadge action={row.action} />{" "}
         <span dir="auto">{row.name}</span>
       </h3>
-      {row.reason && <p className="error-text" dir="auto">{row.reason}</p>}
+      {row.reason && (
+        <p className="error-text" dir="auto">
+          {conflictText(t, row.reason)}
+        </p>
+      )}
       {row.changes.length > 0 && (
         <ul className="plain change-list">
           {row.changes.map((c) => (
@@ -245,7 +250,7 @@ function RowDetail({ row }: { row: PreviewRow }) {
           <ul className="small">
             {row.notCarried.map((n) => (
               <li key={n} dir="auto">
-                {n}
+                {notCarriedText(t, n)}
               </li>
             ))}
           </ul>
@@ -270,8 +275,8 @@ function value(field: string, v: string | null, unset: string, locale: string): 
 }
 
 /** Each thing the target cannot carry, with how many rows lose it, most common first. */
-export function notCarriedSummary(rows: PreviewRow[]): [string, number][] {
-  const counts = new Map<string, number>();
+export function notCarriedSummary(rows: PreviewRow[]): [NotCarried, number][] {
+  const counts = new Map<NotCarried, number>();
   for (const r of rows) for (const n of r.notCarried) counts.set(n, (counts.get(n) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { isoDate, parseInboundIds, svgDataUrl, withExtension } from "../../api/transfer";
 import { linkSave } from "./ExportDialog";
+import type { NotCarried } from "../../api/types";
 import { changeText, notCarriedSummary } from "./PlanPreviewView";
 
 describe("export helpers", () => {
@@ -49,12 +50,12 @@ describe("preview helpers", () => {
   });
 
   it("sums what the target cannot carry, most common first", () => {
-    const row = (notCarried: string[]) => ({
+    const row = (notCarried: NotCarried[]) => ({
       line: 2, name: "a", action: "create", changes: [], reason: null, notCarried, keepsCredentials: false,
     });
-    expect(notCarriedSummary([row(["group"]), row(["used", "group"]), row([])])).toEqual([
+    expect(notCarriedSummary([row(["group"]), row(["usedTraffic", "group"]), row([])])).toEqual([
       ["group", 2],
-      ["used", 1],
+      ["usedTraffic", 1],
     ]);
   });
 });

@@ -186,26 +186,23 @@ pub(super) async fn apply(
             ActionOutcome::new(
                 username,
                 if enable {
-                    "User enabled."
+                    ActionMessage::UserEnabled
                 } else {
-                    "User disabled."
+                    ActionMessage::UserDisabled
                 },
             )
         }
         AccountAction::ResetTraffic => {
             c.reset_user_data_usage(username).await?;
-            ActionOutcome::new(username, "Used traffic reset to zero.")
+            ActionOutcome::new(username, ActionMessage::UsedTrafficReset)
         }
         AccountAction::Delete { .. } => {
             c.remove_user(username).await?;
-            ActionOutcome::new(username, "User deleted.")
+            ActionOutcome::new(username, ActionMessage::UserDeleted)
         }
         AccountAction::RevokeSubscription => {
             let user = c.revoke_user_subscription(username).await?;
-            let outcome = ActionOutcome::new(
-                username,
-                "Subscription revoked: the old link and proxy secrets stop working.",
-            );
+            let outcome = ActionOutcome::new(username, ActionMessage::SubscriptionRevoked);
             if user.subscription_url.is_empty() {
                 outcome
             } else {
@@ -305,7 +302,7 @@ pub(super) async fn edit(
         on_hold_timeout: None,
     };
     c.modify_user(username, &change).await.map_err(panel)?;
-    Ok(ActionOutcome::new(username, "User saved."))
+    Ok(ActionOutcome::new(username, ActionMessage::UserSaved))
 }
 
 pub(super) async fn create(
@@ -505,10 +502,13 @@ async fn add_user(
             .map_err(panel)?;
         return Ok(vec![ActionOutcome::new(
             created.username,
-            "User created, disabled.",
+            ActionMessage::UserCreatedDisabled,
         )]);
     }
-    Ok(vec![ActionOutcome::new(created.username, "User created.")])
+    Ok(vec![ActionOutcome::new(
+        created.username,
+        ActionMessage::UserCreated,
+    )])
 }
 
 /// One protocol's settings with what is kept (`{}` lets the server generate the secret): the

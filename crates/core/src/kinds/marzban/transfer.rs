@@ -12,7 +12,7 @@ use crate::{
     },
     bulk::FieldChange,
     transfer::{
-        plan::{Diff, EditSource, Target},
+        plan::{ConflictReason, Diff, EditSource, Target},
         schema::{col, Credentials},
         AccountRecord,
     },
@@ -105,12 +105,11 @@ fn username_ok(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '@' | '.'))
 }
 
-pub fn new_account(r: &AccountRecord, target: &Target<'_>) -> Result<NewAccount, String> {
+pub fn new_account(r: &AccountRecord, target: &Target<'_>) -> Result<NewAccount, ConflictReason> {
     if !username_ok(&r.name) {
-        return Err(format!(
-            "'{}' is not a Marzban username (3–32 of a-z A-Z 0-9 _ - @ .)",
-            r.name
-        ));
+        return Err(ConflictReason::NotMarzbanUsername {
+            name: r.name.clone(),
+        });
     }
     let mut proxies: Vec<MarzbanProtocol> =
         r.protocols.iter().filter_map(|p| protocol(p)).collect();

@@ -9,7 +9,7 @@ use paneldeck_panels::{
 use super::ids::{parse_pterodactyl_native_id, pterodactyl_native_id};
 use crate::{
     actions::{rename_fields, types::*, unsupported_action, Checks},
-    error::{CoreError, Result},
+    error::{panel_code, CoreError, Result},
 };
 
 fn panel(err: PanelError) -> CoreError {
@@ -45,15 +45,14 @@ pub(super) async fn apply(
                 .map_err(panel)?;
             Ok(ActionOutcome::new(
                 native_id,
-                format!("{} permission(s) saved.", saved.permissions.len()),
+                ActionMessage::PermissionsSaved {
+                    count: u32::try_from(saved.permissions.len()).unwrap_or(u32::MAX),
+                },
             ))
         }
         AccountAction::Delete { .. } => {
             c.delete_subuser(&server, &user).await?;
-            Ok(ActionOutcome::new(
-                native_id,
-                "Subuser removed from the server.",
-            ))
+            Ok(ActionOutcome::new(native_id, ActionMessage::SubuserRemoved))
         }
         AccountAction::Enable | AccountAction::Disable => Err(unsupported_action(
             PanelKind::Pterodactyl,
@@ -90,7 +89,7 @@ pub(super) async fn edit(
     )
     .await?;
     Ok(ActionOutcome {
-        message: Some("Subuser saved.".into()),
+        message: Some(ActionMessage::SubuserSaved),
         ..outcome
     })
 }
@@ -139,17 +138,25 @@ pub(super) async fn create(c: &PterodactylClient, new: &NewAccount) -> Result<Ve
     // outcomes list the subusers created, and their message names the servers that refused.
     // A validation error (bad email) would repeat on every server, so it ends the loop.
     let mut made: Vec<ActionOutcome> = Vec::new();
-    let mut failed: Vec<String> = Vec::new();
+    let mut failed: Vec<ServerRefusal> = Vec::new();
     let mut first_err: Option<PanelError> = None;
     for server in &servers {
         match c.create_subuser(server, email, &set).await {
             Ok(sub) => made.push(ActionOutcome::new(
                 pterodactyl_native_id(server, &sub.uuid),
-                format!("Subuser {} added to server {server}.", sub.email),
+                ActionMessage::SubuserAdded {
+                    email: sub.email,
+                    server: server.to_string(),
+                    not_added: Vec::new(),
+                },
             )),
             Err(err @ PanelError::Validation { .. }) if made.is_empty() => return Err(panel(err)),
             Err(err) => {
-                failed.push(format!("{server} ({err})"));
+                failed.push(ServerRefusal {
+                    server: server.to_string(),
+                    code: panel_code(&err),
+                    message: err.to_string(),
+                });
                 first_err.get_or_insert(err);
             }
         }
@@ -160,10 +167,9 @@ pub(super) async fn create(c: &PterodactylClient, new: &NewAccount) -> Result<Ve
         }
     }
     if !failed.is_empty() {
-        let note = format!(" Not added on {}.", failed.join("; "));
         for outcome in &mut made {
-            if let Some(m) = &mut outcome.message {
-                m.push_str(&note);
+            if let Some(ActionMessage::SubuserAdded { not_added, .. }) = &mut outcome.message {
+                not_added.clone_from(&failed);
             }
         }
     }

@@ -4,6 +4,7 @@ use super::{plan, transfer};
 use crate::accounts::RawBits;
 use paneldeck_sim::SimCredentials;
 
+use crate::transfer::plan::ConflictReason;
 use crate::{
     accounts::{Account, AccountDetail, Capabilities},
     actions::{AccountEdit, NewAccount},
@@ -119,7 +120,7 @@ impl KindRules for PterodactylRules {
         r: &AccountRecord,
         _target: &Target<'_>,
         _opts: &PlanOptions,
-    ) -> Result<NewAccount, String> {
+    ) -> Result<NewAccount, ConflictReason> {
         transfer::new_account(r)
     }
 

@@ -5,15 +5,15 @@ use crate::{
     actions::{AccountEdit, NewAccount},
     bulk::FieldChange,
     transfer::{
-        plan::EditSource,
+        plan::{ConflictReason, EditSource},
         schema::{col, Credentials},
         AccountRecord,
     },
 };
 
-pub fn new_account(r: &AccountRecord) -> Result<NewAccount, String> {
+pub fn new_account(r: &AccountRecord) -> Result<NewAccount, ConflictReason> {
     if r.servers.is_empty() {
-        return Err("no server given for the Pterodactyl subuser (servers column)".into());
+        return Err(ConflictReason::NoServer);
     }
     Ok(NewAccount::Pterodactyl {
         email: r.email.clone().unwrap_or_else(|| r.name.clone()),

@@ -68,15 +68,15 @@ pub(super) async fn apply(
             ActionOutcome::new(
                 native_id,
                 if enable {
-                    "Proxy user enabled."
+                    ActionMessage::ProxyUserEnabled
                 } else {
-                    "Proxy user disabled."
+                    ActionMessage::ProxyUserDisabled
                 },
             )
         }
         AccountAction::Delete { .. } => {
             c.delete(id).await?;
-            ActionOutcome::new(native_id, "Proxy user deleted.")
+            ActionOutcome::new(native_id, ActionMessage::ProxyUserDeleted)
         }
         AccountAction::RegeneratePassword => {
             let current = find(c, id).await?;
@@ -84,11 +84,7 @@ pub(super) async fn apply(
             let mut update = SubUserUpdate::keep(&current);
             update.password = Secret::new(password.as_str());
             c.update(&update).await?;
-            ActionOutcome::new(
-                native_id,
-                "New password set: copy it now, it is not shown again.",
-            )
-            .with_secret(password)
+            ActionOutcome::new(native_id, ActionMessage::PasswordRegenerated).with_secret(password)
         }
         AccountAction::ResetTraffic => {
             return Err(unsupported_action(
@@ -153,7 +149,7 @@ pub(super) async fn edit(
     update.ip_usage_cap = *ip_usage_cap;
     update.status = status(*st);
     c.update(&update).await?;
-    Ok(ActionOutcome::new(native_id, "Proxy user saved."))
+    Ok(ActionOutcome::new(native_id, ActionMessage::ProxyUserSaved))
 }
 
 /// `kept.password` (a copied sub-user's `use_key`) wins over the form's.
@@ -209,7 +205,7 @@ pub(super) async fn create(
             ip_usage_cap: *ip_usage_cap,
         })
         .await?;
-    let outcome = ActionOutcome::new(created.id.to_string(), "Proxy user created.");
+    let outcome = ActionOutcome::new(created.id.to_string(), ActionMessage::ProxyUserCreated);
     Ok(vec![match generated {
         Some(g) => outcome.with_secret(g),
         None => outcome,

@@ -4,6 +4,7 @@ use super::{plan, transfer};
 use crate::accounts::RawBits;
 use paneldeck_sim::SimCredentials;
 
+use crate::transfer::plan::ConflictReason;
 use crate::{
     accounts::{Account, AccountDetail, Capabilities},
     actions::{AccountEdit, KeptCredentials, NewAccount},
@@ -107,7 +108,7 @@ impl KindRules for UserpassRules {
         r: &AccountRecord,
         _target: &Target<'_>,
         _opts: &PlanOptions,
-    ) -> Result<NewAccount, String> {
+    ) -> Result<NewAccount, ConflictReason> {
         Ok(transfer::new_account(r))
     }
 

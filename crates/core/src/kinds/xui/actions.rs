@@ -31,26 +31,26 @@ pub(super) async fn apply(
             payload.enable = Some(enable);
             c.update(email, &payload).await?;
             if enable {
-                "Client enabled."
+                ActionMessage::ClientEnabled
             } else {
-                "Client disabled."
+                ActionMessage::ClientDisabled
             }
         }
         AccountAction::ResetTraffic => {
             c.reset_traffic(email).await?;
-            "Traffic reset to zero."
+            ActionMessage::TrafficReset
         }
         AccountAction::Delete { keep_traffic } => {
             c.del(email, *keep_traffic).await?;
             if *keep_traffic {
-                "Client deleted; its traffic record was kept."
+                ActionMessage::ClientDeletedTrafficKept
             } else {
-                "Client deleted."
+                ActionMessage::ClientDeleted
             }
         }
         AccountAction::ClearIps => {
             c.clear_ips(email).await?;
-            "Recorded IP addresses cleared."
+            ActionMessage::IpsCleared
         }
         AccountAction::RevokeSubscription
         | AccountAction::RegeneratePassword
@@ -216,9 +216,11 @@ pub(super) async fn edit(c: &XuiClient, email: &str, edit: &AccountEdit) -> Resu
         }
     }
     let message = if new_email == email {
-        "Client saved.".to_owned()
+        ActionMessage::ClientSaved
     } else {
-        format!("Client saved as {new_email}.")
+        ActionMessage::ClientSavedAs {
+            email: new_email.clone(),
+        }
     };
     Ok(ActionOutcome::new(new_email, message))
 }
@@ -280,13 +282,21 @@ pub(super) async fn create(
         c.update(&email, &off).await?;
         return Ok(vec![ActionOutcome::new(
             email,
-            format!("Client created on {} inbound(s), disabled.", ids.len()),
+            ActionMessage::ClientCreatedDisabled {
+                inbounds: inbound_count(&ids),
+            },
         )]);
     }
     Ok(vec![ActionOutcome::new(
         email,
-        format!("Client created on {} inbound(s).", ids.len()),
+        ActionMessage::ClientCreated {
+            inbounds: inbound_count(&ids),
+        },
     )])
+}
+
+fn inbound_count(ids: &[InboundId]) -> u32 {
+    u32::try_from(ids.len()).unwrap_or(u32::MAX)
 }
 
 /// The kept UUID (`id`), password, subId and flow, and the settings the form lacks, into a

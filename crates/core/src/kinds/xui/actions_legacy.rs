@@ -44,9 +44,9 @@ pub(super) async fn apply(
                 c.legacy_set_enable(entry.inbound_id, email, enable).await?;
             }
             if enable {
-                "Client enabled."
+                ActionMessage::ClientEnabled
             } else {
-                "Client disabled."
+                ActionMessage::ClientDisabled
             }
         }
         AccountAction::ResetTraffic => {
@@ -54,18 +54,18 @@ pub(super) async fn apply(
                 c.legacy_reset_client_traffic(entry.inbound_id, email)
                     .await?;
             }
-            "Traffic reset to zero."
+            ActionMessage::TrafficReset
         }
         AccountAction::Delete { .. } => {
             for entry in entries(c, email).await? {
                 c.legacy_del_client(entry.inbound_id, &entry.client_id()?)
                     .await?;
             }
-            "Client deleted."
+            ActionMessage::ClientDeleted
         }
         AccountAction::ClearIps => {
             c.legacy_clear_client_ips(email).await?;
-            "Recorded IP addresses cleared."
+            ActionMessage::IpsCleared
         }
         AccountAction::RevokeSubscription
         | AccountAction::RegeneratePassword
@@ -132,7 +132,7 @@ pub(super) async fn edit(c: &XuiClient, email: &str, edit: &AccountEdit) -> Resu
         c.legacy_update_client(entry.inbound_id, &client_id, &client)
             .await?;
     }
-    Ok(ActionOutcome::new(new_email, "Client saved."))
+    Ok(ActionOutcome::new(new_email, ActionMessage::ClientSaved))
 }
 
 /// Called after the form was checked by [`super::actions::create`].
@@ -203,6 +203,6 @@ pub(super) async fn create(
         .await?;
     Ok(vec![ActionOutcome::new(
         email,
-        "Client created on 1 inbound.",
+        ActionMessage::ClientCreatedOnOneInbound,
     )])
 }

@@ -436,7 +436,7 @@ async fn edit_current(
     f(&mut edit);
     let out = actions::edit(c, email, &edit).await?;
     Ok(Applied {
-        message: out.message,
+        message: out.message.map(|m| m.to_string()),
         result_id: None,
     })
 }

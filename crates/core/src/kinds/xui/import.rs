@@ -4,7 +4,7 @@ use paneldeck_panels::PanelKind;
 use serde_json::{Map, Value};
 
 use crate::transfer::{
-    import::{validate::clip, ColumnSet, RowError},
+    import::{validate::clip, ColumnSet, ImportProblem, RowError},
     schema::{AccountRecord, COLUMNS},
 };
 
@@ -65,7 +65,11 @@ pub(crate) fn record_from_xui(
 ) -> Result<AccountRecord, Vec<RowError>> {
     let mut errors = Vec::new();
     let Some(client) = obj.get("client").and_then(Value::as_object) else {
-        return Err(vec![RowError::new(line, "client", "expected an object")]);
+        return Err(vec![RowError::new(
+            line,
+            "client",
+            ImportProblem::ExpectedObject,
+        )]);
     };
     let s = |k: &str| {
         client
@@ -84,7 +88,9 @@ pub(crate) fn record_from_xui(
                     errors.push(RowError::new(
                         line,
                         &format!("client.{k}"),
-                        format!("expected a whole number, got {}", clip(&v.to_string())),
+                        ImportProblem::NotWholeNumber {
+                            value: clip(&v.to_string()),
+                        },
                     ));
                     None
                 }
@@ -102,7 +108,7 @@ pub(crate) fn record_from_xui(
         errors.push(RowError::new(
             line,
             "client.email",
-            "the client has no email",
+            ImportProblem::ClientNoEmail,
         ));
     }
     let inbounds = inbound_ids(line, obj.get("inboundIds"), &mut errors);
@@ -112,7 +118,7 @@ pub(crate) fn record_from_xui(
             errors.push(RowError::new(
                 line,
                 "client.id",
-                format!("'{}' is not a UUID", clip(u)),
+                ImportProblem::NotAUuid { value: clip(u) },
             ));
         }
     }
@@ -145,13 +151,7 @@ pub(crate) fn record_from_xui(
 
 /// `inboundIds` as texts; each entry that is not a number is reported.
 fn inbound_ids(line: u64, ids: Option<&Value>, errors: &mut Vec<RowError>) -> Vec<String> {
-    let not_ids = || {
-        RowError::new(
-            line,
-            "inboundIds",
-            "expected a list of inbound ids (numbers)",
-        )
-    };
+    let not_ids = || RowError::new(line, "inboundIds", ImportProblem::NotInboundIds);
     let mut inbounds = Vec::new();
     match ids {
         None | Some(Value::Null) => {}

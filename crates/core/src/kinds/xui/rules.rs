@@ -4,6 +4,7 @@ use super::{plan, transfer};
 use crate::accounts::RawBits;
 use paneldeck_sim::SimCredentials;
 
+use crate::transfer::plan::ConflictReason;
 use crate::{
     accounts::{Account, AccountDetail, Capabilities},
     actions::{AccountEdit, KeptCredentials, KeptSettings, NewAccount},
@@ -113,7 +114,7 @@ impl KindRules for XuiRules {
         r: &AccountRecord,
         target: &Target<'_>,
         opts: &PlanOptions,
-    ) -> Result<NewAccount, String> {
+    ) -> Result<NewAccount, ConflictReason> {
         transfer::new_account(r, target, opts)
     }
 

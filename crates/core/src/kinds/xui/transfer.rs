@@ -12,7 +12,7 @@ use crate::{
     },
     bulk::FieldChange,
     transfer::{
-        plan::{Diff, EditSource, PlanOptions, Target},
+        plan::{ConflictReason, Diff, EditSource, PlanOptions, Target},
         schema::{col, Credentials},
         AccountRecord,
     },
@@ -97,18 +97,13 @@ pub fn new_account(
     r: &AccountRecord,
     target: &Target<'_>,
     opts: &PlanOptions,
-) -> Result<NewAccount, String> {
+) -> Result<NewAccount, ConflictReason> {
     let inbound_ids = inbounds_for(r, target, opts);
     if inbound_ids.is_empty() {
-        return Err(format!(
-            "no inbound of this panel fits '{}' (protocols: {}); choose inbounds to attach",
-            r.name,
-            if r.protocols.is_empty() {
-                "none".to_owned()
-            } else {
-                r.protocols.join(", ")
-            }
-        ));
+        return Err(ConflictReason::NoInboundFits {
+            name: r.name.clone(),
+            protocols: r.protocols.clone(),
+        });
     }
     Ok(NewAccount::Xui {
         email: r.name.clone(),

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use super::{
-    validate::record_from_cells, ColumnSet, Parsed, ParsedRow, RowError, SourceFormat,
-    MAX_FIELD_BYTES,
+    problem::count, validate::record_from_cells, ColumnSet, ImportProblem, Parsed, ParsedRow,
+    RowError, SourceFormat, MAX_FIELD_BYTES,
 };
 use crate::transfer::schema::{col, COLUMNS};
 
@@ -49,7 +49,7 @@ pub(super) fn parse_csv(body: &[u8]) -> Parsed {
             out.errors.push(RowError::new(
                 open_quote.unwrap_or(line),
                 "",
-                "a quote opened here is never closed (the rest of the file would be one field)",
+                ImportProblem::UnclosedQuote,
             ));
             continue;
         }
@@ -64,11 +64,10 @@ pub(super) fn parse_csv(body: &[u8]) -> Parsed {
             out.errors.push(RowError::new(
                 line,
                 "",
-                format!(
-                    "{} field(s) where the header has {}",
-                    rec.len(),
-                    header.index.len()
-                ),
+                ImportProblem::FieldCount {
+                    found: count(rec.len()),
+                    expected: count(header.index.len()),
+                },
             ));
             continue;
         }
@@ -97,7 +96,7 @@ fn read_header(reader: &mut csv::Reader<&[u8]>, errors: &mut Vec<RowError>) -> O
             return None;
         }
         Ok(false) => {
-            errors.push(RowError::new(1, "", "the file is empty"));
+            errors.push(RowError::new(1, "", ImportProblem::FileEmpty));
             return None;
         }
     }
@@ -107,15 +106,12 @@ fn read_header(reader: &mut csv::Reader<&[u8]>, errors: &mut Vec<RowError>) -> O
         .collect();
     if let [only] = names.as_slice() {
         if let Some(d) = [';', '\t', '|'].into_iter().find(|d| only.contains(*d)) {
-            let shown = if d == '\t' {
-                "tabs".to_owned()
-            } else {
-                format!("'{d}'")
-            };
             errors.push(RowError::new(
                 1,
                 "",
-                format!("the columns are separated by {shown}; this importer expects commas (see docs/formats.md)"),
+                ImportProblem::WrongSeparator {
+                    separator: d.to_string(),
+                },
             ));
             return None;
         }
@@ -126,21 +122,17 @@ fn read_header(reader: &mut csv::Reader<&[u8]>, errors: &mut Vec<RowError>) -> O
         match COLUMNS.iter().position(|c| c == n) {
             Some(c) if seen.insert(c, i).is_none() => index.push(Some(c)),
             Some(_) => {
-                errors.push(RowError::new(
-                    1,
-                    n,
-                    "the column appears twice; the first is used",
-                ));
+                errors.push(RowError::new(1, n, ImportProblem::ColumnTwice));
                 index.push(None);
             }
             None => {
-                errors.push(RowError::new(1, n, "unknown column, ignored"));
+                errors.push(RowError::new(1, n, ImportProblem::UnknownColumn));
                 index.push(None);
             }
         }
     }
     if !seen.contains_key(&col::NAME) {
-        errors.push(RowError::new(1, "name", "the header has no 'name' column"));
+        errors.push(RowError::new(1, "name", ImportProblem::NoNameColumn));
         return None;
     }
     let present = ColumnSet(seen.keys().fold(0u32, |acc, c| acc | (1 << c)));
@@ -163,10 +155,10 @@ fn row_fields<'r>(
             errors.push(RowError::new(
                 line,
                 COLUMNS[col],
-                format!(
-                    "the field is {} bytes; at most {MAX_FIELD_BYTES} are accepted",
-                    raw.len()
-                ),
+                ImportProblem::FieldTooLong {
+                    bytes: count(raw.len()),
+                    max: count(MAX_FIELD_BYTES),
+                },
             ));
             bad = true;
             continue;
@@ -181,10 +173,9 @@ fn row_fields<'r>(
                 errors.push(RowError::new(
                     line,
                     COLUMNS[col],
-                    format!(
-                        "not valid UTF-8 (byte {} of the field); save the file as UTF-8",
-                        e.valid_up_to() + 1
-                    ),
+                    ImportProblem::CellNotUtf8 {
+                        byte: count(e.valid_up_to() + 1),
+                    },
                 ));
                 bad = true;
             }
@@ -212,9 +203,16 @@ fn csv_error(e: &csv::Error, line: u64) -> RowError {
     let reason = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => format!("{len} field(s) where the header has {expected_len}"),
-        csv::ErrorKind::Utf8 { err, .. } => format!("not valid UTF-8: {err}"),
-        other => format!("cannot read the row: {other:?}"),
+        } => ImportProblem::FieldCount {
+            found: count(*len as usize),
+            expected: count(*expected_len as usize),
+        },
+        csv::ErrorKind::Utf8 { err, .. } => ImportProblem::CellNotUtf8 {
+            byte: count(err.valid_up_to() + 1),
+        },
+        other => ImportProblem::UnreadableRow {
+            detail: format!("{other:?}"),
+        },
     };
     RowError::new(line.max(1), "", reason)
 }

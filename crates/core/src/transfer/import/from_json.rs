@@ -4,8 +4,9 @@
 use serde_json::{value::RawValue, Map, Value};
 
 use super::{
+    problem::count,
     validate::{clip, record_from_cells},
-    ColumnSet, Parsed, ParsedRow, RowError, SourceFormat, MAX_FIELD_BYTES,
+    ColumnSet, ImportProblem, Parsed, ParsedRow, RowError, SourceFormat, MAX_FIELD_BYTES,
 };
 use crate::{
     kinds::xui::import::{record_from_xui, XUI_COLUMNS},
@@ -47,11 +48,8 @@ pub(super) fn parse_json(bytes: &[u8]) -> Parsed {
                 .iter()
                 .filter(|b| **b == b'\n')
                 .count() as u64;
-            out.errors.push(RowError::new(
-                line,
-                "",
-                "not valid UTF-8; save the file as UTF-8",
-            ));
+            out.errors
+                .push(RowError::new(line, "", ImportProblem::FileNotUtf8));
             return out;
         }
     };
@@ -75,7 +73,7 @@ pub(super) fn parse_json(bytes: &[u8]) -> Parsed {
             Ok(o) => o,
             Err(_) => {
                 out.errors
-                    .push(RowError::new(line, "", "expected an object"));
+                    .push(RowError::new(line, "", ImportProblem::ExpectedObject));
                 continue;
             }
         };
@@ -114,30 +112,35 @@ fn json_items(body: &str) -> Result<Vec<&RawValue>, RowError> {
         return Err(RowError::new(
             1,
             "format",
-            format!("unknown format '{}'", clip(f)),
+            ImportProblem::UnknownFormat { value: clip(f) },
         ));
     }
     if let Some(v) = env.version.filter(|v| *v > SCHEMA_VERSION) {
         return Err(RowError::new(
             1,
             "version",
-            format!("schema version {v} is newer than this Paneldeck reads ({SCHEMA_VERSION})"),
+            ImportProblem::NewerVersion {
+                version: v,
+                supported: SCHEMA_VERSION,
+            },
         ));
     }
     env.accounts
-        .ok_or_else(|| RowError::new(1, "accounts", "the file has no 'accounts' list"))
+        .ok_or_else(|| RowError::new(1, "accounts", ImportProblem::NoAccountsList))
 }
 
 fn json_error(e: &serde_json::Error) -> RowError {
     RowError::new(
         e.line().max(1) as u64,
         "",
-        format!("the JSON cannot be read: {e}"),
+        ImportProblem::JsonUnreadable {
+            detail: e.to_string(),
+        },
     )
 }
 
 /// A JSON value as cell text (numbers and booleans as written, lists `;`-joined).
-fn cell(v: &Value) -> Result<Option<String>, &'static str> {
+fn cell(v: &Value) -> Result<Option<String>, ImportProblem> {
     Ok(match v {
         Value::Null => None,
         Value::String(s) if s.trim().is_empty() => None,
@@ -150,12 +153,12 @@ fn cell(v: &Value) -> Result<Option<String>, &'static str> {
                 match i {
                     Value::String(s) => parts.push(s.clone()),
                     Value::Number(n) => parts.push(n.to_string()),
-                    _ => return Err("expected a list of texts or numbers"),
+                    _ => return Err(ImportProblem::ExpectedList),
                 }
             }
             (!parts.is_empty()).then(|| parts.join(";"))
         }
-        Value::Object(_) => return Err("expected a value, got an object"),
+        Value::Object(_) => return Err(ImportProblem::ExpectedValue),
     })
 }
 
@@ -171,10 +174,10 @@ fn record_from_json(line: u64, obj: &Map<String, Value>) -> Result<AccountRecord
                 errors.push(RowError::new(
                     line,
                     k,
-                    format!(
-                        "the field is {} bytes; at most {MAX_FIELD_BYTES} are accepted",
-                        s.len()
-                    ),
+                    ImportProblem::FieldTooLong {
+                        bytes: count(s.len()),
+                        max: count(MAX_FIELD_BYTES),
+                    },
                 ));
                 continue;
             }

@@ -13,7 +13,10 @@ use super::schema::{AccountRecord, COLUMNS};
 
 mod from_csv;
 mod from_json;
+mod problem;
 pub(crate) mod validate;
+
+pub use problem::{CountUnit, ImportProblem};
 
 /// Longest field accepted, in bytes.
 pub const MAX_FIELD_BYTES: usize = 64 * 1024;
@@ -28,15 +31,15 @@ pub struct RowError {
     pub line: u64,
     /// The column (CSV) or field (JSON) at fault; empty for the whole row / file.
     pub column: String,
-    pub reason: String,
+    pub reason: ImportProblem,
 }
 
 impl RowError {
-    pub(crate) fn new(line: u64, column: &str, reason: impl Into<String>) -> Self {
+    pub(crate) fn new(line: u64, column: &str, reason: ImportProblem) -> Self {
         RowError {
             line,
             column: column.to_owned(),
-            reason: reason.into(),
+            reason,
         }
     }
 }
@@ -117,7 +120,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Parsed {
         None => Parsed {
             format: SourceFormat::Csv,
             rows: Vec::new(),
-            errors: vec![RowError::new(1, "", "the file is empty")],
+            errors: vec![RowError::new(1, "", ImportProblem::FileEmpty)],
         },
         Some(_) if bytes.len() > MAX_FILE_BYTES => Parsed {
             format: SourceFormat::Csv,
@@ -125,7 +128,9 @@ pub fn parse_bytes(bytes: &[u8]) -> Parsed {
             errors: vec![RowError::new(
                 1,
                 "",
-                format!("the file is larger than {} MB", MAX_FILE_BYTES >> 20),
+                ImportProblem::FileTooLarge {
+                    max_mb: problem::count(MAX_FILE_BYTES >> 20),
+                },
             )],
         },
         Some(b'[') | Some(b'{') => from_json::parse_json(body),
@@ -168,10 +173,10 @@ fn check_duplicates(p: &mut Parsed) {
         p.errors.push(RowError::new(
             row.line,
             "name",
-            format!(
-                "duplicate account '{}' (first on line {first})",
-                row.record.name
-            ),
+            ImportProblem::Duplicate {
+                name: row.record.name.clone(),
+                first_line: first,
+            },
         ));
     }
     if !dups.is_empty() {

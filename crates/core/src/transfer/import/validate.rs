@@ -3,7 +3,7 @@
 
 use paneldeck_panels::PanelKind;
 
-use super::RowError;
+use super::{CountUnit, ImportProblem, RowError};
 use crate::{
     accounts::{convert::parse_iso_ms, AccountStatus},
     transfer::schema::{col, AccountRecord, COLUMNS},
@@ -34,11 +34,11 @@ impl Cells<'_> {
             })
             .unwrap_or_default()
     }
-    fn fail(&mut self, i: usize, reason: String) {
+    fn fail(&mut self, i: usize, reason: ImportProblem) {
         self.errors
             .push(RowError::new(self.line, Self::col(i), reason));
     }
-    fn unsigned(&mut self, i: usize, unit: &str) -> Option<u64> {
+    fn unsigned(&mut self, i: usize, unit: CountUnit) -> Option<u64> {
         let s = (self.get)(i)?.trim();
         let parsed = if s.contains('_') {
             s.replace('_', "").parse::<u64>()
@@ -50,10 +50,10 @@ impl Cells<'_> {
             Err(_) => {
                 self.fail(
                     i,
-                    format!(
-                        "expected a whole number of {unit} (0 or more), got '{}'",
-                        clip(s)
-                    ),
+                    ImportProblem::NotWholeNumberOf {
+                        unit,
+                        value: clip(s),
+                    },
                 );
                 None
             }
@@ -72,13 +72,7 @@ impl Cells<'_> {
         match parse_iso_ms(&iso) {
             Some(v) => Some(v),
             None => {
-                self.fail(
-                    i,
-                    format!(
-                        "expected epoch milliseconds or an ISO-8601 date, got '{}'",
-                        clip(s)
-                    ),
-                );
+                self.fail(i, ImportProblem::NotATime { value: clip(s) });
                 None
             }
         }
@@ -88,10 +82,7 @@ impl Cells<'_> {
         match s.parse::<i64>() {
             Ok(v) if v >= 0 => Some(v),
             _ => {
-                self.fail(
-                    i,
-                    format!("expected milliseconds (0 or more), got '{}'", clip(s)),
-                );
+                self.fail(i, ImportProblem::NotADuration { value: clip(s) });
                 None
             }
         }
@@ -103,7 +94,7 @@ impl Cells<'_> {
             _ if is(["true", "yes", "1", "y"]) => Some(true),
             _ if is(["false", "no", "0", "n"]) => Some(false),
             _ => {
-                self.fail(i, format!("expected true or false, got '{}'", clip(s)));
+                self.fail(i, ImportProblem::NotABoolean { value: clip(s) });
                 None
             }
         }
@@ -132,20 +123,14 @@ pub(super) fn record_from_cells(
     };
     let name = c.text(col::NAME).unwrap_or_default();
     if name.trim().is_empty() {
-        c.fail(col::NAME, "the account name is empty".into());
+        c.fail(col::NAME, ImportProblem::NameEmpty);
     }
     let kind = match get(col::KIND) {
         None => None,
         Some(k) => match k.trim().parse::<PanelKind>().ok() {
             Some(k) => Some(k),
             None => {
-                c.fail(
-                    col::KIND,
-                    format!(
-                        "expected xui, marzban, userpass or pterodactyl, got '{}'",
-                        clip(k)
-                    ),
-                );
+                c.fail(col::KIND, ImportProblem::UnknownKind { value: clip(k) });
                 None
             }
         },
@@ -155,20 +140,20 @@ pub(super) fn record_from_cells(
         Some(s) => match AccountStatus::parse(s.trim()) {
             Some(s) => Some(s),
             None => {
-                c.fail(col::STATUS, format!("unknown status '{}'", clip(s)));
+                c.fail(col::STATUS, ImportProblem::UnknownStatus { value: clip(s) });
                 None
             }
         },
     };
     let reset_days = c
-        .unsigned(col::RESET_DAYS, "days")
+        .unsigned(col::RESET_DAYS, CountUnit::Days)
         .and_then(|d| u32::try_from(d).ok());
     let tg_id = match get(col::TG_ID) {
         None => None,
         Some(t) => match t.trim().parse::<i64>() {
             Ok(v) => Some(v),
             Err(_) => {
-                c.fail(col::TG_ID, format!("expected a number, got '{}'", clip(t)));
+                c.fail(col::TG_ID, ImportProblem::NotANumber { value: clip(t) });
                 None
             }
         },
@@ -180,11 +165,11 @@ pub(super) fn record_from_cells(
         email: c.text(col::EMAIL),
         enabled: c.boolean(col::ENABLED),
         status,
-        used_bytes: c.unsigned(col::USED_BYTES, "bytes"),
-        limit_bytes: c.unsigned(col::LIMIT_BYTES, "bytes"),
+        used_bytes: c.unsigned(col::USED_BYTES, CountUnit::Bytes),
+        limit_bytes: c.unsigned(col::LIMIT_BYTES, CountUnit::Bytes),
         expires_at_ms: c.time_ms(col::EXPIRES_AT_MS),
         expire_after_first_use_ms: c.duration_ms(col::EXPIRE_AFTER_FIRST_USE_MS),
-        ip_limit: c.unsigned(col::IP_LIMIT, "IPs"),
+        ip_limit: c.unsigned(col::IP_LIMIT, CountUnit::Ips),
         group: c.text(col::GROUP),
         note: c.text(col::NOTE),
         protocols: c.list(col::PROTOCOLS),
@@ -202,11 +187,11 @@ pub(super) fn record_from_cells(
         vmess_uuid: c.text(col::VMESS_UUID),
         password: c.text(col::PASSWORD),
         tg_id,
-        hwid_limit: c.unsigned(col::HWID_LIMIT, "devices"),
+        hwid_limit: c.unsigned(col::HWID_LIMIT, CountUnit::Devices),
     };
     if let Some(u) = record.uuid.as_deref() {
         if uuid::Uuid::parse_str(u).is_err() && record.kind != Some(PanelKind::Pterodactyl) {
-            c.fail(col::UUID, format!("'{}' is not a UUID", clip(u)));
+            c.fail(col::UUID, ImportProblem::NotAUuid { value: clip(u) });
         }
     }
     if c.errors.is_empty() {

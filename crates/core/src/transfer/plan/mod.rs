@@ -6,6 +6,7 @@
 mod carry;
 mod edit;
 mod preview;
+mod reason;
 mod row;
 
 use crate::accounts::RawBits;
@@ -19,6 +20,7 @@ use paneldeck_panels::PanelKind;
 pub use self::{
     edit::{Diff, EditSource},
     preview::{PlanCounts, PlanPreview, PreviewRow},
+    reason::{ConflictReason, NotCarried},
 };
 use super::import::{lower, Parsed, RowError};
 pub use crate::actions::{KeptCredentials, KeptSettings};
@@ -34,7 +36,7 @@ pub enum ImportAction {
     Create(NewAccount),
     Update { key: AccountKey, edit: AccountEdit },
     Unchanged { key: AccountKey },
-    Conflict { reason: String },
+    Conflict { reason: ConflictReason },
 }
 
 impl ImportAction {
@@ -61,8 +63,8 @@ pub struct ImportItem {
     pub credentials: KeptCredentials,
     /// Settings a create keeps that its form has no field for (empty otherwise).
     pub settings: KeptSettings,
-    /// What the target kind cannot hold, one sentence each.
-    pub not_carried: Vec<&'static str>,
+    /// What the target kind cannot hold.
+    pub not_carried: Vec<NotCarried>,
 }
 
 /// An import or migration plan against one panel.
@@ -120,10 +122,10 @@ pub fn plan(parsed: &Parsed, target: &Target<'_>, opts: &PlanOptions) -> ImportP
     let items = map_parallel(&parsed.rows, |i, row| match repeats[i] {
         Some(first) => row::conflict(
             row,
-            format!(
-                "'{}' is also on line {first}; a panel holds one account per name",
-                row.record.name
-            ),
+            ConflictReason::RepeatedName {
+                name: row.record.name.clone(),
+                first_line: first,
+            },
         ),
         None => {
             let existing = by_name.get(&names[i]).map(|i| &target.accounts[*i]);

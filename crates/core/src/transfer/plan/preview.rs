@@ -5,7 +5,7 @@
 use paneldeck_panels::PanelKind;
 use serde::Serialize;
 
-use super::{ImportAction, ImportPlan};
+use super::{ConflictReason, ImportAction, ImportPlan, NotCarried};
 use crate::{
     bulk::{FieldChange, ItemInput},
     registry::PanelId,
@@ -33,8 +33,8 @@ pub struct PreviewRow {
     /// `create`, `update`, `unchanged`, `conflict`.
     pub action: String,
     pub changes: Vec<FieldChange>,
-    pub reason: Option<String>,
-    pub not_carried: Vec<String>,
+    pub reason: Option<ConflictReason>,
+    pub not_carried: Vec<NotCarried>,
     /// Whether secrets are kept on create (values never shown).
     pub keeps_credentials: bool,
 }
@@ -83,7 +83,7 @@ impl ImportPlan {
                         ImportAction::Conflict { reason } => Some(reason.clone()),
                         _ => None,
                     },
-                    not_carried: i.not_carried.iter().map(|s| (*s).to_owned()).collect(),
+                    not_carried: i.not_carried.clone(),
                     keeps_credentials: matches!(i.action, ImportAction::Create(_))
                         && i.credentials.keeps_secrets(),
                 })

@@ -1,6 +1,8 @@
 //! Planning one row: a create (with what it keeps), an update, unchanged, or a conflict.
 
-use super::{carry::not_carried, EditSource, ImportAction, ImportItem, PlanOptions, Target};
+use super::{
+    carry::not_carried, ConflictReason, EditSource, ImportAction, ImportItem, PlanOptions, Target,
+};
 use crate::accounts::RawBits;
 use crate::{
     accounts::Account,
@@ -21,13 +23,8 @@ fn item(row: &ParsedRow, action: ImportAction) -> ImportItem {
     }
 }
 
-pub(super) fn conflict(row: &ParsedRow, reason: impl Into<String>) -> ImportItem {
-    item(
-        row,
-        ImportAction::Conflict {
-            reason: reason.into(),
-        },
-    )
+pub(super) fn conflict(row: &ParsedRow, reason: ConflictReason) -> ImportItem {
+    item(row, ImportAction::Conflict { reason })
 }
 
 pub(super) fn plan_row(
@@ -62,15 +59,12 @@ fn create(row: &ParsedRow, target: &Target<'_>, opts: &PlanOptions) -> ImportIte
 }
 
 /// Why the row cannot be `account` although it has its name: another UUID.
-fn uuid_clash(row: &ParsedRow, account: &Account) -> Option<String> {
+fn uuid_clash(row: &ParsedRow, account: &Account) -> Option<ConflictReason> {
     let (want, have) = (row.record.uuid.as_deref()?, account.uuid.as_deref()?);
-    (!want.eq_ignore_ascii_case(have)).then(|| {
-        format!(
-            "'{}' exists with another UUID ({}…, the file has {}…); an edit cannot change it",
-            account.name,
-            have.get(..8).unwrap_or(have),
-            want.get(..8).unwrap_or(want)
-        )
+    (!want.eq_ignore_ascii_case(have)).then(|| ConflictReason::OtherUuid {
+        name: account.name.clone(),
+        have: have.get(..8).unwrap_or(have).to_owned(),
+        want: want.get(..8).unwrap_or(want).to_owned(),
     })
 }
 
@@ -92,7 +86,9 @@ fn update(row: &ParsedRow, account: &Account, raw: &RawBits, opts: &PlanOptions)
     } else if opts.create_only {
         conflict(
             row,
-            format!("'{}' already exists and differs", account.name),
+            ConflictReason::ExistsAndDiffers {
+                name: account.name.clone(),
+            },
         )
     } else {
         match edit {
@@ -107,7 +103,7 @@ fn update(row: &ParsedRow, account: &Account, raw: &RawBits, opts: &PlanOptions)
                 it.changes = changes;
                 it
             }
-            None => conflict(row, "this panel's accounts cannot be edited this way"),
+            None => conflict(row, ConflictReason::NotEditable),
         }
     }
 }

@@ -1,0 +1,61 @@
+import type { TFunction } from "i18next";
+
+import type { ActionMessage, ConflictReason, ImportProblem, NotCarried } from "../api/types";
+
+/**
+ * Words for what the backend sends as codes with arguments (outcomes of account actions,
+ * import problems and conflicts, what an import cannot carry over): each code is a key, its
+ * arguments the key's values. Rust words the same codes in English for the CLI.
+ */
+
+/** What an action on one account did. */
+export function outcomeText(t: TFunction, m: ActionMessage): string {
+  switch (m.code) {
+    case "clientCreated":
+    case "clientCreatedDisabled":
+      return t(`outcome.${m.code}`, { count: m.inbounds });
+    case "permissionsSaved":
+      return t("outcome.permissionsSaved", { count: m.count });
+    case "subuserAdded": {
+      const added = t("outcome.subuserAdded", { email: m.email, server: m.server });
+      if (m.notAdded.length === 0) return added;
+      const servers = m.notAdded.map((r) => `${r.server} (${t(`errors.${r.code}`)})`).join("; ");
+      return `${added} ${t("outcome.notAddedOn", { servers })}`;
+    }
+    default: {
+      const { code, ...args } = m;
+      return t(`outcome.${code}`, args);
+    }
+  }
+}
+
+/** Why a row of a file was left out. */
+export function importProblemText(t: TFunction, p: ImportProblem): string {
+  switch (p.code) {
+    case "wrongSeparator":
+      return t("importProblem.wrongSeparator", {
+        separator: p.separator === "\t" ? t("importProblem.tabs") : `'${p.separator}'`,
+      });
+    case "notWholeNumberOf":
+      return t("importProblem.notWholeNumberOf", { unit: t(`importProblem.unit.${p.unit}`), value: p.value });
+    default: {
+      const { code, ...args } = p;
+      return t(`importProblem.${code}`, args);
+    }
+  }
+}
+
+/** Why a row cannot be created or updated. */
+export function conflictText(t: TFunction, r: ConflictReason): string {
+  if (r.code === "noInboundFits") {
+    const protocols = r.protocols.length > 0 ? r.protocols.join(", ") : t("importConflict.noProtocols");
+    return t("importConflict.noInboundFits", { name: r.name, protocols });
+  }
+  const { code, ...args } = r;
+  return t(`importConflict.${code}`, args);
+}
+
+/** Something of a row the target panel kind cannot hold. */
+export function notCarriedText(t: TFunction, n: NotCarried): string {
+  return t(`notCarried.${n}`);
+}
