@@ -17,9 +17,11 @@ mod journal;
 pub mod names;
 pub(crate) mod plan;
 mod service;
+pub mod shown;
 pub mod types;
 mod wire;
 
+pub use shown::{Field, FieldValue, KeptSecret, OpTitle, OpWhat, ValueWord};
 pub use types::*;
 pub use wire::{new_account_name, with_name};
 
