@@ -513,6 +513,16 @@ mod tests {
     }
 
     #[test]
+    fn changes_of_older_journals_load_as_their_text() {
+        let old = r#"[{"field":"limit_bytes","before":"1.00 GiB","after":null}]"#;
+        let text = Some(FieldValue::text("1.00 GiB"));
+        assert_eq!(
+            changes_from_json(old),
+            [FieldChange::new(Field::Limit, text, None)]
+        );
+    }
+
+    #[test]
     fn kept_secrets_live_in_their_own_column_until_the_item_is_done() -> Result<()> {
         let store = Store::open_in_memory()?;
         let plan = BulkPlan {
