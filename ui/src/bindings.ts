@@ -587,7 +587,7 @@ export type BulkPlan = BulkPlan_Serialize | BulkPlan_Deserialize;
 /**  The preview the user confirms; stored in the journal under `id` until executed. */
 export type BulkPlan_Deserialize = {
 	id: OpId,
-	title: string,
+	title: OpTitle_Deserialize,
 	createdAtMs: number,
 	panels: PanelPlan_Deserialize[],
 	toChange: number,
@@ -597,7 +597,7 @@ export type BulkPlan_Deserialize = {
 /**  The preview the user confirms; stored in the journal under `id` until executed. */
 export type BulkPlan_Serialize = {
 	id: OpId,
-	title: string,
+	title: OpTitle_Serialize,
 	createdAtMs: number,
 	panels: PanelPlan_Serialize[],
 	toChange: number,
@@ -820,29 +820,38 @@ export type ExportSummary = {
 };
 
 /**
- *  One field before → after, as display text (`None` = unlimited / never / unset). Bulk plans,
- *  their history and import/migration previews all show changes this way.
+ *  The field a change is about. The aliases are the names import previews (export column
+ *  names) and older journals used.
+ */
+export type Field = Field_Serialize | Field_Deserialize;
+
+/**
+ *  One field before → after, typed (`None` = unlimited / never / unset) so each reader words
+ *  it in its language. Bulk plans, their history and import/migration previews all show
+ *  changes this way.
  */
 export type FieldChange = FieldChange_Serialize | FieldChange_Deserialize;
 
 /**
- *  One field before → after, as display text (`None` = unlimited / never / unset). Bulk plans,
- *  their history and import/migration previews all show changes this way.
+ *  One field before → after, typed (`None` = unlimited / never / unset) so each reader words
+ *  it in its language. Bulk plans, their history and import/migration previews all show
+ *  changes this way.
  */
 export type FieldChange_Deserialize = {
-	field: string,
-	before?: string | null,
-	after?: string | null,
+	field: Field_Deserialize,
+	before?: FieldValue | null,
+	after?: FieldValue | null,
 };
 
 /**
- *  One field before → after, as display text (`None` = unlimited / never / unset). Bulk plans,
- *  their history and import/migration previews all show changes this way.
+ *  One field before → after, typed (`None` = unlimited / never / unset) so each reader words
+ *  it in its language. Bulk plans, their history and import/migration previews all show
+ *  changes this way.
  */
 export type FieldChange_Serialize = {
-	field: string,
-	before: string | null,
-	after: string | null,
+	field: Field_Serialize,
+	before: FieldValue | null,
+	after: FieldValue | null,
 };
 
 /**
@@ -853,6 +862,36 @@ export type FieldError = {
 	field: string,
 	message: string,
 };
+
+/**
+ *  One side of a change; `None` in its place means unlimited / never / unset (see
+ *  [`Field::english_unset`]).
+ */
+export type FieldValue = { type: "bytes"; bytes: number } | 
+/**  A moment (epoch ms). */
+{ type: "moment"; ms: number } | 
+/**  A span of time (ms), shown in whole days. */
+{ type: "span"; ms: number } | { type: "days"; days: number } | { type: "count"; count: number } | 
+/**  Enabled or disabled. */
+{ type: "toggle"; on: boolean } | { type: "word"; word: ValueWord } | 
+/**  Set by a Marzban user template. */
+{ type: "fromTemplate"; templateId: number } | { type: "kept"; secrets: KeptSecret[] } | 
+/**  Data: a name, a group, a note, an id. */
+{ type: "text"; text: string } | 
+/**  Data: inbound ids, permission keys, server ids. */
+{ type: "list"; items: string[] };
+
+/**
+ *  The field a change is about. The aliases are the names import previews (export column
+ *  names) and older journals used.
+ */
+export type Field_Deserialize = "account" | "enabled" | "expiry" | "expires_at_ms" | "expireAfterFirstUse" | "expire_after_first_use_ms" | "limit" | "limit_bytes" | "used" | "inbounds" | "group" | "subscription" | "usageCap" | "ipCap" | "ip_limit" | "permissions" | "servers" | "subuser" | "form" | "credentials" | "note" | "resetDays" | "reset_days" | "resetStrategy" | "reset_strategy";
+
+/**
+ *  The field a change is about. The aliases are the names import previews (export column
+ *  names) and older journals used.
+ */
+export type Field_Serialize = "account" | "enabled" | "expiry" | "expireAfterFirstUse" | "limit" | "used" | "inbounds" | "group" | "subscription" | "usageCap" | "ipCap" | "permissions" | "servers" | "subuser" | "form" | "credentials" | "note" | "resetDays" | "resetStrategy";
 
 /**  How a file or a migration maps onto the target panel. */
 export type ImportOptions = {
@@ -980,6 +1019,9 @@ export type ItemRecord_Serialize = {
 export type ItemState = "pending" | 
 /**  Sent (or about to be); the outcome is not known yet. Found at resume: checked first. */
 "running" | "done" | "failed" | "skipped";
+
+/**  A secret a create keeps from the account it copies (never its value). */
+export type KeptSecret = "uuid" | "password" | "subscriptionId";
 
 /**
  *  Settings a create keeps from the account it copies that the create forms do not offer.
@@ -1197,7 +1239,7 @@ export type OpSummary = OpSummary_Serialize | OpSummary_Deserialize;
 /**  One row of the operations history. */
 export type OpSummary_Deserialize = {
 	opId: OpId,
-	title: string,
+	title: OpTitle_Deserialize,
 	/**  Who ran it (the OS user). */
 	actor: string,
 	state: OpState,
@@ -1212,7 +1254,7 @@ export type OpSummary_Deserialize = {
 /**  One row of the operations history. */
 export type OpSummary_Serialize = {
 	opId: OpId,
-	title: string,
+	title: OpTitle_Serialize,
 	/**  Who ran it (the OS user). */
 	actor: string,
 	state: OpState,
@@ -1223,6 +1265,42 @@ export type OpSummary_Serialize = {
 	finishedAtMs: number | null,
 	counts: Counts,
 };
+
+/**  An operation's title: what it does, to how many accounts on how many panels. */
+export type OpTitle = OpTitle_Serialize | OpTitle_Deserialize;
+
+/**  An operation's title: what it does, to how many accounts on how many panels. */
+export type OpTitle_Deserialize = {
+	what: OpWhat_Deserialize,
+	accounts: number,
+	panels: number,
+};
+
+/**  An operation's title: what it does, to how many accounts on how many panels. */
+export type OpTitle_Serialize = {
+	what: OpWhat_Serialize,
+	accounts: number,
+	panels: number,
+};
+
+/**  What an operation does, for its title. */
+export type OpWhat = OpWhat_Serialize | OpWhat_Deserialize;
+
+/**  What an operation does, for its title. */
+export type OpWhat_Deserialize = { type: "change"; action: BulkAction_Deserialize } | { type: "create"; names: number } | { type: "addPerson"; email: string; servers: number } | { type: "removePerson"; email: string } | 
+/**
+ *  A title given as text (imports and migrations, and every title journaled before
+ *  titles were typed): shown as it is.
+ */
+{ type: "text"; text: string };
+
+/**  What an operation does, for its title. */
+export type OpWhat_Serialize = { type: "change"; action: BulkAction_Serialize } | { type: "create"; names: number } | { type: "addPerson"; email: string; servers: number } | { type: "removePerson"; email: string } | 
+/**
+ *  A title given as text (imports and migrations, and every title journaled before
+ *  titles were typed): shown as it is.
+ */
+{ type: "text"; text: string };
 
 /**  How a panel is doing, from its last sync. */
 export type PanelHealth = PanelHealth_Serialize | PanelHealth_Deserialize;
@@ -1673,6 +1751,15 @@ export type UsageBucket_Serialize = {
 	toBytes: number | null,
 	count: number,
 };
+
+/**  A value that is a word, not data. */
+export type ValueWord = 
+/**  The subscription links as they are (before a revoke)… */
+"current" | 
+/**  …and new ones (after). */
+"new" | 
+/**  An edit form as a whole. */
+"edited";
 
 /**  How a 3x-ui panel is signed in to. */
 export type XuiAuthMode = "token" | "password";

@@ -124,18 +124,7 @@ fn print_plan(plan: &ImportPlan, format: OutputFormat) {
         .rows
         .iter()
         .map(|r| {
-            let mut detail: Vec<String> = r
-                .changes
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{}: {} → {}",
-                        c.field,
-                        c.before.as_deref().unwrap_or("-"),
-                        c.after.as_deref().unwrap_or("-")
-                    )
-                })
-                .collect();
+            let mut detail: Vec<String> = r.changes.iter().map(|c| c.to_string()).collect();
             if let Some(reason) = &r.reason {
                 detail.push(reason.to_string());
             }

@@ -10,7 +10,7 @@ use bulk_support::*;
 use paneldeck_core::{
     accounts::{model::DAY_MS, AccountQuery, Selection},
     bulk::{
-        BulkAction, BulkRequest, CancelToken, ExportFormat, ItemState, NameSource, OpState,
+        BulkAction, BulkRequest, CancelToken, ExportFormat, Field, ItemState, NameSource, OpState,
         SkipReason,
     },
 };
@@ -48,7 +48,7 @@ async fn extend_expiry_plans_skips_and_lands_exactly_as_planned() {
                 ),
                 _ => {
                     assert!(item.skip.is_none());
-                    assert_eq!(item.changes[0].field, "expiry");
+                    assert_eq!(item.changes[0].field, Field::Expiry);
                     assert!(item.changes[0].before.is_some() && item.changes[0].after.is_some());
                 }
             }

@@ -15,6 +15,7 @@ use paneldeck_core::{
         AccountEdit, CreateOptions, ExpireInput, ExpiryInput, MarzbanCreateStatus, NewAccount,
         XuiInboundOption,
     },
+    bulk::Field,
     registry::PanelId,
     transfer::{
         export::to_bytes,
@@ -98,8 +99,8 @@ fn rows_become_create_update_unchanged_and_conflict() {
     );
     // The update changes exactly what the file says; the note (no column) is kept.
     let upd = &p.items[1];
-    let fields: Vec<&str> = upd.changes.iter().map(|c| c.field.as_str()).collect();
-    assert_eq!(fields, ["limit_bytes", "expires_at_ms"]);
+    let fields: Vec<Field> = upd.changes.iter().map(|c| c.field).collect();
+    assert_eq!(fields, [Field::Limit, Field::Expiry]);
     let ImportAction::Update { key, edit } = &upd.action else {
         panic!()
     };

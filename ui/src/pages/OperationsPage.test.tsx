@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { ItemRecord, OpSummary } from "../api/types";
 import { InterruptedNotice } from "./bulk/InterruptedNotice";
-import { counts, failure, ok, progressHub, renderWithClient, report, samplePlan } from "./bulk/testing";
+import { counts, failure, ok, progressHub, renderWithClient, report, samplePlan, textTitle } from "./bulk/testing";
 import { OperationsPage } from "./OperationsPage";
 
 const hub = progressHub();
@@ -11,7 +11,7 @@ const plan = samplePlan();
 
 const summary = (opId: string, extra: Partial<OpSummary>): OpSummary => ({
   opId,
-  title: `Operation ${opId}`,
+  title: textTitle(`Operation ${opId}`),
   actor: "alex",
   state: "finished",
   interrupted: false,
@@ -60,9 +60,9 @@ beforeEach(() => {
   pickPath.mockClear();
   sessionStorage.clear();
   history = [
-    summary("aaaaaaaa-0001", { title: "Enable · 3 accounts on 1 panel" }),
-    summary("bbbbbbbb-0002", { title: "Delete · 2 accounts", counts: counts({ total: 2, done: 1, failed: 1 }) }),
-    summary("cccccccc-0003", { title: "Extend expiry · 3 accounts", state: "running", interrupted: true, counts: counts({ total: 3, done: 1, left: 2 }) }),
+    summary("aaaaaaaa-0001", { title: textTitle("Enable · 3 accounts on 1 panel") }),
+    summary("bbbbbbbb-0002", { title: textTitle("Delete · 2 accounts"), counts: counts({ total: 2, done: 1, failed: 1 }) }),
+    summary("cccccccc-0003", { title: textTitle("Extend expiry · 3 accounts"), state: "running", interrupted: true, counts: counts({ total: 3, done: 1, left: 2 }) }),
   ];
 });
 
@@ -123,7 +123,7 @@ describe("operations page", () => {
   it("refetches the history when a run reports progress", async () => {
     renderWithClient(<OperationsPage />);
     await screen.findAllByTestId("ops-row");
-    history = [summary("dddddddd-0004", { title: "Disable · 9 accounts" }), ...history];
+    history = [summary("dddddddd-0004", { title: textTitle("Disable · 9 accounts") }), ...history];
     hub.emit({ opId: "dddddddd-0004", panelId: "p1", panelName: "Helsinki", counts: counts({ total: 9, done: 1, left: 8 }) });
     expect(await screen.findByText("Disable · 9 accounts")).toBeInTheDocument();
   });

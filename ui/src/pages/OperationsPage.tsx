@@ -10,6 +10,7 @@ import { useNow } from "../util/useNow";
 import { ExportJournal } from "./bulk/ExportJournal";
 import { OperationRunDialog } from "./bulk/OperationRunDialog";
 import { CountsLine, RecordList } from "./bulk/PlanItems";
+import { titleText } from "./bulk/describe";
 
 /** What can be done next with an operation of the history. */
 export function nextStep(op: OpSummary): RunMode | null {
@@ -88,7 +89,7 @@ function OperationRow({ op, now, open, onToggle, onRun }: RowProps) {
     <li className={op.interrupted ? "ops-row interrupted" : "ops-row"} data-testid="ops-row" data-op={op.opId}>
       <div className="ops-line">
         <button type="button" className="ops-summary" aria-expanded={open} aria-controls={detailId} onClick={onToggle}>
-          <bdi className="ops-title">{op.title}</bdi>
+          <bdi className="ops-title">{titleText(op.title, t, i18n.language)}</bdi>
           <span className="ops-meta muted small">
             <bdi>{op.actor}</bdi>
             {" · "}

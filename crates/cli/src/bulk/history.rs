@@ -23,7 +23,7 @@ pub fn print_history(core: &Paneldeck, format: Format) -> Result<(), ApiError> {
                 o.op_id.0.clone(),
                 moment(o.created_at_ms),
                 o.actor.clone(),
-                o.title.clone(),
+                o.title.to_string(),
                 if o.interrupted {
                     "interrupted".into()
                 } else {

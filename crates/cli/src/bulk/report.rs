@@ -32,14 +32,7 @@ pub fn print_plan(plan: &BulkPlan, format: Format) {
                     i.op.label().into(),
                     i.changes
                         .iter()
-                        .map(|c| {
-                            format!(
-                                "{}: {} → {}",
-                                c.field,
-                                c.before.as_deref().unwrap_or("—"),
-                                c.after.as_deref().unwrap_or("—")
-                            )
-                        })
+                        .map(|c| c.to_string())
                         .collect::<Vec<_>>()
                         .join("; "),
                 ],

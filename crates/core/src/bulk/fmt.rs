@@ -1,6 +1,4 @@
-//! Display text for plan rows: dates (UTC), sizes, on/off.
-
-pub use crate::dates::moment;
+//! Sizes in English words, for the CLI's wording of plans and titles.
 
 /// `1.50 GiB`, `300 MiB`, `12 B`.
 pub fn bytes(n: u64) -> String {
@@ -18,13 +16,10 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
-pub fn on_off(enabled: bool) -> String {
-    if enabled { "enabled" } else { "disabled" }.to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dates::moment;
 
     #[test]
     fn formats() {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use super::types::*;
+use super::{types::*, Field, FieldValue, OpTitle};
 use crate::{
     accounts::AccountKey,
     actions::KeptCredentials,
@@ -69,7 +69,13 @@ pub(crate) fn insert_plan(
     tx.execute(
         "INSERT INTO bulk_ops (id, title, actor, request, state, created_at_ms)
          VALUES (?1, ?2, ?3, ?4, 'planned', ?5)",
-        params![plan.id.0, plan.title, actor, request, plan.created_at_ms],
+        params![
+            plan.id.0,
+            plan.title.to_stored(),
+            actor,
+            request,
+            plan.created_at_ms
+        ],
     )?;
     {
         let mut stmt = tx.prepare(
@@ -141,6 +147,30 @@ pub(crate) fn op_state(conn: &Connection, op: &OpId) -> Result<OpState> {
     OpState::parse(&state).ok_or_else(|| CoreError::Internal(format!("bad op state {state}")))
 }
 
+/// A change as journals before typed values kept it: display text.
+#[derive(Deserialize)]
+struct TextChange {
+    field: Field,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+/// An item's changes: typed, or an older journal's text (shown as it is).
+fn changes_from_json(text: &str) -> Vec<FieldChange> {
+    serde_json::from_str(text).unwrap_or_else(|_| {
+        let old: Vec<TextChange> = serde_json::from_str(text).unwrap_or_default();
+        old.into_iter()
+            .map(|c| {
+                FieldChange::new(
+                    c.field,
+                    c.before.map(FieldValue::text),
+                    c.after.map(FieldValue::text),
+                )
+            })
+            .collect()
+    })
+}
+
 const ITEM_COLUMNS: &str = "seq, panel_id, panel_name, kind, native_id, name, op, changes, state,
     attempts, error_code, error_message, message, result_id, started_at_ms, finished_at_ms";
 
@@ -164,7 +194,7 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<ItemRecord> {
         native_id: r.get(4)?,
         name: r.get(5)?,
         op: serde_json::from_str(&op).map_err(|e| bad("op", e.to_string()))?,
-        changes: serde_json::from_str(&changes).unwrap_or_default(),
+        changes: changes_from_json(&changes),
         state: ItemState::parse(&state).ok_or_else(|| bad("state", state.clone()))?,
         attempts: r.get(9)?,
         error_code: r.get(10)?,
@@ -366,7 +396,7 @@ pub(crate) fn history(conn: &Connection, live: &dyn Fn(&OpId) -> bool) -> Result
         out.push(OpSummary {
             interrupted: state == OpState::Running && !live(&op_id),
             op_id,
-            title,
+            title: OpTitle::from_stored(title),
             actor,
             state,
             created_at_ms: created,
@@ -429,7 +459,7 @@ pub(crate) fn plan(conn: &Connection, op: &OpId) -> Result<BulkPlan> {
     }
     Ok(BulkPlan {
         id: op.clone(),
-        title,
+        title: OpTitle::from_stored(title),
         created_at_ms: created,
         to_change: panels.iter().map(|p| p.to_change).sum(),
         skipped: panels.iter().map(|p| p.skipped).sum(),
@@ -454,6 +484,7 @@ fn skip_reason(code: &str) -> Option<SkipReason> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bulk::OpWhat;
     use crate::{
         actions::{KeptSettings, NewAccount, ProxyStatusInput},
         store::Store,
@@ -482,11 +513,25 @@ mod tests {
     }
 
     #[test]
+    fn changes_of_older_journals_load_as_their_text() {
+        let old = r#"[{"field":"limit_bytes","before":"1.00 GiB","after":null}]"#;
+        let text = Some(FieldValue::text("1.00 GiB"));
+        assert_eq!(
+            changes_from_json(old),
+            [FieldChange::new(Field::Limit, text, None)]
+        );
+    }
+
+    #[test]
     fn kept_secrets_live_in_their_own_column_until_the_item_is_done() -> Result<()> {
         let store = Store::open_in_memory()?;
         let plan = BulkPlan {
             id: OpId::new(),
-            title: "t".into(),
+            title: OpTitle {
+                what: OpWhat::Text { text: "t".into() },
+                accounts: 3,
+                panels: 1,
+            },
             created_at_ms: 1,
             panels: vec![PanelPlan {
                 panel_id: PanelId("p".into()),

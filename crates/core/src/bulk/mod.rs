@@ -17,9 +17,11 @@ mod journal;
 pub mod names;
 pub(crate) mod plan;
 mod service;
+pub mod shown;
 pub mod types;
 mod wire;
 
+pub use shown::{Field, FieldValue, KeptSecret, OpTitle, OpWhat, ValueWord};
 pub use types::*;
 
 // What the kinds' item paths and bulk routes build on.

@@ -131,7 +131,7 @@ fn csv(summary: &OpSummary, items: &[ItemRecord]) -> String {
     for i in items {
         let row = [
             summary.op_id.0.clone(),
-            summary.title.clone(),
+            summary.title.to_string(),
             summary.actor.clone(),
             i.seq.to_string(),
             i.panel_name.clone(),

@@ -16,6 +16,7 @@ use tokio::sync::Notify;
 use crate::{
     accounts::{AccountKey, Selection},
     actions::{AccountEdit, KeptCredentials, KeptSettings, NewAccount, ProxyStatusInput},
+    bulk::{Field, FieldValue, OpTitle},
     registry::PanelId,
 };
 
@@ -330,20 +331,21 @@ impl Skip {
 /// What planning one account gives: the op and what it changes, or why it is skipped.
 pub type Planned = std::result::Result<(ItemOp, Vec<FieldChange>), Skip>;
 
-/// One field before → after, as display text (`None` = unlimited / never / unset). Bulk plans,
-/// their history and import/migration previews all show changes this way.
+/// One field before → after, typed (`None` = unlimited / never / unset) so each reader words
+/// it in its language. Bulk plans, their history and import/migration previews all show
+/// changes this way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldChange {
-    pub field: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
+    pub field: Field,
+    pub before: Option<FieldValue>,
+    pub after: Option<FieldValue>,
 }
 
 impl FieldChange {
-    pub fn new(field: &str, before: Option<String>, after: Option<String>) -> Self {
+    pub fn new(field: Field, before: Option<FieldValue>, after: Option<FieldValue>) -> Self {
         FieldChange {
-            field: field.to_owned(),
+            field,
             before,
             after,
         }
@@ -379,7 +381,7 @@ pub struct PanelPlan {
 #[serde(rename_all = "camelCase")]
 pub struct BulkPlan {
     pub id: OpId,
-    pub title: String,
+    pub title: OpTitle,
     #[specta(type = specta_typescript::Number)]
     pub created_at_ms: i64,
     pub panels: Vec<PanelPlan>,
@@ -509,7 +511,7 @@ pub struct ItemRecord {
 #[serde(rename_all = "camelCase")]
 pub struct OpSummary {
     pub op_id: OpId,
-    pub title: String,
+    pub title: OpTitle,
     /// Who ran it (the OS user).
     pub actor: String,
     pub state: OpState,

@@ -3,8 +3,21 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { accountKeys } from "../../api/accounts";
 import type { ApiError, BulkReport } from "../../api/types";
+import { formatDateTime } from "../../util/format";
 import { BulkRunPanel } from "./BulkRunPanel";
-import { counts, deferred, failure, item, ok, progressHub, renderWithClient, report, samplePlan } from "./testing";
+import {
+  ALICE_AFTER,
+  ALICE_BEFORE,
+  counts,
+  deferred,
+  failure,
+  item,
+  ok,
+  progressHub,
+  renderWithClient,
+  report,
+  samplePlan,
+} from "./testing";
 
 const hub = progressHub();
 type RunResult = { status: "ok"; data: BulkReport } | { status: "error"; error: ApiError };
@@ -57,7 +70,7 @@ describe("bulk run panel: the plan", () => {
     const [alice, bob] = within(helsinki).getAllByTestId("bulk-item");
     if (!alice || !bob) throw new Error("two items expected");
     expect(alice).toHaveTextContent("alice");
-    expect(alice).toHaveTextContent("Expiry: 2026-11-23 09:10 UTC → 2026-12-23 09:10 UTC");
+    expect(alice).toHaveTextContent(`Expiry: ${formatDateTime(ALICE_BEFORE, "en")} → ${formatDateTime(ALICE_AFTER, "en")}`);
     expect(bob).toHaveTextContent("bob");
     expect(bob).toHaveTextContent("Never expires, so there is nothing to extend.");
     expect(bob.querySelector(".bulk-skip")).toHaveAttribute("title", "Not changed: it never expires.");

@@ -12,8 +12,9 @@ export function ChangeLine({ change }: { change: FieldChange }) {
   const arrow = i18n.dir() === "rtl" ? "←" : "→";
   return (
     <li className="bulk-change">
-      <span className="bulk-field">{fieldLabel(change.field, t)}:</span> <bdi>{fieldValue(change.field, change.before, t)}</bdi>{" "}
-      <span aria-hidden="true">{arrow}</span> <bdi>{fieldValue(change.field, change.after, t)}</bdi>
+      <span className="bulk-field">{fieldLabel(change.field, t)}:</span>{" "}
+      <bdi>{fieldValue(change.field, change.before, t, i18n.language)}</bdi> <span aria-hidden="true">{arrow}</span>{" "}
+      <bdi>{fieldValue(change.field, change.after, t, i18n.language)}</bdi>
     </li>
   );
 }

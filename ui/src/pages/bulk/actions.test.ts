@@ -90,10 +90,10 @@ describe("bulk texts", () => {
   });
 
   it("words a missing value by what the field means", () => {
-    expect(fieldValue("limit", null, t)).toBe("unlimited");
-    expect(fieldValue("expiry", null, t)).toBe("never");
-    expect(fieldValue("group", null, t)).toBe("no group");
-    expect(fieldValue("enabled", "disabled", t)).toBe("disabled");
-    expect(fieldValue("limit", "10 GiB", t)).toBe("10 GiB");
+    expect(fieldValue("limit", null, t, "en")).toBe("unlimited");
+    expect(fieldValue("expiry", null, t, "en")).toBe("never");
+    expect(fieldValue("group", null, t, "en")).toBe("no group");
+    expect(fieldValue("enabled", { type: "toggle", on: false }, t, "en")).toBe("disabled");
+    expect(fieldValue("limit", { type: "bytes", bytes: 10 * 1024 ** 3 }, t, "en")).toBe("10 GiB");
   });
 });

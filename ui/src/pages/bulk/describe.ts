@@ -1,48 +1,116 @@
-import type { ItemOp } from "../../api/types";
+import type { BulkAction, Field, FieldValue, ItemOp, OpTitle } from "../../api/types";
+import { formatBytes, formatDateTime } from "../../util/format";
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
 
-/** Fields the plan names (Rust's `plan.rs`); any other is shown as Rust wrote it. */
-const FIELDS = [
-  "account",
-  "enabled",
-  "expiry",
-  "limit",
-  "used",
-  "inbounds",
-  "group",
-  "subscription",
-  "usageCap",
-  "ipCap",
-  "permissions",
-  "servers",
-  "subuser",
-  "form",
-  "credentials",
-] as const;
+const DAY_MS = 86_400_000;
 
-/** Display words Rust puts in before/after values that have a translation. */
-const VALUES = ["enabled", "disabled", "current", "new", "edited"] as const;
-
-const has = <T extends string>(list: readonly T[], v: string): v is T => (list as readonly string[]).includes(v);
-
-export function fieldLabel(field: string, t: Translate): string {
-  return has(FIELDS, field) ? t(`bulk.field.${field}`) : field;
+export function fieldLabel(field: Field, t: Translate): string {
+  return t(`bulk.field.${field}`);
 }
 
-/** A before/after value; `null` means unlimited / never / unset, depending on the field. */
-export function fieldValue(field: string, value: string | null, t: Translate): string {
-  if (value === null) {
-    if (field === "limit" || field === "usageCap" || field === "ipCap") return t("bulk.value.unlimited");
-    if (field === "expiry") return t("bulk.value.never");
-    if (field === "group") return t("bulk.value.noGroup");
-    return t("bulk.value.none");
+/** What no value means for a field: unlimited, never, no group, or none. */
+function unset(field: Field, t: Translate): string {
+  if (field === "limit" || field === "usageCap" || field === "ipCap") return t("bulk.value.unlimited");
+  if (field === "expiry") return t("bulk.value.never");
+  if (field === "group") return t("bulk.value.noGroup");
+  return t("bulk.value.none");
+}
+
+/** A before/after value in the user's language; `null` means unlimited / never / unset. */
+export function fieldValue(field: Field, value: FieldValue | null, t: Translate, locale: string): string {
+  if (value === null) return unset(field, t);
+  const num = (n: number) => n.toLocaleString(locale);
+  switch (value.type) {
+    case "bytes":
+      return formatBytes(value.bytes, locale);
+    case "moment":
+      return formatDateTime(value.ms, locale);
+    case "span":
+      return t("bulk.value.days", { count: Math.ceil(value.ms / DAY_MS), n: num(Math.ceil(value.ms / DAY_MS)) });
+    case "days":
+      return t("bulk.value.days", { count: value.days, n: num(value.days) });
+    case "count":
+      return num(value.count);
+    case "toggle":
+      return t(value.on ? "bulk.value.enabled" : "bulk.value.disabled");
+    case "word":
+      return t(`bulk.value.${value.word}`);
+    case "fromTemplate":
+      return t("bulk.value.fromTemplate", { id: num(value.templateId) });
+    case "kept":
+      return t("bulk.value.kept", { secrets: value.secrets.map((s) => t(`bulk.secret.${s}`)).join(t("bulk.listSeparator")) });
+    case "text":
+      return value.text;
+    case "list":
+      return value.items.join(t("bulk.listSeparator"));
   }
-  return has(VALUES, value) ? t(`bulk.value.${value}`) : value;
 }
 
 export function opLabel(op: ItemOp, t: Translate): string {
   return t(`bulk.op.${op.type}`);
+}
+
+/** A bulk action with its numbers, as a title says it. */
+function actionTitle(a: BulkAction, t: Translate, locale: string): string {
+  const num = (n: number) => n.toLocaleString(locale);
+  const list = (items: (string | number)[]) =>
+    items.map((i) => (typeof i === "number" ? num(i) : i)).join(t("bulk.listSeparator"));
+  switch (a.type) {
+    case "delete":
+      return t(a.keepTraffic ? "bulk.titleAction.deleteKeepTraffic" : "bulk.titleAction.delete");
+    case "extendExpiry":
+      return t("bulk.titleAction.extendExpiry", { count: a.days, n: num(a.days) });
+    case "setExpiry":
+      return a.ms == null
+        ? t("bulk.titleAction.setExpiryNever")
+        : t("bulk.titleAction.setExpiry", { when: formatDateTime(a.ms, locale) });
+    case "addTraffic":
+      return t("bulk.titleAction.addTraffic", { size: formatBytes(a.bytes, locale) });
+    case "setTrafficLimit":
+      return a.bytes == null
+        ? t("bulk.titleAction.setTrafficLimitUnlimited")
+        : t("bulk.titleAction.setTrafficLimit", { size: formatBytes(a.bytes, locale) });
+    case "attachInbounds":
+    case "detachInbounds":
+      return t(`bulk.titleAction.${a.type}`, { ids: list(a.inboundIds) });
+    case "addToGroup":
+      return t("bulk.titleAction.addToGroup", { group: a.group });
+    case "applyTemplate":
+      return t("bulk.titleAction.applyTemplate", { id: num(a.templateId) });
+    case "setStatus":
+      return t("bulk.titleAction.setStatus", { status: t(`bulk.statusValue.${a.status}`) });
+    case "grantPermissions":
+    case "revokePermissions":
+    case "setPermissions":
+      return t(`bulk.titleAction.${a.type}`, { keys: list(a.permissions) });
+    default:
+      return t(`bulk.actions.${a.type}`);
+  }
+}
+
+/** An operation's title: what it does, then to how many accounts on how many panels. */
+export function titleText(title: OpTitle, t: Translate, locale: string): string {
+  const what = title.what;
+  // A title journaled as text (imports, migrations, older journals) is shown as it is.
+  if (what.type === "text") {
+    if (title.accounts === 0 && title.panels === 0) return what.text;
+  }
+  const head =
+    what.type === "change"
+      ? actionTitle(what.action, t, locale)
+      : what.type === "create"
+        ? t("bulk.opTitle.create", { count: what.names, n: what.names.toLocaleString(locale) })
+        : what.type === "addPerson"
+          ? t("bulk.opTitle.addPerson", { email: what.email, count: what.servers, n: what.servers.toLocaleString(locale) })
+          : what.type === "removePerson"
+            ? t("bulk.opTitle.removePerson", { email: what.email })
+            : what.text;
+  return t("bulk.opTitle.withCounts", {
+    what: head,
+    accounts: t("bulk.opTitle.accounts", { count: title.accounts, n: title.accounts.toLocaleString(locale) }),
+    panels: t("bulk.opTitle.panels", { count: title.panels, n: title.panels.toLocaleString(locale) }),
+  });
 }
 
 /** An item's error: the headline of its error code (or skip reason), when known. */

@@ -3,7 +3,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, render } from "@testing-library/react";
 import type { ReactNode } from "react";
 
-import type { BulkPlan, BulkProgress, BulkReport, Counts, ItemRecord, PlanItem } from "../../api/types";
+import type { BulkPlan, BulkProgress, BulkReport, Counts, ItemRecord, OpTitle, PlanItem } from "../../api/types";
 
 type Listener = (e: { payload: BulkProgress }) => void;
 
@@ -44,17 +44,26 @@ export function item(seq: number, panelId: string, name: string, extra: Partial<
     key: { panelId, nativeId: name },
     name,
     op: { type: "setTrafficLimit", bytes: 20 * 1024 ** 3, addBytes: null },
-    changes: [{ field: "limit", before: "10 GiB", after: "20 GiB" }],
+    changes: [{ field: "limit", before: { type: "bytes", bytes: 10 * 1024 ** 3 }, after: { type: "bytes", bytes: 20 * 1024 ** 3 } }],
     skip: null,
     ...extra,
   };
 }
 
+const moment = (ms: number) => ({ type: "moment" as const, ms });
+
+/** Alice's expiry before and after the sample plan (2026-11-23 09:10 UTC, 30 days later). */
+export const ALICE_BEFORE = 1_795_425_000_000;
+export const ALICE_AFTER = ALICE_BEFORE + 30 * 86_400_000;
+
+/** A title journaled as text (older journals, imports): shown as it is. */
+export const textTitle = (text: string): OpTitle => ({ what: { type: "text", text }, accounts: 0, panels: 0 });
+
 /** Two panels: Helsinki (one to change, one skipped) and Frankfurt (one to change). */
 export function samplePlan(): BulkPlan {
   return {
     id: "0f3c9a52-1111-4222-8333-944445555666",
-    title: "Extend expiry by 30 days · 3 accounts on 2 panels",
+    title: { what: { type: "change", action: { type: "extendExpiry", days: 30 } }, accounts: 3, panels: 2 },
     createdAtMs: 1_700_000_000_000,
     toChange: 2,
     skipped: 1,
@@ -68,7 +77,7 @@ export function samplePlan(): BulkPlan {
         items: [
           item(1, "p1", "alice", {
             op: { type: "setExpiry", ms: 1_800_000_000_000, addDays: 30 },
-            changes: [{ field: "expiry", before: "2026-11-23 09:10 UTC", after: "2026-12-23 09:10 UTC" }],
+            changes: [{ field: "expiry", before: moment(ALICE_BEFORE), after: moment(ALICE_AFTER) }],
           }),
           item(2, "p1", "bob", {
             op: { type: "setExpiry", ms: null, addDays: 30 },
@@ -86,7 +95,7 @@ export function samplePlan(): BulkPlan {
         items: [
           item(3, "p2", "carol@example.com", {
             op: { type: "setExpiry", ms: 1_800_000_000_000, addDays: 30 },
-            changes: [{ field: "expiry", before: "2026-01-01 00:00 UTC", after: "2026-01-31 00:00 UTC" }],
+            changes: [{ field: "expiry", before: moment(1_767_225_600_000), after: moment(1_769_817_600_000) }],
           }),
         ],
       },

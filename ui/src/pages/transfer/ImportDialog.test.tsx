@@ -30,9 +30,9 @@ vi.mock("../../bindings", () => ({
 
 // The run panel belongs to the bulk screens; here it only has to receive the confirmed plan.
 vi.mock("../bulk/BulkRunPanel", () => ({
-  BulkRunPanel: (props: { plan: { title: string; toChange: number }; autoStart?: boolean }) => (
+  BulkRunPanel: (props: { plan: { title: { what: { text?: string } }; toChange: number }; autoStart?: boolean }) => (
     <div data-testid="bulk-run-stub" data-auto-start={String(props.autoStart)}>
-      {props.plan.title} / {props.plan.toChange}
+      {props.plan.title.what.text} / {props.plan.toChange}
     </div>
   ),
 }));
@@ -73,7 +73,7 @@ const preview: ImportPreview = {
     rows: [
       row(2, { name: "alice", keepsCredentials: true, notCarried: ["group"] }),
       row(3, { name: "bob" }),
-      row(4, { name: "carol", action: "update", changes: [{ field: "limit_bytes", before: "10737418240", after: null }, { field: "note", before: "old", after: "new" }] }),
+      row(4, { name: "carol", action: "update", changes: [{ field: "limit", before: { type: "bytes", bytes: 10737418240 }, after: null }, { field: "note", before: { type: "text", text: "old" }, after: { type: "text", text: "new" } }] }),
       row(5, { name: "dave", action: "unchanged" }),
       row(7, { name: "x", action: "conflict", reason: { code: "notMarzbanUsername", name: "x" } }),
     ],
@@ -84,7 +84,7 @@ const preview: ImportPreview = {
   },
 };
 
-const plan = { id: "op-9", title: "Import accounts.csv into Helsinki", createdAtMs: 0, panels: [], toChange: 3, skipped: 2 };
+const plan = { id: "op-9", title: { what: { type: "text", text: "Import accounts.csv into Helsinki" }, accounts: 3, panels: 1 }, createdAtMs: 0, panels: [], toChange: 3, skipped: 2 };
 
 function show(ui: React.ReactElement) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
@@ -129,7 +129,7 @@ describe("import dialog", () => {
     expect(rows[0]).toHaveTextContent("keeps credentials");
     expect(rows[0]).toHaveTextContent("1 not carried");
     expect(rows[2]).toHaveTextContent("update");
-    expect(rows[2]).toHaveTextContent("limit_bytes: 10 GiB → not set; note: old → new");
+    expect(rows[2]).toHaveTextContent("Traffic limit: 10 GiB → unlimited; Note: old → new");
     expect(rows[4]).toHaveTextContent("is not a Marzban username");
 
     // Creates + updates.

@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 
 import type { FieldChange, NotCarried, PlanCounts, PlanPreview, PreviewRow, RowError } from "../../api/types";
 import { conflictText, importProblemText, notCarriedText } from "../../i18n/backendText";
-import { formatBytes } from "../../util/format";
+import { fieldLabel, fieldValue } from "../bulk/describe";
 
 /** Height of one row of the windowed rows list, in pixels. */
 export const ROW_HEIGHT = 48;
@@ -198,12 +198,12 @@ function RowSummary({ row }: { row: PreviewRow }) {
   const { t, i18n } = useTranslation();
   const text = row.reason
     ? conflictText(t, row.reason)
-    : (row.changes.length > 0
-      ? row.changes.map((c) => changeText(c, t("importDialog.unset"), i18n.language)).join("; ")
-      : "");
+    : row.changes.length > 0
+      ? row.changes.map((c) => changeText(c, t, i18n.language, i18n.dir())).join("; ")
+      : "";
   return (
     <>
-      <span className="ellipsis plan-summary-text" dir={row.reason ? "auto" : "ltr"} title={text}>
+      <span className="ellipsis plan-summary-text" dir="auto" title={text}>
         {text}
       </span>
       {row.keepsCredentials && (
@@ -222,7 +222,7 @@ function RowSummary({ row }: { row: PreviewRow }) {
 
 function RowDetail({ row }: { row: PreviewRow }) {
   const { t, i18n } = useTranslation();
-  const unset = t("importDialog.unset");
+  const arrow = i18n.dir() === "rtl" ? "←" : "→";
   return (
     <div className="plan-detail" data-testid="plan-row-detail" aria-live="polite">
       <h3>
@@ -237,8 +237,9 @@ function RowDetail({ row }: { row: PreviewRow }) {
       {row.changes.length > 0 && (
         <ul className="plain change-list">
           {row.changes.map((c) => (
-            <li key={c.field} dir="ltr" className="mono">
-              <strong>{c.field}</strong>: {value(c.field, c.before, unset, i18n.language)} → {value(c.field, c.after, unset, i18n.language)}
+            <li key={c.field}>
+              <strong>{fieldLabel(c.field, t)}</strong>: <bdi>{fieldValue(c.field, c.before, t, i18n.language)}</bdi>{" "}
+              <span aria-hidden="true">{arrow}</span> <bdi>{fieldValue(c.field, c.after, t, i18n.language)}</bdi>
             </li>
           ))}
         </ul>
@@ -260,18 +261,12 @@ function RowDetail({ row }: { row: PreviewRow }) {
   );
 }
 
-/** `field: before → after`, with bytes and dates in words. */
-export function changeText(c: FieldChange, unset: string, locale: string): string {
-  return `${c.field}: ${value(c.field, c.before, unset, locale)} → ${value(c.field, c.after, unset, locale)}`;
-}
+type Translate = (key: string, options?: Record<string, unknown>) => string;
 
-function value(field: string, v: string | null, unset: string, locale: string): string {
-  if (v === null) return unset;
-  const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n)) return v;
-  if (field.endsWith("_bytes")) return formatBytes(n, locale);
-  if (field === "expires_at_ms") return new Date(n).toLocaleDateString(locale);
-  return v;
+/** `field: before → after` in the UI language, the arrow following the reading direction. */
+export function changeText(c: FieldChange, t: Translate, locale: string, dir: "ltr" | "rtl" = "ltr"): string {
+  const arrow = dir === "rtl" ? "←" : "→";
+  return `${fieldLabel(c.field, t)}: ${fieldValue(c.field, c.before, t, locale)} ${arrow} ${fieldValue(c.field, c.after, t, locale)}`;
 }
 
 /** Each thing the target cannot carry, with how many rows lose it, most common first. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { isoDate, parseInboundIds, svgDataUrl, withExtension } from "../../api/transfer";
+import i18n from "../../i18n";
 import { linkSave } from "./ExportDialog";
 import type { NotCarried } from "../../api/types";
 import { changeText, notCarriedSummary } from "./PlanPreviewView";
@@ -43,10 +44,12 @@ describe("export helpers", () => {
 
 describe("preview helpers", () => {
   it("writes changes as field: before → after, bytes in binary units", () => {
-    expect(changeText({ field: "limit_bytes", before: null, after: "1073741824" }, "not set", "en")).toBe(
-      "limit_bytes: not set → 1 GiB",
+    const t = i18n.getFixedT("en");
+    expect(changeText({ field: "limit", before: null, after: { type: "bytes", bytes: 1073741824 } }, t, "en")).toBe(
+      "Traffic limit: unlimited → 1 GiB",
     );
-    expect(changeText({ field: "enabled", before: "true", after: "false" }, "not set", "en")).toBe("enabled: true → false");
+    const on = (v: boolean) => ({ type: "toggle" as const, on: v });
+    expect(changeText({ field: "enabled", before: on(true), after: on(false) }, t, "en")).toBe("State: enabled → disabled");
   });
 
   it("sums what the target cannot carry, most common first", () => {

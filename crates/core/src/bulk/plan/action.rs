@@ -1,12 +1,9 @@
-//! A change request's action: checked before planning, its title, and the op a skipped row
-//! is journaled with.
+//! A change request's action: checked before planning, and the op a skipped row is journaled
+//! with. (Its title is [`OpWhat::Change`](crate::bulk::OpWhat), worded by each reader.)
 
 use crate::{
     actions::{AccountEdit, ProxyStatusInput},
-    bulk::{
-        fmt::{bytes, moment},
-        BulkAction, ItemOp,
-    },
+    bulk::{BulkAction, ItemOp},
     error::{CoreError, Result},
 };
 
@@ -69,41 +66,6 @@ pub(super) fn nominal(action: &BulkAction) -> ItemOp {
                 permissions: permissions.clone(),
             },
         },
-    }
-}
-
-pub(super) fn describe(action: &BulkAction) -> String {
-    match action {
-        BulkAction::Enable => "Enable".into(),
-        BulkAction::Disable => "Disable".into(),
-        BulkAction::Delete { keep_traffic: true } => "Delete (keep traffic)".into(),
-        BulkAction::Delete { .. } => "Delete".into(),
-        BulkAction::ExtendExpiry { days } => format!("Extend expiry by {days} days"),
-        BulkAction::SetExpiry { ms: Some(ms) } => format!("Set expiry to {}", moment(*ms)),
-        BulkAction::SetExpiry { ms: None } => "Set expiry to never".into(),
-        BulkAction::AddTraffic { bytes: b } => format!("Add {} of traffic", bytes(*b)),
-        BulkAction::SetTrafficLimit { bytes: Some(b) } => {
-            format!("Set traffic limit to {}", bytes(*b))
-        }
-        BulkAction::SetTrafficLimit { bytes: None } => "Set traffic limit to unlimited".into(),
-        BulkAction::ResetTraffic => "Reset traffic".into(),
-        BulkAction::AttachInbounds { inbound_ids } => format!("Attach inbounds {inbound_ids:?}"),
-        BulkAction::DetachInbounds { inbound_ids } => format!("Detach inbounds {inbound_ids:?}"),
-        BulkAction::AddToGroup { group } => format!("Add to group '{group}'"),
-        BulkAction::RemoveFromGroup => "Remove from group".into(),
-        BulkAction::ApplyTemplate { template_id } => format!("Apply template {template_id}"),
-        BulkAction::RevokeSubscription => "Revoke subscription".into(),
-        BulkAction::SetCaps { .. } => "Set caps".into(),
-        BulkAction::SetStatus { status } => format!("Set status {status:?}"),
-        BulkAction::GrantPermissions { permissions } => {
-            format!("Grant {}", permissions.join(", "))
-        }
-        BulkAction::RevokePermissions { permissions } => {
-            format!("Revoke {}", permissions.join(", "))
-        }
-        BulkAction::SetPermissions { permissions } => {
-            format!("Set permissions {}", permissions.join(", "))
-        }
     }
 }
 

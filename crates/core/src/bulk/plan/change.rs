@@ -7,8 +7,7 @@ use paneldeck_panels::PanelKind;
 use crate::{
     accounts::{model::DAY_MS, Account, Capabilities},
     bulk::{
-        fmt::{bytes, moment, on_off},
-        BulkAction, FieldChange, ItemOp, Planned, Skip, SkipReason,
+        BulkAction, Field, FieldChange, FieldValue, ItemOp, Planned, Skip, SkipReason, ValueWord,
     },
     kinds,
 };
@@ -24,7 +23,11 @@ pub(crate) fn plan_change(a: &Account, caps: &Capabilities, action: &BulkAction)
             ItemOp::Delete {
                 keep_traffic: *keep_traffic,
             },
-            vec![FieldChange::new("account", Some(a.name.clone()), None)],
+            vec![FieldChange::new(
+                Field::Account,
+                Some(FieldValue::text(&a.name)),
+                None,
+            )],
         )),
         BulkAction::ExtendExpiry { days } if caps.has_expiry => extend_expiry(a, *days),
         BulkAction::SetExpiry { ms } if caps.has_expiry => Ok((
@@ -33,9 +36,9 @@ pub(crate) fn plan_change(a: &Account, caps: &Capabilities, action: &BulkAction)
                 add_days: None,
             },
             vec![FieldChange::new(
-                "expiry",
-                a.expires_at_ms.map(moment),
-                ms.map(moment),
+                Field::Expiry,
+                a.expires_at_ms.map(FieldValue::moment),
+                ms.map(FieldValue::moment),
             )],
         )),
         BulkAction::AddTraffic { bytes: add } if caps.has_traffic => {
@@ -53,9 +56,9 @@ pub(crate) fn plan_change(a: &Account, caps: &Capabilities, action: &BulkAction)
             Ok((
                 op,
                 vec![FieldChange::new(
-                    "limit",
-                    Some(bytes(before)),
-                    Some(bytes(after)),
+                    Field::Limit,
+                    Some(FieldValue::bytes(before)),
+                    Some(FieldValue::bytes(after)),
                 )],
             ))
         }
@@ -67,26 +70,30 @@ pub(crate) fn plan_change(a: &Account, caps: &Capabilities, action: &BulkAction)
             Ok((
                 op,
                 vec![FieldChange::new(
-                    "limit",
-                    a.limit_bytes.map(bytes),
-                    limit.map(bytes),
+                    Field::Limit,
+                    a.limit_bytes.map(FieldValue::bytes),
+                    limit.map(FieldValue::bytes),
                 )],
             ))
         }
         BulkAction::ResetTraffic if caps.can_reset_traffic => Ok((
             ItemOp::ResetTraffic,
             vec![FieldChange::new(
-                "used",
-                Some(bytes(a.used_bytes)),
-                Some(bytes(0)),
+                Field::Used,
+                Some(FieldValue::bytes(a.used_bytes)),
+                Some(FieldValue::bytes(0)),
             )],
         )),
         BulkAction::RevokeSubscription if caps.can_revoke_subscription => Ok((
             ItemOp::RevokeSubscription,
             vec![FieldChange::new(
-                "subscription",
-                Some("current".into()),
-                Some("new".into()),
+                Field::Subscription,
+                Some(FieldValue::Word {
+                    word: ValueWord::Current,
+                }),
+                Some(FieldValue::Word {
+                    word: ValueWord::New,
+                }),
             )],
         )),
         _ => kinds::rules(a.kind)
@@ -108,9 +115,9 @@ pub(crate) fn toggle(a: &Account, on: bool) -> Planned {
     Ok((
         op,
         vec![FieldChange::new(
-            "enabled",
-            Some(on_off(a.enabled)),
-            Some(on_off(on)),
+            Field::Enabled,
+            Some(FieldValue::toggle(a.enabled)),
+            Some(FieldValue::toggle(on)),
         )],
     ))
 }
@@ -134,9 +141,9 @@ fn extend_expiry(a: &Account, days: u32) -> Planned {
             add_days: Some(days),
         },
         vec![FieldChange::new(
-            "expiry",
-            Some(moment(before)),
-            Some(moment(after)),
+            Field::Expiry,
+            Some(FieldValue::moment(before)),
+            Some(FieldValue::moment(after)),
         )],
     ))
 }

@@ -7,7 +7,7 @@ use super::{snapshot_names, Builder};
 use crate::{
     accounts::AccountKey,
     actions::{KeptCredentials, KeptSettings, NewAccount},
-    bulk::{fmt::on_off, FieldChange, ItemOp, Skip, SkipReason},
+    bulk::{Field, FieldChange, FieldValue, ItemOp, KeptSecret, Skip, SkipReason},
     error::Result,
     kinds::{self, KindRules},
     registry::PanelView,
@@ -88,31 +88,35 @@ fn create_changes(
     settings: &KeptSettings,
 ) -> Vec<FieldChange> {
     let mut out = vec![FieldChange::new(
-        "account",
+        Field::Account,
         None,
-        Some(new.name().to_owned()),
+        Some(FieldValue::text(new.name().to_owned())),
     )];
     // Which secrets are kept, never their values.
-    let kept: Vec<&str> = [
+    let kept: Vec<KeptSecret> = [
         (
-            "UUID",
+            KeptSecret::Uuid,
             credentials.uuid.is_some() || credentials.vmess_uuid.is_some(),
         ),
-        ("password", credentials.password.is_some()),
-        ("subscription id", credentials.sub_id.is_some()),
+        (KeptSecret::Password, credentials.password.is_some()),
+        (KeptSecret::SubscriptionId, credentials.sub_id.is_some()),
     ]
     .into_iter()
     .filter_map(|(what, on)| on.then_some(what))
     .collect();
     if !kept.is_empty() {
         out.push(FieldChange::new(
-            "credentials",
+            Field::Credentials,
             None,
-            Some(format!("kept: {}", kept.join(", "))),
+            Some(FieldValue::Kept { secrets: kept }),
         ));
     }
     if settings.disabled {
-        out.push(FieldChange::new("enabled", None, Some(on_off(false))));
+        out.push(FieldChange::new(
+            Field::Enabled,
+            None,
+            Some(FieldValue::toggle(false)),
+        ));
     }
     out.extend(rules.form_changes(new));
     out

@@ -10,7 +10,7 @@ mod request;
 
 use std::collections::HashMap;
 
-use super::{journal, types::*};
+use super::{journal, types::*, OpTitle, OpWhat};
 use crate::{
     accounts::{now_ms, AccountKey},
     actions::KeptCredentials,
@@ -85,7 +85,7 @@ impl Builder {
         self.seq += 1;
     }
 
-    fn finish(self, title: String) -> BulkPlan {
+    fn finish(self, title: OpTitle) -> BulkPlan {
         BulkPlan {
             id: OpId::new(),
             title,
@@ -127,11 +127,14 @@ impl Paneldeck {
     fn store_plan(
         &self,
         mut b: Builder,
-        title: String,
+        what: OpWhat,
         summary: serde_json::Value,
     ) -> Result<BulkPlan> {
-        let accounts: u32 = b.panels.iter().map(|p| p.to_change).sum();
-        let title = format!("{title} · {accounts} accounts on {} panels", b.panels.len());
+        let title = OpTitle {
+            what,
+            accounts: b.panels.iter().map(|p| p.to_change).sum(),
+            panels: u32::try_from(b.panels.len()).unwrap_or(u32::MAX),
+        };
         let kept = std::mem::take(&mut b.kept);
         let plan = b.finish(title);
         let request = serde_json::to_string(&summary).unwrap_or_default();

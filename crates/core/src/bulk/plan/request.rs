@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{
-    action::{check_action, describe, nominal},
+    action::{check_action, nominal},
     change::plan_change,
     create::{plan_create, Existing},
     snapshot_names, Builder,
@@ -13,8 +13,8 @@ use crate::{
     accounts::{AccountKey, Selection},
     actions::{KeptCredentials, KeptSettings, NewAccount},
     bulk::{
-        names, BulkAction, BulkPlan, BulkRequest, FieldChange, ItemInput, ItemOp, NameSource, Skip,
-        SkipReason,
+        names, BulkAction, BulkPlan, BulkRequest, Field, FieldChange, FieldValue, ItemInput,
+        ItemOp, NameSource, OpWhat, Skip, SkipReason, ValueWord,
     },
     error::{CoreError, Result},
     kinds::{self, pterodactyl},
@@ -25,8 +25,8 @@ use crate::{
 /// The panels a request may touch, by id.
 type Panels = HashMap<PanelId, PanelView>;
 
-/// A request's title and the summary journaled with it.
-type Described = (String, serde_json::Value);
+/// What a request does (its title) and the summary journaled with it.
+type Described = (OpWhat, serde_json::Value);
 
 impl Paneldeck {
     /// Plans a request against the snapshot and stores the plan (state `planned`) for
@@ -61,7 +61,10 @@ impl Paneldeck {
                     plan_create(&mut b, &view, &mut existing, new, credentials, kept);
                 }
                 (
-                    format!("Add {email} to {} servers", server_ids.len()),
+                    OpWhat::AddPerson {
+                        email: email.clone(),
+                        servers: u32::try_from(server_ids.len()).unwrap_or(u32::MAX),
+                    },
                     serde_json::json!({"type": "addPerson", "email": email}),
                 )
             }
@@ -100,7 +103,9 @@ impl Paneldeck {
             }
         }
         Ok((
-            describe(action),
+            OpWhat::Change {
+                action: action.clone(),
+            },
             serde_json::to_value(action).unwrap_or_default(),
         ))
     }
@@ -151,7 +156,9 @@ impl Paneldeck {
             }
         }
         Ok((
-            format!("Create {} accounts", list.len()),
+            OpWhat::Create {
+                names: u32::try_from(list.len()).unwrap_or(u32::MAX),
+            },
             serde_json::json!({"type": "create", "names": list.len()}),
         ))
     }
@@ -178,7 +185,11 @@ impl Paneldeck {
                         ItemOp::Delete {
                             keep_traffic: false,
                         },
-                        vec![FieldChange::new("subuser", Some(native.clone()), None)],
+                        vec![FieldChange::new(
+                            Field::Subuser,
+                            Some(FieldValue::text(&native)),
+                            None,
+                        )],
                     ));
                     b.push(
                         view,
@@ -190,7 +201,9 @@ impl Paneldeck {
             }
         }
         Ok((
-            format!("Remove {email} from every server"),
+            OpWhat::RemovePerson {
+                email: email.to_owned(),
+            },
             serde_json::json!({"type": "removePerson", "email": email}),
         ))
     }
@@ -222,7 +235,13 @@ impl Paneldeck {
                     let name = key.native_id.clone();
                     let planned = Ok((
                         ItemOp::Edit { edit },
-                        vec![FieldChange::new("form", None, Some("edited".into()))],
+                        vec![FieldChange::new(
+                            Field::Form,
+                            None,
+                            Some(FieldValue::Word {
+                                word: ValueWord::Edited,
+                            }),
+                        )],
                     ));
                     b.push(&view, key, name, planned);
                 }
@@ -230,7 +249,9 @@ impl Paneldeck {
         }
         self.store_plan(
             b,
-            title.to_owned(),
+            OpWhat::Text {
+                text: title.to_owned(),
+            },
             serde_json::json!({"type": "items", "count": count}),
         )
     }

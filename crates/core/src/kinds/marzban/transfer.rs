@@ -10,7 +10,7 @@ use crate::{
         MarzbanCreateStatus, MarzbanProtocol, MarzbanProtocolInbounds, MarzbanStatusInput,
         NewAccount, ProtocolInbounds, ResetStrategy,
     },
-    bulk::FieldChange,
+    bulk::{Field, FieldChange, FieldValue},
     transfer::{
         plan::{ConflictReason, Diff, EditSource, Target},
         schema::{col, Credentials},
@@ -166,14 +166,25 @@ pub fn edit_for(src: &EditSource<'_>) -> (Option<AccountEdit>, Vec<FieldChange>)
         .filter(|t| *t >= 1000)
         .map(|t| t - t.rem_euclid(1000));
     let mut d = Diff::default();
-    d.check("limit_bytes", account.limit_bytes, limit);
-    d.check("expires_at_ms", account.expires_at_ms, expires);
-    d.check("enabled", Some(account.enabled), Some(enabled));
-    d.check("note", account.note.as_deref(), note);
+    d.check(Field::Limit, account.limit_bytes, limit, FieldValue::bytes);
     d.check(
-        "reset_strategy",
+        Field::Expiry,
+        account.expires_at_ms,
+        expires,
+        FieldValue::moment,
+    );
+    d.check(
+        Field::Enabled,
+        Some(account.enabled),
+        Some(enabled),
+        FieldValue::toggle,
+    );
+    d.check(Field::Note, account.note.as_deref(), note, FieldValue::text);
+    d.check(
+        Field::ResetStrategy,
         have_strategy.filter(|s| s != "no_reset"),
         strategy.clone().filter(|s| s != "no_reset"),
+        FieldValue::text,
     );
     if d.changes.is_empty() {
         return (None, d.changes);

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use crate::{
     accounts::Account,
     actions::{pterodactyl_native_id, AccountEdit, NewAccount},
-    bulk::{BulkAction, FieldChange, ItemOp, Planned, Skip, SkipReason},
+    bulk::{BulkAction, Field, FieldChange, FieldValue, ItemOp, Planned, Skip, SkipReason},
 };
 
 /// Grants, revokes or sets the permissions of `action` (compared as sets).
@@ -41,9 +41,9 @@ pub fn plan_permissions(a: &Account, action: &BulkAction, permissions: &[String]
             },
         },
         vec![FieldChange::new(
-            "permissions",
-            Some(before.join(", ")),
-            Some(after.join(", ")),
+            Field::Permissions,
+            Some(FieldValue::list(&before)),
+            Some(FieldValue::list(&after)),
         )],
     ))
 }
@@ -93,9 +93,9 @@ pub fn form_changes(new: &NewAccount) -> Vec<FieldChange> {
     match new {
         NewAccount::Pterodactyl { server_ids, .. } => {
             vec![FieldChange::new(
-                "servers",
+                Field::Servers,
                 None,
-                Some(server_ids.join(", ")),
+                Some(FieldValue::list(server_ids)),
             )]
         }
         _ => Vec::new(),

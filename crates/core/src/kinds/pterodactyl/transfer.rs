@@ -3,7 +3,7 @@
 
 use crate::{
     actions::{AccountEdit, NewAccount},
-    bulk::FieldChange,
+    bulk::{Field, FieldChange, FieldValue},
     transfer::{
         plan::{ConflictReason, EditSource},
         schema::{col, Credentials},
@@ -36,9 +36,9 @@ pub fn edit_for(src: &EditSource<'_>) -> (Option<AccountEdit>, Vec<FieldChange>)
     have.sort();
     let changes = if want != have {
         vec![FieldChange::new(
-            "permissions",
-            Some(have.join(";")),
-            Some(want.join(";")),
+            Field::Permissions,
+            Some(FieldValue::list(&have)),
+            Some(FieldValue::list(&want)),
         )]
     } else {
         Vec::new()

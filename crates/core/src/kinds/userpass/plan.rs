@@ -5,7 +5,7 @@ use crate::{
     accounts::Account,
     actions::{AccountEdit, NewAccount, ProxyStatusInput},
     bulk::{
-        fmt::bytes, plan::change::toggle, FieldChange, ItemOp, LimitChange, Planned, Skip,
+        plan::change::toggle, Field, FieldChange, FieldValue, ItemOp, LimitChange, Planned, Skip,
         SkipReason,
     },
 };
@@ -52,11 +52,15 @@ pub fn plan_caps(a: &Account, usage_cap: LimitChange, ip_cap: LimitChange) -> Pl
     Ok((
         edit(a, usage, ip, status_of(a)),
         vec![
-            FieldChange::new("usageCap", a.limit_bytes.map(bytes), usage.map(bytes)),
             FieldChange::new(
-                "ipCap",
-                a.ip_limit.map(|n| n.to_string()),
-                ip.map(|n| n.to_string()),
+                Field::UsageCap,
+                a.limit_bytes.map(FieldValue::bytes),
+                usage.map(FieldValue::bytes),
+            ),
+            FieldChange::new(
+                Field::IpCap,
+                a.ip_limit.map(FieldValue::count),
+                ip.map(FieldValue::count),
             ),
         ],
     ))
@@ -72,9 +76,9 @@ pub fn form_changes(new: &NewAccount) -> Vec<FieldChange> {
         NewAccount::Userpass {
             usage_cap_bytes, ..
         } => vec![FieldChange::new(
-            "usageCap",
+            Field::UsageCap,
             None,
-            usage_cap_bytes.map(bytes),
+            usage_cap_bytes.map(FieldValue::bytes),
         )],
         _ => Vec::new(),
     }

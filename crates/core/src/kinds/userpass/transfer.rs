@@ -5,7 +5,7 @@ use paneldeck_panels::Secret;
 
 use crate::{
     actions::{AccountEdit, KeptCredentials, NewAccount, ProxyStatusInput},
-    bulk::FieldChange,
+    bulk::{Field, FieldChange, FieldValue},
     transfer::{
         plan::{Diff, EditSource},
         schema::{col, Credentials},
@@ -47,10 +47,15 @@ pub fn edit_for(src: &EditSource<'_>) -> (Option<AccountEdit>, Vec<FieldChange>)
     let ip_limit = src.pick(col::IP_LIMIT, r.ip_limit, account.ip_limit);
     let limit = src.pick(col::LIMIT_BYTES, r.limit_bytes, account.limit_bytes);
     let mut d = Diff::default();
-    d.check("limit_bytes", account.limit_bytes, limit);
-    d.check("ip_limit", account.ip_limit, ip_limit);
-    d.check("enabled", Some(account.enabled), Some(enabled));
-    d.check("note", account.note.as_deref(), note);
+    d.check(Field::Limit, account.limit_bytes, limit, FieldValue::bytes);
+    d.check(Field::IpCap, account.ip_limit, ip_limit, FieldValue::count);
+    d.check(
+        Field::Enabled,
+        Some(account.enabled),
+        Some(enabled),
+        FieldValue::toggle,
+    );
+    d.check(Field::Note, account.note.as_deref(), note, FieldValue::text);
     if d.changes.is_empty() {
         return (None, d.changes);
     }

@@ -3,7 +3,7 @@
 use crate::{
     accounts::Account,
     actions::NewAccount,
-    bulk::{fmt::bytes, BulkAction, FieldChange, ItemOp, Planned, Skip, SkipReason},
+    bulk::{BulkAction, Field, FieldChange, FieldValue, ItemOp, Planned, Skip, SkipReason},
 };
 
 /// Attaches `inbound_ids` to `a` (or detaches them); a client keeps at least one inbound.
@@ -42,9 +42,9 @@ pub fn plan_inbounds(a: &Account, inbound_ids: &[i64], attach: bool) -> Planned 
     Ok((
         op,
         vec![FieldChange::new(
-            "inbounds",
-            Some(before.join(", ")),
-            Some(after.join(", ")),
+            Field::Inbounds,
+            Some(FieldValue::list(&before)),
+            Some(FieldValue::list(&after)),
         )],
     ))
 }
@@ -63,14 +63,22 @@ pub fn plan_group(a: &Account, action: &BulkAction) -> Planned {
         ItemOp::SetGroup {
             group: after.clone(),
         },
-        vec![FieldChange::new("group", before, after)],
+        vec![FieldChange::new(
+            Field::Group,
+            before.map(FieldValue::text),
+            after.map(FieldValue::text),
+        )],
     ))
 }
 
 pub fn form_changes(new: &NewAccount) -> Vec<FieldChange> {
     match new {
         NewAccount::Xui { total_bytes, .. } => {
-            vec![FieldChange::new("limit", None, total_bytes.map(bytes))]
+            vec![FieldChange::new(
+                Field::Limit,
+                None,
+                total_bytes.map(FieldValue::bytes),
+            )]
         }
         _ => Vec::new(),
     }

@@ -10,7 +10,7 @@ use crate::{
         AccountEdit, CreateOptions, ExpiryInput, KeptCredentials, KeptSettings, NewAccount,
         XuiInboundOption,
     },
-    bulk::FieldChange,
+    bulk::{Field, FieldChange, FieldValue},
     transfer::{
         plan::{ConflictReason, Diff, EditSource, PlanOptions, Target},
         schema::{col, Credentials},
@@ -138,26 +138,40 @@ pub fn edit_for(src: &EditSource<'_>) -> (Option<AccountEdit>, Vec<FieldChange>)
     let group = src.pick(col::GROUP, r.group.as_deref(), account.group.as_deref());
     let reset = src.pick(col::RESET_DAYS, r.reset_days.unwrap_or(0), have_reset);
     let mut d = Diff::default();
-    d.check("limit_bytes", account.limit_bytes, limit);
+    d.check(Field::Limit, account.limit_bytes, limit, FieldValue::bytes);
     d.check(
-        "expires_at_ms",
+        Field::Expiry,
         account.expires_at_ms,
         expires.filter(|t| *t > 0),
+        FieldValue::moment,
     );
     d.check(
-        "expire_after_first_use_ms",
+        Field::ExpireAfterFirstUse,
         account.expire_after_first_use_ms,
         if expires.is_some_and(|t| t > 0) {
             None
         } else {
             after.filter(|t| *t > 0)
         },
+        |ms| FieldValue::Span { ms },
     );
-    d.check("ip_limit", account.ip_limit, ip_limit);
-    d.check("enabled", Some(account.enabled), Some(enabled));
-    d.check("note", account.note.as_deref(), note);
-    d.check("group", account.group.as_deref(), group);
-    d.check("reset_days", Some(have_reset), Some(reset));
+    d.check(Field::IpCap, account.ip_limit, ip_limit, FieldValue::count);
+    d.check(
+        Field::Enabled,
+        Some(account.enabled),
+        Some(enabled),
+        FieldValue::toggle,
+    );
+    d.check(Field::Note, account.note.as_deref(), note, FieldValue::text);
+    d.check(
+        Field::Group,
+        account.group.as_deref(),
+        group,
+        FieldValue::text,
+    );
+    d.check(Field::ResetDays, Some(have_reset), Some(reset), |days| {
+        FieldValue::Days { days }
+    });
     if d.changes.is_empty() {
         return (None, d.changes);
     }

@@ -4,7 +4,7 @@
 use crate::accounts::RawBits;
 use crate::{
     accounts::Account,
-    bulk::FieldChange,
+    bulk::{Field, FieldChange, FieldValue},
     transfer::{schema::col, AccountRecord, ColumnSet},
 };
 
@@ -78,17 +78,19 @@ pub struct Diff {
 }
 
 impl Diff {
-    pub fn check<T: PartialEq + ToString>(
+    /// Notes `field` when `before` and `after` differ, each shown as `shown` makes it.
+    pub fn check<T: PartialEq>(
         &mut self,
-        field: &str,
+        field: Field,
         before: Option<T>,
         after: Option<T>,
+        shown: impl Fn(T) -> FieldValue,
     ) {
         if before != after {
             self.changes.push(FieldChange::new(
                 field,
-                before.map(|v| v.to_string()),
-                after.map(|v| v.to_string()),
+                before.map(&shown),
+                after.map(&shown),
             ));
         }
     }

@@ -1,0 +1,125 @@
+// Every value, field and title the backend sends for plans and history is worded by the UI:
+// in Russian and Persian no key is missing and no English word reaches the page. The cases
+// come from the generated bindings' unions, so a new variant without a translation fails.
+import { afterAll, describe, expect, it } from "vitest";
+
+import type { Field, FieldValue, OpTitle, OpWhat } from "../../api/types";
+import bindings from "../../bindings?raw";
+import i18n from "../../i18n";
+import { fieldLabel, fieldValue, titleText } from "./describe";
+
+/** The bindings without their doc comments (which may hold quotes and semicolons). */
+const source = bindings.replace(/\/\*[\s\S]*?\*\//g, "");
+
+/** A type's right-hand side (members are separated by "; " within a line, so it ends at ";\n"). */
+const declaration = (name: string) => new RegExp(`export type ${name} = ([\\s\\S]*?);\n`).exec(source)?.[1] ?? "";
+
+/** The members of a string union `export type Name = "a" | "b";`. */
+const literals = (name: string) => [...declaration(name).matchAll(/"([^"]+)"/g)].map((m) => m[1] ?? "");
+
+/** The `type` tags of a tagged union `export type Name = { type: "a" … } | …;`. */
+const tags = (name: string) => [...declaration(name).matchAll(/type: "([^"]+)"/g)].map((m) => m[1] ?? "");
+
+// Data in the fixtures has no English words, so any found in the output is the UI's.
+const VALUES: Record<FieldValue["type"], FieldValue[]> = {
+  bytes: [{ type: "bytes", bytes: 1536 * 1024 * 1024 }],
+  moment: [{ type: "moment", ms: 1_795_425_000_000 }],
+  span: [{ type: "span", ms: 3 * 86_400_000 }],
+  days: [
+    { type: "days", days: 1 },
+    { type: "days", days: 5 },
+  ],
+  count: [{ type: "count", count: 3 }],
+  toggle: [
+    { type: "toggle", on: true },
+    { type: "toggle", on: false },
+  ],
+  word: literals("ValueWord").map((word) => ({ type: "word", word }) as FieldValue),
+  fromTemplate: [{ type: "fromTemplate", templateId: 4 }],
+  kept: [{ type: "kept", secrets: literals("KeptSecret") as never }],
+  text: [{ type: "text", text: "g-7" }],
+  list: [{ type: "list", items: ["1", "4"] }],
+};
+
+/** An action as a title sends it back. */
+type SentAction = Extract<OpWhat, { type: "change" }>["action"];
+
+const ACTIONS: Record<SentAction["type"], SentAction[]> = {
+  enable: [{ type: "enable" }],
+  disable: [{ type: "disable" }],
+  delete: [
+    { type: "delete", keepTraffic: false },
+    { type: "delete", keepTraffic: true },
+  ],
+  extendExpiry: [{ type: "extendExpiry", days: 30 }],
+  setExpiry: [
+    { type: "setExpiry", ms: 1_795_425_000_000 },
+    { type: "setExpiry", ms: null },
+  ],
+  addTraffic: [{ type: "addTraffic", bytes: 1 << 30 }],
+  setTrafficLimit: [
+    { type: "setTrafficLimit", bytes: 1 << 30 },
+    { type: "setTrafficLimit", bytes: null },
+  ],
+  resetTraffic: [{ type: "resetTraffic" }],
+  attachInbounds: [{ type: "attachInbounds", inboundIds: [1, 4] }],
+  detachInbounds: [{ type: "detachInbounds", inboundIds: [2] }],
+  addToGroup: [{ type: "addToGroup", group: "g-7" }],
+  removeFromGroup: [{ type: "removeFromGroup" }],
+  applyTemplate: [{ type: "applyTemplate", templateId: 4 }],
+  revokeSubscription: [{ type: "revokeSubscription" }],
+  setCaps: [{ type: "setCaps", usageCapBytes: { type: "keep" }, ipUsageCap: { type: "unlimited" } }],
+  setStatus: [
+    { type: "setStatus", status: "active" },
+    { type: "setStatus", status: "disabled" },
+  ],
+  grantPermissions: [{ type: "grantPermissions", permissions: ["control.start"] }],
+  revokePermissions: [{ type: "revokePermissions", permissions: ["control.start"] }],
+  setPermissions: [{ type: "setPermissions", permissions: ["control.start"] }],
+};
+
+const WHATS: Record<Exclude<OpWhat["type"], "text">, OpWhat[]> = {
+  change: Object.values(ACTIONS)
+    .flat()
+    .map((action) => ({ type: "change", action })),
+  create: [{ type: "create", names: 250 }],
+  addPerson: [{ type: "addPerson", email: "x@y.z", servers: 3 }],
+  removePerson: [{ type: "removePerson", email: "x@y.z" }],
+};
+
+/** Words that are the same in every language (units, acronyms). */
+const SHARED = new Set(["GiB", "MiB", "KiB", "TiB", "UUID"]);
+
+describe("bulk words in every language", () => {
+  afterAll(() => void i18n.changeLanguage("en"));
+
+  it("has fixtures for every variant the backend sends", () => {
+    expect(Object.keys(VALUES).sort()).toEqual(tags("FieldValue").sort());
+    expect(Object.keys(ACTIONS).sort()).toEqual(tags("BulkAction_Serialize").sort());
+    expect([...Object.keys(WHATS), "text"].sort()).toEqual(tags("OpWhat_Serialize").sort());
+    expect(literals("Field_Serialize").length).toBeGreaterThan(10);
+  });
+
+  it.each(["ru", "fa"])("words plans and titles in %s", async (lng) => {
+    await i18n.changeLanguage(lng);
+    const missing: string[] = [];
+    const fixed = i18n.getFixedT(lng);
+    const t = (key: string, options?: Record<string, unknown>) => {
+      if (!i18n.exists(key, { ...options, lng, fallbackLng: false })) missing.push(key);
+      return fixed(key, options);
+    };
+    const shown: string[] = [];
+    for (const field of literals("Field_Serialize") as Field[]) {
+      shown.push(fieldLabel(field, t), fieldValue(field, null, t, lng));
+      for (const v of Object.values(VALUES).flat()) shown.push(fieldValue(field, v, t, lng));
+    }
+    for (const what of Object.values(WHATS).flat()) {
+      const title: OpTitle = { what, accounts: 3, panels: 2 };
+      shown.push(titleText(title, t, lng));
+    }
+    expect(missing).toEqual([]);
+    const english = shown.flatMap((s) => s.match(/[A-Za-z]{3,}/g) ?? []).filter((w) => !SHARED.has(w));
+    // Permission keys are data ("control.start").
+    expect(english.filter((w) => w !== "control" && w !== "start")).toEqual([]);
+  });
+});
