@@ -65,50 +65,7 @@ async fn steps(app: &AppWindow, out: &Path) -> Result<()> {
     app.click("[data-testid=account-detail] .detail-head button")
         .await?;
 
-    // A bulk change on everything the filter matches: preview, then the report.
-    app.click("[data-testid=select-all-matching]").await?;
-    app.click("[data-testid=bulk-open]").await?;
-    app.select("[data-testid=bulk-action]", "extendExpiry")
-        .await?;
-    app.fill("[data-testid=bulk-days]", "30").await?;
-    app.click("[data-testid=bulk-preview]").await?;
-    app.find("[data-testid=bulk-totals]").await?;
-    settle().await;
-    app.screenshot(&out.join("bulk-preview.png")).await?;
-    app.click("[data-testid=bulk-run]").await?;
-    app.find("[data-testid=bulk-report]").await?;
-    settle().await;
-    app.screenshot(&out.join("bulk-report.png")).await?;
-    app.click("[data-testid=bulk-close]").await?;
-    app.click("[data-testid=kind-xui]").await?;
-    settle().await;
-
-    // Export everything, then preview importing that file into the Marzban panel.
-    let file = std::env::temp_dir().join(format!("paneldeck-shot-{}.csv", std::process::id()));
-    let file = file.display().to_string();
-    app.click("[data-testid=open-export]").await?;
-    app.fill("[data-testid=export-path]", &file).await?;
-    app.screenshot(&out.join("export.png")).await?;
-    app.click("[data-testid=export-run]").await?;
-    app.find("[data-testid=export-result]").await?;
-    app.click("[role=dialog] .dialog-footer button").await?;
-    app.click("[data-testid=open-import]").await?;
-    app.fill("[data-testid=import-path]", &file).await?;
-    app.click("[data-testid=import-panel] option:nth-of-type(3)")
-        .await?;
-    app.click("[data-testid=plan-preview-run]").await?;
-    app.find("[data-testid=plan-rows]").await?;
-    settle().await;
-    app.screenshot(&out.join("import-preview.png")).await?;
-    app.click("[data-testid=plan-back]").await?;
-    app.click("[role=dialog] .dialog-footer button").await?;
-    let _ = std::fs::remove_file(&file);
-
-    goto(app, "operations", "[data-testid=ops-row]").await?;
-    app.click("[data-testid=ops-row]").await?;
-    app.find("[data-testid=ops-items]").await?;
-    settle().await;
-    app.screenshot(&out.join("operations.png")).await?;
+    bulk_import_operations(app, out, "").await?;
 
     goto(app, "panels", "[data-testid=panel-card]").await?;
     app.click("[data-testid=add-panel]").await?;
@@ -124,7 +81,66 @@ async fn steps(app: &AppWindow, out: &Path) -> Result<()> {
     app.screenshot(&out.join("panels-dark-rtl.png")).await?;
     goto(app, "accounts", "[data-testid=account-row]").await?;
     app.screenshot(&out.join("accounts-dark-rtl.png")).await?;
+
+    // What the backend sends (plan values, titles, outcomes, import problems) as Russian and
+    // Persian readers see it.
+    set_prefs(app, "light", "ru").await?;
+    bulk_import_operations(app, out, "-ru").await?;
+    set_prefs(app, "dark", "fa").await?;
+    bulk_import_operations(app, out, "-fa-dark").await?;
     set_prefs(app, "system", "en").await
+}
+
+/// A bulk change on everything the filter matches (preview, then the report), an import
+/// preview of an export, and the operations page; `suffix` names the pictures' language.
+async fn bulk_import_operations(app: &AppWindow, out: &Path, suffix: &str) -> Result<()> {
+    let shot = |name: &str| out.join(format!("{name}{suffix}.png"));
+    goto(app, "accounts", "[data-testid=account-row]").await?;
+    app.click("[data-testid=kind-xui]").await?;
+    settle().await;
+    app.click("[data-testid=select-all-matching]").await?;
+    app.click("[data-testid=bulk-open]").await?;
+    app.select("[data-testid=bulk-action]", "extendExpiry")
+        .await?;
+    app.fill("[data-testid=bulk-days]", "30").await?;
+    app.click("[data-testid=bulk-preview]").await?;
+    app.find("[data-testid=bulk-totals]").await?;
+    settle().await;
+    app.screenshot(&shot("bulk-preview")).await?;
+    app.click("[data-testid=bulk-run]").await?;
+    app.find("[data-testid=bulk-report]").await?;
+    settle().await;
+    app.screenshot(&shot("bulk-report")).await?;
+    app.click("[data-testid=bulk-close]").await?;
+    app.click("[data-testid=kind-xui]").await?;
+    settle().await;
+
+    // Export everything, then preview importing that file into the Marzban panel.
+    let file = std::env::temp_dir().join(format!("paneldeck-shot-{}.csv", std::process::id()));
+    let file = file.display().to_string();
+    app.click("[data-testid=open-export]").await?;
+    app.fill("[data-testid=export-path]", &file).await?;
+    app.screenshot(&shot("export")).await?;
+    app.click("[data-testid=export-run]").await?;
+    app.find("[data-testid=export-result]").await?;
+    app.click("[role=dialog] .dialog-footer button").await?;
+    app.click("[data-testid=open-import]").await?;
+    app.fill("[data-testid=import-path]", &file).await?;
+    app.click("[data-testid=import-panel] option:nth-of-type(3)")
+        .await?;
+    app.click("[data-testid=plan-preview-run]").await?;
+    app.find("[data-testid=plan-rows]").await?;
+    settle().await;
+    app.screenshot(&shot("import-preview")).await?;
+    app.click("[data-testid=plan-back]").await?;
+    app.click("[role=dialog] .dialog-footer button").await?;
+    let _ = std::fs::remove_file(&file);
+
+    goto(app, "operations", "[data-testid=ops-row]").await?;
+    app.click("[data-testid=ops-row]").await?;
+    app.find("[data-testid=ops-items]").await?;
+    settle().await;
+    app.screenshot(&shot("operations")).await
 }
 
 async fn shoot(out: &Path) -> Result<()> {
