@@ -200,7 +200,8 @@ fn judge_adjust(w: &Work, reason: &str) -> ItemUpdate {
                 } else {
                     SkipReason::UnlimitedTraffic
                 }),
-                detail: format!("The panel skipped it: {reason}."),
+                // The panel's own words; the skip reason is the headline.
+                detail: reason.to_owned(),
             }),
             message: None,
             result_id: None,
