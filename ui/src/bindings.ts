@@ -934,6 +934,18 @@ export type ImportProblem = { code: "fileEmpty" } | { code: "fileTooLarge"; maxM
 { code: "jsonUnreadable"; detail: string } | { code: "unknownFormat"; value: string } | { code: "newerVersion"; version: number; supported: number } | { code: "noAccountsList" } | { code: "expectedObject" } | { code: "expectedList" } | { code: "expectedValue" } | { code: "nameEmpty" } | { code: "unknownKind"; value: string } | { code: "unknownStatus"; value: string } | { code: "notWholeNumberOf"; unit: CountUnit; value: string } | { code: "notWholeNumber"; value: string } | { code: "notANumber"; value: string } | { code: "notATime"; value: string } | { code: "notADuration"; value: string } | { code: "notABoolean"; value: string } | { code: "notAUuid"; value: string } | { code: "clientNoEmail" } | { code: "notInboundIds" } | { code: "duplicate"; name: string; firstLine: number };
 
 /**
+ *  A failed or skipped item's cause: the headline comes from `code`, `detail` is the panel's
+ *  own words or the English detail, shown beneath it.
+ */
+export type ItemError = {
+	code: ItemErrorCode,
+	detail: string,
+};
+
+/**  Why an item failed (an error code) or was skipped (a skip reason). */
+export type ItemErrorCode = ErrorCode | SkipReason;
+
+/**
  *  One item's concrete operation, as journaled. Relative changes are resolved to absolute
  *  values when planning (so replaying an item after a crash cannot apply it twice); `addDays`
  *  / `addBytes` remember the relative form for 3x-ui's bulk routes.
@@ -968,6 +980,23 @@ export type ItemOp_Serialize = { type: "enable" } | { type: "disable" } | { type
  */
 kept: KeptSettings_Serialize };
 
+/**  What a finished (or not sent) item did. */
+export type ItemOutcome = 
+/**  The item ran a single-account action; what that action said. */
+{ code: "action"; outcome: ActionMessage } | 
+/**  The run was cancelled before this item was sent. */
+{ code: "notSent" } | 
+/**  A delete retried after an unanswered attempt found the account gone. */
+{ code: "alreadyDeleted" } | 
+/**  A create retried after an unanswered attempt found the account on the panel. */
+{ code: "alreadyCreated" } | 
+/**  The panel said there was nothing to do (e.g. "already enabled"); its own words. */
+{ code: "nothingToDo"; reason: string } | { code: "enabled" } | { code: "disabled" } | { code: "deleted" } | { code: "trafficReset" } | { code: "expiryExtended"; days: number } | { code: "trafficLimitRaised" } | { code: "inboundsAttached" } | { code: "inboundsDetached" } | { code: "addedToGroup"; group: string } | { code: "removedFromGroup" } | { code: "created" } | { code: "expirySet" } | { code: "trafficLimitSet" } | 
+/**  `template`: its name, or its id when it has none. */
+{ code: "templateApplied"; template: string } | 
+/**  An older journal's English sentence. */
+{ code: "text"; text: string };
+
 /**  One item as the journal has it. */
 export type ItemRecord = ItemRecord_Serialize | ItemRecord_Deserialize;
 
@@ -983,10 +1012,10 @@ export type ItemRecord_Deserialize = {
 	changes: FieldChange_Deserialize[],
 	state: ItemState,
 	attempts: number,
-	/**  An [`ErrorCode`](crate::ErrorCode) in snake_case, or a [`SkipReason`]. */
-	errorCode?: string | null,
-	errorMessage?: string | null,
-	message?: string | null,
+	/**  Why it failed or was skipped. */
+	error?: ItemError | null,
+	/**  What it did. */
+	message?: ItemOutcome | null,
 	/**  The account's native id after a create (user-pass and Pterodactyl ids are the panel's). */
 	resultId?: string | null,
 	startedAtMs?: number | null,
@@ -1005,10 +1034,10 @@ export type ItemRecord_Serialize = {
 	changes: FieldChange_Serialize[],
 	state: ItemState,
 	attempts: number,
-	/**  An [`ErrorCode`](crate::ErrorCode) in snake_case, or a [`SkipReason`]. */
-	errorCode: string | null,
-	errorMessage: string | null,
-	message: string | null,
+	/**  Why it failed or was skipped. */
+	error: ItemError | null,
+	/**  What it did. */
+	message: ItemOutcome | null,
 	/**  The account's native id after a create (user-pass and Pterodactyl ids are the panel's). */
 	resultId: string | null,
 	startedAtMs: number | null,

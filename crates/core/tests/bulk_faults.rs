@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use bulk_support::*;
 use paneldeck_core::{
-    bulk::{BulkRequest, CancelToken, ExecOptions, ItemState, NameSource},
+    bulk::{BulkRequest, CancelToken, ExecOptions, ItemOutcome, ItemState, NameSource},
     connect::PanelClient,
 };
 use paneldeck_sim::{FaultConfig, SimOptions};
@@ -64,12 +64,16 @@ async fn failures_are_reported_and_retry_completes_them_without_duplicates() {
     let failed = items_in(&core, &plan.id, ItemState::Failed);
     assert_eq!(failed.len() as u32, report.counts.failed);
     for f in &failed {
-        let code = f.error_code.as_deref().unwrap_or_default();
+        let code = f
+            .error
+            .as_ref()
+            .map(|e| e.code.as_str())
+            .unwrap_or_default();
         assert!(
-            ["timeout", "panel_failed", "network"].contains(&code),
+            ["timeout", "panel_failed", "network"].contains(&code.as_str()),
             "{}: {code} {:?}",
             f.name,
-            f.error_message
+            f.error
         );
     }
     assert_eq!(report.counts.done + report.counts.failed, N as u32);
@@ -109,9 +113,10 @@ async fn failures_are_reported_and_retry_completes_them_without_duplicates() {
     let settled = items
         .iter()
         .filter(|i| {
-            i.message
-                .as_deref()
-                .is_some_and(|m| m.starts_with("Already on the panel"))
+            i.message.as_ref().is_some_and(|m| {
+                *m == ItemOutcome::AlreadyCreated
+                    && m.to_string().starts_with("Already on the panel")
+            })
         })
         .count();
     assert!(

@@ -8,8 +8,8 @@ import type { ActionMessage, ConflictReason, ImportProblem, NotCarried } from ".
  * arguments the key's values. Rust words the same codes in English for the CLI.
  */
 
-/** What an action on one account did. */
-export function outcomeText(t: TFunction, m: ActionMessage): string {
+/** What an action on one account did (`t` as narrow as bulk's words need, so they can reuse it). */
+export function outcomeText(t: (key: string, options?: Record<string, unknown>) => string, m: ActionMessage): string {
   switch (m.code) {
     case "clientCreated":
     case "clientCreatedDisabled":

@@ -24,7 +24,12 @@ const summary = (opId: string, extra: Partial<OpSummary>): OpSummary => ({
 
 let history: OpSummary[] = [];
 const items: ItemRecord[] = [
-  { ...failure(1, "alice", "ok"), state: "done", errorCode: null, errorMessage: null },
+  {
+    ...failure(1, "alice", "ok"),
+    state: "done",
+    error: null,
+    message: { code: "action", outcome: { code: "clientSavedAs", email: "alice2" } },
+  },
   failure(2, "carol@example.com", "the panel answered 502 Bad Gateway"),
 ];
 const bulkHistory = vi.fn(async () => ok(history));
@@ -97,7 +102,9 @@ describe("operations page", () => {
     const [done, failed] = within(list).getAllByTestId("bulk-record");
     expect(done).toHaveTextContent("alice");
     expect(done).toHaveTextContent("Done");
+    expect(done).toHaveTextContent("Client saved as alice2.");
     expect(failed).toHaveTextContent("Failed");
+    expect(failed).toHaveTextContent("The panel failed");
     expect(failed).toHaveTextContent("the panel answered 502 Bad Gateway");
   });
 

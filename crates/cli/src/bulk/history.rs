@@ -60,9 +60,10 @@ pub fn print_items(core: &Paneldeck, op: String, format: Format) -> Result<(), A
                 i.op.label().into(),
                 i.state.as_str().into(),
                 i.attempts.to_string(),
-                i.error_message
-                    .clone()
-                    .or_else(|| i.message.clone())
+                i.error
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .or_else(|| i.message.as_ref().map(ToString::to_string))
                     .unwrap_or_default(),
             ]
         })

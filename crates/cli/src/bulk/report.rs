@@ -65,7 +65,9 @@ pub fn print_report(report: &BulkReport, format: Format) -> Result<(), ApiError>
                 "failed: {} on {}: {}",
                 f.name,
                 f.panel_name,
-                f.error_message.as_deref().unwrap_or("?")
+                f.error
+                    .as_ref()
+                    .map_or_else(|| "?".to_owned(), ToString::to_string)
             );
         }
         if report.cancelled {

@@ -2,13 +2,13 @@
 //! the UI words it in the reader's language (`outcome.<code>`), the CLI in English
 //! ([`Display`](std::fmt::Display)).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::ErrorCode;
 
 /// One outcome of an action on one account. Each kind names its accounts in its own words
 /// (3x-ui clients, Marzban users, proxy users, Pterodactyl subusers), so each has its codes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(
     tag = "code",
     rename_all = "camelCase",
@@ -63,7 +63,7 @@ pub enum ActionMessage {
 }
 
 /// A server that refused a subuser, and why (the panel's error, coded like any error).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerRefusal {
     pub server: String,

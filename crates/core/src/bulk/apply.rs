@@ -6,7 +6,7 @@
 
 use paneldeck_panels::PanelError;
 
-use super::types::ItemOp;
+use super::{types::ItemOp, ItemOutcome};
 use crate::{
     actions::{self, AccountAction, KeptCredentials, NewAccount},
     connect::PanelClient,
@@ -16,14 +16,14 @@ use crate::{
 /// What an item did.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Applied {
-    pub message: Option<String>,
+    pub message: Option<ItemOutcome>,
     pub result_id: Option<String>,
 }
 
 impl Applied {
-    pub(crate) fn message(message: impl Into<String>) -> Self {
+    pub(crate) fn message(message: ItemOutcome) -> Self {
         Applied {
-            message: Some(message.into()),
+            message: Some(message),
             result_id: None,
         }
     }
@@ -58,7 +58,7 @@ pub(crate) async fn apply(
     let action = |a: AccountAction| async move {
         let out = actions::apply(client, native_id, &a).await?;
         Ok::<_, CoreError>(Applied {
-            message: out.message.map(|m| m.to_string()),
+            message: out.message.map(ItemOutcome::from),
             result_id: None,
         })
     };
@@ -76,7 +76,7 @@ pub(crate) async fn apply(
         ItemOp::Edit { edit } => {
             let out = actions::edit(client, native_id, edit).await?;
             Ok(Applied {
-                message: out.message.map(|m| m.to_string()),
+                message: out.message.map(ItemOutcome::from),
                 result_id: (out.native_id != native_id).then_some(out.native_id),
             })
         }
@@ -91,7 +91,7 @@ pub(crate) async fn apply(
             Ok(Applied {
                 message: outs
                     .first()
-                    .and_then(|o| o.message.as_ref().map(ToString::to_string)),
+                    .and_then(|o| o.message.clone().map(ItemOutcome::from)),
                 result_id: Some(ids.join(",")),
             })
         }

@@ -17,6 +17,7 @@ use super::{
     apply::{self, is_not_found, Applied},
     journal::{self, ItemUpdate},
     types::*,
+    ItemError, ItemErrorCode, ItemOutcome,
 };
 use crate::{
     accounts::now_ms,
@@ -88,8 +89,10 @@ impl Work {
 /// the value they refused, e.g. "subId already in use: …").
 pub(crate) fn scrubbed(mut u: ItemUpdate, kept: Option<&KeptCredentials>) -> ItemUpdate {
     if let Some(k) = kept {
-        u.error_message = u.error_message.map(|m| k.scrub(&m));
-        u.message = u.message.map(|m| k.scrub(&m));
+        if let Some(e) = &mut u.error {
+            e.detail = k.scrub(&e.detail);
+        }
+        u.message = u.message.map(|m| m.scrubbed(|text| k.scrub(text)));
     }
     u
 }
@@ -111,11 +114,12 @@ pub(crate) struct Runner<'a> {
     touched: Mutex<HashSet<PanelId>>,
 }
 
-pub(crate) fn error_code(err: &CoreError) -> String {
-    serde_json::to_value(err.code())
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "internal".into())
+/// A failed item's cause: the error's code, and its English text as the detail.
+fn item_error(err: &CoreError) -> ItemError {
+    ItemError {
+        code: ItemErrorCode::Error(err.code()),
+        detail: err.to_string(),
+    }
 }
 
 pub(crate) fn done(seq: u32, attempts: u32, applied: Applied) -> ItemUpdate {
@@ -123,8 +127,7 @@ pub(crate) fn done(seq: u32, attempts: u32, applied: Applied) -> ItemUpdate {
         seq,
         state: ItemState::Done,
         attempts,
-        error_code: None,
-        error_message: None,
+        error: None,
         message: applied.message,
         result_id: applied.result_id,
     }
@@ -135,8 +138,7 @@ pub(crate) fn failed(seq: u32, attempts: u32, err: &CoreError) -> ItemUpdate {
         seq,
         state: ItemState::Failed,
         attempts,
-        error_code: Some(error_code(err)),
-        error_message: Some(err.to_string()),
+        error: Some(item_error(err)),
         message: None,
         result_id: None,
     }
@@ -147,9 +149,8 @@ fn not_started(seq: u32) -> ItemUpdate {
         seq,
         state: ItemState::Pending,
         attempts: 0,
-        error_code: None,
-        error_message: None,
-        message: Some("Not sent: the operation was cancelled.".into()),
+        error: None,
+        message: Some(ItemOutcome::NotSent),
         result_id: None,
     }
 }
@@ -311,7 +312,7 @@ impl<'a> Runner<'a> {
                     seq,
                     attempts,
                     Applied {
-                        message: Some("Already deleted (by an earlier attempt).".into()),
+                        message: Some(ItemOutcome::AlreadyDeleted),
                         result_id: None,
                     },
                 );
@@ -349,10 +350,7 @@ impl<'a> Runner<'a> {
                         apply::disable_created(client, &id).await?;
                     }
                     return Ok(Applied {
-                        message: Some(
-                            "Already on the panel (an earlier attempt created it); not sent again."
-                                .into(),
-                        ),
+                        message: Some(ItemOutcome::AlreadyCreated),
                         result_id: Some(id),
                     });
                 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use super::{types::*, Field, FieldValue, OpTitle};
+use super::{types::*, Field, FieldValue, ItemError, ItemErrorCode, ItemOutcome, OpTitle};
 use crate::{
     accounts::AccountKey,
     actions::KeptCredentials,
@@ -197,9 +197,10 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<ItemRecord> {
         changes: changes_from_json(&changes),
         state: ItemState::parse(&state).ok_or_else(|| bad("state", state.clone()))?,
         attempts: r.get(9)?,
-        error_code: r.get(10)?,
-        error_message: r.get(11)?,
-        message: r.get(12)?,
+        error: ItemError::from_stored(&state, r.get(10)?, r.get(11)?),
+        message: r
+            .get::<_, Option<String>>(12)?
+            .map(ItemOutcome::from_stored),
         result_id: r.get(13)?,
         started_at_ms: r.get(14)?,
         finished_at_ms: r.get(15)?,
@@ -258,9 +259,8 @@ pub(crate) struct ItemUpdate {
     pub state: ItemState,
     /// Tries made in this run.
     pub attempts: u32,
-    pub error_code: Option<String>,
-    pub error_message: Option<String>,
-    pub message: Option<String>,
+    pub error: Option<ItemError>,
+    pub message: Option<ItemOutcome>,
     pub result_id: Option<String>,
 }
 
@@ -288,9 +288,9 @@ pub(crate) fn finish_items(
                 u.seq,
                 u.state.as_str(),
                 u.attempts,
-                u.error_code,
-                u.error_message,
-                u.message,
+                u.error.as_ref().map(|e| e.code.as_str()),
+                u.error.as_ref().map(|e| e.detail.clone()),
+                u.message.as_ref().map(ItemOutcome::to_stored),
                 u.result_id,
                 now
             ])?;
@@ -420,13 +420,15 @@ pub(crate) fn plan(conn: &Connection, op: &OpId) -> Result<BulkPlan> {
         .ok_or_else(|| CoreError::NotFound(format!("no bulk operation {op}")))?;
     let mut panels: Vec<PanelPlan> = Vec::new();
     for item in items(conn, op, &[])? {
-        let skip = (item.state == ItemState::Skipped).then(|| Skip {
-            reason: item
-                .error_code
-                .as_deref()
-                .and_then(skip_reason)
-                .unwrap_or(SkipReason::NoChange),
-            message: item.error_message.clone().unwrap_or_default(),
+        let skip = (item.state == ItemState::Skipped).then(|| match &item.error {
+            Some(ItemError {
+                code: ItemErrorCode::Skip(reason),
+                detail,
+            }) => Skip::new(*reason, detail.clone()),
+            other => Skip::new(
+                SkipReason::NoChange,
+                other.as_ref().map(|e| e.detail.clone()).unwrap_or_default(),
+            ),
         });
         let idx = match panels.iter().position(|p| p.panel_id == item.panel_id) {
             Some(i) => i,
@@ -465,20 +467,6 @@ pub(crate) fn plan(conn: &Connection, op: &OpId) -> Result<BulkPlan> {
         skipped: panels.iter().map(|p| p.skipped).sum(),
         panels,
     })
-}
-
-fn skip_reason(code: &str) -> Option<SkipReason> {
-    [
-        SkipReason::Unsupported,
-        SkipReason::UnlimitedExpiry,
-        SkipReason::UnlimitedTraffic,
-        SkipReason::NotFound,
-        SkipReason::AlreadyExists,
-        SkipReason::NoChange,
-        SkipReason::InvalidInput,
-    ]
-    .into_iter()
-    .find(|r| r.as_str() == code)
 }
 
 #[cfg(test)]
@@ -574,8 +562,7 @@ mod tests {
             seq,
             state,
             attempts: 1,
-            error_code: None,
-            error_message: None,
+            error: None,
             message: None,
             result_id: None,
         };

@@ -15,12 +15,14 @@ mod exec;
 pub mod fmt;
 mod journal;
 pub mod names;
+pub mod outcome;
 pub(crate) mod plan;
 mod service;
 pub mod shown;
 pub mod types;
 mod wire;
 
+pub use outcome::{ItemError, ItemErrorCode, ItemOutcome};
 pub use shown::{Field, FieldValue, KeptSecret, OpTitle, OpWhat, ValueWord};
 pub use types::*;
 

@@ -108,12 +108,30 @@ impl Paneldeck {
         match format {
             ExportFormat::Json => serde_json::to_string_pretty(&serde_json::json!({
                 "operation": summary,
-                "items": items,
+                "items": items.iter().map(json_item).collect::<Vec<_>>(),
             }))
             .map_err(|e| CoreError::Internal(e.to_string())),
             ExportFormat::Csv => Ok(csv(&summary, &items)),
         }
     }
+}
+
+/// An item as the JSON export has it: its typed fields, and its outcome and error in English
+/// (`messageText`, `errorText`) for readers without the app's words.
+fn json_item(item: &ItemRecord) -> serde_json::Value {
+    let mut value = serde_json::to_value(item).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        let text = |t: Option<String>| t.map_or(serde_json::Value::Null, serde_json::Value::from);
+        map.insert(
+            "messageText".into(),
+            text(item.message.as_ref().map(ToString::to_string)),
+        );
+        map.insert(
+            "errorText".into(),
+            text(item.error.as_ref().map(ToString::to_string)),
+        );
+    }
+    value
 }
 
 fn csv_field(s: &str) -> String {
@@ -140,9 +158,18 @@ fn csv(summary: &OpSummary, items: &[ItemRecord]) -> String {
             i.op.label().to_owned(),
             i.state.as_str().to_owned(),
             i.attempts.to_string(),
-            i.error_code.clone().unwrap_or_default(),
-            i.error_message.clone().unwrap_or_default(),
-            i.message.clone().unwrap_or_default(),
+            i.error
+                .as_ref()
+                .map(|e| e.code.as_str())
+                .unwrap_or_default(),
+            i.error
+                .as_ref()
+                .map(|e| e.detail.clone())
+                .unwrap_or_default(),
+            i.message
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             i.started_at_ms.map(|t| t.to_string()).unwrap_or_default(),
             i.finished_at_ms.map(|t| t.to_string()).unwrap_or_default(),
         ];

@@ -16,7 +16,7 @@ use tokio::sync::Notify;
 use crate::{
     accounts::{AccountKey, Selection},
     actions::{AccountEdit, KeptCredentials, KeptSettings, NewAccount, ProxyStatusInput},
-    bulk::{Field, FieldValue, OpTitle},
+    bulk::{Field, FieldValue, ItemError, ItemOutcome, OpTitle},
     registry::PanelId,
 };
 
@@ -494,10 +494,10 @@ pub struct ItemRecord {
     pub changes: Vec<FieldChange>,
     pub state: ItemState,
     pub attempts: u32,
-    /// An [`ErrorCode`](crate::ErrorCode) in snake_case, or a [`SkipReason`].
-    pub error_code: Option<String>,
-    pub error_message: Option<String>,
-    pub message: Option<String>,
+    /// Why it failed or was skipped.
+    pub error: Option<ItemError>,
+    /// What it did.
+    pub message: Option<ItemOutcome>,
     /// The account's native id after a create (user-pass and Pterodactyl ids are the panel's).
     pub result_id: Option<String>,
     #[specta(type = Option<specta_typescript::Number>)]

@@ -2,7 +2,7 @@ import { useMemo, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 import type { Counts, FieldChange, ItemRecord, PlanItem } from "../../api/types";
-import { errorHeadline, fieldLabel, fieldValue, opLabel } from "./describe";
+import { errorHeadline, fieldLabel, fieldValue, itemOutcomeText, opLabel } from "./describe";
 
 export type ItemFilter = "all" | "change" | "skipped";
 
@@ -83,8 +83,8 @@ export function RecordList({ records, page, showState }: { records: ItemRecord[]
       rows={records}
       page={page}
       render={(r) => {
-        const headline = errorHeadline(r.errorCode, t, exists);
-        const detail = r.errorMessage ?? r.message;
+        const headline = errorHeadline(r.error?.code ?? null, t, exists);
+        const detail = r.error ? r.error.detail : r.message && itemOutcomeText(r.message, t, i18n.language);
         return (
           <li key={`${r.panelId}/${r.seq}`} className={`bulk-item state-${r.state}`} data-testid="bulk-record">
             <span className="bulk-item-head">

@@ -1,4 +1,5 @@
-import type { BulkAction, Field, FieldValue, ItemOp, OpTitle } from "../../api/types";
+import type { BulkAction, Field, FieldValue, ItemOp, ItemOutcome, OpTitle } from "../../api/types";
+import { outcomeText } from "../../i18n/backendText";
 import { formatBytes, formatDateTime } from "../../util/format";
 
 type Translate = (key: string, options?: Record<string, unknown>) => string;
@@ -111,6 +112,23 @@ export function titleText(title: OpTitle, t: Translate, locale: string): string 
     accounts: t("bulk.opTitle.accounts", { count: title.accounts, n: title.accounts.toLocaleString(locale) }),
     panels: t("bulk.opTitle.panels", { count: title.panels, n: title.panels.toLocaleString(locale) }),
   });
+}
+
+/** What a bulk item did; a single-account action says it in that action's words. */
+export function itemOutcomeText(o: ItemOutcome, t: Translate, locale: string): string {
+  switch (o.code) {
+    case "action":
+      return outcomeText(t, o.outcome);
+    case "expiryExtended":
+      return t("bulk.outcome.expiryExtended", { count: o.days, n: o.days.toLocaleString(locale) });
+    // An older journal's sentence is shown as it is.
+    case "text":
+      return o.text;
+    default: {
+      const { code, ...args } = o;
+      return t(`bulk.outcome.${code}`, args);
+    }
+  }
 }
 
 /** An item's error: the headline of its error code (or skip reason), when known. */

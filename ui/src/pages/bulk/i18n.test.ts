@@ -3,10 +3,10 @@
 // come from the generated bindings' unions, so a new variant without a translation fails.
 import { afterAll, describe, expect, it } from "vitest";
 
-import type { Field, FieldValue, OpTitle, OpWhat } from "../../api/types";
+import type { Field, FieldValue, ItemOutcome, OpTitle, OpWhat, SkipReason } from "../../api/types";
 import bindings from "../../bindings?raw";
 import i18n from "../../i18n";
-import { fieldLabel, fieldValue, titleText } from "./describe";
+import { errorHeadline, fieldLabel, fieldValue, itemOutcomeText, titleText } from "./describe";
 
 /** The bindings without their doc comments (which may hold quotes and semicolons). */
 const source = bindings.replace(/\/\*[\s\S]*?\*\//g, "");
@@ -87,6 +87,36 @@ const WHATS: Record<Exclude<OpWhat["type"], "text">, OpWhat[]> = {
   removePerson: [{ type: "removePerson", email: "x@y.z" }],
 };
 
+/** The `code` tags of a union `export type Name = { code: "a" … } | …;`. */
+const codes = (name: string) => [...declaration(name).matchAll(/code: "([^"]+)"/g)].map((m) => m[1] ?? "");
+
+/** One fixture per code; `tsc` fails when Rust adds a code without one here. */
+type Fixtures<U extends { code: string }> = { [C in U["code"]]: Extract<U, { code: C }> };
+
+const OUTCOMES: Fixtures<ItemOutcome> = {
+  action: { code: "action", outcome: { code: "clientEnabled" } },
+  notSent: { code: "notSent" },
+  alreadyDeleted: { code: "alreadyDeleted" },
+  alreadyCreated: { code: "alreadyCreated" },
+  nothingToDo: { code: "nothingToDo", reason: "42" },
+  enabled: { code: "enabled" },
+  disabled: { code: "disabled" },
+  deleted: { code: "deleted" },
+  trafficReset: { code: "trafficReset" },
+  expiryExtended: { code: "expiryExtended", days: 30 },
+  trafficLimitRaised: { code: "trafficLimitRaised" },
+  inboundsAttached: { code: "inboundsAttached" },
+  inboundsDetached: { code: "inboundsDetached" },
+  addedToGroup: { code: "addedToGroup", group: "g-7" },
+  removedFromGroup: { code: "removedFromGroup" },
+  created: { code: "created" },
+  expirySet: { code: "expirySet" },
+  trafficLimitSet: { code: "trafficLimitSet" },
+  templateApplied: { code: "templateApplied", template: "t-4" },
+  // An older journal's sentence, shown as it is.
+  text: { code: "text", text: "g-7" },
+};
+
 /** Words that are the same in every language (units, acronyms). */
 const SHARED = new Set(["GiB", "MiB", "KiB", "TiB", "UUID"]);
 
@@ -98,6 +128,8 @@ describe("bulk words in every language", () => {
     expect(Object.keys(ACTIONS).sort()).toEqual(tags("BulkAction_Serialize").sort());
     expect([...Object.keys(WHATS), "text"].sort()).toEqual(tags("OpWhat_Serialize").sort());
     expect(literals("Field_Serialize").length).toBeGreaterThan(10);
+    expect(Object.keys(OUTCOMES).sort()).toEqual(codes("ItemOutcome").sort());
+    expect(literals("SkipReason").length).toBeGreaterThan(5);
   });
 
   it.each(["ru", "fa"])("words plans and titles in %s", async (lng) => {
@@ -113,6 +145,9 @@ describe("bulk words in every language", () => {
       shown.push(fieldLabel(field, t), fieldValue(field, null, t, lng));
       for (const v of Object.values(VALUES).flat()) shown.push(fieldValue(field, v, t, lng));
     }
+    for (const outcome of Object.values(OUTCOMES)) shown.push(itemOutcomeText(outcome, t, lng));
+    const exists = (key: string) => i18n.exists(key, { lng, fallbackLng: false });
+    for (const reason of literals("SkipReason") as SkipReason[]) shown.push(errorHeadline(reason, t, exists) ?? "");
     for (const what of Object.values(WHATS).flat()) {
       const title: OpTitle = { what, accounts: 3, panels: 2 };
       shown.push(titleText(title, t, lng));

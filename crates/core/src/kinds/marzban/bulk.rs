@@ -9,7 +9,7 @@ use paneldeck_panels::{
 use super::client::MarzbanConn;
 use crate::{
     accounts::now_ms,
-    bulk::{unsupported_op, Applied, ItemOp},
+    bulk::{unsupported_op, Applied, ItemOp, ItemOutcome},
     error::Result,
 };
 
@@ -21,7 +21,7 @@ pub(super) async fn item(conn: &MarzbanConn, username: &str, op: &ItemOp) -> Res
                 ..UserModify::default()
             };
             conn.modify_user(username, &change).await?;
-            Ok(Applied::message("Expiry set."))
+            Ok(Applied::message(ItemOutcome::ExpirySet))
         }
         ItemOp::SetTrafficLimit { bytes, .. } => {
             let change = UserModify {
@@ -29,7 +29,7 @@ pub(super) async fn item(conn: &MarzbanConn, username: &str, op: &ItemOp) -> Res
                 ..UserModify::default()
             };
             conn.modify_user(username, &change).await?;
-            Ok(Applied::message("Traffic limit set."))
+            Ok(Applied::message(ItemOutcome::TrafficLimitSet))
         }
         ItemOp::ApplyTemplate { template_id } => {
             let template = template(conn, *template_id).await?;
@@ -43,10 +43,9 @@ pub(super) async fn item(conn: &MarzbanConn, username: &str, op: &ItemOp) -> Res
                 ..UserModify::default()
             };
             conn.modify_user(username, &change).await?;
-            Ok(Applied::message(format!(
-                "Template {} applied (data limit and expiry).",
-                template.name.unwrap_or_else(|| template_id.to_string())
-            )))
+            Ok(Applied::message(ItemOutcome::TemplateApplied {
+                template: template.name.unwrap_or_else(|| template_id.to_string()),
+            }))
         }
         _ => Err(unsupported_op(op)),
     }

@@ -14,7 +14,10 @@ use paneldeck_panels::{
 use super::actions::{self, keep_in_payload};
 use crate::{
     actions::{AccountEdit, ExpiryInput, KeptCredentials, KeptSettings, NewAccount},
-    bulk::{done, failed, is_not_found, scrubbed, types::*, Applied, ItemUpdate, Runner, Work},
+    bulk::{
+        done, failed, is_not_found, scrubbed, types::*, Applied, ItemError, ItemErrorCode,
+        ItemOutcome, ItemUpdate, Runner, Work,
+    },
     error::{CoreError, Result},
     registry::PanelId,
 };
@@ -132,7 +135,7 @@ fn ids(list: &[i64]) -> Vec<InboundId> {
     list.iter().copied().map(InboundId).collect()
 }
 
-fn msg(m: impl Into<String>) -> Applied {
+fn msg(m: ItemOutcome) -> Applied {
     Applied::message(m)
 }
 
@@ -140,7 +143,7 @@ fn msg(m: impl Into<String>) -> Applied {
 fn by_skipped(
     chunk: &[Work],
     skipped: &[Skipped],
-    ok: &str,
+    ok: ItemOutcome,
     judge: impl Fn(&Work, &str) -> ItemUpdate,
 ) -> Vec<ItemUpdate> {
     let reasons: HashMap<String, &str> = skipped
@@ -151,7 +154,7 @@ fn by_skipped(
         .iter()
         .map(|w| match reasons.get(&w.rec.native_id.to_lowercase()) {
             Some(reason) => judge(w, reason),
-            None => done(w.rec.seq, 1, msg(ok)),
+            None => done(w.rec.seq, 1, msg(ok.clone())),
         })
         .collect()
 }
@@ -169,12 +172,18 @@ fn judge_default(w: &Work, reason: &str) -> ItemUpdate {
     let lower = reason.to_lowercase();
     if lower.contains("not found") {
         if w.uncertain && matches!(w.rec.op, ItemOp::Delete { .. }) {
-            return done(w.rec.seq, 1, msg("Already deleted."));
+            return done(w.rec.seq, 1, msg(ItemOutcome::AlreadyDeleted));
         }
         return failed(w.rec.seq, 1, &CoreError::NotFound(reason.to_owned()));
     }
     if lower.contains("already") {
-        return done(w.rec.seq, 1, msg(format!("Nothing to do: {reason}.")));
+        return done(
+            w.rec.seq,
+            1,
+            msg(ItemOutcome::NothingToDo {
+                reason: reason.to_owned(),
+            }),
+        );
     }
     failed(w.rec.seq, 1, &panel_said(reason))
 }
@@ -185,12 +194,15 @@ fn judge_adjust(w: &Work, reason: &str) -> ItemUpdate {
             seq: w.rec.seq,
             state: ItemState::Skipped,
             attempts: 1,
-            error_code: Some(if reason.contains("expiry") {
-                SkipReason::UnlimitedExpiry.as_str().into()
-            } else {
-                SkipReason::UnlimitedTraffic.as_str().into()
+            error: Some(ItemError {
+                code: ItemErrorCode::Skip(if reason.contains("expiry") {
+                    SkipReason::UnlimitedExpiry
+                } else {
+                    SkipReason::UnlimitedTraffic
+                }),
+                // The panel's own words; the skip reason is the headline.
+                detail: reason.to_owned(),
             }),
-            error_message: Some(format!("The panel skipped it: {reason}.")),
             message: None,
             result_id: None,
         };
@@ -244,24 +256,28 @@ fn payload(
 
 async fn send(c: &XuiClient, route: &Route, chunk: &[Work]) -> Result<Vec<ItemUpdate>, PanelError> {
     let list = emails(chunk);
-    let all_done =
-        |m: &str| -> Vec<ItemUpdate> { chunk.iter().map(|w| done(w.rec.seq, 1, msg(m))).collect() };
+    let all_done = |m: ItemOutcome| -> Vec<ItemUpdate> {
+        chunk
+            .iter()
+            .map(|w| done(w.rec.seq, 1, msg(m.clone())))
+            .collect()
+    };
     Ok(match route {
         Route::Enable => {
             let res = c.bulk_enable(&list).await?;
-            by_skipped(chunk, &res.skipped, "Enabled.", judge_default)
+            by_skipped(chunk, &res.skipped, ItemOutcome::Enabled, judge_default)
         }
         Route::Disable => {
             let res = c.bulk_disable(&list).await?;
-            by_skipped(chunk, &res.skipped, "Disabled.", judge_default)
+            by_skipped(chunk, &res.skipped, ItemOutcome::Disabled, judge_default)
         }
         Route::Delete(keep) => {
             let res = c.bulk_del(&list, *keep).await?;
-            by_skipped(chunk, &res.skipped, "Deleted.", judge_default)
+            by_skipped(chunk, &res.skipped, ItemOutcome::Deleted, judge_default)
         }
         Route::Reset => {
             c.bulk_reset_traffic(&list).await?;
-            all_done("Traffic reset.")
+            all_done(ItemOutcome::TrafficReset)
         }
         Route::AddDays(days) => {
             let body = BulkAdjust {
@@ -274,7 +290,7 @@ async fn send(c: &XuiClient, route: &Route, chunk: &[Work]) -> Result<Vec<ItemUp
             by_skipped(
                 chunk,
                 &res.skipped,
-                &format!("Expiry extended by {days} days."),
+                ItemOutcome::ExpiryExtended { days: *days },
                 judge_adjust,
             )
         }
@@ -286,7 +302,12 @@ async fn send(c: &XuiClient, route: &Route, chunk: &[Work]) -> Result<Vec<ItemUp
                 flow: None,
             };
             let res = c.bulk_adjust(&body).await?;
-            by_skipped(chunk, &res.skipped, "Traffic limit raised.", judge_adjust)
+            by_skipped(
+                chunk,
+                &res.skipped,
+                ItemOutcome::TrafficLimitRaised,
+                judge_adjust,
+            )
         }
         Route::Attach(inbounds) | Route::Detach(inbounds) => {
             let attach = matches!(route, Route::Attach(_));
@@ -294,11 +315,13 @@ async fn send(c: &XuiClient, route: &Route, chunk: &[Work]) -> Result<Vec<ItemUp
         }
         Route::GroupAdd(group) => {
             c.groups_bulk_add(&list, group).await?;
-            all_done(&format!("Added to group {group}."))
+            all_done(ItemOutcome::AddedToGroup {
+                group: group.clone(),
+            })
         }
         Route::GroupRemove => {
             c.groups_bulk_remove(&list).await?;
-            all_done("Removed from its group.")
+            all_done(ItemOutcome::RemovedFromGroup)
         }
         Route::Create => send_create(c, chunk).await?,
     })
@@ -326,8 +349,8 @@ async fn send_inbounds(
             let needle = format!("{}:", w.rec.native_id);
             match errors.iter().find(|e| e.contains(&needle)) {
                 Some(e) => failed(w.rec.seq, 1, &panel_said(e.trim_matches('"'))),
-                None if attach => done(w.rec.seq, 1, msg("Inbounds attached.")),
-                None => done(w.rec.seq, 1, msg("Inbounds detached.")),
+                None if attach => done(w.rec.seq, 1, msg(ItemOutcome::InboundsAttached)),
+                None => done(w.rec.seq, 1, msg(ItemOutcome::InboundsDetached)),
             }
         })
         .collect())
@@ -343,23 +366,25 @@ async fn send_create(c: &XuiClient, chunk: &[Work]) -> Result<Vec<ItemUpdate>, P
         })
         .collect();
     let res = c.bulk_create(&items).await?;
-    Ok(by_skipped(chunk, &res.skipped, "Created.", |w, reason| {
-        scrubbed(
-            failed(w.rec.seq, 1, &CoreError::Conflict(reason.to_owned())),
-            w.kept.as_ref(),
-        )
-    })
-    .into_iter()
-    .map(|mut u| {
-        if u.state == ItemState::Done {
-            u.result_id = chunk
-                .iter()
-                .find(|w| w.rec.seq == u.seq)
-                .map(|w| w.rec.native_id.clone());
-        }
-        u
-    })
-    .collect())
+    Ok(
+        by_skipped(chunk, &res.skipped, ItemOutcome::Created, |w, reason| {
+            scrubbed(
+                failed(w.rec.seq, 1, &CoreError::Conflict(reason.to_owned())),
+                w.kept.as_ref(),
+            )
+        })
+        .into_iter()
+        .map(|mut u| {
+            if u.state == ItemState::Done {
+                u.result_id = chunk
+                    .iter()
+                    .find(|w| w.rec.seq == u.seq)
+                    .map(|w| w.rec.native_id.clone());
+            }
+            u
+        })
+        .collect(),
+    )
 }
 
 /// One item the bulk routes did not take, of an operation only 3x-ui has.
@@ -383,22 +408,22 @@ pub(super) async fn item(c: &XuiClient, email: &str, op: &ItemOp) -> Result<Appl
         }
         ItemOp::AttachInbounds { inbound_ids } => {
             c.attach(email, &ids(inbound_ids)).await?;
-            Ok(msg("Inbounds attached."))
+            Ok(msg(ItemOutcome::InboundsAttached))
         }
         ItemOp::DetachInbounds { inbound_ids } => {
             c.detach(email, &ids(inbound_ids)).await?;
-            Ok(msg("Inbounds detached."))
+            Ok(msg(ItemOutcome::InboundsDetached))
         }
         ItemOp::SetGroup { group } => {
             let emails = [email.to_owned()];
             match group {
                 Some(g) => {
                     c.groups_bulk_add(&emails, g).await?;
-                    Ok(msg(format!("Added to group {g}.")))
+                    Ok(msg(ItemOutcome::AddedToGroup { group: g.clone() }))
                 }
                 None => {
                     c.groups_bulk_remove(&emails).await?;
-                    Ok(msg("Removed from its group."))
+                    Ok(msg(ItemOutcome::RemovedFromGroup))
                 }
             }
         }
@@ -436,7 +461,7 @@ async fn edit_current(
     f(&mut edit);
     let out = actions::edit(c, email, &edit).await?;
     Ok(Applied {
-        message: out.message.map(|m| m.to_string()),
+        message: out.message.map(ItemOutcome::from),
         result_id: None,
     })
 }
