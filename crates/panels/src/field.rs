@@ -98,6 +98,8 @@ pub enum FieldProblem {
     },
     TooManyNames {
         pattern: String,
+        /// A JS number holds it exactly (up to 2^53).
+        #[specta(type = f64)]
         max: u64,
     },
     InvalidUrl,
@@ -111,7 +113,9 @@ pub enum FieldProblem {
         example: String,
     },
     FileTooBig {
+        #[specta(type = f64)]
         bytes: u64,
+        #[specta(type = f64)]
         max: u64,
     },
     /// The panel's own text for this field (it has no code).

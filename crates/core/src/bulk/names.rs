@@ -123,7 +123,10 @@ mod tests {
                 why,
             })
         };
-        assert_eq!(why("a{5..1}"), bad("a{5..1}", PatternProblem::RangeGoesDown));
+        assert_eq!(
+            why("a{5..1}"),
+            bad("a{5..1}", PatternProblem::RangeGoesDown)
+        );
         assert_eq!(why("a{x..3}"), bad("a{x..3}", PatternProblem::NotNumbers));
         assert_eq!(why("a{1..2"), bad("a{1..2", PatternProblem::UnclosedBrace));
         assert_eq!(
@@ -137,6 +140,8 @@ mod tests {
                 max: MAX_NAMES
             })
         );
-        assert!(matches!(expand("a{5..1}"), Err(e) if e.to_string() == "'a{5..1}': the range goes down"));
+        assert!(
+            matches!(expand("a{5..1}"), Err(e) if e.to_string() == "'a{5..1}': the range goes down")
+        );
     }
 }
