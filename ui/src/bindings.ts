@@ -855,13 +855,52 @@ export type FieldChange_Serialize = {
 };
 
 /**
- *  A message the panel attached to one field of a rejected request (Marzban's 422
- *  `{detail: {field: msg}}`, for instance), so the UI can put it under that form field.
+ *  A problem with one form field: `field` is the form's input name, `problem` the code the UI
+ *  translates, `message` the same in English (for the CLI and logs).
  */
 export type FieldError = {
 	field: string,
+	problem: FieldProblem,
 	message: string,
 };
+
+/**
+ *  Every way Paneldeck finds a form field wrong. The field itself says what it is (its label
+ *  is on the form), so the codes say only what is wrong with it.
+ */
+export type FieldProblem = 
+/**  Empty, and it has to be filled in. */
+{ code: "required" } | 
+/**  Empty password given: leave it out to have one generated instead. */
+{ code: "blankPassword" } | { code: "tooLong"; max: number } | { code: "noSpaces" } | 
+/**  A Marzban username: `min` to `max` characters of a-z, A-Z, 0-9, `_`, `-`, `@` and `.`. */
+{ code: "usernameFormat"; min: number; max: number } | 
+/**  A limit of 0; empty means unlimited. */
+{ code: "notPositive" } | 
+/**  A number of days below one. */
+{ code: "atLeastOneDay" } | 
+/**  No expiry date picked where one is needed. */
+{ code: "pickExpiry" } | 
+/**  A list left empty where at least one item is needed. */
+{ code: "pickAtLeastOne" } | { code: "onHoldNeedsPeriod" } | { code: "onHoldNoExpiry" } | 
+/**  Inbounds were picked for a protocol the user does not have. */
+{ code: "inboundsOutsideProtocols"; protocol: string } | { code: "templateGone" } | { code: "unknownServer"; id: string } | { code: "unknownPermissions"; names: string[] } | 
+/**  3x-ui before v3.1 keeps each client on exactly one inbound. */
+{ code: "legacyOneInbound" } | 
+/**  3x-ui before v3.1 has no client groups. */
+{ code: "legacyNoGroups" } | 
+/**  A bulk create names a panel its request has no form for. */
+{ code: "noForm"; kind: PanelKind; panel: string } | 
+/**  A bulk name pattern that cannot be expanded. */
+{ code: "badPattern"; pattern: string; why: PatternProblem } | { code: "tooManyNames"; pattern: string; 
+/**  A JS number holds it exactly (up to 2^53). */
+max: number | null } | { code: "invalidUrl" } | { code: "invalidFingerprint" } | { code: "invalidColor" } | { code: "nameTaken" } | 
+/**  A panel's kind is fixed once it is added. */
+{ code: "kindFixed" } | 
+/**  A relative path; `example` is the full path it may have meant. */
+{ code: "notAbsolute"; example: string } | { code: "fileTooBig"; bytes: number | null; max: number | null } | 
+/**  The panel's own text for this field (it has no code). */
+{ code: "panel"; text: string };
 
 /**
  *  One side of a change; `None` in its place means unlimited / never / unset (see
@@ -1486,6 +1525,9 @@ export type PanelView_Serialize = {
 
 /**  The panel list changed (added, edited, removed): the UI refetches it. */
 export type PanelsChanged = null;
+
+/**  Why a bulk name pattern (`shop-{001..250}`) cannot be expanded. */
+export type PatternProblem = "emptyName" | "unclosedBrace" | "severalRanges" | "noRange" | "notNumbers" | "numberTooLarge" | "rangeGoesDown";
 
 /**  One area of Pterodactyl permissions (`control`, `file`, …) in the panel's order. */
 export type PermissionGroupOption = {

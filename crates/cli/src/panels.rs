@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use paneldeck_core::{
     registry::ProxyGatewaySettings, ApiError, CoreError, CredentialsInput, PanelInput, Paneldeck,
 };
-use paneldeck_panels::{PanelKind, Secret};
+use paneldeck_panels::{FieldProblem, PanelKind, Secret};
 
 use crate::{output, Format};
 
@@ -123,7 +123,11 @@ pub async fn run(core: &Paneldeck, command: PanelsCommand, format: Format) -> Re
 fn input_from(args: &AddArgs, secret: Secret) -> Result<PanelInput, CoreError> {
     let username = || {
         args.username.clone().ok_or_else(|| {
-            CoreError::invalid_field("username", "--username is required for this kind")
+            CoreError::invalid_field(
+                "username",
+                FieldProblem::Required,
+                "--username is required for this kind",
+            )
         })
     };
     let credentials = match args.kind {
@@ -183,6 +187,7 @@ fn read_secret(kind: PanelKind, auth: &str) -> Result<Secret, CoreError> {
     if value.trim().is_empty() {
         return Err(CoreError::invalid_field(
             "secret",
+            FieldProblem::Required,
             format!("the {what} is empty"),
         ));
     }

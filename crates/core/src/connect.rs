@@ -1,6 +1,6 @@
 //! What is needed to reach one panel; the client built from it is [`PanelClient`].
 
-use paneldeck_panels::{Endpoint, PanelKind, Secret};
+use paneldeck_panels::{Endpoint, FieldProblem, PanelKind, Secret};
 
 pub use crate::kinds::PanelClient;
 use crate::{
@@ -20,9 +20,12 @@ pub struct ConnectionSpec<'a> {
 impl ConnectionSpec<'_> {
     /// The user name of a kind that logs in with one.
     pub(crate) fn username(&self) -> Result<String> {
-        self.settings
-            .username
-            .clone()
-            .ok_or_else(|| CoreError::invalid_field("username", "This panel needs a user name."))
+        self.settings.username.clone().ok_or_else(|| {
+            CoreError::invalid_field(
+                "username",
+                FieldProblem::Required,
+                "This panel needs a user name.",
+            )
+        })
     }
 }

@@ -1,4 +1,4 @@
-use paneldeck_panels::{FieldError, PanelError};
+use paneldeck_panels::{FieldError, FieldProblem, PanelError};
 use serde::Serialize;
 
 /// Closed set of error codes shared with the UI (generated into TypeScript). The UI picks its
@@ -81,14 +81,12 @@ impl CoreError {
         }
     }
 
-    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+    /// One field is wrong: `problem` for the UI, `message` its English wording.
+    pub fn invalid_field(field: &str, problem: FieldProblem, message: impl Into<String>) -> Self {
         let message = message.into();
         CoreError::InvalidInput {
             message: message.clone(),
-            fields: vec![FieldError {
-                field: field.to_owned(),
-                message,
-            }],
+            fields: vec![FieldError::new(field, problem, message)],
         }
     }
 

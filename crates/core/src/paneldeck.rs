@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use paneldeck_panels::ProbeInfo;
+use paneldeck_panels::{FieldProblem, ProbeInfo};
 
 use crate::{
     connect::{ConnectionSpec, PanelClient},
@@ -194,6 +194,7 @@ impl Paneldeck {
         if valid.kind != current.kind {
             return Err(CoreError::invalid_field(
                 "kind",
+                FieldProblem::KindFixed,
                 "A panel's kind cannot change; add a new panel instead.",
             ));
         }

@@ -1,7 +1,7 @@
 //! The panel registry: non-secret settings as rows of the `panels` table, validated input
 //! types for add/edit, and the view the UI and CLI show.
 
-use paneldeck_panels::{CertFingerprint, Endpoint, FieldError, PanelKind, Secret};
+use paneldeck_panels::{CertFingerprint, Endpoint, FieldError, FieldProblem, PanelKind, Secret};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
@@ -193,23 +193,25 @@ impl PanelInput {
     /// `secret_required` is false on edit (an empty secret keeps the stored one).
     pub fn validate(&self, secret_required: bool) -> Result<ValidPanel> {
         let mut fields = Vec::new();
-        let mut bad = |field: &str, message: &str| {
-            fields.push(FieldError {
-                field: field.to_owned(),
-                message: message.to_owned(),
-            })
+        let mut bad = |field: &str, problem: FieldProblem, message: &str| {
+            fields.push(FieldError::new(field, problem, message));
         };
         let name = self.name.trim().to_owned();
         if name.is_empty() {
-            bad("name", "Give the panel a name.");
+            bad("name", FieldProblem::Required, "Give the panel a name.");
         } else if name.chars().count() > 64 {
-            bad("name", "A name has at most 64 characters.");
+            bad(
+                "name",
+                FieldProblem::TooLong { max: 64 },
+                "A name has at most 64 characters.",
+            );
         }
         let mut endpoint = match Endpoint::parse(&self.base_url) {
             Ok(ep) => Some(ep),
             Err(_) => {
                 bad(
                     "baseUrl",
+                    FieldProblem::InvalidUrl,
                     "Enter the panel's address, e.g. https://panel.example.com:2053/path",
                 );
                 None
@@ -227,6 +229,7 @@ impl PanelInput {
                 Err(_) => {
                     bad(
                         "pinnedCert",
+                        FieldProblem::InvalidFingerprint,
                         "A SHA-256 fingerprint is 64 hexadecimal digits.",
                     );
                     None
@@ -242,20 +245,29 @@ impl PanelInput {
             self.color.trim().to_lowercase()
         };
         if !is_hex_color(&color) {
-            bad("color", "Pick a colour like #3b82f6.");
+            bad(
+                "color",
+                FieldProblem::InvalidColor,
+                "Pick a colour like #3b82f6.",
+            );
         }
         match &self.credentials {
             CredentialsInput::XuiPassword { username, .. }
             | CredentialsInput::Marzban { username, .. }
                 if username.trim().is_empty() =>
             {
-                bad("username", "Enter the admin user name.");
+                bad(
+                    "username",
+                    FieldProblem::Required,
+                    "Enter the admin user name.",
+                );
             }
             CredentialsInput::Userpass {
                 gateway: Some(gw), ..
             } if gw.host.trim().is_empty() => {
                 bad(
                     "gatewayHost",
+                    FieldProblem::Required,
                     "Enter the proxy gateway's host name, or leave the gateway out.",
                 );
             }
@@ -264,7 +276,7 @@ impl PanelInput {
         let (secret, secret_field) = self.credentials.secret();
         let secret = secret.filter(|s| !s.expose().trim().is_empty()).cloned();
         if secret_required && secret.is_none() {
-            bad(secret_field, "This is required.");
+            bad(secret_field, FieldProblem::Required, "This is required.");
         }
         let tag = self.tag.trim().to_owned();
         match endpoint {
@@ -364,10 +376,11 @@ pub(crate) fn ensure_name_free(
     match find_by_name(conn, name)? {
         Some(existing) if Some(&existing.id) != except => Err(CoreError::InvalidInput {
             message: format!("A panel named '{name}' already exists."),
-            fields: vec![FieldError {
-                field: "name".into(),
-                message: "Another panel already has this name.".into(),
-            }],
+            fields: vec![FieldError::new(
+                "name",
+                FieldProblem::NameTaken,
+                "Another panel already has this name.",
+            )],
         }),
         _ => Ok(()),
     }

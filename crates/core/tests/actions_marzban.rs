@@ -510,6 +510,11 @@ async fn our_checks_and_the_panels_422_land_on_their_fields() {
         "{:?}",
         api.fields
     );
+    assert!(
+        matches!(&api.fields[0].problem, paneldeck_panels::FieldProblem::Panel { text } if *text == api.fields[0].message),
+        "{:?}",
+        api.fields
+    );
 
     // Same on an edit; and a duplicate username is a conflict.
     actions::create(&client, &new_user("fine_name"))

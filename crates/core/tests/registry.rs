@@ -9,7 +9,7 @@ use paneldeck_core::{
     secrets::{MemoryStore, PanelSecrets, SecretStore},
     CoreError, CredentialsInput, ErrorCode, PanelInput, Paneldeck, Profile,
 };
-use paneldeck_panels::Secret;
+use paneldeck_panels::{FieldProblem, Secret};
 use paneldeck_sim::{RunningSim, SimKind, SimOptions};
 
 fn open(dir: &tempfile::TempDir, store: Arc<dyn SecretStore>) -> Paneldeck {
@@ -168,7 +168,8 @@ async fn names_are_unique_and_edits_keep_or_replace_the_secret() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&dup, CoreError::InvalidInput { fields, .. } if fields[0].field == "name"),
+        matches!(&dup, CoreError::InvalidInput { fields, .. } if fields[0].field == "name"
+            && fields[0].problem == FieldProblem::NameTaken),
         "{dup:?}"
     );
 
@@ -203,7 +204,8 @@ async fn names_are_unique_and_edits_keep_or_replace_the_secret() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, CoreError::InvalidInput { fields, .. } if fields[0].field == "kind"),
+        matches!(&err, CoreError::InvalidInput { fields, .. } if fields[0].field == "kind"
+            && fields[0].problem == FieldProblem::KindFixed),
         "{err:?}"
     );
 }

@@ -1,16 +1,6 @@
 use std::time::Duration;
 
-use serde::Serialize;
-
-use crate::PanelKind;
-
-/// A message the panel attached to one field of a rejected request (Marzban's 422
-/// `{detail: {field: msg}}`, for instance), so the UI can put it under that form field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
+use crate::{FieldError, PanelKind};
 
 /// Everything that can go wrong talking to a panel, in terms a person can act on.
 /// The `Display` text is written for the user; variants keep the facts for code.

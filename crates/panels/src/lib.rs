@@ -5,6 +5,7 @@
 //! retries for idempotent calls only, TLS pinning, typed errors).
 
 pub mod error;
+pub mod field;
 pub mod http;
 pub mod kind;
 pub mod marzban;
@@ -15,7 +16,8 @@ pub mod tls;
 pub mod userpass;
 pub mod xui;
 
-pub use error::{FieldError, PanelError};
+pub use error::PanelError;
+pub use field::{FieldError, FieldProblem, PatternProblem};
 pub use http::{Endpoint, HttpClient};
 pub use kind::PanelKind;
 pub use probe::ProbeInfo;

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use paneldeck_core::CoreError;
+use paneldeck_panels::FieldProblem;
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt;
 
@@ -13,19 +14,24 @@ use super::CmdResult;
 pub fn path_from(text: &str) -> Result<PathBuf, CoreError> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(CoreError::invalid_field("path", "choose a file"));
+        return Err(CoreError::invalid_field(
+            "path",
+            FieldProblem::Required,
+            "choose a file",
+        ));
     }
     let path = match text.strip_prefix("~/") {
         Some(rest) => home().join(rest),
         None => PathBuf::from(text),
     };
     if !path.is_absolute() {
+        let example = default_dir().join(text).display().to_string();
         return Err(CoreError::invalid_field(
             "path",
-            format!(
-                "give the full path (for example {})",
-                default_dir().join(text).display()
-            ),
+            FieldProblem::NotAbsolute {
+                example: example.clone(),
+            },
+            format!("give the full path (for example {example})"),
         ));
     }
     Ok(path)

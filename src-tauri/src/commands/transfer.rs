@@ -11,6 +11,7 @@ use paneldeck_core::{
     },
     CoreError,
 };
+use paneldeck_panels::FieldProblem;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -79,6 +80,10 @@ pub async fn import_preview(
     if size > MAX_FILE_BYTES as u64 {
         return Err(CoreError::invalid_field(
             "path",
+            FieldProblem::FileTooBig {
+                bytes: size,
+                max: MAX_FILE_BYTES as u64,
+            },
             format!(
                 "{} is {size} bytes, more than an import takes ({MAX_FILE_BYTES})",
                 path.display()

@@ -1,10 +1,18 @@
 import { cleanup, render } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 
-import type { ActionMessage, ConflictReason, ImportProblem, NotCarried, PlanPreview } from "../api/types";
+import type {
+  ActionMessage,
+  ConflictReason,
+  FieldProblem,
+  ImportProblem,
+  NotCarried,
+  PatternProblem,
+  PlanPreview,
+} from "../api/types";
 import { PlanPreviewView } from "../pages/transfer/PlanPreviewView";
 import i18n from "./index";
-import { outcomeText } from "./backendText";
+import { fieldProblemText, outcomeText } from "./backendText";
 import { resources } from "./resources";
 
 /**
@@ -111,6 +119,55 @@ const notCarried: Record<NotCarried, true> = {
   permissions: true,
 };
 
+const fieldProblems: Fixtures<FieldProblem> = {
+  required: { code: "required" },
+  blankPassword: { code: "blankPassword" },
+  tooLong: { code: "tooLong", max: 64 },
+  noSpaces: { code: "noSpaces" },
+  usernameFormat: { code: "usernameFormat", min: 3, max: 32 },
+  notPositive: { code: "notPositive" },
+  atLeastOneDay: { code: "atLeastOneDay" },
+  pickExpiry: { code: "pickExpiry" },
+  pickAtLeastOne: { code: "pickAtLeastOne" },
+  onHoldNeedsPeriod: { code: "onHoldNeedsPeriod" },
+  onHoldNoExpiry: { code: "onHoldNoExpiry" },
+  inboundsOutsideProtocols: { code: "inboundsOutsideProtocols", protocol: "VLESS" },
+  templateGone: { code: "templateGone" },
+  unknownServer: { code: "unknownServer", id: "1a2b3c4d" },
+  unknownPermissions: { code: "unknownPermissions", names: ["control.fly", "file.juggle"] },
+  legacyOneInbound: { code: "legacyOneInbound" },
+  legacyNoGroups: { code: "legacyNoGroups" },
+  noForm: { code: "noForm", kind: "marzban", panel: "m1" },
+  badPattern: { code: "badPattern", pattern: "shop-{9..1}", why: "rangeGoesDown" },
+  tooManyNames: { code: "tooManyNames", pattern: "u{1..999999}", max: 100000 },
+  invalidUrl: { code: "invalidUrl" },
+  invalidFingerprint: { code: "invalidFingerprint" },
+  invalidColor: { code: "invalidColor" },
+  nameTaken: { code: "nameTaken" },
+  kindFixed: { code: "kindFixed" },
+  notAbsolute: { code: "notAbsolute", example: "/home/u/x.csv" },
+  fileTooBig: { code: "fileTooBig", bytes: 600000000, max: 536870912 },
+  panel: { code: "panel", text: "0" },
+};
+
+const patternProblems: Record<PatternProblem, true> = {
+  emptyName: true,
+  unclosedBrace: true,
+  severalRanges: true,
+  noRange: true,
+  notNumbers: true,
+  numberTooLarge: true,
+  rangeGoesDown: true,
+};
+
+/** Every field problem, and the bad-pattern one with each reason. */
+const allFieldProblems: FieldProblem[] = [
+  ...Object.values(fieldProblems),
+  ...(Object.keys(patternProblems) as PatternProblem[]).map(
+    (why): FieldProblem => ({ code: "badPattern", pattern: "a{x", why }),
+  ),
+];
+
 const preview: PlanPreview = {
   panelId: "m1",
   kind: "marzban",
@@ -169,6 +226,18 @@ function Outcomes() {
   );
 }
 
+function FieldProblems() {
+  return (
+    <ul>
+      {allFieldProblems.map((p, i) => (
+        <li key={i} data-testid="field-problem">
+          {fieldProblemText(i18n.t, p)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 afterEach(async () => {
   cleanup();
   await i18n.changeLanguage("en");
@@ -180,6 +249,8 @@ describe("texts the backend sends as codes", () => {
     ["ImportProblem", Object.keys(problems)],
     ["ConflictReason", Object.keys(conflicts)],
     ["NotCarried", Object.keys(notCarried)],
+    ["FieldProblem", Object.keys(fieldProblems)],
+    ["PatternProblem", Object.keys(patternProblems)],
   ])("has a fixture for every %s code", async (type, fixtures) => {
     const codes = await bindingCodes(type);
     expect(codes.length).toBeGreaterThan(5);
@@ -187,6 +258,8 @@ describe("texts the backend sends as codes", () => {
   });
 
   it("reads in English as Rust words them", () => {
+    expect(fieldProblemText(i18n.t, fieldProblems.badPattern)).toBe("'shop-{9..1}': the range goes down");
+    expect(fieldProblemText(i18n.t, fieldProblems.invalidColor)).toBe("Pick a colour like #3b82f6.");
     expect(outcomeText(i18n.t, outcomes.clientSavedAs)).toBe("Client saved as b@c.");
     expect(outcomeText(i18n.t, outcomes.subuserAdded)).toBe(
       "Subuser p@q added to server s3. Not added on s2 (These credentials are not allowed to do this.).",
@@ -199,10 +272,11 @@ describe("texts the backend sends as codes", () => {
       <>
         <PlanPreviewView preview={preview} />
         <Outcomes />
+        <FieldProblems />
       </>,
     );
     const text = container.textContent ?? "";
-    for (const prefix of ["outcome.", "importProblem.", "importConflict.", "notCarried.", "errors."]) {
+    for (const prefix of ["outcome.", "importProblem.", "importConflict.", "notCarried.", "errors.", "fieldProblem."]) {
       expect(text).not.toContain(prefix);
     }
     const leaked = englishFragments().filter((f) => text.includes(f));
@@ -211,5 +285,6 @@ describe("texts the backend sends as codes", () => {
     expect(container.querySelectorAll("[data-testid=plan-error]")).toHaveLength(Object.keys(problems).length);
     expect(container.querySelectorAll("[data-testid=plan-row]")).toHaveLength(preview.rows.length);
     expect(container.querySelectorAll("li")).not.toHaveLength(0);
+    expect(container.querySelectorAll("[data-testid=field-problem]")).toHaveLength(allFieldProblems.length);
   });
 });

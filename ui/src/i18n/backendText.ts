@@ -1,10 +1,11 @@
 import type { TFunction } from "i18next";
 
-import type { ActionMessage, ConflictReason, ImportProblem, NotCarried } from "../api/types";
+import type { ActionMessage, ApiError, ConflictReason, FieldProblem, ImportProblem, NotCarried } from "../api/types";
 
 /**
  * Words for what the backend sends as codes with arguments (outcomes of account actions,
- * import problems and conflicts, what an import cannot carry over): each code is a key, its
+ * import problems and conflicts, what an import cannot carry over, what is wrong with a form
+ * field): each code is a key, its
  * arguments the key's values. Rust words the same codes in English for the CLI.
  */
 
@@ -58,4 +59,26 @@ export function conflictText(t: TFunction, r: ConflictReason): string {
 /** Something of a row the target panel kind cannot hold. */
 export function notCarriedText(t: TFunction, n: NotCarried): string {
   return t(`notCarried.${n}`);
+}
+
+/** What is wrong with one form field. */
+export function fieldProblemText(t: TFunction, p: FieldProblem): string {
+  switch (p.code) {
+    case "unknownPermissions":
+      return t("fieldProblem.unknownPermissions", { names: p.names.join(", ") });
+    case "noForm":
+      return t("fieldProblem.noForm", { kind: t(`kinds.${p.kind}`), panel: p.panel });
+    case "badPattern":
+      return t("fieldProblem.badPattern", { pattern: p.pattern, why: t(`fieldProblem.pattern.${p.why}`) });
+    default: {
+      const { code, ...args } = p;
+      return t(`fieldProblem.${code}`, args);
+    }
+  }
+}
+
+/** What the backend found wrong with the first of `fields` it names, in the reader's words. */
+export function fieldErrorText(t: TFunction, error: ApiError | null | undefined, ...fields: string[]): string | undefined {
+  const found = error?.fields.find((f) => fields.includes(f.field));
+  return found ? fieldProblemText(t, found.problem) : undefined;
 }

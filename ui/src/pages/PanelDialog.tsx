@@ -7,6 +7,7 @@ import type { ApiError, PanelKind, PanelView, ProbeInfo } from "../api/types";
 import { Dialog } from "../components/Dialog";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Field } from "../components/Field";
+import { fieldErrorText } from "../i18n/backendText";
 import { draftFromPanel, emptyDraft, KINDS, localProblems, secretField, toPanelInput, type PanelDraft } from "./panelForm";
 
 type Props = { editing: PanelView | null; secretStore: string; onClose: () => void };
@@ -28,7 +29,7 @@ export function PanelDialog({ editing, secretStore, onClose }: Props) {
   };
   const local = localProblems(draft);
   const fieldError = (name: string) =>
-    local[name] ?? error?.fields.find((f) => f.field === name)?.message ?? undefined;
+    local[name] ?? fieldErrorText(t, error, name);
 
   const onFailure = (e: unknown) => {
     setProbe(null);

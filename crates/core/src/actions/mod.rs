@@ -12,7 +12,7 @@
 mod outcome;
 pub mod types;
 
-use paneldeck_panels::{FieldError, PanelError, PanelKind};
+use paneldeck_panels::{FieldError, FieldProblem, PanelError, PanelKind};
 use rand::{distributions::Alphanumeric, Rng};
 
 pub use crate::kinds::{
@@ -170,18 +170,21 @@ impl Checks {
         Checks::default()
     }
 
-    /// Records `message` against `field` unless `ok`.
-    pub(crate) fn require(&mut self, ok: bool, field: &str, message: impl Into<String>) {
+    /// Records `problem` (worded in English as `message`) against `field` unless `ok`.
+    pub(crate) fn require(
+        &mut self,
+        ok: bool,
+        field: &str,
+        problem: FieldProblem,
+        message: impl Into<String>,
+    ) {
         if !ok {
-            self.fail(field, message);
+            self.fail(field, problem, message);
         }
     }
 
-    pub(crate) fn fail(&mut self, field: &str, message: impl Into<String>) {
-        self.fields.push(FieldError {
-            field: field.to_owned(),
-            message: message.into(),
-        });
+    pub(crate) fn fail(&mut self, field: &str, problem: FieldProblem, message: impl Into<String>) {
+        self.fields.push(FieldError::new(field, problem, message));
     }
 
     pub(crate) fn finish(self) -> Result<()> {
@@ -211,10 +214,7 @@ pub(crate) fn rename_fields(err: PanelError, names: &[(&str, &str)]) -> CoreErro
                         .iter()
                         .find(|(wire, _)| *wire == f.field)
                         .map_or(f.field, |(_, input)| (*input).to_owned());
-                    FieldError {
-                        field,
-                        message: f.message,
-                    }
+                    FieldError { field, ..f }
                 })
                 .collect(),
         }),
@@ -298,20 +298,20 @@ mod tests {
     fn panel_field_names_become_the_forms() {
         let err = PanelError::Validation {
             fields: vec![
-                FieldError {
-                    field: "data_limit".into(),
-                    message: "too big".into(),
-                },
-                FieldError {
-                    field: "username".into(),
-                    message: "taken".into(),
-                },
+                FieldError::from_panel("data_limit", "too big"),
+                FieldError::from_panel("username", "taken"),
             ],
         };
         let api = crate::ApiError::from(rename_fields(err, &[("data_limit", "dataLimitBytes")]));
         let names: Vec<&str> = api.fields.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(names, ["dataLimitBytes", "username"]);
         assert_eq!(api.fields[0].message, "too big");
+        assert_eq!(
+            api.fields[0].problem,
+            FieldProblem::Panel {
+                text: "too big".into()
+            }
+        );
         let other = rename_fields(PanelError::Unsupported("x".into()), &[]);
         assert!(matches!(
             other,
@@ -322,13 +322,19 @@ mod tests {
     #[test]
     fn checks_collect_every_field() {
         let mut c = Checks::new();
-        c.require(true, "email", "fine");
-        c.require(false, "email", "Enter an email.");
-        c.fail("inboundIds", "Pick an inbound.");
+        c.require(true, "email", FieldProblem::Required, "fine");
+        c.require(false, "email", FieldProblem::Required, "Enter an email.");
+        c.fail(
+            "inboundIds",
+            FieldProblem::PickAtLeastOne,
+            "Pick an inbound.",
+        );
         match c.finish() {
             Err(CoreError::InvalidInput { fields, message }) => {
                 assert_eq!(fields.len(), 2);
                 assert_eq!(fields[1].field, "inboundIds");
+                assert_eq!(fields[0].problem, FieldProblem::Required);
+                assert_eq!(fields[1].problem, FieldProblem::PickAtLeastOne);
                 assert!(message.starts_with("Enter an email."));
             }
             other => panic!("{other:?}"),

@@ -2,49 +2,74 @@
 //! start's width is kept with zeros when it has a leading zero). One range per pattern; a
 //! pattern without braces is one name.
 
+use paneldeck_panels::{FieldProblem, PatternProblem};
+
 use crate::error::{CoreError, Result};
 
 /// Most names one pattern may produce.
 pub const MAX_NAMES: u64 = 100_000;
 
 pub fn expand(pattern: &str) -> Result<Vec<String>> {
-    let bad = |why: &str| CoreError::invalid_field("pattern", format!("'{pattern}': {why}"));
+    let bad = |why: PatternProblem, text: &str| {
+        let problem = FieldProblem::BadPattern {
+            pattern: pattern.to_owned(),
+            why,
+        };
+        CoreError::invalid_field("pattern", problem, format!("'{pattern}': {text}"))
+    };
     let Some(open) = pattern.find('{') else {
         let name = pattern.trim();
         if name.is_empty() {
-            return Err(bad("empty name"));
+            return Err(bad(PatternProblem::EmptyName, "empty name"));
         }
         return Ok(vec![name.to_owned()]);
     };
     let close = pattern[open..]
         .find('}')
         .map(|i| open + i)
-        .ok_or_else(|| bad("a '{' without its '}'"))?;
+        .ok_or_else(|| bad(PatternProblem::UnclosedBrace, "a '{' without its '}'"))?;
     let (prefix, inner, suffix) = (
         &pattern[..open],
         &pattern[open + 1..close],
         &pattern[close + 1..],
     );
     if suffix.contains('{') || suffix.contains('}') {
-        return Err(bad("only one {a..b} range is allowed"));
+        return Err(bad(
+            PatternProblem::SeveralRanges,
+            "only one {a..b} range is allowed",
+        ));
     }
-    let (a, b) = inner
-        .split_once("..")
-        .ok_or_else(|| bad("write the range as {first..last}, e.g. {001..250}"))?;
+    let (a, b) = inner.split_once("..").ok_or_else(|| {
+        bad(
+            PatternProblem::NoRange,
+            "write the range as {first..last}, e.g. {001..250}",
+        )
+    })?;
     let (a, b) = (a.trim(), b.trim());
     let parse = |s: &str| {
         if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) {
-            Err(bad("range ends must be numbers"))
+            Err(bad(
+                PatternProblem::NotNumbers,
+                "range ends must be numbers",
+            ))
         } else {
-            s.parse::<u64>().map_err(|_| bad("number too large"))
+            s.parse::<u64>()
+                .map_err(|_| bad(PatternProblem::NumberTooLarge, "number too large"))
         }
     };
     let (start, end) = (parse(a)?, parse(b)?);
     if end < start {
-        return Err(bad("the range goes down"));
+        return Err(bad(PatternProblem::RangeGoesDown, "the range goes down"));
     }
     if end - start + 1 > MAX_NAMES {
-        return Err(bad(&format!("more than {MAX_NAMES} names")));
+        return Err(CoreError::invalid_field(
+            "pattern",
+            FieldProblem::TooManyNames {
+                pattern: pattern.to_owned(),
+                max: MAX_NAMES,
+            },
+            format!("'{pattern}': more than {MAX_NAMES} names"),
+        ));
     }
     let width = if a.len() > 1 && a.starts_with('0') || b.len() > 1 && b.starts_with('0') {
         a.len().max(b.len())
@@ -81,5 +106,42 @@ mod tests {
         ] {
             assert!(expand(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_bad_pattern_says_why_as_a_code_and_in_english() {
+        let why = |pattern: &str| match expand(pattern) {
+            Err(CoreError::InvalidInput { message, fields }) => {
+                assert_eq!(fields[0].message, message);
+                Some(fields[0].problem.clone())
+            }
+            _ => None,
+        };
+        let bad = |pattern: &str, why: PatternProblem| {
+            Some(FieldProblem::BadPattern {
+                pattern: pattern.to_owned(),
+                why,
+            })
+        };
+        assert_eq!(
+            why("a{5..1}"),
+            bad("a{5..1}", PatternProblem::RangeGoesDown)
+        );
+        assert_eq!(why("a{x..3}"), bad("a{x..3}", PatternProblem::NotNumbers));
+        assert_eq!(why("a{1..2"), bad("a{1..2", PatternProblem::UnclosedBrace));
+        assert_eq!(
+            why("a{1..2}{3..4}"),
+            bad("a{1..2}{3..4}", PatternProblem::SeveralRanges)
+        );
+        assert_eq!(
+            why("u{1..999999}"),
+            Some(FieldProblem::TooManyNames {
+                pattern: "u{1..999999}".into(),
+                max: MAX_NAMES
+            })
+        );
+        assert!(
+            matches!(expand("a{5..1}"), Err(e) if e.to_string() == "'a{5..1}': the range goes down")
+        );
     }
 }

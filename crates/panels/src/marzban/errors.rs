@@ -58,27 +58,22 @@ fn field_errors(detail: Option<&Value>) -> Vec<FieldError> {
     match detail {
         Some(Value::Object(map)) => map
             .iter()
-            .map(|(field, msg)| FieldError {
-                field: field.clone(),
-                message: text(msg),
-            })
+            .map(|(field, msg)| FieldError::from_panel(field.clone(), text(msg)))
             .collect(),
         Some(Value::Array(items)) => items
             .iter()
-            .map(|item| FieldError {
-                field: item
-                    .get("loc")
-                    .and_then(Value::as_array)
-                    .and_then(|loc| loc.last())
-                    .map(text)
-                    .unwrap_or_default(),
-                message: item.get("msg").map(text).unwrap_or_default(),
+            .map(|item| {
+                FieldError::from_panel(
+                    item.get("loc")
+                        .and_then(Value::as_array)
+                        .and_then(|loc| loc.last())
+                        .map(text)
+                        .unwrap_or_default(),
+                    item.get("msg").map(text).unwrap_or_default(),
+                )
             })
             .collect(),
-        Some(other) => vec![FieldError {
-            field: String::new(),
-            message: text(other),
-        }],
+        Some(other) => vec![FieldError::from_panel(String::new(), text(other))],
         None => Vec::new(),
     }
 }

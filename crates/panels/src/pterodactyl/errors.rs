@@ -54,10 +54,7 @@ pub(crate) fn from_response(raw: &RawResponse) -> PanelError {
         StatusCode::UNPROCESSABLE_ENTITY => PanelError::Validation {
             fields: errors
                 .iter()
-                .map(|e| FieldError {
-                    field: e.field().unwrap_or_default().to_owned(),
-                    message: e.detail.clone(),
-                })
+                .map(|e| FieldError::from_panel(e.field().unwrap_or_default(), e.detail.clone()))
                 .collect(),
         },
         StatusCode::BAD_REQUEST if errors.iter().any(|e| e.code == SUBUSER_EXISTS) => {

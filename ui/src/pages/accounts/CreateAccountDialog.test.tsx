@@ -11,7 +11,13 @@ const rejected = {
   error: {
     code: "panel_rejected",
     message: "the panel rejected the request: username: Username only can be 3 to 32 characters",
-    fields: [{ field: "username", message: "Username only can be 3 to 32 characters" }],
+    fields: [
+      {
+        field: "username",
+        problem: { code: "panel", text: "Username only can be 3 to 32 characters" },
+        message: "Username only can be 3 to 32 characters",
+      },
+    ],
     fingerprint: null,
   },
 };

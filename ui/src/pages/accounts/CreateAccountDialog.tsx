@@ -9,7 +9,7 @@ import { commands } from "../../bindings";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Field } from "../../components/Field";
-import { outcomeText } from "../../i18n/backendText";
+import { fieldErrorText, outcomeText } from "../../i18n/backendText";
 import { AccountFields, useCreateOptions } from "./AccountFields";
 import { blankDraft, draftProblems, toNewAccount, type AccountDraft } from "./accountForms";
 
@@ -33,7 +33,7 @@ export function CreateAccountDialog({ panels, onClose }: { panels: PanelView[]; 
     onError: (e) => setError(toApiError(e)),
   });
   const set = <K extends keyof AccountDraft>(key: K, value: AccountDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
-  const errors = (field: string) => local[field] ?? error?.fields.find((f) => f.field === field)?.message;
+  const errors = (field: string) => local[field] ?? fieldErrorText(t, error, field);
   const choosePanel = (id: string) => {
     const next = panels.find((p) => p.id === id);
     setPanelId(id);

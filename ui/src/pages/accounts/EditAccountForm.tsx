@@ -7,6 +7,7 @@ import { toApiError, unwrap } from "../../api/client";
 import type { AccountDetail, ApiError } from "../../api/types";
 import { commands } from "../../bindings";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { fieldErrorText } from "../../i18n/backendText";
 import { AccountFields, useCreateOptions } from "./AccountFields";
 import { draftFromDetail, draftProblems, toAccountEdit, type AccountDraft } from "./accountForms";
 
@@ -27,7 +28,7 @@ export function EditAccountForm({ detail, onDone }: { detail: AccountDetail; onD
     onError: (e) => setError(toApiError(e)),
   });
   const set = <K extends keyof AccountDraft>(key: K, value: AccountDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
-  const errors = (field: string) => local[field] ?? error?.fields.find((f) => f.field === field)?.message;
+  const errors = (field: string) => local[field] ?? fieldErrorText(t, error, field);
   return (
     <form
       className="detail-body"

@@ -129,13 +129,13 @@ describe("bulk dialog: the action", () => {
   it("shows Rust's field error under the field it names", async () => {
     bulkPlan.mockResolvedValueOnce({
       status: "error",
-      error: { code: "invalid_input", message: "group: Enter a group name.", fields: [{ field: "group", message: "Enter a group name." }], fingerprint: null },
+      error: { code: "invalid_input", message: "group: Enter a group name.", fields: [{ field: "group", problem: { code: "required" }, message: "Enter a group name." }], fingerprint: null },
     });
     open(all);
     choose("addToGroup");
     fireEvent.change(screen.getByTestId("bulk-group"), { target: { value: "vip" } });
     fireEvent.click(screen.getByTestId("bulk-preview"));
-    const message = await screen.findByText("Enter a group name.");
+    const message = await screen.findByText("Fill this in.");
     expect(message.closest(".field")?.querySelector("input[name=group]")).toBe(screen.getByTestId("bulk-group"));
   });
 

@@ -8,6 +8,7 @@ import type { AccountQuery, ApiError, BulkPlan } from "../../api/types";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { resolveSelection, type Selection } from "../accounts/selection";
+import { fieldErrorText } from "../../i18n/backendText";
 import { ActionFields } from "./ActionFields";
 import { actionProblems, blankAction, DESTRUCTIVE, toAction, type ActionDraft } from "./actions";
 import { RunView } from "./BulkRunPanel";
@@ -34,7 +35,7 @@ export function BulkDialog({ selection, query, count, onClose }: Props) {
 
   const local = actionProblems(draft, t);
   const errors = (field: string) =>
-    (touched ? local[field] : undefined) ?? error?.fields.find((f) => f.field === field)?.message;
+    (touched ? local[field] : undefined) ?? fieldErrorText(t, error, field);
   const set = <K extends keyof ActionDraft>(key: K, value: ActionDraft[K]) => {
     setDraft((d) => ({ ...d, [key]: value }));
     setError(null);

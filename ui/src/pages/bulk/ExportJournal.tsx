@@ -7,6 +7,7 @@ import { toApiError } from "../../api/client";
 import type { ExportFormat, OpId } from "../../api/types";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Field } from "../../components/Field";
+import { fieldErrorText } from "../../i18n/backendText";
 
 /** The file name suggested for an operation's journal. */
 export const journalFileName = (opId: OpId, format: ExportFormat) => `paneldeck-operation-${opId.slice(0, 8)}.${format}`;
@@ -37,7 +38,7 @@ export function ExportJournal({ opId }: { opId: OpId }) {
   });
   const error = save.error ?? browse.error;
   const apiError = error ? toApiError(error) : null;
-  const pathError = apiError?.fields.find((f) => f.field === "path")?.message;
+  const pathError = fieldErrorText(t, apiError, "path");
   return (
     <form
       className="ops-export"

@@ -132,14 +132,20 @@ describe("export dialog", () => {
       error: {
         code: "invalid_input",
         message: "path: give the full path",
-        fields: [{ field: "path", message: "give the full path (for example /home/ann/Downloads/a.csv)" }],
+        fields: [
+          {
+            field: "path",
+            problem: { code: "notAbsolute", example: "/home/ann/Downloads/a.csv" },
+            message: "give the full path (for example /home/ann/Downloads/a.csv)",
+          },
+        ],
         fingerprint: null,
       },
     });
     show();
     fireEvent.change(pathField(), { target: { value: "a.csv" } });
     fireEvent.click(screen.getByTestId("export-run"));
-    const message = await screen.findByText("give the full path (for example /home/ann/Downloads/a.csv)");
+    const message = await screen.findByText("Give the full path (for example /home/ann/Downloads/a.csv).");
     expect(message.closest(".field")?.querySelector("[data-testid=export-path]")).toBe(pathField());
     expect(screen.queryByTestId("export-result")).toBeNull();
   });

@@ -9,6 +9,7 @@ import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Field } from "../../components/Field";
 import { formatBytes } from "../../util/format";
+import { fieldErrorText } from "../../i18n/backendText";
 
 export type LinkOutput = "txt" | "csv" | "json" | "qrFolder" | "qrZip" | "html";
 const LINK_OUTPUTS: LinkOutput[] = ["txt", "csv", "json", "qrFolder", "qrZip", "html"];
@@ -206,7 +207,7 @@ export function ExportDialog({ selection, description, onClose }: Props) {
 
       <Field
         label={folder ? t("exportDialog.folder") : t("exportDialog.file")}
-        error={error?.fields.find((f) => f.field === "path")?.message}
+        error={fieldErrorText(t, error, "path")}
       >
         <div className="path-row">
           <input

@@ -233,15 +233,21 @@ describe("import dialog", () => {
       status: "error",
       error: {
         code: "invalid_input",
-        message: "path: cannot read /x.csv",
-        fields: [{ field: "path", message: "cannot read /x.csv: No such file or directory" }],
+        message: "/x.csv is 600000000 bytes, more than an import takes (536870912)",
+        fields: [
+          {
+            field: "path",
+            problem: { code: "fileTooBig", bytes: 600000000, max: 536870912 },
+            message: "/x.csv is 600000000 bytes, more than an import takes (536870912)",
+          },
+        ],
         fingerprint: null,
       },
     });
     show(<ImportDialog panels={panels} onClose={() => {}} />);
     fireEvent.change(screen.getByTestId("import-path"), { target: { value: "/x.csv" } });
     fireEvent.click(screen.getByTestId("plan-preview-run"));
-    const message = await screen.findByText("cannot read /x.csv: No such file or directory");
+    const message = await screen.findByText("The file is 600000000 bytes, more than an import takes (536870912).");
     expect(message.closest(".field")?.querySelector("[data-testid=import-path]")).not.toBeNull();
     expect(screen.queryByTestId("plan-preview")).toBeNull();
   });

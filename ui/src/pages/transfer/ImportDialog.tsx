@@ -6,6 +6,7 @@ import { pickPath, previewImport } from "../../api/transfer";
 import type { ApiError, PanelView } from "../../api/types";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Field } from "../../components/Field";
+import { fieldErrorText } from "../../i18n/backendText";
 import { PlanFlowDialog } from "./PlanFlowDialog";
 import { blankOptions, PlanOptionsFields, toImportOptions, type OptionsDraft } from "./PlanOptionsFields";
 
@@ -44,7 +45,7 @@ export function ImportDialog({ panels, onClose }: { panels: PanelView[]; onClose
           <Field
             label={t("importDialog.file")}
             hint={t("importDialog.fileHint")}
-            error={error?.fields.find((f) => f.field === "path")?.message}
+            error={fieldErrorText(t, error, "path")}
           >
             <div className="path-row">
               <input
@@ -62,7 +63,7 @@ export function ImportDialog({ panels, onClose }: { panels: PanelView[]; onClose
             </div>
           </Field>
           {browseError && <ErrorNotice error={browseError} />}
-          <Field label={t("importDialog.target")} error={error?.fields.find((f) => f.field === "panelId")?.message}>
+          <Field label={t("importDialog.target")} error={fieldErrorText(t, error, "panelId")}>
             <select value={panelId} onChange={(e) => setPanelId(e.target.value)} data-testid="import-panel">
               {panels.map((p) => (
                 <option key={p.id} value={p.id}>

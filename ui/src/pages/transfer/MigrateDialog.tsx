@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { previewMigration } from "../../api/transfer";
 import type { AccountSelection, PanelView } from "../../api/types";
 import { Field } from "../../components/Field";
+import { fieldErrorText } from "../../i18n/backendText";
 import { PlanFlowDialog } from "./PlanFlowDialog";
 import { blankOptions, PlanOptionsFields, toImportOptions, type OptionsDraft } from "./PlanOptionsFields";
 
@@ -46,7 +47,7 @@ export function MigrateDialog({ panels, selected, onClose }: Props) {
           <p className="muted small">{t("migrate.intro")}</p>
           {panels.length < 2 && <p className="notice warn">{t("migrate.needsTwo")}</p>}
           <div className="row">
-            <Field label={t("migrate.from")} error={error?.fields.find((f) => f.field === "from")?.message}>
+            <Field label={t("migrate.from")} error={fieldErrorText(t, error, "from")}>
               <select value={from} onChange={(e) => chooseFrom(e.target.value)} data-testid="migrate-from">
                 {panels.map((p) => (
                   <option key={p.id} value={p.id}>
@@ -57,7 +58,7 @@ export function MigrateDialog({ panels, selected, onClose }: Props) {
             </Field>
             <Field
               label={t("migrate.to")}
-              error={same ? t("migrate.samePanel") : error?.fields.find((f) => f.field === "to")?.message}
+              error={same ? t("migrate.samePanel") : fieldErrorText(t, error, "to")}
             >
               <select value={to} onChange={(e) => setTo(e.target.value)} data-testid="migrate-to">
                 {panels

@@ -4,6 +4,7 @@ import { parseInboundIds } from "../../api/transfer";
 import type { ApiError, ImportOptions, PanelView } from "../../api/types";
 import { Field } from "../../components/Field";
 import { useCreateOptions } from "../accounts/AccountFields";
+import { fieldErrorText } from "../../i18n/backendText";
 
 /** What the user typed for the plan options. */
 export type OptionsDraft = { createOnly: boolean; inbounds: string };
@@ -33,7 +34,7 @@ export function PlanOptionsFields({ target, draft, onChange, error }: Props) {
   const options = useCreateOptions(xui && target ? target.id : null);
   const parsed = toImportOptions(draft, target);
   const inbounds = options.data?.kind === "xui" ? options.data.inbounds : [];
-  const serverError = error?.fields.find((f) => f.field === "xuiInboundIds" || f.field === "inbounds")?.message;
+  const serverError = fieldErrorText(t, error, "xuiInboundIds", "inbounds");
   return (
     <fieldset className="plan-options">
       <legend>{t("importDialog.options")}</legend>

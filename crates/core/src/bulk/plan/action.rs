@@ -1,6 +1,8 @@
 //! A change request's action: checked before planning, and the op a skipped row is journaled
 //! with. (Its title is [`OpWhat::Change`](crate::bulk::OpWhat), worded by each reader.)
 
+use paneldeck_panels::FieldProblem;
+
 use crate::{
     actions::{AccountEdit, ProxyStatusInput},
     bulk::{BulkAction, ItemOp},
@@ -73,11 +75,13 @@ pub(super) fn check_action(action: &BulkAction) -> Result<()> {
     match action {
         BulkAction::ExtendExpiry { days: 0 } => Err(CoreError::invalid_field(
             "days",
+            FieldProblem::AtLeastOneDay,
             "Extend by at least one day.",
         )),
         BulkAction::SetTrafficLimit { bytes: Some(0) } | BulkAction::AddTraffic { bytes: 0 } => {
             Err(CoreError::invalid_field(
                 "bytes",
+                FieldProblem::NotPositive,
                 "The traffic must be more than 0 (unlimited: leave it empty).",
             ))
         }
@@ -86,12 +90,13 @@ pub(super) fn check_action(action: &BulkAction) -> Result<()> {
         {
             Err(CoreError::invalid_field(
                 "inboundIds",
+                FieldProblem::PickAtLeastOne,
                 "Pick at least one inbound.",
             ))
         }
-        BulkAction::AddToGroup { group } if group.trim().is_empty() => {
-            Err(CoreError::invalid_field("group", "Enter a group name."))
-        }
+        BulkAction::AddToGroup { group } if group.trim().is_empty() => Err(
+            CoreError::invalid_field("group", FieldProblem::Required, "Enter a group name."),
+        ),
         _ => Ok(()),
     }
 }

@@ -9,6 +9,8 @@ use super::{
     create::{plan_create, Existing},
     snapshot_names, Builder,
 };
+use paneldeck_panels::FieldProblem;
+
 use crate::{
     accounts::{AccountKey, Selection},
     actions::{KeptCredentials, KeptSettings, NewAccount},
@@ -128,11 +130,16 @@ impl Paneldeck {
                 .collect(),
         };
         if list.is_empty() {
-            return Err(CoreError::invalid_field("names", "Give at least one name."));
+            return Err(CoreError::invalid_field(
+                "names",
+                FieldProblem::PickAtLeastOne,
+                "Give at least one name.",
+            ));
         }
         if panel_ids.is_empty() {
             return Err(CoreError::invalid_field(
                 "panelIds",
+                FieldProblem::PickAtLeastOne,
                 "Pick at least one panel.",
             ));
         }
@@ -145,6 +152,10 @@ impl Paneldeck {
                 .ok_or_else(|| {
                     CoreError::invalid_field(
                         "templates",
+                        FieldProblem::NoForm {
+                            kind: view.kind,
+                            panel: view.name.clone(),
+                        },
                         format!("No {} form for {}.", view.kind.display_name(), view.name),
                     )
                 })?;

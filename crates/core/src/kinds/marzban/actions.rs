@@ -8,7 +8,7 @@ use paneldeck_panels::{
         DataLimitResetStrategy, InboundPort, MarzbanClient, ProxySettings, ProxyType, TemplateId,
         UserCreate, UserModify, UserStatusCreate, UserStatusModify, UserTemplate,
     },
-    PanelError, PanelKind,
+    FieldProblem, PanelError, PanelKind,
 };
 
 use crate::{
@@ -90,11 +90,12 @@ pub(super) fn username_ok(name: &str) -> bool {
 
 fn check_username(checks: &mut Checks, name: &str) {
     if name.is_empty() {
-        checks.fail("username", "Enter a username.");
+        checks.fail("username", FieldProblem::Required, "Enter a username.");
     } else {
         checks.require(
             username_ok(name),
             "username",
+            FieldProblem::UsernameFormat { min: 3, max: 32 },
             "A username is 3 to 32 characters of a-z, A-Z, 0-9, _, -, @ and . only.",
         );
     }
@@ -104,6 +105,7 @@ fn check_limit(checks: &mut Checks, data_limit_bytes: Option<u64>) {
     checks.require(
         data_limit_bytes != Some(0),
         "dataLimitBytes",
+        FieldProblem::NotPositive,
         "The data limit must be more than 0 (leave it empty for unlimited).",
     );
 }
@@ -113,6 +115,7 @@ fn check_expire(checks: &mut Checks, expire: ExpireInput) {
         checks.require(
             ms >= 1000,
             "expire",
+            FieldProblem::PickExpiry,
             "Pick an expiry date, or choose never.",
         );
     }
@@ -125,11 +128,13 @@ fn check_on_hold(checks: &mut Checks, on_hold: bool, duration: Option<u64>, expi
     checks.require(
         duration.is_some_and(|d| d > 0),
         "onHoldExpireDurationSecs",
+        FieldProblem::OnHoldNeedsPeriod,
         "An on-hold user needs a period (more than 0) that starts at first use.",
     );
     checks.require(
         matches!(expire, ExpireInput::Never),
         "expire",
+        FieldProblem::OnHoldNoExpiry,
         "An on-hold user has no expiry date: its period starts at first use.",
     );
 }
@@ -142,6 +147,9 @@ fn check_inbounds_in_proxies(
     if let Some(stray) = inbounds.iter().find(|i| !proxies.contains(&i.protocol)) {
         checks.fail(
             "inbounds",
+            FieldProblem::InboundsOutsideProtocols {
+                protocol: protocol_name(stray.protocol).to_owned(),
+            },
             format!(
                 "Inbounds were picked for {}, which is not among the protocols.",
                 protocol_name(stray.protocol)
@@ -264,7 +272,12 @@ pub(super) async fn edit(
         *expire,
     );
     if let Some(list) = proxies {
-        checks.require(!list.is_empty(), "proxies", "Keep at least one protocol.");
+        checks.require(
+            !list.is_empty(),
+            "proxies",
+            FieldProblem::PickAtLeastOne,
+            "Keep at least one protocol.",
+        );
         if let Some(inb) = inbounds {
             check_inbounds_in_proxies(&mut checks, inb, list);
         }
@@ -396,7 +409,12 @@ fn check_create_form(new: &NewAccount, typed: &str, on_hold: bool) -> Result<()>
     let mut checks = Checks::new();
     if template_id.is_some() {
         // Checked in full once the template's prefix and suffix are added.
-        checks.require(!typed.is_empty(), "username", "Enter a username.");
+        checks.require(
+            !typed.is_empty(),
+            "username",
+            FieldProblem::Required,
+            "Enter a username.",
+        );
     }
     check_limit(&mut checks, *data_limit_bytes);
     check_expire(&mut checks, *expire);
@@ -406,6 +424,7 @@ fn check_create_form(new: &NewAccount, typed: &str, on_hold: bool) -> Result<()>
         checks.require(
             !proxies.is_empty(),
             "proxies",
+            FieldProblem::PickAtLeastOne,
             "Pick at least one protocol.",
         );
         check_inbounds_in_proxies(&mut checks, inbounds, proxies);
@@ -423,9 +442,11 @@ async fn fetch_template(
             c.get_user_template(TemplateId(id))
                 .await
                 .map_err(|e| match e {
-                    PanelError::NotFound { .. } => {
-                        CoreError::invalid_field("templateId", "That template no longer exists.")
-                    }
+                    PanelError::NotFound { .. } => CoreError::invalid_field(
+                        "templateId",
+                        FieldProblem::TemplateGone,
+                        "That template no longer exists.",
+                    ),
                     other => CoreError::Panel(other),
                 })?,
         ),
@@ -478,6 +499,7 @@ fn fill_from_template(f: &mut Filled, t: &UserTemplate, on_hold: bool) -> Result
     checks.require(
         !protocols.is_empty(),
         "proxies",
+        FieldProblem::PickAtLeastOne,
         "Pick at least one protocol (the template names none).",
     );
     check_inbounds_in_proxies(&mut checks, &inbounds_list(inbound_map), protocols);

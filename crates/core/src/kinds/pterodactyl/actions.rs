@@ -3,7 +3,7 @@
 
 use paneldeck_panels::{
     pterodactyl::{PermissionSet, PterodactylClient, ServerIdentifier},
-    PanelError, PanelKind,
+    FieldProblem, PanelError, PanelKind,
 };
 
 use super::ids::{parse_pterodactyl_native_id, pterodactyl_native_id};
@@ -22,6 +22,9 @@ fn permission_set(checks: &mut Checks, keys: &[String]) -> PermissionSet {
     if !unknown.is_empty() {
         checks.fail(
             "permissions",
+            FieldProblem::UnknownPermissions {
+                names: unknown.clone(),
+            },
             format!("Unknown permission(s): {}.", unknown.join(", ")),
         );
     }
@@ -107,10 +110,16 @@ pub(super) async fn create(c: &PterodactylClient, new: &NewAccount) -> Result<Ve
     };
     let email = email.trim();
     let mut checks = Checks::new();
-    checks.require(!email.is_empty(), "email", "Enter the person's email.");
+    checks.require(
+        !email.is_empty(),
+        "email",
+        FieldProblem::Required,
+        "Enter the person's email.",
+    );
     checks.require(
         !server_ids.is_empty(),
         "serverIds",
+        FieldProblem::PickAtLeastOne,
         "Pick at least one server.",
     );
     let set = permission_set(&mut checks, permissions);
@@ -128,6 +137,7 @@ pub(super) async fn create(c: &PterodactylClient, new: &NewAccount) -> Result<Ve
             Some(_) => {}
             None => checks.fail(
                 "serverIds",
+                FieldProblem::UnknownServer { id: id.clone() },
                 format!("There is no server {id} on this panel."),
             ),
         }

@@ -5,7 +5,7 @@ use paneldeck_panels::{
     userpass::{
         ListParams, NewSubUser, SubUser, SubUserId, SubUserStatus, SubUserUpdate, UserpassClient,
     },
-    PanelError, PanelKind, Secret,
+    FieldProblem, PanelError, PanelKind, Secret,
 };
 
 use super::ids::parse_userpass_native_id;
@@ -40,10 +40,16 @@ async fn find(c: &UserpassClient, id: SubUserId) -> Result<SubUser> {
 
 fn check_user_name(checks: &mut Checks, name: &str) {
     let name = name.trim();
-    checks.require(!name.is_empty(), "userName", "Enter a user name.");
+    checks.require(
+        !name.is_empty(),
+        "userName",
+        FieldProblem::Required,
+        "Enter a user name.",
+    );
     checks.require(
         !name.chars().any(char::is_whitespace),
         "userName",
+        FieldProblem::NoSpaces,
         "A proxy user name cannot contain spaces.",
     );
 }
@@ -177,6 +183,7 @@ pub(super) async fn create(
         checks.require(
             !p.expose().trim().is_empty(),
             "password",
+            FieldProblem::BlankPassword,
             "Enter a password, or leave it empty to have one generated.",
         );
     }

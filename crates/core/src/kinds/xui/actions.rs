@@ -3,7 +3,7 @@
 
 use paneldeck_panels::{
     xui::{ApiGeneration, ClientPayload, ClientRecord, InboundId, XuiClient},
-    PanelError, PanelKind,
+    FieldProblem, PanelError, PanelKind,
 };
 
 use serde_json::Value;
@@ -105,12 +105,16 @@ pub(super) fn expiry_to_wire(expiry: ExpiryInput) -> i64 {
 pub(super) fn check_expiry(checks: &mut Checks, expiry: ExpiryInput) {
     match expiry {
         ExpiryInput::Never => {}
-        ExpiryInput::At { ms } => {
-            checks.require(ms > 0, "expiry", "Pick an expiry date, or choose never.")
-        }
+        ExpiryInput::At { ms } => checks.require(
+            ms > 0,
+            "expiry",
+            FieldProblem::PickExpiry,
+            "Pick an expiry date, or choose never.",
+        ),
         ExpiryInput::AfterFirstUse { days } => checks.require(
             days >= 1,
             "expiry",
+            FieldProblem::AtLeastOneDay,
             "The period after first use must be at least one day.",
         ),
     }
@@ -121,6 +125,7 @@ pub(super) fn check_quota(checks: &mut Checks, total_bytes: Option<u64>) {
     checks.require(
         total_bytes != Some(0),
         "totalBytes",
+        FieldProblem::NotPositive,
         "The traffic limit must be more than 0 (leave it empty for unlimited).",
     );
 }
@@ -130,11 +135,13 @@ pub(super) fn check_email(checks: &mut Checks, email: &str) {
     checks.require(
         !email.is_empty(),
         "email",
+        FieldProblem::Required,
         "Enter an email (the client's name).",
     );
     checks.require(
         !email.chars().any(char::is_whitespace),
         "email",
+        FieldProblem::NoSpaces,
         "The email cannot contain spaces.",
     );
 }
@@ -165,11 +172,17 @@ pub(super) async fn edit(c: &XuiClient, email: &str, edit: &AccountEdit) -> Resu
         checks.require(
             !sub.trim().is_empty(),
             "subId",
+            FieldProblem::Required,
             "The subscription id cannot be empty.",
         );
     }
     if let Some(ids) = inbound_ids {
-        checks.require(!ids.is_empty(), "inboundIds", "Pick at least one inbound.");
+        checks.require(
+            !ids.is_empty(),
+            "inboundIds",
+            FieldProblem::PickAtLeastOne,
+            "Pick at least one inbound.",
+        );
     }
     checks.finish()?;
     if c.api_generation().await? == ApiGeneration::LegacyInbounds {
@@ -251,6 +264,7 @@ pub(super) async fn create(
     checks.require(
         !inbound_ids.is_empty(),
         "inboundIds",
+        FieldProblem::PickAtLeastOne,
         "Pick at least one inbound.",
     );
     check_quota(&mut checks, *total_bytes);

@@ -7,7 +7,7 @@ use paneldeck_panels::{
         legacy::{legacy_client_id, LegacyClient},
         InboundClient, InboundId, Protocol, XuiClient,
     },
-    PanelError, PanelKind,
+    FieldProblem, PanelError, PanelKind,
 };
 
 use super::actions::{expiry_to_wire, not_here};
@@ -160,12 +160,14 @@ pub(super) async fn create(
     let [inbound_id] = inbound_ids.as_slice() else {
         return Err(CoreError::invalid_field(
             "inboundIds",
+            FieldProblem::LegacyOneInbound,
             "3x-ui before v3.1 keeps each email on one inbound: pick exactly one.",
         ));
     };
     if group.as_ref().is_some_and(|g| !g.trim().is_empty()) {
         return Err(CoreError::invalid_field(
             "group",
+            FieldProblem::LegacyNoGroups,
             "3x-ui before v3.1 has no client groups.",
         ));
     }
