@@ -85,6 +85,9 @@ export function RecordList({ records, page, showState }: { records: ItemRecord[]
       render={(r) => {
         const headline = errorHeadline(r.error?.code ?? null, t, exists);
         const detail = r.error ? r.error.detail : r.message && itemOutcomeText(r.message, t, i18n.language);
+        // A skip's detail is the planner's English sentence (or the panel's words) behind a
+        // translated headline: shown on hover, as in the preview, not as a line of its own.
+        const skipped = r.state === "skipped";
         return (
           <li key={`${r.panelId}/${r.seq}`} className={`bulk-item state-${r.state}`} data-testid="bulk-record">
             <span className="bulk-item-head">
@@ -95,9 +98,9 @@ export function RecordList({ records, page, showState }: { records: ItemRecord[]
               {showState && <span className={`badge item-${r.state}`}>{t(`bulk.itemState.${r.state}`)}</span>}
             </span>
             {(headline || detail) && (
-              <span className={r.state === "failed" ? "bulk-error" : "muted small"}>
+              <span className={r.state === "failed" ? "bulk-error" : "muted small"} title={skipped && detail ? detail : undefined}>
                 {headline && <strong>{headline}</strong>}
-                {detail && detail !== headline && <span className="bulk-error-detail"> {detail}</span>}
+                {detail && detail !== headline && !skipped && <span className="bulk-error-detail"> {detail}</span>}
               </span>
             )}
           </li>
