@@ -31,13 +31,6 @@ pub fn rules(kind: PanelKind) -> &'static dyn KindRules {
     }
 }
 
-/// The kind whose create form `new` is.
-pub fn kind_of_form(new: &NewAccount) -> Option<PanelKind> {
-    PanelKind::ALL
-        .into_iter()
-        .find(|kind| rules(*kind).owns_form(new))
-}
-
 /// What an account of a kind can hold of an [`AccountRecord`]; what it cannot is reported as
 /// not carried over by an import or migration onto it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -95,9 +88,6 @@ pub trait KindRules: Sync {
     ) -> Option<Planned> {
         None
     }
-
-    /// Whether `new` is this kind's create form.
-    fn owns_form(&self, new: &NewAccount) -> bool;
 
     /// The native id a create is shown under until the panel gives the real one.
     fn create_native_id(&self, new: &NewAccount) -> String {

@@ -46,7 +46,7 @@ pub(super) fn plan_create(
     credentials: KeptCredentials,
     kept: KeptSettings,
 ) {
-    let form_kind = kinds::kind_of_form(&new).unwrap_or(panel.kind);
+    let form_kind = new.kind();
     let form_rules = kinds::rules(form_kind);
     // The real id is known once created.
     let key = AccountKey::new(panel.id.clone(), form_rules.create_native_id(&new));

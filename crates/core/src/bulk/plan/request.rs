@@ -145,10 +145,9 @@ impl Paneldeck {
         }
         for id in panel_ids {
             let view = panel_of(panels, id)?;
-            let rules = kinds::rules(view.kind);
             let template = templates
                 .iter()
-                .find(|t| rules.owns_form(t))
+                .find(|t| t.kind() == view.kind)
                 .ok_or_else(|| {
                     CoreError::invalid_field(
                         "templates",

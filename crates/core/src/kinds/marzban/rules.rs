@@ -79,10 +79,6 @@ impl KindRules for MarzbanRules {
         }
     }
 
-    fn owns_form(&self, new: &NewAccount) -> bool {
-        matches!(new, NewAccount::Marzban { .. })
-    }
-
     fn form_changes(&self, new: &NewAccount) -> Vec<FieldChange> {
         plan::form_changes(new)
     }

@@ -91,10 +91,6 @@ impl KindRules for PterodactylRules {
         }
     }
 
-    fn owns_form(&self, new: &NewAccount) -> bool {
-        matches!(new, NewAccount::Pterodactyl { .. })
-    }
-
     fn create_native_id(&self, new: &NewAccount) -> String {
         plan::create_native_id(new).unwrap_or_else(|| new.name().trim().to_owned())
     }

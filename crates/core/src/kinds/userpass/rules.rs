@@ -91,10 +91,6 @@ impl KindRules for UserpassRules {
         }
     }
 
-    fn owns_form(&self, new: &NewAccount) -> bool {
-        matches!(new, NewAccount::Userpass { .. })
-    }
-
     fn form_changes(&self, new: &NewAccount) -> Vec<FieldChange> {
         plan::form_changes(new)
     }

@@ -89,10 +89,6 @@ impl KindRules for XuiRules {
         })
     }
 
-    fn owns_form(&self, new: &NewAccount) -> bool {
-        matches!(new, NewAccount::Xui { .. })
-    }
-
     fn form_changes(&self, new: &NewAccount) -> Vec<FieldChange> {
         plan::form_changes(new)
     }
