@@ -19,6 +19,14 @@ pub enum PanelsCommand {
     Test { name: String },
     /// Remove a panel and its keyring entry (nothing changes on the panel itself).
     Remove { name: String },
+    /// Set the largest answer a panel may send (default 128 MiB); raise it only for a panel
+    /// whose listing is really that large.
+    Limit {
+        name: String,
+        /// In MiB; leave out to go back to the default.
+        #[arg(long)]
+        max_answer_mib: Option<u32>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -103,6 +111,24 @@ pub async fn run(core: &Paneldeck, command: PanelsCommand, format: Format) -> Re
             match format {
                 Format::Json => output::json(&serde_json::json!({ "removed": panel.id })),
                 Format::Table => println!("removed {}", panel.name),
+            }
+        }
+        PanelsCommand::Limit {
+            name,
+            max_answer_mib,
+        } => {
+            let panel = core.find_panel(&name)?;
+            let panel = core.set_max_answer_mib(&panel.id, max_answer_mib)?;
+            match format {
+                Format::Json => output::json(&panel),
+                Format::Table => println!(
+                    "{} accepts answers up to {} MiB",
+                    panel.name,
+                    panel.settings.max_answer_mib.map_or(
+                        paneldeck_panels::http::DEFAULT_MAX_ANSWER_BYTES >> 20,
+                        u64::from
+                    )
+                ),
             }
         }
         PanelsCommand::Add(args) => {

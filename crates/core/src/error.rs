@@ -1,4 +1,4 @@
-use paneldeck_panels::{FieldError, FieldProblem, PanelError};
+use paneldeck_panels::{redact::cut, FieldError, FieldProblem, PanelError};
 use serde::Serialize;
 
 /// Closed set of error codes shared with the UI (generated into TypeScript). The UI picks its
@@ -27,6 +27,10 @@ pub enum ErrorCode {
     PanelFailed,
     UnexpectedAnswer,
     Unsupported,
+    /// The panel pointed elsewhere and the redirect was not followed (credentials stay home).
+    Redirected,
+    /// The panel's answer was larger than its size cap.
+    AnswerTooLarge,
     /// The system refused access to a file or folder.
     PermissionDenied,
     /// No space left on the disk (or over the user's quota).
@@ -140,7 +144,9 @@ pub(crate) fn panel_code(err: &PanelError) -> ErrorCode {
         PanelError::InvalidUrl(_) => ErrorCode::InvalidUrl,
         PanelError::Dns { .. } => ErrorCode::Dns,
         PanelError::ConnectionRefused { .. } => ErrorCode::ConnectionRefused,
-        PanelError::Timeout(_) => ErrorCode::Timeout,
+        PanelError::Timeout(_) | PanelError::Deadline(_) => ErrorCode::Timeout,
+        PanelError::Redirected { .. } => ErrorCode::Redirected,
+        PanelError::AnswerTooLarge { .. } => ErrorCode::AnswerTooLarge,
         PanelError::CertificateNotTrusted { .. } => ErrorCode::CertificateNotTrusted,
         PanelError::CertificateMismatch { .. } => ErrorCode::CertificateMismatch,
         PanelError::Tls(_) => ErrorCode::Tls,
@@ -159,6 +165,9 @@ pub(crate) fn panel_code(err: &PanelError) -> ErrorCode {
         PanelError::Unsupported(_) => ErrorCode::Unsupported,
     }
 }
+
+/// Longest message an [`ApiError`] carries.
+pub const MAX_MESSAGE_BYTES: usize = 4096;
 
 /// An error as it crosses to the UI or the CLI's JSON output: `{code, message, fields, fingerprint}`.
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -189,7 +198,8 @@ impl From<CoreError> for ApiError {
         };
         ApiError {
             code: err.code(),
-            message: err.to_string(),
+            // Shown, logged and stored: never the megabytes a hostile panel may have sent.
+            message: cut(&err.to_string(), MAX_MESSAGE_BYTES).into_owned(),
             fields,
             fingerprint,
         }
@@ -209,6 +219,21 @@ pub type Result<T, E = CoreError> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_are_cut_to_a_few_kib() {
+        let huge = CoreError::Panel(PanelError::Decode {
+            path: "x".repeat(3 * MAX_MESSAGE_BYTES),
+            message: "y".repeat(3 * MAX_MESSAGE_BYTES),
+        });
+        let api = ApiError::from(huge);
+        assert!(
+            api.message.len() <= MAX_MESSAGE_BYTES + 4,
+            "{}",
+            api.message.len()
+        );
+        assert!(api.message.ends_with('…'));
+    }
 
     #[test]
     fn disk_and_permission_errors_have_their_own_codes() {

@@ -190,7 +190,9 @@ impl Paneldeck {
         verify: bool,
     ) -> Result<PanelView> {
         let current = self.panel(id)?;
-        let valid = input.validate(false)?;
+        let mut valid = input.validate(false)?;
+        // The form does not carry the answer size cap: an edit keeps it.
+        valid.settings.max_answer_mib = current.settings.max_answer_mib;
         if valid.kind != current.kind {
             return Err(CoreError::invalid_field(
                 "kind",
@@ -223,6 +225,22 @@ impl Paneldeck {
             Ok(())
         })?;
         tracing::info!(panel = %id, "panel updated");
+        self.panel(id)
+    }
+
+    /// Sets the largest answer a panel may send, in MiB (None = the default 128 MiB).
+    pub fn set_max_answer_mib(&self, id: &PanelId, mib: Option<u32>) -> Result<PanelView> {
+        if mib == Some(0) {
+            return Err(CoreError::invalid_field(
+                "maxAnswerMib",
+                FieldProblem::NotPositive,
+                "The answer size limit is at least 1 MiB.",
+            ));
+        }
+        let mut settings = self.panel(id)?.settings;
+        settings.max_answer_mib = mib;
+        self.store
+            .with(|conn| registry::set_settings(conn, id, &settings))?;
         self.panel(id)
     }
 

@@ -70,6 +70,20 @@ pub struct PanelSettings {
     /// Re-sync this panel's accounts every this many seconds (None = only on demand).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_interval_secs: Option<u32>,
+    /// Largest answer this panel may send, in MiB (None = the default 128 MiB). Raised only
+    /// for a panel so large its listing does not fit; a hostile panel is cut at the cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_answer_mib: Option<u32>,
+}
+
+impl PanelSettings {
+    /// `endpoint` with this panel's answer size cap.
+    pub fn limit(&self, endpoint: Endpoint) -> Endpoint {
+        match self.max_answer_mib {
+            Some(mib) => endpoint.with_max_answer_bytes(u64::from(mib) << 20),
+            None => endpoint,
+        }
+    }
 }
 
 /// Credentials as typed in a form or on the CLI. On edit, a `None` secret keeps the stored one.
@@ -323,7 +337,9 @@ pub struct PanelView {
 impl PanelView {
     pub fn endpoint(&self) -> Result<Endpoint> {
         let pin = self.pinned_cert.as_deref().and_then(|p| p.parse().ok());
-        Ok(Endpoint::parse(&self.base_url)?.with_pin(pin))
+        Ok(self
+            .settings
+            .limit(Endpoint::parse(&self.base_url)?.with_pin(pin)))
     }
 }
 
@@ -400,6 +416,22 @@ pub(crate) fn insert(conn: &Connection, id: &PanelId, panel: &ValidPanel, now: i
             panel.endpoint.pinned_cert.map(|p| p.to_string()),
             serde_json::to_string(&panel.settings).unwrap_or_else(|_| "{}".into()),
             now,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Replaces a panel's settings (kept apart from [`update`], whose form does not carry them all).
+pub(crate) fn set_settings(
+    conn: &Connection,
+    id: &PanelId,
+    settings: &PanelSettings,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE panels SET settings = ?2 WHERE id = ?1",
+        params![
+            id.0,
+            serde_json::to_string(settings).unwrap_or_else(|_| "{}".into())
         ],
     )?;
     Ok(())

@@ -12,8 +12,22 @@ pub enum PanelError {
     Dns { host: String },
     #[error("the connection to {addr} was refused: nothing is listening there")]
     ConnectionRefused { addr: String },
-    #[error("the panel did not answer within {0:?}")]
+    /// No byte came for this long (connecting, or while waiting for or reading the answer).
+    #[error("the panel sent nothing for {} s (connect/read timeout)", .0.as_secs_f32())]
     Timeout(Duration),
+    /// The whole request, retries included, took longer than its deadline (a panel that
+    /// drips its answer never trips the read timeout).
+    #[error("the panel did not finish answering within the {} s deadline for a whole request", .0.as_secs())]
+    Deadline(Duration),
+    /// The panel answered with a redirect this layer refuses to follow.
+    #[error("the panel redirected to {location}; not followed: {refused}")]
+    Redirected {
+        location: String,
+        refused: RedirectRefusal,
+    },
+    /// The answer grew past the panel's size cap; reading stopped there.
+    #[error("the panel's answer is larger than the {} MiB allowed for this panel (raise the panel's answer size limit if it is really that large)", limit_bytes >> 20)]
+    AnswerTooLarge { limit_bytes: u64 },
     #[error("the panel's certificate is not trusted (self-signed or unknown issuer); its SHA-256 fingerprint is {fingerprint} — pin it if you recognise it")]
     CertificateNotTrusted { fingerprint: String },
     #[error("the panel's certificate changed: pinned {expected}, presented {actual}")]
@@ -48,6 +62,19 @@ pub enum PanelError {
     Unsupported(String),
 }
 
+/// Why a redirect was not followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RedirectRefusal {
+    /// Another scheme, host or port: the credentials would go to someone else.
+    #[error("it points to another server")]
+    OtherOrigin,
+    /// Only GET and HEAD are followed, so a body (a password) is never sent again.
+    #[error("only reads are followed, never a request that sends data")]
+    NotARead,
+    #[error("too many redirects")]
+    TooMany,
+}
+
 fn summarize_fields(fields: &[FieldError]) -> String {
     fields
         .iter()
@@ -63,6 +90,7 @@ impl PanelError {
         matches!(
             self,
             PanelError::Timeout(_)
+                | PanelError::Deadline(_)
                 | PanelError::ConnectionRefused { .. }
                 | PanelError::Network(_)
                 | PanelError::RateLimited { .. }
@@ -77,6 +105,9 @@ impl PanelError {
             PanelError::Dns { .. } => "dns",
             PanelError::ConnectionRefused { .. } => "connection_refused",
             PanelError::Timeout(_) => "timeout",
+            PanelError::Deadline(_) => "deadline",
+            PanelError::Redirected { .. } => "redirected",
+            PanelError::AnswerTooLarge { .. } => "answer_too_large",
             PanelError::CertificateNotTrusted { .. } => "certificate_not_trusted",
             PanelError::CertificateMismatch { .. } => "certificate_mismatch",
             PanelError::Tls(_) => "tls",

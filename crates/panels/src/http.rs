@@ -1,13 +1,16 @@
-//! The HTTP layer every panel client shares: base URL with an optional path prefix, timeouts,
-//! retries for idempotent requests only, TLS pinning and error classification.
+//! The HTTP layer every panel client shares: base URL with an optional path prefix, timeouts
+//! and a whole-request deadline, retries for idempotent requests only, a cap on the answer's
+//! size, same-origin redirects for reads only, TLS pinning, and errors without secrets.
 
 use std::{error::Error as StdError, sync::Arc, time::Duration};
 
-use reqwest::{header::HeaderMap, Method, RequestBuilder, StatusCode};
-use serde::de::DeserializeOwned;
+use reqwest::{Method, RequestBuilder, StatusCode};
 use url::Url;
 
+pub use crate::answer::{decode_json, RawResponse};
 use crate::{
+    error::RedirectRefusal,
+    redact::Redactions,
     tls::{self, CertFingerprint, PinVerifier},
     PanelError, PanelKind,
 };
@@ -18,10 +21,19 @@ pub struct Endpoint {
     /// Base URL, possibly with a path prefix (`https://host:2053/secretpath/`). Always ends in `/`.
     pub base_url: Url,
     pub pinned_cert: Option<CertFingerprint>,
+    /// Longest wait for any byte: connecting, or waiting for and reading the answer.
     pub timeout: Duration,
+    /// Longest one request may take in all, retries included.
+    pub deadline: Duration,
+    /// Largest answer read; a larger one is refused while it arrives.
+    pub max_answer_bytes: u64,
 }
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 128 << 20;
+/// Same-origin redirects followed for one read before giving up.
+const MAX_REDIRECTS: usize = 5;
 
 impl Endpoint {
     /// Parses and normalises a user-typed panel URL.
@@ -42,7 +54,19 @@ impl Endpoint {
             base_url: url,
             pinned_cert: None,
             timeout: DEFAULT_TIMEOUT,
+            deadline: DEFAULT_DEADLINE,
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
         })
+    }
+
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    pub fn with_max_answer_bytes(mut self, max: u64) -> Self {
+        self.max_answer_bytes = max;
+        self
     }
 
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
@@ -59,98 +83,6 @@ impl Endpoint {
         let host = self.base_url.host_str().unwrap_or_default().to_owned();
         (host, self.base_url.port_or_known_default().unwrap_or(443))
     }
-}
-
-/// A response whose body has been read in full.
-#[derive(Debug, Clone)]
-pub struct RawResponse {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-}
-
-impl RawResponse {
-    /// True when the body is an HTML page (a login page, a proxy's error page, a web UI):
-    /// never an API answer.
-    pub fn looks_like_html(&self) -> bool {
-        let ct_html = self
-            .headers
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"));
-        let start = String::from_utf8_lossy(&self.body[..self.body.len().min(256)]).to_lowercase();
-        let start = start.trim_start();
-        ct_html || start.starts_with("<!doctype") || start.starts_with("<html")
-    }
-
-    /// Decodes the body as JSON; a failure names the JSON path that did not fit.
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, PanelError> {
-        decode_json(&self.body)
-    }
-
-    /// Runs `decode` on this answer, on tokio's blocking pool when the body is large: a page
-    /// of hundreds of accounts, or a whole 3x-ui client list, takes milliseconds to hundreds
-    /// of milliseconds of CPU, which on a runtime thread would hold up the other panels'
-    /// requests and the app's commands meanwhile.
-    pub async fn decode_with<T, F>(self, decode: F) -> Result<T, PanelError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&RawResponse) -> Result<T, PanelError> + Send + 'static,
-    {
-        if self.body.len() < DECODE_OFF_RUNTIME_BYTES {
-            return decode(&self);
-        }
-        tokio::task::spawn_blocking(move || decode(&self))
-            .await
-            .unwrap_or_else(|err| {
-                Err(PanelError::Decode {
-                    path: String::new(),
-                    message: format!("decoding stopped: {err}"),
-                })
-            })
-    }
-
-    /// The body as text, cut to a length fit for an error message.
-    pub fn excerpt(&self) -> String {
-        let text = String::from_utf8_lossy(&self.body);
-        let text = text.trim();
-        if text.chars().count() > 200 {
-            format!("{}…", text.chars().take(200).collect::<String>())
-        } else {
-            text.to_owned()
-        }
-    }
-
-    pub fn retry_after(&self) -> Option<Duration> {
-        self.headers
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs)
-    }
-}
-
-/// Answers at least this large are decoded off the runtime's threads (see
-/// [`RawResponse::decode_with`]); smaller ones cost less than the hand-over.
-const DECODE_OFF_RUNTIME_BYTES: usize = 64 * 1024;
-
-/// Decodes JSON; a failure says where (`obj.items[3].expiryTime`). Tracking the path costs
-/// about as much as the decoding itself, so it is done only once a plain decode has failed.
-pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, PanelError> {
-    if let Ok(value) = T::deserialize(&mut serde_json::Deserializer::from_slice(body)) {
-        return Ok(value);
-    }
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        let message = if inner.is_eof() {
-            format!("the answer ended early ({inner})")
-        } else {
-            inner.to_string()
-        };
-        PanelError::Decode { path, message }
-    })
 }
 
 /// The reqwest client for one panel plus its endpoint.
@@ -178,8 +110,12 @@ impl HttpClient {
         let client = reqwest::Client::builder()
             .use_preconfigured_tls(tls_config)
             .cookie_store(true)
-            .timeout(endpoint.timeout)
-            .connect_timeout(endpoint.timeout.min(Duration::from_secs(10)))
+            // Redirects are followed by `send_once`, which checks each one; no `Referer`
+            // ever tells another host where the request came from (a secret path or key).
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .read_timeout(endpoint.timeout)
+            .connect_timeout(connect_timeout(&endpoint))
             .user_agent(concat!("Paneldeck/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| PanelError::Tls(e.to_string()))?;
@@ -222,11 +158,23 @@ impl HttpClient {
 
     /// Sends a request and reads the whole body. Idempotent methods (GET, HEAD, PUT, DELETE)
     /// are retried on transient failures with exponential backoff; POST and PATCH never are,
-    /// so a create is not sent twice by this layer.
+    /// so a create is not sent twice by this layer. The whole, retries included, must finish
+    /// within the endpoint's deadline. No error carries a secret the request held.
     pub async fn send(&self, request: RequestBuilder) -> Result<RawResponse, PanelError> {
         let built = request
             .build()
-            .map_err(|e| PanelError::Network(e.to_string()))?;
+            .map_err(|e| PanelError::Network(e.without_url().to_string()))?;
+        let redactions = Redactions::of(&built, &self.endpoint.base_url);
+        let deadline = self.endpoint.deadline;
+        let result = tokio::time::timeout(deadline, self.send_with_retries(built))
+            .await
+            .unwrap_or(Err(PanelError::Deadline(deadline)));
+        result
+            .map_err(|err| redactions.error(err))
+            .map(|raw| raw.redacted_if_failed(&redactions))
+    }
+
+    async fn send_with_retries(&self, built: reqwest::Request) -> Result<RawResponse, PanelError> {
         let idempotent = matches!(
             *built.method(),
             Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
@@ -259,26 +207,49 @@ impl HttpClient {
         }
     }
 
+    /// Sends one request, following same-origin redirects of a read (RFC 9110 §15.4: 301, 302,
+    /// 303, 307 and 308 carry `Location`). A redirect elsewhere, or of a request with a body,
+    /// is refused with where it pointed: following it would hand the credentials (headers,
+    /// the key in the query, a password in the body on 307/308) to another server.
     async fn send_once(&self, request: reqwest::Request) -> Result<RawResponse, PanelError> {
-        let response = match self.client.execute(request).await {
-            Ok(r) => r,
-            Err(err) => return Err(self.classify(err).await),
+        let mut request = request;
+        let mut hops = 0;
+        let response = loop {
+            let method = request.method().clone();
+            let next = request.try_clone();
+            let response = match self.client.execute(request).await {
+                Ok(r) => r,
+                Err(err) => return Err(self.classify(err).await),
+            };
+            let Some(location) = redirect_target(&response) else {
+                break response;
+            };
+            let refused = if !same_origin(&location, response.url()) {
+                Some(RedirectRefusal::OtherOrigin)
+            } else if !matches!(method, Method::GET | Method::HEAD) {
+                Some(RedirectRefusal::NotARead)
+            } else if hops >= MAX_REDIRECTS {
+                Some(RedirectRefusal::TooMany)
+            } else {
+                None
+            };
+            match (refused, next) {
+                (None, Some(mut again)) => {
+                    *again.url_mut() = location;
+                    request = again;
+                    hops += 1;
+                }
+                (refused, _) => {
+                    return Err(PanelError::Redirected {
+                        location: location.to_string(),
+                        refused: refused.unwrap_or(RedirectRefusal::NotARead),
+                    })
+                }
+            }
         };
         let status = response.status();
         let headers = response.headers().clone();
-        // Read straight into one buffer of the announced size: collecting the chunks first
-        // and then copying them costs twice the memory on answers of many megabytes.
-        const MOST_RESERVED: u64 = 64 << 20;
-        let announced = response.content_length().unwrap_or(0).min(MOST_RESERVED);
-        let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
-        let mut response = response;
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
-                Ok(None) => break,
-                Err(err) => return Err(self.classify(err).await),
-            }
-        }
+        let body = self.read_body(response).await?;
         let raw = RawResponse {
             status,
             headers,
@@ -298,12 +269,47 @@ impl HttpClient {
         Ok(raw)
     }
 
+    fn connect_timeout(&self) -> Duration {
+        connect_timeout(&self.endpoint)
+    }
+
+    /// Reads the body, refusing it as soon as it outgrows the cap (announced or actual), so
+    /// memory follows the cap and not what the panel sends. One buffer of the announced size:
+    /// collecting chunks and copying them costs twice the memory on large answers.
+    async fn read_body(&self, mut response: reqwest::Response) -> Result<Vec<u8>, PanelError> {
+        let cap = self.endpoint.max_answer_bytes;
+        let too_large = PanelError::AnswerTooLarge { limit_bytes: cap };
+        let announced = response.content_length().unwrap_or(0);
+        if announced > cap {
+            return Err(too_large);
+        }
+        let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if (body.len() + chunk.len()) as u64 > cap {
+                        return Err(too_large);
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => return Ok(body),
+                Err(err) => return Err(self.classify(err).await),
+            }
+        }
+    }
+
     /// Turns a transport failure into words a person understands.
     async fn classify(&self, err: reqwest::Error) -> PanelError {
         if err.is_timeout() {
-            return PanelError::Timeout(self.endpoint.timeout);
+            return PanelError::Timeout(if err.is_connect() {
+                self.connect_timeout()
+            } else {
+                self.endpoint.timeout
+            });
         }
         let (host, port) = self.endpoint.host_port();
+        // The URL may hold a key in its query or a secret path: never part of the message.
+        let err = err.without_url();
         let mut source: Option<&(dyn StdError + 'static)> = Some(&err);
         let mut chain = String::new();
         while let Some(e) = source {
@@ -311,6 +317,11 @@ impl HttpClient {
                 return self.tls_error(tls_err, &host, port).await;
             }
             if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                // An I/O error's `source()` skips the error it wraps: look inside for TLS.
+                if let Some(tls_err) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>())
+                {
+                    return self.tls_error(tls_err, &host, port).await;
+                }
                 if io.kind() == std::io::ErrorKind::ConnectionRefused {
                     return PanelError::ConnectionRefused {
                         addr: format!("{host}:{port}"),
@@ -365,6 +376,26 @@ impl HttpClient {
     }
 }
 
+fn connect_timeout(endpoint: &Endpoint) -> Duration {
+    endpoint.timeout.min(Duration::from_secs(10))
+}
+
+/// Where a redirect answer points, resolved against the URL it came from.
+fn redirect_target(response: &reqwest::Response) -> Option<Url> {
+    if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = response.headers().get(reqwest::header::LOCATION)?;
+    response.url().join(location.to_str().ok()?).ok()
+}
+
+/// RFC 6454 origin: scheme, host and port (the scheme's default when absent).
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
 /// Maps a socket error to a panel error (shared with the certificate probe).
 pub(crate) fn io_error(err: &std::io::Error, addr: &str) -> PanelError {
     match err.kind() {
@@ -385,8 +416,6 @@ pub(crate) fn io_error(err: &std::io::Error, addr: &str) -> PanelError {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
 
     #[test]
@@ -409,74 +438,5 @@ mod tests {
                 "{bad}"
             );
         }
-    }
-
-    #[test]
-    fn decode_errors_name_the_path() {
-        #[derive(serde::Deserialize, Debug)]
-        struct Item {
-            #[allow(dead_code)]
-            n: u64,
-        }
-        #[derive(serde::Deserialize, Debug)]
-        struct Outer {
-            #[allow(dead_code)]
-            items: Vec<Item>,
-        }
-        let err = decode_json::<Outer>(br#"{"items":[{"n":1},{"n":"x"}]}"#).err();
-        match err {
-            Some(PanelError::Decode { path, .. }) => assert_eq!(path, "items[1].n"),
-            other => panic!("unexpected {other:?}"),
-        }
-        let err = decode_json::<Outer>(br#"{"items":[{"n":1"#).err();
-        assert!(
-            matches!(err, Some(PanelError::Decode { ref message, .. }) if message.contains("ended early"))
-        );
-    }
-
-    /// A body past the hand-over size is decoded on the blocking pool with the same result, and
-    /// its errors still name the path; this runtime has one thread, as in the tests.
-    #[tokio::test]
-    async fn large_bodies_decode_off_the_runtime_alike() {
-        let items: Vec<String> = (0..20_000).map(|i| format!("{{\"n\":{i}}}")).collect();
-        let good = format!("[{}]", items.join(","));
-        assert!(good.len() > DECODE_OFF_RUNTIME_BYTES);
-        let raw = |body: String| RawResponse {
-            status: StatusCode::OK,
-            headers: HeaderMap::new(),
-            body: body.into_bytes(),
-        };
-        let numbers = |raw: &RawResponse| -> Result<Vec<u64>, PanelError> {
-            let items: Vec<HashMap<String, u64>> = raw.json()?;
-            Ok(items.iter().map(|m| m["n"]).collect())
-        };
-        let on_pool = std::thread::current().id();
-        let decoded = raw(good.clone())
-            .decode_with(move |raw| {
-                assert_ne!(
-                    std::thread::current().id(),
-                    on_pool,
-                    "decoded on the runtime"
-                );
-                numbers(raw)
-            })
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(decoded, (0..20_000).collect::<Vec<u64>>());
-
-        let bad = good.replacen("{\"n\":7}", "{\"n\":\"seven\"}", 1);
-        match raw(bad).decode_with(numbers).await {
-            Err(PanelError::Decode { path, .. }) => assert_eq!(path, "[7].n"),
-            other => panic!("unexpected {other:?}"),
-        }
-        // A small body stays on the calling thread.
-        let here = std::thread::current().id();
-        let small = raw("[{\"n\":1}]".into())
-            .decode_with(move |raw| {
-                assert_eq!(std::thread::current().id(), here);
-                numbers(raw)
-            })
-            .await;
-        assert_eq!(small.ok(), Some(vec![1]));
     }
 }

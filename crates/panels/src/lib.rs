@@ -4,6 +4,7 @@
 //! client over them; [`http`] is the transport they share (base URL with path prefix, timeouts,
 //! retries for idempotent calls only, TLS pinning, typed errors).
 
+mod answer;
 pub mod error;
 pub mod field;
 pub mod http;
@@ -11,12 +12,13 @@ pub mod kind;
 pub mod marzban;
 pub mod probe;
 pub mod pterodactyl;
+pub mod redact;
 pub mod secret;
 pub mod tls;
 pub mod userpass;
 pub mod xui;
 
-pub use error::PanelError;
+pub use error::{PanelError, RedirectRefusal};
 pub use field::{FieldError, FieldProblem, PatternProblem};
 pub use http::{Endpoint, HttpClient};
 pub use kind::PanelKind;

@@ -5,6 +5,7 @@
 mod body;
 pub mod clock;
 pub mod faults;
+pub mod hostile;
 pub mod marzban;
 pub mod pterodactyl;
 pub mod seed;
@@ -26,6 +27,8 @@ pub enum SimKind {
     Marzban,
     Userpass,
     Pterodactyl,
+    /// A malicious server in the user-pass API's shape (see [`hostile`]).
+    Hostile,
 }
 
 /// How a simulator is seeded and how badly it behaves.
@@ -128,6 +131,7 @@ pub fn build(kind: SimKind, opts: &SimOptions, stats: Arc<SimStats>) -> SimApp {
         SimKind::Marzban => marzban::app(opts, stats),
         SimKind::Userpass => userpass::app(opts, stats),
         SimKind::Pterodactyl => pterodactyl::app(opts, stats),
+        SimKind::Hostile => hostile::app(hostile::HostileOptions::default()),
     }
 }
 

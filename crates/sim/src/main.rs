@@ -4,7 +4,10 @@
 use std::{net::SocketAddr, time::Duration};
 
 use clap::Parser;
-use paneldeck_sim::{FaultConfig, SimKind, SimOptions};
+use paneldeck_sim::{
+    hostile::{HostileMode, HostileOptions},
+    FaultConfig, SimKind, SimOptions,
+};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -37,6 +40,15 @@ struct Args {
     rate_limit: u32,
     #[arg(long, default_value_t = 60_000)]
     rate_window_ms: u64,
+    /// Hostile panel: how it misbehaves.
+    #[arg(long, value_enum, default_value = "html")]
+    mode: HostileMode,
+    /// Hostile panel, `huge`: the answer's size in MiB.
+    #[arg(long, default_value_t = 512)]
+    huge_mib: u64,
+    /// Hostile panel, `drip`: pause between two bytes.
+    #[arg(long, default_value_t = 1000)]
+    drip_ms: u64,
 }
 
 #[tokio::main]
@@ -59,6 +71,24 @@ async fn main() -> std::io::Result<()> {
         rate_limit: args.rate_limit,
         rate_window_ms: args.rate_window_ms,
     };
+    if args.kind == SimKind::Hostile {
+        let hostile = HostileOptions {
+            mode: args.mode,
+            huge_bytes: args.huge_mib << 20,
+            drip_interval: Duration::from_millis(args.drip_ms),
+            catcher_url: None,
+        };
+        let (sim, catcher) = paneldeck_sim::hostile::start(hostile, args.listen).await?;
+        let mut line = sim.announcement();
+        line["catcher"] = catcher.url().into();
+        println!("{line}");
+        tokio::signal::ctrl_c().await?;
+        for caught in catcher.caught() {
+            eprintln!("caught by the other host:\n{}\n", caught.as_text());
+        }
+        sim.shutdown().await;
+        return Ok(());
+    }
     let sim = paneldeck_sim::start(args.kind, opts, args.listen).await?;
     println!("{}", sim.announcement());
     tokio::signal::ctrl_c().await?;

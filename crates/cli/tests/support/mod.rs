@@ -62,7 +62,7 @@ pub fn add(dir: &Path, sim: &RunningSim, name: &str) {
     let kind = match sim.kind {
         SimKind::Xui => "xui",
         SimKind::Marzban => "marzban",
-        SimKind::Userpass => "userpass",
+        SimKind::Userpass | SimKind::Hostile => "userpass",
         SimKind::Pterodactyl => "pterodactyl",
     };
     let mut all: Vec<String> = ["panels", "add", "--kind", kind, "--name", name, "--url"]
