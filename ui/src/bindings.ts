@@ -784,6 +784,10 @@ export type Dashboard_Serialize = {
  *  words and layout by code; `message` is the English detail.
  */
 export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "storage" | "keyring" | "invalid_url" | "dns" | "connection_refused" | "timeout" | "certificate_not_trusted" | "certificate_mismatch" | "tls" | "network" | "unauthorized" | "forbidden" | "not_this_panel" | "panel_rejected" | "rate_limited" | "panel_failed" | "unexpected_answer" | "unsupported" | 
+/**  The panel pointed elsewhere and the redirect was not followed (credentials stay home). */
+"redirected" | 
+/**  The panel's answer was larger than its size cap. */
+"answer_too_large" | 
 /**  The system refused access to a file or folder. */
 "permission_denied" | 
 /**  No space left on the disk (or over the user's quota). */
@@ -1477,6 +1481,11 @@ export type PanelSettings_Deserialize = {
 	gateway?: ProxyGatewaySettings_Deserialize | null,
 	/**  Re-sync this panel's accounts every this many seconds (None = only on demand). */
 	syncIntervalSecs?: number | null,
+	/**
+	 *  Largest answer this panel may send, in MiB (None = the default 128 MiB). Raised only
+	 *  for a panel so large its listing does not fit; a hostile panel is cut at the cap.
+	 */
+	maxAnswerMib?: number | null,
 };
 
 /**  Non-secret, kind-specific settings (stored as JSON in `panels.settings`). */
@@ -1488,6 +1497,11 @@ export type PanelSettings_Serialize = {
 	gateway?: ProxyGatewaySettings_Serialize,
 	/**  Re-sync this panel's accounts every this many seconds (None = only on demand). */
 	syncIntervalSecs?: number,
+	/**
+	 *  Largest answer this panel may send, in MiB (None = the default 128 MiB). Raised only
+	 *  for a panel so large its listing does not fit; a hostile panel is cut at the cap.
+	 */
+	maxAnswerMib?: number,
 };
 
 /**  A registered panel, as shown to the user (never carries a secret). */

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use paneldeck_core::{
-    links::export::{link_list, save_links, LinkListFormat, LinkSave, QrImage},
+    links::export::{link_list_with, save_links, LinkListFormat, LinkSave, QrImage},
     ApiError, CoreError, Paneldeck,
 };
 
@@ -48,6 +48,10 @@ pub struct LinksArgs {
     /// PNG pixels per QR module.
     #[arg(long, default_value_t = 8)]
     scale: u32,
+    /// CSV on stdout: write cells exactly as they are, even ones a spreadsheet would run as a
+    /// formula.
+    #[arg(long)]
+    raw_csv: bool,
 }
 
 pub async fn run(core: &Paneldeck, args: LinksArgs, format: OutputFormat) -> Result<(), ApiError> {
@@ -59,7 +63,11 @@ pub async fn run(core: &Paneldeck, args: LinksArgs, format: OutputFormat) -> Res
     let Some(save) = args.save else {
         match format {
             OutputFormat::Json => output::json(&entries),
-            OutputFormat::Csv => print_bytes(&link_list(&entries, LinkListFormat::Csv)?),
+            OutputFormat::Csv => print_bytes(&link_list_with(
+                &entries,
+                LinkListFormat::Csv,
+                args.raw_csv,
+            )?),
             OutputFormat::Table => output::table(
                 &["ACCOUNT", "LABEL", "LINK"],
                 &entries

@@ -95,12 +95,12 @@ pub async fn run(core: &Paneldeck, command: PanelsCommand, format: Format) -> Re
             match format {
                 Format::Json => output::json(&info),
                 Format::Table => {
-                    println!("{}: {}", panel.name, info.summary);
+                    println!("{}: {}", panel.name, output::safe(&info.summary));
                     if let Some(v) = &info.version {
-                        println!("  version: {v}");
+                        println!("  version: {}", output::safe(v));
                     }
                     if let Some(g) = &info.api_generation {
-                        println!("  API: {g}");
+                        println!("  API: {}", output::safe(g));
                     }
                 }
             }

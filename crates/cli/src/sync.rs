@@ -28,6 +28,9 @@ struct Progress {
     names: HashMap<String, String>,
     live: bool,
     last: Mutex<HashMap<String, u64>>,
+    /// Panels whose sync failed, with the error, as the sync itself said: the exit status
+    /// follows these, not the database, where recording a failure may itself have failed.
+    failed: Mutex<HashMap<String, ApiError>>,
 }
 
 impl Progress {
@@ -35,7 +38,11 @@ impl Progress {
         let name = self
             .names
             .get(&event.panel_id().0)
-            .map_or("?", String::as_str);
+            .map_or("?".to_owned(), |n| output::safe(n));
+        if let SyncEvent::Failed { panel_id, error } = event {
+            let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+            failed.insert(panel_id.0.clone(), error.clone());
+        }
         let mut err = std::io::stderr().lock();
         let _ = match event {
             SyncEvent::Started { .. } => writeln!(err, "{name}: syncing…"),
@@ -64,7 +71,11 @@ impl Progress {
                 )
             }
             SyncEvent::Failed { error, .. } => {
-                writeln!(err, "\r\x1b[K{name}: failed: {}", error.message)
+                writeln!(
+                    err,
+                    "\r\x1b[K{name}: failed: {}",
+                    output::safe(&error.message)
+                )
             }
         };
         let _ = err.flush();
@@ -81,9 +92,10 @@ pub async fn run(core: &Paneldeck, args: SyncArgs, format: Format) -> Result<(),
         names,
         live: std::io::stderr().is_terminal(),
         last: Mutex::new(HashMap::new()),
+        failed: Mutex::new(HashMap::new()),
     };
     let on_event = |e: paneldeck_core::accounts::SyncEvent| progress.show(&e);
-    let health: Vec<PanelHealth> = match &args.panel {
+    let mut health: Vec<PanelHealth> = match &args.panel {
         Some(name) => {
             let panel = core.find_panel(name)?;
             match core.sync_panel(&panel.id, on_event).await {
@@ -105,6 +117,15 @@ pub async fn run(core: &Paneldeck, args: SyncArgs, format: Format) -> Result<(),
             core.sync_all(on_event).await
         }
     };
+    let failed = progress
+        .failed
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    for h in &mut health {
+        if let (None, Some(err)) = (&h.last_error, failed.get(&h.panel_id.0)) {
+            h.last_error = Some(err.clone());
+        }
+    }
     match format {
         Format::Json => output::json(&health),
         Format::Table => output::table(
@@ -124,7 +145,10 @@ pub async fn run(core: &Paneldeck, args: SyncArgs, format: Format) -> Result<(),
                 .collect::<Vec<_>>(),
         ),
     }
-    let failed: Vec<&PanelHealth> = health.iter().filter(|h| h.last_error.is_some()).collect();
+    let failed: Vec<&PanelHealth> = health
+        .iter()
+        .filter(|h| h.last_error.is_some() || failed.contains_key(&h.panel_id.0))
+        .collect();
     match failed.as_slice() {
         [] => Ok(()),
         [one] => Err(one

@@ -23,6 +23,9 @@ pub struct ExportArgs {
     /// default) or JSON.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// CSV: write cells exactly as they are, even ones a spreadsheet would run as a formula.
+    #[arg(long)]
+    raw_csv: bool,
     #[command(flatten)]
     filter: AccountFilter,
 }
@@ -88,6 +91,7 @@ pub fn export(core: &Paneldeck, args: ExportArgs, format: OutputFormat) -> Resul
     let opts = ExportOptions {
         format: export_format(format, args.output.as_ref()),
         include_credentials: args.with_credentials,
+        raw_csv: args.raw_csv,
     };
     match &args.output {
         Some(path) => {
@@ -144,7 +148,7 @@ fn print_plan(plan: &ImportPlan, format: OutputFormat) {
         .collect();
     output::table(&["LINE", "ACTION", "NAME", "DETAILS"], &rows);
     for e in &preview.errors {
-        eprintln!("error: {e}");
+        eprintln!("error: {}", output::safe(&e.to_string()));
     }
     let c = preview.counts;
     println!(

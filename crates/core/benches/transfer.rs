@@ -120,6 +120,7 @@ fn main() {
         let opts = ExportOptions {
             format,
             include_credentials: true,
+            raw_csv: false,
         };
         let t = Instant::now();
         let cpu = cpu_ms();
@@ -150,6 +151,7 @@ fn main() {
         ExportOptions {
             format: ExportFormat::Csv,
             include_credentials: true,
+            raw_csv: false,
         },
     )
     .unwrap();
@@ -160,6 +162,7 @@ fn main() {
         ExportOptions {
             format: ExportFormat::Json,
             include_credentials: true,
+            raw_csv: false,
         },
     )
     .unwrap();
@@ -190,6 +193,7 @@ fn main() {
         ExportOptions {
             format: ExportFormat::Csv,
             include_credentials: true,
+            raw_csv: false,
         },
     )
     .unwrap();

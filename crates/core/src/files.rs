@@ -9,6 +9,19 @@ pub(crate) fn io_error(path: &Path, what: &'static str, err: std::io::Error) -> 
     CoreError::io(path, what, err)
 }
 
+/// A CSV text cell as written: one a spreadsheet would run as a formula (it starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so an account name
+/// from a panel cannot run commands on the admin's computer (OWASP "CSV Injection"). A
+/// number (`-5`, `+3.2`) is left alone, and `raw` writes every cell as it is.
+pub fn csv_cell(text: &str, raw: bool) -> std::borrow::Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if raw || !risky || text.trim().parse::<f64>().is_ok_and(f64::is_finite) {
+        text.into()
+    } else {
+        format!("'{text}").into()
+    }
+}
+
 /// Writes what `fill` produces to `path` atomically. On any error the target is untouched and
 /// the temporary file is removed.
 pub fn write_atomic(
@@ -53,5 +66,25 @@ mod tests {
         let target = dir.path().join("gone").join("links.txt");
         let err = write_bytes_atomic(&target, b"x").err();
         assert_eq!(err.map(|e| e.code()), Some(ErrorCode::FileNotFound));
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_and_numbers_left_alone() {
+        for (cell, safe) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(1)", "'@SUM(1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-5", "-5"),
+            ("+3.25", "+3.25"),
+            ("-inf", "'-inf"),
+            ("alice", "alice"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_cell(cell, false), safe, "{cell:?}");
+            assert_eq!(csv_cell(cell, true), cell, "{cell:?}");
+        }
     }
 }

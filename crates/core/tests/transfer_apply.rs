@@ -74,6 +74,7 @@ fn with_credentials(format: ExportFormat) -> ExportOptions {
     ExportOptions {
         format,
         include_credentials: true,
+        raw_csv: false,
     }
 }
 

@@ -211,6 +211,7 @@ async fn reimporting_a_panels_own_export_changes_nothing() {
                 ExportOptions {
                     format,
                     include_credentials: true,
+                    raw_csv: false,
                 },
             )
             .unwrap();

@@ -24,6 +24,7 @@ fn opts(format: ExportFormat, include_credentials: bool) -> ExportOptions {
     ExportOptions {
         format,
         include_credentials,
+        raw_csv: false,
     }
 }
 

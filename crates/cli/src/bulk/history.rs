@@ -78,12 +78,15 @@ pub fn print_items(core: &Paneldeck, op: String, format: Format) -> Result<(), A
 }
 
 /// One operation's journal as CSV or JSON on stdout.
-pub fn export(core: &Paneldeck, op: String, to: &str) -> Result<(), ApiError> {
+pub fn export(core: &Paneldeck, op: String, to: &str, raw_csv: bool) -> Result<(), ApiError> {
     let fmt = match to {
         "csv" => ExportFormat::Csv,
         "json" => ExportFormat::Json,
         other => return Err(invalid(format!("--to {other}: csv or json"))),
     };
-    print!("{}", core.bulk_export_history(&OpId(op), fmt)?);
+    print!(
+        "{}",
+        core.bulk_export_history_with(&OpId(op), fmt, raw_csv)?
+    );
     Ok(())
 }

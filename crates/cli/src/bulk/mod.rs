@@ -174,6 +174,9 @@ pub enum BulkCommand {
         op: String,
         #[arg(long, default_value = "csv")]
         to: String,
+        /// Write CSV cells exactly as they are, even ones a spreadsheet would run as a formula.
+        #[arg(long)]
+        raw_csv: bool,
     },
 }
 
@@ -186,7 +189,7 @@ pub async fn run(core: &Paneldeck, command: BulkCommand, format: Format) -> Resu
     match command {
         BulkCommand::History => history::print_history(core, format),
         BulkCommand::Show { op } => history::print_items(core, op, format),
-        BulkCommand::Export { op, to } => history::export(core, op, &to),
+        BulkCommand::Export { op, to, raw_csv } => history::export(core, op, &to, raw_csv),
         BulkCommand::Resume { op, run } => {
             let report = core
                 .bulk_resume(

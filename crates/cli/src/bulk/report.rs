@@ -63,11 +63,13 @@ pub fn print_report(report: &BulkReport, format: Format) -> Result<(), ApiError>
         for f in &report.failures {
             eprintln!(
                 "failed: {} on {}: {}",
-                f.name,
-                f.panel_name,
-                f.error
-                    .as_ref()
-                    .map_or_else(|| "?".to_owned(), ToString::to_string)
+                output::safe(&f.name),
+                output::safe(&f.panel_name),
+                output::safe(
+                    &f.error
+                        .as_ref()
+                        .map_or_else(|| "?".to_owned(), ToString::to_string)
+                )
             );
         }
         if report.cancelled {

@@ -97,8 +97,20 @@ impl Paneldeck {
         self.bulk_report(op, 0)
     }
 
-    /// One operation's journal as CSV or JSON (summary and items).
+    /// One operation's journal as CSV or JSON (summary and items); CSV cells a spreadsheet
+    /// would run are neutralised.
     pub fn bulk_export_history(&self, op: &OpId, format: ExportFormat) -> Result<String> {
+        self.bulk_export_history_with(op, format, false)
+    }
+
+    /// [`bulk_export_history`](Self::bulk_export_history); `raw_csv` writes CSV cells exactly
+    /// as they are (see [`csv_cell`](crate::files::csv_cell)).
+    pub fn bulk_export_history_with(
+        &self,
+        op: &OpId,
+        format: ExportFormat,
+        raw_csv: bool,
+    ) -> Result<String> {
         let summary = self
             .bulk_history()?
             .into_iter()
@@ -111,7 +123,7 @@ impl Paneldeck {
                 "items": items.iter().map(json_item).collect::<Vec<_>>(),
             }))
             .map_err(|e| CoreError::Internal(e.to_string())),
-            ExportFormat::Csv => Ok(csv(&summary, &items)),
+            ExportFormat::Csv => Ok(csv(&summary, &items, raw_csv)),
         }
     }
 }
@@ -134,15 +146,16 @@ fn json_item(item: &ItemRecord) -> serde_json::Value {
     value
 }
 
-fn csv_field(s: &str) -> String {
+fn csv_field(s: &str, raw: bool) -> String {
+    let s = crate::files::csv_cell(s, raw).into_owned();
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_owned()
+        s
     }
 }
 
-fn csv(summary: &OpSummary, items: &[ItemRecord]) -> String {
+fn csv(summary: &OpSummary, items: &[ItemRecord], raw: bool) -> String {
     let mut out = String::from(
         "op_id,title,actor,seq,panel,kind,account,operation,state,attempts,error_code,error,message,started_at_ms,finished_at_ms\n",
     );
@@ -173,7 +186,7 @@ fn csv(summary: &OpSummary, items: &[ItemRecord]) -> String {
             i.started_at_ms.map(|t| t.to_string()).unwrap_or_default(),
             i.finished_at_ms.map(|t| t.to_string()).unwrap_or_default(),
         ];
-        let line: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
+        let line: Vec<String> = row.iter().map(|f| csv_field(f, raw)).collect();
         out.push_str(&line.join(","));
         out.push('\n');
     }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{qr_png, qr_svg, AccountLink};
 use crate::{
     error::{CoreError, Result},
-    files::{io_error, write_atomic, write_bytes_atomic},
+    files::{csv_cell, io_error, write_atomic, write_bytes_atomic},
 };
 
 /// The links of one account.
@@ -61,8 +61,17 @@ pub fn sanitize_file_name(name: &str) -> String {
     out
 }
 
-/// The links as text in `format`.
+/// The links as text in `format`; CSV cells a spreadsheet would run are neutralised.
 pub fn link_list(entries: &[AccountLinks], format: LinkListFormat) -> Result<Vec<u8>> {
+    link_list_with(entries, format, false)
+}
+
+/// [`link_list`]; `raw_csv` writes CSV cells exactly as they are (see [`csv_cell`]).
+pub fn link_list_with(
+    entries: &[AccountLinks],
+    format: LinkListFormat,
+    raw_csv: bool,
+) -> Result<Vec<u8>> {
     match format {
         LinkListFormat::Txt => {
             let mut out = String::new();
@@ -83,8 +92,14 @@ pub fn link_list(entries: &[AccountLinks], format: LinkListFormat) -> Result<Vec
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_owned))
                         .unwrap_or_default();
-                    w.write_record([e.name.as_str(), &l.label, &kind, &l.url])
-                        .map_err(err)?;
+                    let cells = [e.name.as_str(), &l.label, &kind, &l.url];
+                    w.write_record(
+                        cells
+                            .map(|c| csv_cell(c, raw_csv))
+                            .iter()
+                            .map(|c| c.as_bytes()),
+                    )
+                    .map_err(err)?;
                 }
             }
             w.into_inner()

@@ -37,6 +37,7 @@ pub struct Store {
 
 impl Store {
     pub fn open(path: &Path) -> Result<Self> {
+        crate::profile::private_file(path).map_err(|e| CoreError::io(path, "create", e))?;
         let conn = Connection::open(path)?;
         Self::init(conn, Some(path.to_owned()))
     }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 pub use super::load::{load, Rows, SnapshotAccount};
 use super::schema::{AccountFile, AccountRecord, COLUMNS, JSON_FORMAT, SCHEMA_VERSION};
+pub use crate::files::csv_cell;
 use crate::{accounts::Selection, error::Result, files::write_atomic, Paneldeck};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -22,6 +23,10 @@ pub struct ExportOptions {
     pub format: ExportFormat,
     /// Write UUIDs, passwords, proxy keys, subscription ids and URLs.
     pub include_credentials: bool,
+    /// CSV: write text cells exactly as they are, even ones a spreadsheet would run as a
+    /// formula (see [`csv_cell`]).
+    #[serde(default)]
+    pub raw_csv: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
@@ -33,12 +38,12 @@ pub struct ExportSummary {
 }
 
 /// Writes `records` as CSV (header + one row each).
-pub fn write_csv(records: &[AccountRecord], w: &mut dyn Write) -> std::io::Result<()> {
+pub fn write_csv(records: &[AccountRecord], raw: bool, w: &mut dyn Write) -> std::io::Result<()> {
     let mut csv = csv::Writer::from_writer(w);
     csv.write_record(COLUMNS)?;
     let mut scratch = String::new();
     for r in records {
-        r.write_csv_row(&mut csv, &mut scratch)?;
+        r.write_csv_row(&mut csv, &mut scratch, raw)?;
     }
     csv.flush()?;
     Ok(())
@@ -71,7 +76,7 @@ pub fn write_json(
 pub fn to_bytes(records: &[AccountRecord], opts: ExportOptions) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(records.len() * 256);
     match opts.format {
-        ExportFormat::Csv => write_csv(records, &mut out)?,
+        ExportFormat::Csv => write_csv(records, opts.raw_csv, &mut out)?,
         ExportFormat::Json => write_json(records, opts.include_credentials, &mut out)?,
     }
     Ok(out)
@@ -86,7 +91,7 @@ pub fn write_file(records: &[AccountRecord], opts: ExportOptions, path: &Path) -
             n: &mut size,
         };
         match opts.format {
-            ExportFormat::Csv => write_csv(records, &mut counting),
+            ExportFormat::Csv => write_csv(records, opts.raw_csv, &mut counting),
             ExportFormat::Json => write_json(records, opts.include_credentials, &mut counting),
         }
     })?;
@@ -148,5 +153,31 @@ impl Paneldeck {
             accounts: u32::try_from(records.len()).unwrap_or(u32::MAX),
             bytes,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn csv_of(raw: bool) -> String {
+        let record = AccountRecord {
+            name: "=cmd|' /C calc'!A0".into(),
+            note: Some("@SUM(1)".into()),
+            used_bytes: Some(5),
+            ..AccountRecord::default()
+        };
+        let mut out = Vec::new();
+        write_csv(&[record], raw, &mut out).unwrap_or_else(|e| panic!("{e}"));
+        String::from_utf8(out).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn exported_formulas_are_neutralised_unless_raw() {
+        let safe = csv_of(false);
+        assert!(safe.contains(",,'=cmd|' /C calc'!A0,"), "{safe}");
+        assert!(safe.contains(",'@SUM(1),"), "{safe}");
+        assert!(safe.contains(",5,"), "{safe}");
+        assert!(csv_of(true).contains(",,=cmd|' /C calc'!A0,"));
     }
 }

@@ -209,10 +209,11 @@ impl AccountRecord {
         &self,
         w: &mut csv::Writer<W>,
         scratch: &mut String,
+        raw: bool,
     ) -> csv::Result<()> {
-        fn text<W: std::io::Write>(w: &mut csv::Writer<W>, v: Option<&str>) -> csv::Result<()> {
-            w.write_field(v.unwrap_or(""))
-        }
+        let text = |w: &mut csv::Writer<W>, v: Option<&str>| {
+            w.write_field(&*crate::files::csv_cell(v.unwrap_or(""), raw))
+        };
         fn num<W: std::io::Write, N: itoa::Integer>(
             w: &mut csv::Writer<W>,
             v: Option<N>,
@@ -230,7 +231,7 @@ impl AccountRecord {
                 }
                 scratch.push_str(item);
             }
-            w.write_field(&*scratch)
+            w.write_field(&*crate::files::csv_cell(scratch, raw))
         };
         text(w, self.panel.as_deref())?;
         text(w, self.kind.map(PanelKind::as_str))?;
