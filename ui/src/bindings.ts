@@ -67,16 +67,17 @@ export const commands = {
 	/**  Writes the links of a selection: a list, QR images (folder or ZIP) or a printable sheet. */
 	linksExport: (selection: Selection_Deserialize, save: LinkSave, path: string) => typedError<LinksSaved, ApiError_Serialize>(__TAURI_INVOKE("links_export", { selection, save, path })),
 	/**  Writes the selection's accounts to `path` in the documented schema (`docs/formats.md`). */
-	accountsExport: (selection: Selection_Deserialize, options: ExportOptions, path: string) => typedError<ExportSummary, ApiError_Serialize>(__TAURI_INVOKE("accounts_export", { selection, options, path })),
+	accountsExport: (selection: Selection_Deserialize, options: ExportOptions_Deserialize, path: string) => typedError<ExportSummary, ApiError_Serialize>(__TAURI_INVOKE("accounts_export", { selection, options, path })),
 	/**  Reads, validates and diffs a CSV/JSON file (ours or 3x-ui's export) against a panel. */
 	importPreview: (path: string, panelId: PanelId, options: ImportOptions) => typedError<ImportPreview_Serialize, ApiError_Serialize>(__TAURI_INVOKE("import_preview", { path, panelId, options })),
 	/**  Diffs copying accounts of `from` (all, or the selection's ones on it) onto `to`. */
 	migrationPreview: (from: PanelId, to: PanelId, selection: Selection_Deserialize | null, options: ImportOptions) => typedError<ImportPreview_Serialize, ApiError_Serialize>(__TAURI_INVOKE("migration_preview", { from, to, selection, options })),
 	/**
 	 *  Turns a previewed import or migration into a bulk plan (journaled); run it with
-	 *  `bulk_run`. The preview is used once.
+	 *  `bulk_run`. The preview is used once. A file with bad rows writes nothing unless
+	 *  `skip_bad_rows` (the user's choice to import the good rows alone).
 	 */
-	importConfirm: (previewId: string, title: string) => typedError<BulkPlan_Serialize, ApiError_Serialize>(__TAURI_INVOKE("import_confirm", { previewId, title })),
+	importConfirm: (previewId: string, title: string, skipBadRows: boolean) => typedError<BulkPlan_Serialize, ApiError_Serialize>(__TAURI_INVOKE("import_confirm", { previewId, title, skipBadRows })),
 	/**  Forgets a preview the user closed. */
 	importDiscard: (previewId: string) => __TAURI_INVOKE<void>("import_discard", { previewId }),
 	/**  The default place for a file named `name` (the Downloads folder). */
@@ -812,10 +813,28 @@ export type ExpiryInput = { type: "never" } |
 
 export type ExportFormat = "csv" | "json";
 
-export type ExportOptions = {
+export type ExportOptions = ExportOptions_Serialize | ExportOptions_Deserialize;
+
+export type ExportOptions_Deserialize = {
 	format: ExportFormat,
 	/**  Write UUIDs, passwords, proxy keys, subscription ids and URLs. */
 	includeCredentials: boolean,
+	/**
+	 *  CSV: write text cells exactly as they are, even ones a spreadsheet would run as a
+	 *  formula (see [`csv_cell`]).
+	 */
+	rawCsv?: boolean,
+};
+
+export type ExportOptions_Serialize = {
+	format: ExportFormat,
+	/**  Write UUIDs, passwords, proxy keys, subscription ids and URLs. */
+	includeCredentials: boolean,
+	/**
+	 *  CSV: write text cells exactly as they are, even ones a spreadsheet would run as a
+	 *  formula (see [`csv_cell`]).
+	 */
+	rawCsv: boolean,
 };
 
 export type ExportSummary = {
@@ -974,7 +993,9 @@ export type ImportProblem = { code: "fileEmpty" } | { code: "fileTooLarge"; maxM
 /**  A row the CSV reader cannot read; `detail` is the reader's own (English) words. */
 { code: "unreadableRow"; detail: string } | 
 /**  The JSON parser's own (English) words, with its line and column. */
-{ code: "jsonUnreadable"; detail: string } | { code: "unknownFormat"; value: string } | { code: "newerVersion"; version: number; supported: number } | { code: "noAccountsList" } | { code: "expectedObject" } | { code: "expectedList" } | { code: "expectedValue" } | { code: "nameEmpty" } | { code: "unknownKind"; value: string } | { code: "unknownStatus"; value: string } | { code: "notWholeNumberOf"; unit: CountUnit; value: string } | { code: "notWholeNumber"; value: string } | { code: "notANumber"; value: string } | { code: "notATime"; value: string } | { code: "notADuration"; value: string } | { code: "notABoolean"; value: string } | { code: "notAUuid"; value: string } | { code: "clientNoEmail" } | { code: "notInboundIds" } | { code: "duplicate"; name: string; firstLine: number };
+{ code: "jsonUnreadable"; detail: string } | { code: "unknownFormat"; value: string } | { code: "newerVersion"; version: number; supported: number } | { code: "noAccountsList" } | { code: "expectedObject" } | { code: "expectedList" } | { code: "expectedValue" } | { code: "nameEmpty" } | 
+/**  A control character (a line break, ESC, NUL…) in an account name, shown as `U+XXXX`. */
+{ code: "nameControlCharacter"; character: string } | { code: "unknownKind"; value: string } | { code: "unknownStatus"; value: string } | { code: "notWholeNumberOf"; unit: CountUnit; value: string } | { code: "notWholeNumber"; value: string } | { code: "notANumber"; value: string } | { code: "notATime"; value: string } | { code: "notADuration"; value: string } | { code: "notABoolean"; value: string } | { code: "notAUuid"; value: string } | { code: "clientNoEmail" } | { code: "notInboundIds" } | { code: "duplicate"; name: string; firstLine: number };
 
 /**
  *  A failed or skipped item's cause: the headline comes from `code`, `detail` is the panel's

@@ -8,7 +8,9 @@ use clap::Args;
 use paneldeck_core::{
     accounts::{AccountQuery, Selection},
     bulk::CancelToken,
-    transfer::{export::to_bytes, ExportFormat, ExportOptions, ImportPlan, PlanOptions},
+    transfer::{
+        export::to_bytes, read_import_file, ExportFormat, ExportOptions, ImportPlan, PlanOptions,
+    },
     ApiError, CoreError, Paneldeck,
 };
 
@@ -46,6 +48,9 @@ pub struct ImportArgs {
     /// Never update existing accounts (a differing one is reported as a conflict).
     #[arg(long)]
     create_only: bool,
+    /// Import the good rows even when some rows are bad (the exit status still says so).
+    #[arg(long)]
+    skip_bad_rows: bool,
 }
 
 #[derive(Args, Debug)]
@@ -159,13 +164,18 @@ fn print_plan(plan: &ImportPlan, format: OutputFormat) {
 
 /// Runs the plan's creates (keeping their UUIDs/passwords) and updates through the bulk
 /// engine.
-async fn apply(core: &Paneldeck, title: &str, plan: &ImportPlan) -> Result<(), ApiError> {
+async fn apply(
+    core: &Paneldeck,
+    title: &str,
+    plan: &ImportPlan,
+    skip_bad_rows: bool,
+) -> Result<(), ApiError> {
     let c = plan.counts();
     if c.create + c.update == 0 {
         println!("nothing to write");
         return Ok(());
     }
-    let bulk = core.import_apply(title, plan)?;
+    let bulk = core.import_apply_file(title, plan, skip_bad_rows)?;
     let report = core
         .bulk_execute(&bulk.id, |_| {}, CancelToken::new())
         .await?;
@@ -188,19 +198,29 @@ pub async fn import(
     args: ImportArgs,
     format: OutputFormat,
 ) -> Result<(), ApiError> {
-    let bytes = std::fs::read(&args.file).map_err(|e| CoreError::io(&args.file, "read", e))?;
+    let bytes = read_import_file(&args.file)?;
     let panel = core.find_panel(&args.panel)?;
     let opts = PlanOptions {
         xui_inbound_ids: args.inbounds,
         create_only: args.create_only,
     };
     let (_, plan) = core.import_plan(&bytes, &panel.id, &opts).await?;
+    drop(bytes);
     print_plan(&plan, format);
+    let bad_rows = || -> Result<(), ApiError> {
+        match plan.errors.len() {
+            0 => Ok(()),
+            n => {
+                Err(CoreError::invalid(format!("{n} bad row(s) in {}", args.file.display())).into())
+            }
+        }
+    };
     if args.dry_run {
-        return Ok(());
+        return bad_rows();
     }
     let title = format!("Import {} into {}", args.file.display(), panel.name);
-    apply(core, &title, &plan).await
+    apply(core, &title, &plan, args.skip_bad_rows).await?;
+    bad_rows()
 }
 
 pub async fn migrate(
@@ -220,5 +240,5 @@ pub async fn migrate(
         return Ok(());
     }
     let title = format!("Migrate {} to {}", from.name, to.name);
-    apply(core, &title, &plan).await
+    apply(core, &title, &plan, false).await
 }

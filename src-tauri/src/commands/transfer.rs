@@ -6,12 +6,10 @@ use paneldeck_core::{
     bulk::{BulkPlan, OpId},
     registry::PanelId,
     transfer::{
-        import::MAX_FILE_BYTES, ExportOptions, ExportSummary, PlanOptions, PlanPreview,
-        SourceFormat,
+        read_import_file, ExportOptions, ExportSummary, PlanOptions, PlanPreview, SourceFormat,
     },
     CoreError,
 };
-use paneldeck_panels::FieldProblem;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -74,24 +72,7 @@ pub async fn import_preview(
     options: ImportOptions,
 ) -> CmdResult<ImportPreview> {
     let path = path_from(&path)?;
-    let size = std::fs::metadata(&path)
-        .map_err(|e| CoreError::io(&path, "read", e))?
-        .len();
-    if size > MAX_FILE_BYTES as u64 {
-        return Err(CoreError::invalid_field(
-            "path",
-            FieldProblem::FileTooBig {
-                bytes: size,
-                max: MAX_FILE_BYTES as u64,
-            },
-            format!(
-                "{} is {size} bytes, more than an import takes ({MAX_FILE_BYTES})",
-                path.display()
-            ),
-        )
-        .into());
-    }
-    let bytes = std::fs::read(&path).map_err(|e| CoreError::io(&path, "read", e))?;
+    let bytes = read_import_file(&path)?;
     let core = backend.paneldeck();
     let panel = core.panel(&panel_id)?;
     let (format, plan) = core.import_plan(&bytes, &panel_id, &options.into()).await?;
@@ -137,20 +118,24 @@ fn keep(
 }
 
 /// Turns a previewed import or migration into a bulk plan (journaled); run it with
-/// `bulk_run`. The preview is used once.
+/// `bulk_run`. The preview is used once. A file with bad rows writes nothing unless
+/// `skip_bad_rows` (the user's choice to import the good rows alone).
 #[tauri::command(async)]
 #[specta::specta]
 pub fn import_confirm(
     backend: State<'_, Backend>,
     preview_id: String,
     title: String,
+    skip_bad_rows: bool,
 ) -> CmdResult<BulkPlan> {
     let plan = backend
         .imports()
         .get(&preview_id)
         .cloned()
         .ok_or_else(|| CoreError::NotFound("this preview is no longer available".into()))?;
-    let bulk = backend.paneldeck().import_apply(&title, &plan)?;
+    let bulk = backend
+        .paneldeck()
+        .import_apply_file(&title, &plan, skip_bad_rows)?;
     // Kept until planning worked, so a failure can be confirmed again.
     backend.imports().remove(&preview_id);
     Ok(bulk)

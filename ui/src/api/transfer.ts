@@ -97,7 +97,9 @@ export const previewImport = (path: string, panelId: PanelId, options: ImportOpt
 export const previewMigration = (from: PanelId, to: PanelId, selection: AccountSelection | null, options: ImportOptions) =>
   unwrap(commands.migrationPreview(from, to, selection, options));
 
-export const confirmImport = (previewId: string, title: string) => unwrap(commands.importConfirm(previewId, title));
+/** A file with bad rows writes nothing unless `skipBadRows` imports the good rows alone. */
+export const confirmImport = (previewId: string, title: string, skipBadRows: boolean) =>
+  unwrap(commands.importConfirm(previewId, title, skipBadRows));
 
 /** Forgets a preview that will not be confirmed (nothing was written for it). */
 export async function discardImport(previewId: string): Promise<void> {

@@ -80,6 +80,7 @@ const problems: Fixtures<ImportProblem> = {
   expectedList: { code: "expectedList" },
   expectedValue: { code: "expectedValue" },
   nameEmpty: { code: "nameEmpty" },
+  nameControlCharacter: { code: "nameControlCharacter", character: "U+001B" },
   unknownKind: { code: "unknownKind", value: "wireguard" },
   unknownStatus: { code: "unknownStatus", value: "sleepy" },
   notWholeNumberOf: { code: "notWholeNumberOf", unit: "bytes", value: "abc" },

@@ -67,9 +67,12 @@ fn change_action(command: BulkCommand) -> Result<Option<(Change, BulkAction)>, A
             never,
             change,
         } => (change, set_expiry(days_from_now, never)?),
-        BulkCommand::AddTraffic { gib, change } => {
-            (change, BulkAction::AddTraffic { bytes: gib * GIB })
-        }
+        BulkCommand::AddTraffic { gib, change } => (
+            change,
+            BulkAction::AddTraffic {
+                bytes: gib_bytes(gib)?,
+            },
+        ),
         BulkCommand::SetLimit {
             gib,
             unlimited,
@@ -78,7 +81,7 @@ fn change_action(command: BulkCommand) -> Result<Option<(Change, BulkAction)>, A
             if gib.is_none() && !unlimited {
                 return Err(invalid("give --gib or --unlimited"));
             }
-            let bytes = gib.map(|g| g * GIB);
+            let bytes = gib.map(gib_bytes).transpose()?;
             (change, BulkAction::SetTrafficLimit { bytes })
         }
         BulkCommand::ResetTraffic(c) => (c, BulkAction::ResetTraffic),
@@ -104,7 +107,7 @@ fn change_action(command: BulkCommand) -> Result<Option<(Change, BulkAction)>, A
             usage_gib,
             ip_cap,
             change,
-        } => (change, set_caps(usage_gib, ip_cap)),
+        } => (change, set_caps(usage_gib, ip_cap)?),
         BulkCommand::SetStatus { disabled, change } => {
             let status = if disabled {
                 ProxyStatusInput::Disabled
@@ -136,17 +139,35 @@ fn set_expiry(days_from_now: Option<u32>, never: bool) -> Result<BulkAction, Api
     Ok(BulkAction::SetExpiry { ms })
 }
 
+/// GiB as bytes. Panels keep byte counts as signed 64-bit numbers (3x-ui's `totalGB`,
+/// Marzban's `data_limit`), so anything past `i64::MAX` bytes is refused rather than wrapped
+/// (a wrapped limit could come out as 0: unlimited).
+fn gib_bytes(gib: u64) -> Result<u64, ApiError> {
+    gib.checked_mul(GIB)
+        .filter(|b| i64::try_from(*b).is_ok())
+        .ok_or_else(|| {
+            invalid(format!(
+                "{gib} GiB is more than a panel can count (at most {} GiB)",
+                i64::MAX as u64 / GIB
+            ))
+        })
+}
+
 /// User-pass caps: absent keeps the cap, 0 lifts it.
-fn set_caps(usage_gib: Option<u64>, ip_cap: Option<u64>) -> BulkAction {
-    let limit = |v: Option<u64>, unit: u64| match v {
-        None => LimitChange::Keep,
-        Some(0) => LimitChange::Unlimited,
-        Some(n) => LimitChange::To { value: n * unit },
+fn set_caps(usage_gib: Option<u64>, ip_cap: Option<u64>) -> Result<BulkAction, ApiError> {
+    let limit = |v: Option<u64>,
+                 bytes: fn(u64) -> Result<u64, ApiError>|
+     -> Result<LimitChange, ApiError> {
+        Ok(match v {
+            None => LimitChange::Keep,
+            Some(0) => LimitChange::Unlimited,
+            Some(n) => LimitChange::To { value: bytes(n)? },
+        })
     };
-    BulkAction::SetCaps {
-        usage_cap_bytes: limit(usage_gib, GIB),
-        ip_usage_cap: limit(ip_cap, 1),
-    }
+    Ok(BulkAction::SetCaps {
+        usage_cap_bytes: limit(usage_gib, gib_bytes)?,
+        ip_usage_cap: limit(ip_cap, Ok)?,
+    })
 }
 
 fn marzban_protocol(s: &str) -> Result<MarzbanProtocol, ApiError> {
@@ -171,7 +192,7 @@ fn create_request(core: &Paneldeck, a: &CreateArgs) -> Result<BulkRequest, ApiEr
         },
         None => return Err(invalid("give --pattern or --name")),
     };
-    let limit = a.limit_gib.map(|g| g * GIB);
+    let limit = a.limit_gib.map(gib_bytes).transpose()?;
     let expiry_ms = a
         .days
         .map(|d| paneldeck_core::accounts::now_ms() + i64::from(d) * DAY_MS);
@@ -224,4 +245,19 @@ fn create_request(core: &Paneldeck, a: &CreateArgs) -> Result<BulkRequest, ApiEr
         names,
         templates,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gib_that_overflow_are_refused_not_wrapped() {
+        assert_eq!(gib_bytes(2).ok(), Some(2 << 30));
+        let most = i64::MAX as u64 / GIB;
+        assert_eq!(gib_bytes(most).ok(), Some(most * GIB));
+        for too_many in [most + 1, 17_179_869_184, u64::MAX] {
+            assert!(gib_bytes(too_many).is_err(), "{too_many}");
+        }
+    }
 }

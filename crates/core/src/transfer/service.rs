@@ -107,6 +107,24 @@ impl Paneldeck {
         Ok(plan(&parsed, &target, opts))
     }
 
+    /// [`import_apply`](Self::import_apply) for a file: one with bad rows writes nothing
+    /// unless `skip_bad_rows` says to import the good rows alone.
+    pub fn import_apply_file(
+        &self,
+        title: &str,
+        plan: &ImportPlan,
+        skip_bad_rows: bool,
+    ) -> Result<BulkPlan> {
+        if !plan.errors.is_empty() && !skip_bad_rows {
+            return Err(CoreError::invalid(format!(
+                "the file has {} bad row(s), so nothing was written; fix them, or import the \
+                 good rows alone (skip bad rows)",
+                plan.errors.len()
+            )));
+        }
+        self.import_apply(title, plan)
+    }
+
     /// Turns an import or migration plan into a bulk plan (journaled, state `planned`): its
     /// creates, with the UUIDs/passwords they keep, and its updates. Run it with
     /// [`bulk_execute`](Self::bulk_execute). Conflicts and unchanged rows are left out.

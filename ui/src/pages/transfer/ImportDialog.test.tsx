@@ -84,6 +84,9 @@ const preview: ImportPreview = {
   },
 };
 
+// A migration reads the snapshot, not a file: it has no bad rows.
+const migrated = { ...preview.preview, counts: { ...preview.preview.counts, errors: 0 }, errors: [] };
+
 const plan = { id: "op-9", title: { what: { type: "text", text: "Import accounts.csv into Helsinki" }, accounts: 3, panels: 1 }, createdAtMs: 0, panels: [], toChange: 3, skipped: 2 };
 
 function show(ui: React.ReactElement) {
@@ -94,7 +97,7 @@ function show(ui: React.ReactElement) {
 beforeEach(() => {
   for (const m of [importPreview, migrationPreview, importConfirm, importDiscard, pickPath]) m.mockClear();
   importPreview.mockResolvedValue({ status: "ok", data: preview });
-  migrationPreview.mockResolvedValue({ status: "ok", data: { ...preview, previewId: "pv-m", title: "Migrate Helsinki to Frankfurt", format: null } });
+  migrationPreview.mockResolvedValue({ status: "ok", data: { ...preview, previewId: "pv-m", title: "Migrate Helsinki to Frankfurt", format: null, preview: migrated } });
   importConfirm.mockResolvedValue({ status: "ok", data: plan });
 });
 afterEach(cleanup);
@@ -136,10 +139,16 @@ describe("import dialog", () => {
     const confirm = screen.getByTestId("plan-confirm");
     expect(confirm).toHaveTextContent("Import 3 accounts");
     expect(importConfirm).not.toHaveBeenCalled();
+    // Two bad rows: nothing is written unless the user chooses to skip them.
+    expect(confirm).toBeDisabled();
+    const skip = screen.getByTestId("plan-skip-bad-rows");
+    expect(skip.closest("label")).toHaveTextContent("Skip the 2 bad rows and import the rest");
+    fireEvent.click(skip);
+    expect(confirm).toBeEnabled();
 
     fireEvent.click(confirm);
     const run = await screen.findByTestId("bulk-run-stub");
-    expect(importConfirm).toHaveBeenCalledWith("pv-1", "Import accounts.csv into Helsinki");
+    expect(importConfirm).toHaveBeenCalledWith("pv-1", "Import accounts.csv into Helsinki", true);
     expect(run).toHaveTextContent("Import accounts.csv into Helsinki / 3");
     expect(run).toHaveAttribute("data-auto-start", "true");
     // A confirmed preview is not discarded.
@@ -269,7 +278,7 @@ describe("migrate dialog", () => {
 
     fireEvent.click(screen.getByTestId("plan-confirm"));
     await screen.findByTestId("bulk-run-stub");
-    expect(importConfirm).toHaveBeenCalledWith("pv-m", "Migrate Helsinki to Frankfurt");
+    expect(importConfirm).toHaveBeenCalledWith("pv-m", "Migrate Helsinki to Frankfurt", false);
   });
 
   it("migrates the whole panel when 'only the selected' is off, and never onto itself", async () => {

@@ -30,6 +30,8 @@ export function PlanFlowDialog({ title, form, canPreview, makePreview, confirmLa
   const { t } = useTranslation();
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [plan, setPlan] = useState<BulkPlan | null>(null);
+  // A file with bad rows writes nothing unless the user chooses to import the good rows alone.
+  const [skipBadRows, setSkipBadRows] = useState(false);
   // The preview Rust still holds for us (cleared once confirmed or discarded).
   const held = useRef<string | null>(null);
   const discard = useCallback(() => {
@@ -57,7 +59,7 @@ export function PlanFlowDialog({ title, form, canPreview, makePreview, confirmLa
     },
   });
   const confirming = useMutation({
-    mutationFn: (p: ImportPreview) => confirmImport(p.previewId, p.title),
+    mutationFn: (p: ImportPreview) => confirmImport(p.previewId, p.title, skipBadRows),
     onSuccess: (confirmed) => {
       held.current = null;
       setPlan(confirmed);
@@ -71,6 +73,7 @@ export function PlanFlowDialog({ title, form, canPreview, makePreview, confirmLa
   const back = () => {
     discard();
     setPreview(null);
+    setSkipBadRows(false);
     previewing.reset();
     confirming.reset();
   };
@@ -84,6 +87,7 @@ export function PlanFlowDialog({ title, form, canPreview, makePreview, confirmLa
   }
 
   const toWrite = preview ? preview.preview.counts.create + preview.preview.counts.update : 0;
+  const badRows = preview ? preview.preview.counts.errors : 0;
   const previewError = previewing.error ? toApiError(previewing.error) : null;
   return (
     <Dialog
@@ -103,7 +107,7 @@ export function PlanFlowDialog({ title, form, canPreview, makePreview, confirmLa
             <button
               type="button"
               className="primary"
-              disabled={toWrite === 0 || confirming.isPending}
+              disabled={toWrite === 0 || (badRows > 0 && !skipBadRows) || confirming.isPending}
               onClick={() => confirming.mutate(preview)}
               data-testid="plan-confirm"
             >
@@ -136,6 +140,17 @@ export function PlanFlowDialog({ title, form, canPreview, makePreview, confirmLa
           </p>
           <PlanPreviewView preview={preview.preview} />
           {toWrite === 0 && <p className="muted">{t("importDialog.nothingToDo")}</p>}
+          {badRows > 0 && (
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={skipBadRows}
+                onChange={(e) => setSkipBadRows(e.target.checked)}
+                data-testid="plan-skip-bad-rows"
+              />
+              {t("importDialog.skipBadRows", { count: badRows })}
+            </label>
+          )}
           {confirming.error && <ErrorNotice error={toApiError(confirming.error)} />}
         </>
       ) : (

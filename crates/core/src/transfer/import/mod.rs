@@ -14,9 +14,11 @@ use super::schema::{AccountRecord, COLUMNS};
 mod from_csv;
 mod from_json;
 mod problem;
+mod read;
 pub(crate) mod validate;
 
 pub use problem::{CountUnit, ImportProblem};
+pub use read::read_import_file;
 
 /// Longest field accepted, in bytes.
 pub const MAX_FIELD_BYTES: usize = 64 * 1024;
@@ -112,9 +114,11 @@ pub struct Parsed {
     pub errors: Vec<RowError>,
 }
 
-/// Reads a file's bytes: JSON when it starts with `[` or `{` (after a BOM and blanks), else CSV.
+/// Reads a file's bytes (UTF-8 with or without a byte order mark, or UTF-16 with one): JSON
+/// when it starts with `[` or `{` (after blanks), else CSV.
 pub fn parse_bytes(bytes: &[u8]) -> Parsed {
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = read::as_utf8(bytes);
+    let body: &[u8] = &text;
     let first = body.iter().find(|b| !b.is_ascii_whitespace());
     let mut parsed = match first {
         None => Parsed {
@@ -136,8 +140,30 @@ pub fn parse_bytes(bytes: &[u8]) -> Parsed {
         Some(b'[') | Some(b'{') => from_json::parse_json(body),
         Some(_) => from_csv::parse_csv(body),
     };
+    refuse_control_characters(&mut parsed);
     check_duplicates(&mut parsed);
     parsed
+}
+
+/// A name with a control character (a line break, ESC, NUL) is refused with its line, in every
+/// format: it would forge lines or run escape sequences wherever it is shown.
+fn refuse_control_characters(p: &mut Parsed) {
+    let errors = &mut p.errors;
+    p.rows.retain(
+        |row| match row.record.name.chars().find(|c| c.is_control()) {
+            Some(bad) => {
+                errors.push(RowError::new(
+                    row.line,
+                    "name",
+                    ImportProblem::NameControlCharacter {
+                        character: format!("U+{:04X}", u32::from(bad)),
+                    },
+                ));
+                false
+            }
+            None => true,
+        },
+    );
 }
 
 /// `s` lowercased, borrowed when it has nothing to lower (most names).

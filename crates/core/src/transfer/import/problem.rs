@@ -67,6 +67,10 @@ pub enum ImportProblem {
     ExpectedList,
     ExpectedValue,
     NameEmpty,
+    /// A control character (a line break, ESC, NUL…) in an account name, shown as `U+XXXX`.
+    NameControlCharacter {
+        character: String,
+    },
     UnknownKind {
         value: String,
     },
@@ -147,6 +151,10 @@ impl std::fmt::Display for ImportProblem {
             P::ExpectedList => f.write_str("expected a list of texts or numbers"),
             P::ExpectedValue => f.write_str("expected a value, got an object"),
             P::NameEmpty => f.write_str("the account name is empty"),
+            P::NameControlCharacter { character } => write!(
+                f,
+                "the account name holds the control character {character}; names are plain text"
+            ),
             P::UnknownKind { value } => write!(
                 f,
                 "expected xui, marzban, userpass or pterodactyl, got '{value}'"
