@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use paneldeck_core::ApiError;
+use paneldeck_core::{ApiError, ErrorCode};
 use serde::Serialize;
 
 use crate::Format;
@@ -98,8 +98,9 @@ pub fn error(err: &ApiError, format: Format) {
             for field in &err.fields {
                 eprintln!("  {}: {}", safe(&field.field), safe(&field.message));
             }
-            if let Some(fp) = &err.fingerprint {
-                eprintln!("  to trust this certificate, add: --pin-cert {fp}");
+            // A changed certificate is not offered for pinning: it may be an interception.
+            if let (ErrorCode::CertificateNotTrusted, Some(fp)) = (err.code, &err.fingerprint) {
+                eprintln!("  to trust this certificate, add: --pin-cert {}", safe(fp));
             }
         }
     }

@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use paneldeck_core::{
     registry::ProxyGatewaySettings, ApiError, CoreError, CredentialsInput, PanelInput, Paneldeck,
 };
-use paneldeck_panels::{FieldProblem, PanelKind, Secret};
+use paneldeck_panels::{FieldProblem, PanelError, PanelKind, Secret};
 
 use crate::{output, Format};
 
@@ -133,8 +133,20 @@ pub async fn run(core: &Paneldeck, command: PanelsCommand, format: Format) -> Re
         }
         PanelsCommand::Add(args) => {
             let secret = read_secret(args.kind, &args.auth)?;
-            let input = input_from(&args, secret)?;
-            let panel = core.add_panel(input, !args.no_test).await?;
+            let mut input = input_from(&args, secret)?;
+            let panel = match core.add_panel(input.clone(), !args.no_test).await {
+                Err(CoreError::Panel(PanelError::CertificateNotTrusted { fingerprint })) => {
+                    if !confirm_certificate(&fingerprint)? {
+                        return Err(CoreError::Panel(PanelError::CertificateNotTrusted {
+                            fingerprint,
+                        })
+                        .into());
+                    }
+                    input.pinned_cert = Some(fingerprint);
+                    core.add_panel(input, !args.no_test).await?
+                }
+                other => other?,
+            };
             match format {
                 Format::Json => output::json(&panel),
                 Format::Table => {
@@ -189,6 +201,26 @@ fn input_from(args: &AddArgs, secret: Secret) -> Result<PanelInput, CoreError> {
         pinned_cert: args.pin_cert.clone(),
         credentials,
     })
+}
+
+/// On a terminal, shows a self-signed panel's fingerprint and asks whether to pin it; a
+/// script gets the error, which names `--pin-cert` with the fingerprint.
+fn confirm_certificate(fingerprint: &str) -> Result<bool, CoreError> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    eprintln!(
+        "The panel's certificate is not trusted (self-signed or unknown issuer).\n\
+         Its SHA-256 fingerprint is:\n  {fingerprint}\n\
+         Compare it with the one on your server."
+    );
+    eprint!("Trust this certificate and pin it? [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| CoreError::invalid(format!("could not read the answer: {e}")))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
 }
 
 fn read_secret(kind: PanelKind, auth: &str) -> Result<Secret, CoreError> {

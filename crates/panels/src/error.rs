@@ -30,7 +30,8 @@ pub enum PanelError {
     AnswerTooLarge { limit_bytes: u64 },
     #[error("the panel's certificate is not trusted (self-signed or unknown issuer); its SHA-256 fingerprint is {fingerprint} — pin it if you recognise it")]
     CertificateNotTrusted { fingerprint: String },
-    #[error("the panel's certificate changed: pinned {expected}, presented {actual}")]
+    /// The pinned panel presented another certificate: possibly someone in between.
+    #[error("the certificate changed since you pinned it — this can be an interception; re-pin only if you changed it (pinned {expected}, now {actual})")]
     CertificateMismatch { expected: String, actual: String },
     #[error("TLS handshake failed: {0}")]
     Tls(String),

@@ -314,14 +314,12 @@ impl HttpClient {
         let mut chain = String::new();
         while let Some(e) = source {
             if let Some(tls_err) = e.downcast_ref::<rustls::Error>() {
-                return self.tls_error(tls_err, &host, port).await;
+                let bad_cert = matches!(tls_err, rustls::Error::InvalidCertificate(_));
+                return self
+                    .tls_error(tls_err.to_string(), bad_cert, &host, port)
+                    .await;
             }
             if let Some(io) = e.downcast_ref::<std::io::Error>() {
-                // An I/O error's `source()` skips the error it wraps: look inside for TLS.
-                if let Some(tls_err) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>())
-                {
-                    return self.tls_error(tls_err, &host, port).await;
-                }
                 if io.kind() == std::io::ErrorKind::ConnectionRefused {
                     return PanelError::ConnectionRefused {
                         addr: format!("{host}:{port}"),
@@ -343,7 +341,10 @@ impl HttpClient {
                 addr: format!("{host}:{port}"),
             }
         } else if lower.contains("tls") || lower.contains("certificate") {
-            PanelError::Tls(chain.trim_end_matches(": ").to_owned())
+            // The connector boxes the rustls error out of a downcast's reach; its words say it.
+            let bad_cert = lower.contains("invalid peer certificate");
+            let text = chain.trim_end_matches(": ").to_owned();
+            self.tls_error(text, bad_cert, &host, port).await
         } else if err.is_decode() || err.is_body() {
             PanelError::Decode {
                 path: ".".into(),
@@ -354,7 +355,9 @@ impl HttpClient {
         }
     }
 
-    async fn tls_error(&self, err: &rustls::Error, host: &str, port: u16) -> PanelError {
+    /// A failed handshake: a pinned panel that showed another certificate, or an unpinned one
+    /// whose certificate is not trusted (its fingerprint fetched for the user to confirm).
+    async fn tls_error(&self, text: String, bad_cert: bool, host: &str, port: u16) -> PanelError {
         if let (Some(pin), Some(verifier)) = (self.endpoint.pinned_cert, &self.pin) {
             if let Some(actual) = verifier.last_seen().filter(|seen| *seen != pin) {
                 return PanelError::CertificateMismatch {
@@ -363,7 +366,7 @@ impl HttpClient {
                 };
             }
         }
-        if let rustls::Error::InvalidCertificate(_) = err {
+        if bad_cert {
             if self.endpoint.pinned_cert.is_none() {
                 if let Ok(fp) = tls::probe_fingerprint(host, port, self.endpoint.timeout).await {
                     return PanelError::CertificateNotTrusted {
@@ -372,7 +375,7 @@ impl HttpClient {
                 }
             }
         }
-        PanelError::Tls(err.to_string())
+        PanelError::Tls(text)
     }
 }
 

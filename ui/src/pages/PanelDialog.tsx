@@ -195,7 +195,19 @@ export function PanelDialog({ editing, secretStore, onClose }: Props) {
           </button>
         </div>
       )}
-      {error && error.code !== "certificate_not_trusted" && <ErrorNotice error={error} />}
+      {error && error.code === "certificate_mismatch" && error.fingerprint && (
+        <div className="notice error" role="alert" data-testid="cert-changed">
+          <strong>{t("cert.changedTitle")}</strong>
+          <span className="detail">{t("cert.changedBody")}</span>
+          <span className="detail">{t("cert.pinned")}</span>
+          <code className="mono fingerprint">{draft.pinnedCert}</code>
+          <span className="detail">{t("cert.presented")}</span>
+          <code className="mono fingerprint">{error.fingerprint}</code>
+        </div>
+      )}
+      {error && error.code !== "certificate_not_trusted" && !(error.code === "certificate_mismatch" && error.fingerprint) && (
+        <ErrorNotice error={error} />
+      )}
     </Dialog>
   );
 }
