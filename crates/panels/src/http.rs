@@ -366,13 +366,11 @@ impl HttpClient {
                 };
             }
         }
-        if bad_cert {
-            if self.endpoint.pinned_cert.is_none() {
-                if let Ok(fp) = tls::probe_fingerprint(host, port, self.endpoint.timeout).await {
-                    return PanelError::CertificateNotTrusted {
-                        fingerprint: fp.to_string(),
-                    };
-                }
+        if bad_cert && self.endpoint.pinned_cert.is_none() {
+            if let Ok(fp) = tls::probe_fingerprint(host, port, self.endpoint.timeout).await {
+                return PanelError::CertificateNotTrusted {
+                    fingerprint: fp.to_string(),
+                };
             }
         }
         PanelError::Tls(text)
