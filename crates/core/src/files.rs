@@ -12,14 +12,31 @@ pub(crate) fn io_error(path: &Path, what: &'static str, err: std::io::Error) -> 
 /// A CSV text cell as written: one a spreadsheet would run as a formula (it starts with
 /// `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so an account name
 /// from a panel cannot run commands on the admin's computer (OWASP "CSV Injection"). A
-/// number (`-5`, `+3.2`) is left alone, and `raw` writes every cell as it is.
+/// number (`-5`, `+3.2`) is left alone, and `raw` writes every cell as it is. A cell that
+/// already starts with `'` before such a start gets one more, so [`csv_cell_read`] gives
+/// back exactly what was written.
 pub fn csv_cell(text: &str, raw: bool) -> std::borrow::Cow<'_, str> {
-    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if raw || !risky || text.trim().parse::<f64>().is_ok_and(f64::is_finite) {
+    if raw || !needs_mark(text) {
         text.into()
     } else {
         format!("'{text}").into()
     }
+}
+
+/// A cell of a CSV file as [`csv_cell`] meant it: its neutralising `'` dropped.
+pub fn csv_cell_read(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_mark(rest) => rest,
+        _ => cell,
+    }
+}
+
+fn needs_mark(text: &str) -> bool {
+    if let Some(rest) = text.strip_prefix('\'') {
+        return needs_mark(rest);
+    }
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        && !text.trim().parse::<f64>().is_ok_and(f64::is_finite)
 }
 
 /// Writes what `fill` produces to `path` atomically. On any error the target is untouched and
@@ -82,8 +99,12 @@ mod tests {
             ("-inf", "'-inf"),
             ("alice", "alice"),
             ("", ""),
+            ("'=x", "''=x"),
+            ("'-5", "'-5"),
+            ("'plain", "'plain"),
         ] {
             assert_eq!(csv_cell(cell, false), safe, "{cell:?}");
+            assert_eq!(csv_cell_read(&csv_cell(cell, false)), cell, "{cell:?}");
             assert_eq!(csv_cell(cell, true), cell, "{cell:?}");
         }
     }

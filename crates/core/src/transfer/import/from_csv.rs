@@ -166,7 +166,7 @@ fn row_fields<'r>(
         match std::str::from_utf8(raw) {
             Ok(s) => {
                 if !s.trim().is_empty() {
-                    fields[col] = Some(s);
+                    fields[col] = Some(crate::files::csv_cell_read(s));
                 }
             }
             Err(e) => {
