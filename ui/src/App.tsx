@@ -4,6 +4,7 @@ import { useAppInfo, usePanelsChangedListener } from "./api/panels";
 import { Shell } from "./components/Shell";
 import { useRoute } from "./components/useRoute";
 import { AccountsPage } from "./pages/accounts/AccountsPage";
+import { AccountsViewProvider } from "./pages/accounts/AccountsView";
 import { DashboardPage } from "./pages/DashboardPage";
 import { OperationsPage } from "./pages/OperationsPage";
 import { PanelsPage } from "./pages/PanelsPage";
@@ -19,6 +20,7 @@ export function App() {
   if (info.isPending) return <p className="muted centered">{t("app.loading")}</p>;
   if (info.error) return <p className="notice error">{t("app.startFailed")}</p>;
   return (
+    <AccountsViewProvider>
     <Shell demo={info.data.demo} route={route} onNavigate={navigate}>
       {route === "dashboard" && <DashboardPage />}
       {route === "accounts" && <AccountsPage />}
@@ -32,5 +34,6 @@ export function App() {
       </footer>
       )}
     </Shell>
+    </AccountsViewProvider>
   );
 }

@@ -27,7 +27,8 @@ pub struct AccountFilter {
     /// Only accounts expiring within this many days.
     #[arg(long, value_name = "DAYS")]
     expiring_within: Option<u32>,
-    /// Only accounts whose traffic quota is used up.
+    /// Only accounts whose traffic quota is used up, whatever their status (expired ones
+    /// too); `--status depleted` is the Depleted status the dashboard counts.
     #[arg(long)]
     depleted: bool,
     /// Only accounts online now.
