@@ -6,6 +6,7 @@ mod commands;
 mod events;
 mod logging;
 mod rendering;
+mod runs;
 
 pub use backend::{Backend, Mode};
 
