@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 
+import { useSnapshotChangedListener } from "./api/accounts";
 import { useAppInfo, usePanelsChangedListener } from "./api/panels";
 import { Shell } from "./components/Shell";
 import { useRoute } from "./components/useRoute";
@@ -17,6 +18,7 @@ export function App() {
   const info = useAppInfo();
   const [route, navigate] = useRoute();
   usePanelsChangedListener();
+  useSnapshotChangedListener();
   if (info.isPending) return <p className="muted centered">{t("app.loading")}</p>;
   if (info.error) return <p className="notice error">{t("app.startFailed")}</p>;
   return (

@@ -89,6 +89,7 @@ export const commands = {
 export const events = {
 	bulkProgressed: makeEvent<BulkProgressed, BulkProgressed>("bulk-progressed"),
 	panelsChanged: makeEvent<PanelsChanged, PanelsChanged>("panels-changed"),
+	snapshotChanged: makeEvent<SnapshotChanged, SnapshotChanged>("snapshot-changed"),
 	syncProgress: makeEvent<SyncProgress_Serialize, SyncProgress_Deserialize>("sync-progress"),
 };
 
@@ -756,7 +757,7 @@ export type Dashboard_Deserialize = {
 	/**  Expiring within [`EXPIRING_DAYS`] days, soonest first. */
 	expiringSoon: AccountRow_Deserialize[],
 	expiringSoonCount: number,
-	/**  Quota used up, biggest users first. */
+	/**  Status Depleted (the same accounts as the status card and filter), biggest users first. */
 	depleted: AccountRow_Deserialize[],
 	depletedCount: number,
 	nowMs: number,
@@ -773,7 +774,7 @@ export type Dashboard_Serialize = {
 	/**  Expiring within [`EXPIRING_DAYS`] days, soonest first. */
 	expiringSoon: AccountRow_Serialize[],
 	expiringSoonCount: number,
-	/**  Quota used up, biggest users first. */
+	/**  Status Depleted (the same accounts as the status card and filter), biggest users first. */
 	depleted: AccountRow_Serialize[],
 	depletedCount: number,
 	nowMs: number,
@@ -1757,6 +1758,17 @@ export type SkipReason =
 "no_change" | 
 /**  The input does not fit this panel (no template of its kind, bad name). */
 "invalid_input";
+
+export type SnapshotChange = 
+/**  These accounts were written (after a change) or removed (after a delete). */
+{ type: "accounts"; keys: AccountKey[] } | 
+/**  A panel's whole snapshot was replaced (a sync). */
+{ type: "panel"; panelId: PanelId } | 
+/**  A listener fell behind and missed some: assume everything changed. */
+{ type: "everything" };
+
+/**  Accounts in the snapshot were written or removed: every view of them refetches. */
+export type SnapshotChanged = SnapshotChange;
 
 /**  Columns the table sorts by. */
 export type SortColumn = "name" | "panel" | "kind" | "status" | "used" | "limit" | "expiry" | "lastOnline" | "created";

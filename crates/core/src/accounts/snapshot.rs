@@ -106,6 +106,10 @@ impl PreparedRow {
             account: c.account,
         }
     }
+
+    pub fn account(&self) -> &Account {
+        &self.account
+    }
 }
 
 macro_rules! insert_account {
