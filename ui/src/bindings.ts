@@ -999,7 +999,16 @@ export type ItemOp = ItemOp_Serialize | ItemOp_Deserialize;
  */
 export type ItemOp_Deserialize = { type: "enable" } | { type: "disable" } | { type: "delete"; keepTraffic: boolean } | { type: "resetTraffic" } | { type: "setExpiry"; ms?: number | null; addDays?: number | null } | { type: "setTrafficLimit"; bytes?: number | null; addBytes?: number | null } | { type: "attachInbounds"; inboundIds: number[] } | { type: "detachInbounds"; inboundIds: number[] } | 
 /**  `None` removes the client from its group. */
-{ type: "setGroup"; group?: string | null } | { type: "applyTemplate"; templateId: number } | { type: "revokeSubscription" } | { type: "edit"; edit: AccountEdit_Deserialize } | { type: "create"; new: NewAccount_Deserialize; 
+{ type: "setGroup"; group?: string | null } | { type: "applyTemplate"; templateId: number } | { type: "revokeSubscription" } | 
+/**  3x-ui: forget the recorded source IPs (a detail-pane action). */
+{ type: "clearIps" } | 
+/**
+ *  User-pass proxy: a new random password (a detail-pane action; the password is
+ *  shown once and never journaled).
+ */
+{ type: "regeneratePassword" } | 
+/**  Pterodactyl: replace the subuser's permission keys (a detail-pane action). */
+{ type: "setPermissions"; permissions: string[] } | { type: "edit"; edit: AccountEdit_Deserialize } | { type: "create"; new: NewAccount_Deserialize; 
 /**
  *  What the copied account had that the form lacks (import, migration). Its kept
  *  UUIDs/passwords are not part of the op (see [`ItemInput::Create`]).
@@ -1013,7 +1022,16 @@ kept?: KeptSettings_Deserialize };
  */
 export type ItemOp_Serialize = { type: "enable" } | { type: "disable" } | { type: "delete"; keepTraffic: boolean } | { type: "resetTraffic" } | { type: "setExpiry"; ms: number | null; addDays: number | null } | { type: "setTrafficLimit"; bytes: number | null; addBytes: number | null } | { type: "attachInbounds"; inboundIds: number[] } | { type: "detachInbounds"; inboundIds: number[] } | 
 /**  `None` removes the client from its group. */
-{ type: "setGroup"; group: string | null } | { type: "applyTemplate"; templateId: number } | { type: "revokeSubscription" } | { type: "edit"; edit: AccountEdit_Serialize } | { type: "create"; new: NewAccount_Serialize; 
+{ type: "setGroup"; group: string | null } | { type: "applyTemplate"; templateId: number } | { type: "revokeSubscription" } | 
+/**  3x-ui: forget the recorded source IPs (a detail-pane action). */
+{ type: "clearIps" } | 
+/**
+ *  User-pass proxy: a new random password (a detail-pane action; the password is
+ *  shown once and never journaled).
+ */
+{ type: "regeneratePassword" } | 
+/**  Pterodactyl: replace the subuser's permission keys (a detail-pane action). */
+{ type: "setPermissions"; permissions: string[] } | { type: "edit"; edit: AccountEdit_Serialize } | { type: "create"; new: NewAccount_Serialize; 
 /**
  *  What the copied account had that the form lacks (import, migration). Its kept
  *  UUIDs/passwords are not part of the op (see [`ItemInput::Create`]).
@@ -1358,6 +1376,11 @@ export type OpWhat = OpWhat_Serialize | OpWhat_Deserialize;
 /**  What an operation does, for its title. */
 export type OpWhat_Deserialize = { type: "change"; action: BulkAction_Deserialize } | { type: "create"; names: number } | { type: "addPerson"; email: string; servers: number } | { type: "removePerson"; email: string } | 
 /**
+ *  One account changed from its detail pane: the item's operation (`ItemOp`'s tag,
+ *  e.g. `resetTraffic`) and the account's name.
+ */
+{ type: "account"; op: string; name: string } | 
+/**
  *  A title given as text (imports and migrations, and every title journaled before
  *  titles were typed): shown as it is.
  */
@@ -1365,6 +1388,11 @@ export type OpWhat_Deserialize = { type: "change"; action: BulkAction_Deserializ
 
 /**  What an operation does, for its title. */
 export type OpWhat_Serialize = { type: "change"; action: BulkAction_Serialize } | { type: "create"; names: number } | { type: "addPerson"; email: string; servers: number } | { type: "removePerson"; email: string } | 
+/**
+ *  One account changed from its detail pane: the item's operation (`ItemOp`'s tag,
+ *  e.g. `resetTraffic`) and the account's name.
+ */
+{ type: "account"; op: string; name: string } | 
 /**
  *  A title given as text (imports and migrations, and every title journaled before
  *  titles were typed): shown as it is.

@@ -23,6 +23,10 @@ pub struct ExportArgs {
     /// default) or JSON.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Replace the output file when it already exists (without it, an existing file is
+    /// refused and left as it was).
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     filter: AccountFilter,
 }
@@ -91,6 +95,15 @@ pub fn export(core: &Paneldeck, args: ExportArgs, format: OutputFormat) -> Resul
     };
     match &args.output {
         Some(path) => {
+            if !args.force && path.exists() {
+                // A credentials backup silently replaced by a links file is a loss nobody
+                // notices until they need the backup.
+                let exists = std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "it already exists (add --force to replace it)",
+                );
+                return Err(CoreError::io(path, "write", exists).into());
+            }
             let s = core.export_accounts(&selection, opts, path)?;
             eprintln!(
                 "{} account(s), {} bytes written to {}{}",

@@ -122,3 +122,47 @@ async fn migrate_writes_the_accounts_with_their_uuids_and_exits_zero() {
     .await
     .unwrap();
 }
+
+/// `export -o EXISTING` refuses without `--force` and leaves the file as it was (a credentials
+/// backup is not silently replaced); with `--force` it is replaced.
+#[tokio::test(flavor = "multi_thread")]
+async fn export_refuses_to_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = paneldeck_sim::start_local(
+        SimKind::Marzban,
+        SimOptions {
+            seed: 41,
+            accounts: 4,
+            ..SimOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let name = format!("cli-export-force-{}", std::process::id());
+    add(dir.path(), &sim, &name);
+    let d = dir.path().to_owned();
+    tokio::task::spawn_blocking(move || {
+        ok(&paneldeck(&d, &["sync"], None));
+        let target = d.join("backup.csv");
+        std::fs::write(&target, "precious backup\n").unwrap();
+        let path = target.to_str().unwrap();
+
+        let refused = paneldeck(&d, &["export", "-o", path], None);
+        assert!(!refused.status.success(), "an existing file is refused");
+        let stderr = support::text(&refused.stderr);
+        assert!(stderr.contains("--force"), "{stderr}");
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "precious backup\n"
+        );
+
+        ok(&paneldeck(&d, &["export", "-o", path, "--force"], None));
+        let written = std::fs::read_to_string(&target).unwrap();
+        assert!(
+            written.lines().count() == 5,
+            "a header and 4 accounts:\n{written}"
+        );
+    })
+    .await
+    .unwrap();
+}
