@@ -4,7 +4,6 @@
 mod backend;
 mod commands;
 mod events;
-mod logging;
 mod rendering;
 mod runs;
 
@@ -118,7 +117,7 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
             let backend = tauri::async_runtime::block_on(Backend::start(mode))?;
-            logging::init(&backend.paneldeck().profile().log_dir());
+            paneldeck_core::logging::init(&backend.paneldeck().profile().log_dir(), "warn");
             tracing::info!(demo = backend.is_demo(), ?painting, "Paneldeck started");
             forward_snapshot_changes(app.handle().clone(), backend.paneldeck());
             start_background_sync(app.handle().clone(), backend.paneldeck().clone());

@@ -37,6 +37,8 @@ impl Progress {
             .get(&event.panel_id().0)
             .map_or("?", String::as_str);
         let mut err = std::io::stderr().lock();
+        // Rewriting the line in place only on a terminal; a file or pipe gets plain lines.
+        let clear = if self.live { "\r\x1b[K" } else { "" };
         let _ = match event {
             SyncEvent::Started { .. } => writeln!(err, "{name}: syncing…"),
             SyncEvent::Progress {
@@ -59,12 +61,12 @@ impl Progress {
             } => {
                 writeln!(
                     err,
-                    "\r\x1b[K{name}: {accounts} accounts in {:.1} s",
+                    "{clear}{name}: {accounts} accounts in {:.1} s",
                     *took_ms as f64 / 1000.0
                 )
             }
             SyncEvent::Failed { error, .. } => {
-                writeln!(err, "\r\x1b[K{name}: failed: {}", error.message)
+                writeln!(err, "{clear}{name}: failed: {}", error.message)
             }
         };
         let _ = err.flush();
