@@ -69,9 +69,9 @@ export const commands = {
 	/**  Writes the selection's accounts to `path` in the documented schema (`docs/formats.md`). */
 	accountsExport: (selection: Selection_Deserialize, options: ExportOptions, path: string) => typedError<ExportSummary, ApiError_Serialize>(__TAURI_INVOKE("accounts_export", { selection, options, path })),
 	/**  Reads, validates and diffs a CSV/JSON file (ours or 3x-ui's export) against a panel. */
-	importPreview: (path: string, panelId: PanelId, options: ImportOptions) => typedError<ImportPreview_Serialize, ApiError_Serialize>(__TAURI_INVOKE("import_preview", { path, panelId, options })),
+	importPreview: (path: string, panelId: PanelId, options: ImportOptions_Deserialize) => typedError<ImportPreview_Serialize, ApiError_Serialize>(__TAURI_INVOKE("import_preview", { path, panelId, options })),
 	/**  Diffs copying accounts of `from` (all, or the selection's ones on it) onto `to`. */
-	migrationPreview: (from: PanelId, to: PanelId, selection: Selection_Deserialize | null, options: ImportOptions) => typedError<ImportPreview_Serialize, ApiError_Serialize>(__TAURI_INVOKE("migration_preview", { from, to, selection, options })),
+	migrationPreview: (from: PanelId, to: PanelId, selection: Selection_Deserialize | null, options: ImportOptions_Deserialize) => typedError<ImportPreview_Serialize, ApiError_Serialize>(__TAURI_INVOKE("migration_preview", { from, to, selection, options })),
 	/**
 	 *  Turns a previewed import or migration into a bulk plan (journaled); run it with
 	 *  `bulk_run`. The preview is used once.
@@ -707,7 +707,12 @@ export type ConflictReason =
 /**  The account of that name has another UUID (first 8 characters of each). */
 { code: "otherUuid"; name: string; have: string; want: string } | { code: "existsAndDiffers"; name: string } | { code: "notEditable" } | 
 /**  No inbound of a 3x-ui panel fits the row's inbounds or protocols. */
-{ code: "noInboundFits"; name: string; protocols: string[] } | { code: "notMarzbanUsername"; name: string } | { code: "noServer" };
+{ code: "noInboundFits"; name: string; protocols: string[] } | { code: "notMarzbanUsername"; name: string } | { code: "noServer" } | 
+/**
+ *  The file's panel column names another panel: the row is left out unless that panel
+ *  is mapped onto the target ([`PlanOptions::from_panels`](super::PlanOptions)).
+ */
+{ code: "otherPanel"; name: string; panel: string };
 
 /**  What a whole number counts, in "expected a whole number of …". */
 export type CountUnit = "days" | "bytes" | "ips" | "devices";
@@ -934,11 +939,32 @@ export type Field_Deserialize = "account" | "enabled" | "expiry" | "expires_at_m
 export type Field_Serialize = "account" | "enabled" | "expiry" | "expireAfterFirstUse" | "limit" | "used" | "inbounds" | "group" | "subscription" | "usageCap" | "ipCap" | "permissions" | "servers" | "subuser" | "form" | "credentials" | "note" | "resetDays" | "resetStrategy";
 
 /**  How a file or a migration maps onto the target panel. */
-export type ImportOptions = {
+export type ImportOptions = ImportOptions_Serialize | ImportOptions_Deserialize;
+
+/**  How a file or a migration maps onto the target panel. */
+export type ImportOptions_Deserialize = {
 	/**  3x-ui: inbounds for rows whose own inbounds do not exist on the target. */
 	xuiInboundIds: number[],
 	/**  Leave existing accounts alone. */
 	createOnly: boolean,
+	/**
+	 *  Panels of the file's panel column whose rows go to the target too (rows of other
+	 *  panels are left out).
+	 */
+	fromPanels?: string[],
+};
+
+/**  How a file or a migration maps onto the target panel. */
+export type ImportOptions_Serialize = {
+	/**  3x-ui: inbounds for rows whose own inbounds do not exist on the target. */
+	xuiInboundIds: number[],
+	/**  Leave existing accounts alone. */
+	createOnly: boolean,
+	/**
+	 *  Panels of the file's panel column whose rows go to the target too (rows of other
+	 *  panels are left out).
+	 */
+	fromPanels: string[],
 };
 
 /**  A diff nothing has been written for yet; `confirm` it by `previewId`. */

@@ -47,6 +47,10 @@ pub struct ImportArgs {
     /// Never update existing accounts (a differing one is reported as a conflict).
     #[arg(long)]
     create_only: bool,
+    /// Also import the rows whose panel column names this panel (repeatable). Without it,
+    /// rows of panels other than the target are left out.
+    #[arg(long = "from-panel", value_name = "PANEL")]
+    from_panels: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -202,6 +206,7 @@ pub async fn import(
     let opts = PlanOptions {
         xui_inbound_ids: args.inbounds,
         create_only: args.create_only,
+        from_panels: args.from_panels,
     };
     let (_, plan) = core.import_plan(&bytes, &panel.id, &opts).await?;
     print_plan(&plan, format);
@@ -222,6 +227,7 @@ pub async fn migrate(
     let opts = PlanOptions {
         xui_inbound_ids: args.inbounds,
         create_only: true,
+        ..PlanOptions::default()
     };
     let plan = core.migration_plan(&from.id, &to.id, None, &opts).await?;
     print_plan(&plan, format);

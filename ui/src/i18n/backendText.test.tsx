@@ -102,6 +102,7 @@ const conflicts: Fixtures<ConflictReason> = {
   noInboundFits: { code: "noInboundFits", name: "erin", protocols: [] },
   notMarzbanUsername: { code: "notMarzbanUsername", name: "x" },
   noServer: { code: "noServer" },
+  otherPanel: { code: "otherPanel", name: "carol", panel: "Frankfurt" },
 };
 
 const notCarried: Record<NotCarried, true> = {

@@ -37,6 +37,12 @@ pub enum ConflictReason {
         name: String,
     },
     NoServer,
+    /// The file's panel column names another panel: the row is left out unless that panel
+    /// is mapped onto the target ([`PlanOptions::from_panels`](super::PlanOptions)).
+    OtherPanel {
+        name: String,
+        panel: String,
+    },
 }
 
 impl std::fmt::Display for ConflictReason {
@@ -69,6 +75,10 @@ impl std::fmt::Display for ConflictReason {
             C::NoServer => {
                 f.write_str("no server given for the Pterodactyl subuser (servers column)")
             }
+            C::OtherPanel { name, panel } => write!(
+                f,
+                "'{name}' belongs to panel '{panel}' in the file; left out (map that panel to import it here)"
+            ),
         }
     }
 }
