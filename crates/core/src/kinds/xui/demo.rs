@@ -22,7 +22,9 @@ pub(super) fn credentials(
     _gateway: Option<ProxyGatewaySettings>,
 ) -> Option<CredentialsInput> {
     match sim {
-        SimCredentials::Token { token } => Some(CredentialsInput::XuiToken {
+        SimCredentials::Login {
+            token: Some(token), ..
+        } => Some(CredentialsInput::XuiToken {
             token: Some(Secret::new(token.as_str())),
         }),
         _ => None,
