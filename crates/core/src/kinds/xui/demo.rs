@@ -27,6 +27,15 @@ pub(super) fn credentials(
         } => Some(CredentialsInput::XuiToken {
             token: Some(Secret::new(token.as_str())),
         }),
+        // A release without API tokens (v2.x): the admin login.
+        SimCredentials::Login {
+            username,
+            password,
+            token: None,
+        } => Some(CredentialsInput::XuiPassword {
+            username: username.clone(),
+            password: Some(Secret::new(password.as_str())),
+        }),
         _ => None,
     }
 }
