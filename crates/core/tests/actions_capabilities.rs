@@ -31,9 +31,7 @@ async fn connect(kind: SimKind) -> (RunningSim, PanelClient) {
             SimCredentials::Login {
                 token: Some(token), ..
             },
-        ) => {
-            (PanelKind::Xui, PanelSettings::default(), token.clone())
-        }
+        ) => (PanelKind::Xui, PanelSettings::default(), token.clone()),
         (SimKind::Marzban, SimCredentials::Password { username, password }) => (
             PanelKind::Marzban,
             PanelSettings {

@@ -68,7 +68,11 @@ async fn every_action_on(version: XuiVersion) {
     assert_eq!(info.version.as_deref(), Some(release_label(version)));
 
     let health = core.sync_panel(&panel.id, |_| {}).await.unwrap();
-    assert_eq!(health.version.as_deref(), Some(release_label(version)), "{version}");
+    assert_eq!(
+        health.version.as_deref(),
+        Some(release_label(version)),
+        "{version}"
+    );
     let all = AccountQuery {
         panel_ids: vec![panel.id.clone()],
         ..AccountQuery::default()
@@ -95,14 +99,25 @@ async fn every_action_on(version: XuiVersion) {
     .unwrap_or_else(|e| panic!("{version}: create: {e}"));
     let key = AccountKey::new(panel.id.clone(), email);
     let stored = handle.client(email).expect("created");
-    assert_eq!((stored.total_bytes, stored.expiry_time_ms), ((5 * GIB) as i64, -7 * DAY_MS));
+    assert_eq!(
+        (stored.total_bytes, stored.expiry_time_ms),
+        ((5 * GIB) as i64, -7 * DAY_MS)
+    );
 
     // Disable, enable: the whole client goes back, nothing else changes.
-    core.account_action(&key, &AccountAction::Disable).await.unwrap();
+    core.account_action(&key, &AccountAction::Disable)
+        .await
+        .unwrap();
     let off = handle.client(email).expect("c");
     assert!(!off.enable, "{version}: disable");
-    assert_eq!((off.comment.as_str(), off.limit_ip), ("matrix", 2), "{version}");
-    core.account_action(&key, &AccountAction::Enable).await.unwrap();
+    assert_eq!(
+        (off.comment.as_str(), off.limit_ip),
+        ("matrix", 2),
+        "{version}"
+    );
+    core.account_action(&key, &AccountAction::Enable)
+        .await
+        .unwrap();
     assert!(handle.client(email).expect("c").enable, "{version}: enable");
 
     // Edit: extend to a date and raise the quota; the rest is kept.
@@ -171,8 +186,10 @@ async fn every_action_on(version: XuiVersion) {
     let links = core.account_links(&key).await.unwrap();
     assert!(!links.is_empty(), "{version}: links");
     assert!(
-        links.iter().any(|l| l.url.contains(&stored.uuid) || l.url.starts_with("trojan://")
-            || l.url.starts_with("ss://") || l.url.starts_with("vmess://")),
+        links.iter().any(|l| l.url.contains(&stored.uuid)
+            || l.url.starts_with("trojan://")
+            || l.url.starts_with("ss://")
+            || l.url.starts_with("vmess://")),
         "{version}: {links:?}"
     );
 }

@@ -70,7 +70,11 @@ async fn probe_reports_the_clients_api() {
     let (_sim, _h, client) = start(5, 4).await;
     let info = client.probe().await.expect("probe");
     assert_eq!(info.api_generation.as_deref(), Some("clients API (v3.1+)"));
-    assert_eq!(info.version.as_deref(), Some("3.6.0"), "server/status.panelVersion");
+    assert_eq!(
+        info.version.as_deref(),
+        Some("3.6.0"),
+        "server/status.panelVersion"
+    );
     assert!(info.summary.contains("4 inbound(s)"), "{}", info.summary);
 }
 

@@ -401,17 +401,35 @@ fn same_shape(
 /// (`shared/api/3x-ui-source-facts.md`); these departures from the document are expected.
 const SOURCE_WINS: &[(&str, &str)] = &[
     // §5.2: `loads[]`, never a `load` object.
-    ("GET /panel/api/server/status.obj: key 'load' missing", "§5.2"),
+    (
+        "GET /panel/api/server/status.obj: key 'load' missing",
+        "§5.2",
+    ),
     // §5.1: nodeId, fallbackParent, originNodeGuid are omitempty (no nodes here).
     ("key 'nodeId' missing", "§5.1"),
     ("key 'fallbackParent' missing", "§5.1"),
     ("key 'originNodeGuid' missing", "§5.1"),
     // §4.1, §7.8: bulkAttach/bulkDetach lists and hwids may be null.
-    ("POST /panel/api/clients/bulkDetach.obj.skipped: expected array", "§4.1"),
-    ("POST /panel/api/clients/bulkAttach.obj.skipped: expected array", "§4.1"),
-    ("POST /panel/api/clients/bulkAttach.obj.errors: expected array", "§4.1"),
-    ("POST /panel/api/clients/bulkDetach.obj.errors: expected array", "§4.1"),
-    ("POST /panel/api/clients/hwids/{email}.obj: expected array", "§4.1"),
+    (
+        "POST /panel/api/clients/bulkDetach.obj.skipped: expected array",
+        "§4.1",
+    ),
+    (
+        "POST /panel/api/clients/bulkAttach.obj.skipped: expected array",
+        "§4.1",
+    ),
+    (
+        "POST /panel/api/clients/bulkAttach.obj.errors: expected array",
+        "§4.1",
+    ),
+    (
+        "POST /panel/api/clients/bulkDetach.obj.errors: expected array",
+        "§4.1",
+    ),
+    (
+        "POST /panel/api/clients/hwids/{email}.obj: expected array",
+        "§4.1",
+    ),
 ];
 
 fn source_wins(failure: &str) -> bool {

@@ -67,7 +67,9 @@ impl Default for SimOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum SimCredentials {
-    Token { token: String },
+    Token {
+        token: String,
+    },
     /// A login, and the API token where the panel version has them (3x-ui from v3.0).
     Login {
         username: String,
@@ -75,8 +77,13 @@ pub enum SimCredentials {
         #[serde(skip_serializing_if = "Option::is_none")]
         token: Option<String>,
     },
-    Password { username: String, password: String },
-    ApiKey { api_key: String },
+    Password {
+        username: String,
+        password: String,
+    },
+    ApiKey {
+        api_key: String,
+    },
 }
 
 /// What a kind's module hands back: its router and the credentials it accepts.

@@ -273,7 +273,12 @@ fn the_binary_serves_a_seeded_panel() {
 
 /// A cookie session logged in with a form body (2.9.4 has no CSRF; v3 needs the token from
 /// `GET /csrf-token`, which the returned value carries).
-pub async fn form_login(http: &reqwest::Client, url: &str, user: &str, pass: &str) -> Option<String> {
+pub async fn form_login(
+    http: &reqwest::Client,
+    url: &str,
+    user: &str,
+    pass: &str,
+) -> Option<String> {
     let csrf = match http.get(format!("{url}csrf-token")).send().await {
         Ok(r) if r.status() == 200 => r.json::<Value>().await.ok()?["obj"]
             .as_str()
@@ -308,17 +313,20 @@ async fn every_version_serves_its_routes_and_only_those() {
             ..XuiSimConfig::default()
         };
         let (app, handle) = xui::app_with(&opts, stats.clone(), config);
-        let sim =
-            paneldeck_sim::serve(SimKind::Xui, app, &opts, stats, ([127, 0, 0, 1], 0).into())
-                .await
-                .expect("sim");
+        let sim = paneldeck_sim::serve(SimKind::Xui, app, &opts, stats, ([127, 0, 0, 1], 0).into())
+            .await
+            .expect("sim");
         let http = reqwest::Client::builder()
             .cookie_store(true)
             .build()
             .expect("client");
         let (user, pass) = handle.login();
         let csrf = form_login(&http, &sim.url(), &user, &pass).await;
-        assert_eq!(csrf.is_some(), version >= xui::XuiVersion::V3_0_2, "{version}");
+        assert_eq!(
+            csrf.is_some(),
+            version >= xui::XuiVersion::V3_0_2,
+            "{version}"
+        );
         let routes = xui::routes(version);
         for (method, path) in &routes {
             if ["/login", "/logout"].contains(path) {
@@ -332,14 +340,26 @@ async fn every_version_serves_its_routes_and_only_those() {
                 .send()
                 .await
                 .expect("send");
-            assert_ne!(resp.status(), 404, "{version}: {method} {path} is not routed");
+            assert_ne!(
+                resp.status(),
+                404,
+                "{version}: {method} {path} is not routed"
+            );
         }
         // What a version lacks is the bare 404 of an unknown route (facts §3.3).
         let absent = [
             ("GET", "/panel/api/clients/list", version.clients_api()),
-            ("POST", "/panel/api/inbounds/addClient", !version.clients_api()),
+            (
+                "POST",
+                "/panel/api/inbounds/addClient",
+                !version.clients_api(),
+            ),
             ("GET", "/csrf-token", version >= xui::XuiVersion::V3_0_2),
-            ("POST", "/panel/api/clients/bulkEnable", version >= xui::XuiVersion::V3_4_2),
+            (
+                "POST",
+                "/panel/api/clients/bulkEnable",
+                version >= xui::XuiVersion::V3_4_2,
+            ),
         ];
         for (method, path, present) in absent {
             assert_eq!(
@@ -349,7 +369,10 @@ async fn every_version_serves_its_routes_and_only_those() {
             );
             if !present {
                 let resp = http
-                    .request(method.parse().expect("method"), format!("http://{}{path}", sim.addr))
+                    .request(
+                        method.parse().expect("method"),
+                        format!("http://{}{path}", sim.addr),
+                    )
                     .header("X-CSRF-Token", csrf.clone().unwrap_or_default())
                     .send()
                     .await

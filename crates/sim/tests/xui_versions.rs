@@ -33,7 +33,10 @@ fn has(v: XuiVersion, since: &str) -> bool {
     if since == "head" {
         return v == XuiVersion::Head;
     }
-    let n: Vec<u32> = since.split('.').map(|p| p.parse().expect("number")).collect();
+    let n: Vec<u32> = since
+        .split('.')
+        .map(|p| p.parse().expect("number"))
+        .collect();
     release(v) >= (n[0], n[1], n[2])
 }
 
@@ -191,7 +194,10 @@ async fn one_version(fx: &Value, v: XuiVersion) {
     let want = if v >= XuiVersion::V3_0_2 { 401 } else { 404 };
     assert_eq!(xhr.status(), want, "{v}");
 
-    let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
     let csrf = login(fx, &http, &sim, &handle, v).await;
     if let Some(token) = &csrf {
         // Cookie sessions' POSTs need the token: 403, empty body without it (§2.3).
@@ -200,7 +206,11 @@ async fn one_version(fx: &Value, v: XuiVersion) {
         } else {
             "panel/api/inbounds/onlines"
         };
-        let refused = http.post(format!("{}{route}", sim.url())).send().await.unwrap();
+        let refused = http
+            .post(format!("{}{route}", sim.url()))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(refused.status(), 403, "{v}");
         assert!(refused.bytes().await.unwrap().is_empty());
         let with = http
@@ -261,7 +271,11 @@ async fn one_version(fx: &Value, v: XuiVersion) {
         check(fx, "clientSlim", v, row);
     }
     assert!(
-        page["groups"].as_array().unwrap().iter().all(Value::is_string),
+        page["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(Value::is_string),
         "{v}: groups are names (§4.5)"
     );
     let traffic = get(&http, &sim, &format!("panel/api/clients/traffic/{email}")).await;
@@ -270,7 +284,13 @@ async fn one_version(fx: &Value, v: XuiVersion) {
     if v == XuiVersion::Head {
         let examples = &fx["examples"];
         let same_keys = |a: &Value, b: &Value| {
-            let k = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<BTreeSet<_>>();
+            let k = |v: &Value| {
+                v.as_object()
+                    .unwrap()
+                    .keys()
+                    .cloned()
+                    .collect::<BTreeSet<_>>()
+            };
             assert_eq!(k(a), k(b));
         };
         same_keys(&detail["client"], &examples["clientRecordHead"]["value"]);
@@ -328,8 +348,17 @@ async fn update_replaces_the_whole_client() {
     assert_eq!(answer["success"], true, "{answer}");
     let after = handle.client(&c.email).unwrap();
     assert_eq!(
-        (after.enable, after.total_bytes, after.expiry_time_ms, after.group.as_str()),
+        (
+            after.enable,
+            after.total_bytes,
+            after.expiry_time_ms,
+            after.group.as_str()
+        ),
         (false, 0, 0, "")
     );
-    assert_eq!((after.uuid, after.sub_id), (c.uuid, c.sub_id), "kept when omitted");
+    assert_eq!(
+        (after.uuid, after.sub_id),
+        (c.uuid, c.sub_id),
+        "kept when omitted"
+    );
 }

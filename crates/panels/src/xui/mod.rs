@@ -11,6 +11,7 @@ pub mod clients;
 pub mod compat;
 pub mod inbound;
 pub mod legacy;
+mod results;
 pub mod types;
 pub mod version;
 pub mod wire;
@@ -143,7 +144,10 @@ impl XuiClient {
         let release = detected.release.label();
         let (reach, api_generation) = if detected.read_only() {
             (
-                format!("{}: server status only, no clients", version::READ_ONLY_NOTE),
+                format!(
+                    "{}: server status only, no clients",
+                    version::READ_ONLY_NOTE
+                ),
                 format!("{}; {}", generation.label(), version::READ_ONLY_NOTE),
             )
         } else {

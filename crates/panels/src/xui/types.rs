@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::wire::{ClientRowId, Expiry, InboundId, Protocol, SortKey, SortOrder, StatusFilter};
+pub use super::results::*;
+use super::wire::{
+    null_as_empty, ClientRowId, Expiry, InboundId, Protocol, SortKey, SortOrder, StatusFilter,
+};
 
 /// Up/down counters attached to a client row (`traffic` in `list`, `list/paged`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -21,13 +24,6 @@ pub struct TrafficCounters {
 
 fn yes() -> bool {
     true
-}
-
-/// Go marshals a nil slice as `null` (facts §7.8).
-fn null_as_empty<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Vec<T>, D::Error> {
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// `obj` of `GET /clients/get/{email}` (facts §4.4): the record and its attachments;
@@ -208,9 +204,18 @@ impl ClientPayload {
             }
         }
         for (key, value) in [
-            ("auth", (!r.auth.is_empty()).then(|| Value::from(r.auth.clone()))),
-            ("resetDay", (r.reset_day != 0).then_some(Value::from(r.reset_day))),
-            ("resetMax", (r.reset_max != 0).then_some(Value::from(r.reset_max))),
+            (
+                "auth",
+                (!r.auth.is_empty()).then(|| Value::from(r.auth.clone())),
+            ),
+            (
+                "resetDay",
+                (r.reset_day != 0).then_some(Value::from(r.reset_day)),
+            ),
+            (
+                "resetMax",
+                (r.reset_max != 0).then_some(Value::from(r.reset_max)),
+            ),
             ("reverse", r.reverse.clone().filter(|v| !v.is_null())),
         ] {
             if let Some(value) = value {
@@ -439,92 +444,6 @@ pub struct ExternalLink {
 pub enum ExternalLinkKind {
     Link,
     Subscription,
-}
-
-/// Why one email of a bulk call was not processed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Skipped {
-    pub email: String,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreatedResult {
-    pub created: u64,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub skipped: Vec<Skipped>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AdjustedResult {
-    pub adjusted: u64,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub skipped: Vec<Skipped>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChangedResult {
-    pub changed: u64,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub skipped: Vec<Skipped>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeletedResult {
-    pub deleted: u64,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub skipped: Vec<Skipped>,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AffectedResult {
-    pub affected: u64,
-}
-
-/// `bulkAttach`: per-email lists. `errors` items are the panel's own text.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct AttachResult {
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub attached: Vec<String>,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub skipped: Vec<String>,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub errors: Vec<Value>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DetachResult {
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub detached: Vec<String>,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub skipped: Vec<String>,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub errors: Vec<Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GroupInfo {
-    pub name: String,
-    #[serde(default)]
-    pub client_count: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GroupName {
-    pub name: String,
-}
-
-/// Body of `bulkAdjust`: days and bytes may be negative.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BulkAdjust {
-    pub emails: Vec<String>,
-    pub add_days: i64,
-    pub add_bytes: i64,
-    /// "none" clears, "xtls-rprx-vision"… sets, omitted leaves unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flow: Option<String>,
 }
 
 /// One source IP of `clientIpsByGuid` (`timestamp` in unix SECONDS, as the reference shows).

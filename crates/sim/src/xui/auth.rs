@@ -217,7 +217,8 @@ fn blocked(failures: &mut HashMap<String, Vec<i64>>, user: &str, now: i64) -> bo
     list.retain(|t| now - *t <= LOGIN_WINDOW_MS + LOGIN_BLOCK_MS);
     let recent = list.iter().filter(|t| now - **t <= LOGIN_WINDOW_MS).count();
     let last = list.last().copied().unwrap_or(0);
-    recent >= LOGIN_MAX_FAILURES || (list.len() >= LOGIN_MAX_FAILURES && now - last < LOGIN_BLOCK_MS)
+    recent >= LOGIN_MAX_FAILURES
+        || (list.len() >= LOGIN_MAX_FAILURES && now - last < LOGIN_BLOCK_MS)
 }
 
 /// `POST /login`: form or JSON `{username, password, twoFactorCode}`; HTTP 200 either way;
@@ -263,13 +264,9 @@ pub async fn login(State(shared): State<Shared>, headers: HeaderMap, body: Bytes
         Some(s) => s.csrf,
         None => seed::token(&mut state.rng, 43),
     };
-    state.sessions.insert(
-        new_sid.clone(),
-        Session {
-            csrf,
-            authed: true,
-        },
-    );
+    state
+        .sessions
+        .insert(new_sid.clone(), Session { csrf, authed: true });
     let mut resp = Json(envelope(
         json!(null),
         "You have successfully logged into your account.",
@@ -281,11 +278,7 @@ pub async fn login(State(shared): State<Shared>, headers: HeaderMap, body: Bytes
 
 /// `GET /logout` (v2.x–v3.0.1): 307 to the login page. `POST /logout` (v3.0.2+, CSRF):
 /// `{"success":true}` (facts §2.2).
-pub async fn logout(
-    State(shared): State<Shared>,
-    method: Method,
-    headers: HeaderMap,
-) -> Response {
+pub async fn logout(State(shared): State<Shared>, method: Method, headers: HeaderMap) -> Response {
     let mut state = lock(&shared);
     let sid = session_id(&headers);
     if method == Method::POST {

@@ -260,8 +260,18 @@ pub async fn groups(State(s): State<Shared>) -> Response {
             let mut row = json!({ "name": name, "clientCount": n });
             if state.version.v3_3_1() {
                 row["trafficUsed"] = json!(used);
-                row["up"] = json!(state.clients.iter().filter(|c| c.group == name).map(|c| c.up_bytes).sum::<i64>());
-                row["down"] = json!(state.clients.iter().filter(|c| c.group == name).map(|c| c.down_bytes).sum::<i64>());
+                row["up"] = json!(state
+                    .clients
+                    .iter()
+                    .filter(|c| c.group == name)
+                    .map(|c| c.up_bytes)
+                    .sum::<i64>());
+                row["down"] = json!(state
+                    .clients
+                    .iter()
+                    .filter(|c| c.group == name)
+                    .map(|c| c.down_bytes)
+                    .sum::<i64>());
             }
             row
         })

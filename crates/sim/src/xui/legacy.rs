@@ -83,7 +83,10 @@ pub async fn add_client(State(s): State<Shared>, headers: HeaderMap, body: Bytes
     let mut state = lock(&s);
     let result = client_body(&headers, &body).and_then(|b| {
         state.check_inbounds(&[b.id])?;
-        let protocol = state.inbound(b.id).map(|i| i.protocol.clone()).unwrap_or_default();
+        let protocol = state
+            .inbound(b.id)
+            .map(|i| i.protocol.clone())
+            .unwrap_or_default();
         for p in settings(&b)? {
             // Each entry brings its own credential (facts §5.1 legacy table).
             let credential = match protocol.as_str() {
@@ -96,7 +99,10 @@ pub async fn add_client(State(s): State<Shared>, headers: HeaderMap, body: Bytes
             }
             let mut c = client_from(&p)?;
             if state.email_taken(&c.email) {
-                return Err(format!("Something went wrong (Duplicate email: {}\n)", c.email));
+                return Err(format!(
+                    "Something went wrong (Duplicate email: {}\n)",
+                    c.email
+                ));
             }
             c.inbound_ids = vec![b.id];
             state.insert(c)?;

@@ -31,8 +31,8 @@ use serde_json::{json, Value};
 
 pub use paged::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use routes::routes;
-pub use version::{XuiVersion, ALL_VERSIONS};
 pub use state::{SimClient, SimInbound};
+pub use version::{XuiVersion, ALL_VERSIONS};
 
 use crate::{seed::now_ms, SimApp, SimCredentials, SimOptions, SimStats};
 use state::{OpResult, State as Sim};

@@ -7,9 +7,7 @@ use axum::{
     Router,
 };
 
-use super::{
-    auth, bulk, clients, legacy, paged, status, version::XuiVersion, views, Shared,
-};
+use super::{auth, bulk, clients, legacy, paged, status, version::XuiVersion, views, Shared};
 
 type Table = Vec<(&'static str, &'static str, MethodRouter<Shared>)>;
 
@@ -39,7 +37,11 @@ fn public_table(v: XuiVersion) -> Table {
 fn api_table(v: XuiVersion) -> Table {
     let mut t: Table = vec![
         ("GET", "/panel/api/inbounds/list", get(super::inbounds_list)),
-        ("GET", "/panel/api/inbounds/get/{id}", get(super::inbounds_get)),
+        (
+            "GET",
+            "/panel/api/inbounds/get/{id}",
+            get(super::inbounds_get),
+        ),
         ("GET", "/panel/api/server/status", get(status::status)),
     ];
     if !v.clients_api() {
@@ -49,7 +51,11 @@ fn api_table(v: XuiVersion) -> Table {
     if v.v3_6() {
         t.push(("GET", "/panel/api/openapi.json", get(super::openapi)));
     }
-    t.push(("GET", "/panel/api/inbounds/options", get(super::inbounds_options)));
+    t.push((
+        "GET",
+        "/panel/api/inbounds/options",
+        get(super::inbounds_options),
+    ));
     t.extend(clients_table(v));
     t
 }
@@ -57,7 +63,11 @@ fn api_table(v: XuiVersion) -> Table {
 /// The per-inbound client routes of v2.7.0 – v3.0.2 (facts §5.1, legacy table).
 fn legacy_table() -> Table {
     vec![
-        ("POST", "/panel/api/inbounds/addClient", post(legacy::add_client)),
+        (
+            "POST",
+            "/panel/api/inbounds/addClient",
+            post(legacy::add_client),
+        ),
         (
             "POST",
             "/panel/api/inbounds/updateClient/{clientId}",
@@ -94,7 +104,11 @@ fn legacy_table() -> Table {
             post(views::clear_ips),
         ),
         ("POST", "/panel/api/inbounds/onlines", post(views::onlines)),
-        ("POST", "/panel/api/inbounds/lastOnline", post(views::last_online)),
+        (
+            "POST",
+            "/panel/api/inbounds/lastOnline",
+            post(views::last_online),
+        ),
     ]
 }
 
@@ -102,24 +116,60 @@ fn legacy_table() -> Table {
 fn clients_table(v: XuiVersion) -> Table {
     let mut t: Table = vec![
         ("GET", "/panel/api/clients/list", get(clients::list)),
-        ("GET", "/panel/api/clients/list/paged", get(paged::list_paged)),
+        (
+            "GET",
+            "/panel/api/clients/list/paged",
+            get(paged::list_paged),
+        ),
         ("GET", "/panel/api/clients/get/{email}", get(clients::get)),
         ("POST", "/panel/api/clients/add", post(clients::add)),
-        ("POST", "/panel/api/clients/update/{email}", post(clients::update)),
+        (
+            "POST",
+            "/panel/api/clients/update/{email}",
+            post(clients::update),
+        ),
         ("POST", "/panel/api/clients/del/{email}", post(clients::del)),
-        ("POST", "/panel/api/clients/{email}/attach", post(clients::attach_route)),
-        ("POST", "/panel/api/clients/{email}/detach", post(clients::detach_route)),
+        (
+            "POST",
+            "/panel/api/clients/{email}/attach",
+            post(clients::attach_route),
+        ),
+        (
+            "POST",
+            "/panel/api/clients/{email}/detach",
+            post(clients::detach_route),
+        ),
         (
             "POST",
             "/panel/api/clients/resetAllTraffics",
             post(clients::reset_all_traffics),
         ),
-        ("POST", "/panel/api/clients/delDepleted", post(clients::del_depleted)),
-        ("POST", "/panel/api/clients/bulkAdjust", post(bulk::bulk_adjust)),
+        (
+            "POST",
+            "/panel/api/clients/delDepleted",
+            post(clients::del_depleted),
+        ),
+        (
+            "POST",
+            "/panel/api/clients/bulkAdjust",
+            post(bulk::bulk_adjust),
+        ),
         ("POST", "/panel/api/clients/bulkDel", post(bulk::bulk_del)),
-        ("POST", "/panel/api/clients/bulkCreate", post(clients::bulk_create)),
-        ("POST", "/panel/api/clients/bulkAttach", post(bulk::bulk_attach)),
-        ("POST", "/panel/api/clients/bulkDetach", post(bulk::bulk_detach)),
+        (
+            "POST",
+            "/panel/api/clients/bulkCreate",
+            post(clients::bulk_create),
+        ),
+        (
+            "POST",
+            "/panel/api/clients/bulkAttach",
+            post(bulk::bulk_attach),
+        ),
+        (
+            "POST",
+            "/panel/api/clients/bulkDetach",
+            post(bulk::bulk_detach),
+        ),
         (
             "POST",
             "/panel/api/clients/bulkResetTraffic",
@@ -131,10 +181,26 @@ fn clients_table(v: XuiVersion) -> Table {
             "/panel/api/clients/groups/{name}/emails",
             get(bulk::group_emails),
         ),
-        ("POST", "/panel/api/clients/groups/create", post(bulk::groups_create)),
-        ("POST", "/panel/api/clients/groups/rename", post(bulk::groups_rename)),
-        ("POST", "/panel/api/clients/groups/delete", post(bulk::groups_delete)),
-        ("POST", "/panel/api/clients/groups/bulkAdd", post(bulk::groups_bulk_add)),
+        (
+            "POST",
+            "/panel/api/clients/groups/create",
+            post(bulk::groups_create),
+        ),
+        (
+            "POST",
+            "/panel/api/clients/groups/rename",
+            post(bulk::groups_rename),
+        ),
+        (
+            "POST",
+            "/panel/api/clients/groups/delete",
+            post(bulk::groups_delete),
+        ),
+        (
+            "POST",
+            "/panel/api/clients/groups/bulkAdd",
+            post(bulk::groups_bulk_add),
+        ),
         (
             "POST",
             "/panel/api/clients/groups/bulkRemove",
@@ -151,16 +217,32 @@ fn clients_table(v: XuiVersion) -> Table {
             post(clients::update_traffic),
         ),
         ("POST", "/panel/api/clients/ips/{email}", post(views::ips)),
-        ("POST", "/panel/api/clients/clearIps/{email}", post(views::clear_ips)),
+        (
+            "POST",
+            "/panel/api/clients/clearIps/{email}",
+            post(views::clear_ips),
+        ),
         ("POST", "/panel/api/clients/onlines", post(views::onlines)),
         (
             "POST",
             "/panel/api/clients/activeInbounds",
             post(views::active_inbounds),
         ),
-        ("POST", "/panel/api/clients/lastOnline", post(views::last_online)),
-        ("GET", "/panel/api/clients/traffic/{email}", get(views::traffic)),
-        ("GET", "/panel/api/clients/subLinks/{subId}", get(views::sub_links)),
+        (
+            "POST",
+            "/panel/api/clients/lastOnline",
+            post(views::last_online),
+        ),
+        (
+            "GET",
+            "/panel/api/clients/traffic/{email}",
+            get(views::traffic),
+        ),
+        (
+            "GET",
+            "/panel/api/clients/subLinks/{subId}",
+            get(views::sub_links),
+        ),
         ("GET", "/panel/api/clients/links/{email}", get(views::links)),
     ];
     if v.v3_3_0() {
@@ -179,18 +261,34 @@ fn clients_table(v: XuiVersion) -> Table {
             ),
             ("GET", "/panel/api/clients/export", get(clients::export)),
             ("POST", "/panel/api/clients/import", post(clients::import)),
-            ("POST", "/panel/api/clients/delOrphans", post(clients::del_orphans)),
+            (
+                "POST",
+                "/panel/api/clients/delOrphans",
+                post(clients::del_orphans),
+            ),
             (
                 "POST",
                 "/panel/api/clients/clientIpsByGuid",
                 post(views::client_ips_by_guid),
             ),
-            ("POST", "/panel/api/clients/bulkEnable", post(bulk::bulk_enable)),
-            ("POST", "/panel/api/clients/bulkDisable", post(bulk::bulk_disable)),
+            (
+                "POST",
+                "/panel/api/clients/bulkEnable",
+                post(bulk::bulk_enable),
+            ),
+            (
+                "POST",
+                "/panel/api/clients/bulkDisable",
+                post(bulk::bulk_disable),
+            ),
         ]);
     }
     if v.head() {
-        t.push(("POST", "/panel/api/clients/hwids/{email}", post(views::hwids)));
+        t.push((
+            "POST",
+            "/panel/api/clients/hwids/{email}",
+            post(views::hwids),
+        ));
     }
     t
 }

@@ -279,9 +279,9 @@ impl State {
 
     /// Removes a client; `keep_traffic` keeps its counters for a later re-add.
     pub fn remove(&mut self, email: &str, keep_traffic: bool) -> OpResult<SimClient> {
-        let idx = self
-            .position(email)
-            .ok_or_else(|| format!("client \"{email}\" not found in any inbound or client record"))?;
+        let idx = self.position(email).ok_or_else(|| {
+            format!("client \"{email}\" not found in any inbound or client record")
+        })?;
         let client = self.clients.remove(idx);
         if keep_traffic {
             self.kept_traffic

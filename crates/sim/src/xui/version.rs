@@ -131,10 +131,7 @@ impl FromStr for XuiVersion {
             .find(|v| v.as_str().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
                 let known: Vec<&str> = ALL_VERSIONS.iter().map(|v| v.as_str()).collect();
-                format!(
-                    "unknown 3x-ui version '{s}' (one of {})",
-                    known.join(", ")
-                )
+                format!("unknown 3x-ui version '{s}' (one of {})", known.join(", "))
             })
     }
 }

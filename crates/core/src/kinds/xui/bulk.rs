@@ -8,8 +8,7 @@ use std::collections::HashMap;
 
 use paneldeck_panels::{
     xui::{
-        ApiGeneration, BulkAdjust, ClientPayload, ClientWithInbounds, InboundId, Skipped,
-        XuiClient,
+        ApiGeneration, BulkAdjust, ClientPayload, ClientWithInbounds, InboundId, Skipped, XuiClient,
     },
     PanelError,
 };

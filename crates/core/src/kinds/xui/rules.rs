@@ -39,8 +39,8 @@ impl KindRules for XuiRules {
     /// A panel before v3.1 (legacy inbounds API) has no share-links route; a read-only
     /// (`monitor`) token changes nothing.
     fn capabilities(&self, api_generation: Option<&str>) -> Capabilities {
-        let writable = !api_generation
-            .is_some_and(paneldeck_panels::xui::version::is_read_only_generation);
+        let writable =
+            !api_generation.is_some_and(paneldeck_panels::xui::version::is_read_only_generation);
         Capabilities {
             can_edit: writable,
             can_toggle: writable,
