@@ -117,6 +117,32 @@ async fn password_login_uses_csrf_and_logs_in_again_after_expiry() {
 }
 
 #[tokio::test]
+async fn a_v2_session_that_expired_is_a_404_and_logs_in_again() {
+    bounded(async {
+        // v2.x answers a dead session with an empty 404, XMLHttpRequest or not (facts §2.6).
+        let config = XuiSimConfig {
+            version: paneldeck_sim::xui::XuiVersion::V2_9_4,
+            ..XuiSimConfig::default()
+        };
+        let (sim, handle) = sim(config, FaultConfig::default()).await;
+        let client = client_at(&sim.url(), password(&handle, None), SHORT);
+        let info = client.probe().await.expect("probe");
+        assert_eq!(info.version.as_deref(), Some("2.x"));
+        handle.expire_sessions();
+        let listed = client.legacy_list_clients().await.expect("after re-login");
+        assert_eq!(listed.len(), handle.clients().len());
+        assert_eq!(sim.stats.route_count("POST /login"), 2);
+        // A route this release lacks stays a 404 after that one new login.
+        assert!(matches!(
+            client.list().await,
+            Err(PanelError::NotThisPanel { .. })
+        ));
+        assert_eq!(sim.stats.route_count("POST /login"), 3);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn two_factor_code_is_checked_and_wrong_credentials_are_unauthorized() {
     bounded(async {
         let config = XuiSimConfig {

@@ -364,15 +364,32 @@ impl XuiClient {
                 _ => {}
             }
             let raw = self.http.send(req).await?;
+            let cookie = matches!(self.auth, XuiAuthKind::Password { .. });
             match classify(raw, route) {
-                Err(PanelError::Unauthorized { .. })
-                    if matches!(self.auth, XuiAuthKind::Password { .. }) && !relogged =>
+                Err(PanelError::Unauthorized { .. }) if cookie && !relogged => {
+                    self.session.lock().await.logged_in = false;
+                }
+                // Before v3.0.2 an expired session is a bare 404 even for XMLHttpRequest
+                // (facts §2.6): log in again once before calling the route missing.
+                Err(PanelError::NotThisPanel { .. })
+                    if cookie && !relogged && self.expiry_looks_like_404().await =>
                 {
                     self.session.lock().await.logged_in = false;
                 }
                 other => return other,
             }
         }
+    }
+
+    /// Whether this panel answers a dead session with 404 rather than 401: v2.x and v3.0.x
+    /// (v3.0.2 answers 401, but `panelVersion` cannot tell 3.0.2 from 3.0.0), or not yet known.
+    async fn expiry_looks_like_404(&self) -> bool {
+        self.session
+            .lock()
+            .await
+            .detected
+            .as_ref()
+            .is_none_or(|d| !d.release.has_clients_api())
     }
 
     fn base_request(&self, method: Method, route: &str) -> RequestBuilder {
