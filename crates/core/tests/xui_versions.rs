@@ -13,6 +13,7 @@ use paneldeck_core::{
     accounts::{AccountKey, AccountQuery, Selection},
     actions::{AccountAction, AccountEdit, ExpiryInput, NewAccount},
     bulk::{BulkAction, BulkRequest, CancelToken},
+    Paneldeck,
 };
 use paneldeck_sim::{
     xui::{XuiSimConfig, XuiSimHandle, XuiVersion, ALL_VERSIONS},
@@ -152,20 +153,16 @@ async fn every_action_on(version: XuiVersion) {
     let other = handle
         .clients()
         .into_iter()
-        .find(|c| c.email != email && c.expiry_time_ms > now_ms())
+        .find(|c| c.email != email && c.enable && c.expiry_time_ms > now_ms())
         .expect("a dated client");
     let keys = vec![key.clone(), AccountKey::new(panel.id.clone(), &other.email)];
-    let plan = core
-        .bulk_plan(&BulkRequest::Change {
-            selection: Selection::Keys { keys },
-            action: BulkAction::ExtendExpiry { days: 10 },
-        })
-        .unwrap();
-    let report = core
-        .bulk_execute(&plan.id, |_| {}, CancelToken::new())
-        .await
-        .unwrap();
-    assert_eq!(report.counts.failed, 0, "{version}: {:#?}", report.failures);
+    bulk(
+        &core,
+        keys.clone(),
+        BulkAction::ExtendExpiry { days: 10 },
+        version,
+    )
+    .await;
     assert_eq!(
         handle.client(email).expect("c").expiry_time_ms,
         until + 10 * DAY_MS,
@@ -176,6 +173,25 @@ async fn every_action_on(version: XuiVersion) {
         other.expiry_time_ms + 10 * DAY_MS,
         "{version}: bulk extend"
     );
+
+    // More bulk actions over the same two: disable, enable, reset traffic.
+    handle.add_traffic(&other.email, 500, 500);
+    for (action, check) in [
+        (BulkAction::Disable, "disabled"),
+        (BulkAction::Enable, "enabled"),
+        (BulkAction::ResetTraffic, "reset"),
+    ] {
+        bulk(&core, keys.clone(), action, version).await;
+        let (a, b) = (
+            handle.client(email).unwrap(),
+            handle.client(&other.email).unwrap(),
+        );
+        match check {
+            "disabled" => assert!(!a.enable && !b.enable, "{version}: bulk disable"),
+            "enabled" => assert!(a.enable && b.enable, "{version}: bulk enable"),
+            _ => assert_eq!(b.used_bytes(), 0, "{version}: bulk reset"),
+        }
+    }
 
     // Traffic is read back after a refresh (from the traffic row: `get` has no counters).
     handle.add_traffic(email, 1_000, 2_000);
@@ -191,6 +207,25 @@ async fn every_action_on(version: XuiVersion) {
             || l.url.starts_with("ss://")
             || l.url.starts_with("vmess://")),
         "{version}: {links:?}"
+    );
+}
+
+async fn bulk(core: &Paneldeck, keys: Vec<AccountKey>, action: BulkAction, version: XuiVersion) {
+    let plan = core
+        .bulk_plan(&BulkRequest::Change {
+            selection: Selection::Keys { keys },
+            action: action.clone(),
+        })
+        .unwrap();
+    let report = core
+        .bulk_execute(&plan.id, |_| {}, CancelToken::new())
+        .await
+        .unwrap();
+    assert_eq!(report.counts.failed, 0, "{version}: {:#?}", report.failures);
+    assert_eq!(
+        report.counts.done, 2,
+        "{version} {action:?}: {:#?}",
+        report.counts
     );
 }
 
