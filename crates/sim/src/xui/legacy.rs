@@ -125,11 +125,10 @@ pub async fn update_client_route(
             .into_iter()
             .next()
             .ok_or("settings.clients is empty")?;
-        // Legacy entries carry `enable`; an entry without it stays enabled.
-        let entry = PayloadIn {
-            enable: entry.enable.or(Some(true)),
-            ..entry
-        };
+        // The sent entry replaces the stored one and its traffic row takes the entry's Go
+        // zero values, so an omitted `enable` disables (`web/service/inbound.go`
+        // `UpdateInboundClient` of the v2 line: `interfaceClients[0]` replaces the entry,
+        // `UpdateClientStat(.., &clients[0])`; not in the facts file).
         update_client(&mut state, &email, &entry)
     });
     answer_msg(result, "Client updated")
