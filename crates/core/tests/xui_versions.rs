@@ -13,6 +13,7 @@ use paneldeck_core::{
     accounts::{AccountKey, AccountQuery, Selection},
     actions::{AccountAction, AccountEdit, ExpiryInput, NewAccount},
     bulk::{BulkAction, BulkRequest, CancelToken},
+    transfer::{ExportFormat, ExportOptions, PlanOptions},
     Paneldeck,
 };
 use paneldeck_sim::{
@@ -229,9 +230,96 @@ async fn bulk(core: &Paneldeck, keys: Vec<AccountKey>, action: BulkAction, versi
     );
 }
 
+/// Export with credentials from a panel of `version`, import into an empty one of the same
+/// release: every client is created with its UUID, quota and state.
+async fn export_import_on(version: XuiVersion) {
+    let (source_sim, source) = start(version).await;
+    let (core, dir) = open();
+    let from = add(&core, &source_sim, "From", "#2563eb").await;
+    core.sync_panel(&from.id, |_| {}).await.unwrap();
+    let path = dir.path().join("accounts.csv");
+    core.export_accounts(
+        &Selection::Panel {
+            panel_id: from.id.clone(),
+        },
+        ExportOptions {
+            format: ExportFormat::Csv,
+            include_credentials: true,
+        },
+        &path,
+    )
+    .unwrap();
+    let file = std::fs::read(&path).unwrap();
+
+    let opts = SimOptions {
+        seed: 11,
+        accounts: 0,
+        groups: 3,
+        ..SimOptions::default()
+    };
+    let stats = Arc::new(SimStats::default());
+    let config = XuiSimConfig {
+        version,
+        ..XuiSimConfig::default()
+    };
+    let (app, target) = paneldeck_sim::xui::app_with(&opts, stats.clone(), config);
+    let target_sim =
+        paneldeck_sim::serve(SimKind::Xui, app, &opts, stats, ([127, 0, 0, 1], 0).into())
+            .await
+            .unwrap();
+    let to = add(&core, &target_sim, "To", "#16a34a").await;
+    core.sync_panel(&to.id, |_| {}).await.unwrap();
+    let (_, plan) = core
+        .import_plan(&file, &to.id, &PlanOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        plan.counts().create,
+        10,
+        "{version}: {:?}",
+        plan.preview().rows
+    );
+    let run = core.import_apply("matrix import", &plan).unwrap();
+    let report = core
+        .bulk_execute(&run.id, |_| {}, CancelToken::new())
+        .await
+        .unwrap();
+    assert_eq!(report.counts.failed, 0, "{version}: {:#?}", report.failures);
+    let inbounds = source.inbounds();
+    for c in source.clients() {
+        let copy = target
+            .client(&c.email)
+            .unwrap_or_else(|| panic!("{version}: {} not copied", c.email));
+        // The credential its protocol uses: the UUID for VLESS/VMess, else the password.
+        let by_uuid = inbounds.iter().any(|i| {
+            c.inbound_ids.contains(&i.id) && ["vless", "vmess"].contains(&i.protocol.as_str())
+        });
+        let credential = |x: &paneldeck_sim::xui::SimClient| {
+            if by_uuid {
+                x.uuid.clone()
+            } else {
+                x.password.clone()
+            }
+        };
+        assert_eq!(
+            (credential(&copy), copy.total_bytes, copy.enable),
+            (credential(&c), c.total_bytes, c.enable),
+            "{version}: {}",
+            c.email
+        );
+    }
+}
+
 #[tokio::test]
 async fn every_app_action_on_every_release() {
     for version in ALL_VERSIONS {
         every_action_on(version).await;
+    }
+}
+
+#[tokio::test]
+async fn export_then_import_on_every_release() {
+    for version in ALL_VERSIONS {
+        export_import_on(version).await;
     }
 }
