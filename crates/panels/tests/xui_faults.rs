@@ -132,6 +132,14 @@ async fn a_v2_session_that_expired_is_a_404_and_logs_in_again() {
         let listed = client.legacy_list_clients().await.expect("after re-login");
         assert_eq!(listed.len(), handle.clients().len());
         assert_eq!(sim.stats.route_count("POST /login"), 2);
+        // A token on a release without tokens: the error says what may be wrong.
+        let with_token = client_at(&sim.url(), token(&handle.token()), SHORT);
+        match with_token.probe().await {
+            Err(PanelError::NotThisPanel { detail, .. }) => {
+                assert!(detail.contains("has no API tokens"), "{detail}")
+            }
+            other => panic!("expected NotThisPanel, got {other:?}"),
+        }
         // A route this release lacks stays a 404 after that one new login.
         assert!(matches!(
             client.list().await,

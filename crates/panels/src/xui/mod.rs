@@ -178,9 +178,25 @@ impl XuiClient {
             return Ok(found);
         }
         let has_csrf = self.fetch_csrf().await?.is_some();
-        let status = self
+        let status = match self
             .get_opt::<ServerStatus>("panel/api/server/status", &[])
-            .await?;
+            .await
+        {
+            // v2.x has no API tokens (facts §2.4): say so rather than "not this panel".
+            Err(PanelError::NotThisPanel { kind, detail })
+                if !has_csrf && matches!(self.auth, XuiAuthKind::Token(_)) =>
+            {
+                return Err(PanelError::NotThisPanel {
+                    kind,
+                    detail: format!(
+                        "{detail}; /csrf-token is missing too: either the URL (web base path) \
+                         is wrong, or this is a 3x-ui 2.x, which has no API tokens (log in with \
+                         the admin user name and password)"
+                    ),
+                })
+            }
+            other => other?,
+        };
         let release = match status.as_ref().and_then(|s| s.panel_version.as_deref()) {
             Some(text) => match Release::parse(text) {
                 Some(r) => PanelRelease::Exact(r),
