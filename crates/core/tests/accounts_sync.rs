@@ -350,7 +350,7 @@ async fn a_legacy_3x_ui_panel_syncs_through_its_inbounds() {
     let opts = sim_options(21, 18, SimKind::Xui);
     let stats = std::sync::Arc::new(paneldeck_sim::SimStats::default());
     let config = XuiSimConfig {
-        legacy: true,
+        version: paneldeck_sim::xui::XuiVersion::V3_0_2,
         ..XuiSimConfig::default()
     };
     let (app, _handle) = app_with(&opts, stats.clone(), config);

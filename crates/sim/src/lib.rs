@@ -44,6 +44,8 @@ pub struct SimOptions {
     /// Pterodactyl: requests allowed per rate-limit window, and the window's length in ms.
     pub rate_limit: u32,
     pub rate_window_ms: u64,
+    /// The panel release to play (`--panel-version`); `None` = the kind's default.
+    pub panel_version: Option<String>,
 }
 
 impl Default for SimOptions {
@@ -56,6 +58,7 @@ impl Default for SimOptions {
             token_ttl_secs: 24 * 3600,
             rate_limit: 720,
             rate_window_ms: 60_000,
+            panel_version: None,
         }
     }
 }
@@ -64,9 +67,23 @@ impl Default for SimOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum SimCredentials {
-    Token { token: String },
-    Password { username: String, password: String },
-    ApiKey { api_key: String },
+    Token {
+        token: String,
+    },
+    /// A login, and the API token where the panel version has them (3x-ui from v3.0).
+    Login {
+        username: String,
+        password: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        token: Option<String>,
+    },
+    Password {
+        username: String,
+        password: String,
+    },
+    ApiKey {
+        api_key: String,
+    },
 }
 
 /// What a kind's module hands back: its router and the credentials it accepts.
