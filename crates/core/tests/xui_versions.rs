@@ -269,10 +269,12 @@ async fn export_import_on(version: XuiVersion) {
             .unwrap();
     let to = add(&core, &target_sim, "To", "#16a34a").await;
     core.sync_panel(&to.id, |_| {}).await.unwrap();
-    let (_, plan) = core
-        .import_plan(&file, &to.id, &PlanOptions::default())
-        .await
-        .unwrap();
+    // The file's rows are panel "From"'s: mapped onto "To" (issue #24).
+    let opts = PlanOptions {
+        from_panels: vec![from.name.clone()],
+        ..PlanOptions::default()
+    };
+    let (_, plan) = core.import_plan(&file, &to.id, &opts).await.unwrap();
     assert_eq!(
         plan.counts().create,
         10,

@@ -337,7 +337,10 @@ pub fn keyring_dump() -> String {
 pub fn sim_token(creds: &paneldeck_sim::SimCredentials) -> String {
     use paneldeck_sim::SimCredentials as C;
     match creds {
-        C::Token { token } | C::Login { token: Some(token), .. } => token.clone(),
+        C::Token { token }
+        | C::Login {
+            token: Some(token), ..
+        } => token.clone(),
         other => panic!("the simulator gives no API token: {other:?}"),
     }
 }
