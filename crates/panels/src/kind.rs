@@ -54,7 +54,9 @@ impl fmt::Display for PanelKind {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("unknown panel kind '{0}' (expected one of: xui, marzban, userpass, pterodactyl, pasarguard)")]
+#[error(
+    "unknown panel kind '{0}' (expected one of: xui, marzban, userpass, pterodactyl, pasarguard)"
+)]
 pub struct UnknownKind(pub String);
 
 impl FromStr for PanelKind {

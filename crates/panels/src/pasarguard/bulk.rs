@@ -61,10 +61,7 @@ impl PasarguardClient {
 
     /// `POST /api/users/bulk/data_limit`: `amount` bytes added to the matched users' data
     /// limit (steps 72, 73).
-    pub async fn bulk_data_limit(
-        &self,
-        body: &BulkAmount,
-    ) -> Result<BulkFilterResult, PanelError> {
+    pub async fn bulk_data_limit(&self, body: &BulkAmount) -> Result<BulkFilterResult, PanelError> {
         self.call_json(Method::POST, "api/users/bulk/data_limit", |r| r.json(body))
             .await
     }

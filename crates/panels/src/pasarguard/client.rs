@@ -192,7 +192,9 @@ impl PasarguardClient {
 /// Decodes a JSON answer; an HTML page means this is not a PasarGuard API.
 pub(crate) fn decode<T: DeserializeOwned>(raw: &RawResponse, route: &str) -> Result<T, PanelError> {
     if raw.looks_like_html() {
-        return Err(not_this_panel(format!("{route} answered with an HTML page")));
+        return Err(not_this_panel(format!(
+            "{route} answered with an HTML page"
+        )));
     }
     raw.json()
 }

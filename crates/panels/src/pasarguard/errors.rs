@@ -81,10 +81,15 @@ mod tests {
     fn recorded_errors_map_to_their_variants() {
         // Step 25.
         let e = error_for(
-            &raw(422, r#"{"detail":{"group_ids":"Value error, you must select at least one group"}}"#),
+            &raw(
+                422,
+                r#"{"detail":{"group_ids":"Value error, you must select at least one group"}}"#,
+            ),
             "api/user",
         );
-        assert!(matches!(e, PanelError::Validation { ref fields } if fields[0].field == "group_ids"));
+        assert!(
+            matches!(e, PanelError::Validation { ref fields } if fields[0].field == "group_ids")
+        );
         // Steps 26, 22, 40, 5, 59, 93.
         assert!(matches!(
             error_for(&raw(404, r#"{"detail":"Group not found"}"#), "r"),
@@ -95,15 +100,27 @@ mod tests {
             PanelError::Conflict { .. }
         ));
         assert!(matches!(
-            error_for(&raw(400, r#"{"detail":"Value error, 'bogus' is not a valid UserSortOption"}"#), "r"),
+            error_for(
+                &raw(
+                    400,
+                    r#"{"detail":"Value error, 'bogus' is not a valid UserSortOption"}"#
+                ),
+                "r"
+            ),
             PanelError::BadRequest { .. }
         ));
         assert!(matches!(
-            error_for(&raw(401, r#"{"detail":"Could not validate credentials"}"#), "r"),
+            error_for(
+                &raw(401, r#"{"detail":"Could not validate credentials"}"#),
+                "r"
+            ),
             PanelError::Unauthorized { .. }
         ));
         assert!(matches!(
-            error_for(&raw(403, r#"{"detail":"Permission denied: admins.read"}"#), "r"),
+            error_for(
+                &raw(403, r#"{"detail":"Permission denied: admins.read"}"#),
+                "r"
+            ),
             PanelError::Forbidden { .. }
         ));
         assert!(matches!(

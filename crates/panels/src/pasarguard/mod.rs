@@ -48,15 +48,12 @@ impl PasarguardClient {
 
     /// "Test connection": signs in, checks this is PasarGuard, reads the admin and version.
     pub async fn probe(&self) -> Result<ProbeInfo, PanelError> {
-        let system = self
-            .get_system_stats()
-            .await
-            .map_err(|e| match e {
-                PanelError::Decode { path, message } => errors::not_this_panel(format!(
-                    "/api/system has no PasarGuard fields ({path}: {message}); is this Marzban?"
-                )),
-                other => other,
-            })?;
+        let system = self.get_system_stats().await.map_err(|e| match e {
+            PanelError::Decode { path, message } => errors::not_this_panel(format!(
+                "/api/system has no PasarGuard fields ({path}: {message}); is this Marzban?"
+            )),
+            other => other,
+        })?;
         let admin = self.get_current_admin().await?;
         let role = admin
             .role

@@ -6,8 +6,8 @@ use super::{
     client::decode,
     errors::error_for,
     types::{
-        Admin, AdminsResponse, Group, GroupCreate, GroupId, GroupsResponse, Health,
-        RolesResponse, SystemStats, TemplateId, UserTemplate, UserTemplateCreate,
+        Admin, AdminsResponse, Group, GroupCreate, GroupId, GroupsResponse, Health, RolesResponse,
+        SystemStats, TemplateId, UserTemplate, UserTemplateCreate,
     },
     PasarguardClient,
 };
@@ -18,7 +18,10 @@ impl PasarguardClient {
     /// no such route.
     pub async fn health(&self) -> Result<Health, PanelError> {
         let route = "health";
-        let raw = self.http.send(self.http.request(Method::GET, route)).await?;
+        let raw = self
+            .http
+            .send(self.http.request(Method::GET, route))
+            .await?;
         if !raw.status.is_success() {
             return Err(error_for(&raw, route));
         }

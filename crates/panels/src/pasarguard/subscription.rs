@@ -19,7 +19,11 @@ fn revoked() -> PanelError {
 }
 
 impl PasarguardClient {
-    async fn sub_get(&self, route: &str, user_agent: Option<&str>) -> Result<RawResponse, PanelError> {
+    async fn sub_get(
+        &self,
+        route: &str,
+        user_agent: Option<&str>,
+    ) -> Result<RawResponse, PanelError> {
         let mut request = self.http.request(Method::GET, route);
         if let Some(ua) = user_agent {
             request = request.header(header::USER_AGENT, ua);
@@ -87,14 +91,20 @@ impl PasarguardClient {
 
     /// `GET /sub/{token}/info`: the user without `note`, `admin` and `subscription_url`
     /// (step 88), as a JSON value.
-    pub async fn user_subscription_info(&self, token: &str) -> Result<serde_json::Value, PanelError> {
+    pub async fn user_subscription_info(
+        &self,
+        token: &str,
+    ) -> Result<serde_json::Value, PanelError> {
         let route = format!("sub/{}/info", seg(token));
         decode(&self.sub_get(&route, None).await?, &route)
     }
 
     /// The user `username` with an absolute subscription URL (a relative one is resolved
     /// against the panel's base URL).
-    pub async fn get_user_with_absolute_subscription(&self, username: &str) -> Result<User, PanelError> {
+    pub async fn get_user_with_absolute_subscription(
+        &self,
+        username: &str,
+    ) -> Result<User, PanelError> {
         let mut user = self.get_user(username).await?;
         user.subscription_url = self.absolute_url(&user.subscription_url);
         Ok(user)

@@ -34,7 +34,12 @@ pub fn parse_iso_secs(s: &str) -> Option<i64> {
     let clock = clock.split('.').next()?;
     let mut c = clock.splitn(3, ':').map(|p| p.parse::<u8>().ok());
     let (h, m, sec) = (c.next()??, c.next()??, c.next().flatten().unwrap_or(0));
-    let date = Date::from_calendar_date(year, Month::try_from(u8::try_from(month).ok()?).ok()?, u8::try_from(day).ok()?).ok()?;
+    let date = Date::from_calendar_date(
+        year,
+        Month::try_from(u8::try_from(month).ok()?).ok()?,
+        u8::try_from(day).ok()?,
+    )
+    .ok()?;
     let offset = UtcOffset::from_whole_seconds(offset_secs).ok()?;
     let t = PrimitiveDateTime::new(date, Time::from_hms(h, m, sec).ok()?).assume_offset(offset);
     Some(t.unix_timestamp())
@@ -66,9 +71,15 @@ mod tests {
         assert_eq!(iso_utc_z(1_801_724_127), "2027-02-04T06:55:27Z");
         assert_eq!(parse_iso_secs("2027-02-04T06:55:27Z"), Some(1_801_724_127));
         // Step 69: a template-made user keeps microseconds.
-        assert_eq!(parse_iso_secs("2027-01-05T06:55:31.308536Z"), Some(1_799_132_131));
+        assert_eq!(
+            parse_iso_secs("2027-01-05T06:55:31.308536Z"),
+            Some(1_799_132_131)
+        );
         assert_eq!(parse_iso_secs("2027-02-04T06:55:27"), Some(1_801_724_127));
-        assert_eq!(parse_iso_secs("2027-02-04T09:55:27+03:00"), Some(1_801_724_127));
+        assert_eq!(
+            parse_iso_secs("2027-02-04T09:55:27+03:00"),
+            Some(1_801_724_127)
+        );
         assert_eq!(parse_iso_secs("soon"), None);
     }
 }

@@ -6,7 +6,7 @@ use reqwest::Method;
 use super::{
     seg,
     types::{
-        User, UserCreate, UserFromTemplate, UserId, UserModify, UserUsageStats, UsagePeriod,
+        UsagePeriod, User, UserCreate, UserFromTemplate, UserId, UserModify, UserUsageStats,
         UsersQuery, UsersResponse, UsersTouched,
     },
     PasarguardClient,
@@ -92,7 +92,11 @@ impl PasarguardClient {
     }
 
     /// `PUT /api/user/{username}/set_owner?admin_username=` (underscore; step 55).
-    pub async fn set_owner(&self, username: &str, admin_username: &str) -> Result<User, PanelError> {
+    pub async fn set_owner(
+        &self,
+        username: &str,
+        admin_username: &str,
+    ) -> Result<User, PanelError> {
         let route = format!("api/user/{}/set_owner", seg(username));
         self.call_json(Method::PUT, &route, |r| {
             r.query(&[("admin_username", admin_username)])

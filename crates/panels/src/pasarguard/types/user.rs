@@ -134,7 +134,11 @@ impl DataLimitResetStrategy {
 pub struct NextPlan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_template_id: Option<TemplateId>,
-    #[serde(rename = "data_limit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "data_limit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub data_limit_bytes: Option<u64>,
     /// Seconds.
     #[serde(rename = "expire", default, skip_serializing_if = "Option::is_none")]
