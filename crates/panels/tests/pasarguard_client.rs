@@ -142,7 +142,7 @@ async fn users_get_their_groups_iso_expiry_and_absolute_subscription_links() {
     assert_eq!(moved.group_ids, vec![GroupId(2)]);
     assert_eq!(moved.note.as_deref(), Some("moved"));
     assert_eq!(
-        c.user_links(&moved.subscription_token().unwrap().to_owned())
+        c.user_links(moved.subscription_token().unwrap())
             .await
             .unwrap()
             .len(),
