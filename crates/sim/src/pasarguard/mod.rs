@@ -71,6 +71,15 @@ impl PasarguardSim {
             .unwrap_or_default()
     }
 
+    /// The group ids of `username` (empty when it has none, or no such user).
+    pub fn groups(&self, username: &str) -> Vec<i64> {
+        self.sim
+            .db()
+            .user_by_name(username)
+            .map(|u| u.group_ids.clone())
+            .unwrap_or_default()
+    }
+
     /// The share links of `username` (what `/sub/{token}/links` serves).
     pub fn links(&self, username: &str) -> Vec<String> {
         let db = self.sim.db();
@@ -90,6 +99,17 @@ pub fn app(opts: &SimOptions, _stats: Arc<SimStats>) -> SimApp {
 /// start of the transcript), and a handle.
 pub fn fresh(opts: &SimOptions) -> (SimApp, PasarguardSim) {
     build(opts, false)
+}
+
+/// Serves an installed panel (see [`app`]) on a free 127.0.0.1 port, with a handle.
+pub async fn start(opts: SimOptions) -> std::io::Result<(RunningSim, PasarguardSim)> {
+    let stats = Arc::new(SimStats::default());
+    let (app, handle) = build(&opts, true);
+    let addr = SocketAddr::from(([127, 0, 0, 1], 0));
+    Ok((
+        crate::serve(SimKind::Pasarguard, app, &opts, stats, addr).await?,
+        handle,
+    ))
 }
 
 /// Serves a fresh panel on a free 127.0.0.1 port.
