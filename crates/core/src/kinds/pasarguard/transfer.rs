@@ -63,8 +63,10 @@ fn expire(expires_at_ms: Option<i64>) -> ExpireInput {
 }
 
 /// The groups a record's inbounds map to, with how the plan shows each. A PasarGuard record
-/// names its groups; a Marzban record its inbound tags, which go to every group whose tags
-/// are all among them (else every group sharing one). Nothing found: every group.
+/// names its groups. A Marzban record names its inbound tags: first every group whose tags are
+/// all among them, then, while some of its tags are still not covered, the group covering
+/// most of them (fewest extra inbounds on a tie), so no user loses an inbound it had.
+/// Nothing found: every group.
 pub fn groups_for(r: &AccountRecord, groups: &[PasarguardGroupOption]) -> (Vec<i64>, Vec<String>) {
     let usable: Vec<&PasarguardGroupOption> = groups.iter().filter(|g| !g.disabled).collect();
     let has = |tag: &String| r.inbounds.iter().any(|t| t == tag);
@@ -73,21 +75,7 @@ pub fn groups_for(r: &AccountRecord, groups: &[PasarguardGroupOption]) -> (Vec<i
             .into_iter()
             .filter(|g| r.inbounds.contains(&g.name))
             .collect(),
-        Some(PanelKind::Marzban) if !r.inbounds.is_empty() => {
-            let within: Vec<_> = usable
-                .iter()
-                .copied()
-                .filter(|g| !g.inbound_tags.is_empty() && g.inbound_tags.iter().all(has))
-                .collect();
-            if within.is_empty() {
-                usable
-                    .into_iter()
-                    .filter(|g| g.inbound_tags.iter().any(has))
-                    .collect()
-            } else {
-                within
-            }
-        }
+        Some(PanelKind::Marzban) => cover(&r.inbounds, &usable),
         _ => Vec::new(),
     };
     let shown = picked
@@ -106,6 +94,43 @@ pub fn groups_for(r: &AccountRecord, groups: &[PasarguardGroupOption]) -> (Vec<i
         })
         .collect();
     (picked.iter().map(|g| g.id).collect(), shown)
+}
+
+/// Groups covering `tags` (those some group has).
+fn cover<'a>(
+    tags: &[String],
+    usable: &[&'a PasarguardGroupOption],
+) -> Vec<&'a PasarguardGroupOption> {
+    let mut picked: Vec<&PasarguardGroupOption> = usable
+        .iter()
+        .copied()
+        .filter(|g| !g.inbound_tags.is_empty() && g.inbound_tags.iter().all(|t| tags.contains(t)))
+        .collect();
+    let covered = |picked: &[&PasarguardGroupOption], t: &String| {
+        picked.iter().any(|g| g.inbound_tags.contains(t))
+    };
+    loop {
+        let left: Vec<&String> = tags
+            .iter()
+            .filter(|t| !covered(&picked, t) && usable.iter().any(|g| g.inbound_tags.contains(t)))
+            .collect();
+        let best = usable
+            .iter()
+            .copied()
+            .filter(|g| !picked.iter().any(|p| p.id == g.id))
+            .map(|g| {
+                (
+                    left.iter().filter(|t| g.inbound_tags.contains(t)).count(),
+                    g,
+                )
+            })
+            .filter(|(n, _)| *n > 0)
+            .max_by_key(|(n, g)| (*n, std::cmp::Reverse(g.inbound_tags.len())));
+        match best {
+            Some((_, g)) if !left.is_empty() => picked.push(g),
+            _ => return picked,
+        }
+    }
 }
 
 pub fn new_account(r: &AccountRecord, target: &Target<'_>) -> Result<NewAccount, ConflictReason> {
@@ -246,5 +271,62 @@ pub fn fill_record(r: &mut AccountRecord, raw: RawBits, credentials: Option<Cred
         r.uuid = c.uuid;
         r.vmess_uuid = raw.vmess_id.filter(|v| Some(v) != r.uuid.as_ref());
         r.password = raw.password;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(id: i64, name: &str, tags: &[&str]) -> PasarguardGroupOption {
+        PasarguardGroupOption {
+            id,
+            name: name.into(),
+            inbound_tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            disabled: false,
+        }
+    }
+
+    fn marzban_user(tags: &[&str]) -> AccountRecord {
+        AccountRecord {
+            kind: Some(PanelKind::Marzban),
+            inbounds: tags.iter().map(|t| (*t).to_owned()).collect(),
+            ..AccountRecord::default()
+        }
+    }
+
+    /// The simulator's (and the recording's, steps 13–14) two groups.
+    fn recorded() -> Vec<PasarguardGroupOption> {
+        vec![
+            group(1, "vless-only", &["VLESS TCP", "VLESS TCP REALITY"]),
+            group(
+                2,
+                "everything",
+                &[
+                    "VLESS TCP",
+                    "VLESS TCP REALITY",
+                    "VMESS WS",
+                    "TROJAN TCP",
+                    "Shadowsocks TCP",
+                ],
+            ),
+        ]
+    }
+
+    #[test]
+    fn marzban_inbounds_become_the_groups_covering_them() {
+        let groups = recorded();
+        let ids = |tags: &[&str]| groups_for(&marzban_user(tags), &groups).0;
+        assert_eq!(ids(&["VLESS TCP", "VLESS TCP REALITY"]), vec![1]);
+        assert_eq!(ids(&["VLESS TCP"]), vec![1]);
+        assert_eq!(ids(&["TROJAN TCP"]), vec![2]);
+        // Nothing lost: VMess and Trojan need `everything`.
+        assert_eq!(
+            ids(&["VLESS TCP", "VLESS TCP REALITY", "VMESS WS", "TROJAN TCP"]),
+            vec![1, 2]
+        );
+        assert_eq!(ids(&[]), Vec::<i64>::new());
+        let (_, shown) = groups_for(&marzban_user(&["VLESS TCP"]), &groups);
+        assert_eq!(shown, vec!["vless-only ← VLESS TCP".to_owned()]);
     }
 }
