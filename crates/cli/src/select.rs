@@ -18,7 +18,7 @@ pub struct AccountFilter {
     /// Only these panels (name or id; repeat the flag for several).
     #[arg(long)]
     panel: Vec<String>,
-    /// Only these kinds: xui, marzban, userpass, pterodactyl.
+    /// Only these kinds: xui, marzban, pasarguard, userpass, pterodactyl.
     #[arg(long)]
     kind: Vec<PanelKind>,
     /// Only these statuses: active, disabled, expired, depleted, on_hold, limited.

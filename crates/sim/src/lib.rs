@@ -6,6 +6,7 @@ mod body;
 pub mod clock;
 pub mod faults;
 pub mod marzban;
+pub mod pasarguard;
 pub mod pterodactyl;
 pub mod seed;
 pub mod userpass;
@@ -26,6 +27,7 @@ pub enum SimKind {
     Marzban,
     Userpass,
     Pterodactyl,
+    Pasarguard,
 }
 
 /// How a simulator is seeded and how badly it behaves.
@@ -145,6 +147,7 @@ pub fn build(kind: SimKind, opts: &SimOptions, stats: Arc<SimStats>) -> SimApp {
         SimKind::Marzban => marzban::app(opts, stats),
         SimKind::Userpass => userpass::app(opts, stats),
         SimKind::Pterodactyl => pterodactyl::app(opts, stats),
+        SimKind::Pasarguard => pasarguard::app(opts, stats),
     }
 }
 

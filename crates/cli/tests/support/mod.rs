@@ -78,6 +78,7 @@ pub fn add(dir: &Path, sim: &RunningSim, name: &str) {
         SimKind::Marzban => "marzban",
         SimKind::Userpass => "userpass",
         SimKind::Pterodactyl => "pterodactyl",
+        SimKind::Pasarguard => "pasarguard",
     };
     let mut all: Vec<String> = ["panels", "add", "--kind", kind, "--name", name, "--url"]
         .into_iter()
