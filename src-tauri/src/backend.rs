@@ -3,12 +3,9 @@ use std::{
     sync::{Arc, Mutex, MutexGuard},
 };
 
+use crate::runs::RunRegistry;
 use paneldeck_core::{
-    bulk::{CancelToken, OpId},
-    demo::Demo,
-    secrets::KeyringStore,
-    transfer::ImportPlan,
-    CoreError, Paneldeck, Profile,
+    demo::Demo, secrets::KeyringStore, transfer::ImportPlan, CoreError, Paneldeck, Profile,
 };
 
 /// Which profile the window works on.
@@ -38,7 +35,7 @@ pub struct Backend {
     paneldeck: Arc<Paneldeck>,
     sync_lock: tokio::sync::Mutex<()>,
     /// Bulk runs in progress, so the UI can cancel them.
-    runs: Mutex<HashMap<OpId, CancelToken>>,
+    runs: RunRegistry,
     /// Import and migration previews the user has not confirmed yet, by preview id.
     imports: Mutex<HashMap<String, ImportPlan>>,
     // Keeps the demo simulators running for the app's lifetime.
@@ -85,9 +82,8 @@ impl Backend {
         &self.sync_lock
     }
 
-    pub fn runs(&self) -> MutexGuard<'_, HashMap<OpId, CancelToken>> {
-        // A panic while holding it cannot leave the map half-changed: keep using it.
-        self.runs.lock().unwrap_or_else(|e| e.into_inner())
+    pub fn runs(&self) -> &RunRegistry {
+        &self.runs
     }
 
     pub fn imports(&self) -> MutexGuard<'_, HashMap<String, ImportPlan>> {

@@ -11,3 +11,7 @@ pub struct SyncProgress(pub paneldeck_core::accounts::sync::SyncEvent);
 /// Progress of a bulk run: one panel's counts after a change.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct BulkProgressed(pub paneldeck_core::bulk::BulkProgress);
+
+/// Accounts in the snapshot were written or removed: every view of them refetches.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct SnapshotChanged(pub paneldeck_core::accounts::SnapshotChange);

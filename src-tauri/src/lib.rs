@@ -4,8 +4,8 @@
 mod backend;
 mod commands;
 mod events;
-mod logging;
 mod rendering;
+mod runs;
 
 pub use backend::{Backend, Mode};
 
@@ -58,7 +58,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .events(tauri_specta::collect_events![
             events::PanelsChanged,
             events::SyncProgress,
-            events::BulkProgressed
+            events::BulkProgressed,
+            events::SnapshotChanged
         ])
         .typ::<paneldeck_core::ErrorCode>()
 }
@@ -93,6 +94,18 @@ fn start_background_sync(app: tauri::AppHandle, core: std::sync::Arc<paneldeck_c
     });
 }
 
+/// Forwards the core's snapshot changes to the window, whoever made them (a detail-pane
+/// action, a bulk run's re-sync, the background sync).
+fn forward_snapshot_changes(app: tauri::AppHandle, core: &paneldeck_core::Paneldeck) {
+    use tauri_specta::Event;
+    let mut changes = core.snapshot_changes();
+    tauri::async_runtime::spawn(async move {
+        while let Some(change) = changes.next().await {
+            let _ = events::SnapshotChanged(change).emit(&app);
+        }
+    });
+}
+
 pub fn run() {
     // First: it may set the environment, which only a process with one thread may do safely.
     let painting = rendering::choose();
@@ -104,8 +117,9 @@ pub fn run() {
         .setup(move |app| {
             builder.mount_events(app);
             let backend = tauri::async_runtime::block_on(Backend::start(mode))?;
-            logging::init(&backend.paneldeck().profile().log_dir());
+            paneldeck_core::logging::init(&backend.paneldeck().profile().log_dir(), "warn");
             tracing::info!(demo = backend.is_demo(), ?painting, "Paneldeck started");
+            forward_snapshot_changes(app.handle().clone(), backend.paneldeck());
             start_background_sync(app.handle().clone(), backend.paneldeck().clone());
             app.manage(backend);
             Ok(())

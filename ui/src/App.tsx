@@ -1,9 +1,11 @@
 import { useTranslation } from "react-i18next";
 
+import { useSnapshotChangedListener } from "./api/accounts";
 import { useAppInfo, usePanelsChangedListener } from "./api/panels";
 import { Shell } from "./components/Shell";
 import { useRoute } from "./components/useRoute";
 import { AccountsPage } from "./pages/accounts/AccountsPage";
+import { AccountsViewProvider } from "./pages/accounts/AccountsView";
 import { DashboardPage } from "./pages/DashboardPage";
 import { OperationsPage } from "./pages/OperationsPage";
 import { PanelsPage } from "./pages/PanelsPage";
@@ -16,9 +18,11 @@ export function App() {
   const info = useAppInfo();
   const [route, navigate] = useRoute();
   usePanelsChangedListener();
+  useSnapshotChangedListener();
   if (info.isPending) return <p className="muted centered">{t("app.loading")}</p>;
   if (info.error) return <p className="notice error">{t("app.startFailed")}</p>;
   return (
+    <AccountsViewProvider>
     <Shell demo={info.data.demo} route={route} onNavigate={navigate}>
       {route === "dashboard" && <DashboardPage />}
       {route === "accounts" && <AccountsPage />}
@@ -32,5 +36,6 @@ export function App() {
       </footer>
       )}
     </Shell>
+    </AccountsViewProvider>
   );
 }

@@ -69,9 +69,9 @@ export const commands = {
 	/**  Writes the selection's accounts to `path` in the documented schema (`docs/formats.md`). */
 	accountsExport: (selection: Selection_Deserialize, options: ExportOptions_Deserialize, path: string) => typedError<ExportSummary, ApiError_Serialize>(__TAURI_INVOKE("accounts_export", { selection, options, path })),
 	/**  Reads, validates and diffs a CSV/JSON file (ours or 3x-ui's export) against a panel. */
-	importPreview: (path: string, panelId: PanelId, options: ImportOptions) => typedError<ImportPreview_Serialize, ApiError_Serialize>(__TAURI_INVOKE("import_preview", { path, panelId, options })),
+	importPreview: (path: string, panelId: PanelId, options: ImportOptions_Deserialize) => typedError<ImportPreview_Serialize, ApiError_Serialize>(__TAURI_INVOKE("import_preview", { path, panelId, options })),
 	/**  Diffs copying accounts of `from` (all, or the selection's ones on it) onto `to`. */
-	migrationPreview: (from: PanelId, to: PanelId, selection: Selection_Deserialize | null, options: ImportOptions) => typedError<ImportPreview_Serialize, ApiError_Serialize>(__TAURI_INVOKE("migration_preview", { from, to, selection, options })),
+	migrationPreview: (from: PanelId, to: PanelId, selection: Selection_Deserialize | null, options: ImportOptions_Deserialize) => typedError<ImportPreview_Serialize, ApiError_Serialize>(__TAURI_INVOKE("migration_preview", { from, to, selection, options })),
 	/**
 	 *  Turns a previewed import or migration into a bulk plan (journaled); run it with
 	 *  `bulk_run`. The preview is used once. A file with bad rows writes nothing unless
@@ -90,6 +90,7 @@ export const commands = {
 export const events = {
 	bulkProgressed: makeEvent<BulkProgressed, BulkProgressed>("bulk-progressed"),
 	panelsChanged: makeEvent<PanelsChanged, PanelsChanged>("panels-changed"),
+	snapshotChanged: makeEvent<SnapshotChanged, SnapshotChanged>("snapshot-changed"),
 	syncProgress: makeEvent<SyncProgress_Serialize, SyncProgress_Deserialize>("sync-progress"),
 };
 
@@ -150,7 +151,7 @@ export type AccountEdit = AccountEdit_Serialize | AccountEdit_Deserialize;
  *  The edit form of one account, per kind. Every field is the new value (the form sends the
  *  whole form); fields documented "`None` keeps" leave the panel's value as it is.
  */
-export type AccountEdit_Deserialize = { kind: "xui"; 
+export type AccountEdit_Deserialize = ({ kind: "xui"; 
 /**  Renames the client (its native id changes: see [`ActionOutcome::native_id`]). */
 email: string; 
 /**  `None` = unlimited. */
@@ -164,7 +165,7 @@ subId?: string | null;
 /**  Auto-renew period in days; 0 = off. */
 resetDays: number; enable: boolean; 
 /**  `None` keeps the inbounds; otherwise the exact new set (attach/detach the difference). */
-inboundIds?: number[] | null } | { kind: "marzban"; 
+inboundIds?: number[] | null }) & { dataLimitBytes?: never; dataLimitResetStrategy?: never; expire?: never; inbounds?: never; ipUsageCap?: never; note?: never; onHoldExpireDurationSecs?: never; permissions?: never; proxies?: never; status?: never; usageCapBytes?: never; userName?: never } | ({ kind: "marzban"; 
 /**  `None` = unlimited. */
 dataLimitBytes?: number | null; expire: ExpireInput; dataLimitResetStrategy: ResetStrategy; status: MarzbanStatusInput; note: string; 
 /**  Required (> 0) with status `on_hold`. */
@@ -175,21 +176,23 @@ onHoldExpireDurationSecs?: number | null;
  */
 proxies?: MarzbanProtocol[] | null; 
 /**  `None` keeps; otherwise the inbound tags per protocol. */
-inbounds?: ProtocolInbounds[] | null } | { kind: "userpass"; 
+inbounds?: ProtocolInbounds[] | null }) & { comment?: never; email?: never; enable?: never; expiry?: never; group?: never; inboundIds?: never; ipUsageCap?: never; limitIp?: never; permissions?: never; resetDays?: never; subId?: never; totalBytes?: never; usageCapBytes?: never; userName?: never } | ({ kind: "userpass"; 
 /**  `None` keeps the name. */
 userName?: string | null; note: string; 
 /**  `None` = unlimited. */
 usageCapBytes?: number | null; 
 /**  `None` = unlimited. */
-ipUsageCap?: number | null; status: ProxyStatusInput } | { kind: "pterodactyl"; 
+ipUsageCap?: number | null; status: ProxyStatusInput }) & { comment?: never; dataLimitBytes?: never; dataLimitResetStrategy?: never; email?: never; enable?: never; expire?: never; expiry?: never; group?: never; inboundIds?: never; inbounds?: never; limitIp?: never; onHoldExpireDurationSecs?: never; permissions?: never; proxies?: never; resetDays?: never; subId?: never; totalBytes?: never } | ({ kind: "pterodactyl"; 
 /**  The whole new list of permission keys. */
-permissions: string[] };
+permissions: string[] }) & { comment?: never; dataLimitBytes?: never; dataLimitResetStrategy?: never; email?: never; enable?: never; expire?: never; expiry?: never; group?: never; inboundIds?: never; inbounds?: never; ipUsageCap?: never; limitIp?: never; note?: never; onHoldExpireDurationSecs?: never; proxies?: never; resetDays?: never; status?: never; subId?: never; totalBytes?: never; usageCapBytes?: never; userName?: never } | {
+	kind: "pasarguard",
+} & PasarguardEdit_Deserialize;
 
 /**
  *  The edit form of one account, per kind. Every field is the new value (the form sends the
  *  whole form); fields documented "`None` keeps" leave the panel's value as it is.
  */
-export type AccountEdit_Serialize = { kind: "xui"; 
+export type AccountEdit_Serialize = ({ kind: "xui"; 
 /**  Renames the client (its native id changes: see [`ActionOutcome::native_id`]). */
 email: string; 
 /**  `None` = unlimited. */
@@ -203,7 +206,7 @@ subId: string | null;
 /**  Auto-renew period in days; 0 = off. */
 resetDays: number; enable: boolean; 
 /**  `None` keeps the inbounds; otherwise the exact new set (attach/detach the difference). */
-inboundIds: number[] | null } | { kind: "marzban"; 
+inboundIds: number[] | null }) & { dataLimitBytes?: never; dataLimitResetStrategy?: never; expire?: never; inbounds?: never; ipUsageCap?: never; note?: never; onHoldExpireDurationSecs?: never; permissions?: never; proxies?: never; status?: never; usageCapBytes?: never; userName?: never } | ({ kind: "marzban"; 
 /**  `None` = unlimited. */
 dataLimitBytes: number | null; expire: ExpireInput; dataLimitResetStrategy: ResetStrategy; status: MarzbanStatusInput; note: string; 
 /**  Required (> 0) with status `on_hold`. */
@@ -214,15 +217,17 @@ onHoldExpireDurationSecs: number | null;
  */
 proxies: MarzbanProtocol[] | null; 
 /**  `None` keeps; otherwise the inbound tags per protocol. */
-inbounds: ProtocolInbounds[] | null } | { kind: "userpass"; 
+inbounds: ProtocolInbounds[] | null }) & { comment?: never; email?: never; enable?: never; expiry?: never; group?: never; inboundIds?: never; ipUsageCap?: never; limitIp?: never; permissions?: never; resetDays?: never; subId?: never; totalBytes?: never; usageCapBytes?: never; userName?: never } | ({ kind: "userpass"; 
 /**  `None` keeps the name. */
 userName: string | null; note: string; 
 /**  `None` = unlimited. */
 usageCapBytes: number | null; 
 /**  `None` = unlimited. */
-ipUsageCap: number | null; status: ProxyStatusInput } | { kind: "pterodactyl"; 
+ipUsageCap: number | null; status: ProxyStatusInput }) & { comment?: never; dataLimitBytes?: never; dataLimitResetStrategy?: never; email?: never; enable?: never; expire?: never; expiry?: never; group?: never; inboundIds?: never; inbounds?: never; limitIp?: never; onHoldExpireDurationSecs?: never; permissions?: never; proxies?: never; resetDays?: never; subId?: never; totalBytes?: never } | ({ kind: "pterodactyl"; 
 /**  The whole new list of permission keys. */
-permissions: string[] };
+permissions: string[] }) & { comment?: never; dataLimitBytes?: never; dataLimitResetStrategy?: never; email?: never; enable?: never; expire?: never; expiry?: never; group?: never; inboundIds?: never; inbounds?: never; ipUsageCap?: never; limitIp?: never; note?: never; onHoldExpireDurationSecs?: never; proxies?: never; resetDays?: never; status?: never; subId?: never; totalBytes?: never; usageCapBytes?: never; userName?: never } | {
+	kind: "pasarguard",
+} & PasarguardEdit_Serialize;
 
 /**
  *  Which account of which panel: the panel's id plus the account's id on that panel.
@@ -707,7 +712,12 @@ export type ConflictReason =
 /**  The account of that name has another UUID (first 8 characters of each). */
 { code: "otherUuid"; name: string; have: string; want: string } | { code: "existsAndDiffers"; name: string } | { code: "notEditable" } | 
 /**  No inbound of a 3x-ui panel fits the row's inbounds or protocols. */
-{ code: "noInboundFits"; name: string; protocols: string[] } | { code: "notMarzbanUsername"; name: string } | { code: "noServer" };
+{ code: "noInboundFits"; name: string; protocols: string[] } | { code: "notMarzbanUsername"; name: string } | { code: "notPasarguardUsername"; name: string } | { code: "noServer" } | 
+/**
+ *  The file's panel column names another panel: the row is left out unless that panel
+ *  is mapped onto the target ([`PlanOptions::from_panels`](super::PlanOptions)).
+ */
+{ code: "otherPanel"; name: string; panel: string };
 
 /**  What a whole number counts, in "expected a whole number of …". */
 export type CountUnit = "days" | "bytes" | "ips" | "devices";
@@ -726,23 +736,31 @@ export type Counts = {
 export type CreateOptions = CreateOptions_Serialize | CreateOptions_Deserialize;
 
 /**  What the create form of each kind offers to pick from. */
-export type CreateOptions_Deserialize = { kind: "xui"; inbounds: XuiInboundOption[] } | { kind: "marzban"; inbounds: MarzbanProtocolInbounds[]; templates: MarzbanTemplateOption_Deserialize[] } | 
+export type CreateOptions_Deserialize = ({ kind: "xui"; inbounds: XuiInboundOption[] }) & { generatedPasswordLength?: never; permissionGroups?: never; servers?: never; templates?: never } | ({ kind: "marzban"; inbounds: MarzbanProtocolInbounds[]; templates: MarzbanTemplateOption_Deserialize[] }) & { generatedPasswordLength?: never; permissionGroups?: never; servers?: never } | 
 /**  Nothing to pick: a password is generated when the form leaves it empty. */
-{ kind: "userpass"; generatedPasswordLength: number } | { kind: "pterodactyl"; servers: ServerOption[]; permissionGroups: PermissionGroupOption[] };
+({ kind: "userpass"; generatedPasswordLength: number }) & { inbounds?: never; permissionGroups?: never; servers?: never; templates?: never } | ({ kind: "pterodactyl"; servers: ServerOption[]; permissionGroups: PermissionGroupOption[] }) & { generatedPasswordLength?: never; inbounds?: never; templates?: never } | {
+	kind: "pasarguard",
+} & PasarguardOptions;
 
 /**  What the create form of each kind offers to pick from. */
-export type CreateOptions_Serialize = { kind: "xui"; inbounds: XuiInboundOption[] } | { kind: "marzban"; inbounds: MarzbanProtocolInbounds[]; templates: MarzbanTemplateOption_Serialize[] } | 
+export type CreateOptions_Serialize = ({ kind: "xui"; inbounds: XuiInboundOption[] }) & { generatedPasswordLength?: never; permissionGroups?: never; servers?: never; templates?: never } | ({ kind: "marzban"; inbounds: MarzbanProtocolInbounds[]; templates: MarzbanTemplateOption_Serialize[] }) & { generatedPasswordLength?: never; permissionGroups?: never; servers?: never } | 
 /**  Nothing to pick: a password is generated when the form leaves it empty. */
-{ kind: "userpass"; generatedPasswordLength: number } | { kind: "pterodactyl"; servers: ServerOption[]; permissionGroups: PermissionGroupOption[] };
+({ kind: "userpass"; generatedPasswordLength: number }) & { inbounds?: never; permissionGroups?: never; servers?: never; templates?: never } | ({ kind: "pterodactyl"; servers: ServerOption[]; permissionGroups: PermissionGroupOption[] }) & { generatedPasswordLength?: never; inbounds?: never; templates?: never } | {
+	kind: "pasarguard",
+} & PasarguardOptions;
 
 /**  Credentials as typed in a form or on the CLI. On edit, a `None` secret keeps the stored one. */
 export type CredentialsInput = CredentialsInput_Serialize | CredentialsInput_Deserialize;
 
 /**  Credentials as typed in a form or on the CLI. On edit, a `None` secret keeps the stored one. */
-export type CredentialsInput_Deserialize = { type: "xuiToken"; token?: string | null } | { type: "xuiPassword"; username: string; password?: string | null } | { type: "marzban"; username: string; password?: string | null } | { type: "userpass"; apiKey?: string | null; keyInQuery: boolean; gateway?: ProxyGatewaySettings_Deserialize | null } | { type: "pterodactyl"; apiKey?: string | null };
+export type CredentialsInput_Deserialize = { type: "xuiToken"; token?: string | null } | { type: "xuiPassword"; username: string; password?: string | null } | { type: "marzban"; username: string; password?: string | null } | { type: "userpass"; apiKey?: string | null; keyInQuery: boolean; gateway?: ProxyGatewaySettings_Deserialize | null } | { type: "pterodactyl"; apiKey?: string | null } | 
+/**  An admin's user name and password, or (no user name) an API key (PasarGuard 5.1+). */
+{ type: "pasarguard"; username?: string | null; password?: string | null };
 
 /**  Credentials as typed in a form or on the CLI. On edit, a `None` secret keeps the stored one. */
-export type CredentialsInput_Serialize = { type: "xuiToken"; token: string | null } | { type: "xuiPassword"; username: string; password: string | null } | { type: "marzban"; username: string; password: string | null } | { type: "userpass"; apiKey: string | null; keyInQuery: boolean; gateway: ProxyGatewaySettings_Serialize | null } | { type: "pterodactyl"; apiKey: string | null };
+export type CredentialsInput_Serialize = { type: "xuiToken"; token: string | null } | { type: "xuiPassword"; username: string; password: string | null } | { type: "marzban"; username: string; password: string | null } | { type: "userpass"; apiKey: string | null; keyInQuery: boolean; gateway: ProxyGatewaySettings_Serialize | null } | { type: "pterodactyl"; apiKey: string | null } | 
+/**  An admin's user name and password, or (no user name) an API key (PasarGuard 5.1+). */
+{ type: "pasarguard"; username: string | null; password: string | null };
 
 export type Dashboard = Dashboard_Serialize | Dashboard_Deserialize;
 
@@ -757,7 +775,7 @@ export type Dashboard_Deserialize = {
 	/**  Expiring within [`EXPIRING_DAYS`] days, soonest first. */
 	expiringSoon: AccountRow_Deserialize[],
 	expiringSoonCount: number,
-	/**  Quota used up, biggest users first. */
+	/**  Status Depleted (the same accounts as the status card and filter), biggest users first. */
 	depleted: AccountRow_Deserialize[],
 	depletedCount: number,
 	nowMs: number,
@@ -774,7 +792,7 @@ export type Dashboard_Serialize = {
 	/**  Expiring within [`EXPIRING_DAYS`] days, soonest first. */
 	expiringSoon: AccountRow_Serialize[],
 	expiringSoonCount: number,
-	/**  Quota used up, biggest users first. */
+	/**  Status Depleted (the same accounts as the status card and filter), biggest users first. */
 	depleted: AccountRow_Serialize[],
 	depletedCount: number,
 	nowMs: number,
@@ -956,11 +974,32 @@ export type Field_Deserialize = "account" | "enabled" | "expiry" | "expires_at_m
 export type Field_Serialize = "account" | "enabled" | "expiry" | "expireAfterFirstUse" | "limit" | "used" | "inbounds" | "group" | "subscription" | "usageCap" | "ipCap" | "permissions" | "servers" | "subuser" | "form" | "credentials" | "note" | "resetDays" | "resetStrategy";
 
 /**  How a file or a migration maps onto the target panel. */
-export type ImportOptions = {
+export type ImportOptions = ImportOptions_Serialize | ImportOptions_Deserialize;
+
+/**  How a file or a migration maps onto the target panel. */
+export type ImportOptions_Deserialize = {
 	/**  3x-ui: inbounds for rows whose own inbounds do not exist on the target. */
 	xuiInboundIds: number[],
 	/**  Leave existing accounts alone. */
 	createOnly: boolean,
+	/**
+	 *  Panels of the file's panel column whose rows go to the target too (rows of other
+	 *  panels are left out).
+	 */
+	fromPanels?: string[],
+};
+
+/**  How a file or a migration maps onto the target panel. */
+export type ImportOptions_Serialize = {
+	/**  3x-ui: inbounds for rows whose own inbounds do not exist on the target. */
+	xuiInboundIds: number[],
+	/**  Leave existing accounts alone. */
+	createOnly: boolean,
+	/**
+	 *  Panels of the file's panel column whose rows go to the target too (rows of other
+	 *  panels are left out).
+	 */
+	fromPanels: string[],
 };
 
 /**  A diff nothing has been written for yet; `confirm` it by `previewId`. */
@@ -1023,7 +1062,16 @@ export type ItemOp = ItemOp_Serialize | ItemOp_Deserialize;
  */
 export type ItemOp_Deserialize = { type: "enable" } | { type: "disable" } | { type: "delete"; keepTraffic: boolean } | { type: "resetTraffic" } | { type: "setExpiry"; ms?: number | null; addDays?: number | null } | { type: "setTrafficLimit"; bytes?: number | null; addBytes?: number | null } | { type: "attachInbounds"; inboundIds: number[] } | { type: "detachInbounds"; inboundIds: number[] } | 
 /**  `None` removes the client from its group. */
-{ type: "setGroup"; group?: string | null } | { type: "applyTemplate"; templateId: number } | { type: "revokeSubscription" } | { type: "edit"; edit: AccountEdit_Deserialize } | { type: "create"; new: NewAccount_Deserialize; 
+{ type: "setGroup"; group?: string | null } | { type: "applyTemplate"; templateId: number } | { type: "revokeSubscription" } | 
+/**  3x-ui: forget the recorded source IPs (a detail-pane action). */
+{ type: "clearIps" } | 
+/**
+ *  User-pass proxy: a new random password (a detail-pane action; the password is
+ *  shown once and never journaled).
+ */
+{ type: "regeneratePassword" } | 
+/**  Pterodactyl: replace the subuser's permission keys (a detail-pane action). */
+{ type: "setPermissions"; permissions: string[] } | { type: "edit"; edit: AccountEdit_Deserialize } | { type: "create"; new: NewAccount_Deserialize; 
 /**
  *  What the copied account had that the form lacks (import, migration). Its kept
  *  UUIDs/passwords are not part of the op (see [`ItemInput::Create`]).
@@ -1037,7 +1085,16 @@ kept?: KeptSettings_Deserialize };
  */
 export type ItemOp_Serialize = { type: "enable" } | { type: "disable" } | { type: "delete"; keepTraffic: boolean } | { type: "resetTraffic" } | { type: "setExpiry"; ms: number | null; addDays: number | null } | { type: "setTrafficLimit"; bytes: number | null; addBytes: number | null } | { type: "attachInbounds"; inboundIds: number[] } | { type: "detachInbounds"; inboundIds: number[] } | 
 /**  `None` removes the client from its group. */
-{ type: "setGroup"; group: string | null } | { type: "applyTemplate"; templateId: number } | { type: "revokeSubscription" } | { type: "edit"; edit: AccountEdit_Serialize } | { type: "create"; new: NewAccount_Serialize; 
+{ type: "setGroup"; group: string | null } | { type: "applyTemplate"; templateId: number } | { type: "revokeSubscription" } | 
+/**  3x-ui: forget the recorded source IPs (a detail-pane action). */
+{ type: "clearIps" } | 
+/**
+ *  User-pass proxy: a new random password (a detail-pane action; the password is
+ *  shown once and never journaled).
+ */
+{ type: "regeneratePassword" } | 
+/**  Pterodactyl: replace the subuser's permission keys (a detail-pane action). */
+{ type: "setPermissions"; permissions: string[] } | { type: "edit"; edit: AccountEdit_Serialize } | { type: "create"; new: NewAccount_Serialize; 
 /**
  *  What the copied account had that the form lacks (import, migration). Its kept
  *  UUIDs/passwords are not part of the op (see [`ItemInput::Create`]).
@@ -1245,7 +1302,7 @@ export type NameSource = { type: "pattern"; pattern: string } | { type: "list"; 
 export type NewAccount = NewAccount_Serialize | NewAccount_Deserialize;
 
 /**  The create form, per kind. */
-export type NewAccount_Deserialize = { kind: "xui"; email: string; 
+export type NewAccount_Deserialize = ({ kind: "xui"; email: string; 
 /**  At least one. */
 inboundIds: number[]; 
 /**  `None` = unlimited. */
@@ -1253,7 +1310,7 @@ totalBytes?: number | null; expiry: ExpiryInput;
 /**  0 = unlimited. */
 limitIp?: number; comment?: string; group?: string | null; 
 /**  Auto-renew period in days; 0 = off. */
-resetDays?: number } | { kind: "marzban"; 
+resetDays?: number }) & { dataLimitBytes?: never; dataLimitResetStrategy?: never; expire?: never; inbounds?: never; ipUsageCap?: never; note?: never; onHoldExpireDurationSecs?: never; password?: never; permissions?: never; proxies?: never; serverIds?: never; status?: never; templateId?: never; usageCapBytes?: never; userName?: never; username?: never } | ({ kind: "marzban"; 
 /**  3–32 of `a-z A-Z 0-9 _ - @ .` (after a template's prefix and suffix are added). */
 username: string; 
 /**  At least one, unless the template's inbounds name them. */
@@ -1268,17 +1325,19 @@ dataLimitBytes?: number | null; dataLimitResetStrategy?: ResetStrategy;
  */
 templateId?: number | null; status?: MarzbanCreateStatus; 
 /**  Required (> 0) with status `onHold`; the period starts at first use. */
-onHoldExpireDurationSecs?: number | null; note?: string } | { kind: "userpass"; userName: string; 
+onHoldExpireDurationSecs?: number | null; note?: string }) & { comment?: never; email?: never; expiry?: never; group?: never; inboundIds?: never; ipUsageCap?: never; limitIp?: never; password?: never; permissions?: never; resetDays?: never; serverIds?: never; totalBytes?: never; usageCapBytes?: never; userName?: never } | ({ kind: "userpass"; userName: string; 
 /**
  *  Generated (16 letters and digits) when absent; returned once in
  *  [`ActionOutcome::secret`].
  */
-password?: string | null; usageCapBytes?: number | null; ipUsageCap?: number | null; note?: string; status?: ProxyStatusInput } | { kind: "pterodactyl"; email: string; 
+password?: string | null; usageCapBytes?: number | null; ipUsageCap?: number | null; note?: string; status?: ProxyStatusInput }) & { comment?: never; dataLimitBytes?: never; dataLimitResetStrategy?: never; email?: never; expire?: never; expiry?: never; group?: never; inboundIds?: never; inbounds?: never; limitIp?: never; onHoldExpireDurationSecs?: never; permissions?: never; proxies?: never; resetDays?: never; serverIds?: never; templateId?: never; totalBytes?: never; username?: never } | ({ kind: "pterodactyl"; email: string; 
 /**  Server identifiers; a subuser is created on each. */
-serverIds: string[]; permissions: string[] };
+serverIds: string[]; permissions: string[] }) & { comment?: never; dataLimitBytes?: never; dataLimitResetStrategy?: never; expire?: never; expiry?: never; group?: never; inboundIds?: never; inbounds?: never; ipUsageCap?: never; limitIp?: never; note?: never; onHoldExpireDurationSecs?: never; password?: never; proxies?: never; resetDays?: never; status?: never; templateId?: never; totalBytes?: never; usageCapBytes?: never; userName?: never; username?: never } | {
+	kind: "pasarguard",
+} & PasarguardNew_Deserialize;
 
 /**  The create form, per kind. */
-export type NewAccount_Serialize = { kind: "xui"; email: string; 
+export type NewAccount_Serialize = ({ kind: "xui"; email: string; 
 /**  At least one. */
 inboundIds: number[]; 
 /**  `None` = unlimited. */
@@ -1286,7 +1345,7 @@ totalBytes: number | null; expiry: ExpiryInput;
 /**  0 = unlimited. */
 limitIp: number; comment: string; group: string | null; 
 /**  Auto-renew period in days; 0 = off. */
-resetDays: number } | { kind: "marzban"; 
+resetDays: number }) & { dataLimitBytes?: never; dataLimitResetStrategy?: never; expire?: never; inbounds?: never; ipUsageCap?: never; note?: never; onHoldExpireDurationSecs?: never; password?: never; permissions?: never; proxies?: never; serverIds?: never; status?: never; templateId?: never; usageCapBytes?: never; userName?: never; username?: never } | ({ kind: "marzban"; 
 /**  3–32 of `a-z A-Z 0-9 _ - @ .` (after a template's prefix and suffix are added). */
 username: string; 
 /**  At least one, unless the template's inbounds name them. */
@@ -1301,14 +1360,16 @@ dataLimitBytes: number | null; dataLimitResetStrategy: ResetStrategy;
  */
 templateId: number | null; status: MarzbanCreateStatus; 
 /**  Required (> 0) with status `onHold`; the period starts at first use. */
-onHoldExpireDurationSecs: number | null; note: string } | { kind: "userpass"; userName: string; 
+onHoldExpireDurationSecs: number | null; note: string }) & { comment?: never; email?: never; expiry?: never; group?: never; inboundIds?: never; ipUsageCap?: never; limitIp?: never; password?: never; permissions?: never; resetDays?: never; serverIds?: never; totalBytes?: never; usageCapBytes?: never; userName?: never } | ({ kind: "userpass"; userName: string; 
 /**
  *  Generated (16 letters and digits) when absent; returned once in
  *  [`ActionOutcome::secret`].
  */
-password: string | null; usageCapBytes: number | null; ipUsageCap: number | null; note: string; status: ProxyStatusInput } | { kind: "pterodactyl"; email: string; 
+password: string | null; usageCapBytes: number | null; ipUsageCap: number | null; note: string; status: ProxyStatusInput }) & { comment?: never; dataLimitBytes?: never; dataLimitResetStrategy?: never; email?: never; expire?: never; expiry?: never; group?: never; inboundIds?: never; inbounds?: never; limitIp?: never; onHoldExpireDurationSecs?: never; permissions?: never; proxies?: never; resetDays?: never; serverIds?: never; templateId?: never; totalBytes?: never; username?: never } | ({ kind: "pterodactyl"; email: string; 
 /**  Server identifiers; a subuser is created on each. */
-serverIds: string[]; permissions: string[] };
+serverIds: string[]; permissions: string[] }) & { comment?: never; dataLimitBytes?: never; dataLimitResetStrategy?: never; expire?: never; expiry?: never; group?: never; inboundIds?: never; inbounds?: never; ipUsageCap?: never; limitIp?: never; note?: never; onHoldExpireDurationSecs?: never; password?: never; proxies?: never; resetDays?: never; status?: never; templateId?: never; totalBytes?: never; usageCapBytes?: never; userName?: never; username?: never } | {
+	kind: "pasarguard",
+} & PasarguardNew_Serialize;
 
 /**  Something of a row the target kind cannot hold. */
 export type NotCarried = "group" | "ipLimit" | "expiry" | "trafficLimit" | "resetDays" | "resetStrategy" | "vmessUuid" | 
@@ -1382,6 +1443,11 @@ export type OpWhat = OpWhat_Serialize | OpWhat_Deserialize;
 /**  What an operation does, for its title. */
 export type OpWhat_Deserialize = { type: "change"; action: BulkAction_Deserialize } | { type: "create"; names: number } | { type: "addPerson"; email: string; servers: number } | { type: "removePerson"; email: string } | 
 /**
+ *  One account changed from its detail pane: the item's operation (`ItemOp`'s tag,
+ *  e.g. `resetTraffic`) and the account's name.
+ */
+{ type: "account"; op: string; name: string } | 
+/**
  *  A title given as text (imports and migrations, and every title journaled before
  *  titles were typed): shown as it is.
  */
@@ -1389,6 +1455,11 @@ export type OpWhat_Deserialize = { type: "change"; action: BulkAction_Deserializ
 
 /**  What an operation does, for its title. */
 export type OpWhat_Serialize = { type: "change"; action: BulkAction_Serialize } | { type: "create"; names: number } | { type: "addPerson"; email: string; servers: number } | { type: "removePerson"; email: string } | 
+/**
+ *  One account changed from its detail pane: the item's operation (`ItemOp`'s tag,
+ *  e.g. `resetTraffic`) and the account's name.
+ */
+{ type: "account"; op: string; name: string } | 
 /**
  *  A title given as text (imports and migrations, and every title journaled before
  *  titles were typed): shown as it is.
@@ -1465,10 +1536,10 @@ export type PanelInput_Serialize = {
 };
 
 /**
- *  The four panel families Paneldeck speaks to. The lowercase names are used everywhere:
+ *  The panel families Paneldeck speaks to. The lowercase names are used everywhere:
  *  CLI flags, the database, exports and the simulator.
  */
-export type PanelKind = "xui" | "marzban" | "userpass" | "pterodactyl";
+export type PanelKind = "xui" | "marzban" | "userpass" | "pterodactyl" | "pasarguard";
 
 export type PanelPlan = PanelPlan_Serialize | PanelPlan_Deserialize;
 
@@ -1560,6 +1631,106 @@ export type PanelView_Serialize = {
 
 /**  The panel list changed (added, edited, removed): the UI refetches it. */
 export type PanelsChanged = null;
+
+/**  The edit form. */
+export type PasarguardEdit = PasarguardEdit_Serialize | PasarguardEdit_Deserialize;
+
+/**  The edit form. */
+export type PasarguardEdit_Deserialize = {
+	/**  `None` = unlimited. */
+	dataLimitBytes?: number | null,
+	expire: ExpireInput,
+	dataLimitResetStrategy: ResetStrategy,
+	status: MarzbanStatusInput,
+	note: string,
+	onHoldExpireDurationSecs?: number | null,
+	/**  `None` keeps the groups; otherwise the whole new set (at least one). */
+	groupIds?: number[] | null,
+	/**  `None` keeps the device limit. */
+	hwidLimit?: number | null,
+};
+
+/**  The edit form. */
+export type PasarguardEdit_Serialize = {
+	/**  `None` = unlimited. */
+	dataLimitBytes: number | null,
+	expire: ExpireInput,
+	dataLimitResetStrategy: ResetStrategy,
+	status: MarzbanStatusInput,
+	note: string,
+	onHoldExpireDurationSecs: number | null,
+	/**  `None` keeps the groups; otherwise the whole new set (at least one). */
+	groupIds: number[] | null,
+	/**  `None` keeps the device limit. */
+	hwidLimit: number | null,
+};
+
+export type PasarguardGroupOption = {
+	id: number,
+	name: string,
+	inboundTags: string[],
+	disabled: boolean,
+};
+
+/**  The create form. Statuses and reset periods are Marzban's, which PasarGuard kept. */
+export type PasarguardNew = PasarguardNew_Serialize | PasarguardNew_Deserialize;
+
+/**  The create form. Statuses and reset periods are Marzban's, which PasarGuard kept. */
+export type PasarguardNew_Deserialize = {
+	/**  3–128 of `a-z A-Z 0-9 - _ @ .`, no two of `- _ @ .` in a row. */
+	username: string,
+	/**
+	 *  The groups (their inbounds are the user's). Empty = every group of the panel: a
+	 *  PasarGuard user without groups has no inbounds and no links.
+	 */
+	groupIds?: number[],
+	/**
+	 *  How the plan shows those groups (an import or migration names the inbounds each came
+	 *  from); the panel gets only the ids.
+	 */
+	groupNames?: string[],
+	expire: ExpireInput,
+	/**  `None` = unlimited. */
+	dataLimitBytes?: number | null,
+	dataLimitResetStrategy?: ResetStrategy,
+	status?: MarzbanCreateStatus,
+	/**  Required (> 0) with status `onHold`; the period starts at first use. */
+	onHoldExpireDurationSecs?: number | null,
+	note?: string,
+	/**  Devices (HWIDs) allowed; `None` = the panel's default. */
+	hwidLimit?: number | null,
+};
+
+/**  The create form. Statuses and reset periods are Marzban's, which PasarGuard kept. */
+export type PasarguardNew_Serialize = {
+	/**  3–128 of `a-z A-Z 0-9 - _ @ .`, no two of `- _ @ .` in a row. */
+	username: string,
+	/**
+	 *  The groups (their inbounds are the user's). Empty = every group of the panel: a
+	 *  PasarGuard user without groups has no inbounds and no links.
+	 */
+	groupIds: number[],
+	/**
+	 *  How the plan shows those groups (an import or migration names the inbounds each came
+	 *  from); the panel gets only the ids.
+	 */
+	groupNames: string[],
+	expire: ExpireInput,
+	/**  `None` = unlimited. */
+	dataLimitBytes: number | null,
+	dataLimitResetStrategy: ResetStrategy,
+	status: MarzbanCreateStatus,
+	/**  Required (> 0) with status `onHold`; the period starts at first use. */
+	onHoldExpireDurationSecs: number | null,
+	note: string,
+	/**  Devices (HWIDs) allowed; `None` = the panel's default. */
+	hwidLimit: number | null,
+};
+
+/**  What the create form offers: the panel's groups. */
+export type PasarguardOptions = {
+	groups: PasarguardGroupOption[],
+};
 
 /**  Why a bulk name pattern (`shop-{001..250}`) cannot be expanded. */
 export type PatternProblem = "emptyName" | "unclosedBrace" | "severalRanges" | "noRange" | "notNumbers" | "numberTooLarge" | "rangeGoesDown";
@@ -1792,6 +1963,17 @@ export type SkipReason =
 "no_change" | 
 /**  The input does not fit this panel (no template of its kind, bad name). */
 "invalid_input";
+
+export type SnapshotChange = 
+/**  These accounts were written (after a change) or removed (after a delete). */
+{ type: "accounts"; keys: AccountKey[] } | 
+/**  A panel's whole snapshot was replaced (a sync). */
+{ type: "panel"; panelId: PanelId } | 
+/**  A listener fell behind and missed some: assume everything changed. */
+{ type: "everything" };
+
+/**  Accounts in the snapshot were written or removed: every view of them refetches. */
+export type SnapshotChanged = SnapshotChange;
 
 /**  Columns the table sorts by. */
 export type SortColumn = "name" | "panel" | "kind" | "status" | "used" | "limit" | "expiry" | "lastOnline" | "created";

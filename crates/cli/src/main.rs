@@ -86,13 +86,6 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PANELDECK_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(err) => {
@@ -118,6 +111,8 @@ async fn run(
         Some(dir) => Profile::at(dir)?,
         None => Profile::default_location()?,
     };
+    // The same log file as the app's (the README says so), warnings also on stderr.
+    paneldeck_core::logging::init(&profile.log_dir(), "warn");
     let paneldeck = Paneldeck::open(profile, Arc::new(KeyringStore))?;
     match command {
         Command::Panels(cmd) => panels::run(&paneldeck, cmd, format.basic()).await,

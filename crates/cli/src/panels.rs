@@ -31,7 +31,7 @@ pub enum PanelsCommand {
 
 #[derive(Args, Debug)]
 pub struct AddArgs {
-    /// xui, marzban, userpass or pterodactyl.
+    /// xui, marzban, pasarguard, userpass or pterodactyl.
     #[arg(long)]
     kind: PanelKind,
     #[arg(long)]
@@ -39,7 +39,8 @@ pub struct AddArgs {
     /// Base URL, with the secret path prefix if the panel has one.
     #[arg(long)]
     url: String,
-    /// Admin user name (marzban; xui with --auth password).
+    /// Admin user name (marzban; xui with --auth password; pasarguard, else the secret is
+    /// an API key).
     #[arg(long)]
     username: Option<String>,
     /// 3x-ui: sign in with an API token (default) or with username + password.
@@ -192,6 +193,10 @@ fn input_from(args: &AddArgs, secret: Secret) -> Result<PanelInput, CoreError> {
         PanelKind::Pterodactyl => CredentialsInput::Pterodactyl {
             api_key: Some(secret),
         },
+        PanelKind::Pasarguard => CredentialsInput::Pasarguard {
+            username: args.username.clone(),
+            password: Some(secret),
+        },
     };
     Ok(PanelInput {
         name: args.name.clone(),
@@ -230,6 +235,7 @@ fn read_secret(kind: PanelKind, auth: &str) -> Result<Secret, CoreError> {
         PanelKind::Marzban => "Marzban password",
         PanelKind::Userpass => "proxy provider API key",
         PanelKind::Pterodactyl => "Pterodactyl client API key",
+        PanelKind::Pasarguard => "PasarGuard password (or API key without --username)",
     };
     let stdin = std::io::stdin();
     let value = if stdin.is_terminal() {

@@ -18,7 +18,7 @@ pub struct AccountFilter {
     /// Only these panels (name or id; repeat the flag for several).
     #[arg(long)]
     panel: Vec<String>,
-    /// Only these kinds: xui, marzban, userpass, pterodactyl.
+    /// Only these kinds: xui, marzban, pasarguard, userpass, pterodactyl.
     #[arg(long)]
     kind: Vec<PanelKind>,
     /// Only these statuses: active, disabled, expired, depleted, on_hold, limited.
@@ -27,7 +27,8 @@ pub struct AccountFilter {
     /// Only accounts expiring within this many days.
     #[arg(long, value_name = "DAYS")]
     expiring_within: Option<u32>,
-    /// Only accounts whose traffic quota is used up.
+    /// Only accounts whose traffic quota is used up, whatever their status (expired ones
+    /// too); `--status depleted` is the Depleted status the dashboard counts.
     #[arg(long)]
     depleted: bool,
     /// Only accounts online now.

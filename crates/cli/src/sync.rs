@@ -44,6 +44,8 @@ impl Progress {
             failed.insert(panel_id.0.clone(), error.clone());
         }
         let mut err = std::io::stderr().lock();
+        // Rewriting the line in place only on a terminal; a file or pipe gets plain lines.
+        let clear = if self.live { "\r\x1b[K" } else { "" };
         let _ = match event {
             SyncEvent::Started { .. } => writeln!(err, "{name}: syncing…"),
             SyncEvent::Progress {
@@ -66,14 +68,14 @@ impl Progress {
             } => {
                 writeln!(
                     err,
-                    "\r\x1b[K{name}: {accounts} accounts in {:.1} s",
+                    "{clear}{name}: {accounts} accounts in {:.1} s",
                     *took_ms as f64 / 1000.0
                 )
             }
             SyncEvent::Failed { error, .. } => {
                 writeln!(
                     err,
-                    "\r\x1b[K{name}: failed: {}",
+                    "{clear}{name}: failed: {}",
                     output::safe(&error.message)
                 )
             }

@@ -28,6 +28,10 @@ pub struct ExportArgs {
     /// CSV: write cells exactly as they are, even ones a spreadsheet would run as a formula.
     #[arg(long)]
     raw_csv: bool,
+    /// Replace the output file when it already exists (without it, an existing file is
+    /// refused and left as it was).
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     filter: AccountFilter,
 }
@@ -51,6 +55,10 @@ pub struct ImportArgs {
     /// Import the good rows even when some rows are bad (the exit status still says so).
     #[arg(long)]
     skip_bad_rows: bool,
+    /// Also import the rows whose panel column names this panel (repeatable). Without it,
+    /// rows of panels other than the target are left out.
+    #[arg(long = "from-panel", value_name = "PANEL")]
+    from_panels: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -100,6 +108,15 @@ pub fn export(core: &Paneldeck, args: ExportArgs, format: OutputFormat) -> Resul
     };
     match &args.output {
         Some(path) => {
+            if !args.force && path.exists() {
+                // A credentials backup silently replaced by a links file is a loss nobody
+                // notices until they need the backup.
+                let exists = std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "it already exists (add --force to replace it)",
+                );
+                return Err(CoreError::io(path, "write", exists).into());
+            }
             let s = core.export_accounts(&selection, opts, path)?;
             eprintln!(
                 "{} account(s), {} bytes written to {}{}",
@@ -203,6 +220,7 @@ pub async fn import(
     let opts = PlanOptions {
         xui_inbound_ids: args.inbounds,
         create_only: args.create_only,
+        from_panels: args.from_panels,
     };
     let (_, plan) = core.import_plan(&bytes, &panel.id, &opts).await?;
     drop(bytes);
@@ -233,6 +251,7 @@ pub async fn migrate(
     let opts = PlanOptions {
         xui_inbound_ids: args.inbounds,
         create_only: true,
+        ..PlanOptions::default()
     };
     let plan = core.migration_plan(&from.id, &to.id, None, &opts).await?;
     print_plan(&plan, format);

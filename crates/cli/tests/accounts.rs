@@ -198,3 +198,39 @@ async fn a_failed_sync_exits_non_zero_and_the_snapshot_stays_readable() {
     remove(dir.path(), &name);
     result.unwrap();
 }
+
+/// The CLI logs to the profile's `logs/paneldeck.log`, as the README says, and a sync whose
+/// stderr is not a terminal prints plain lines: no cursor escapes, no colours (issue #20).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cli_logs_to_the_profile_and_writes_no_escapes_to_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = paneldeck_sim::start_local(
+        SimKind::Marzban,
+        SimOptions {
+            seed: 43,
+            accounts: 3,
+            ..SimOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let name = format!("cli-log-{}", std::process::id());
+    add(dir.path(), &sim, &name);
+    let d = dir.path().to_owned();
+    tokio::task::spawn_blocking(move || {
+        let out = paneldeck(&d, &["sync"], None);
+        ok(&out);
+        let stderr = support::text(&out.stderr);
+        assert!(stderr.contains("3 accounts"), "{stderr}");
+        assert!(!stderr.contains('\x1b'), "escapes in a pipe: {stderr:?}");
+        assert!(
+            !stderr.contains('\r'),
+            "carriage returns in a pipe: {stderr:?}"
+        );
+        let log = std::fs::read_to_string(d.join("logs").join("paneldeck.log"))
+            .expect("the CLI wrote its log");
+        assert!(log.contains("panel synced"), "{log}");
+    })
+    .await
+    .unwrap();
+}

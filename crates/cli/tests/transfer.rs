@@ -122,3 +122,106 @@ async fn migrate_writes_the_accounts_with_their_uuids_and_exits_zero() {
     .await
     .unwrap();
 }
+
+/// `export -o EXISTING` refuses without `--force` and leaves the file as it was (a credentials
+/// backup is not silently replaced); with `--force` it is replaced.
+#[tokio::test(flavor = "multi_thread")]
+async fn export_refuses_to_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = paneldeck_sim::start_local(
+        SimKind::Marzban,
+        SimOptions {
+            seed: 41,
+            accounts: 4,
+            ..SimOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let name = format!("cli-export-force-{}", std::process::id());
+    add(dir.path(), &sim, &name);
+    let d = dir.path().to_owned();
+    tokio::task::spawn_blocking(move || {
+        ok(&paneldeck(&d, &["sync"], None));
+        let target = d.join("backup.csv");
+        std::fs::write(&target, "precious backup\n").unwrap();
+        let path = target.to_str().unwrap();
+
+        let refused = paneldeck(&d, &["export", "-o", path], None);
+        assert!(!refused.status.success(), "an existing file is refused");
+        let stderr = support::text(&refused.stderr);
+        assert!(stderr.contains("--force"), "{stderr}");
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "precious backup\n"
+        );
+
+        ok(&paneldeck(&d, &["export", "-o", path, "--force"], None));
+        let written = std::fs::read_to_string(&target).unwrap();
+        assert!(
+            written.lines().count() == 5,
+            "a header and 4 accounts:\n{written}"
+        );
+    })
+    .await
+    .unwrap();
+}
+
+/// A two-panel export imported into one panel plans no creates for the other panel's rows:
+/// they are left out, named with their panel, unless `--from-panel` maps them (issue #24).
+#[tokio::test(flavor = "multi_thread")]
+async fn import_leaves_out_the_rows_of_other_panels() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = |seed| {
+        paneldeck_sim::start_local(
+            SimKind::Marzban,
+            SimOptions {
+                seed,
+                accounts: 5,
+                ..SimOptions::default()
+            },
+        )
+    };
+    let (one, two) = (start(51).await.unwrap(), start(52).await.unwrap());
+    let pid = std::process::id();
+    let (a, b) = (format!("cli-two-a-{pid}"), format!("cli-two-b-{pid}"));
+    add(dir.path(), &one, &a);
+    add(dir.path(), &two, &b);
+    let d = dir.path().to_owned();
+    tokio::task::spawn_blocking(move || {
+        ok(&paneldeck(&d, &["sync"], None));
+        let file = d.join("both.csv");
+        let path = file.to_str().unwrap();
+        ok(&paneldeck(&d, &["export", "-o", path], None));
+        let plan = |extra: &[&str]| -> Value {
+            let mut args = vec![
+                "--format",
+                "json",
+                "import",
+                path,
+                "--panel",
+                &a,
+                "--dry-run",
+            ];
+            args.extend_from_slice(extra);
+            serde_json::from_str(&ok(&paneldeck(&d, &args, None))).unwrap()
+        };
+        let own = plan(&[]);
+        assert_eq!(own["counts"]["create"], 0, "{own}");
+        assert_eq!(own["counts"]["unchanged"], 5, "{own}");
+        assert_eq!(own["counts"]["conflict"], 5, "{own}");
+        let others: Vec<&Value> = own["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["reason"]["code"] == "otherPanel")
+            .collect();
+        assert_eq!(others.len(), 5, "{own}");
+        assert!(others.iter().all(|r| r["reason"]["panel"] == b.as_str()));
+
+        let mapped = plan(&["--from-panel", &b]);
+        assert_eq!(mapped["counts"]["create"], 5, "{mapped}");
+    })
+    .await
+    .unwrap();
+}

@@ -206,6 +206,7 @@ fn main() {
     let parsed = parse_bytes(&file);
     let t_parse = t.elapsed() - t_snapshot;
     let target = Target {
+        panel_name: panel.name.clone(),
         panel_id: PanelId(panel.id.0.clone()),
         kind: panel.kind,
         accounts: &snapshot,

@@ -12,6 +12,7 @@ pub mod error;
 pub mod files;
 pub mod kinds;
 pub mod links;
+pub mod logging;
 pub mod paneldeck;
 pub mod profile;
 pub mod registry;

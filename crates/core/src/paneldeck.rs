@@ -19,6 +19,7 @@ pub struct Paneldeck {
     secrets: Arc<dyn SecretStore>,
     /// The accounts snapshot in memory, for the table's query.
     accounts_index: crate::accounts::index::SnapshotIndex,
+    changes: crate::accounts::changes::ChangeFeed,
 }
 
 fn now_secs() -> i64 {
@@ -36,6 +37,7 @@ impl Paneldeck {
             store,
             secrets,
             accounts_index: Default::default(),
+            changes: Default::default(),
         })
     }
 
@@ -50,6 +52,15 @@ impl Paneldeck {
 
     pub(crate) fn accounts_index(&self) -> &crate::accounts::index::SnapshotIndex {
         &self.accounts_index
+    }
+
+    /// Changes to the snapshot from now on, as they are written.
+    pub fn snapshot_changes(&self) -> crate::accounts::ChangeListener {
+        self.changes.listen()
+    }
+
+    pub(crate) fn announce(&self, change: crate::accounts::SnapshotChange) {
+        self.changes.announce(change);
     }
 
     pub fn profile(&self) -> &Profile {

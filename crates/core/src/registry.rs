@@ -119,6 +119,14 @@ pub enum CredentialsInput {
         #[specta(type = Option<String>)]
         api_key: Option<Secret>,
     },
+    /// An admin's user name and password, or (no user name) an API key (PasarGuard 5.1+).
+    #[serde(rename_all = "camelCase")]
+    Pasarguard {
+        #[serde(default)]
+        username: Option<String>,
+        #[specta(type = Option<String>)]
+        password: Option<Secret>,
+    },
 }
 
 impl CredentialsInput {
@@ -130,6 +138,7 @@ impl CredentialsInput {
             CredentialsInput::Marzban { .. } => PanelKind::Marzban,
             CredentialsInput::Userpass { .. } => PanelKind::Userpass,
             CredentialsInput::Pterodactyl { .. } => PanelKind::Pterodactyl,
+            CredentialsInput::Pasarguard { .. } => PanelKind::Pasarguard,
         }
     }
 
@@ -138,7 +147,8 @@ impl CredentialsInput {
         match self {
             CredentialsInput::XuiToken { token } => (token.as_ref(), "token"),
             CredentialsInput::XuiPassword { password, .. }
-            | CredentialsInput::Marzban { password, .. } => (password.as_ref(), "password"),
+            | CredentialsInput::Marzban { password, .. }
+            | CredentialsInput::Pasarguard { password, .. } => (password.as_ref(), "password"),
             CredentialsInput::Userpass { api_key, .. }
             | CredentialsInput::Pterodactyl { api_key } => (api_key.as_ref(), "apiKey"),
         }
@@ -169,6 +179,14 @@ impl CredentialsInput {
                 ..Default::default()
             },
             CredentialsInput::Pterodactyl { .. } => PanelSettings::default(),
+            CredentialsInput::Pasarguard { username, .. } => PanelSettings {
+                username: username
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|u| !u.is_empty())
+                    .map(str::to_owned),
+                ..Default::default()
+            },
         }
     }
 }

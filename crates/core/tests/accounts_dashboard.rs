@@ -8,6 +8,7 @@ use accounts_support::{all_accounts, world};
 use paneldeck_core::accounts::{
     dashboard::{BUCKETS, EXPIRING_DAYS, LIST_LEN},
     model::now_ms,
+    query::AccountQuery,
     AccountStatus,
 };
 
@@ -77,14 +78,17 @@ async fn dashboard_numbers_add_up() {
         .expiring_soon
         .iter()
         .all(|r| r.expires_at_ms.is_some_and(|t| t > now)));
-    let depleted = all.iter().filter(|a| a.is_depleted()).count() as u64;
+    // Depleted: one definition (issue #24) — the status, as the card and the filter count it.
+    let depleted = all
+        .iter()
+        .filter(|a| a.status_at(now) == AccountStatus::Depleted)
+        .count() as u64;
     assert!(depleted > 0);
     assert_eq!(d.depleted_count, depleted);
     assert!(d
         .depleted
         .iter()
-        .all(|r| r.limit_bytes.is_some_and(|l| r.used_bytes >= l)
-            || r.status == AccountStatus::Depleted));
+        .all(|r| r.status == AccountStatus::Depleted));
 
     let json = serde_json::to_value(&d).unwrap();
     for key in [
@@ -98,4 +102,33 @@ async fn dashboard_numbers_add_up() {
         assert!(json.get(key).is_some(), "{key}");
     }
     assert!(json["usageBuckets"][0].get("fromBytes").is_some());
+}
+
+/// Every dashboard number equals the count of the table filter it opens (issue #24): the
+/// status cards, "expiring soon" and "depleted" lists, the total.
+#[tokio::test]
+async fn dashboard_counts_equal_the_filters_they_open() {
+    let w = world(30).await;
+    w.core.sync_all(|_| {}).await;
+    let now = now_ms();
+    let d = w.core.dashboard(now).unwrap();
+    let matched = |q: AccountQuery| w.core.query_accounts(&q).unwrap().matched;
+    for s in &d.by_status {
+        let q = AccountQuery {
+            statuses: vec![s.status],
+            ..AccountQuery::default()
+        };
+        assert_eq!(matched(q), s.count, "{:?}", s.status);
+    }
+    let expiring = AccountQuery {
+        expiring_within_days: Some(EXPIRING_DAYS),
+        ..AccountQuery::default()
+    };
+    assert_eq!(matched(expiring), d.expiring_soon_count);
+    let depleted = AccountQuery {
+        statuses: vec![AccountStatus::Depleted],
+        ..AccountQuery::default()
+    };
+    assert_eq!(matched(depleted), d.depleted_count);
+    assert_eq!(matched(AccountQuery::default()), d.total_accounts);
 }

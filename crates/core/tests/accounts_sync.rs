@@ -350,7 +350,7 @@ async fn a_legacy_3x_ui_panel_syncs_through_its_inbounds() {
     let opts = sim_options(21, 18, SimKind::Xui);
     let stats = std::sync::Arc::new(paneldeck_sim::SimStats::default());
     let config = XuiSimConfig {
-        legacy: true,
+        version: paneldeck_sim::xui::XuiVersion::V3_0_2,
         ..XuiSimConfig::default()
     };
     let (app, _handle) = app_with(&opts, stats.clone(), config);
@@ -380,4 +380,34 @@ async fn a_legacy_3x_ui_panel_syncs_through_its_inbounds() {
     );
     assert_eq!(detail.raw["generation"], "legacy");
     assert_eq!(detail.account.used_bytes, accounts[0].used_bytes);
+}
+
+/// "Last sync" is when the sync finished, so the panel reads "synced just now" right after
+/// one, however long the panel took to answer (issue #20).
+#[tokio::test]
+async fn last_sync_is_when_the_sync_finished() {
+    let (core, _dir) = open();
+    let latency = Duration::from_millis(300);
+    let mut opts = sim_options(7, 5, SimKind::Marzban);
+    opts.faults.latency = latency;
+    let sim = paneldeck_sim::start_local(SimKind::Marzban, opts)
+        .await
+        .unwrap();
+    let panel = add(&core, &sim, "slow", "#123456").await;
+    let before = paneldeck_core::accounts::now_ms();
+    core.sync_panel(&panel.id, |_| {}).await.unwrap();
+    let after = paneldeck_core::accounts::now_ms();
+    let health = core
+        .panel_health()
+        .unwrap()
+        .into_iter()
+        .find(|h| h.panel_id == panel.id)
+        .unwrap();
+    let last = health.last_sync_ms.expect("synced");
+    // Every request waited `latency`: a sync cannot have finished earlier than that.
+    assert!(
+        last >= before + latency.as_millis() as i64,
+        "last sync {last} is the start ({before}), not the end"
+    );
+    assert!(last <= after);
 }

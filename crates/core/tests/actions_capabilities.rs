@@ -26,9 +26,12 @@ async fn connect(kind: SimKind) -> (RunningSim, PanelClient) {
     .await
     .unwrap();
     let (panel_kind, mut settings, secret) = match (kind, &sim.credentials) {
-        (SimKind::Xui, SimCredentials::Token { token }) => {
-            (PanelKind::Xui, PanelSettings::default(), token.clone())
-        }
+        (
+            SimKind::Xui,
+            SimCredentials::Login {
+                token: Some(token), ..
+            },
+        ) => (PanelKind::Xui, PanelSettings::default(), token.clone()),
         (SimKind::Marzban, SimCredentials::Password { username, password }) => (
             PanelKind::Marzban,
             PanelSettings {

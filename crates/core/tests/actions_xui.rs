@@ -14,7 +14,7 @@ use paneldeck_core::{
 };
 use paneldeck_panels::{xui::XuiClient, Endpoint, PanelKind, Secret};
 use paneldeck_sim::{
-    xui::{XuiSimConfig, XuiSimHandle},
+    xui::{XuiSimConfig, XuiSimHandle, XuiVersion},
     RunningSim, SimKind, SimOptions, SimStats,
 };
 
@@ -33,7 +33,11 @@ async fn start(legacy: bool) -> (RunningSim, XuiSimHandle, PanelClient) {
         &opts,
         stats.clone(),
         XuiSimConfig {
-            legacy,
+            version: if legacy {
+                XuiVersion::V3_0_2
+            } else {
+                XuiVersion::default()
+            },
             two_factor_code: None,
         },
     );
@@ -207,11 +211,13 @@ async fn create_edit_actions_and_delete_round_trip() {
 
     // Reset traffic.
     assert!(handle.add_traffic(email, 3_000, 4_000));
-    assert_eq!(c.get(email).await.unwrap().used_bytes(), 7_000);
+    // `get` carries no counters (facts §4.4): the traffic row has them.
+    let used = |t: paneldeck_panels::xui::ClientTraffic| t.up_bytes + t.down_bytes;
+    assert_eq!(used(c.traffic(email).await.unwrap()), 7_000);
     actions::apply(&client, email, &AccountAction::ResetTraffic)
         .await
         .unwrap();
-    assert_eq!(c.get(email).await.unwrap().used_bytes(), 0);
+    assert_eq!(used(c.traffic(email).await.unwrap()), 0);
 
     // IPs and clear IPs.
     handle.record_ip(email, "203.0.113.9");

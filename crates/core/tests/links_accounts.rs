@@ -1,7 +1,7 @@
 //! `Paneldeck::account_links` against the simulators: 3x-ui share links (from `links/:email`)
 //! and subscription URLs, Marzban's links and subscription URL, proxy strings for a user-pass
-//! sub-user from the panel's gateway settings, none for Pterodactyl; every share link parses
-//! and its QR code renders.
+//! sub-user from the panel's gateway settings, none for Pterodactyl, PasarGuard's from its
+//! `/sub/{token}/links`; every share link parses and its QR code renders.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -26,6 +26,7 @@ async fn every_kind_gives_its_links() {
         SimKind::Marzban,
         SimKind::Userpass,
         SimKind::Pterodactyl,
+        SimKind::Pasarguard,
     ]
     .into_iter()
     .enumerate()
@@ -62,6 +63,7 @@ async fn every_kind_gives_its_links() {
         PanelKind::Marzban,
         PanelKind::Userpass,
         PanelKind::Pterodactyl,
+        PanelKind::Pasarguard,
     ] {
         let keys = core
             .query_keys(&AccountQuery {
@@ -88,7 +90,7 @@ async fn every_kind_gives_its_links() {
                 links::qr_svg(&l.url).unwrap();
             }
             match kind {
-                PanelKind::Xui | PanelKind::Marzban => {
+                PanelKind::Xui | PanelKind::Marzban | PanelKind::Pasarguard => {
                     if detail.account.sub_id.is_some() || detail.account.subscription_url.is_some()
                     {
                         assert!(
@@ -114,11 +116,14 @@ async fn every_kind_gives_its_links() {
         }
         if matches!(
             kind,
-            PanelKind::Xui | PanelKind::Marzban | PanelKind::Userpass
+            PanelKind::Xui | PanelKind::Marzban | PanelKind::Userpass | PanelKind::Pasarguard
         ) {
             assert!(total >= 5, "{kind:?}: {total} links");
         }
-        if matches!(kind, PanelKind::Xui | PanelKind::Marzban) {
+        if matches!(
+            kind,
+            PanelKind::Xui | PanelKind::Marzban | PanelKind::Pasarguard
+        ) {
             // The panel's own share links are there.
             let mut shares = 0;
             for key in &keys {

@@ -128,6 +128,23 @@ async fn reset_traffic(s: &Side, statuses: &[AccountStatus]) {
     assert!(report.counts.done > 0);
 }
 
+async fn disable(s: &Side, keys: Vec<paneldeck_core::accounts::AccountKey>) {
+    let plan = s
+        .core
+        .bulk_plan(&BulkRequest::Change {
+            selection: Selection::Keys { keys },
+            action: BulkAction::Disable,
+        })
+        .unwrap();
+    let report = s
+        .core
+        .bulk_execute(&plan.id, |_| {}, CancelToken::new())
+        .await
+        .unwrap();
+    assert_eq!(report.counts.failed, 0, "{:#?}", report.failures);
+    s.core.sync_panel(&s.panel.id, |_| {}).await.unwrap();
+}
+
 /// Every kept secret of the plan's creates.
 fn kept_secrets(plan: &ImportPlan) -> Vec<String> {
     plan.items
@@ -369,7 +386,20 @@ async fn round_trip(kind: SimKind, seed: u64, accounts: usize, groups: usize, ow
     const NAME: &str = "Round trip panel";
     let source = side(kind, options(seed, accounts, groups), NAME).await;
     match kind {
-        SimKind::Xui => reset_traffic(&source, &[]).await,
+        // From 3x-ui 3.3.1 a traffic reset also re-enables the client (facts §4.7): the
+        // disabled ones are disabled again so the copy still has some to keep.
+        SimKind::Xui => {
+            let disabled = source
+                .core
+                .query_keys(&AccountQuery {
+                    panel_ids: vec![source.panel.id.clone()],
+                    statuses: vec![AccountStatus::Disabled],
+                    ..AccountQuery::default()
+                })
+                .unwrap();
+            reset_traffic(&source, &[]).await;
+            disable(&source, disabled).await;
+        }
         SimKind::Marzban => {
             use AccountStatus::*;
             reset_traffic(&source, &[Active, Expired, Depleted]).await
@@ -497,7 +527,7 @@ async fn a_legacy_xui_panel_gets_the_kept_uuid_password_sub_id_and_disabled_stat
         &opts,
         stats.clone(),
         XuiSimConfig {
-            legacy: true,
+            version: paneldeck_sim::xui::XuiVersion::V3_0_2,
             ..XuiSimConfig::default()
         },
     );

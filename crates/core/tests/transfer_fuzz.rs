@@ -140,6 +140,7 @@ fn the_importer_survives_seeded_random_input() {
         errors += parsed.errors.len();
         for kind in [PanelKind::Xui, PanelKind::Marzban, PanelKind::Userpass] {
             let target = Target {
+                panel_name: "fuzz".into(),
                 panel_id: panel.clone(),
                 kind,
                 accounts: &accounts,

@@ -61,6 +61,7 @@ fn rows_become_create_update_unchanged_and_conflict() {
     ];
     let inbounds = [inbound(1, "vless"), inbound(2, "trojan")];
     let target = Target {
+        panel_name: "a".into(),
         panel_id: panel.clone(),
         kind: PanelKind::Xui,
         accounts: &snapshot,
@@ -155,7 +156,27 @@ fn rows_become_create_update_unchanged_and_conflict() {
         "{reason:?}"
     );
     assert!(reason.to_string().contains("no inbound"), "{reason}");
+    // Line 7 is panel b's row (issue #24): left out of an import into panel a…
     let ImportAction::Conflict { reason } = &p.items[5].action else {
+        panic!()
+    };
+    assert_eq!(
+        reason,
+        &ConflictReason::OtherPanel {
+            name: "NEW-ONE".into(),
+            panel: "b".into()
+        }
+    );
+    // …unless panel b is mapped onto it: then it repeats line 5's name.
+    let mapped = plan(
+        &parsed,
+        &target,
+        &PlanOptions {
+            from_panels: vec!["B".into()],
+            ..PlanOptions::default()
+        },
+    );
+    let ImportAction::Conflict { reason } = &mapped.items[5].action else {
         panic!()
     };
     assert!(

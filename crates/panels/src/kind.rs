@@ -2,7 +2,7 @@ use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
 
-/// The four panel families Paneldeck speaks to. The lowercase names are used everywhere:
+/// The panel families Paneldeck speaks to. The lowercase names are used everywhere:
 /// CLI flags, the database, exports and the simulator.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type,
@@ -13,14 +13,16 @@ pub enum PanelKind {
     Marzban,
     Userpass,
     Pterodactyl,
+    Pasarguard,
 }
 
 impl PanelKind {
-    pub const ALL: [PanelKind; 4] = [
+    pub const ALL: [PanelKind; 5] = [
         PanelKind::Xui,
         PanelKind::Marzban,
         PanelKind::Userpass,
         PanelKind::Pterodactyl,
+        PanelKind::Pasarguard,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -29,6 +31,7 @@ impl PanelKind {
             PanelKind::Marzban => "marzban",
             PanelKind::Userpass => "userpass",
             PanelKind::Pterodactyl => "pterodactyl",
+            PanelKind::Pasarguard => "pasarguard",
         }
     }
 
@@ -39,6 +42,7 @@ impl PanelKind {
             PanelKind::Marzban => "Marzban",
             PanelKind::Userpass => "User-pass proxy",
             PanelKind::Pterodactyl => "Pterodactyl",
+            PanelKind::Pasarguard => "PasarGuard",
         }
     }
 }
@@ -50,7 +54,9 @@ impl fmt::Display for PanelKind {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("unknown panel kind '{0}' (expected one of: xui, marzban, userpass, pterodactyl)")]
+#[error(
+    "unknown panel kind '{0}' (expected one of: xui, marzban, userpass, pterodactyl, pasarguard)"
+)]
 pub struct UnknownKind(pub String);
 
 impl FromStr for PanelKind {

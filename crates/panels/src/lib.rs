@@ -10,6 +10,7 @@ pub mod field;
 pub mod http;
 pub mod kind;
 pub mod marzban;
+pub mod pasarguard;
 pub mod probe;
 pub mod pterodactyl;
 pub mod redact;

@@ -70,7 +70,11 @@ async fn probe_reports_the_clients_api() {
     let (_sim, _h, client) = start(5, 4).await;
     let info = client.probe().await.expect("probe");
     assert_eq!(info.api_generation.as_deref(), Some("clients API (v3.1+)"));
-    assert_eq!(info.version.as_deref(), Some("3.5 or newer"));
+    assert_eq!(
+        info.version.as_deref(),
+        Some("3.6.0"),
+        "server/status.panelVersion"
+    );
     assert!(info.summary.contains("4 inbound(s)"), "{}", info.summary);
 }
 
@@ -338,7 +342,8 @@ async fn update_replaces_the_row_and_keeps_identity() {
         .update("renamed@example.com", &clash)
         .await
         .expect_err("email taken");
-    assert!(api_message(err).contains("email already in use"));
+    // A rename onto a taken email: "Duplicate email: …" (facts §4.7).
+    assert!(api_message(err).contains("Duplicate email"));
 }
 
 #[tokio::test]

@@ -1,4 +1,5 @@
-//! The generation-agnostic account methods, run against a v3.x and a pre-3.1 simulator.
+//! The generation-agnostic account methods, run against the simulator at every 3x-ui release
+//! it plays (2.9.4 with a password login: it has no API tokens).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{sync::Arc, time::Duration};
@@ -8,13 +9,13 @@ use paneldeck_panels::{
     Endpoint, HttpClient, PanelError, PanelKind, Secret,
 };
 use paneldeck_sim::{
-    xui::{self, XuiSimConfig, XuiSimHandle},
+    xui::{self, XuiSimConfig, XuiSimHandle, XuiVersion, ALL_VERSIONS},
     RunningSim, SimKind, SimOptions, SimStats,
 };
 
 const GIB: i64 = 1 << 30;
 
-async fn start(legacy: bool) -> (RunningSim, XuiSimHandle, XuiClient) {
+pub async fn start(version: XuiVersion) -> (RunningSim, XuiSimHandle, XuiClient) {
     let opts = SimOptions {
         seed: 21,
         accounts: 9,
@@ -23,7 +24,7 @@ async fn start(legacy: bool) -> (RunningSim, XuiSimHandle, XuiClient) {
     };
     let stats = Arc::new(SimStats::default());
     let config = XuiSimConfig {
-        legacy,
+        version,
         ..XuiSimConfig::default()
     };
     let (app, handle) = xui::app_with(&opts, stats.clone(), config);
@@ -34,12 +35,31 @@ async fn start(legacy: bool) -> (RunningSim, XuiSimHandle, XuiClient) {
         .expect("url")
         .with_timeout(Duration::from_secs(5));
     let http = HttpClient::new(PanelKind::Xui, endpoint).expect("http");
-    let client = XuiClient::new(http, XuiAuth::Token(Secret::new(handle.token())));
+    let auth = if version >= XuiVersion::V3_0_2 {
+        XuiAuth::Token(Secret::new(handle.token()))
+    } else {
+        let (username, password) = handle.login();
+        XuiAuth::Password {
+            username,
+            password: Secret::new(password),
+            two_factor_code: None,
+        }
+    };
+    let client = XuiClient::new(http, auth);
     (sim, handle, client)
 }
 
-async fn lifecycle(legacy: bool) {
-    let (_sim, handle, client) = start(legacy).await;
+async fn lifecycle(version: XuiVersion) {
+    let legacy = !version.clients_api();
+    let (_sim, handle, client) = start(version).await;
+    let detected = client.detect().await.expect("detect");
+    let want = match version {
+        XuiVersion::V2_9_4 => "2.x",
+        XuiVersion::V3_0_2 => "3.0.x",
+        XuiVersion::Head => "3.6.0",
+        v => v.as_str(),
+    };
+    assert_eq!(detected.release.label(), want, "{version}");
     let accounts = client.accounts().await.expect("accounts");
     let state = handle.clients();
     assert_eq!(accounts.len(), state.len());
@@ -129,11 +149,8 @@ async fn lifecycle(legacy: bool) {
 }
 
 #[tokio::test]
-async fn accounts_lifecycle_on_the_clients_api() {
-    lifecycle(false).await;
-}
-
-#[tokio::test]
-async fn accounts_lifecycle_on_a_legacy_panel() {
-    lifecycle(true).await;
+async fn accounts_lifecycle_on_every_version() {
+    for version in ALL_VERSIONS {
+        lifecycle(version).await;
+    }
 }

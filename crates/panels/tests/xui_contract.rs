@@ -19,7 +19,7 @@ use paneldeck_panels::{
     PanelError,
 };
 use paneldeck_sim::{
-    xui::{self, XuiSimConfig, XuiSimHandle, ROUTES},
+    xui::{self, XuiSimConfig, XuiSimHandle, XuiVersion},
     SimKind, SimOptions, SimStats,
 };
 use serde::de::{DeserializeOwned, IgnoredAny};
@@ -397,6 +397,45 @@ fn same_shape(
     }
 }
 
+/// Where the bundled document and the panel's Go source disagree, the source wins
+/// (`shared/api/3x-ui-source-facts.md`); these departures from the document are expected.
+const SOURCE_WINS: &[(&str, &str)] = &[
+    // §5.2: `loads[]`, never a `load` object.
+    (
+        "GET /panel/api/server/status.obj: key 'load' missing",
+        "§5.2",
+    ),
+    // §5.1: nodeId, fallbackParent, originNodeGuid are omitempty (no nodes here).
+    ("key 'nodeId' missing", "§5.1"),
+    ("key 'fallbackParent' missing", "§5.1"),
+    ("key 'originNodeGuid' missing", "§5.1"),
+    // §4.1, §7.8: bulkAttach/bulkDetach lists and hwids may be null.
+    (
+        "POST /panel/api/clients/bulkDetach.obj.skipped: expected array",
+        "§4.1",
+    ),
+    (
+        "POST /panel/api/clients/bulkAttach.obj.skipped: expected array",
+        "§4.1",
+    ),
+    (
+        "POST /panel/api/clients/bulkAttach.obj.errors: expected array",
+        "§4.1",
+    ),
+    (
+        "POST /panel/api/clients/bulkDetach.obj.errors: expected array",
+        "§4.1",
+    ),
+    (
+        "POST /panel/api/clients/hwids/{email}.obj: expected array",
+        "§4.1",
+    ),
+];
+
+fn source_wins(failure: &str) -> bool {
+    SOURCE_WINS.iter().any(|(text, _)| failure.contains(text))
+}
+
 // ---- driving the simulator ---------------------------------------------------------------
 
 struct Ctx {
@@ -508,8 +547,11 @@ async fn every_simulated_route_matches_the_spec() {
     let mut failures = Vec::new();
     let mut unchecked = Vec::new();
     let mut exercised = 0;
+    // The bundled document is generated from HEAD's route list (facts §0), so the HEAD
+    // simulator is the one to hold against it.
+    let routes = xui::routes(XuiVersion::Head);
     for (method, path, op) in operations(&spec) {
-        if !ROUTES.contains(&(method.as_str(), path.as_str())) {
+        if !routes.contains(&(method.as_str(), path.as_str())) {
             continue;
         }
         let key = format!("{method} {path}");
@@ -522,7 +564,11 @@ async fn every_simulated_route_matches_the_spec() {
             ..SimOptions::default()
         };
         let stats = Arc::new(SimStats::default());
-        let (app, handle) = xui::app_with(&opts, stats.clone(), XuiSimConfig::default());
+        let config = XuiSimConfig {
+            version: XuiVersion::Head,
+            ..XuiSimConfig::default()
+        };
+        let (app, handle) = xui::app_with(&opts, stats.clone(), config);
         let sim = paneldeck_sim::serve(SimKind::Xui, app, &opts, stats, ([127, 0, 0, 1], 0).into())
             .await
             .expect("sim");
@@ -536,7 +582,8 @@ async fn every_simulated_route_matches_the_spec() {
             .request(method.parse().expect("method"), &url)
             .query(&query(&op))
             .bearer_auth(handle.token());
-        if path == "/login" {
+        // Cookie-session routes need the session's CSRF token (facts §2.3).
+        if ["/login", "/logout", "/getTwoFactorEnable"].contains(&path.as_str()) {
             let csrf: Value = http
                 .get(format!("http://{}/csrf-token", sim.addr))
                 .send()
@@ -571,20 +618,20 @@ async fn every_simulated_route_matches_the_spec() {
         let mut errs = Vec::new();
         same_shape(&example, &answer, &key, &mut errs, &mut unchecked);
         validate(&answer, &schema, &spec, &key, &mut errs);
-        failures.extend(errs);
+        failures.extend(errs.into_iter().filter(|e| !source_wins(e)));
     }
     assert!(
         failures.is_empty(),
         "the simulator departs from the spec:\n{}",
         failures.join("\n")
     );
-    for (method, path) in ROUTES {
+    for (method, path) in &routes {
         let in_spec = spec["paths"][*path][method.to_lowercase()].is_object();
         assert!(
             in_spec,
             "the simulator serves {method} {path}, which the spec lacks"
         );
     }
-    assert_eq!(exercised, ROUTES.len());
+    assert_eq!(exercised, routes.len());
     eprintln!("{exercised} routes checked; not checkable (empty in this run): {unchecked:?}");
 }

@@ -117,6 +117,40 @@ async fn password_login_uses_csrf_and_logs_in_again_after_expiry() {
 }
 
 #[tokio::test]
+async fn a_v2_session_that_expired_is_a_404_and_logs_in_again() {
+    bounded(async {
+        // v2.x answers a dead session with an empty 404, XMLHttpRequest or not (facts §2.6).
+        let config = XuiSimConfig {
+            version: paneldeck_sim::xui::XuiVersion::V2_9_4,
+            ..XuiSimConfig::default()
+        };
+        let (sim, handle) = sim(config, FaultConfig::default()).await;
+        let client = client_at(&sim.url(), password(&handle, None), SHORT);
+        let info = client.probe().await.expect("probe");
+        assert_eq!(info.version.as_deref(), Some("2.x"));
+        handle.expire_sessions();
+        let listed = client.legacy_list_clients().await.expect("after re-login");
+        assert_eq!(listed.len(), handle.clients().len());
+        assert_eq!(sim.stats.route_count("POST /login"), 2);
+        // A token on a release without tokens: the error says what may be wrong.
+        let with_token = client_at(&sim.url(), token(&handle.token()), SHORT);
+        match with_token.probe().await {
+            Err(PanelError::NotThisPanel { detail, .. }) => {
+                assert!(detail.contains("has no API tokens"), "{detail}")
+            }
+            other => panic!("expected NotThisPanel, got {other:?}"),
+        }
+        // A route this release lacks stays a 404 after that one new login.
+        assert!(matches!(
+            client.list().await,
+            Err(PanelError::NotThisPanel { .. })
+        ));
+        assert_eq!(sim.stats.route_count("POST /login"), 3);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn two_factor_code_is_checked_and_wrong_credentials_are_unauthorized() {
     bounded(async {
         let config = XuiSimConfig {
@@ -129,8 +163,9 @@ async fn two_factor_code_is_checked_and_wrong_credentials_are_unauthorized() {
 
         let wrong_code = client_at(&sim.url(), password(&handle, Some("000000")), SHORT);
         match wrong_code.list().await {
+            // HTTP 200 success:false, one message for user, password and code (facts §2.2).
             Err(PanelError::Unauthorized { message }) => {
-                assert_eq!(message, "Wrong username or password")
+                assert_eq!(message, "Invalid username or password or two-factor code.")
             }
             other => panic!("expected Unauthorized, got {other:?}"),
         }
@@ -152,15 +187,36 @@ async fn two_factor_code_is_checked_and_wrong_credentials_are_unauthorized() {
 #[tokio::test]
 async fn a_scoped_token_outside_its_scope_is_forbidden() {
     bounded(async {
-        let (sim, handle) = sim(XuiSimConfig::default(), FaultConfig::default()).await;
+        // Scoped tokens exist on HEAD builds only; `monitor` reads server status and nothing
+        // about clients (facts §2.5).
+        let config = XuiSimConfig {
+            version: paneldeck_sim::xui::XuiVersion::Head,
+            ..XuiSimConfig::default()
+        };
+        let (sim, handle) = sim(config, FaultConfig::default()).await;
         let monitor = client_at(&sim.url(), token(&handle.monitor_token()), SHORT);
-        assert_eq!(monitor.list().await.expect("reads work").len(), 8);
+        let info = monitor.probe().await.expect("status is in scope");
+        assert!(
+            info.api_generation
+                .as_deref()
+                .is_some_and(paneldeck_panels::xui::version::is_read_only_generation),
+            "{info:?}"
+        );
+        match monitor.list().await {
+            Err(PanelError::Forbidden { message }) => assert!(message.contains("not permitted")),
+            other => panic!("expected the panel's 403, got {other:?}"),
+        }
         let email = handle.clients()[0].email.clone();
         let before = handle.client(&email).expect("c").enable;
         match monitor.bulk_disable(std::slice::from_ref(&email)).await {
-            Err(PanelError::Forbidden { message }) => assert!(message.contains("scope")),
+            Err(PanelError::Forbidden { message }) => assert!(message.contains("read-only")),
             other => panic!("expected Forbidden, got {other:?}"),
         }
+        assert_eq!(
+            sim.stats.route_count("POST /panel/api/clients/bulkDisable"),
+            0,
+            "refused before sending"
+        );
         assert_eq!(
             handle.client(&email).expect("c").enable,
             before,
@@ -190,9 +246,12 @@ async fn login_is_limited_to_five_failures() {
                 Err(PanelError::Unauthorized { .. })
             ));
         }
+        // While blocked, even the right password gets the wrong-credentials answer (§2.2).
         let good = client_at(&sim.url(), password(&handle, None), SHORT);
         match good.list().await {
-            Err(PanelError::Unauthorized { message }) => assert!(message.contains("too many")),
+            Err(PanelError::Unauthorized { message }) => {
+                assert_eq!(message, "Invalid username or password or two-factor code.")
+            }
             other => panic!("expected the lockout, got {other:?}"),
         }
     })
@@ -203,7 +262,7 @@ async fn login_is_limited_to_five_failures() {
 async fn legacy_panel_is_detected_and_served_through_inbounds() {
     bounded(async {
         let config = XuiSimConfig {
-            legacy: true,
+            version: paneldeck_sim::xui::XuiVersion::V3_0_2,
             ..XuiSimConfig::default()
         };
         let (sim, handle) = sim(config, FaultConfig::default()).await;
@@ -213,7 +272,8 @@ async fn legacy_panel_is_detected_and_served_through_inbounds() {
             info.api_generation.as_deref(),
             Some("legacy inbounds API (before v3.1)")
         );
-        assert_eq!(info.version.as_deref(), Some("before 3.1"));
+        // `/csrf-token` answers, `server/status` has no panelVersion: v3.0.x (facts §1.3).
+        assert_eq!(info.version.as_deref(), Some("3.0.x"));
         assert!(matches!(
             client.list().await,
             Err(PanelError::NotThisPanel { .. })

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod faults;
 pub mod hostile;
 pub mod marzban;
+pub mod pasarguard;
 pub mod pterodactyl;
 pub mod seed;
 pub mod userpass;
@@ -29,6 +30,7 @@ pub enum SimKind {
     Pterodactyl,
     /// A malicious server in the user-pass API's shape (see [`hostile`]).
     Hostile,
+    Pasarguard,
 }
 
 /// How a simulator is seeded and how badly it behaves.
@@ -47,6 +49,8 @@ pub struct SimOptions {
     /// Pterodactyl: requests allowed per rate-limit window, and the window's length in ms.
     pub rate_limit: u32,
     pub rate_window_ms: u64,
+    /// The panel release to play (`--panel-version`); `None` = the kind's default.
+    pub panel_version: Option<String>,
 }
 
 impl Default for SimOptions {
@@ -59,6 +63,7 @@ impl Default for SimOptions {
             token_ttl_secs: 24 * 3600,
             rate_limit: 720,
             rate_window_ms: 60_000,
+            panel_version: None,
         }
     }
 }
@@ -67,9 +72,23 @@ impl Default for SimOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum SimCredentials {
-    Token { token: String },
-    Password { username: String, password: String },
-    ApiKey { api_key: String },
+    Token {
+        token: String,
+    },
+    /// A login, and the API token where the panel version has them (3x-ui from v3.0).
+    Login {
+        username: String,
+        password: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        token: Option<String>,
+    },
+    Password {
+        username: String,
+        password: String,
+    },
+    ApiKey {
+        api_key: String,
+    },
 }
 
 /// What a kind's module hands back: its router and the credentials it accepts.
@@ -132,6 +151,7 @@ pub fn build(kind: SimKind, opts: &SimOptions, stats: Arc<SimStats>) -> SimApp {
         SimKind::Userpass => userpass::app(opts, stats),
         SimKind::Pterodactyl => pterodactyl::app(opts, stats),
         SimKind::Hostile => hostile::app(hostile::HostileOptions::default()),
+        SimKind::Pasarguard => pasarguard::app(opts, stats),
     }
 }
 

@@ -49,6 +49,9 @@ struct Args {
     /// Hostile panel, `drip`: pause between two bytes.
     #[arg(long, default_value_t = 1000)]
     drip_ms: u64,
+    /// The panel release to play (3x-ui: 2.9.4, 3.0.2, 3.2.8, 3.4.2, 3.6.0, head).
+    #[arg(long)]
+    panel_version: Option<String>,
 }
 
 #[tokio::main]
@@ -57,6 +60,12 @@ async fn main() -> std::io::Result<()> {
     if !(0.0..=1.0).contains(&args.error_rate) {
         eprintln!("--error-rate must be between 0 and 1");
         std::process::exit(2);
+    }
+    if let (SimKind::Xui, Some(v)) = (args.kind, &args.panel_version) {
+        if let Err(e) = v.parse::<paneldeck_sim::xui::XuiVersion>() {
+            eprintln!("--panel-version: {e}");
+            std::process::exit(2);
+        }
     }
     let opts = SimOptions {
         seed: args.seed,
@@ -70,6 +79,7 @@ async fn main() -> std::io::Result<()> {
         token_ttl_secs: args.token_ttl_secs,
         rate_limit: args.rate_limit,
         rate_window_ms: args.rate_window_ms,
+        panel_version: args.panel_version,
     };
     if args.kind == SimKind::Hostile {
         let hostile = HostileOptions {

@@ -187,6 +187,41 @@ async fn servers_are_paginated_like_laravel() {
         .await;
     assert_eq!(big["meta"]["pagination"]["per_page"], 100);
     assert_eq!(big["data"].as_array().map(Vec::len), Some(20));
+    // fractal's ArraySerializer: `previous` / `next` only where that page exists, each the
+    // list's URL with the request's query and the other page.
+    let links = &first["meta"]["pagination"]["links"];
+    assert!(links.get("previous").is_none(), "{links}");
+    let next = links["next"].as_str().expect("a next page");
+    assert!(next.ends_with("/api/client?page=2"), "{next}");
+    let links = &big["meta"]["pagination"]["links"];
+    assert!(links.get("next").is_none(), "{links}");
+    let previous = links["previous"].as_str().expect("a previous page");
+    assert!(
+        previous.ends_with("/api/client?page=1&per_page=500"),
+        "{previous}"
+    );
+}
+
+#[tokio::test]
+async fn one_server_reads_with_what_the_owner_may_do() {
+    let api = Api::start(opts(0, 3)).await;
+    let (_, _, list) = api.send(Method::GET, "api/client", None).await;
+    let id = list["data"][0]["attributes"]["identifier"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _, one) = api
+        .send(Method::GET, &format!("api/client/servers/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(one["object"], "server");
+    assert_eq!(one["attributes"]["identifier"], id.as_str());
+    assert_eq!(one["meta"]["is_server_owner"], true);
+    assert_eq!(one["meta"]["user_permissions"], json!(["*"]));
+    let (status, _, _) = api
+        .send(Method::GET, "api/client/servers/nope0000", None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

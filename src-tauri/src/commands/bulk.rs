@@ -3,11 +3,10 @@
 
 use paneldeck_core::{
     bulk::{
-        BulkPlan, BulkProgress, BulkReport, BulkRequest, CancelToken, ExecOptions, ExportFormat,
-        ItemRecord, OpId, OpSummary,
+        BulkPlan, BulkProgress, BulkReport, BulkRequest, ExecOptions, ExportFormat, ItemRecord,
+        OpId, OpSummary,
     },
     files::write_bytes_atomic,
-    CoreError,
 };
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
@@ -57,21 +56,9 @@ pub async fn bulk_run(
     op_id: OpId,
     mode: RunMode,
 ) -> CmdResult<BulkReport> {
-    let cancel = CancelToken::new();
-    {
-        let mut runs = backend.runs();
-        if runs.contains_key(&op_id) {
-            return Err(
-                CoreError::Conflict(format!("operation {op_id} is already running")).into(),
-            );
-        }
-        runs.insert(op_id.clone(), cancel.clone());
-    }
-    // Unregisters the run however it ends (a panic included), so it can be resumed later.
-    let _registered = RunGuard {
-        backend: &backend,
-        op_id: op_id.clone(),
-    };
+    // Held to the end: dropping it unregisters the run however it ends (a panic included).
+    let ticket = backend.runs().register(&op_id).await?;
+    let cancel = ticket.cancel.clone();
     let emit = move |p: BulkProgress| {
         let _ = BulkProgressed(p).emit(&app);
     };
@@ -85,29 +72,12 @@ pub async fn bulk_run(
     Ok(report?)
 }
 
-struct RunGuard<'a> {
-    backend: &'a Backend,
-    op_id: OpId,
-}
-
-impl Drop for RunGuard<'_> {
-    fn drop(&mut self) {
-        self.backend.runs().remove(&self.op_id);
-    }
-}
-
 /// Asks a running operation to stop: no new request starts; those in flight finish and are
 /// journaled. False when it is not running.
 #[tauri::command]
 #[specta::specta]
 pub fn bulk_cancel(backend: State<'_, Backend>, op_id: OpId) -> bool {
-    match backend.runs().get(&op_id) {
-        Some(token) => {
-            token.cancel();
-            true
-        }
-        None => false,
-    }
+    backend.runs().cancel(&op_id)
 }
 
 /// Every operation that ran, newest first; interrupted ones are flagged for resume.

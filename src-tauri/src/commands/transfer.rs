@@ -40,6 +40,10 @@ pub struct ImportOptions {
     pub xui_inbound_ids: Vec<i64>,
     /// Leave existing accounts alone.
     pub create_only: bool,
+    /// Panels of the file's panel column whose rows go to the target too (rows of other
+    /// panels are left out).
+    #[serde(default)]
+    pub from_panels: Vec<String>,
 }
 
 impl From<ImportOptions> for PlanOptions {
@@ -47,6 +51,7 @@ impl From<ImportOptions> for PlanOptions {
         PlanOptions {
             xui_inbound_ids: o.xui_inbound_ids,
             create_only: o.create_only,
+            from_panels: o.from_panels,
         }
     }
 }

@@ -331,3 +331,16 @@ pub fn keyring_dump() -> String {
         })
         .unwrap_or_default()
 }
+
+/// The API token a simulator prints: a token-only panel's, or the token of a login panel
+/// that has one (3x-ui from v3.0, the simulator's default version).
+pub fn sim_token(creds: &paneldeck_sim::SimCredentials) -> String {
+    use paneldeck_sim::SimCredentials as C;
+    match creds {
+        C::Token { token }
+        | C::Login {
+            token: Some(token), ..
+        } => token.clone(),
+        other => panic!("the simulator gives no API token: {other:?}"),
+    }
+}

@@ -8,7 +8,7 @@ use paneldeck_panels::{
     xui::{XuiAuth, XuiClient},
     Endpoint, HttpClient, PanelKind, Secret,
 };
-use paneldeck_sim::{SimCredentials, SimKind, SimOptions};
+use paneldeck_sim::{SimKind, SimOptions};
 
 #[tokio::test]
 async fn sync_search_and_edit_reach_the_panel() {
@@ -21,9 +21,7 @@ async fn sync_search_and_edit_reach_the_panel() {
     )
     .await
     .unwrap();
-    let SimCredentials::Token { token } = sim.credentials.clone() else {
-        panic!("xui sim gives a token")
-    };
+    let token = paneldeck_e2e::sim_token(&sim.credentials);
     let data = tempfile::tempdir().unwrap();
     let data_dir = data.path().display().to_string();
     let app = AppWindow::launch("accounts", &[("PANELDECK_DATA_DIR", data_dir.as_str())])

@@ -11,7 +11,7 @@ use paneldeck_panels::{
     xui::{XuiAuth, XuiClient},
     Endpoint, HttpClient, PanelKind, Secret,
 };
-use paneldeck_sim::{SimCredentials, SimKind, SimOptions};
+use paneldeck_sim::{SimKind, SimOptions};
 
 #[tokio::test]
 async fn select_by_filter_preview_run_and_see_the_result() {
@@ -24,9 +24,7 @@ async fn select_by_filter_preview_run_and_see_the_result() {
     )
     .await
     .unwrap();
-    let SimCredentials::Token { token } = sim.credentials.clone() else {
-        panic!("xui sim gives a token")
-    };
+    let token = paneldeck_e2e::sim_token(&sim.credentials);
     let http = HttpClient::new(PanelKind::Xui, Endpoint::parse(&sim.url()).unwrap()).unwrap();
     let client = XuiClient::new(http, XuiAuth::Token(Secret::new(token.clone())));
     let before: HashMap<String, bool> = client

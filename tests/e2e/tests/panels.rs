@@ -3,14 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use paneldeck_e2e::{files_containing, keyring_dump, AppWindow, Result};
-use paneldeck_sim::{SimCredentials, SimKind, SimOptions};
+use paneldeck_sim::{SimKind, SimOptions};
 
-fn token_of(creds: &SimCredentials) -> String {
-    match creds {
-        SimCredentials::Token { token } => token.clone(),
-        other => panic!("unexpected credentials {other:?}"),
-    }
-}
+use paneldeck_e2e::sim_token as token_of;
 
 async fn goto_panels(app: &AppWindow) -> Result<()> {
     app.click("[data-testid=nav-panels]").await?;

@@ -3,7 +3,8 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 
 import { commands, events } from "../bindings";
 import { unwrap } from "./client";
-import type { AccountKey, AccountPage, AccountQuery, AccountRow, SyncEvent } from "./types";
+import { transferKeys } from "./transfer";
+import type { AccountKey, AccountPage, AccountQuery, AccountRow, SnapshotChange, SyncEvent } from "./types";
 
 /** Rows are fetched from Rust in blocks of this many: those on screen, and a few ahead. */
 export const BLOCK = 100;
@@ -194,4 +195,33 @@ export async function keyRange(query: AccountQuery) {
 /** Keys of every account matching the query (for "select all that match"). */
 export async function matchingKeys(query: AccountQuery) {
   return unwrap(commands.accountsKeys(query));
+}
+
+/** What to refetch when the snapshot changed: the rows and the dashboard always; the detail
+ *  and links of the accounts named, or of every account after a panel's sync. */
+export function invalidateChanged(client: QueryClient, change: SnapshotChange) {
+  void client.invalidateQueries({ queryKey: ["accounts", "block"] });
+  void client.invalidateQueries({ queryKey: accountKeys.dashboard });
+  void client.invalidateQueries({ queryKey: accountKeys.health });
+  if (change.type === "accounts") {
+    for (const key of change.keys) {
+      void client.invalidateQueries({ queryKey: accountKeys.detail(key) });
+      void client.invalidateQueries({ queryKey: transferKeys.links(key) });
+    }
+  } else {
+    void client.invalidateQueries({ queryKey: ["accounts", "detail"] });
+    void client.invalidateQueries({ queryKey: transferKeys.allLinks });
+  }
+}
+
+/** Every view of an account follows the backend's `snapshotChanged` events, whoever wrote it:
+ *  after "New password" the proxy strings show the new one at once, not after a timer. */
+export function useSnapshotChangedListener() {
+  const client = useQueryClient();
+  useEffect(() => {
+    const unlisten = events.snapshotChanged.listen((e) => invalidateChanged(client, e.payload));
+    return () => {
+      void unlisten.then((f) => f());
+    };
+  }, [client]);
 }

@@ -13,8 +13,10 @@ import type {
 } from "./types";
 
 export const transferKeys = {
+  allLinks: ["links"] as const,
   links: (key: AccountKey) => ["links", key.panelId, key.nativeId] as const,
-  qr: (text: string) => ["links", "qr", text] as const,
+  // Not under "links": a QR code depends only on its text, never on a change.
+  qr: (text: string) => ["qr", text] as const,
   defaultPath: (name: string) => ["defaultPath", name] as const,
 };
 

@@ -33,6 +33,7 @@ export type {
   PanelView_Serialize as PanelView,
   PatternProblem,
   ProbeInfo_Serialize as ProbeInfo,
+  SnapshotChange,
   SortColumn,
   SyncEvent_Serialize as SyncEvent,
 } from "../bindings";

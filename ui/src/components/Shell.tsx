@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 
 import { LANGUAGES, setLanguage, type LanguageCode } from "../i18n";
 import { useTheme, type ThemeChoice } from "../theme/theme";
+import { ActivityIndicator } from "./ActivityIndicator";
 import { NAV, type Route } from "./useRoute";
 
 type Props = { demo: boolean; route: Route; onNavigate: (r: Route) => void; children: ReactNode };
@@ -22,6 +23,7 @@ export function Shell({ demo, route, onNavigate, children }: Props) {
             </span>
           )}
         </div>
+        <ActivityIndicator onNavigate={onNavigate} />
         <div className="topbar-controls">
           <label>
             <span className="visually-hidden">{t("settings.language")}</span>

@@ -102,7 +102,9 @@ const conflicts: Fixtures<ConflictReason> = {
   notEditable: { code: "notEditable" },
   noInboundFits: { code: "noInboundFits", name: "erin", protocols: [] },
   notMarzbanUsername: { code: "notMarzbanUsername", name: "x" },
+  notPasarguardUsername: { code: "notPasarguardUsername", name: "a--b" },
   noServer: { code: "noServer" },
+  otherPanel: { code: "otherPanel", name: "carol", panel: "Frankfurt" },
 };
 
 const notCarried: Record<NotCarried, true> = {

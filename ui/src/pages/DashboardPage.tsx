@@ -2,10 +2,14 @@ import { useTranslation } from "react-i18next";
 
 import { useDashboard } from "../api/accounts";
 import { toApiError } from "../api/client";
-import type { AccountRow, Dashboard, PanelHealth } from "../api/types";
+import type { AccountQuery, AccountRow, Dashboard, PanelHealth } from "../api/types";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { StatusBadge } from "../components/StatusBadge";
 import { formatBytes, formatRelative } from "../util/format";
+import { useOpenAccounts } from "./accounts/AccountsView";
+
+/** The dashboard's "expiring soon" window, in days (the backend's `EXPIRING_DAYS`). */
+const EXPIRING_DAYS = 7;
 
 /** Health of every panel, totals by status, where the traffic goes, what needs attention. */
 export function DashboardPage() {
@@ -25,24 +29,31 @@ export function DashboardPage() {
 
 function DashboardBody({ d }: { d: Dashboard }) {
   const { t, i18n } = useTranslation();
+  const open = useOpenAccounts();
   const maxTop = Math.max(1, ...d.topUsage.map((r) => r.usedBytes));
   const maxBucket = Math.max(1, ...d.usageBuckets.map((b) => b.count));
   return (
     <div className="dashboard">
       <div className="cards">
-        <div className="card stat">
+        <button type="button" className="card stat" onClick={() => open({})} data-testid="dash-total">
           <span className="muted">{t("dashboard.accounts")}</span>
           <strong>{d.totalAccounts.toLocaleString(i18n.language)}</strong>
-        </div>
+        </button>
         <div className="card stat">
           <span className="muted">{t("dashboard.traffic")}</span>
           <strong>{formatBytes(d.totalUsedBytes, i18n.language)}</strong>
         </div>
         {d.byStatus.map((s) => (
-          <div key={s.status} className="card stat">
+          <button
+            type="button"
+            key={s.status}
+            className="card stat"
+            onClick={() => open({ statuses: [s.status] })}
+            data-testid={`dash-status-${s.status}`}
+          >
             <StatusBadge status={s.status} />
             <strong>{s.count.toLocaleString(i18n.language)}</strong>
-          </div>
+          </button>
         ))}
       </div>
 
@@ -85,8 +96,22 @@ function DashboardBody({ d }: { d: Dashboard }) {
       </div>
 
       <div className="two-col">
-        <AccountList title={t("dashboard.expiringSoon", { count: d.expiringSoonCount })} rows={d.expiringSoon} now={d.nowMs} />
-        <AccountList title={t("dashboard.depleted", { count: d.depletedCount })} rows={d.depleted} now={d.nowMs} />
+        <AccountList
+          title={t("dashboard.expiringSoon", { count: d.expiringSoonCount })}
+          rows={d.expiringSoon}
+          total={d.expiringSoonCount}
+          now={d.nowMs}
+          query={{ expiringWithinDays: EXPIRING_DAYS, sort: "expiry" }}
+          testId="dash-expiring"
+        />
+        <AccountList
+          title={t("dashboard.depleted", { count: d.depletedCount })}
+          rows={d.depleted}
+          total={d.depletedCount}
+          now={d.nowMs}
+          query={{ statuses: ["depleted"], sort: "used", descending: true }}
+          testId="dash-depleted"
+        />
       </div>
     </div>
   );
@@ -113,11 +138,27 @@ function HealthCard({ p, now }: { p: PanelHealth; now: number }) {
   );
 }
 
-function AccountList({ title, rows, now }: { title: string; rows: AccountRow[]; now: number }) {
+type ListProps = {
+  title: string;
+  rows: AccountRow[];
+  /** How many accounts the list stands for; it shows the first few. */
+  total: number;
+  now: number;
+  /** The table filter that shows all of them. */
+  query: Partial<AccountQuery>;
+  testId: string;
+};
+
+function AccountList({ title, rows, total, now, query, testId }: ListProps) {
   const { t, i18n } = useTranslation();
+  const open = useOpenAccounts();
   return (
-    <div className="card">
-      <h2>{title}</h2>
+    <div className="card" data-testid={testId}>
+      <h2>
+        <button type="button" className="link" onClick={() => open(query)}>
+          {title}
+        </button>
+      </h2>
       {rows.length === 0 ? (
         <p className="muted">{t("dashboard.none")}</p>
       ) : (
@@ -132,6 +173,11 @@ function AccountList({ title, rows, now }: { title: string; rows: AccountRow[]; 
             </li>
           ))}
         </ul>
+      )}
+      {total > rows.length && (
+        <button type="button" className="link" onClick={() => open(query)} data-testid={`${testId}-more`}>
+          {t("dashboard.andMore", { count: total - rows.length, formatted: (total - rows.length).toLocaleString(i18n.language) })}
+        </button>
       )}
     </div>
   );

@@ -17,7 +17,7 @@ export type PanelDraft = {
   socksPort: string;
 };
 
-export const KINDS: PanelKind[] = ["xui", "marzban", "userpass", "pterodactyl"];
+export const KINDS: PanelKind[] = ["xui", "marzban", "pasarguard", "userpass", "pterodactyl"];
 
 export function emptyDraft(kind: PanelKind = "xui"): PanelDraft {
   return {
@@ -59,7 +59,7 @@ export function draftFromPanel(p: PanelView): PanelDraft {
 /** Which secret field the kind uses (also the field name errors come back under). */
 export function secretField(d: Pick<PanelDraft, "kind" | "xuiAuth">): "token" | "password" | "apiKey" {
   if (d.kind === "xui") return d.xuiAuth === "token" ? "token" : "password";
-  if (d.kind === "marzban") return "password";
+  if (d.kind === "marzban" || d.kind === "pasarguard") return "password";
   return "apiKey";
 }
 
@@ -89,6 +89,9 @@ function credentials(d: PanelDraft): CredentialsInput {
       };
     case "pterodactyl":
       return { type: "pterodactyl", apiKey: secret };
+    case "pasarguard":
+      // Without a user name the secret is an API key (PasarGuard 5.1+).
+      return { type: "pasarguard", username: d.username.trim() === "" ? null : d.username, password: secret };
   }
 }
 

@@ -94,6 +94,9 @@ pub struct CreateArgs {
     /// 3x-ui inbounds (repeatable; required for 3x-ui panels).
     #[arg(long = "inbound")]
     pub inbounds: Vec<i64>,
+    /// PasarGuard group ids (repeatable; none = every group of the panel).
+    #[arg(long = "group")]
+    pub groups: Vec<i64>,
     /// Marzban protocols (repeatable; default vless).
     #[arg(long = "protocol")]
     pub protocols: Vec<String>,

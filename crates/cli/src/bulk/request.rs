@@ -3,6 +3,7 @@
 use paneldeck_core::{
     actions::{ExpireInput, ExpiryInput, MarzbanProtocol, NewAccount, ProxyStatusInput},
     bulk::{BulkAction, BulkRequest, LimitChange, NameSource},
+    kinds::pasarguard::form::PasarguardNew,
     ApiError, Paneldeck,
 };
 
@@ -239,6 +240,19 @@ fn create_request(core: &Paneldeck, a: &CreateArgs) -> Result<BulkRequest, ApiEr
             server_ids: a.servers.clone(),
             permissions: a.permissions.clone(),
         },
+        // Every group of the panel unless the groups are named.
+        NewAccount::Pasarguard(PasarguardNew {
+            username: String::new(),
+            group_ids: a.groups.clone(),
+            group_names: Vec::new(),
+            expire: expiry_ms.map_or(ExpireInput::Never, |ms| ExpireInput::At { ms }),
+            data_limit_bytes: limit,
+            data_limit_reset_strategy: Default::default(),
+            status: Default::default(),
+            on_hold_expire_duration_secs: None,
+            note: String::new(),
+            hwid_limit: None,
+        }),
     ];
     Ok(BulkRequest::Create {
         panel_ids,

@@ -52,7 +52,21 @@ pub fn ok(out: &Output) -> String {
 /// Registers a simulator through the CLI; fails the test clearly when there is no keyring.
 pub fn add(dir: &Path, sim: &RunningSim, name: &str) {
     let (mut args, secret) = match &sim.credentials {
-        SimCredentials::Token { token } => (vec![], token.clone()),
+        SimCredentials::Token { token }
+        | SimCredentials::Login {
+            token: Some(token), ..
+        } => (vec![], token.clone()),
+        // A 3x-ui without API tokens (v2.x): its admin login.
+        SimCredentials::Login {
+            username,
+            password,
+            token: None,
+        } => (
+            ["--username", username.as_str(), "--auth", "password"]
+                .map(str::to_owned)
+                .to_vec(),
+            password.clone(),
+        ),
         SimCredentials::Password { username, password } => (
             vec!["--username".to_owned(), username.clone()],
             password.clone(),
@@ -64,6 +78,7 @@ pub fn add(dir: &Path, sim: &RunningSim, name: &str) {
         SimKind::Marzban => "marzban",
         SimKind::Userpass | SimKind::Hostile => "userpass",
         SimKind::Pterodactyl => "pterodactyl",
+        SimKind::Pasarguard => "pasarguard",
     };
     let mut all: Vec<String> = ["panels", "add", "--kind", kind, "--name", name, "--url"]
         .into_iter()

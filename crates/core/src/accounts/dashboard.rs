@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{
     model::{AccountStatus, DAY_MS},
     query::{rows_where, AccountRow},
-    snapshot::{self, DEPLETED_SQL, STATUS_SQL},
+    snapshot::{self, STATUS_SQL},
     sync::PanelHealth,
 };
 use crate::error::Result;
@@ -66,7 +66,7 @@ pub struct Dashboard {
     pub expiring_soon: Vec<AccountRow>,
     #[specta(type = specta_typescript::Number)]
     pub expiring_soon_count: u64,
-    /// Quota used up, biggest users first.
+    /// Status Depleted (the same accounts as the status card and filter), biggest users first.
     pub depleted: Vec<AccountRow>,
     #[specta(type = specta_typescript::Number)]
     pub depleted_count: u64,
@@ -133,6 +133,7 @@ pub fn build(conn: &Connection, now_ms: i64) -> Result<Dashboard> {
         "a.expires_at_ms > :now AND a.expires_at_ms <= :now + {}",
         i64::from(EXPIRING_DAYS) * DAY_MS
     );
+    let depleted = format!("{STATUS_SQL} = 'depleted'");
     Ok(Dashboard {
         panels: snapshot::health(conn, now_ms)?,
         by_status,
@@ -156,12 +157,12 @@ pub fn build(conn: &Connection, now_ms: i64) -> Result<Dashboard> {
         expiring_soon_count: count(conn, &expiring, now_ms)?,
         depleted: rows_where(
             conn,
-            DEPLETED_SQL,
+            &depleted,
             "a.used_bytes DESC, a.name COLLATE NOCASE",
             LIST_LEN,
             now_ms,
         )?,
-        depleted_count: count(conn, DEPLETED_SQL, now_ms)?,
+        depleted_count: count(conn, &depleted, now_ms)?,
         now_ms,
     })
 }

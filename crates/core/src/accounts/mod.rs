@@ -2,6 +2,7 @@
 //! SQLite snapshot, the table's windowed query (and the selections resolved through it), and
 //! the dashboard's numbers.
 
+pub mod changes;
 pub mod convert;
 pub mod dashboard;
 pub mod fetch;
@@ -14,6 +15,7 @@ pub mod service;
 pub mod snapshot;
 pub mod sync;
 
+pub use changes::{ChangeListener, SnapshotChange};
 pub use dashboard::Dashboard;
 pub use model::{now_ms, Account, AccountKey, AccountStatus, Capabilities};
 pub use query::{AccountDetail, AccountPage, AccountQuery, AccountRow, SortColumn};

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// What the transfer code reads from a raw record (3x-ui client, 3x-ui legacy entries, Marzban
-/// user, user-pass sub-user). Empty strings are `None`.
+/// or PasarGuard user, user-pass sub-user). Empty strings are `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RawBits {
@@ -114,6 +114,9 @@ struct Wire {
     limit_hwid: Option<i64>,
     inbounds: Option<Inbounds>,
     proxies: Option<Proxies>,
+    /// PasarGuard's `proxies`.
+    proxy_settings: Option<Proxies>,
+    hwid_limit: Option<i64>,
     data_limit_reset_strategy: Option<String>,
     use_key: Option<String>,
 }
@@ -124,7 +127,7 @@ fn some(s: Option<String>) -> Option<String> {
 
 impl RawBits {
     /// The top-level fields of a raw record that [`from_json`](Self::from_json) reads.
-    const READS: [&'static str; 10] = [
+    const READS: [&'static str; 12] = [
         "id",
         "password",
         "flow",
@@ -135,6 +138,8 @@ impl RawBits {
         "proxies",
         "data_limit_reset_strategy",
         "use_key",
+        "proxy_settings",
+        "hwid_limit",
     ];
 
     /// Whether fields a typed record kept without modelling them (its `extra`) include one this
@@ -177,7 +182,7 @@ impl RawBits {
                 limit_hwid: w.limit_hwid,
             },
         };
-        let proxies = w.proxies.unwrap_or_default();
+        let proxies = w.proxies.or(w.proxy_settings).unwrap_or_default();
         let marzban_password = proxies
             .trojan
             .as_ref()
@@ -197,7 +202,7 @@ impl RawBits {
                 .or_else(|| proxies.vless.as_ref().and_then(|p| some(p.flow.clone()))),
             reset_days: client.reset,
             tg_id: client.tg_id,
-            limit_hwid: client.limit_hwid,
+            limit_hwid: client.limit_hwid.or(w.hwid_limit),
             vmess_id: proxies.vmess.and_then(|p| some(p.id)),
             ss_method: proxies.shadowsocks.and_then(|p| some(p.method)),
             reset_strategy: some(w.data_limit_reset_strategy),
@@ -214,6 +219,11 @@ impl RawBits {
             cur.as_str().filter(|s| !s.is_empty()).map(str::to_owned)
         };
         let num = |v: &Value, k: &str| v.get(k).and_then(Value::as_i64);
+        let proxies = if raw.get("proxies").is_some() {
+            "proxies"
+        } else {
+            "proxy_settings"
+        };
         let client = raw
             .get("inbounds")
             .and_then(|i| i.get(0))
@@ -222,15 +232,15 @@ impl RawBits {
         RawBits {
             id: text(client, &["id"]),
             password: text(client, &["password"])
-                .or_else(|| text(raw, &["proxies", "trojan", "password"]))
-                .or_else(|| text(raw, &["proxies", "shadowsocks", "password"]))
+                .or_else(|| text(raw, &[proxies, "trojan", "password"]))
+                .or_else(|| text(raw, &[proxies, "shadowsocks", "password"]))
                 .or_else(|| text(raw, &["use_key"])),
-            flow: text(client, &["flow"]).or_else(|| text(raw, &["proxies", "vless", "flow"])),
+            flow: text(client, &["flow"]).or_else(|| text(raw, &[proxies, "vless", "flow"])),
             reset_days: num(client, "reset"),
             tg_id: num(client, "tgId"),
-            limit_hwid: num(client, "limitHwid"),
-            vmess_id: text(raw, &["proxies", "vmess", "id"]),
-            ss_method: text(raw, &["proxies", "shadowsocks", "method"]),
+            limit_hwid: num(client, "limitHwid").or_else(|| num(raw, "hwid_limit")),
+            vmess_id: text(raw, &[proxies, "vmess", "id"]),
+            ss_method: text(raw, &[proxies, "shadowsocks", "method"]),
             reset_strategy: text(raw, &["data_limit_reset_strategy"]),
         }
     }
@@ -249,6 +259,7 @@ mod tests {
             r#"{"id":1,"user_name":"u","use_key":"k"}"#,
             r#"{"id":17,"email":"a","uuid":"u","subId":"s"}"#,
             r#"{"email":"a","reset":"3"}"#,
+            r#"{"id":3,"username":"p","proxy_settings":{"vmess":{"id":"w"},"vless":{"id":"v"},"trojan":{"password":"tp"},"shadowsocks":{"password":"sp","method":"aes"}},"group_ids":[1],"hwid_limit":3,"data_limit_reset_strategy":"month"}"#,
         ];
         for s in samples {
             let v: Value = serde_json::from_str(s).unwrap_or_default();

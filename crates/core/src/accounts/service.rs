@@ -6,6 +6,7 @@ use futures::{future::BoxFuture, FutureExt};
 use tokio::task::JoinHandle;
 
 use super::{
+    changes::SnapshotChange,
     convert::Converted,
     dashboard::Dashboard,
     fetch,
@@ -166,6 +167,9 @@ impl Paneldeck {
         .await;
         match result {
             Ok(accounts) => {
+                self.announce(SnapshotChange::Panel {
+                    panel_id: panel_id.clone(),
+                });
                 let took_ms = started.elapsed().as_millis() as u64;
                 tracing::info!(panel = %panel.id, accounts, took_ms, "panel synced");
                 on_event(SyncEvent::Finished {
@@ -284,12 +288,19 @@ impl Paneldeck {
     /// Writes one account into the snapshot (after a single-account change).
     pub(crate) fn upsert_account(&self, converted: Converted) -> Result<()> {
         let row = PreparedRow::new(converted);
-        self.store().with(|c| snapshot::upsert(c, &row, now_ms()))
+        let key = row.account().key.clone();
+        self.store().with(|c| snapshot::upsert(c, &row, now_ms()))?;
+        self.announce(SnapshotChange::Accounts { keys: vec![key] });
+        Ok(())
     }
 
     /// Drops one account from the snapshot (after it was deleted on its panel).
     pub(crate) fn remove_account_from_snapshot(&self, key: &AccountKey) -> Result<bool> {
-        self.store().with(|c| snapshot::remove(c, key))
+        let removed = self.store().with(|c| snapshot::remove(c, key))?;
+        self.announce(SnapshotChange::Accounts {
+            keys: vec![key.clone()],
+        });
+        Ok(removed)
     }
 
     /// Every `tick`, syncs the panels whose interval has passed since their last attempt:

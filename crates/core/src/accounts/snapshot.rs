@@ -106,6 +106,10 @@ impl PreparedRow {
             account: c.account,
         }
     }
+
+    pub fn account(&self) -> &Account {
+        &self.account
+    }
 }
 
 macro_rules! insert_account {
@@ -204,7 +208,8 @@ pub fn replace_panel<R: Borrow<PreparedRow>>(
             panel.0,
             info.version,
             info.api_generation,
-            now_ms,
+            // When the sync finished, not when it started: "synced just now" right after one.
+            now_ms.saturating_add(info.took_ms),
             info.took_ms,
             written as i64
         ],

@@ -96,6 +96,7 @@ impl AccountEdit {
             AccountEdit::Marzban { .. } => PanelKind::Marzban,
             AccountEdit::Userpass { .. } => PanelKind::Userpass,
             AccountEdit::Pterodactyl { .. } => PanelKind::Pterodactyl,
+            AccountEdit::Pasarguard(_) => PanelKind::Pasarguard,
         }
     }
 }
@@ -108,6 +109,7 @@ impl NewAccount {
             NewAccount::Marzban { .. } => PanelKind::Marzban,
             NewAccount::Userpass { .. } => PanelKind::Userpass,
             NewAccount::Pterodactyl { .. } => PanelKind::Pterodactyl,
+            NewAccount::Pasarguard(_) => PanelKind::Pasarguard,
         }
     }
 
@@ -118,6 +120,7 @@ impl NewAccount {
             NewAccount::Xui { email, .. } | NewAccount::Pterodactyl { email, .. } => email,
             NewAccount::Marzban { username, .. } => username,
             NewAccount::Userpass { user_name, .. } => user_name,
+            NewAccount::Pasarguard(form) => &form.username,
         }
     }
 
@@ -130,6 +133,7 @@ impl NewAccount {
             }
             NewAccount::Marzban { username, .. } => *username = name.to_owned(),
             NewAccount::Userpass { user_name, .. } => *user_name = name.to_owned(),
+            NewAccount::Pasarguard(form) => form.username = name.to_owned(),
         }
         new
     }

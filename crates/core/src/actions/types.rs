@@ -209,6 +209,7 @@ pub enum AccountEdit {
         /// The whole new list of permission keys.
         permissions: Vec<String>,
     },
+    Pasarguard(crate::kinds::pasarguard::form::PasarguardEdit),
 }
 
 /// The create form, per kind.
@@ -291,6 +292,7 @@ pub enum NewAccount {
         server_ids: Vec<String>,
         permissions: Vec<String>,
     },
+    Pasarguard(crate::kinds::pasarguard::form::PasarguardNew),
 }
 
 /// What an action, edit or create did.
@@ -334,7 +336,9 @@ pub struct ClientIpList {
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum CreateOptions {
     #[serde(rename_all = "camelCase")]
-    Xui { inbounds: Vec<XuiInboundOption> },
+    Xui {
+        inbounds: Vec<XuiInboundOption>,
+    },
     #[serde(rename_all = "camelCase")]
     Marzban {
         inbounds: Vec<MarzbanProtocolInbounds>,
@@ -342,12 +346,15 @@ pub enum CreateOptions {
     },
     /// Nothing to pick: a password is generated when the form leaves it empty.
     #[serde(rename_all = "camelCase")]
-    Userpass { generated_password_length: u32 },
+    Userpass {
+        generated_password_length: u32,
+    },
     #[serde(rename_all = "camelCase")]
     Pterodactyl {
         servers: Vec<ServerOption>,
         permission_groups: Vec<PermissionGroupOption>,
     },
+    Pasarguard(crate::kinds::pasarguard::form::PasarguardOptions),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]

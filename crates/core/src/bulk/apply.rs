@@ -73,6 +73,14 @@ pub(crate) async fn apply(
         }
         ItemOp::ResetTraffic => action(AccountAction::ResetTraffic).await,
         ItemOp::RevokeSubscription => action(AccountAction::RevokeSubscription).await,
+        ItemOp::ClearIps => action(AccountAction::ClearIps).await,
+        ItemOp::RegeneratePassword => action(AccountAction::RegeneratePassword).await,
+        ItemOp::SetPermissions { permissions } => {
+            action(AccountAction::SetPermissions {
+                permissions: permissions.clone(),
+            })
+            .await
+        }
         ItemOp::Edit { edit } => {
             let out = actions::edit(client, native_id, edit).await?;
             Ok(Applied {

@@ -300,6 +300,22 @@ pub(crate) fn finish_items(
     Ok(())
 }
 
+/// An item's before → after, written once it ran (a detail-pane change reads them back from
+/// the panel afterwards).
+pub(crate) fn set_changes(
+    conn: &Connection,
+    op: &OpId,
+    seq: u32,
+    changes: &[FieldChange],
+) -> Result<()> {
+    let json = serde_json::to_string(changes).map_err(|e| CoreError::Internal(e.to_string()))?;
+    conn.execute(
+        "UPDATE bulk_items SET changes = ?3 WHERE op_id = ?1 AND seq = ?2",
+        params![op.0, seq, json],
+    )?;
+    Ok(())
+}
+
 /// Drops a plan that never ran (items go with it).
 pub(crate) fn discard_planned(conn: &Connection, op: &OpId) -> Result<bool> {
     Ok(conn.execute(

@@ -19,6 +19,7 @@ pub mod outcome;
 pub(crate) mod plan;
 mod service;
 pub mod shown;
+pub(crate) mod single;
 pub mod types;
 mod wire;
 

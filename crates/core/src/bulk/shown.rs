@@ -246,6 +246,12 @@ pub enum OpWhat {
     RemovePerson {
         email: String,
     },
+    /// One account changed from its detail pane: the item's operation (`ItemOp`'s tag,
+    /// e.g. `resetTraffic`) and the account's name.
+    Account {
+        op: String,
+        name: String,
+    },
     /// A title given as text (imports and migrations, and every title journaled before
     /// titles were typed): shown as it is.
     Text {
@@ -285,6 +291,21 @@ impl fmt::Display for OpWhat {
             OpWhat::Create { names } => write!(f, "Create {names} accounts"),
             OpWhat::AddPerson { email, servers } => write!(f, "Add {email} to {servers} servers"),
             OpWhat::RemovePerson { email } => write!(f, "Remove {email} from every server"),
+            OpWhat::Account { op, name } => {
+                // The tag in words: `resetTraffic` → "Reset traffic".
+                let mut words = String::new();
+                for (i, c) in op.chars().enumerate() {
+                    match (i, c.is_ascii_uppercase()) {
+                        (0, _) => words.push(c.to_ascii_uppercase()),
+                        (_, true) => {
+                            words.push(' ');
+                            words.push(c.to_ascii_lowercase());
+                        }
+                        _ => words.push(c),
+                    }
+                }
+                write!(f, "{words}: {name}")
+            }
             OpWhat::Text { text } => f.write_str(text),
         }
     }

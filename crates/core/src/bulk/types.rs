@@ -240,6 +240,15 @@ pub enum ItemOp {
         template_id: i64,
     },
     RevokeSubscription,
+    /// 3x-ui: forget the recorded source IPs (a detail-pane action).
+    ClearIps,
+    /// User-pass proxy: a new random password (a detail-pane action; the password is
+    /// shown once and never journaled).
+    RegeneratePassword,
+    /// Pterodactyl: replace the subuser's permission keys (a detail-pane action).
+    SetPermissions {
+        permissions: Vec<String>,
+    },
     Edit {
         edit: AccountEdit,
     },
@@ -268,6 +277,9 @@ impl ItemOp {
             ItemOp::SetGroup { .. } => "set group",
             ItemOp::ApplyTemplate { .. } => "apply template",
             ItemOp::RevokeSubscription => "revoke subscription",
+            ItemOp::ClearIps => "clear IPs",
+            ItemOp::RegeneratePassword => "new password",
+            ItemOp::SetPermissions { .. } => "set permissions",
             ItemOp::Edit { .. } => "edit",
             ItemOp::Create { .. } => "create",
         }

@@ -62,6 +62,7 @@ pub(crate) fn new_account_json(new: &NewAccount) -> Value {
             "kind": "pterodactyl", "email": email, "serverIds": server_ids,
             "permissions": permissions,
         }),
+        NewAccount::Pasarguard(form) => crate::kinds::pasarguard::form::journal_json(form),
     }
 }
 

@@ -4,7 +4,7 @@
 use futures::future::{self, BoxFuture, FutureExt};
 use paneldeck_panels::{HttpClient, PanelKind, ProbeInfo, Secret};
 
-use super::{marzban, pterodactyl, userpass, xui};
+use super::{marzban, pasarguard, pterodactyl, userpass, xui};
 use crate::{
     accounts::{
         convert::Converted,
@@ -28,6 +28,7 @@ pub enum PanelClient {
     Marzban(marzban::client::MarzbanConn),
     Userpass(paneldeck_panels::userpass::UserpassClient),
     Pterodactyl(paneldeck_panels::pterodactyl::PterodactylClient),
+    Pasarguard(pasarguard::client::PasarguardConn),
 }
 
 impl PanelClient {
@@ -40,6 +41,9 @@ impl PanelClient {
             PanelKind::Pterodactyl => {
                 PanelClient::Pterodactyl(pterodactyl::client::connect(http, spec))
             }
+            PanelKind::Pasarguard => {
+                PanelClient::Pasarguard(pasarguard::client::connect(http, spec)?)
+            }
         })
     }
 
@@ -50,6 +54,7 @@ impl PanelClient {
             PanelClient::Marzban(c) => c,
             PanelClient::Userpass(c) => c,
             PanelClient::Pterodactyl(c) => c,
+            PanelClient::Pasarguard(c) => c,
         }
     }
 

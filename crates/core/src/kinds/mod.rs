@@ -5,6 +5,7 @@
 //! The rest of core talks to a kind through these, never through its client or wire types.
 
 pub mod marzban;
+pub mod pasarguard;
 pub mod pterodactyl;
 pub mod userpass;
 pub mod xui;

@@ -6,7 +6,7 @@ use crate::accounts::RawBits;
 use paneldeck_panels::PanelKind;
 use paneldeck_sim::SimCredentials;
 
-use super::{marzban, pterodactyl, userpass, xui};
+use super::{marzban, pasarguard, pterodactyl, userpass, xui};
 use crate::{
     accounts::{Account, AccountDetail, Capabilities},
     actions::{AccountEdit, KeptCredentials, KeptSettings, NewAccount},
@@ -28,6 +28,7 @@ pub fn rules(kind: PanelKind) -> &'static dyn KindRules {
         PanelKind::Marzban => &marzban::rules::MarzbanRules,
         PanelKind::Userpass => &userpass::rules::UserpassRules,
         PanelKind::Pterodactyl => &pterodactyl::rules::PterodactylRules,
+        PanelKind::Pasarguard => &pasarguard::rules::PasarguardRules,
     }
 }
 

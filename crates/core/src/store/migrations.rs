@@ -161,6 +161,26 @@ const MIGRATIONS: &[&str] = &[
     UPDATE accounts SET (account, raw) = (SELECT r.account, r.raw FROM account_records r
         WHERE r.panel_id = accounts.panel_id AND r.native_id = accounts.native_id);
     DROP TABLE account_records;",
+    // 8: panels of kind `pasarguard`. SQLite cannot change a CHECK in place: the table is
+    // rebuilt (with foreign keys off during migrations, see `apply`, so its rows' accounts
+    // stay).
+    "CREATE TABLE panels_v8 (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        kind        TEXT NOT NULL
+                    CHECK (kind IN ('xui','marzban','userpass','pterodactyl','pasarguard')),
+        base_url    TEXT NOT NULL,
+        color       TEXT NOT NULL,
+        tag         TEXT NOT NULL DEFAULT '',
+        pinned_cert TEXT,
+        settings    TEXT NOT NULL DEFAULT '{}',
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+    );
+    INSERT INTO panels_v8 SELECT id, name, kind, base_url, color, tag, pinned_cert, settings,
+        created_at, updated_at FROM panels;
+    DROP TABLE panels;
+    ALTER TABLE panels_v8 RENAME TO panels;",
 ];
 
 #[cfg(test)]
@@ -168,14 +188,20 @@ pub(super) fn latest() -> i64 {
     MIGRATIONS.len() as i64
 }
 
+/// Runs the migrations a profile lacks. Foreign keys are off meanwhile (SQLite's way of
+/// rebuilding a table others refer to: dropping the old one must not cascade) and checked
+/// after.
 pub(super) fn apply(conn: &mut Connection) -> Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let enforced: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
     }
+    conn.pragma_update(None, "foreign_keys", if enforced { "ON" } else { "OFF" })?;
     Ok(())
 }
 
@@ -237,5 +263,37 @@ mod tests {
             )
             .unwrap();
         assert_eq!(left, 0);
+    }
+
+    /// Rebuilding `panels` for the `pasarguard` kind keeps every panel and its accounts.
+    #[test]
+    fn panels_take_the_pasarguard_kind_and_keep_their_accounts() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        for sql in &MIGRATIONS[..7] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 7).unwrap();
+        conn.execute_batch(
+            "INSERT INTO panels (id, name, kind, base_url, color, created_at, updated_at)
+                 VALUES ('p1', 'eu1', 'marzban', 'https://eu1', '#000000', 0, 0);
+             INSERT INTO accounts (panel_id, native_id, kind, name, enabled, synced_at_ms)
+                 VALUES ('p1', 'alice', 'marzban', 'alice', 1, 0);",
+        )
+        .unwrap();
+        apply(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO panels (id, name, kind, base_url, color, created_at, updated_at)
+                 VALUES ('p2', 'pg1', 'pasarguard', 'https://pg1', '#000000', 0, 0);",
+        )
+        .unwrap();
+        let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+        assert_eq!(count("SELECT COUNT(*) FROM panels"), 2);
+        assert_eq!(count("SELECT COUNT(*) FROM accounts"), 1);
+        assert_eq!(count("PRAGMA foreign_keys"), 1);
+        // Removing a panel still removes its accounts.
+        conn.execute_batch("DELETE FROM panels WHERE id = 'p1'")
+            .unwrap();
+        assert_eq!(count("SELECT COUNT(*) FROM accounts"), 0);
     }
 }

@@ -95,7 +95,8 @@ pub const CREDENTIAL_COLUMNS: [&str; 5] = [
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AccountRecord {
-    /// Panel name (export); ignored on import (the target panel is chosen).
+    /// Panel name (export). On import, rows of other panels than the target are left out
+    /// unless mapped onto it ([`PlanOptions::from_panels`](super::plan::PlanOptions)).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub panel: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -53,6 +53,7 @@ impl Paneldeck {
         let snapshot = self.snapshot_of(panel_id)?;
         let target = Target {
             panel_id: panel.id.clone(),
+            panel_name: panel.name.clone(),
             kind: panel.kind,
             accounts: &snapshot,
             create_options,
@@ -100,11 +101,17 @@ impl Paneldeck {
         let snapshot = self.snapshot_of(to)?;
         let target = Target {
             panel_id: target_view.id.clone(),
+            panel_name: target_view.name.clone(),
             kind: target_view.kind,
             accounts: &snapshot,
             create_options,
         };
-        Ok(plan(&parsed, &target, opts))
+        // The rows are the source panel's, by definition of a migration.
+        let opts = PlanOptions {
+            from_panels: vec![source.name.clone()],
+            ..opts.clone()
+        };
+        Ok(plan(&parsed, &target, &opts))
     }
 
     /// [`import_apply`](Self::import_apply) for a file: one with bad rows writes nothing

@@ -3,6 +3,7 @@
 
 use super::{
     types::*,
+    version::Release,
     wire::{decode_envelope, seg, InboundId},
     XuiClient,
 };
@@ -11,6 +12,8 @@ use reqwest::Method;
 use serde::Serialize;
 
 const BASE: &str = "panel/api/clients";
+/// bulkEnable / bulkDisable arrived in v3.4.1 (facts §1.1).
+const BULK_TOGGLE: Release = Release(3, 4, 1);
 
 #[derive(Serialize)]
 struct Emails<'a> {
@@ -50,6 +53,17 @@ struct Rename<'a> {
 }
 
 impl XuiClient {
+    /// `NotFound` (as the panel's own 404 would be) when the detected release predates a route.
+    async fn needs(&self, since: Release, route: &str) -> Result<(), PanelError> {
+        if self.has(since).await {
+            Ok(())
+        } else {
+            Err(PanelError::NotFound {
+                message: format!("{route} needs 3x-ui {since} or newer"),
+            })
+        }
+    }
+
     /// `POST /panel/api/clients/bulkAdjust`: adds days to expiry and bytes to quota. Unlimited
     /// expiry/quota are skipped for that field (reported in `skipped`).
     pub async fn bulk_adjust(&self, body: &BulkAdjust) -> Result<AdjustedResult, PanelError> {
@@ -57,14 +71,17 @@ impl XuiClient {
             .await
     }
 
-    /// `POST /panel/api/clients/bulkEnable`.
+    /// `POST /panel/api/clients/bulkEnable` (v3.4.1+; on an older panel `NotFound` without a
+    /// request, facts §4.1).
     pub async fn bulk_enable(&self, emails: &[String]) -> Result<ChangedResult, PanelError> {
+        self.needs(BULK_TOGGLE, "bulkEnable").await?;
         self.post_obj(&format!("{BASE}/bulkEnable"), Some(&Emails { emails }))
             .await
     }
 
-    /// `POST /panel/api/clients/bulkDisable`.
+    /// `POST /panel/api/clients/bulkDisable` (v3.4.1+).
     pub async fn bulk_disable(&self, emails: &[String]) -> Result<ChangedResult, PanelError> {
+        self.needs(BULK_TOGGLE, "bulkDisable").await?;
         self.post_obj(&format!("{BASE}/bulkDisable"), Some(&Emails { emails }))
             .await
     }

@@ -49,8 +49,15 @@ impl XuiClient {
             .await
     }
 
-    /// `GET /panel/api/clients/get/:email`.
+    /// `GET /panel/api/clients/get/:email`: `{client, inboundIds, usedTraffic?,
+    /// externalLinks?}` (facts §4.4), as one record with its attachments. Its `traffic` is
+    /// `None`: read it with [`traffic`](Self::traffic).
     pub async fn get(&self, email: &str) -> Result<ClientRecord, PanelError> {
+        Ok(self.get_detail(email).await?.into_record())
+    }
+
+    /// `GET /panel/api/clients/get/:email` as the panel sends it.
+    pub async fn get_detail(&self, email: &str) -> Result<ClientDetail, PanelError> {
         self.get_obj(&format!("{BASE}/get/{}", seg(email)), &[])
             .await
     }
@@ -68,9 +75,19 @@ impl XuiClient {
         self.post_unit(&format!("{BASE}/add"), Some(&body)).await
     }
 
-    /// `POST /panel/api/clients/update/:email`: REPLACES the row (uuid/subId are kept when
-    /// omitted). Build the payload with [`ClientPayload::from_record`].
+    /// `POST /panel/api/clients/update/:email`: REPLACES the whole client — an omitted
+    /// `enable` disables it, an omitted quota or expiry makes it unlimited (facts §4.7).
+    /// Build the payload with [`ClientPayload::replacing`] from the live client; a payload
+    /// without `enable`, `totalGB` and `expiryTime` is refused before it is sent.
     pub async fn update(&self, email: &str, client: &ClientPayload) -> Result<(), PanelError> {
+        if !client.is_whole() {
+            return Err(PanelError::BadRequest {
+                message: format!(
+                    "refusing to send a partial client for {email}: 3x-ui replaces the whole \
+                     client, so a missing enable, totalGB or expiryTime would change it"
+                ),
+            });
+        }
         self.post_unit(&format!("{BASE}/update/{}", seg(email)), Some(client))
             .await
     }
@@ -224,6 +241,22 @@ impl XuiClient {
     pub async fn traffic(&self, email: &str) -> Result<ClientTraffic, PanelError> {
         self.get_obj(&format!("{BASE}/traffic/{}", seg(email)), &[])
             .await
+    }
+
+    /// The client's up/down counters; `None` when it has no traffic row (from v3.3.0 the
+    /// panel answers `obj:null` then, facts §4.6).
+    pub async fn traffic_counters(
+        &self,
+        email: &str,
+    ) -> Result<Option<TrafficCounters>, PanelError> {
+        let row: Option<ClientTraffic> = self
+            .get_opt(&format!("{BASE}/traffic/{}", seg(email)), &[])
+            .await?;
+        Ok(row.map(|t| TrafficCounters {
+            up_bytes: t.up_bytes,
+            down_bytes: t.down_bytes,
+            enable: t.enable,
+        }))
     }
 
     /// `GET /panel/api/clients/subLinks/:subId`: every URL of the subscription.

@@ -28,6 +28,10 @@ pub struct XuiAccount {
     pub down_bytes: i64,
     pub sub_id: String,
     pub comment: String,
+    /// Max concurrent IPs; 0 = unlimited.
+    pub limit_ip: i64,
+    /// Auto-renew period in days; 0 = off.
+    pub reset_days: i64,
     pub inbound_ids: Vec<InboundId>,
 }
 
@@ -43,6 +47,8 @@ impl From<&ClientRecord> for XuiAccount {
             down_bytes: traffic.down_bytes,
             sub_id: r.sub_id.clone(),
             comment: r.comment.clone(),
+            limit_ip: r.limit_ip,
+            reset_days: r.reset_days,
             inbound_ids: r.inbound_ids.clone(),
         }
     }
@@ -64,6 +70,8 @@ fn merge_legacy(entries: Vec<LegacyClient>) -> Vec<XuiAccount> {
                 down_bytes: traffic.as_ref().map_or(0, |t| t.down_bytes),
                 sub_id: e.client.sub_id.clone(),
                 comment: e.client.comment.clone(),
+                limit_ip: e.client.limit_ip,
+                reset_days: e.client.reset_days,
                 inbound_ids: Vec::new(),
             }
         });
@@ -120,12 +128,68 @@ fn legacy_entry(p: &ClientPayload, protocol: Protocol, ss_method: &str) -> Inbou
     entry
 }
 
+/// The legacy entry with every field `p` sets changed.
+fn overlay_entry(entry: &mut InboundClient, p: &ClientPayload) {
+    if !p.email.is_empty() {
+        entry.email.clone_from(&p.email);
+    }
+    let text = |slot: &mut String, new: &Option<String>| {
+        if let Some(v) = new {
+            slot.clone_from(v);
+        }
+    };
+    text(&mut entry.sub_id, &p.sub_id);
+    text(&mut entry.comment, &p.comment);
+    for (slot, new) in [
+        (&mut entry.uuid, &p.uuid),
+        (&mut entry.password, &p.password),
+        (&mut entry.flow, &p.flow),
+        (&mut entry.security, &p.security),
+    ] {
+        if new.is_some() {
+            slot.clone_from(new);
+        }
+    }
+    for (slot, new) in [
+        (&mut entry.limit_ip, p.limit_ip),
+        (&mut entry.total_bytes, p.total_bytes),
+        (&mut entry.expiry_time_ms, p.expiry_time_ms),
+        (&mut entry.tg_id, p.tg_id),
+        (&mut entry.reset_days, p.reset_days),
+    ] {
+        if let Some(v) = new {
+            *slot = v;
+        }
+    }
+    if let Some(enable) = p.enable {
+        entry.enable = enable;
+    }
+}
+
 impl XuiClient {
     /// Every client, whatever the panel's API generation.
     pub async fn accounts(&self) -> Result<Vec<XuiAccount>, PanelError> {
         match self.api_generation().await? {
             ApiGeneration::ClientsApi => Ok(self.list().await?.iter().map(Into::into).collect()),
             ApiGeneration::LegacyInbounds => Ok(merge_legacy(self.legacy_list_clients().await?)),
+        }
+    }
+
+    /// One client, whatever the panel's API generation (`get` plus its traffic row on the
+    /// clients API; merged inbound entries before v3.1).
+    pub async fn account(&self, email: &str) -> Result<XuiAccount, PanelError> {
+        match self.api_generation().await? {
+            ApiGeneration::ClientsApi => {
+                let mut record = self.get(email).await?;
+                record.traffic = self.traffic_counters(email).await?;
+                Ok((&record).into())
+            }
+            ApiGeneration::LegacyInbounds => merge_legacy(self.legacy_entries(email).await?)
+                .into_iter()
+                .next()
+                .ok_or_else(|| PanelError::NotFound {
+                    message: format!("no client {email}"),
+                }),
         }
     }
 
@@ -169,24 +233,21 @@ impl XuiClient {
         self.legacy_add_client(*inbound_id, &[entry]).await
     }
 
-    /// Replaces a client's settings (the full payload: see [`ClientPayload::from_record`]).
+    /// Changes the fields `changes` sets and keeps every other one: the panel replaces the
+    /// whole client, so the live client is read first and sent back whole (facts §4.7).
     pub async fn update_account(
         &self,
         email: &str,
-        client: &ClientPayload,
+        changes: &ClientPayload,
     ) -> Result<(), PanelError> {
         if self.api_generation().await? == ApiGeneration::ClientsApi {
-            return self.update(email, client).await;
+            let mut whole = ClientPayload::replacing(&self.get(email).await?);
+            whole.overlay(changes);
+            return self.update(email, &whole).await;
         }
         for current in self.legacy_entries(email).await? {
-            let mut entry = legacy_entry(client, current.protocol, "");
-            // Keep the stored credential unless the caller sets a new one.
-            if client.uuid.is_none() {
-                entry.uuid = current.client.uuid.clone();
-            }
-            if client.password.is_none() {
-                entry.password = current.client.password.clone();
-            }
+            let mut entry = current.client.clone();
+            overlay_entry(&mut entry, changes);
             let id = current.client_id()?;
             self.legacy_update_client(current.inbound_id, &id, &entry)
                 .await?;
@@ -209,7 +270,7 @@ impl XuiClient {
     /// only exists from v3.5).
     pub async fn set_account_enabled(&self, email: &str, enable: bool) -> Result<(), PanelError> {
         if self.api_generation().await? == ApiGeneration::ClientsApi {
-            let mut payload = ClientPayload::from_record(&self.get(email).await?);
+            let mut payload = ClientPayload::replacing(&self.get(email).await?);
             payload.enable = Some(enable);
             return self.update(email, &payload).await;
         }

@@ -238,17 +238,8 @@ pub struct XrayState {
     pub error_msg: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub struct Load {
-    #[serde(default)]
-    pub load1: f64,
-    #[serde(default)]
-    pub load5: f64,
-    #[serde(default)]
-    pub load15: f64,
-}
-
-/// `server/status`: machine snapshot (CPU in percent).
+/// `server/status`: machine snapshot (CPU in percent); `obj` is null for the first seconds
+/// after the panel starts (facts §5.2).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServerStatus {
@@ -266,14 +257,22 @@ pub struct ServerStatus {
     pub xray: XrayState,
     #[serde(default)]
     pub tcp_count: u64,
+    /// 1/5/15-minute load averages; `null` when unknown (there is no `load` object).
     #[serde(default)]
-    pub load: Load,
+    pub loads: Option<Vec<f64>>,
+    /// "3.4.0", or "dev+<hash>" on dev builds; absent before v3.1.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub panel_version: Option<String>,
+    /// Stable panel id (v3.3.0+).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub panel_guid: Option<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-/// Source IPs of a client (`ips/:email`, legacy `clientIps/:email`): the panel answers with
-/// an array of "ip (time)" strings, a JSON-encoded array in a string, "No IP Record", or null.
+/// Source IPs of a client (`ips/:email`, legacy `clientIps/:email`), as "ip (time)" lines.
+/// Up to v3.3.x the panel answers "No IP Record", an array of "ip (time)" strings or the raw
+/// stored string; from v3.4.0 `[{ip, time, node}]` (facts §4.9).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ClientIps(pub Vec<String>);
 
@@ -283,6 +282,14 @@ impl<'de> Deserialize<'de> for ClientIps {
             v.into_iter()
                 .map(|x| match x {
                     Value::String(s) => s,
+                    Value::Object(row) => {
+                        let field = |k: &str| row.get(k).and_then(Value::as_str).unwrap_or("");
+                        match (field("time"), field("node")) {
+                            ("", _) => field("ip").to_owned(),
+                            (time, "") => format!("{} ({time})", field("ip")),
+                            (time, node) => format!("{} ({time}, {node})", field("ip")),
+                        }
+                    }
                     other => other.to_string(),
                 })
                 .collect()

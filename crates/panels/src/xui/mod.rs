@@ -2,15 +2,18 @@
 //!
 //! Two API generations: the clients API (`/panel/api/clients/*`, v3.1+; see [`clients`] and
 //! [`bulk`]) and the legacy per-inbound client routes of older panels ([`legacy`]).
-//! [`XuiClient::probe`] tells which one a panel has. Auth is a Bearer API token (v3.0+) or
-//! a cookie session from `POST /login`, with the CSRF token that v3.0+ requires on POSTs.
+//! [`XuiClient::detect`] learns the release and the token's scope (facts §1.3,
+//! `shared/api/3x-ui-source-facts.md`). Auth is a Bearer API token (v3.0+) or a `3x-ui`
+//! cookie session from `POST /login`, with the CSRF token v3.0+ requires on POSTs (§2).
 
 pub mod bulk;
 pub mod clients;
 pub mod compat;
 pub mod inbound;
 pub mod legacy;
+mod results;
 pub mod types;
+pub mod version;
 pub mod wire;
 
 use std::sync::Arc;
@@ -22,6 +25,7 @@ use tokio::sync::Mutex;
 pub use compat::XuiAccount;
 pub use inbound::{ClientIps, ClientTraffic, Inbound, InboundClient, InboundOption, ServerStatus};
 pub use types::*;
+pub use version::{Detected, PanelRelease, Release, TokenScope};
 pub use wire::{
     decode_envelope, ClientRowId, Envelope, Expiry, InboundId, Protocol, SortKey, SortOrder,
     StatusFilter,
@@ -70,7 +74,7 @@ struct Session {
     csrf: Option<String>,
     /// Taken (and so forgotten) by the first login.
     two_factor_code: Option<String>,
-    generation: Option<ApiGeneration>,
+    detected: Option<Detected>,
 }
 
 /// A typed client for one 3x-ui panel. Cheap to clone (shares its session).
@@ -121,14 +125,15 @@ impl XuiClient {
         &self.http
     }
 
-    /// "Test connection": reachability, credentials, API generation and versions in one go.
+    /// "Test connection": reachability, credentials, release, API generation and what the
+    /// credentials allow, in one go.
     pub async fn probe(&self) -> Result<ProbeInfo, PanelError> {
-        // Exists in every generation, so it checks the URL and the credentials.
-        let inbounds = self.inbounds_list().await?;
-        let (generation, since) = self.detect_generation().await?;
-        let xray = match self.server_status().await {
-            Ok(status) if !status.xray.version.is_empty() => {
-                format!(", Xray {} {}", status.xray.version, status.xray.state)
+        let detected = self.detect().await?;
+        let generation = generation_of(&detected);
+        let status = self.server_status().await.ok();
+        let xray = match &status {
+            Some(s) if !s.xray.version.is_empty() => {
+                format!(", Xray {} {}", s.xray.version, s.xray.state)
             }
             _ => String::new(),
         };
@@ -136,58 +141,107 @@ impl XuiClient {
             XuiAuthKind::Token(_) => "with an API token".to_owned(),
             XuiAuthKind::Password { username, .. } => format!("as {username}"),
         };
+        let release = detected.release.label();
+        let (reach, api_generation) = if detected.read_only() {
+            (
+                format!(
+                    "{}: server status only, no clients",
+                    version::READ_ONLY_NOTE
+                ),
+                format!("{}; {}", generation.label(), version::READ_ONLY_NOTE),
+            )
+        } else {
+            let inbounds = self.inbounds_list().await?.len();
+            (
+                format!("{}, {inbounds} inbound(s)", generation.label()),
+                generation.label().to_owned(),
+            )
+        };
         Ok(ProbeInfo {
-            version: Some(since.to_owned()),
-            api_generation: Some(generation.label().to_owned()),
-            summary: format!(
-                "3x-ui reached {who}: {}, {} inbound(s){xray}",
-                generation.label(),
-                inbounds.len()
-            ),
+            version: Some(release.clone()),
+            api_generation: Some(api_generation),
+            summary: format!("3x-ui {release} reached {who}: {reach}{xray}"),
         })
     }
 
-    /// The API generation, detected once (by [`probe`](Self::probe) or on first need).
+    /// The API generation, from the detected release (detected once, on first need).
     pub async fn api_generation(&self) -> Result<ApiGeneration, PanelError> {
-        if let Some(g) = self.session.lock().await.generation {
-            return Ok(g);
-        }
-        Ok(self.detect_generation().await?.0)
+        Ok(generation_of(&self.detect().await?))
     }
 
-    /// Reads the panel's own OpenAPI document (v3.2+); without one, asks for one page of
-    /// clients: a 404 there (with working credentials) means a panel older than v3.1.
-    async fn detect_generation(&self) -> Result<(ApiGeneration, &'static str), PanelError> {
-        let found = match self.openapi_paths().await {
-            Ok(paths) if paths.iter().any(|p| p == "/panel/api/clients/list") => {
-                let has = |route: &str| paths.iter().any(|p| p == route);
-                let since = if has("/panel/api/clients/bulkEnable") {
-                    "3.5 or newer"
-                } else if has("/panel/api/clients/import") {
-                    "3.4.x"
-                } else {
-                    "3.2–3.3"
-                };
-                (ApiGeneration::ClientsApi, since)
+    /// The panel's release and the credentials' scope, learned once per client (facts §1.3):
+    /// `GET {base}csrf-token` (404 → v2.x), then `server/status.panelVersion` (absent →
+    /// before v3.1.0), then, for a token on a build that may scope tokens, one client read
+    /// (403 → a `monitor` token).
+    pub async fn detect(&self) -> Result<Detected, PanelError> {
+        if let Some(found) = self.session.lock().await.detected.clone() {
+            return Ok(found);
+        }
+        let has_csrf = self.fetch_csrf().await?.is_some();
+        let status = match self
+            .get_opt::<ServerStatus>("panel/api/server/status", &[])
+            .await
+        {
+            // v2.x has no API tokens (facts §2.4): say so rather than "not this panel".
+            Err(PanelError::NotThisPanel { kind, detail })
+                if !has_csrf && matches!(self.auth, XuiAuthKind::Token(_)) =>
+            {
+                return Err(PanelError::NotThisPanel {
+                    kind,
+                    detail: format!(
+                        "{detail}; /csrf-token is missing too: either the URL (web base path) \
+                         is wrong, or this is a 3x-ui 2.x, which has no API tokens (log in with \
+                         the admin user name and password)"
+                    ),
+                })
             }
-            _ => {
-                let probe = self
-                    .get_obj::<ClientPage>(
-                        "panel/api/clients/list/paged",
-                        &[("page", "1".into()), ("pageSize", "1".into())],
-                    )
-                    .await;
-                match probe {
-                    Ok(_) => (ApiGeneration::ClientsApi, "3.1.x"),
-                    Err(PanelError::NotThisPanel { .. }) => {
-                        (ApiGeneration::LegacyInbounds, "before 3.1")
-                    }
-                    Err(other) => return Err(other),
-                }
-            }
+            other => other?,
         };
-        self.session.lock().await.generation = Some(found.0);
+        let release = match status.as_ref().and_then(|s| s.panel_version.as_deref()) {
+            Some(text) => match Release::parse(text) {
+                Some(r) => PanelRelease::Exact(r),
+                None => PanelRelease::Dev(text.to_owned()),
+            },
+            None if !has_csrf => PanelRelease::V2,
+            // No sample yet (`obj:null` just after start): ask the clients API itself.
+            None if status.is_none() => match self.first_page().await {
+                Ok(()) => PanelRelease::Exact(Release(3, 1, 0)),
+                Err(PanelError::NotThisPanel { .. }) => PanelRelease::V3_0,
+                Err(other) => return Err(other),
+            },
+            None => PanelRelease::V3_0,
+        };
+        let scoped_tokens = release.since(Release(3, 6, 0));
+        let scope = match self.auth {
+            XuiAuthKind::Token(_) if scoped_tokens => match self.first_page().await {
+                Err(PanelError::Forbidden { .. }) => TokenScope::Monitor,
+                _ => TokenScope::Admin,
+            },
+            _ => TokenScope::Admin,
+        };
+        let found = Detected { release, scope };
+        self.session.lock().await.detected = Some(found.clone());
         Ok(found)
+    }
+
+    /// One row of `list/paged`: succeeds when the clients API exists and may be read.
+    async fn first_page(&self) -> Result<(), PanelError> {
+        self.get_opt::<serde_json::Value>(
+            "panel/api/clients/list/paged",
+            &[("page", "1".into()), ("pageSize", "1".into())],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Whether the panel has what arrived in `since` (false until detected).
+    pub(crate) async fn has(&self, since: Release) -> bool {
+        self.session
+            .lock()
+            .await
+            .detected
+            .as_ref()
+            .is_none_or(|d| d.release.since(since))
     }
 
     /// Route names listed by `GET /panel/api/openapi.json` (served raw, not enveloped).
@@ -232,11 +286,17 @@ impl XuiClient {
         route: &str,
         query: &[(&str, String)],
     ) -> Result<T, PanelError> {
+        required(self.get_opt(route, query).await?, route)
+    }
+
+    /// GET with a query; `obj` absent or null → `None`.
+    pub(crate) async fn get_opt<T: DeserializeOwned + Send + 'static>(
+        &self,
+        route: &str,
+        query: &[(&str, String)],
+    ) -> Result<Option<T>, PanelError> {
         let raw = self.execute(Method::GET, route, |r| r.query(query)).await?;
-        let obj = raw
-            .decode_with(|raw| decode_envelope::<T>(&raw.body))
-            .await?;
-        required(obj, route)
+        raw.decode_with(|raw| decode_envelope::<T>(&raw.body)).await
     }
 
     /// POST with an optional JSON body; returns `obj` (absent or null → `None`).
@@ -281,6 +341,23 @@ impl XuiClient {
         route: &str,
         build: impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<RawResponse, PanelError> {
+        let read_only = method != Method::GET
+            && self
+                .session
+                .lock()
+                .await
+                .detected
+                .as_ref()
+                .is_some_and(Detected::read_only);
+        if read_only {
+            // A `monitor` token may change nothing: refused here rather than sent (facts §2.5).
+            return Err(PanelError::Forbidden {
+                message: format!(
+                    "this 3x-ui API token is read-only (monitor scope), so /{route} was not sent; \
+                     use a token with the admin scope to change clients"
+                ),
+            });
+        }
         let mut relogged = false;
         loop {
             let csrf = match &self.auth {
@@ -303,15 +380,32 @@ impl XuiClient {
                 _ => {}
             }
             let raw = self.http.send(req).await?;
+            let cookie = matches!(self.auth, XuiAuthKind::Password { .. });
             match classify(raw, route) {
-                Err(PanelError::Unauthorized { .. })
-                    if matches!(self.auth, XuiAuthKind::Password { .. }) && !relogged =>
+                Err(PanelError::Unauthorized { .. }) if cookie && !relogged => {
+                    self.session.lock().await.logged_in = false;
+                }
+                // Before v3.0.2 an expired session is a bare 404 even for XMLHttpRequest
+                // (facts §2.6): log in again once before calling the route missing.
+                Err(PanelError::NotThisPanel { .. })
+                    if cookie && !relogged && self.expiry_looks_like_404().await =>
                 {
                     self.session.lock().await.logged_in = false;
                 }
                 other => return other,
             }
         }
+    }
+
+    /// Whether this panel answers a dead session with 404 rather than 401: v2.x and v3.0.x
+    /// (v3.0.2 answers 401, but `panelVersion` cannot tell 3.0.2 from 3.0.0), or not yet known.
+    async fn expiry_looks_like_404(&self) -> bool {
+        self.session
+            .lock()
+            .await
+            .detected
+            .as_ref()
+            .is_none_or(|d| !d.release.has_clients_api())
     }
 
     fn base_request(&self, method: Method, route: &str) -> RequestBuilder {
@@ -417,5 +511,14 @@ fn classify(raw: RawResponse, route: &str) -> Result<RawResponse, PanelError> {
             status: s.as_u16(),
             message: message(),
         }),
+    }
+}
+
+/// Clients API from v3.1.0, which removed the per-inbound client routes (facts §1.1).
+fn generation_of(detected: &Detected) -> ApiGeneration {
+    if detected.release.has_clients_api() {
+        ApiGeneration::ClientsApi
+    } else {
+        ApiGeneration::LegacyInbounds
     }
 }

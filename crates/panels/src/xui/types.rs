@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::wire::{ClientRowId, Expiry, InboundId, Protocol, SortKey, SortOrder, StatusFilter};
+pub use super::results::*;
+use super::wire::{
+    null_as_empty, ClientRowId, Expiry, InboundId, Protocol, SortKey, SortOrder, StatusFilter,
+};
 
 /// Up/down counters attached to a client row (`traffic` in `list`, `list/paged`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -21,6 +24,33 @@ pub struct TrafficCounters {
 
 fn yes() -> bool {
     true
+}
+
+/// `obj` of `GET /clients/get/{email}` (facts §4.4): the record and its attachments;
+/// `usedTraffic` from v3.3.1, `externalLinks` from v3.4.0.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientDetail {
+    pub client: ClientRecord,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub inbound_ids: Vec<InboundId>,
+    /// up + down in bytes.
+    #[serde(rename = "usedTraffic", default)]
+    pub used_traffic_bytes: Option<i64>,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub external_links: Vec<ExternalLink>,
+}
+
+impl ClientDetail {
+    /// The record with its attachments filled in (its traffic counters are not part of
+    /// this answer: see `traffic/{email}`).
+    pub fn into_record(self) -> ClientRecord {
+        ClientRecord {
+            inbound_ids: self.inbound_ids,
+            external_links: self.external_links,
+            ..self.client
+        }
+    }
 }
 
 /// One client as `list` and `get/:email` return it (a `ClientRecord` plus its attachments).
@@ -73,7 +103,8 @@ pub struct ClientRecord {
     pub reset_max: i64,
     #[serde(default)]
     pub reverse: Option<Value>,
-    #[serde(default)]
+    /// `null` for a client attached to nothing (facts §4.3).
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub inbound_ids: Vec<InboundId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traffic: Option<TrafficCounters>,
@@ -154,8 +185,82 @@ impl ClientPayload {
         }
     }
 
-    /// The full payload of an existing client, for `update` (which replaces the row: start
-    /// from this and change what you mean to change).
+    /// The full write-shape client of a read-shape record, for `update`, which replaces the
+    /// whole client (facts §4.2, §4.7): every field the record has goes back, the ones this
+    /// type does not model included; `allowedIPs` turns from a comma-joined string into an
+    /// array. Start from this and change what you mean to change.
+    pub fn replacing(r: &ClientRecord) -> Self {
+        let mut payload = ClientPayload::from_record(r);
+        let mut extra = r.extra.clone();
+        if let Some(Value::String(joined)) = extra.remove("allowedIPs") {
+            let ips: Vec<Value> = joined
+                .split(',')
+                .map(str::trim)
+                .filter(|ip| !ip.is_empty())
+                .map(Value::from)
+                .collect();
+            if !ips.is_empty() {
+                extra.insert("allowedIPs".into(), Value::Array(ips));
+            }
+        }
+        for (key, value) in [
+            (
+                "auth",
+                (!r.auth.is_empty()).then(|| Value::from(r.auth.clone())),
+            ),
+            (
+                "resetDay",
+                (r.reset_day != 0).then_some(Value::from(r.reset_day)),
+            ),
+            (
+                "resetMax",
+                (r.reset_max != 0).then_some(Value::from(r.reset_max)),
+            ),
+            ("reverse", r.reverse.clone().filter(|v| !v.is_null())),
+        ] {
+            if let Some(value) = value {
+                extra.insert(key.into(), value);
+            }
+        }
+        payload.extra = extra;
+        payload
+    }
+
+    /// Sets every field `changes` sets (the others keep their value here).
+    pub fn overlay(&mut self, changes: &ClientPayload) {
+        fn put<T: Clone>(slot: &mut Option<T>, new: &Option<T>) {
+            if new.is_some() {
+                slot.clone_from(new);
+            }
+        }
+        if !changes.email.is_empty() {
+            self.email.clone_from(&changes.email);
+        }
+        put(&mut self.uuid, &changes.uuid);
+        put(&mut self.password, &changes.password);
+        put(&mut self.flow, &changes.flow);
+        put(&mut self.security, &changes.security);
+        put(&mut self.sub_id, &changes.sub_id);
+        put(&mut self.comment, &changes.comment);
+        put(&mut self.group, &changes.group);
+        put(&mut self.tg_id, &changes.tg_id);
+        put(&mut self.total_bytes, &changes.total_bytes);
+        put(&mut self.expiry_time_ms, &changes.expiry_time_ms);
+        put(&mut self.limit_ip, &changes.limit_ip);
+        put(&mut self.limit_hwid, &changes.limit_hwid);
+        put(&mut self.reset_days, &changes.reset_days);
+        put(&mut self.enable, &changes.enable);
+        self.extra
+            .extend(changes.extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+
+    /// Whether this payload carries the fields whose absence `update` would read as a
+    /// change: an omitted `enable` disables, `totalGB`/`expiryTime` become unlimited/never.
+    pub fn is_whole(&self) -> bool {
+        self.enable.is_some() && self.total_bytes.is_some() && self.expiry_time_ms.is_some()
+    }
+
+    /// The modelled fields of a record (see [`replacing`](Self::replacing) for `update`).
     pub fn from_record(r: &ClientRecord) -> Self {
         let opt = |s: &str| (!s.is_empty()).then(|| s.to_owned());
         ClientPayload {
@@ -255,8 +360,9 @@ pub struct ClientRow {
     pub limit_hwid: i64,
     #[serde(rename = "reset", default)]
     pub reset_days: i64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub inbound_ids: Vec<InboundId>,
+    /// The whole traffic row; absent when the client has none (facts §4.5).
     #[serde(default)]
     pub traffic: Option<TrafficCounters>,
     #[serde(rename = "createdAt", default)]
@@ -305,9 +411,9 @@ pub struct ClientPage {
     pub page_size: u32,
     #[serde(default)]
     pub summary: PageSummary,
-    /// Group names with counts, when the panel sends them (same shape as `groups`).
+    /// Group names, sorted case-insensitively (v3.2.0+; absent before, facts §4.5).
     #[serde(default)]
-    pub groups: Option<Vec<GroupInfo>>,
+    pub groups: Option<Vec<String>>,
 }
 
 /// `{kind, value, remark, enable, expiryTime, namePrefix}` rows of `externalLinks`.
@@ -338,92 +444,6 @@ pub struct ExternalLink {
 pub enum ExternalLinkKind {
     Link,
     Subscription,
-}
-
-/// Why one email of a bulk call was not processed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Skipped {
-    pub email: String,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreatedResult {
-    pub created: u64,
-    #[serde(default)]
-    pub skipped: Vec<Skipped>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AdjustedResult {
-    pub adjusted: u64,
-    #[serde(default)]
-    pub skipped: Vec<Skipped>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChangedResult {
-    pub changed: u64,
-    #[serde(default)]
-    pub skipped: Vec<Skipped>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeletedResult {
-    pub deleted: u64,
-    #[serde(default)]
-    pub skipped: Vec<Skipped>,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AffectedResult {
-    pub affected: u64,
-}
-
-/// `bulkAttach`: per-email lists. `errors` items are the panel's own text.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct AttachResult {
-    #[serde(default)]
-    pub attached: Vec<String>,
-    #[serde(default)]
-    pub skipped: Vec<String>,
-    #[serde(default)]
-    pub errors: Vec<Value>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DetachResult {
-    #[serde(default)]
-    pub detached: Vec<String>,
-    #[serde(default)]
-    pub skipped: Vec<String>,
-    #[serde(default)]
-    pub errors: Vec<Value>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GroupInfo {
-    pub name: String,
-    #[serde(default)]
-    pub client_count: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GroupName {
-    pub name: String,
-}
-
-/// Body of `bulkAdjust`: days and bytes may be negative.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BulkAdjust {
-    pub emails: Vec<String>,
-    pub add_days: i64,
-    pub add_bytes: i64,
-    /// "none" clears, "xtls-rprx-vision"… sets, omitted leaves unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flow: Option<String>,
 }
 
 /// One source IP of `clientIpsByGuid` (`timestamp` in unix SECONDS, as the reference shows).

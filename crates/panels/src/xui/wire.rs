@@ -216,6 +216,13 @@ impl Expiry {
     }
 }
 
+/// Go marshals a nil slice as `null` (facts §7.8).
+pub(crate) fn null_as_empty<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
 /// Percent-encodes one path segment (emails may hold `@`, `+`, `/`, spaces).
 pub(crate) fn seg(value: &str) -> String {
     let mut out = String::with_capacity(value.len());

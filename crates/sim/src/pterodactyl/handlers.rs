@@ -111,6 +111,7 @@ pub async fn permissions() -> Response {
 pub async fn list_servers(
     State(sim): Shared,
     Query(q): Query<BTreeMap<String, String>>,
+    headers: axum::http::HeaderMap,
 ) -> Response {
     let number = |name: &str, default: u64| {
         q.get(name)
@@ -138,8 +139,55 @@ pub async fn list_servers(
             "per_page": per_page,
             "current_page": page,
             "total_pages": total.div_ceil(per_page).max(1),
-            "links": {},
+            "links": page_links(&headers, &q, page, total.div_ceil(per_page).max(1)),
         }},
+    });
+    Json(body).into_response()
+}
+
+/// `previous` and `next` only where there is such a page (league/fractal's
+/// `ArraySerializer::paginator`, which Pterodactyl's serializer extends); each a full URL to
+/// the list with the request's query and the other page (Laravel's `LengthAwarePaginator::url`
+/// after `appends($request->query())`, as Pterodactyl's client `ServerController` does).
+fn page_links(
+    headers: &axum::http::HeaderMap,
+    query: &BTreeMap<String, String>,
+    page: u64,
+    last: u64,
+) -> Value {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let url = |to: u64| {
+        let mut q = query.clone();
+        q.insert("page".into(), to.to_string());
+        let pairs: Vec<String> = q.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        format!("http://{host}/api/client?{}", pairs.join("&"))
+    };
+    let mut links = Map::new();
+    if page > 1 {
+        links.insert("previous".into(), Value::String(url(page - 1)));
+    }
+    if page < last {
+        links.insert("next".into(), Value::String(url(page + 1)));
+    }
+    Value::Object(links)
+}
+
+/// `GET /api/client/servers/{server}`: one server, with what the caller may do on it
+/// (Pterodactyl's client `ServerController::index`: `is_server_owner` and `user_permissions`,
+/// `["*"]` for the owner).
+pub async fn get_server(State(sim): Shared, Path(server): Path<String>) -> Response {
+    let panel = sim.lock();
+    let Some(i) = panel.server_index(&server) else {
+        return not_found();
+    };
+    let mut body = panel.server_json(&panel.servers[i]);
+    let owner = panel.servers[i].owner_id == panel.owner_id;
+    body["meta"] = json!({
+        "is_server_owner": owner,
+        "user_permissions": if owner { json!(["*"]) } else { json!([]) },
     });
     Json(body).into_response()
 }

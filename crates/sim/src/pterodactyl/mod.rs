@@ -50,6 +50,7 @@ pub fn app_with_state(opts: &SimOptions, stats: Arc<SimStats>) -> (SimApp, Arc<S
         .route("/api/client", get(handlers::list_servers))
         .route("/api/client/account", get(handlers::account))
         .route("/api/client/permissions", get(handlers::permissions))
+        .route("/api/client/servers/{server}", get(handlers::get_server))
         .route(users, get(handlers::list_users).post(handlers::create_user))
         .route(
             user,

@@ -34,6 +34,24 @@ fn skip(email: &str, reason: &str) -> Value {
     json!({ "email": email, "reason": reason })
 }
 
+/// `{<key>: n, skipped: [...]}` with `skipped` omitted when empty (facts §4.7, omitempty).
+pub fn counted(key: &str, n: u64, skipped: Vec<Value>) -> Value {
+    let mut out = json!({ key: n });
+    if !skipped.is_empty() {
+        out["skipped"] = json!(skipped);
+    }
+    out
+}
+
+/// A Go `[]string` that was never appended to marshals as `null` (facts §4.1, §7.8).
+fn list_or_null(items: Vec<String>) -> Value {
+    if items.is_empty() {
+        Value::Null
+    } else {
+        json!(items)
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Adjust {
@@ -102,7 +120,7 @@ fn adjust(state: &mut Sim, body: &Adjust) -> Value {
             adjusted += 1;
         }
     }
-    json!({ "adjusted": adjusted, "skipped": skipped })
+    counted("adjusted", adjusted, skipped)
 }
 
 pub async fn bulk_adjust(State(s): State<Shared>, body: Bytes) -> Response {
@@ -132,7 +150,7 @@ fn set_enable(state: &mut Sim, emails: &[String], enable: bool) -> Value {
             }
         }
     }
-    json!({ "changed": changed, "skipped": skipped })
+    counted("changed", changed, skipped)
 }
 
 pub async fn bulk_enable(State(s): State<Shared>, body: Bytes) -> Response {
@@ -156,7 +174,7 @@ pub async fn bulk_del(State(s): State<Shared>, body: Bytes) -> Response {
                 Err(_) => skipped.push(skip(email, "client not found")),
             }
         }
-        json!({ "deleted": deleted, "skipped": skipped })
+        counted("deleted", deleted, skipped)
     }))
 }
 
@@ -170,7 +188,7 @@ pub async fn bulk_attach(State(s): State<Shared>, body: Bytes) -> Response {
         let (mut attached, mut skipped, mut errors) = (vec![], vec![], vec![]);
         for email in &b.emails {
             let Some(c) = state.find(email) else {
-                errors.push(json!(format!("{email}: client not found")));
+                errors.push(format!("{email}: client not found"));
                 continue;
             };
             let (present, missing): (Vec<i64>, Vec<i64>) = b
@@ -183,11 +201,11 @@ pub async fn bulk_attach(State(s): State<Shared>, body: Bytes) -> Response {
             if !missing.is_empty() {
                 match attach(&mut state, email, &missing) {
                     Ok(()) => attached.push(email.clone()),
-                    Err(e) => errors.push(json!(format!("{email}: {e}"))),
+                    Err(e) => errors.push(format!("{email}: {e}")),
                 }
             }
         }
-        Ok(json!({ "attached": attached, "skipped": skipped, "errors": errors }))
+        Ok(json!({ "attached": list_or_null(attached), "skipped": list_or_null(skipped), "errors": list_or_null(errors) }))
     });
     answer(result)
 }
@@ -198,7 +216,7 @@ pub async fn bulk_detach(State(s): State<Shared>, body: Bytes) -> Response {
         let (mut detached, mut skipped, mut errors) = (vec![], vec![], vec![]);
         for email in &b.emails {
             let Some(c) = state.find_mut(email) else {
-                errors.push(json!(format!("{email}: client not found")));
+                errors.push(format!("{email}: client not found"));
                 continue;
             };
             let before = c.inbound_ids.len();
@@ -209,7 +227,7 @@ pub async fn bulk_detach(State(s): State<Shared>, body: Bytes) -> Response {
                 skipped.push(email.clone());
             }
         }
-        json!({ "detached": detached, "skipped": skipped, "errors": errors })
+        json!({ "detached": list_or_null(detached), "skipped": list_or_null(skipped), "errors": list_or_null(errors) })
     });
     answer(result)
 }
@@ -231,7 +249,32 @@ pub async fn groups(State(s): State<Shared>) -> Response {
     let rows: Vec<Value> = state
         .group_counts()
         .into_iter()
-        .map(|(name, n)| json!({ "name": name, "clientCount": n }))
+        .map(|(name, n)| {
+            // GroupSummary: + trafficUsed (v3.3.0), + up/down (v3.3.1) (facts §4.10).
+            let used: i64 = state
+                .clients
+                .iter()
+                .filter(|c| c.group == name)
+                .map(|c| c.used_bytes())
+                .sum();
+            let mut row = json!({ "name": name, "clientCount": n });
+            if state.version.v3_3_1() {
+                row["trafficUsed"] = json!(used);
+                row["up"] = json!(state
+                    .clients
+                    .iter()
+                    .filter(|c| c.group == name)
+                    .map(|c| c.up_bytes)
+                    .sum::<i64>());
+                row["down"] = json!(state
+                    .clients
+                    .iter()
+                    .filter(|c| c.group == name)
+                    .map(|c| c.down_bytes)
+                    .sum::<i64>());
+            }
+            row
+        })
         .collect();
     answer(Ok(json!(rows)))
 }

@@ -10,7 +10,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{
-    answer, answer_msg, lock, parse, render,
+    answer, answer_msg,
+    bulk::counted,
+    lock, parse, records, render,
     state::{blank_client, OpResult, SimClient, State as Sim, DAY_MS},
     Shared,
 };
@@ -68,6 +70,11 @@ fn nonempty(v: &Option<String>) -> Option<String> {
 
 /// A new client from a payload (fields the caller left out take the panel's defaults).
 pub fn client_from(p: &PayloadIn) -> OpResult<SimClient> {
+    client_with(p, true)
+}
+
+/// As [`client_from`]; `hwid`: whether the panel reads `limitHwid` (HEAD only, facts §4.7).
+pub fn client_with(p: &PayloadIn, hwid: bool) -> OpResult<SimClient> {
     let email = nonempty(&p.email).ok_or("email is required")?;
     let mut c = blank_client(&email);
     c.uuid = nonempty(&p.uuid).unwrap_or_default();
@@ -81,7 +88,7 @@ pub fn client_from(p: &PayloadIn) -> OpResult<SimClient> {
     c.total_bytes = p.total_bytes.unwrap_or(0).max(0);
     c.expiry_time_ms = p.expiry_time_ms.unwrap_or(0);
     c.limit_ip = p.limit_ip.unwrap_or(0);
-    c.limit_hwid = p.limit_hwid.unwrap_or(0);
+    c.limit_hwid = if hwid { p.limit_hwid.unwrap_or(0) } else { 0 };
     c.reset_days = p.reset_days.unwrap_or(0);
     c.enable = p.enable.unwrap_or(true);
     Ok(c)
@@ -99,11 +106,14 @@ pub fn add_client(
         return Err("at least one inbound is required".into());
     }
     state.check_inbounds(inbound_ids)?;
-    let mut client = client_from(p)?;
+    let mut client = client_with(p, state.version.head())?;
     if require_inbound {
         client.enable = true;
     }
-    if let Some(existing) = state.find(&client.email) {
+    if state.email_taken(&client.email) {
+        let Some(existing) = state.find(&client.email) else {
+            return Err(format!("email already in use: {}", client.email));
+        };
         let same_identity = !client.sub_id.is_empty() && existing.sub_id == client.sub_id;
         if !same_identity {
             return Err(format!("email already in use: {}", client.email));
@@ -128,9 +138,7 @@ fn dedup(ids: &[i64]) -> Vec<i64> {
 pub fn attach(state: &mut Sim, email: &str, inbound_ids: &[i64]) -> OpResult<()> {
     state.check_inbounds(inbound_ids)?;
     let idx = state
-        .clients
-        .iter()
-        .position(|c| c.email.eq_ignore_ascii_case(email))
+        .position(email)
         .ok_or_else(|| format!("client not found: {email}"))?;
     for id in inbound_ids {
         if !state.clients[idx].inbound_ids.contains(id) {
@@ -141,21 +149,19 @@ pub fn attach(state: &mut Sim, email: &str, inbound_ids: &[i64]) -> OpResult<()>
     Ok(())
 }
 
-/// `update/:email`: replaces the row; uuid, password and subId are kept when omitted.
+/// `update/:email` REPLACES the row: only uuid, password and subId survive when omitted;
+/// every other omitted field takes its zero value — `enable` false, `totalGB` 0, `group` ""
+/// (facts §4.7, `HEAD:internal/web/service/client_crud.go` `Update`). The body's `email` is
+/// required and renames the client when it differs.
 pub fn update_client(state: &mut Sim, email: &str, p: &PayloadIn) -> OpResult<()> {
     let idx = state
-        .clients
-        .iter()
-        .position(|c| c.email.eq_ignore_ascii_case(email))
-        .ok_or_else(|| format!("client not found: {email}"))?;
+        .position(email)
+        .ok_or("Something went wrong (record not found)")?;
     let old = state.clients[idx].clone();
-    let mut new = client_from(&PayloadIn {
-        email: p.email.clone().or_else(|| Some(old.email.clone())),
-        ..p.clone()
-    })?;
+    let mut new = client_with(p, state.version.head())?;
     new.enable = p.enable.unwrap_or(false);
-    if !new.email.eq_ignore_ascii_case(&old.email) && state.find(&new.email).is_some() {
-        return Err(format!("email already in use: {}", new.email));
+    if new.email != old.email && state.email_taken(&new.email) {
+        return Err(format!("Duplicate email: {}", new.email));
     }
     if new.sub_id.is_empty() {
         new.sub_id = old.sub_id.clone();
@@ -199,7 +205,12 @@ pub fn update_client(state: &mut Sim, email: &str, p: &PayloadIn) -> OpResult<()
 pub async fn list(State(s): State<Shared>) -> Response {
     let body = {
         let state = lock(&s);
-        let records: Vec<_> = state.clients.iter().map(render::Record::of).collect();
+        let v = state.version;
+        let records: Vec<_> = state
+            .clients
+            .iter()
+            .map(|c| records::Record::listed(c, v))
+            .collect();
         // A client renders to somewhat under 1 KiB.
         render::envelope_bytes(&records, records.len() * 1024)
     };
@@ -208,11 +219,12 @@ pub async fn list(State(s): State<Shared>) -> Response {
 
 pub async fn get(State(s): State<Shared>, Path(email): Path<String>) -> Response {
     let state = lock(&s);
+    // Unknown email: `success:false`, "Obtain (record not found)" (facts §4.4).
     answer(
         state
             .find(&email)
-            .map(render::record)
-            .ok_or_else(|| format!("client not found: {email}")),
+            .map(|c| records::detail(&state, c))
+            .ok_or_else(|| "Obtain (record not found)".to_owned()),
     )
 }
 
@@ -229,13 +241,13 @@ pub async fn add(State(s): State<Shared>, body: Bytes) -> Response {
     let mut state = lock(&s);
     let result = parse::<AddBody>(&body)
         .and_then(|b| add_client(&mut state, &b.client, &b.inbound_ids, true));
-    answer_msg(result, "Client added")
+    answer_msg(result, "Inbound client(s) have been added.")
 }
 
 pub async fn update(State(s): State<Shared>, Path(email): Path<String>, body: Bytes) -> Response {
     let mut state = lock(&s);
     let result = parse::<PayloadIn>(&body).and_then(|p| update_client(&mut state, &email, &p));
-    answer_msg(result, "Client updated")
+    answer_msg(result, "Inbound client has been updated.")
 }
 
 #[derive(Deserialize)]
@@ -251,7 +263,8 @@ pub async fn del(
     Query(q): Query<DelQuery>,
 ) -> Response {
     let mut state = lock(&s);
-    let keep = matches!(q.keep_traffic.as_deref(), Some("1" | "true"));
+    // Exactly `1` keeps the traffic row (facts §4.1).
+    let keep = q.keep_traffic.as_deref() == Some("1");
     answer_msg(state.remove(&email, keep).map(|_| ()), "Client deleted")
 }
 
@@ -356,13 +369,14 @@ pub async fn external_links(
     answer_msg(result, "")
 }
 
+/// Every client: up = down = 0 and enable = true (facts §4.1).
 pub async fn reset_all_traffics(State(s): State<Shared>) -> Response {
     let mut state = lock(&s);
-    let now = now_ms();
     for c in &mut state.clients {
         c.up_bytes = 0;
         c.down_bytes = 0;
-        Sim::lift_if_recovered(c, now);
+        c.enable = true;
+        c.auto_disabled = false;
     }
     answer_msg(Ok(()), "")
 }
@@ -401,7 +415,7 @@ pub async fn export(State(s): State<Shared>) -> Response {
     let items: Vec<Value> = state
         .clients
         .iter()
-        .map(|c| json!({ "client": render::payload(c), "inboundIds": c.inbound_ids }))
+        .map(|c| json!({ "client": records::payload(c, state.version), "inboundIds": c.inbound_ids }))
         .collect();
     answer(Ok(json!(items)))
 }
@@ -438,7 +452,7 @@ fn create_many(state: &mut Sim, items: &[AddBody], require_inbound: bool) -> Val
             Err(reason) => skipped.push(json!({ "email": email, "reason": reason })),
         }
     }
-    json!({ "created": created, "skipped": skipped })
+    counted("created", created, skipped)
 }
 
 pub async fn bulk_create(State(s): State<Shared>, body: Bytes) -> Response {
@@ -447,14 +461,22 @@ pub async fn bulk_create(State(s): State<Shared>, body: Bytes) -> Response {
     answer(result)
 }
 
+/// Zeroes the counters. From v3.3.1 — and on the legacy per-inbound route — it also
+/// re-enables the client, even one disabled by hand (facts §4.7, §5.1).
 pub fn reset_one(state: &mut Sim, email: &str) -> OpResult<()> {
     let now = now_ms();
+    let re_enable = state.version.v3_3_1() || !state.version.clients_api();
     let c = state
         .find_mut(email)
         .ok_or_else(|| format!("client not found: {email}"))?;
     c.up_bytes = 0;
     c.down_bytes = 0;
-    Sim::lift_if_recovered(c, now);
+    if re_enable {
+        c.enable = true;
+        c.auto_disabled = false;
+    } else {
+        Sim::lift_if_recovered(c, now);
+    }
     Ok(())
 }
 

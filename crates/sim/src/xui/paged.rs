@@ -10,7 +10,7 @@ use axum::{
 use serde_json::{json, Value};
 
 use super::{
-    answer, lock, render,
+    answer, lock, records,
     state::{SimClient, State as Sim},
     Shared,
 };
@@ -139,7 +139,7 @@ pub fn page(state: &Sim, q: &HashMap<String, String>) -> Value {
         .into_iter()
         .skip((page - 1).saturating_mul(size))
         .take(size)
-        .map(render::row)
+        .map(|c| records::row(c, state.version))
         .collect();
     let bucket = |name: &str| -> Vec<&str> {
         state
@@ -149,26 +149,30 @@ pub fn page(state: &Sim, q: &HashMap<String, String>) -> Value {
             .map(|c| c.email.as_str())
             .collect()
     };
-    let (online, depleted, expiring, deactive) = (
-        bucket("online"),
-        bucket("depleted"),
-        bucket("expiring"),
-        bucket("deactive"),
-    );
-    let groups: Vec<Value> = state
+    let (online, depleted, expiring) = (bucket("online"), bucket("depleted"), bucket("expiring"));
+    // `summary.deactive` leaves out depleted clients, `summary.active` expiring ones (§6).
+    let deactive: Vec<&str> = state
+        .clients
+        .iter()
+        .filter(|c| !c.enable && !c.depleted(now))
+        .map(|c| c.email.as_str())
+        .collect();
+    let active = state
+        .clients
+        .iter()
+        .filter(|c| c.active(now) && !c.expiring(now))
+        .count();
+    // `groups`: names only, sorted case-insensitively (v3.2.0+, facts §4.5).
+    let groups: Vec<String> = state
         .group_counts()
         .into_iter()
-        .map(|(name, n)| json!({ "name": name, "clientCount": n }))
+        .map(|(name, _)| name)
         .collect();
-    json!({
-        "items": items,
-        "total": state.clients.len(),
-        "filtered": filtered,
-        "page": page,
-        "pageSize": size,
-        "summary": {
+    // v3.1–3.5: complete lists; v3.6.0+: the four counters and lists capped at 200.
+    let summary = if state.version.v3_6() {
+        json!({
             "total": state.clients.len(),
-            "active": bucket("active").len(),
+            "active": active,
             "onlineCount": online.len(),
             "depletedCount": depleted.len(),
             "expiringCount": expiring.len(),
@@ -177,7 +181,24 @@ pub fn page(state: &Sim, q: &HashMap<String, String>) -> Value {
             "depleted": capped(depleted),
             "expiring": capped(expiring),
             "deactive": capped(deactive),
-        },
+        })
+    } else {
+        json!({
+            "total": state.clients.len(),
+            "active": active,
+            "online": online,
+            "depleted": depleted,
+            "expiring": expiring,
+            "deactive": deactive,
+        })
+    };
+    json!({
+        "items": items,
+        "total": state.clients.len(),
+        "filtered": filtered,
+        "page": page,
+        "pageSize": size,
+        "summary": summary,
         "groups": groups,
     })
 }

@@ -1,10 +1,13 @@
 //! Deterministic population: `accounts` clients over `groups` inbounds of mixed protocols.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rand::Rng;
 
-use super::state::{blank_client, Auth, SimInbound, State, DAY_MS};
+use super::{
+    state::{blank_client, Auth, SimInbound, State, DAY_MS},
+    version::XuiVersion,
+};
 use crate::{
     seed::{self, now_ms},
     SimOptions,
@@ -14,7 +17,8 @@ const PROTOCOLS: [&str; 4] = ["vless", "vmess", "trojan", "shadowsocks"];
 const GROUPS: [&str; 3] = ["customer-a", "internal", "resellers"];
 const GIB: i64 = 1 << 30;
 
-pub fn seeded(opts: &SimOptions, legacy: bool, two_factor_code: Option<String>) -> State {
+pub fn seeded(opts: &SimOptions, version: XuiVersion, two_factor_code: Option<String>) -> State {
+    let legacy = !version.clients_api();
     let mut rng = seed::rng(opts.seed);
     let auth = Auth {
         token: seed::token(&mut rng, 32),
@@ -53,10 +57,10 @@ pub fn seeded(opts: &SimOptions, legacy: bool, two_factor_code: Option<String>) 
         online: BTreeSet::new(),
         ips: BTreeMap::new(),
         guid,
-        legacy,
+        version,
         auth,
         sessions: HashMap::new(),
-        login_failures: VecDeque::new(),
+        login_failures: HashMap::new(),
         next_client_id: 1,
         next_traffic_id: 1,
         rng,

@@ -1,20 +1,22 @@
 //! In-memory state of the simulated 3x-ui panel and the rules its routes share
 //! (uniqueness, credential generation, depletion, traffic accounting).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use base64::Engine;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
 
+use super::version::XuiVersion;
 use crate::seed::{self, now_ms};
 
 pub const DAY_MS: i64 = 86_400_000;
-/// Clients whose expiry falls within this window count as "expiring".
-pub const EXPIRING_WINDOW_MS: i64 = 3 * DAY_MS;
-/// ... or which have used this share of their quota (per mille).
-pub const EXPIRING_USAGE_PERMILLE: i64 = 900;
+/// Clients whose expiry falls within this window count as "expiring": the panel setting
+/// `expireDiff` (days), 0 by default, which makes "expiring" empty (facts §6).
+pub const EXPIRING_WINDOW_MS: i64 = 0;
+/// ... or whose remaining quota is below `trafficDiff` (GB), also 0 by default.
+pub const EXPIRING_REMAINING_BYTES: i64 = 0;
 
 /// One client row (the v3.1+ model: one identity, one traffic row, many inbounds).
 #[derive(Debug, Clone, PartialEq)]
@@ -70,9 +72,9 @@ impl SimClient {
         if !self.enable || self.depleted(now) {
             return false;
         }
-        let soon = self.expiry_time_ms > 0 && self.expiry_time_ms - now <= EXPIRING_WINDOW_MS;
-        let nearly_used = self.total_bytes > 0
-            && self.used_bytes() * 1000 >= self.total_bytes * EXPIRING_USAGE_PERMILLE;
+        let soon = self.expiry_time_ms > 0 && self.expiry_time_ms - now < EXPIRING_WINDOW_MS;
+        let nearly_used =
+            self.total_bytes > 0 && self.total_bytes - self.used_bytes() < EXPIRING_REMAINING_BYTES;
         soon || nearly_used
     }
 
@@ -133,10 +135,11 @@ pub struct State {
     /// email → (ip, unix seconds).
     pub ips: BTreeMap<String, Vec<(String, i64)>>,
     pub guid: String,
-    pub legacy: bool,
+    pub version: XuiVersion,
     pub auth: Auth,
     pub sessions: HashMap<String, Session>,
-    pub login_failures: VecDeque<i64>,
+    /// Failed login times per user name (the limiter's key; facts §2.2).
+    pub login_failures: HashMap<String, Vec<i64>>,
     pub next_client_id: i64,
     pub next_traffic_id: i64,
     pub rng: ChaCha8Rng,
@@ -146,16 +149,24 @@ pub struct State {
 pub type OpResult<T> = Result<T, String>;
 
 impl State {
+    /// `{email}` in a path matches the stored email exactly, case included (facts §4).
     pub fn find(&self, email: &str) -> Option<&SimClient> {
-        self.clients
-            .iter()
-            .find(|c| c.email.eq_ignore_ascii_case(email))
+        self.clients.iter().find(|c| c.email == email)
     }
 
     pub fn find_mut(&mut self, email: &str) -> Option<&mut SimClient> {
-        self.clients
-            .iter_mut()
-            .find(|c| c.email.eq_ignore_ascii_case(email))
+        self.clients.iter_mut().find(|c| c.email == email)
+    }
+
+    pub fn position(&self, email: &str) -> Option<usize> {
+        self.clients.iter().position(|c| c.email == email)
+    }
+
+    /// Whether `email` is taken: exactly, or (HEAD) differing only in case (facts §4.7).
+    pub fn email_taken(&self, email: &str) -> bool {
+        self.clients.iter().any(|c| {
+            c.email == email || (self.version.head() && c.email.eq_ignore_ascii_case(email))
+        })
     }
 
     pub fn inbound(&self, id: i64) -> Option<&SimInbound> {
@@ -240,7 +251,7 @@ impl State {
 
     /// Inserts a new client (after the caller validated the email) and returns its index.
     pub fn insert(&mut self, mut client: SimClient) -> OpResult<usize> {
-        if self.find(&client.email).is_some() {
+        if self.email_taken(&client.email) {
             return Err(format!("email already in use: {}", client.email));
         }
         if client.sub_id.is_empty() {
@@ -268,11 +279,9 @@ impl State {
 
     /// Removes a client; `keep_traffic` keeps its counters for a later re-add.
     pub fn remove(&mut self, email: &str, keep_traffic: bool) -> OpResult<SimClient> {
-        let idx = self
-            .clients
-            .iter()
-            .position(|c| c.email.eq_ignore_ascii_case(email))
-            .ok_or_else(|| format!("client not found: {email}"))?;
+        let idx = self.position(email).ok_or_else(|| {
+            format!("client \"{email}\" not found in any inbound or client record")
+        })?;
         let client = self.clients.remove(idx);
         if keep_traffic {
             self.kept_traffic

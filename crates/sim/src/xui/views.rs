@@ -8,22 +8,32 @@ use axum::{
 use serde_json::{json, Value};
 
 use super::{
-    answer, answer_msg, lock,
-    render::{self, link},
+    answer, answer_msg, lock, records,
+    render::link,
     state::{SimClient, State as Sim},
     Shared,
 };
 use crate::seed::now_ms;
 
-/// "ip (unix time)" strings; "No IP Record" when there are none, as the panel answers.
+/// Up to v3.3.x: `"No IP Record"` when none, else `"ip (local time)"` strings; from v3.4.0
+/// `[{ip, time, node}]`, `[]` when none (facts §4.9). `time` is the host's zone-less local
+/// time; the simulator's host runs on UTC.
 pub fn ips_of(state: &Sim, email: &str) -> Value {
-    match state.ips.get(email).filter(|v| !v.is_empty()) {
-        Some(list) => json!(list
+    let list = state.ips.get(email).map(Vec::as_slice).unwrap_or_default();
+    let stamp = |secs: i64| crate::clock::iso_secs(secs).replacen('T', " ", 1);
+    if state.version.v3_4() {
+        return json!(list
             .iter()
-            .map(|(ip, ts)| format!("{ip} ({ts})"))
-            .collect::<Vec<_>>()),
-        None => json!("No IP Record"),
+            .map(|(ip, ts)| json!({ "ip": ip, "time": stamp(*ts), "node": "" }))
+            .collect::<Vec<_>>());
     }
+    if list.is_empty() {
+        return json!("No IP Record");
+    }
+    json!(list
+        .iter()
+        .map(|(ip, ts)| format!("{ip} ({})", stamp(*ts)))
+        .collect::<Vec<_>>())
 }
 
 pub async fn ips(State(s): State<Shared>, Path(email): Path<String>) -> Response {
@@ -37,8 +47,12 @@ pub async fn clear_ips(State(s): State<Shared>, Path(email): Path<String>) -> Re
     answer_msg(Ok(()), "Log Cleared")
 }
 
+/// Emails online now; `null` when nobody is (facts §4.1, §7.8).
 pub async fn onlines(State(s): State<Shared>) -> Response {
     let state = lock(&s);
+    if state.online.is_empty() {
+        return answer(Ok(Value::Null));
+    }
     answer(Ok(json!(state.online.iter().collect::<Vec<_>>())))
 }
 
@@ -90,14 +104,18 @@ pub async fn last_online(State(s): State<Shared>) -> Response {
     answer(Ok(Value::Object(map)))
 }
 
+/// Unknown email: `success:false` up to v3.2.x, `success:true, obj:null` from v3.3.0
+/// (facts §4.6).
 pub async fn traffic(State(s): State<Shared>, Path(email): Path<String>) -> Response {
     let state = lock(&s);
-    answer(
-        state
-            .find(&email)
-            .map(render::traffic)
-            .ok_or_else(|| format!("client not found: {email}")),
-    )
+    let v = state.version;
+    match state.find(&email) {
+        Some(c) => answer(Ok(records::traffic(c, v))),
+        None if v.v3_3_0() => answer(Ok(Value::Null)),
+        None => answer(Err(format!(
+            "Error getting traffic. (Inbound Not Found For Email: {email})"
+        ))),
+    }
 }
 
 /// The host the request was sent to, for share links.
@@ -154,6 +172,18 @@ pub async fn links(
         state
             .find(&email)
             .map(|c| json!(links_of(&state, c, &host)))
+            .ok_or_else(|| format!("client not found: {email}")),
+    )
+}
+
+/// `POST /clients/hwids/{email}` (HEAD): `ClientHwidInfo[]` or `null`; the simulator keeps no
+/// devices, so `null` (facts §4.9).
+pub async fn hwids(State(s): State<Shared>, Path(email): Path<String>) -> Response {
+    let state = lock(&s);
+    answer(
+        state
+            .find(&email)
+            .map(|_| Value::Null)
             .ok_or_else(|| format!("client not found: {email}")),
     )
 }

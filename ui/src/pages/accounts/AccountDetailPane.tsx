@@ -114,14 +114,15 @@ function PermissionList({ account }: { account: Account }) {
   );
 }
 
-function Actions({ detail, onEdit, onGone }: { detail: AccountDetail; onEdit: () => void; onGone: () => void }) {
+export function Actions({ detail, onEdit, onGone }: { detail: AccountDetail; onEdit: () => void; onGone: () => void }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const key = detail.account.key;
   const caps = detail.capabilities;
   const [error, setError] = useState<ApiError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [confirmDelete, setConfirmDelete] = useState(false);
+  // Irreversible actions ask first, saying what will change for whom.
+  const [confirm, setConfirm] = useState<AccountAction | null>(null);
   const [ips, setIps] = useState<string[] | null>(null);
   const run = useMutation({
     mutationFn: (action: AccountAction) => unwrap(commands.accountAction(key, action)),
@@ -133,6 +134,9 @@ function Actions({ detail, onEdit, onGone }: { detail: AccountDetail; onEdit: ()
       void client.invalidateQueries({ queryKey: accountKeys.all });
       if (action.type === "delete") onGone();
       if (outcome.secret) setNotice(t("detail.newPassword", { password: outcome.secret }));
+      else if (action.type === "enable" && (detail.account.status === "expired" || detail.account.status === "depleted"))
+        // Enabled, yet the panel still refuses it: say so rather than "Client enabled."
+        setNotice(t(`detail.enabledButStill.${detail.account.status}`));
       else if (outcome.message) setNotice(outcomeText(t, outcome.message));
     },
     onError: (e) => setError(toApiError(e)),
@@ -165,7 +169,7 @@ function Actions({ detail, onEdit, onGone }: { detail: AccountDetail; onEdit: ()
             </button>
           ))}
         {caps.canResetTraffic && (
-          <button type="button" disabled={busy} onClick={() => run.mutate({ type: "resetTraffic" })}>
+          <button type="button" disabled={busy} onClick={() => setConfirm({ type: "resetTraffic" })} data-testid="action-resetTraffic">
             {t("detail.resetTraffic")}
           </button>
         )}
@@ -175,17 +179,17 @@ function Actions({ detail, onEdit, onGone }: { detail: AccountDetail; onEdit: ()
           </button>
         )}
         {caps.canRevokeSubscription && (
-          <button type="button" disabled={busy} onClick={() => run.mutate({ type: "revokeSubscription" })}>
+          <button type="button" disabled={busy} onClick={() => setConfirm({ type: "revokeSubscription" })} data-testid="action-revokeSubscription">
             {t("detail.revoke")}
           </button>
         )}
         {caps.canRegeneratePassword && (
-          <button type="button" disabled={busy} onClick={() => run.mutate({ type: "regeneratePassword" })}>
+          <button type="button" disabled={busy} onClick={() => setConfirm({ type: "regeneratePassword" })} data-testid="action-regeneratePassword">
             {t("detail.regeneratePassword")}
           </button>
         )}
         {caps.canDelete && (
-          <button type="button" className="danger" disabled={busy} onClick={() => setConfirmDelete(true)}>
+          <button type="button" className="danger" disabled={busy} onClick={() => setConfirm({ type: "delete", keepTraffic: false })} data-testid="action-delete">
             {t("detail.delete")}
           </button>
         )}
@@ -207,33 +211,43 @@ function Actions({ detail, onEdit, onGone }: { detail: AccountDetail; onEdit: ()
         </p>
       )}
       {error && <ErrorNotice error={error} />}
-      {confirmDelete && (
-        <Dialog
-          title={t("detail.deleteTitle", { name: detail.account.name })}
-          onClose={() => setConfirmDelete(false)}
-          footer={
-            <>
-              <button type="button" onClick={() => setConfirmDelete(false)}>
-                {t("common.cancel")}
-              </button>
-              <span className="spacer" />
-              <button
-                type="button"
-                className="danger primary"
-                data-testid="confirm-delete-account"
-                onClick={() => {
-                  setConfirmDelete(false);
-                  run.mutate({ type: "delete", keepTraffic: false });
-                }}
-              >
-                {t("detail.delete")}
-              </button>
-            </>
-          }
-        >
-          <p>{t("detail.deleteBody", { panel: detail.panel.name })}</p>
-        </Dialog>
+      {confirm && (
+        <ConfirmAction
+          action={confirm}
+          detail={detail}
+          onCancel={() => setConfirm(null)}
+          onConfirm={() => {
+            run.mutate(confirm);
+            setConfirm(null);
+          }}
+        />
       )}
     </div>
+  );
+}
+
+/** Asks before an action that cannot be undone, naming the account, its panel and what is lost. */
+function ConfirmAction({ action, detail, onCancel, onConfirm }: { action: AccountAction; detail: AccountDetail; onCancel: () => void; onConfirm: () => void }) {
+  const { t, i18n } = useTranslation();
+  const a = detail.account;
+  const args = { name: a.name, panel: detail.panel.name, used: formatBytes(a.usedBytes, i18n.language) };
+  return (
+    <Dialog
+      title={t(`detail.confirm.${action.type}.title`, args)}
+      onClose={onCancel}
+      footer={
+        <>
+          <button type="button" onClick={onCancel}>
+            {t("common.cancel")}
+          </button>
+          <span className="spacer" />
+          <button type="button" className="danger primary" data-testid="confirm-action" onClick={onConfirm}>
+            {t(`detail.confirm.${action.type}.button`)}
+          </button>
+        </>
+      }
+    >
+      <p>{t(`detail.confirm.${action.type}.body`, args)}</p>
+    </Dialog>
   );
 }

@@ -4,41 +4,27 @@ import { useTranslation } from "react-i18next";
 import { accountKeys, keyRange, startSync, useSyncProgress } from "../../api/accounts";
 import { toApiError } from "../../api/client";
 import { usePanels } from "../../api/panels";
-import type { AccountKey, AccountQuery, AccountRow, ApiError, SortColumn } from "../../api/types";
+import type { AccountKey, AccountRow, ApiError, SortColumn } from "../../api/types";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useQueryClient } from "@tanstack/react-query";
 import { BulkDialog } from "../bulk/BulkDialog";
 import { InterruptedNotice } from "../bulk/InterruptedNotice";
 import { AccountDetailPane } from "./AccountDetailPane";
 import { AccountsTable } from "./AccountsTable";
+import { clearedFilters, useAccountsView } from "./AccountsView";
 import { CreateAccountDialog } from "./CreateAccountDialog";
 import { Filters } from "./Filters";
 import { addRange, emptySelection, selectedCount, toggle, type Selection } from "./selection";
 import { SyncStatus } from "./SyncStatus";
 import { TransferActions } from "../transfer/TransferActions";
 
-export const initialQuery: AccountQuery = {
-  search: "",
-  panelIds: [],
-  kinds: [],
-  statuses: [],
-  expiringWithinDays: null,
-  depleted: false,
-  online: null,
-  group: null,
-  protocol: null,
-  sort: "name",
-  descending: false,
-  offset: 0,
-  limit: 100,
-};
 
 export function AccountsPage() {
   const { t } = useTranslation();
   const client = useQueryClient();
   const panels = usePanels();
   const progress = useSyncProgress();
-  const [query, setQuery] = useState<AccountQuery>(initialQuery);
+  const [query, setQuery] = useAccountsView();
   // Typing stays responsive: the table follows the search a frame later.
   const deferredQuery = useDeferredValue(query);
   const [selection, setSelection] = useState<Selection>(emptySelection);
@@ -50,7 +36,7 @@ export function AccountsPage() {
   const [bulkOpen, setBulkOpen] = useState(false);
 
   const onCounts = useCallback((matched: number | null, total: number | null) => setCounts({ matched, total }), []);
-  const changeQuery = (q: AccountQuery) => {
+  const changeQuery = (q: typeof query) => {
     setQuery(q);
     setSelection(emptySelection());
   };
@@ -128,7 +114,7 @@ export function AccountsPage() {
           value={query.search}
           onChange={(e) => changeQuery({ ...query, search: e.target.value })}
         />
-        <button type="button" onClick={() => changeQuery(initialQuery)}>
+        <button type="button" onClick={() => changeQuery(clearedFilters(query))}>
           {t("accounts.clearFilters")}
         </button>
       </div>

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { accountKeys } from "../../api/accounts";
 import type { AccountQuery, AccountRow } from "../../api/types";
 import { AccountsTable, ROW_HEIGHT } from "./AccountsTable";
-import { initialQuery } from "./AccountsPage";
+import { initialQuery } from "./AccountsView";
 import { emptySelection } from "./selection";
 
 const MATCHED = 1_000;

@@ -166,6 +166,20 @@ export function toAccountEdit(d: AccountDraft): AccountEdit {
       };
     case "pterodactyl":
       return { kind: "pterodactyl", permissions: d.permissions };
+    case "pasarguard": {
+      const e = expiry(d);
+      return {
+        kind: "pasarguard",
+        dataLimitBytes: limit(d),
+        expire: e.type === "at" ? e : { type: "never" },
+        dataLimitResetStrategy: d.resetStrategy,
+        status: d.onHold ? "on_hold" : d.enabled ? "active" : "disabled",
+        note: d.note,
+        onHoldExpireDurationSecs: d.onHold ? Number(d.afterFirstUseDays) * 86_400 : null,
+        groupIds: null,
+        hwidLimit: null,
+      };
+    }
   }
 }
 
@@ -211,5 +225,23 @@ export function toNewAccount(d: AccountDraft): NewAccount {
       };
     case "pterodactyl":
       return { kind: "pterodactyl", email: d.name.trim(), serverIds: d.serverIds, permissions: d.permissions };
+    case "pasarguard": {
+      const e = expiry(d);
+      // No groups picked: the user gets every group of the panel (a user without groups has
+      // no inbounds).
+      return {
+        kind: "pasarguard",
+        username: d.name.trim(),
+        groupIds: [],
+        groupNames: [],
+        expire: e.type === "at" ? e : { type: "never" },
+        dataLimitBytes: limit(d),
+        dataLimitResetStrategy: d.resetStrategy,
+        status: d.onHold ? "on_hold" : "active",
+        onHoldExpireDurationSecs: d.onHold ? Number(d.afterFirstUseDays) * 86_400 : null,
+        note: d.note,
+        hwidLimit: null,
+      };
+    }
   }
 }

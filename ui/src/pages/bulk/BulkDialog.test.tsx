@@ -2,7 +2,7 @@ import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { AccountKey, BulkRequest } from "../../api/types";
-import { initialQuery } from "../accounts/AccountsPage";
+import { initialQuery } from "../accounts/AccountsView";
 import { keyId, type Selection } from "../accounts/selection";
 import { BulkDialog } from "./BulkDialog";
 import { ok, progressHub, renderWithClient, samplePlan } from "./testing";

@@ -97,6 +97,8 @@ export function titleText(title: OpTitle, t: Translate, locale: string): string 
   if (what.type === "text") {
     if (title.accounts === 0 && title.panels === 0) return what.text;
   }
+  // One account from its detail pane: its name and what was done, no counts.
+  if (what.type === "account") return t("bulk.opTitle.account", { name: what.name, op: t(`bulk.op.${what.op}`) });
   const head =
     what.type === "change"
       ? actionTitle(what.action, t, locale)

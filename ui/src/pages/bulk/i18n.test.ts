@@ -85,6 +85,10 @@ const WHATS: Record<Exclude<OpWhat["type"], "text">, OpWhat[]> = {
   create: [{ type: "create", names: 250 }],
   addPerson: [{ type: "addPerson", email: "x@y.z", servers: 3 }],
   removePerson: [{ type: "removePerson", email: "x@y.z" }],
+  // Every operation a detail-pane action journals.
+  account: ["enable", "disable", "resetTraffic", "delete", "clearIps", "revokeSubscription", "regeneratePassword", "setPermissions", "edit", "create"].map(
+    (op) => ({ type: "account", op, name: "u-7" }),
+  ),
 };
 
 /** The `code` tags of a union `export type Name = { code: "a" … } | …;`. */

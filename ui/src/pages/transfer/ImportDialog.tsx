@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { toApiError } from "../../api/client";
@@ -7,6 +7,7 @@ import type { ApiError, PanelView } from "../../api/types";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Field } from "../../components/Field";
 import { fieldErrorText } from "../../i18n/backendText";
+import { OtherPanelsNotice } from "./OtherPanelsNotice";
 import { PlanFlowDialog } from "./PlanFlowDialog";
 import { blankOptions, PlanOptionsFields, toImportOptions, type OptionsDraft } from "./PlanOptionsFields";
 
@@ -17,6 +18,9 @@ export function ImportDialog({ panels, onClose }: { panels: PanelView[]; onClose
   const [panelId, setPanelId] = useState(panels[0]?.id ?? "");
   const [draft, setDraft] = useState<OptionsDraft>(blankOptions);
   const [browseError, setBrowseError] = useState<ApiError | null>(null);
+  // Panels of the file's panel column mapped onto the target; a ref, because the preview
+  // runs again in the same click that adds one.
+  const fromPanels = useRef<string[]>([]);
   const target = panels.find((p) => p.id === panelId);
   const options = toImportOptions(draft, target);
 
@@ -36,8 +40,18 @@ export function ImportDialog({ panels, onClose }: { panels: PanelView[]; onClose
       canPreview={path.trim() !== "" && target !== undefined && "options" in options}
       makePreview={() => {
         if (!("options" in options)) throw new Error("unreachable: the preview button is disabled");
-        return previewImport(path.trim(), panelId, options.options);
+        const chosen = fromPanels.current;
+        return previewImport(path.trim(), panelId, chosen.length > 0 ? { ...options.options, fromPanels: chosen } : options.options);
       }}
+      previewExtra={(preview, again) => (
+        <OtherPanelsNotice
+          preview={preview.preview}
+          onInclude={(panel) => {
+            fromPanels.current = [...fromPanels.current, panel];
+            again();
+          }}
+        />
+      )}
       confirmLabel={(count) => t("importDialog.confirm", { count })}
       onClose={onClose}
       form={(error) => (

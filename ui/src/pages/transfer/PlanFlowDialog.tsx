@@ -20,13 +20,15 @@ type Props = {
   /** The confirm button: "Import 12", "Migrate 12". */
   confirmLabel: (count: number) => string;
   onClose: () => void;
+  /** Shown above the preview; `again` previews anew (after the options changed). */
+  previewExtra?: (preview: ImportPreview, again: () => void) => ReactNode;
 };
 
 /**
  * Form → preview (nothing written) → confirm → the bulk run. A preview not confirmed is
  * discarded in Rust when the user goes back or closes the dialog.
  */
-export function PlanFlowDialog({ title, form, canPreview, makePreview, confirmLabel, onClose }: Props) {
+export function PlanFlowDialog({ title, form, canPreview, makePreview, confirmLabel, onClose, previewExtra }: Props) {
   const { t } = useTranslation();
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [plan, setPlan] = useState<BulkPlan | null>(null);
@@ -138,6 +140,7 @@ export function PlanFlowDialog({ title, form, canPreview, makePreview, confirmLa
           <p className="notice info" role="status">
             {t("importDialog.nothingWritten")}
           </p>
+          {previewExtra?.(preview, () => previewing.mutate())}
           <PlanPreviewView preview={preview.preview} />
           {toWrite === 0 && <p className="muted">{t("importDialog.nothingToDo")}</p>}
           {badRows > 0 && (

@@ -82,8 +82,14 @@ impl SnapshotIndex {
                     .collect(),
                 &|a, b| compare(SortColumn::Expiry, false, now_ms, *a, *b),
             );
+            // The same definition as the Depleted status card and the status filter, so the
+            // list's count, the card and the filtered table agree (an expired account whose
+            // quota is also used up counts as expired, once).
             let (depleted, depleted_count) = top(
-                all.iter().copied().filter(|(_, r)| r.depleted()).collect(),
+                all.iter()
+                    .copied()
+                    .filter(|(_, r)| r.status(now_ms) == AccountStatus::Depleted)
+                    .collect(),
                 &by_used,
             );
             Dashboard {

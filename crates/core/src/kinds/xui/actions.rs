@@ -6,8 +6,6 @@ use paneldeck_panels::{
     FieldProblem, PanelError, PanelKind,
 };
 
-use serde_json::Value;
-
 use super::actions_legacy as xui_legacy;
 use crate::{
     actions::{given, to_i64, types::*, unsupported_action, Checks},
@@ -61,26 +59,12 @@ pub(super) async fn apply(
     Ok(ActionOutcome::new(email, message))
 }
 
-/// `update/:email` REPLACES the row: start from everything the panel sent, including the
-/// fields [`ClientPayload`] does not model (`auth`, `resetDay`, `resetMax`, `reverse`, and
-/// whatever a newer panel adds), so an edit changes only what the form changes.
+/// `update/:email` REPLACES the whole client (an omitted `enable` disables it, facts §4.7):
+/// start from everything the live client has, including the fields [`ClientPayload`] does
+/// not model (`auth`, `resetDay`, `resetMax`, `reverse`, and whatever a newer panel adds), so
+/// an edit changes only what the form changes.
 fn full_payload(record: &ClientRecord) -> ClientPayload {
-    let mut payload = ClientPayload::from_record(record);
-    let mut extra = record.extra.clone();
-    if !record.auth.is_empty() {
-        extra.insert("auth".into(), Value::from(record.auth.clone()));
-    }
-    if record.reset_day != 0 {
-        extra.insert("resetDay".into(), Value::from(record.reset_day));
-    }
-    if record.reset_max != 0 {
-        extra.insert("resetMax".into(), Value::from(record.reset_max));
-    }
-    if let Some(reverse) = record.reverse.as_ref().filter(|r| !r.is_null()) {
-        extra.insert("reverse".into(), reverse.clone());
-    }
-    payload.extra = extra;
-    payload
+    ClientPayload::replacing(record)
 }
 
 pub(super) fn not_here(action: &AccountAction) -> &'static str {

@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 
 use paneldeck_panels::{
-    xui::{BulkAdjust, ClientPayload, ClientWithInbounds, InboundId, Skipped, XuiClient},
+    xui::{
+        ApiGeneration, BulkAdjust, ClientPayload, ClientWithInbounds, InboundId, Skipped, XuiClient,
+    },
     PanelError,
 };
 
@@ -70,6 +72,10 @@ pub(super) async fn run(
     panel: &PanelId,
     work: Vec<Work>,
 ) -> Vec<Work> {
+    // Before v3.1 there are no bulk routes at all (facts §1.1): everything item by item.
+    if !matches!(c.api_generation().await, Ok(ApiGeneration::ClientsApi)) {
+        return work;
+    }
     let mut groups: Vec<(Route, Vec<Work>)> = Vec::new();
     let mut rest = Vec::new();
     for w in work {
@@ -431,13 +437,14 @@ pub(super) async fn item(c: &XuiClient, email: &str, op: &ItemOp) -> Result<Appl
     }
 }
 
-/// A 3x-ui edit from the client as the panel has it now, changed by `f`.
+/// A 3x-ui edit from the client as the panel has it now (either API generation), changed
+/// by `f`.
 async fn edit_current(
     c: &XuiClient,
     email: &str,
     f: impl FnOnce(&mut AccountEdit),
 ) -> Result<Applied> {
-    let r = c.get(email).await?;
+    let r = c.account(email).await?;
     let mut edit = AccountEdit::Xui {
         email: r.email.clone(),
         total_bytes: u64::try_from(r.total_bytes).ok().filter(|b| *b > 0),
@@ -468,7 +475,7 @@ async fn edit_current(
 
 /// The client's email if the panel already has a client named `email`.
 pub(super) async fn existing(c: &XuiClient, email: &str) -> Result<Option<String>> {
-    match c.get(email).await {
+    match c.account(email).await {
         Ok(r) => Ok(Some(r.email)),
         Err(e) => {
             let e = CoreError::Panel(e);

@@ -22,8 +22,19 @@ pub(super) fn credentials(
     _gateway: Option<ProxyGatewaySettings>,
 ) -> Option<CredentialsInput> {
     match sim {
-        SimCredentials::Token { token } => Some(CredentialsInput::XuiToken {
+        SimCredentials::Login {
+            token: Some(token), ..
+        } => Some(CredentialsInput::XuiToken {
             token: Some(Secret::new(token.as_str())),
+        }),
+        // A release without API tokens (v2.x): the admin login.
+        SimCredentials::Login {
+            username,
+            password,
+            token: None,
+        } => Some(CredentialsInput::XuiPassword {
+            username: username.clone(),
+            password: Some(Secret::new(password.as_str())),
         }),
         _ => None,
     }

@@ -58,6 +58,7 @@ pub(super) async fn fetch_all(
     concurrency: usize,
     progress: Progress<'_>,
 ) -> std::result::Result<Fetched, PanelError> {
+    let detected = c.detect().await?;
     let generation = c.api_generation().await?;
     let mut ctx = XuiContext::default();
     let records = match generation {
@@ -102,7 +103,7 @@ pub(super) async fn fetch_all(
     };
     Ok(Fetched {
         records,
-        version: None,
+        version: Some(detected.release.label()),
         api_generation: Some(generation.label().to_owned()),
     })
 }
@@ -133,11 +134,13 @@ pub(super) async fn fetch_one(
             .collect();
         return Ok(convert::from_legacy(&panel.id, &entries, &ctx, now_ms));
     }
-    let record = match c.get(email).await {
+    let mut record = match c.get(email).await {
         Ok(r) => r,
         Err(e) if matches!(e, PanelError::NotFound { .. }) || is_missing(&e) => return Ok(None),
         Err(e) => return Err(e.into()),
     };
+    // `get` carries no counters (facts §4.4); the traffic row has them.
+    record.traffic = c.traffic_counters(email).await?;
     let mut ctx = XuiContext::default();
     if let Ok(online) = c.onlines().await {
         ctx.online = online.into_iter().collect();

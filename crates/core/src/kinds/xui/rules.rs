@@ -36,13 +36,16 @@ impl KindRules for XuiRules {
         }
     }
 
-    /// A panel before v3.1 (legacy inbounds API) has no share-links route.
+    /// A panel before v3.1 (legacy inbounds API) has no share-links route; a read-only
+    /// (`monitor`) token changes nothing.
     fn capabilities(&self, api_generation: Option<&str>) -> Capabilities {
+        let writable =
+            !api_generation.is_some_and(paneldeck_panels::xui::version::is_read_only_generation);
         Capabilities {
-            can_edit: true,
-            can_toggle: true,
-            can_reset_traffic: true,
-            can_delete: true,
+            can_edit: writable,
+            can_toggle: writable,
+            can_reset_traffic: writable,
+            can_delete: writable,
             has_traffic: true,
             has_expiry: true,
             has_ip_limit: true,

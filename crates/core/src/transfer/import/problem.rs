@@ -157,7 +157,7 @@ impl std::fmt::Display for ImportProblem {
             ),
             P::UnknownKind { value } => write!(
                 f,
-                "expected xui, marzban, userpass or pterodactyl, got '{value}'"
+                "expected xui, marzban, pasarguard, userpass or pterodactyl, got '{value}'"
             ),
             P::UnknownStatus { value } => write!(f, "unknown status '{value}'"),
             P::NotWholeNumberOf { unit, value } => {

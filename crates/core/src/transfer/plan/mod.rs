@@ -79,6 +79,8 @@ pub struct ImportPlan {
 /// The panel rows are mapped onto: its snapshot and what its create form offers.
 pub struct Target<'a> {
     pub panel_id: PanelId,
+    /// Rows whose panel column names this panel are its own.
+    pub panel_name: String,
     pub kind: PanelKind,
     /// The snapshot of the panel: accounts with their raw records.
     pub accounts: &'a [(Account, RawBits)],
@@ -93,6 +95,26 @@ pub struct PlanOptions {
     pub xui_inbound_ids: Vec<i64>,
     /// Leave existing accounts alone (they are reported unchanged / as conflicts only).
     pub create_only: bool,
+    /// Source panels (the file's panel column) whose rows go to the target too. Rows of any
+    /// other panel are left out as [`ConflictReason::OtherPanel`]: a two-panel export
+    /// imported into one panel must not create the other panel's accounts on it.
+    pub from_panels: Vec<String>,
+}
+
+impl PlanOptions {
+    /// Whether a row whose panel column says `panel` belongs to `target`.
+    fn takes(&self, panel: Option<&str>, target: &str) -> bool {
+        match panel.map(str::trim) {
+            None | Some("") => true,
+            Some(p) => {
+                p.eq_ignore_ascii_case(target)
+                    || self
+                        .from_panels
+                        .iter()
+                        .any(|f| f.trim().eq_ignore_ascii_case(p))
+            }
+        }
+    }
 }
 
 /// Builds the plan of `parsed` rows against `target`.
@@ -103,13 +125,21 @@ pub fn plan(parsed: &Parsed, target: &Target<'_>, opts: &PlanOptions) -> ImportP
         by_name.insert(lower(&a.name), i);
     }
     let names: Vec<Cow<'_, str>> = parsed.rows.iter().map(|r| lower(&r.record.name)).collect();
-    // In file order: the line a name was first planned on, for the rows that repeat it.
+    let ours: Vec<bool> = parsed
+        .rows
+        .iter()
+        .map(|r| opts.takes(r.record.panel.as_deref(), &target.panel_name))
+        .collect();
+    // In file order: the line a name was first planned on, for the rows that repeat it (the
+    // same name on another panel's rows is not a repeat).
     let mut planned: HashMap<&str, u64> = HashMap::with_capacity(names.len());
     let repeats: Vec<Option<u64>> = parsed
         .rows
         .iter()
         .zip(&names)
-        .map(|(row, name)| match planned.entry(name.as_ref()) {
+        .zip(&ours)
+        .map(|((row, name), ours)| match planned.entry(name.as_ref()) {
+            _ if !ours => None,
             Entry::Occupied(first) => Some(*first.get()),
             Entry::Vacant(v) => {
                 v.insert(row.line);
@@ -120,6 +150,13 @@ pub fn plan(parsed: &Parsed, target: &Target<'_>, opts: &PlanOptions) -> ImportP
     drop(planned);
     // The rows are independent now: planned on every core.
     let items = map_parallel(&parsed.rows, |i, row| match repeats[i] {
+        _ if !ours[i] => row::conflict(
+            row,
+            ConflictReason::OtherPanel {
+                name: row.record.name.clone(),
+                panel: row.record.panel.clone().unwrap_or_default(),
+            },
+        ),
         Some(first) => row::conflict(
             row,
             ConflictReason::RepeatedName {

@@ -36,7 +36,16 @@ pub enum ConflictReason {
     NotMarzbanUsername {
         name: String,
     },
+    NotPasarguardUsername {
+        name: String,
+    },
     NoServer,
+    /// The file's panel column names another panel: the row is left out unless that panel
+    /// is mapped onto the target ([`PlanOptions::from_panels`](super::PlanOptions)).
+    OtherPanel {
+        name: String,
+        panel: String,
+    },
 }
 
 impl std::fmt::Display for ConflictReason {
@@ -66,9 +75,17 @@ impl std::fmt::Display for ConflictReason {
                 f,
                 "'{name}' is not a Marzban username (3–32 of a-z A-Z 0-9 _ - @ .)"
             ),
+            C::NotPasarguardUsername { name } => write!(
+                f,
+                "'{name}' is not a PasarGuard username (3–128 of a-z A-Z 0-9 - _ @ ., no two of - _ @ . in a row)"
+            ),
             C::NoServer => {
                 f.write_str("no server given for the Pterodactyl subuser (servers column)")
             }
+            C::OtherPanel { name, panel } => write!(
+                f,
+                "'{name}' belongs to panel '{panel}' in the file; left out (map that panel to import it here)"
+            ),
         }
     }
 }
