@@ -44,6 +44,8 @@ pub struct SimOptions {
     /// Pterodactyl: requests allowed per rate-limit window, and the window's length in ms.
     pub rate_limit: u32,
     pub rate_window_ms: u64,
+    /// The release a simulator plays (Marzban: `0.4.9` or `0.8.4`); `None` = its default.
+    pub panel_version: Option<String>,
 }
 
 impl Default for SimOptions {
@@ -56,6 +58,7 @@ impl Default for SimOptions {
             token_ttl_secs: 24 * 3600,
             rate_limit: 720,
             rate_window_ms: 60_000,
+            panel_version: None,
         }
     }
 }

@@ -37,6 +37,9 @@ struct Args {
     rate_limit: u32,
     #[arg(long, default_value_t = 60_000)]
     rate_window_ms: u64,
+    /// The release to play (Marzban: 0.4.9 or 0.8.4, default 0.8.4).
+    #[arg(long)]
+    panel_version: Option<String>,
 }
 
 #[tokio::main]
@@ -45,6 +48,12 @@ async fn main() -> std::io::Result<()> {
     if !(0.0..=1.0).contains(&args.error_rate) {
         eprintln!("--error-rate must be between 0 and 1");
         std::process::exit(2);
+    }
+    if let (SimKind::Marzban, Some(v)) = (args.kind, &args.panel_version) {
+        if paneldeck_sim::marzban::PanelVersion::parse(v).is_none() {
+            eprintln!("--panel-version for marzban: 0.4.9 or 0.8.4");
+            std::process::exit(2);
+        }
     }
     let opts = SimOptions {
         seed: args.seed,
@@ -58,6 +67,7 @@ async fn main() -> std::io::Result<()> {
         token_ttl_secs: args.token_ttl_secs,
         rate_limit: args.rate_limit,
         rate_window_ms: args.rate_window_ms,
+        panel_version: args.panel_version,
     };
     let sim = paneldeck_sim::start(args.kind, opts, args.listen).await?;
     println!("{}", sim.announcement());

@@ -195,7 +195,8 @@ pub async fn usage(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Reply {
     authenticate(&sim, &headers)?.require_sudo()?;
-    check_range(&Params(params))?;
+    let version = sim.db().version;
+    check_range(version, &Params(params))?;
     let db = sim.db();
     let (node_up, node_down) = db
         .nodes
