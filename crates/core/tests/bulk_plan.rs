@@ -189,6 +189,34 @@ async fn disable_then_enable_across_kinds() {
     );
 }
 
+/// Names Marzban's own rule refuses (`tm-001`: only two word characters before the `-`) are
+/// skipped in the plan, quoting the rule, before anything is sent (NOTES.md; app/models/user.py
+/// at v0.4.9 and v0.8.4).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pattern_marzban_refuses_is_skipped_with_its_rule() {
+    let w = world(0).await;
+    let marzban = &w.panels[1];
+    let request = |pattern: &str| BulkRequest::Create {
+        panel_ids: vec![marzban.id.clone()],
+        names: NameSource::Pattern {
+            pattern: pattern.into(),
+        },
+        templates: vec![marzban_form(None)],
+    };
+    let plan = w.core.bulk_plan(&request("tm-{001..003}")).unwrap();
+    assert_eq!(plan.to_change, 0);
+    let skips: Vec<_> = plan.panels.iter().flat_map(|p| &p.items).collect();
+    assert_eq!(skips.len(), 3);
+    for item in skips {
+        let skip = item.skip.as_ref().expect("skipped");
+        assert_eq!(skip.reason, SkipReason::InvalidInput);
+        assert!(skip.message.contains("'tm-00"), "{}", skip.message);
+        assert!(skip.message.contains(r"(?=\w{3,32}\b)"), "{}", skip.message);
+    }
+    let fine = w.core.bulk_plan(&request("tm_{001..003}")).unwrap();
+    assert_eq!(fine.to_change, 3);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_from_a_pattern_on_two_panels_skips_existing_names() {
     let w = world(5).await;

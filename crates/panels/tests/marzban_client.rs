@@ -485,7 +485,10 @@ async fn a_create_without_chosen_inbounds_gets_every_inbound_on_every_version() 
     for version in ["0.4.9", "0.8.4"] {
         let (_sim, _h, client) = setup_as(Some(version), 0).await;
         let user = client
-            .add_user(&new_user("everywhere", &[ProxyType::Vless, ProxyType::Trojan]))
+            .add_user(&new_user(
+                "everywhere",
+                &[ProxyType::Vless, ProxyType::Trojan],
+            ))
             .await
             .expect("add");
         assert_eq!(

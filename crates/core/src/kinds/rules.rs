@@ -104,6 +104,12 @@ pub trait KindRules: Sync {
         vec![new.name().trim().to_lowercase()]
     }
 
+    /// Why the panel would refuse the name of `new` (in English, quoting its rule), checked
+    /// before anything is sent; `None` when it takes it or the name is only known later.
+    fn refused_name(&self, _new: &NewAccount) -> Option<String> {
+        None
+    }
+
     /// The plan's lines for the form's own fields of a create (after its name, kept
     /// credentials and state).
     fn form_changes(&self, new: &NewAccount) -> Vec<FieldChange>;
