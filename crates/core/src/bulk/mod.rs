@@ -14,6 +14,7 @@ mod apply;
 mod exec;
 pub mod fmt;
 mod journal;
+mod pace;
 pub mod names;
 pub mod outcome;
 pub(crate) mod plan;
