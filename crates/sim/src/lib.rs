@@ -16,7 +16,7 @@ use std::{net::SocketAddr, sync::Arc};
 use serde::Serialize;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
-pub use faults::{FaultConfig, SimStats};
+pub use faults::{DbLoad, FaultConfig, SimStats};
 
 /// Which panel a simulator imitates (same lowercase names as the app's panel kinds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
@@ -46,6 +46,8 @@ pub struct SimOptions {
     pub rate_window_ms: u64,
     /// The release a simulator plays (Marzban: `0.4.9` or `0.8.4`); `None` = its default.
     pub panel_version: Option<String>,
+    /// Time in the panel's database, for simulators that model its connection pool (Marzban).
+    pub db: DbLoad,
 }
 
 impl Default for SimOptions {
@@ -59,6 +61,7 @@ impl Default for SimOptions {
             rate_limit: 720,
             rate_window_ms: 60_000,
             panel_version: None,
+            db: DbLoad::default(),
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::{net::SocketAddr, time::Duration};
 
 use clap::Parser;
-use paneldeck_sim::{FaultConfig, SimKind, SimOptions};
+use paneldeck_sim::{DbLoad, FaultConfig, SimKind, SimOptions};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -40,6 +40,12 @@ struct Args {
     /// The release to play (Marzban: 0.4.9 or 0.8.4, default 0.8.4).
     #[arg(long)]
     panel_version: Option<String>,
+    /// Marzban: how long each request holds a database connection (0.8.4 has 15).
+    #[arg(long, default_value_t = 0)]
+    db_hold_ms: u64,
+    /// Marzban: how long a request waits for a free connection before its 500.
+    #[arg(long, default_value_t = 30_000)]
+    db_pool_timeout_ms: u64,
 }
 
 #[tokio::main]
@@ -68,6 +74,10 @@ async fn main() -> std::io::Result<()> {
         rate_limit: args.rate_limit,
         rate_window_ms: args.rate_window_ms,
         panel_version: args.panel_version,
+        db: DbLoad {
+            hold: Duration::from_millis(args.db_hold_ms),
+            pool_timeout: Duration::from_millis(args.db_pool_timeout_ms),
+        },
     };
     let sim = paneldeck_sim::start(args.kind, opts, args.listen).await?;
     println!("{}", sim.announcement());

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use paneldeck_sim::{marzban::start_with_ttl, RunningSim, SimCredentials, SimOptions};
+use paneldeck_sim::{marzban::start_with_ttl, DbLoad, RunningSim, SimCredentials, SimOptions};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
@@ -17,9 +17,14 @@ struct Panel {
 }
 
 async fn panel(version: &str) -> Panel {
+    panel_with(version, DbLoad::default()).await
+}
+
+async fn panel_with(version: &str, db: DbLoad) -> Panel {
     let opts = SimOptions {
         accounts: 0,
         panel_version: Some(version.to_owned()),
+        db,
         ..SimOptions::default()
     };
     let (sim, _) = start_with_ttl(opts, Duration::from_secs(3600))
@@ -196,5 +201,31 @@ async fn subscription_client_types_are_compared_exactly() {
         }
         let r = get("links").await.expect("sub");
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{version}");
+    }
+}
+
+/// 0.8.4's database pool holds 15 connections (SQLAlchemy 2.0's QueuePool on its default SQLite,
+/// fixtures/marzban-versions.md, "Database pool"): a 16th request at once waits, and past the
+/// pool's timeout is answered 500. 0.4.9 has no such limit (NullPool).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixteen_requests_at_once_overrun_0_8_4s_pool_of_fifteen() {
+    let load = DbLoad {
+        // Long enough for all sixteen to arrive while the first fifteen hold their connection.
+        hold: Duration::from_millis(1500),
+        pool_timeout: Duration::from_millis(100),
+    };
+    for (version, refused) in [("0.8.4", 1), ("0.4.9", 0)] {
+        let p = panel_with(version, load).await;
+        let calls = (0..16).map(|_| p.call("GET", "/api/system", None));
+        let answers = futures::future::join_all(calls).await;
+        let errors: Vec<&(StatusCode, String)> = answers
+            .iter()
+            .filter(|(status, _)| *status != StatusCode::OK)
+            .collect();
+        assert_eq!(errors.len(), refused, "{version}: {errors:?}");
+        for (status, body) in errors {
+            assert_eq!(*status, StatusCode::INTERNAL_SERVER_ERROR);
+            assert_eq!(body, "Internal Server Error");
+        }
     }
 }

@@ -290,7 +290,12 @@ impl<'a> Runner<'a> {
 
     /// Sends one item, again after a backoff while its error may pass; the item holds a place
     /// of the panel's pace only while its request is under way.
-    async fn run_one_unscrubbed(&self, client: &PanelClient, pacer: &Pacer, w: &Work) -> ItemUpdate {
+    async fn run_one_unscrubbed(
+        &self,
+        client: &PanelClient,
+        pacer: &Pacer,
+        w: &Work,
+    ) -> ItemUpdate {
         let seq = w.rec.seq;
         let mut uncertain = w.uncertain;
         let mut attempts = 0;

@@ -135,7 +135,9 @@ impl Pacer {
     }
 
     fn pace(&self) -> MutexGuard<'_, Pace> {
-        self.pace.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.pace
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Waits until one more request may go.

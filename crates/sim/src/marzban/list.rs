@@ -13,7 +13,7 @@ use serde_json::{json, Map};
 use super::{
     common::{authenticate, detail, invalid, ok_serialized, Params, Reply, Sim},
     state::{user_key, State, Status, UserRec},
-    users::{base_url, UserView},
+    user_view::{base_url, UserView},
 };
 use crate::clock::now_secs;
 

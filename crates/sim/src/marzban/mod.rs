@@ -15,12 +15,15 @@ mod datetime;
 mod links;
 mod list;
 mod nodes;
+mod pool;
 mod race;
 mod state;
 mod sub;
 mod system;
 mod templates;
+mod usage;
 mod user_body;
+mod user_view;
 mod users;
 mod version;
 
@@ -42,6 +45,7 @@ use serde_json::json;
 
 use crate::{seed, RunningSim, SimApp, SimCredentials, SimKind, SimOptions, SimStats};
 use common::Sim;
+use pool::DbPool;
 use state::{AdminRec, Proto, State, Status, UserRec};
 pub use version::PanelVersion;
 /// What `/api/core` and connected nodes report.
@@ -53,9 +57,15 @@ pub const SUDO_USERNAME: &str = "admin";
 #[derive(Clone)]
 pub struct MarzbanSim {
     sim: Sim,
+    pool: Arc<DbPool>,
 }
 
 impl MarzbanSim {
+    /// Requests answered 500 because no database connection was free in time (0.8.4).
+    pub fn pool_timeouts(&self) -> u64 {
+        self.pool.timeouts()
+    }
+
     /// Successful logins (`POST /api/admin/token` that issued a token).
     pub fn logins(&self) -> u64 {
         self.sim.db().logins
@@ -116,17 +126,21 @@ pub fn app_with_ttl(
         .get(SUDO_USERNAME)
         .map(|a| a.password.clone())
         .unwrap_or_default();
+    let pool = DbPool::new(state.version, opts.db);
     let sim = Sim {
         state: Arc::new(Mutex::new(state)),
     };
     let app = SimApp {
-        router: router(sim.clone()),
+        router: router(sim.clone()).layer(axum::middleware::from_fn_with_state(
+            pool.clone(),
+            pool::with_connection,
+        )),
         credentials: SimCredentials::Password {
             username: SUDO_USERNAME.to_owned(),
             password,
         },
     };
-    (app, MarzbanSim { sim })
+    (app, MarzbanSim { sim, pool })
 }
 
 /// Serves a simulator on a free 127.0.0.1 port with the given token lifetime.
@@ -175,13 +189,13 @@ fn router(sim: Sim) -> Router {
         )
         .route("/api/user/{username}/reset", post(users::reset_user))
         .route("/api/user/{username}/revoke_sub", post(users::revoke_sub))
-        .route("/api/user/{username}/usage", get(users::user_usage))
+        .route("/api/user/{username}/usage", get(usage::user_usage))
         .route("/api/user/{username}/set-owner", put(users::set_owner))
         .route("/api/users", get(list::get_users))
-        .route("/api/users/reset", post(users::reset_users))
+        .route("/api/users/reset", post(usage::reset_users))
         .route(
             "/api/users/expired",
-            get(users::get_expired).delete(users::delete_expired),
+            get(usage::get_expired).delete(usage::delete_expired),
         )
         .route(
             "/api/user_template",

@@ -14,7 +14,7 @@ use super::{
     },
     core::host,
     state::NodeRec,
-    users::check_range,
+    usage::check_range,
 };
 
 const NODE_CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUSIMULATEDMARZBANNODECERT0wCgYIKoZIzj0EAwIw\n-----END CERTIFICATE-----\n";

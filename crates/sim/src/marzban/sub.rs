@@ -14,7 +14,8 @@ use super::{
     common::{detail, invalid_one, ok, verify_jwt, Params, Reply, Sim},
     links::{document, Format},
     state::State,
-    users::{base_url, check_range, internal_error, sub_key, usages_json, user_json},
+    usage::{check_range, internal_error, usages_json},
+    user_view::{base_url, sub_key, user_json},
     PanelVersion,
 };
 use crate::clock::{iso_micros, now_micros};
