@@ -80,6 +80,10 @@ impl KindRules for MarzbanRules {
         }
     }
 
+    fn side_effects(&self, a: &Account, action: &BulkAction) -> Vec<FieldChange> {
+        plan::side_effects(a, action)
+    }
+
     /// A template adds its prefix and suffix to the name: then the name is checked by the
     /// create itself.
     fn refused_name(&self, new: &NewAccount) -> Option<String> {
