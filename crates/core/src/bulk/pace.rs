@@ -199,6 +199,8 @@ impl Drop for Slot<'_> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::expect_used)]
+
     use std::collections::VecDeque;
 
     use super::*;
