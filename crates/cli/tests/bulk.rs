@@ -10,7 +10,7 @@ mod support;
 
 use paneldeck_sim::{SimKind, SimOptions};
 use serde_json::Value;
-use support::{add, ok, paneldeck, text};
+use support::{add, ok, paneldeck};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dry_run_run_filter_failures_retry_and_history() {
