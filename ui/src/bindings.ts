@@ -914,7 +914,10 @@ export type FieldProblem =
 { code: "required" } | 
 /**  Empty password given: leave it out to have one generated instead. */
 { code: "blankPassword" } | { code: "tooLong"; max: number } | { code: "noSpaces" } | 
-/**  A Marzban username: `min` to `max` characters of a-z, A-Z, 0-9, `_`, `-`, `@` and `.`. */
+/**
+ *  Not a Marzban username: only a-z, A-Z, 0-9, `_`, `-`, `@` and `.`, starting with `min`
+ *  to `max` of a-z, A-Z, 0-9 and `_` (the server's regex; `marzban::username_ok`).
+ */
 { code: "usernameFormat"; min: number; max: number } | 
 /**  A limit of 0; empty means unlimited. */
 { code: "notPositive" } | 
@@ -965,13 +968,17 @@ export type FieldValue = { type: "bytes"; bytes: number } |
  *  The field a change is about. The aliases are the names import previews (export column
  *  names) and older journals used.
  */
-export type Field_Deserialize = "account" | "enabled" | "expiry" | "expires_at_ms" | "expireAfterFirstUse" | "expire_after_first_use_ms" | "limit" | "limit_bytes" | "used" | "inbounds" | "group" | "subscription" | "usageCap" | "ipCap" | "ip_limit" | "permissions" | "servers" | "subuser" | "form" | "credentials" | "note" | "resetDays" | "reset_days" | "resetStrategy" | "reset_strategy";
+export type Field_Deserialize = "account" | "enabled" | "expiry" | "expires_at_ms" | "expireAfterFirstUse" | "expire_after_first_use_ms" | "limit" | "limit_bytes" | "used" | "inbounds" | "group" | "subscription" | 
+/**  Every link and QR code of the account (Marzban's revoke renews each proxy's secret). */
+"links" | "usageCap" | "ipCap" | "ip_limit" | "permissions" | "servers" | "subuser" | "form" | "credentials" | "note" | "resetDays" | "reset_days" | "resetStrategy" | "reset_strategy";
 
 /**
  *  The field a change is about. The aliases are the names import previews (export column
  *  names) and older journals used.
  */
-export type Field_Serialize = "account" | "enabled" | "expiry" | "expireAfterFirstUse" | "limit" | "used" | "inbounds" | "group" | "subscription" | "usageCap" | "ipCap" | "permissions" | "servers" | "subuser" | "form" | "credentials" | "note" | "resetDays" | "resetStrategy";
+export type Field_Serialize = "account" | "enabled" | "expiry" | "expireAfterFirstUse" | "limit" | "used" | "inbounds" | "group" | "subscription" | 
+/**  Every link and QR code of the account (Marzban's revoke renews each proxy's secret). */
+"links" | "usageCap" | "ipCap" | "permissions" | "servers" | "subuser" | "form" | "credentials" | "note" | "resetDays" | "resetStrategy";
 
 /**  How a file or a migration maps onto the target panel. */
 export type ImportOptions = ImportOptions_Serialize | ImportOptions_Deserialize;
@@ -2047,7 +2054,16 @@ export type ValueWord =
 /**  …and new ones (after). */
 "new" | 
 /**  An edit form as a whole. */
-"edited";
+"edited" | 
+/**  Links and QR codes as they were handed out… */
+"handedOut" | 
+/**  …all replaced: the ones handed out stop working. */
+"allReplaced" | 
+/**
+ *  Disabled after a change that the panel itself follows by enabling the account (Marzban's
+ *  traffic reset): the run disables it again.
+ */
+"disabledAgain";
 
 /**  How a 3x-ui panel is signed in to. */
 export type XuiAuthMode = "token" | "password";

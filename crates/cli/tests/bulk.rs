@@ -1,7 +1,7 @@
 //! `paneldeck bulk` end to end: `--dry-run` prints the plan and sends nothing, a run creates
 //! the planned accounts with the result per panel, a selection by filter disables exactly the
-//! matching accounts, failed items make the exit status non-zero and `bulk retry` re-runs
-//! them, and `bulk history` / `bulk export` show the journal. Panels are registered by the CLI,
+//! matching accounts, a name the panel would refuse is skipped before anything is sent, and
+//! `bulk history` / `bulk export` show the journal. Panels are registered by the CLI,
 //! so these tests need the OS keyring: run them with `cargo xtask test`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -10,7 +10,7 @@ mod support;
 
 use paneldeck_sim::{SimKind, SimOptions};
 use serde_json::Value;
-use support::{add, ok, paneldeck, text};
+use support::{add, ok, paneldeck};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dry_run_run_filter_failures_retry_and_history() {
@@ -81,9 +81,10 @@ async fn dry_run_run_filter_failures_retry_and_history() {
             .status
             .success());
 
-        // Failed items: a non-zero exit, then `bulk retry` re-runs only them (still failing:
-        // Marzban refuses two-letter names).
-        let bad = paneldeck(
+        // A name Marzban's own rule refuses (two letters) is skipped in the plan, quoting the
+        // rule, and never sent (issue 19); the other name is created.
+        let before = stats.route_count("POST /api/user");
+        let out = ok(&paneldeck(
             &d,
             &[
                 "bulk",
@@ -96,10 +97,9 @@ async fn dry_run_run_filter_failures_retry_and_history() {
                 "xy",
             ],
             None,
-        );
-        assert!(!bad.status.success());
-        let err = text(&bad.stderr);
-        assert!(err.contains("1 of 2 items failed"), "{err}");
+        ));
+        assert!(out.contains("'xy' would be refused"), "{out}");
+        assert_eq!(stats.route_count("POST /api/user"), before + 1);
         let history: Vec<Value> = serde_json::from_str(&ok(&paneldeck(
             &d,
             &["--format", "json", "bulk", "history"],
@@ -108,13 +108,12 @@ async fn dry_run_run_filter_failures_retry_and_history() {
         .unwrap();
         assert_eq!(history.len(), 3);
         let op = history[0]["opId"].as_str().unwrap().to_owned();
-        assert_eq!(history[0]["counts"]["failed"], 1);
+        assert_eq!(history[0]["counts"]["failed"], 0);
+        assert_eq!(history[0]["counts"]["skipped"], 1);
         assert_eq!(history[0]["actor"].as_str().map(str::is_empty), Some(false));
-        let before = stats.route_count("POST /api/user");
-        let retry = paneldeck(&d, &["bulk", "retry", &op], None);
-        assert!(!retry.status.success());
-        // Local validation refuses the name again before anything is sent.
-        assert_eq!(stats.route_count("POST /api/user"), before);
+        // Nothing failed, so `bulk retry` sends nothing.
+        ok(&paneldeck(&d, &["bulk", "retry", &op], None));
+        assert_eq!(stats.route_count("POST /api/user"), before + 1);
 
         let csv = ok(&paneldeck(
             &d,
@@ -124,7 +123,7 @@ async fn dry_run_run_filter_failures_retry_and_history() {
         assert_eq!(csv.lines().count(), 3, "{csv}");
         assert!(
             csv.lines()
-                .any(|l| l.contains("xy") && l.contains(",failed,")),
+                .any(|l| l.contains("xy") && l.contains(",skipped,")),
             "{csv}"
         );
     })

@@ -10,8 +10,8 @@ use bulk_support::*;
 use paneldeck_core::{
     accounts::{model::DAY_MS, AccountQuery, Selection},
     bulk::{
-        BulkAction, BulkRequest, CancelToken, ExportFormat, Field, ItemState, NameSource, OpState,
-        SkipReason,
+        BulkAction, BulkRequest, CancelToken, ExportFormat, Field, FieldValue, ItemState,
+        NameSource, OpState, SkipReason, ValueWord,
     },
 };
 use paneldeck_panels::PanelKind;
@@ -187,6 +187,104 @@ async fn disable_then_enable_across_kinds() {
             .route_count("POST /panel/api/clients/bulkEnable")
             >= 1
     );
+}
+
+/// The preview states what Marzban does beyond the change (NOTES.md, "Both versions"):
+/// resetting a disabled user's traffic enables it (the run disables it again, and it ends
+/// disabled), and revoking replaces every link and QR code. Other kinds get no such line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn marzban_side_effects_are_in_the_preview_and_reset_keeps_disabled_users_disabled() {
+    let w = world(40).await;
+    w.core.sync_all(|_| {}).await;
+    let accounts = all_accounts(&w.core);
+    let disabled: Vec<_> = accounts
+        .iter()
+        .filter(|a| a.kind == PanelKind::Marzban && !a.enabled)
+        .map(|a| a.key.clone())
+        .collect();
+    assert!(!disabled.is_empty(), "the seed has disabled Marzban users");
+    let keys = w.core.query_keys(&AccountQuery::default()).unwrap();
+    let plan_of = |action| BulkRequest::Change {
+        selection: Selection::Keys { keys: keys.clone() },
+        action,
+    };
+    let word = |word| Some(FieldValue::Word { word });
+
+    let reset = w
+        .core
+        .bulk_plan(&plan_of(BulkAction::ResetTraffic))
+        .unwrap();
+    for p in &reset.panels {
+        for item in p.items.iter().filter(|i| i.skip.is_none()) {
+            let state = item.changes.iter().find(|c| c.field == Field::Enabled);
+            if p.kind == PanelKind::Marzban && disabled.contains(&item.key) {
+                let state = state.expect("a state line");
+                assert_eq!(state.after, word(ValueWord::DisabledAgain));
+                assert!(state.to_string().contains("the run disables it again"));
+            } else {
+                assert_eq!(state, None, "{:?}: {}", p.kind, item.name);
+            }
+        }
+    }
+    let revoke = w
+        .core
+        .bulk_plan(&plan_of(BulkAction::RevokeSubscription))
+        .unwrap();
+    for p in &revoke.panels {
+        for item in p.items.iter().filter(|i| i.skip.is_none()) {
+            let links = item.changes.iter().find(|c| c.field == Field::Links);
+            assert_eq!(
+                links.is_some(),
+                p.kind == PanelKind::Marzban,
+                "{:?}",
+                p.kind
+            );
+            if let Some(links) = links {
+                assert_eq!(links.after, word(ValueWord::AllReplaced));
+            }
+        }
+    }
+
+    let report = w
+        .core
+        .bulk_execute(&reset.id, |_| {}, CancelToken::new())
+        .await
+        .unwrap();
+    assert_eq!(report.counts.failed, 0, "{:?}", report.failures);
+    let after = all_accounts(&w.core);
+    for key in &disabled {
+        let a = after.iter().find(|a| &a.key == key).unwrap();
+        assert!(!a.enabled, "{} was enabled by the reset", a.name);
+        assert_eq!(a.used_bytes, 0, "{}", a.name);
+    }
+}
+
+/// Names Marzban's own rule refuses (`tm-001`: only two word characters before the `-`) are
+/// skipped in the plan, quoting the rule, before anything is sent (NOTES.md; app/models/user.py
+/// at v0.4.9 and v0.8.4).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pattern_marzban_refuses_is_skipped_with_its_rule() {
+    let w = world(0).await;
+    let marzban = &w.panels[1];
+    let request = |pattern: &str| BulkRequest::Create {
+        panel_ids: vec![marzban.id.clone()],
+        names: NameSource::Pattern {
+            pattern: pattern.into(),
+        },
+        templates: vec![marzban_form(None)],
+    };
+    let plan = w.core.bulk_plan(&request("tm-{001..003}")).unwrap();
+    assert_eq!(plan.to_change, 0);
+    let skips: Vec<_> = plan.panels.iter().flat_map(|p| &p.items).collect();
+    assert_eq!(skips.len(), 3);
+    for item in skips {
+        let skip = item.skip.as_ref().expect("skipped");
+        assert_eq!(skip.reason, SkipReason::InvalidInput);
+        assert!(skip.message.contains("'tm-00"), "{}", skip.message);
+        assert!(skip.message.contains(r"(?=\w{3,32}\b)"), "{}", skip.message);
+    }
+    let fine = w.core.bulk_plan(&request("tm_{001..003}")).unwrap();
+    assert_eq!(fine.to_change, 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -56,7 +56,8 @@ pub enum FieldProblem {
         max: u32,
     },
     NoSpaces,
-    /// A Marzban username: `min` to `max` characters of a-z, A-Z, 0-9, `_`, `-`, `@` and `.`.
+    /// Not a Marzban username: only a-z, A-Z, 0-9, `_`, `-`, `@` and `.`, starting with `min`
+    /// to `max` of a-z, A-Z, 0-9 and `_` (the server's regex; `marzban::username_ok`).
     UsernameFormat {
         min: u32,
         max: u32,

@@ -20,9 +20,18 @@ use paneldeck_sim::{
 const GB: u64 = 1 << 30;
 
 async fn setup(accounts: usize) -> (RunningSim, MarzbanSim, MarzbanClient) {
+    setup_as(None, accounts).await
+}
+
+/// A simulator playing `version` (None: its default, 0.8.4).
+async fn setup_as(
+    version: Option<&str>,
+    accounts: usize,
+) -> (RunningSim, MarzbanSim, MarzbanClient) {
     let opts = SimOptions {
         accounts,
         seed: 7,
+        panel_version: version.map(str::to_owned),
         ..SimOptions::default()
     };
     let (sim, handle) = start_with_ttl(opts, Duration::from_secs(3600))
@@ -64,9 +73,12 @@ fn now_secs() -> i64 {
 
 #[tokio::test]
 async fn probe_reports_version_and_admin() {
+    let (_sim, _h, old) = setup_as(Some("0.4.9"), 0).await;
+    let info = old.probe().await.expect("probe");
+    assert_eq!(info.version.as_deref(), Some("0.4.9"));
     let (_sim, _h, client) = setup(3).await;
     let info = client.probe().await.expect("probe");
-    assert_eq!(info.version.as_deref(), Some("0.4.9"));
+    assert_eq!(info.version.as_deref(), Some("0.8.4"));
     assert!(
         info.summary.contains("admin (sudo admin)"),
         "{}",
@@ -465,10 +477,56 @@ async fn expired_users_are_listed_and_deleted() {
     assert_eq!(left.users[0].username, "fresh");
 }
 
+/// A create that picks no inbounds gets every inbound, with links, on both versions: the
+/// client always sends `inbounds` (0.8.4 keeps a user off every inbound when the key is
+/// missing; NOTES.md, measured table).
+#[tokio::test]
+async fn a_create_without_chosen_inbounds_gets_every_inbound_on_every_version() {
+    for version in ["0.4.9", "0.8.4"] {
+        let (_sim, _h, client) = setup_as(Some(version), 0).await;
+        let user = client
+            .add_user(&new_user(
+                "everywhere",
+                &[ProxyType::Vless, ProxyType::Trojan],
+            ))
+            .await
+            .expect("add");
+        assert_eq!(
+            user.inbounds[&ProxyType::Vless],
+            vec!["VLESS TCP".to_owned(), "VLESS TCP REALITY".to_owned()],
+            "{version}"
+        );
+        assert_eq!(user.inbounds[&ProxyType::Trojan].len(), 1, "{version}");
+        assert_eq!(user.links.len(), 3, "{version}");
+    }
+}
+
+/// 0.8.4's list filters: `username` is exact, `search` the substring (NOTES.md).
+#[tokio::test]
+async fn the_0_8_4_username_filter_is_exact_and_search_is_the_substring() {
+    let (_sim, _h, client) = setup_as(Some("0.8.4"), 0).await;
+    for name in ["beh_p1", "beh_p10"] {
+        client
+            .add_user(&new_user(name, &[ProxyType::Vless]))
+            .await
+            .expect("add");
+    }
+    let exact = UsersQuery {
+        usernames: vec!["beh_p1".into()],
+        ..UsersQuery::default()
+    };
+    assert_eq!(client.get_users(&exact).await.expect("list").total, 1);
+    let search = UsersQuery {
+        search: Some("beh_p".into()),
+        ..UsersQuery::default()
+    };
+    assert_eq!(client.get_users(&search).await.expect("list").total, 2);
+}
+
 /// Behaviours of the real 0.4.9 code the simulator keeps (see docs/panels/marzban.md).
 #[tokio::test]
 async fn real_server_quirks_are_kept() {
-    let (_sim, _h, client) = setup(0).await;
+    let (_sim, _h, client) = setup_as(Some("0.4.9"), 0).await;
     // Usernames are unique and found case-insensitively (the column is NOCASE).
     client
         .add_user(&new_user("Alice", &[ProxyType::Vless, ProxyType::Trojan]))

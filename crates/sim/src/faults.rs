@@ -32,6 +32,26 @@ pub struct FaultConfig {
     pub hang: Duration,
 }
 
+/// Time requests spend in a panel's database. A simulator whose panel has a connection pool
+/// (Marzban 0.8.4: 15) makes requests wait for a connection; one that waits longer than
+/// `pool_timeout` is answered 500, as the real panel does.
+#[derive(Debug, Clone, Copy)]
+pub struct DbLoad {
+    /// How long each request holds its connection (zero: no time, as before pools existed).
+    pub hold: Duration,
+    /// How long a request waits for a free connection (SQLAlchemy's default: 30 s).
+    pub pool_timeout: Duration,
+}
+
+impl Default for DbLoad {
+    fn default() -> Self {
+        DbLoad {
+            hold: Duration::ZERO,
+            pool_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
 /// Counters a test or benchmark reads after a run.
 #[derive(Debug, Default)]
 pub struct SimStats {

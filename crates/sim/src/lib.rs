@@ -18,7 +18,7 @@ use std::{net::SocketAddr, sync::Arc};
 use serde::Serialize;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
-pub use faults::{FaultConfig, SimStats};
+pub use faults::{DbLoad, FaultConfig, SimStats};
 
 /// Which panel a simulator imitates (same lowercase names as the app's panel kinds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
@@ -49,8 +49,10 @@ pub struct SimOptions {
     /// Pterodactyl: requests allowed per rate-limit window, and the window's length in ms.
     pub rate_limit: u32,
     pub rate_window_ms: u64,
-    /// The panel release to play (`--panel-version`); `None` = the kind's default.
+    /// The release a simulator plays (Marzban: `0.4.9` or `0.8.4`); `None` = its default.
     pub panel_version: Option<String>,
+    /// Time in the panel's database, for simulators that model its connection pool (Marzban).
+    pub db: DbLoad,
 }
 
 impl Default for SimOptions {
@@ -64,6 +66,7 @@ impl Default for SimOptions {
             rate_limit: 720,
             rate_window_ms: 60_000,
             panel_version: None,
+            db: DbLoad::default(),
         }
     }
 }

@@ -6,7 +6,7 @@ use std::{net::SocketAddr, time::Duration};
 use clap::Parser;
 use paneldeck_sim::{
     hostile::{HostileMode, HostileOptions},
-    FaultConfig, SimKind, SimOptions,
+    DbLoad, FaultConfig, SimKind, SimOptions,
 };
 
 #[derive(Parser, Debug)]
@@ -49,9 +49,16 @@ struct Args {
     /// Hostile panel, `drip`: pause between two bytes.
     #[arg(long, default_value_t = 1000)]
     drip_ms: u64,
-    /// The panel release to play (3x-ui: 2.9.4, 3.0.2, 3.2.8, 3.4.2, 3.6.0, head).
+    /// The panel release to play (3x-ui: 2.9.4, 3.0.2, 3.2.8, 3.4.2, 3.6.0 (default), head;
+    /// Marzban: 0.4.9 or 0.8.4 (default)).
     #[arg(long)]
     panel_version: Option<String>,
+    /// Marzban: how long each request holds a database connection (0.8.4 has 15).
+    #[arg(long, default_value_t = 0)]
+    db_hold_ms: u64,
+    /// Marzban: how long a request waits for a free connection before its 500.
+    #[arg(long, default_value_t = 30_000)]
+    db_pool_timeout_ms: u64,
 }
 
 #[tokio::main]
@@ -64,6 +71,12 @@ async fn main() -> std::io::Result<()> {
     if let (SimKind::Xui, Some(v)) = (args.kind, &args.panel_version) {
         if let Err(e) = v.parse::<paneldeck_sim::xui::XuiVersion>() {
             eprintln!("--panel-version: {e}");
+            std::process::exit(2);
+        }
+    }
+    if let (SimKind::Marzban, Some(v)) = (args.kind, &args.panel_version) {
+        if paneldeck_sim::marzban::PanelVersion::parse(v).is_none() {
+            eprintln!("--panel-version for marzban: 0.4.9 or 0.8.4");
             std::process::exit(2);
         }
     }
@@ -80,6 +93,10 @@ async fn main() -> std::io::Result<()> {
         rate_limit: args.rate_limit,
         rate_window_ms: args.rate_window_ms,
         panel_version: args.panel_version,
+        db: DbLoad {
+            hold: Duration::from_millis(args.db_hold_ms),
+            pool_timeout: Duration::from_millis(args.db_pool_timeout_ms),
+        },
     };
     if args.kind == SimKind::Hostile {
         let hostile = HostileOptions {

@@ -56,7 +56,8 @@ pub struct RunArgs {
     /// Print the plan and stop.
     #[arg(long)]
     pub dry_run: bool,
-    /// Requests in flight per panel.
+    /// At most this many requests in flight per panel (the run starts lower and adapts to
+    /// how the panel answers).
     #[arg(long, default_value_t = 16)]
     pub concurrency: usize,
     /// Per-request timeout in seconds.

@@ -1,6 +1,7 @@
 //! The engine: panels run side by side; within a panel, the kind's own bulk routes (3x-ui's)
-//! take what they can and the rest goes item by item with bounded concurrency, retrying 429 / 5xx / timeouts
-//! with backoff. Every item is marked `running` in the journal before its request leaves and
+//! take what they can and the rest goes item by item, as many at once as the panel's pace
+//! allows ([`pace`](super::pace): adaptive, never above `ExecOptions::concurrency`), retrying
+//! 429 / 5xx / timeouts with backoff. Every item is marked `running` in the journal before its request leaves and
 //! finished after, in batched transactions. A cancel stops new requests; requests in flight
 //! finish and are journaled.
 
@@ -16,6 +17,7 @@ use paneldeck_panels::PanelError;
 use super::{
     apply::{self, is_not_found, Applied},
     journal::{self, ItemUpdate},
+    pace::Pacer,
     types::*,
     ItemError, ItemErrorCode, ItemOutcome,
 };
@@ -242,11 +244,13 @@ impl<'a> Runner<'a> {
         self.core.keep_session_token(&panel_id, &client);
     }
 
-    /// Item by item, `concurrency` at a time; items are claimed in blocks just before they go.
+    /// Item by item, as many requests at once as the panel's pace allows (at most
+    /// `concurrency`); items are claimed in blocks just before they go.
     async fn run_items(&self, panel: &PanelId, client: &PanelClient, work: Vec<Work>) {
         if work.is_empty() {
             return;
         }
+        let pacer = Pacer::new(self.opts.concurrency);
         let block = (self.opts.concurrency * 2).max(32);
         let mut blocks: Vec<Vec<Work>> = Vec::new();
         let mut it = work.into_iter().peekable();
@@ -264,7 +268,7 @@ impl<'a> Runner<'a> {
                 futures::stream::iter(block)
             })
             .flatten()
-            .map(|w| self.run_one(client, w))
+            .map(|w| self.run_one(client, &pacer, w))
             .buffer_unordered(self.opts.concurrency.max(1));
         futures::pin_mut!(stream);
         let mut batch = Vec::new();
@@ -279,12 +283,19 @@ impl<'a> Runner<'a> {
         self.record(panel, &mut batch);
     }
 
-    async fn run_one(&self, client: &PanelClient, w: Work) -> ItemUpdate {
-        let update = self.run_one_unscrubbed(client, &w).await;
+    async fn run_one(&self, client: &PanelClient, pacer: &Pacer, w: Work) -> ItemUpdate {
+        let update = self.run_one_unscrubbed(client, pacer, &w).await;
         scrubbed(update, w.kept.as_ref())
     }
 
-    async fn run_one_unscrubbed(&self, client: &PanelClient, w: &Work) -> ItemUpdate {
+    /// Sends one item, again after a backoff while its error may pass; the item holds a place
+    /// of the panel's pace only while its request is under way.
+    async fn run_one_unscrubbed(
+        &self,
+        client: &PanelClient,
+        pacer: &Pacer,
+        w: &Work,
+    ) -> ItemUpdate {
         let seq = w.rec.seq;
         let mut uncertain = w.uncertain;
         let mut attempts = 0;
@@ -301,8 +312,13 @@ impl<'a> Runner<'a> {
                     )
                 };
             }
+            let slot = tokio::select! {
+                slot = pacer.slot() => slot,
+                _ = self.cancel.cancelled() => continue,
+            };
             attempts += 1;
             let result = self.try_once(client, w, uncertain).await;
+            slot.finish(matches!(&result, Err(err) if retryable(err.code())));
             let err = match result {
                 Ok(applied) => return done(seq, attempts, applied),
                 Err(err) => err,

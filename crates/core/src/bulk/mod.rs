@@ -16,6 +16,7 @@ pub mod fmt;
 mod journal;
 pub mod names;
 pub mod outcome;
+mod pace;
 pub(crate) mod plan;
 mod service;
 pub mod shown;

@@ -26,6 +26,8 @@ pub enum Field {
     Inbounds,
     Group,
     Subscription,
+    /// Every link and QR code of the account (Marzban's revoke renews each proxy's secret).
+    Links,
     UsageCap,
     #[serde(alias = "ip_limit")]
     IpCap,
@@ -54,6 +56,7 @@ impl Field {
             Field::Inbounds => "inbounds",
             Field::Group => "group",
             Field::Subscription => "subscription",
+            Field::Links => "links and QR codes",
             Field::UsageCap => "usage cap",
             Field::IpCap => "IP cap",
             Field::Permissions => "permissions",
@@ -97,6 +100,28 @@ pub enum ValueWord {
     New,
     /// An edit form as a whole.
     Edited,
+    /// Links and QR codes as they were handed out…
+    HandedOut,
+    /// …all replaced: the ones handed out stop working.
+    AllReplaced,
+    /// Disabled after a change that the panel itself follows by enabling the account (Marzban's
+    /// traffic reset): the run disables it again.
+    DisabledAgain,
+}
+
+impl ValueWord {
+    pub fn english(self) -> &'static str {
+        match self {
+            ValueWord::Current => "current",
+            ValueWord::New => "new",
+            ValueWord::Edited => "edited",
+            ValueWord::HandedOut => "as handed out",
+            ValueWord::AllReplaced => "all replaced (the ones handed out stop working)",
+            ValueWord::DisabledAgain => {
+                "disabled (the panel's reset enables it; the run disables it again)"
+            }
+        }
+    }
 }
 
 /// One side of a change; `None` in its place means unlimited / never / unset (see
@@ -189,11 +214,7 @@ impl fmt::Display for FieldValue {
             FieldValue::Count { count } => write!(f, "{count}"),
             FieldValue::Toggle { on: true } => f.write_str("enabled"),
             FieldValue::Toggle { on: false } => f.write_str("disabled"),
-            FieldValue::Word { word } => f.write_str(match word {
-                ValueWord::Current => "current",
-                ValueWord::New => "new",
-                ValueWord::Edited => "edited",
-            }),
+            FieldValue::Word { word } => f.write_str(word.english()),
             FieldValue::FromTemplate { template_id } => write!(f, "template {template_id}"),
             FieldValue::Kept { secrets } => {
                 let names: Vec<&str> = secrets
@@ -398,5 +419,18 @@ mod tests {
             secrets: vec![KeptSecret::Uuid, KeptSecret::Password],
         };
         assert_eq!(kept.to_string(), "kept: UUID, password");
+        let links = FieldChange::new(
+            Field::Links,
+            Some(FieldValue::Word {
+                word: ValueWord::HandedOut,
+            }),
+            Some(FieldValue::Word {
+                word: ValueWord::AllReplaced,
+            }),
+        );
+        assert_eq!(
+            links.to_string(),
+            "links and QR codes: as handed out → all replaced (the ones handed out stop working)"
+        );
     }
 }

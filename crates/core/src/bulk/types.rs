@@ -558,7 +558,7 @@ pub use crate::transfer::ExportFormat;
 /// How a run behaves. Defaults suit the app; tests and benchmarks tune them.
 #[derive(Debug, Clone)]
 pub struct ExecOptions {
-    /// Requests in flight per panel (per-item path).
+    /// Most requests in flight per panel (per-item path); the pace adapts below it (`pace.rs`).
     pub concurrency: usize,
     /// Tries per item within one run (429 and 5xx/timeouts back off and retry).
     pub max_attempts: u32,

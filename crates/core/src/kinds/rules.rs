@@ -105,6 +105,18 @@ pub trait KindRules: Sync {
         vec![new.name().trim().to_lowercase()]
     }
 
+    /// What the panel does beyond `action` itself (lines added to the plan after the change's
+    /// own), so the preview states it.
+    fn side_effects(&self, _a: &Account, _action: &BulkAction) -> Vec<FieldChange> {
+        Vec::new()
+    }
+
+    /// Why the panel would refuse the name of `new` (in English, quoting its rule), checked
+    /// before anything is sent; `None` when it takes it or the name is only known later.
+    fn refused_name(&self, _new: &NewAccount) -> Option<String> {
+        None
+    }
+
     /// The plan's lines for the form's own fields of a create (after its name, kept
     /// credentials and state).
     fn form_changes(&self, new: &NewAccount) -> Vec<FieldChange>;

@@ -12,10 +12,12 @@ mod system;
 mod templates;
 mod time;
 pub mod types;
+mod username;
 mod users;
 
 pub use client::{LoginHook, MarzbanClient};
 pub use types::*;
+pub use username::{username_ok, USERNAME_REGEX, USERNAME_RULE};
 
 use crate::{PanelError, ProbeInfo};
 

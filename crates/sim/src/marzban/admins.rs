@@ -9,6 +9,7 @@ use axum::{
     http::{header, HeaderMap, StatusCode},
     response::IntoResponse,
 };
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::{
@@ -17,12 +18,36 @@ use super::{
         Reply, Sim,
     },
     state::{AdminRec, TokenRec},
+    PanelVersion,
 };
 use crate::clock::now_secs;
 
-fn admin_json(a: &AdminRec) -> Value {
-    json!({"username": a.username, "is_sudo": a.is_sudo, "telegram_id": a.telegram_id,
-           "discord_webhook": a.discord_webhook})
+/// `Admin` as the version answers it: 0.8.4 adds `users_usage` (recorded step 6 of both
+/// transcripts; NOTES.md "`GET /api/admin`").
+#[derive(Serialize)]
+pub struct AdminView<'a> {
+    username: &'a str,
+    is_sudo: bool,
+    telegram_id: Option<i64>,
+    discord_webhook: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    users_usage: Option<i64>,
+}
+
+impl<'a> AdminView<'a> {
+    pub fn of(version: PanelVersion, a: &'a AdminRec) -> Self {
+        AdminView {
+            username: &a.username,
+            is_sudo: a.is_sudo,
+            telegram_id: a.telegram_id,
+            discord_webhook: a.discord_webhook.as_deref(),
+            users_usage: version.is_0_8().then_some(a.users_usage),
+        }
+    }
+}
+
+fn admin_json(version: PanelVersion, a: &AdminRec) -> Value {
+    serde_json::to_value(AdminView::of(version, a)).unwrap_or(Value::Null)
 }
 
 /// `application/x-www-form-urlencoded` pairs (`+` is a space, `%XX` a byte).
@@ -123,7 +148,7 @@ pub async fn current_admin(AxState(sim): AxState<Sim>, headers: HeaderMap) -> Re
         .admins
         .get(&caller.username)
         .ok_or_else(|| not_found("Admin"))?;
-    ok(admin_json(admin))
+    ok(admin_json(db.version, admin))
 }
 
 /// `discord_webhook` must point at Discord (0.4.9's validator).
@@ -176,8 +201,9 @@ pub async fn create_admin(AxState(sim): AxState<Sim>, headers: HeaderMap, body: 
         telegram_id: telegram_id.filter(|t| *t != 0),
         discord_webhook: discord_webhook.filter(|d| !d.is_empty()),
         password_reset: None,
+        users_usage: 0,
     };
-    let out = admin_json(&rec);
+    let out = admin_json(db.version, &rec);
     db.admins.insert(username, rec);
     ok(out)
 }
@@ -238,7 +264,9 @@ pub async fn modify_admin(
     if let Some(d) = discord_webhook.filter(|d| !d.is_empty()) {
         admin.discord_webhook = Some(d);
     }
-    ok(admin_json(admin))
+    let version = db.version;
+    let admin = db.admins.get(&username).ok_or_else(|| not_found("Admin"))?;
+    ok(admin_json(version, admin))
 }
 
 pub async fn remove_admin(
@@ -294,7 +322,7 @@ pub async fn get_admins(
         })
         .skip(offset.unwrap_or(0).max(0) as usize)
         .take(limit.filter(|l| *l > 0).map_or(usize::MAX, |l| l as usize))
-        .map(admin_json)
+        .map(|a| admin_json(db.version, a))
         .collect();
     ok(Value::Array(list))
 }

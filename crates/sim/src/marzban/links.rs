@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 use super::{
     common::quote,
     state::{Inbound, Proto, State, UserRec},
+    PanelVersion,
 };
 
 /// The address `{SERVER_IP}` stands for.
@@ -29,6 +30,9 @@ pub struct Endpoint {
     pub alpn: String,
     pub public_key: String,
     pub settings: Value,
+    /// Whether a REALITY link carries an empty `spx=`: 0.4.9 always writes it, 0.8.4 only when
+    /// set (`if spx:` in app/subscription/v2ray.py at v0.8.4; recorded step 10 of each).
+    pub empty_spx: bool,
 }
 
 impl Endpoint {
@@ -64,7 +68,9 @@ pub fn endpoints(db: &State, user: &UserRec) -> Vec<Endpoint> {
                 if host.get("is_disabled").and_then(Value::as_bool) == Some(true) {
                     continue;
                 }
-                out.push(endpoint(*proto, settings, inbound, host, &user.username));
+                let mut e = endpoint(*proto, settings, inbound, host, &user.username);
+                e.empty_spx = !db.version.is_0_8();
+                out.push(e);
             }
         }
     }
@@ -99,6 +105,7 @@ fn endpoint(proto: Proto, settings: &Value, ib: &Inbound, host: &Value, user: &s
         alpn: text(host, "alpn").unwrap_or_default(),
         public_key: ib.public_key.clone(),
         settings: settings.clone(),
+        empty_spx: true,
     }
 }
 
@@ -147,7 +154,9 @@ fn link(e: &Endpoint) -> String {
                     fields.push(("fp", json!(e.fingerprint)));
                     fields.push(("pbk", json!(e.public_key)));
                     fields.push(("sid", json!("")));
-                    fields.push(("spx", json!("")));
+                    if e.empty_spx {
+                        fields.push(("spx", json!("")));
+                    }
                 }
                 _ => {}
             }
@@ -188,7 +197,9 @@ fn link(e: &Endpoint) -> String {
                     q.push(("fp", e.fingerprint.clone()));
                     q.push(("pbk", e.public_key.clone()));
                     q.push(("sid", String::new()));
-                    q.push(("spx", String::new()));
+                    if e.empty_spx {
+                        q.push(("spx", String::new()));
+                    }
                 }
                 "tls" => {
                     q.push(("sni", e.sni.clone()));
@@ -284,20 +295,34 @@ pub enum Format {
 }
 
 impl Format {
-    /// Marzban 0.4.9's User-Agent rules (anchored regexes, first match wins).
-    pub fn from_user_agent(ua: &str) -> Format {
+    /// The User-Agent rules (anchored regexes, first match wins) of 0.4.9
+    /// (app/views/subscription.py) and 0.8.4 (app/routers/subscription.py), which also takes
+    /// `clash.meta`, FlClash and mihomo for Clash Meta, and Karing and HiddifyNext for sing-box.
+    pub fn from_user_agent(version: PanelVersion, ua: &str) -> Format {
         let starts = |prefixes: &[&str]| prefixes.iter().any(|p| ua.starts_with(p));
+        let seps: &[char] = if version.is_0_8() {
+            &['-', '.']
+        } else {
+            &['-']
+        };
+        let v8 = version.is_0_8();
+        let fl_clash = ua
+            .get(..7)
+            .is_some_and(|p| p.eq_ignore_ascii_case("flclash"));
         if starts(&["Clash-verge", "clash-verge"])
+            || (v8 && (fl_clash || starts(&["Mihomo", "mihomo"])))
             || ["clash", "Clash"].iter().any(|c| {
                 ua.strip_prefix(c)
-                    .map(|r| r.strip_prefix('-').unwrap_or(r))
+                    .map(|r| r.strip_prefix(seps).unwrap_or(r))
                     .is_some_and(|r| r.starts_with("meta") || r.starts_with("Meta"))
             })
         {
             Format::ClashMeta
         } else if starts(&["Clash", "clash", "Stash", "stash"]) {
             Format::Clash
-        } else if starts(&["SFA", "SFI", "SFM", "SFT"]) {
+        } else if starts(&["SFA", "SFI", "SFM", "SFT"])
+            || (v8 && (starts(&["Karing", "karing"]) || hiddify_next(ua)))
+        {
             Format::SingBox
         } else if starts(&["SS", "Outline", "Shadowsocks"]) {
             Format::Outline
@@ -306,19 +331,17 @@ impl Format {
         }
     }
 
-    /// The `{client_type}` path segment (`sing-box|clash-meta|clash|outline|v2ray`, matched
-    /// from the start like pydantic's `regex`).
+    /// The format a `{client_type}` path segment names, compared exactly as both releases'
+    /// handlers do (`v2ray-json`, 0.8.4's, is served as `v2ray` here).
     pub fn from_client_type(s: &str) -> Option<Format> {
-        [
-            ("sing-box", Format::SingBox),
-            ("clash-meta", Format::ClashMeta),
-            ("clash", Format::Clash),
-            ("outline", Format::Outline),
-            ("v2ray", Format::V2ray),
-        ]
-        .into_iter()
-        .find(|(p, _)| s.starts_with(p))
-        .map(|(_, f)| f)
+        match s {
+            "sing-box" => Some(Format::SingBox),
+            "clash-meta" => Some(Format::ClashMeta),
+            "clash" => Some(Format::Clash),
+            "outline" => Some(Format::Outline),
+            "v2ray" | "v2ray-json" => Some(Format::V2ray),
+            _ => None,
+        }
     }
 }
 
@@ -517,4 +540,12 @@ fn outline(eps: &[Endpoint]) -> Value {
                           "server": e.address, "server_port": e.port, "tag": e.remark}),
         None => json!({}),
     }
+}
+
+/// `^[Hh]iddify[Nn]ext`.
+fn hiddify_next(ua: &str) -> bool {
+    ["Hiddify", "hiddify"]
+        .iter()
+        .filter_map(|h| ua.strip_prefix(h))
+        .any(|rest| rest.starts_with("Next") || rest.starts_with("next"))
 }

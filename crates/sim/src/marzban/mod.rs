@@ -1,7 +1,8 @@
-//! A simulated Marzban 0.4.9: the REST API under `/api`, the public `/sub/{token}/` routes,
-//! bearer tokens that expire, sudo and non-sudo admins, users with proxies, inbounds, statuses,
-//! traffic counters, links and subscription documents. Answers are shaped like the recorded
-//! real server's (`shared/api/marzban-0.4.9-recorded.md`); see docs/panels/marzban.md.
+//! A simulated Marzban, 0.4.9 or 0.8.4 ([`PanelVersion`], `--panel-version`): the REST API
+//! under `/api`, the public `/sub/{token}/` routes, bearer tokens that expire, sudo and non-sudo
+//! admins, users with proxies, inbounds, statuses, traffic counters, links and subscription
+//! documents. Answers are shaped like the recorded real servers'
+//! (`shared/api/marzban-{0.4.9,0.8.4}-recorded.md`); see docs/panels/marzban.md.
 
 // Handlers answer `Result<Response, Response>` so `?` can return an error answer; boxing
 // axum's 128-byte `Response` would only add noise to a simulator.
@@ -12,13 +13,19 @@ mod common;
 mod core;
 mod datetime;
 mod links;
+mod list;
 mod nodes;
+mod pool;
+mod race;
 mod state;
 mod sub;
 mod system;
 mod templates;
+mod usage;
 mod user_body;
+mod user_view;
 mod users;
+mod version;
 
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
@@ -38,10 +45,9 @@ use serde_json::json;
 
 use crate::{seed, RunningSim, SimApp, SimCredentials, SimKind, SimOptions, SimStats};
 use common::Sim;
+use pool::DbPool;
 use state::{AdminRec, Proto, State, Status, UserRec};
-
-/// What `/api/system` reports.
-pub const MARZBAN_VERSION: &str = "0.4.9";
+pub use version::PanelVersion;
 /// What `/api/core` and connected nodes report.
 pub const XRAY_VERSION: &str = "1.8.24";
 /// The sudo admin every simulator has.
@@ -51,9 +57,15 @@ pub const SUDO_USERNAME: &str = "admin";
 #[derive(Clone)]
 pub struct MarzbanSim {
     sim: Sim,
+    pool: Arc<DbPool>,
 }
 
 impl MarzbanSim {
+    /// Requests answered 500 because no database connection was free in time (0.8.4).
+    pub fn pool_timeouts(&self) -> u64 {
+        self.pool.timeouts()
+    }
+
     /// Successful logins (`POST /api/admin/token` that issued a token).
     pub fn logins(&self) -> u64 {
         self.sim.db().logins
@@ -114,17 +126,21 @@ pub fn app_with_ttl(
         .get(SUDO_USERNAME)
         .map(|a| a.password.clone())
         .unwrap_or_default();
+    let pool = DbPool::new(state.version, opts.db);
     let sim = Sim {
         state: Arc::new(Mutex::new(state)),
     };
     let app = SimApp {
-        router: router(sim.clone()),
+        router: router(sim.clone()).layer(axum::middleware::from_fn_with_state(
+            pool.clone(),
+            pool::with_connection,
+        )),
         credentials: SimCredentials::Password {
             username: SUDO_USERNAME.to_owned(),
             password,
         },
     };
-    (app, MarzbanSim { sim })
+    (app, MarzbanSim { sim, pool })
 }
 
 /// Serves a simulator on a free 127.0.0.1 port with the given token lifetime.
@@ -173,13 +189,13 @@ fn router(sim: Sim) -> Router {
         )
         .route("/api/user/{username}/reset", post(users::reset_user))
         .route("/api/user/{username}/revoke_sub", post(users::revoke_sub))
-        .route("/api/user/{username}/usage", get(users::user_usage))
+        .route("/api/user/{username}/usage", get(usage::user_usage))
         .route("/api/user/{username}/set-owner", put(users::set_owner))
-        .route("/api/users", get(users::get_users))
-        .route("/api/users/reset", post(users::reset_users))
+        .route("/api/users", get(list::get_users))
+        .route("/api/users/reset", post(usage::reset_users))
         .route(
             "/api/users/expired",
-            get(users::get_expired).delete(users::delete_expired),
+            get(usage::get_expired).delete(usage::delete_expired),
         )
         .route(
             "/api/user_template",
@@ -251,9 +267,16 @@ fn seeded(opts: &SimOptions, token_ttl: Duration) -> State {
             telegram_id: None,
             discord_webhook: None,
             password_reset: None,
+            users_usage: 0,
         },
     );
+    let version = opts
+        .panel_version
+        .as_deref()
+        .and_then(PanelVersion::parse)
+        .unwrap_or_default();
     let mut db = State {
+        version,
         admins,
         users: BTreeMap::new(),
         user_ids: BTreeMap::new(),
@@ -272,6 +295,8 @@ fn seeded(opts: &SimOptions, token_ttl: Duration) -> State {
         expired_tokens_seen: HashSet::new(),
         rng,
         secret,
+        inbound_rows: HashSet::new(),
+        inserting_rows: HashSet::new(),
         links_revision: 0,
         incoming: 0,
         outgoing: 0,
@@ -279,6 +304,8 @@ fn seeded(opts: &SimOptions, token_ttl: Duration) -> State {
     let now = crate::clock::now_micros();
     for i in 0..opts.accounts {
         let user = seed_user(&mut db, i, now - (opts.accounts - i) as i64 * 1_000_000);
+        db.inbound_rows
+            .extend(user.excluded.values().flatten().cloned());
         db.insert_user(user);
     }
     // Like a server that has its users' links at hand: the first full listing then costs what

@@ -14,7 +14,7 @@ use super::{
     },
     core::host,
     state::NodeRec,
-    users::check_range,
+    usage::check_range,
 };
 
 const NODE_CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUSIMULATEDMARZBANNODECERT0wCgYIKoZIzj0EAwIw\n-----END CERTIFICATE-----\n";
@@ -195,7 +195,8 @@ pub async fn usage(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Reply {
     authenticate(&sim, &headers)?.require_sudo()?;
-    check_range(&Params(params))?;
+    let version = sim.db().version;
+    check_range(version, &Params(params))?;
     let db = sim.db();
     let (node_up, node_down) = db
         .nodes

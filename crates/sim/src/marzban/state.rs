@@ -97,6 +97,9 @@ pub struct AdminRec {
     pub discord_webhook: Option<String>,
     /// Set when the password changes: tokens issued before it stop working.
     pub password_reset: Option<Instant>,
+    /// Bytes its users used, ever: 0.8.4's usage job adds every user's traffic to its admin's
+    /// `users_usage` (`app/jobs/record_usages.py` at v0.8.4).
+    pub users_usage: i64,
 }
 
 pub struct UserRec {
@@ -267,6 +270,8 @@ pub struct TokenRec {
 }
 
 pub struct State {
+    /// The release played: answers differ where the real releases do.
+    pub version: super::PanelVersion,
     pub admins: BTreeMap<String, AdminRec>,
     /// Keyed by [`user_key`]: usernames are unique and looked up case-insensitively (the real
     /// column has `NOCASE` collation). Added and removed only through [`State::insert_user`]
@@ -292,6 +297,10 @@ pub struct State {
     pub expired_tokens_seen: HashSet<String>,
     pub rng: ChaCha8Rng,
     pub secret: [u8; 32],
+    /// Inbound tags that have a `ProxyInbound` row (some user was kept off them), and the
+    /// tags a create is inserting right now ([`super::race`]).
+    pub inbound_rows: HashSet<String>,
+    pub inserting_rows: HashSet<String>,
     /// Bumped whenever hosts or inbounds change: every user's links may then change.
     pub links_revision: u64,
     /// Total traffic through the core (bytes), for `/api/system`.
@@ -434,6 +443,9 @@ impl State {
             user.start_on_hold(now);
         }
         user.used_traffic += counted;
+        if let Some(a) = user.admin.as_ref().and_then(|a| self.admins.get_mut(a)) {
+            a.users_usage += counted;
+        }
         *user.node_usage.entry(node).or_default() += counted;
         user.online_at = Some(iso_micros(now_micros()));
         user.review(now);

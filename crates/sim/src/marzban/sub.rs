@@ -1,6 +1,7 @@
 //! `/sub/{token}/…`: the public subscription routes. The format follows the User-Agent (or the
-//! `{client_type}` segment). As in 0.4.9, a revoked, garbage or orphaned token gets 204 with
-//! no body (404 with no body on `/info`).
+//! `{client_type}` segment). A revoked, garbage or orphaned token gets 204 with no body on
+//! 0.4.9 (404 with no body on `/info`) and 404 `{"detail":"Not Found"}` on 0.8.4 (NOTES.md
+//! "old subscription after `revoke_sub`"; `get_validated_sub` in app/dependencies.py at v0.8.4).
 
 use axum::{
     extract::{OriginalUri, Path, Query, State as AxState},
@@ -10,10 +11,12 @@ use axum::{
 use base64::Engine as _;
 
 use super::{
-    common::{invalid_one, ok, verify_jwt, Params, Reply, Sim},
+    common::{detail, invalid_one, ok, verify_jwt, Params, Reply, Sim},
     links::{document, Format},
     state::State,
-    users::{base_url, check_range, sub_key, usages_json, user_json},
+    usage::{check_range, internal_error, usages_json},
+    user_view::{base_url, sub_key, user_json},
+    PanelVersion,
 };
 use crate::clock::{iso_micros, now_micros};
 
@@ -26,8 +29,13 @@ fn holder(db: &State, token: &str) -> Option<String> {
     claims.get("sub")?.as_str().map(str::to_owned)
 }
 
-fn no_content() -> Response {
-    StatusCode::NO_CONTENT.into_response()
+/// The answer to a token that stands for no one (any more).
+fn dead(version: PanelVersion) -> Response {
+    if version.is_0_8() {
+        detail(StatusCode::NOT_FOUND, "Not Found")
+    } else {
+        StatusCode::NO_CONTENT.into_response()
+    }
 }
 
 /// Builds the document; the plain route (`by_agent`) also records the fetch and answers
@@ -47,7 +55,7 @@ fn serve(
     let mut db = sim.db();
     db.review_all();
     let Some(name) = holder(&db, token) else {
-        return no_content();
+        return dead(db.version);
     };
     let by_agent = format.is_none();
     let wants_html = headers
@@ -67,9 +75,9 @@ fn serve(
         }
     }
     let Some(user) = db.user(&name) else {
-        return no_content();
+        return dead(db.version);
     };
-    let format = format.unwrap_or_else(|| Format::from_user_agent(&ua));
+    let format = format.unwrap_or_else(|| Format::from_user_agent(db.version, &ua));
     let (body, content_type) = document(&db, user, format);
     // Unset values (unlimited, never) are left out of the header.
     let mut userinfo = format!("upload=0; download={}", user.used_traffic);
@@ -124,12 +132,52 @@ pub async fn with_client_type(
     OriginalUri(uri): OriginalUri,
     Path((token, client_type)): Path<(String, String)>,
 ) -> Response {
-    match Format::from_client_type(&client_type) {
-        Some(f) => serve(&sim, &token, &headers, &uri.to_string(), Some(f)),
-        None => invalid_one(
-            "client_type",
-            "string does not match regex \"sing-box|clash-meta|clash|outline|v2ray\"",
-        ),
+    let version = sim.db().version;
+    match client_format(version, &client_type) {
+        Ok(f) => serve(&sim, &token, &headers, &uri.to_string(), Some(f)),
+        Err(answer) => answer,
+    }
+}
+
+/// The `{client_type}` segment, checked as the version does. The path pattern lets through
+/// names that contain a known type (0.4.9's pydantic v1 matches it from the start, 0.8.4's
+/// pydantic v2 anywhere); the handler then compares exactly: 0.4.9 answers 400 "Invalid
+/// subscription type" (app/views/subscription.py at v0.4.9), 0.8.4 looks the name up in
+/// `client_config` and fails on `None` with a bare 500 (app/routers/subscription.py at v0.8.4).
+/// A name outside the pattern gets 422 (recorded step 37 of each transcript).
+fn client_format(version: PanelVersion, client_type: &str) -> Result<Format, Response> {
+    let types: &[&str] = if version.is_0_8() {
+        &[
+            "sing-box",
+            "clash-meta",
+            "clash",
+            "outline",
+            "v2ray",
+            "v2ray-json",
+        ]
+    } else {
+        &["sing-box", "clash-meta", "clash", "outline", "v2ray"]
+    };
+    let pattern = types.join("|");
+    let in_pattern = types.iter().any(|t| {
+        if version.is_0_8() {
+            client_type.contains(t)
+        } else {
+            client_type.starts_with(t)
+        }
+    });
+    if !in_pattern {
+        let message = if version.is_0_8() {
+            format!("String should match pattern '{pattern}'")
+        } else {
+            format!("string does not match regex \"{pattern}\"")
+        };
+        return Err(invalid_one("client_type", &message));
+    }
+    match Format::from_client_type(client_type) {
+        Some(f) => Ok(f),
+        None if version.is_0_8() => Err(internal_error()),
+        None => Err(detail(StatusCode::BAD_REQUEST, "Invalid subscription type")),
     }
 }
 
@@ -140,9 +188,14 @@ pub async fn info(
 ) -> Reply {
     let mut db = sim.db();
     db.review_all();
-    let user = holder(&db, &token)
-        .and_then(|n| db.user(&n))
-        .ok_or_else(|| StatusCode::NOT_FOUND.into_response())?;
+    let user = holder(&db, &token).and_then(|n| db.user(&n));
+    let user = user.ok_or_else(|| {
+        if db.version.is_0_8() {
+            dead(db.version)
+        } else {
+            StatusCode::NOT_FOUND.into_response()
+        }
+    })?;
     ok(user_json(&db, user, &base_url(&headers)))
 }
 
@@ -154,7 +207,7 @@ pub async fn usage(
     let db = sim.db();
     let user = holder(&db, &token)
         .and_then(|n| db.user(&n))
-        .ok_or_else(no_content)?;
-    check_range(&Params(params))?;
+        .ok_or_else(|| dead(db.version))?;
+    check_range(db.version, &Params(params))?;
     ok(usages_json(&db, user))
 }

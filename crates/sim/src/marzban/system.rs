@@ -10,7 +10,6 @@ use serde_json::{json, Map, Value};
 use super::{
     common::{authenticate, detail, invalid, ok, Reply, Sim},
     core::{default_host, inbounds_json, parse_inbounds},
-    state::Status,
     XRAY_VERSION,
 };
 
@@ -22,11 +21,15 @@ pub async fn system(AxState(sim): AxState<Sim>, headers: HeaderMap) -> Reply {
         .users
         .values()
         .filter(|u| caller.may_touch(u.admin.as_deref()));
-    let (total, active) = mine.fold((0, 0), |(t, a), u| {
-        (t + 1, a + usize::from(u.status == Status::Active))
-    });
-    ok(json!({
-        "version": super::MARZBAN_VERSION,
+    let mut count = std::collections::HashMap::<&str, usize>::new();
+    let mut total = 0;
+    for u in mine {
+        total += 1;
+        *count.entry(u.status.as_str()).or_default() += 1;
+    }
+    let active = count.get("active").copied().unwrap_or(0);
+    let mut answer = json!({
+        "version": db.version.as_str(),
         "mem_total": 8_589_934_592_i64,
         "mem_used": 1_073_741_824_i64 + (total as i64) * 65_536,
         "cpu_cores": 2,
@@ -37,7 +40,19 @@ pub async fn system(AxState(sim): AxState<Sim>, headers: HeaderMap) -> Reply {
         "outgoing_bandwidth": db.outgoing,
         "incoming_bandwidth_speed": 0,
         "outgoing_bandwidth_speed": 0,
-    }))
+    });
+    // 0.8.4 also counts users per status and online users (recorded step 8).
+    if db.version.is_0_8() {
+        if let Some(obj) = answer.as_object_mut() {
+            let n = |s: &str| json!(count.get(s).copied().unwrap_or(0));
+            obj.insert("online_users".into(), json!(0));
+            obj.insert("users_on_hold".into(), n("on_hold"));
+            obj.insert("users_disabled".into(), n("disabled"));
+            obj.insert("users_expired".into(), n("expired"));
+            obj.insert("users_limited".into(), n("limited"));
+        }
+    }
+    ok(answer)
 }
 
 pub async fn inbounds(AxState(sim): AxState<Sim>, headers: HeaderMap) -> Reply {
@@ -46,12 +61,28 @@ pub async fn inbounds(AxState(sim): AxState<Sim>, headers: HeaderMap) -> Reply {
     ok(inbounds_json(&db.inbounds))
 }
 
+/// Hosts per inbound tag. 0.8.4's `ProxyHost` adds five settings, answered with their
+/// defaults unless set (recorded step 55 of the 0.8.4 transcript).
 fn hosts_json(db: &super::state::State) -> Value {
+    const ADDED_IN_0_8: [(&str, Value); 5] = [
+        ("mux_enable", Value::Bool(false)),
+        ("fragment_setting", Value::Null),
+        ("noise_setting", Value::Null),
+        ("random_user_agent", Value::Bool(false)),
+        ("use_sni_as_host", Value::Bool(false)),
+    ];
     let map: Map<String, Value> = db
         .inbounds
         .iter()
         .map(|i| {
-            let list = db.hosts.get(&i.tag).cloned().unwrap_or_default();
+            let mut list = db.hosts.get(&i.tag).cloned().unwrap_or_default();
+            if db.version.is_0_8() {
+                for host in list.iter_mut().filter_map(Value::as_object_mut) {
+                    for (k, v) in &ADDED_IN_0_8 {
+                        host.entry(*k).or_insert_with(|| v.clone());
+                    }
+                }
+            }
             (i.tag.clone(), Value::Array(list))
         })
         .collect();

@@ -1,4 +1,5 @@
-//! `UserCreate` / `UserModify` checks with the messages Marzban 0.4.9 (pydantic v1) answers.
+//! `UserCreate` / `UserModify` checks with the messages Marzban 0.4.9 (pydantic v1) answers;
+//! 0.8.4 words its username refusal with pydantic v2's `Value error, ` prefix.
 
 use std::collections::BTreeMap;
 
@@ -177,7 +178,7 @@ pub fn parse_create(obj: &Map<String, Value>, db: &State) -> Result<UserBody, Re
     if f.required("username") {
         match f.string("username") {
             Some(name) if username_ok(&name) => body.username = Some(name),
-            Some(_) => f.error("username", USERNAME_RULE),
+            Some(_) => f.error("username", db.version.value_error(USERNAME_RULE)),
             None => {}
         }
     }

@@ -12,8 +12,14 @@ use crate::{
     kinds,
 };
 
-/// What `action` does to one account.
+/// What `action` does to one account, with what its panel does beyond it.
 pub(crate) fn plan_change(a: &Account, caps: &Capabilities, action: &BulkAction) -> Planned {
+    let (op, mut changes) = own_change(a, caps, action)?;
+    changes.extend(kinds::rules(a.kind).side_effects(a, action));
+    Ok((op, changes))
+}
+
+fn own_change(a: &Account, caps: &Capabilities, action: &BulkAction) -> Planned {
     let unsupported = || unsupported(a.kind, action);
     match action {
         BulkAction::Enable | BulkAction::Disable if caps.can_toggle => {

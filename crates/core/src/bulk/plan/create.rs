@@ -64,6 +64,8 @@ pub(super) fn plan_create(
                 panel.kind.display_name()
             ),
         ))
+    } else if let Some(why) = form_rules.refused_name(&new) {
+        Err(Skip::new(SkipReason::InvalidInput, why))
     } else if existing.has(&new) {
         Err(Skip::new(
             SkipReason::AlreadyExists,

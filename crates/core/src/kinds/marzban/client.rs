@@ -9,7 +9,7 @@ use paneldeck_panels::{
 };
 use tokio::sync::Mutex;
 
-use super::{actions, bulk, fetch};
+use super::{actions, bulk, create, fetch};
 use crate::{
     accounts::{
         convert::Converted,
@@ -106,11 +106,11 @@ impl Connected for MarzbanConn {
         kept: &'a KeptCredentials,
         settings: &'a KeptSettings,
     ) -> BoxFuture<'a, Result<Vec<ActionOutcome>>> {
-        actions::create(&self.client, new, kept, settings).boxed()
+        create::create(&self.client, new, kept, settings).boxed()
     }
 
     fn create_options(&self) -> BoxFuture<'_, Result<CreateOptions>> {
-        actions::create_options(&self.client).boxed()
+        create::create_options(&self.client).boxed()
     }
 
     fn bulk_item<'a>(

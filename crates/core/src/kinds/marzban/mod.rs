@@ -4,6 +4,7 @@ mod actions;
 mod bulk;
 pub mod client;
 pub mod convert;
+mod create;
 mod demo;
 mod fetch;
 pub(crate) mod links;

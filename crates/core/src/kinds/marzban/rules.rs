@@ -2,6 +2,7 @@
 
 use super::{plan, transfer};
 use crate::accounts::RawBits;
+use paneldeck_panels::marzban::username_ok;
 use paneldeck_sim::SimCredentials;
 
 use crate::transfer::plan::ConflictReason;
@@ -75,6 +76,27 @@ impl KindRules for MarzbanRules {
     ) -> Option<Planned> {
         match action {
             BulkAction::ApplyTemplate { template_id } => Some(plan::plan_template(a, *template_id)),
+            _ => None,
+        }
+    }
+
+    fn side_effects(&self, a: &Account, action: &BulkAction) -> Vec<FieldChange> {
+        plan::side_effects(a, action)
+    }
+
+    /// A template adds its prefix and suffix to the name: then the name is checked by the
+    /// create itself.
+    fn refused_name(&self, new: &NewAccount) -> Option<String> {
+        match new {
+            NewAccount::Marzban {
+                username,
+                template_id: None,
+                ..
+            } if !username_ok(username.trim()) => Some(format!(
+                "'{}' would be refused. {}",
+                username.trim(),
+                super::actions::username_rule()
+            )),
             _ => None,
         }
     }

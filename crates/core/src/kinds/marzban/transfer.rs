@@ -2,7 +2,7 @@
 //! expiry), the edit of an existing user, and what a create keeps beyond its form.
 
 use crate::accounts::RawBits;
-use paneldeck_panels::PanelKind;
+use paneldeck_panels::{marzban::username_ok, PanelKind};
 
 use crate::{
     actions::{
@@ -96,13 +96,6 @@ fn inbounds_for(
                 .then_some(ProtocolInbounds { protocol: *p, tags })
         })
         .collect()
-}
-
-fn username_ok(name: &str) -> bool {
-    (3..=32).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '@' | '.'))
 }
 
 pub fn new_account(r: &AccountRecord, target: &Target<'_>) -> Result<NewAccount, ConflictReason> {

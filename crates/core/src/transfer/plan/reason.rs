@@ -73,7 +73,8 @@ impl std::fmt::Display for ConflictReason {
             ),
             C::NotMarzbanUsername { name } => write!(
                 f,
-                "'{name}' is not a Marzban username (3–32 of a-z A-Z 0-9 _ - @ .)"
+                "'{name}' is not a Marzban username: only a-z A-Z 0-9 _ - @ ., starting with 3 to 32 \
+                 of a-z A-Z 0-9 _"
             ),
             C::NotPasarguardUsername { name } => write!(
                 f,

@@ -149,14 +149,17 @@ impl User {
 }
 
 /// `UserCreate`. `expire_utc_secs` / `data_limit_bytes` of `Some(0)` or `None` mean never /
-/// unlimited; empty `inbounds` means every inbound of each proxy's protocol.
+/// unlimited.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UserCreate {
-    /// 3–32 of `a-z A-Z 0-9 _ - @ .`.
+    /// The server's rule: [`username_ok`](crate::marzban::username_ok).
     pub username: String,
     /// At least one.
     pub proxies: BTreeMap<ProxyType, ProxySettings>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    /// Tags per protocol; a protocol left out (or `{}`) gets every inbound of its protocol.
+    /// Always sent, even empty: without the key 0.8.x keeps the user off EVERY inbound (no
+    /// links, an empty subscription) while 0.4.x gives every inbound (NOTES.md, measured
+    /// table; `UserCreate.validate_inbounds` runs only on a given value under pydantic v2).
     pub inbounds: BTreeMap<ProxyType, Vec<String>>,
     #[serde(rename = "expire", skip_serializing_if = "Option::is_none")]
     pub expire_utc_secs: Option<i64>,
@@ -242,8 +245,9 @@ impl UserSortField {
 pub struct UsersQuery {
     pub offset: Option<u64>,
     pub limit: Option<u64>,
-    /// The `username` parameter, repeated. One value is a case-insensitive substring search,
-    /// several an exact (case-insensitive) list — Marzban's own rule.
+    /// The `username` parameter, repeated. On 0.4.x one value is a case-insensitive substring
+    /// search and several an exact list; on 0.5+ it is always the exact (case-insensitive)
+    /// list, and `search` is the substring filter (NOTES.md, measured table).
     pub usernames: Vec<String>,
     /// Substring of username or note: Marzban 0.5+ only; 0.4.x ignores it.
     pub search: Option<String>,
