@@ -375,7 +375,8 @@ async fn system_inbounds_hosts_and_core() {
     let (_sim, sim, client) = setup(4).await;
     let stats = client.get_system_stats().await.expect("system");
     assert_eq!(stats.total_user, 4);
-    assert_eq!(stats.version, "0.4.9");
+    // The simulator plays 0.8.4 unless told otherwise (#19).
+    assert_eq!(stats.version, "0.8.4");
     let inbounds = client.get_inbounds().await.expect("inbounds");
     assert_eq!(inbounds.len(), 4);
     assert_eq!(inbounds[&ProxyType::Vless].len(), 2);
