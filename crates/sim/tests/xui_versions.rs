@@ -247,6 +247,15 @@ async fn one_version(fx: &Value, v: XuiVersion) {
         .await
         .unwrap();
     assert_eq!(removed.status(), 404, "{v}");
+    // A wrong method on a route that exists is a 404 too, never a 405 (§3.3: gin's
+    // HandleMethodNotAllowed is off).
+    let wrong_method = http
+        .get(format!("{}panel/api/clients/add", sim.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_method.status(), 404, "{v}");
+    assert!(wrong_method.text().await.unwrap().is_empty(), "{v}");
 
     let listed = get(&http, &sim, "panel/api/clients/list").await;
     check(fx, "clientWithAttachments", v, &listed[0]);

@@ -203,6 +203,9 @@ pub fn app_with(
     let router = routes::public(version)
         .merge(api)
         .fallback(|| async { auth::not_found() })
+        // gin's HandleMethodNotAllowed is off: a wrong method is an empty 404, never a 405
+        // (facts §3.3, §7.9).
+        .method_not_allowed_fallback(|| async { auth::not_found() })
         .with_state(shared.clone());
     let app = SimApp {
         router,

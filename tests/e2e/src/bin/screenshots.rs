@@ -140,7 +140,26 @@ async fn bulk_import_operations(app: &AppWindow, out: &Path, suffix: &str) -> Re
     app.click("[data-testid=ops-row]").await?;
     app.find("[data-testid=ops-items]").await?;
     settle().await;
-    app.screenshot(&shot("operations")).await
+    app.screenshot(&shot("operations")).await?;
+
+    // The dashboard's clickable numbers, and the question a reset asks first.
+    goto(app, "dashboard", "[data-testid=panel-health]").await?;
+    settle().await;
+    app.screenshot(&shot("dashboard")).await?;
+    goto(app, "accounts", "[data-testid=account-row]").await?;
+    app.click("[data-testid=kind-marzban]").await?;
+    settle().await;
+    app.click("[data-testid=account-row]").await?;
+    app.click("[data-testid=action-resetTraffic]").await?;
+    app.find("[data-testid=confirm-action]").await?;
+    settle().await;
+    app.screenshot(&shot("confirm-reset")).await?;
+    app.click("[role=dialog] .dialog-footer button").await?;
+    app.click("[data-testid=account-detail] .detail-head button")
+        .await?;
+    app.click("[data-testid=kind-marzban]").await?;
+    settle().await;
+    Ok(())
 }
 
 async fn shoot(out: &Path) -> Result<()> {
