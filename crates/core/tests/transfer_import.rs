@@ -200,3 +200,20 @@ fn xui_export_items_map_to_records() {
         ],
     );
 }
+
+/// CRLF line ends (Excel, Python's csv module): a bad row on line 4 is reported at line 4,
+/// as with LF (issue #20).
+#[test]
+fn crlf_files_report_the_right_lines() {
+    for end in ["\n", "\r\n"] {
+        let csv = ["name,limit_bytes", "a,1", "b,2", "c,lots", "d,3"].join(end) + end;
+        let p = parse_bytes(csv.as_bytes());
+        let lines: Vec<u64> = p.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [4], "line ends {end:?}: {:?}", p.errors);
+        assert_eq!(
+            names(&p),
+            [(2, "a"), (3, "b"), (5, "d")],
+            "line ends {end:?}"
+        );
+    }
+}

@@ -34,17 +34,18 @@ pub(super) fn parse_csv(body: &[u8]) -> Parsed {
     let open_quote = unterminated_quote_line(body);
     // One record reused for every row.
     let mut rec = csv::ByteRecord::new();
+    let mut lines = LineCounter::new(body);
     loop {
         match reader.read_byte_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.at(p.byte()));
                 out.errors.push(csv_error(&e, line));
                 continue;
             }
         }
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = rec.position().map_or(0, |p| lines.at(p.byte()));
         if open_quote.is_some_and(|q| q >= line) && rec.iter().any(|f| f.contains(&b'\n')) {
             out.errors.push(RowError::new(
                 open_quote.unwrap_or(line),
@@ -215,4 +216,48 @@ fn csv_error(e: &csv::Error, line: u64) -> RowError {
         },
     };
     RowError::new(line.max(1), "", reason)
+}
+
+/// Line numbers from byte offsets: the csv crate's own count is one low after each CRLF
+/// (what Excel and Python's csv module write). Offsets come in order, so counting resumes
+/// where the last one stopped.
+struct LineCounter<'a> {
+    body: &'a [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(body: &'a [u8]) -> Self {
+        LineCounter {
+            body,
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the record starting at byte `at`. After a CRLF the csv crate
+    /// places the next record on the LF (it ended the last one at the CR): line ends before
+    /// the record's first byte are skipped, a record never starts with one.
+    fn at(&mut self, at: u64) -> u64 {
+        let mut at = usize::try_from(at)
+            .unwrap_or(usize::MAX)
+            .min(self.body.len());
+        while self
+            .body
+            .get(at)
+            .is_some_and(|b| *b == b'\n' || *b == b'\r')
+        {
+            at += 1;
+        }
+        if at < self.byte {
+            *self = LineCounter::new(self.body);
+        }
+        self.line += self.body[self.byte..at]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        self.byte = at;
+        self.line
+    }
 }
