@@ -962,7 +962,9 @@ export type FieldValue = { type: "bytes"; bytes: number } |
 /**  Data: a name, a group, a note, an id. */
 { type: "text"; text: string } | 
 /**  Data: inbound ids, permission keys, server ids. */
-{ type: "list"; items: string[] };
+{ type: "list"; items: string[] } | 
+/**  An account status. */
+{ type: "status"; status: AccountStatus };
 
 /**
  *  The field a change is about. The aliases are the names import previews (export column
@@ -970,7 +972,9 @@ export type FieldValue = { type: "bytes"; bytes: number } |
  */
 export type Field_Deserialize = "account" | "enabled" | "expiry" | "expires_at_ms" | "expireAfterFirstUse" | "expire_after_first_use_ms" | "limit" | "limit_bytes" | "used" | "inbounds" | "group" | "subscription" | 
 /**  Every link and QR code of the account (Marzban's revoke renews each proxy's secret). */
-"links" | "usageCap" | "ipCap" | "ip_limit" | "permissions" | "servers" | "subuser" | "form" | "credentials" | "note" | "resetDays" | "reset_days" | "resetStrategy" | "reset_strategy";
+"links" | "usageCap" | "ipCap" | "ip_limit" | "permissions" | "servers" | "subuser" | "form" | "credentials" | "note" | "resetDays" | "reset_days" | "resetStrategy" | "reset_strategy" | 
+/**  What the account's status becomes (an extend that revives an expired account). */
+"status";
 
 /**
  *  The field a change is about. The aliases are the names import previews (export column
@@ -978,7 +982,9 @@ export type Field_Deserialize = "account" | "enabled" | "expiry" | "expires_at_m
  */
 export type Field_Serialize = "account" | "enabled" | "expiry" | "expireAfterFirstUse" | "limit" | "used" | "inbounds" | "group" | "subscription" | 
 /**  Every link and QR code of the account (Marzban's revoke renews each proxy's secret). */
-"links" | "usageCap" | "ipCap" | "permissions" | "servers" | "subuser" | "form" | "credentials" | "note" | "resetDays" | "resetStrategy";
+"links" | "usageCap" | "ipCap" | "permissions" | "servers" | "subuser" | "form" | "credentials" | "note" | "resetDays" | "resetStrategy" | 
+/**  What the account's status becomes (an extend that revives an expired account). */
+"status";
 
 /**  How a file or a migration maps onto the target panel. */
 export type ImportOptions = ImportOptions_Serialize | ImportOptions_Deserialize;

@@ -8,7 +8,7 @@ mod bulk_support;
 
 use bulk_support::*;
 use paneldeck_core::{
-    accounts::{model::DAY_MS, AccountQuery, Selection},
+    accounts::{model::DAY_MS, AccountQuery, AccountStatus, Selection},
     bulk::{
         BulkAction, BulkRequest, CancelToken, ExportFormat, Field, FieldValue, ItemState,
         NameSource, OpState, SkipReason, ValueWord,
@@ -340,4 +340,45 @@ async fn create_from_a_pattern_on_two_panels_skips_existing_names() {
         .flat_map(|p| &p.items)
         .all(|i| i.skip.as_ref().map(|s| s.reason) == Some(SkipReason::AlreadyExists)));
     assert!(items_in(&w.core, &again.id, ItemState::Pending).is_empty());
+}
+
+/// An extend that brings an expired account back says so in the preview (issue #24): a status
+/// line expired → what it becomes, on exactly the expired accounts it revives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_extend_that_revives_an_expired_account_says_so() {
+    let w = world(30).await;
+    w.core.sync_all(|_| {}).await;
+    let now = paneldeck_core::accounts::now_ms();
+    let before = all_accounts(&w.core);
+    let plan = w
+        .core
+        .bulk_plan(&BulkRequest::Change {
+            selection: Selection::Query {
+                query: AccountQuery::default(),
+            },
+            action: BulkAction::ExtendExpiry { days: 3650 },
+        })
+        .unwrap();
+    let mut revived = 0;
+    for item in plan.panels.iter().flat_map(|p| &p.items) {
+        if item.skip.is_some() {
+            continue;
+        }
+        let acc = before.iter().find(|a| a.key == item.key).unwrap();
+        let status = item.changes.iter().find(|c| c.field == Field::Status);
+        if acc.status_at(now) == AccountStatus::Expired {
+            let line = status.unwrap_or_else(|| panic!("{}: no status line", item.name));
+            assert_eq!(
+                line.before,
+                Some(FieldValue::Status {
+                    status: AccountStatus::Expired
+                })
+            );
+            assert_ne!(line.after, line.before);
+            revived += 1;
+        } else {
+            assert!(status.is_none(), "{}: {status:?}", item.name);
+        }
+    }
+    assert!(revived > 0, "the seeded panels have expired accounts");
 }

@@ -41,6 +41,8 @@ pub enum Field {
     ResetDays,
     #[serde(alias = "reset_strategy")]
     ResetStrategy,
+    /// What the account's status becomes (an extend that revives an expired account).
+    Status,
 }
 
 impl Field {
@@ -67,6 +69,7 @@ impl Field {
             Field::Note => "note",
             Field::ResetDays => "traffic reset every",
             Field::ResetStrategy => "traffic reset",
+            Field::Status => "status",
         }
     }
 
@@ -174,6 +177,10 @@ pub enum FieldValue {
     List {
         items: Vec<String>,
     },
+    /// An account status.
+    Status {
+        status: crate::accounts::AccountStatus,
+    },
 }
 
 impl FieldValue {
@@ -228,6 +235,7 @@ impl fmt::Display for FieldValue {
                 write!(f, "kept: {}", names.join(", "))
             }
             FieldValue::Text { text } => f.write_str(text),
+            FieldValue::Status { status } => f.write_str(status.as_str()),
             FieldValue::List { items } => f.write_str(&items.join(", ")),
         }
     }

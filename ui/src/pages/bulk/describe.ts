@@ -37,6 +37,8 @@ export function fieldValue(field: Field, value: FieldValue | null, t: Translate,
       return t(value.on ? "bulk.value.enabled" : "bulk.value.disabled");
     case "word":
       return t(`bulk.value.${value.word}`);
+    case "status":
+      return t(`status.${value.status}`);
     case "fromTemplate":
       return t("bulk.value.fromTemplate", { id: num(value.templateId) });
     case "kept":

@@ -39,6 +39,7 @@ const VALUES: Record<FieldValue["type"], FieldValue[]> = {
   kept: [{ type: "kept", secrets: literals("KeptSecret") as never }],
   text: [{ type: "text", text: "g-7" }],
   list: [{ type: "list", items: ["1", "4"] }],
+  status: literals("AccountStatus").map((status) => ({ type: "status", status }) as FieldValue),
 };
 
 /** An action as a title sends it back. */

@@ -5,7 +5,10 @@
 use paneldeck_panels::PanelKind;
 
 use crate::{
-    accounts::{model::DAY_MS, Account, Capabilities},
+    accounts::{
+        model::{now_ms, DAY_MS},
+        Account, AccountStatus, Capabilities,
+    },
     bulk::{
         BulkAction, Field, FieldChange, FieldValue, ItemOp, Planned, Skip, SkipReason, ValueWord,
     },
@@ -16,7 +19,42 @@ use crate::{
 pub(crate) fn plan_change(a: &Account, caps: &Capabilities, action: &BulkAction) -> Planned {
     let (op, mut changes) = own_change(a, caps, action)?;
     changes.extend(kinds::rules(a.kind).side_effects(a, action));
+    changes.extend(revival(a, &op, now_ms()));
     Ok((op, changes))
+}
+
+/// The status line when a change brings an expired or depleted account back (an extend
+/// revives an expired account, a new limit or a reset a depleted one): the preview says so
+/// rather than only "expiry: … → …".
+fn revival(a: &Account, op: &ItemOp, now: i64) -> Option<FieldChange> {
+    let before = a.status_at(now);
+    if !matches!(before, AccountStatus::Expired | AccountStatus::Depleted) {
+        return None;
+    }
+    let mut after = a.clone();
+    match op {
+        ItemOp::SetExpiry { ms, .. } => {
+            after.expires_at_ms = *ms;
+            after.hints.expired = false;
+        }
+        ItemOp::SetTrafficLimit { bytes, .. } => {
+            after.limit_bytes = *bytes;
+            after.hints.depleted = false;
+        }
+        ItemOp::ResetTraffic => {
+            after.used_bytes = 0;
+            after.hints.depleted = false;
+        }
+        _ => return None,
+    }
+    let after = after.status_at(now);
+    (after != before).then(|| {
+        FieldChange::new(
+            Field::Status,
+            Some(FieldValue::Status { status: before }),
+            Some(FieldValue::Status { status: after }),
+        )
+    })
 }
 
 fn own_change(a: &Account, caps: &Capabilities, action: &BulkAction) -> Planned {
