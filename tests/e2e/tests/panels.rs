@@ -206,8 +206,9 @@ async fn demo_mode_opens_with_the_simulated_panels() {
     let steps = async {
         app.find("[data-testid=demo-badge]").await?;
         goto_panels(&app).await?;
-        app.wait_until("four demo panels", || async {
-            Ok(panel_names(&app).await?.len() == 4)
+        // 3x-ui, Marzban, user-pass, Pterodactyl and PasarGuard.
+        app.wait_until("five demo panels", || async {
+            Ok(panel_names(&app).await?.len() == 5)
         })
         .await?;
         // Demo mode never writes into the profile it was given.
