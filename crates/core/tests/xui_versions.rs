@@ -1,5 +1,5 @@
 //! The app's 3x-ui actions against the simulator at every release it plays (2.9.4 … HEAD,
-//! `shared/api/3x-ui-source-facts.md` §1.1): test, sync, create, disable/enable, edit and
+//! the facts file `3x-ui-source-facts.md` §1.1): test, sync, create, disable/enable, edit and
 //! extend, a bulk action, links, refresh. 2.9.4 has no API tokens, so it is reached with the
 //! admin login.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

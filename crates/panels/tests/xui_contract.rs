@@ -398,7 +398,7 @@ fn same_shape(
 }
 
 /// Where the bundled document and the panel's Go source disagree, the source wins
-/// (`shared/api/3x-ui-source-facts.md`); these departures from the document are expected.
+/// (the facts file `3x-ui-source-facts.md`); these departures from the document are expected.
 const SOURCE_WINS: &[(&str, &str)] = &[
     // §5.2: `loads[]`, never a `load` object.
     (
