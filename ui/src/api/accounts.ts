@@ -172,9 +172,9 @@ export function useSyncProgress() {
     const unlisten = events.syncProgress.listen((e) => {
       const ev = e.payload;
       setProgress((p) => ({ ...p, [ev.panelId]: ev }));
-      if (ev.type === "finished" || ev.type === "failed") {
-        void client.invalidateQueries({ queryKey: accountKeys.all });
-      }
+      // A finished sync announces its snapshot (`snapshotChanged`); a failed one writes no
+      // snapshot, only the panel's health.
+      if (ev.type === "failed") void client.invalidateQueries({ queryKey: accountKeys.health });
     });
     return () => {
       void unlisten.then((f) => f());

@@ -1,8 +1,8 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { accountKeys, useAccountDetail } from "../../api/accounts";
+import { useAccountDetail } from "../../api/accounts";
 import { toApiError, unwrap } from "../../api/client";
 import type { Account, AccountAction, AccountDetail, AccountKey, ApiError } from "../../api/types";
 import { commands } from "../../bindings";
@@ -116,7 +116,6 @@ function PermissionList({ account }: { account: Account }) {
 
 export function Actions({ detail, onEdit, onGone }: { detail: AccountDetail; onEdit: () => void; onGone: () => void }) {
   const { t } = useTranslation();
-  const client = useQueryClient();
   const key = detail.account.key;
   const caps = detail.capabilities;
   const [error, setError] = useState<ApiError | null>(null);
@@ -131,7 +130,6 @@ export function Actions({ detail, onEdit, onGone }: { detail: AccountDetail; onE
       setNotice(null);
     },
     onSuccess: (outcome, action) => {
-      void client.invalidateQueries({ queryKey: accountKeys.all });
       if (action.type === "delete") onGone();
       if (outcome.secret) setNotice(t("detail.newPassword", { password: outcome.secret }));
       else if (action.type === "enable" && (detail.account.status === "expired" || detail.account.status === "depleted"))

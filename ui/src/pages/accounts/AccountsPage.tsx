@@ -1,12 +1,11 @@
 import { useCallback, useDeferredValue, useState, type MouseEvent } from "react";
 import { useTranslation } from "react-i18next";
 
-import { accountKeys, keyRange, startSync, useSyncProgress } from "../../api/accounts";
+import { keyRange, startSync, useSyncProgress } from "../../api/accounts";
 import { toApiError } from "../../api/client";
 import { usePanels } from "../../api/panels";
 import type { AccountKey, AccountRow, ApiError, SortColumn } from "../../api/types";
 import { ErrorNotice } from "../../components/ErrorNotice";
-import { useQueryClient } from "@tanstack/react-query";
 import { BulkDialog } from "../bulk/BulkDialog";
 import { InterruptedNotice } from "../bulk/InterruptedNotice";
 import { AccountDetailPane } from "./AccountDetailPane";
@@ -21,7 +20,6 @@ import { TransferActions } from "../transfer/TransferActions";
 
 export function AccountsPage() {
   const { t } = useTranslation();
-  const client = useQueryClient();
   const panels = usePanels();
   const progress = useSyncProgress();
   const [query, setQuery] = useAccountsView();
@@ -66,7 +64,6 @@ export function AccountsPage() {
       setSyncError(toApiError(err));
     } finally {
       setSyncing(false);
-      void client.invalidateQueries({ queryKey: accountKeys.all });
     }
   };
 

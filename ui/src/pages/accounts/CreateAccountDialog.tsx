@@ -1,8 +1,7 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { accountKeys } from "../../api/accounts";
 import { toApiError, unwrap } from "../../api/client";
 import type { ActionOutcome, ApiError, PanelView } from "../../api/types";
 import { commands } from "../../bindings";
@@ -16,7 +15,6 @@ import { blankDraft, draftProblems, toNewAccount, type AccountDraft } from "./ac
 /** Create an account on one panel, with that kind's form. */
 export function CreateAccountDialog({ panels, onClose }: { panels: PanelView[]; onClose: () => void }) {
   const { t } = useTranslation();
-  const client = useQueryClient();
   const [panelId, setPanelId] = useState(panels[0]?.id ?? "");
   const panel = panels.find((p) => p.id === panelId);
   const [draft, setDraft] = useState<AccountDraft>(() => blankDraft(panels[0]?.kind ?? "xui"));
@@ -27,7 +25,6 @@ export function CreateAccountDialog({ panels, onClose }: { panels: PanelView[]; 
   const create = useMutation({
     mutationFn: () => unwrap(commands.accountCreate(panelId, toNewAccount(draft))),
     onSuccess: (outcomes) => {
-      void client.invalidateQueries({ queryKey: accountKeys.all });
       setCreated(outcomes);
     },
     onError: (e) => setError(toApiError(e)),

@@ -1,8 +1,7 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { accountKeys } from "../../api/accounts";
 import { toApiError, unwrap } from "../../api/client";
 import type { AccountDetail, ApiError } from "../../api/types";
 import { commands } from "../../bindings";
@@ -14,17 +13,13 @@ import { draftFromDetail, draftProblems, toAccountEdit, type AccountDraft } from
 /** The edit form of one account; the panel's own field errors land under their fields. */
 export function EditAccountForm({ detail, onDone }: { detail: AccountDetail; onDone: () => void }) {
   const { t } = useTranslation();
-  const client = useQueryClient();
   const [draft, setDraft] = useState<AccountDraft>(() => draftFromDetail(detail));
   const [error, setError] = useState<ApiError | null>(null);
   const options = useCreateOptions(detail.account.kind === "pterodactyl" ? detail.panel.id : null);
   const local = draftProblems(draft, t);
   const save = useMutation({
     mutationFn: () => unwrap(commands.accountEdit(detail.account.key, toAccountEdit(draft))),
-    onSuccess: () => {
-      void client.invalidateQueries({ queryKey: accountKeys.all });
-      onDone();
-    },
+    onSuccess: () => onDone(),
     onError: (e) => setError(toApiError(e)),
   });
   const set = <K extends keyof AccountDraft>(key: K, value: AccountDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
