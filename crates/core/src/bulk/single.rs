@@ -14,6 +14,7 @@ use crate::{
     bulk::types::*,
     error::{CoreError, Result},
     registry::PanelView,
+    transfer::plan::Diff,
     Paneldeck,
 };
 
@@ -27,69 +28,70 @@ pub(crate) fn account_changes(before: &Account, after: Option<&Account>) -> Vec<
             None,
         )];
     };
-    let mut changes = Vec::new();
-    let mut push = |field, b: Option<FieldValue>, a: Option<FieldValue>| {
-        if b != a {
-            changes.push(FieldChange::new(field, b, a));
-        }
-    };
-    push(
+    let mut d = Diff::default();
+    let (b, a) = (before, after);
+    d.check(
         Field::Account,
-        Some(FieldValue::text(before.name.clone())),
-        Some(FieldValue::text(after.name.clone())),
+        Some(&b.name),
+        Some(&a.name),
+        FieldValue::text,
     );
-    push(
+    d.check(
         Field::Enabled,
-        Some(FieldValue::toggle(before.enabled)),
-        Some(FieldValue::toggle(after.enabled)),
+        Some(b.enabled),
+        Some(a.enabled),
+        FieldValue::toggle,
     );
-    push(
+    d.check(
         Field::Expiry,
-        before.expires_at_ms.map(FieldValue::moment),
-        after.expires_at_ms.map(FieldValue::moment),
+        b.expires_at_ms,
+        a.expires_at_ms,
+        FieldValue::moment,
     );
-    push(
+    d.check(
         Field::Limit,
-        before.limit_bytes.map(FieldValue::bytes),
-        after.limit_bytes.map(FieldValue::bytes),
+        b.limit_bytes,
+        a.limit_bytes,
+        FieldValue::bytes,
     );
-    push(
+    d.check(
         Field::Used,
-        Some(FieldValue::bytes(before.used_bytes)),
-        Some(FieldValue::bytes(after.used_bytes)),
+        Some(b.used_bytes),
+        Some(a.used_bytes),
+        FieldValue::bytes,
     );
-    push(
-        Field::IpCap,
-        before.ip_limit.map(FieldValue::count),
-        after.ip_limit.map(FieldValue::count),
+    d.check(Field::IpCap, b.ip_limit, a.ip_limit, FieldValue::count);
+    d.check(
+        Field::Group,
+        b.group.as_ref(),
+        a.group.as_ref(),
+        FieldValue::text,
     );
-    let text = |v: &Option<String>| v.clone().map(FieldValue::text);
-    push(Field::Group, text(&before.group), text(&after.group));
-    push(Field::Note, text(&before.note), text(&after.note));
-    let list = |v: &[String]| (!v.is_empty()).then(|| FieldValue::list(v));
-    push(
-        Field::Inbounds,
-        list(&before.inbounds),
-        list(&after.inbounds),
+    d.check(
+        Field::Note,
+        b.note.as_ref(),
+        a.note.as_ref(),
+        FieldValue::text,
     );
-    push(
+    let list = |v: &Vec<String>| (!v.is_empty()).then_some(v.clone());
+    let shown = |v: Vec<String>| FieldValue::list(&v);
+    d.check(Field::Inbounds, list(&b.inbounds), list(&a.inbounds), shown);
+    d.check(
         Field::Permissions,
-        list(&before.permissions),
-        list(&after.permissions),
+        list(&b.permissions),
+        list(&a.permissions),
+        shown,
     );
     // Secrets are never journaled: only that they changed.
-    if before.sub_id != after.sub_id || before.subscription_url != after.subscription_url {
-        changes.push(FieldChange::new(
+    if b.sub_id != a.sub_id || b.subscription_url != a.subscription_url {
+        let word = |word| Some(FieldValue::Word { word });
+        d.changes.push(FieldChange::new(
             Field::Subscription,
-            Some(FieldValue::Word {
-                word: ValueWord::Current,
-            }),
-            Some(FieldValue::Word {
-                word: ValueWord::New,
-            }),
+            word(ValueWord::Current),
+            word(ValueWord::New),
         ));
     }
-    changes
+    d.changes
 }
 
 /// The operation's tag (`resetTraffic`), as titles and the UI's words name it.
