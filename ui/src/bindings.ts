@@ -774,6 +774,8 @@ export type Dashboard_Deserialize = {
 	usageBuckets: UsageBucket_Deserialize[],
 	/**  Expiring within [`EXPIRING_DAYS`] days, soonest first. */
 	expiringSoon: AccountRow_Deserialize[],
+	/**  [`EXPIRING_DAYS`], so the UI's "expiring soon" filter is the list's. */
+	expiringDays: number,
 	expiringSoonCount: number,
 	/**  Status Depleted (the same accounts as the status card and filter), biggest users first. */
 	depleted: AccountRow_Deserialize[],
@@ -791,6 +793,8 @@ export type Dashboard_Serialize = {
 	usageBuckets: UsageBucket_Serialize[],
 	/**  Expiring within [`EXPIRING_DAYS`] days, soonest first. */
 	expiringSoon: AccountRow_Serialize[],
+	/**  [`EXPIRING_DAYS`], so the UI's "expiring soon" filter is the list's. */
+	expiringDays: number,
 	expiringSoonCount: number,
 	/**  Status Depleted (the same accounts as the status card and filter), biggest users first. */
 	depleted: AccountRow_Serialize[],

@@ -34,6 +34,7 @@ const dashboard: Dashboard = {
   usageBuckets: [],
   expiringSoon: [],
   expiringSoonCount: 0,
+  expiringDays: 7,
   depleted: Array.from({ length: 10 }, (_, i) => row(i)),
   depletedCount: 26,
   nowMs: Date.now(),

@@ -8,9 +8,6 @@ import { StatusBadge } from "../components/StatusBadge";
 import { formatBytes, formatRelative } from "../util/format";
 import { useOpenAccounts } from "./accounts/AccountsView";
 
-/** The dashboard's "expiring soon" window, in days (the backend's `EXPIRING_DAYS`). */
-const EXPIRING_DAYS = 7;
-
 /** Health of every panel, totals by status, where the traffic goes, what needs attention. */
 export function DashboardPage() {
   const { t } = useTranslation();
@@ -101,7 +98,7 @@ function DashboardBody({ d }: { d: Dashboard }) {
           rows={d.expiringSoon}
           total={d.expiringSoonCount}
           now={d.nowMs}
-          query={{ expiringWithinDays: EXPIRING_DAYS, sort: "expiry" }}
+          query={{ expiringWithinDays: d.expiringDays, sort: "expiry" }}
           testId="dash-expiring"
         />
         <AccountList

@@ -64,6 +64,8 @@ pub struct Dashboard {
     pub usage_buckets: Vec<UsageBucket>,
     /// Expiring within [`EXPIRING_DAYS`] days, soonest first.
     pub expiring_soon: Vec<AccountRow>,
+    /// [`EXPIRING_DAYS`], so the UI's "expiring soon" filter is the list's.
+    pub expiring_days: u32,
     #[specta(type = specta_typescript::Number)]
     pub expiring_soon_count: u64,
     /// Status Depleted (the same accounts as the status card and filter), biggest users first.
@@ -155,6 +157,7 @@ pub fn build(conn: &Connection, now_ms: i64) -> Result<Dashboard> {
             now_ms,
         )?,
         expiring_soon_count: count(conn, &expiring, now_ms)?,
+        expiring_days: EXPIRING_DAYS,
         depleted: rows_where(
             conn,
             &depleted,

@@ -101,6 +101,7 @@ impl SnapshotIndex {
                 usage_buckets: buckets,
                 expiring_soon,
                 expiring_soon_count,
+                expiring_days: EXPIRING_DAYS,
                 depleted,
                 depleted_count,
                 now_ms,
