@@ -38,6 +38,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::bulk::bulk_plan,
             commands::bulk::bulk_plan_get,
             commands::bulk::bulk_discard,
+            commands::bulk::bulk_revert_plan,
             commands::bulk::bulk_run,
             commands::bulk::bulk_cancel,
             commands::bulk::bulk_history,

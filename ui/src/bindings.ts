@@ -45,8 +45,10 @@ export const commands = {
 	bulkPlanGet: (opId: OpId) => typedError<BulkPlan_Serialize, ApiError_Serialize>(__TAURI_INVOKE("bulk_plan_get", { opId })),
 	/**  Forgets a plan the user did not confirm. */
 	bulkDiscard: (opId: OpId) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("bulk_discard", { opId })),
+	/**  The plan that puts back what a finished operation changed (run it with `bulk_run`). */
+	bulkRevertPlan: (opId: OpId) => typedError<BulkPlan_Serialize, ApiError_Serialize>(__TAURI_INVOKE("bulk_revert_plan", { opId })),
 	/**  Runs an operation to its end, streaming `BulkProgressed` per panel; `bulk_cancel` stops it. */
-	bulkRun: (opId: OpId, mode: RunMode) => typedError<BulkReport_Serialize, ApiError_Serialize>(__TAURI_INVOKE("bulk_run", { opId, mode })),
+	bulkRun: (opId: OpId, mode: RunMode, ifChanged: IfChanged | null) => typedError<BulkReport_Serialize, ApiError_Serialize>(__TAURI_INVOKE("bulk_run", { opId, mode, ifChanged })),
 	/**
 	 *  Asks a running operation to stop: no new request starts; those in flight finish and are
 	 *  journaled. False when it is not running.
@@ -485,6 +487,8 @@ export type ActionOutcome_Deserialize = {
 	 *  Marzban user's new subscription URL.
 	 */
 	secret?: string | null,
+	/**  The journaled operation of a detail-pane change (what its Undo reverts). */
+	journal?: OpId | null,
 };
 
 /**  What an action, edit or create did. */
@@ -501,6 +505,8 @@ export type ActionOutcome_Serialize = {
 	 *  Marzban user's new subscription URL.
 	 */
 	secret: string | null,
+	/**  The journaled operation of a detail-pane change (what its Undo reverts). */
+	journal: OpId | null,
 };
 
 /**  An error as it crosses to the UI or the CLI's JSON output: `{code, message, fields, fingerprint}`. */
@@ -632,6 +638,11 @@ export type BulkReport_Deserialize = {
 	counts: Counts,
 	panels: BulkProgress[],
 	failures: ItemRecord_Deserialize[],
+	/**
+	 *  Items whose account had changed on the panel since the preview (applied to the live
+	 *  value, or skipped), with what changed.
+	 */
+	changed: ItemRecord_Deserialize[],
 	tookMs: number,
 };
 
@@ -643,6 +654,11 @@ export type BulkReport_Serialize = {
 	counts: Counts,
 	panels: BulkProgress[],
 	failures: ItemRecord_Serialize[],
+	/**
+	 *  Items whose account had changed on the panel since the preview (applied to the live
+	 *  value, or skipped), with what changed.
+	 */
+	changed: ItemRecord_Serialize[],
 	tookMs: number,
 };
 
@@ -990,6 +1006,13 @@ export type Field_Serialize = "account" | "enabled" | "expiry" | "expireAfterFir
 /**  What the account's status becomes (an extend that revives an expired account). */
 "status";
 
+/**  What a run does with an item whose account changed on the panel since the preview. */
+export type IfChanged = 
+/**  Apply the change to the live value (an extend adds its days to the live expiry). */
+"apply" | 
+/**  Leave the account alone and report it. */
+"skip";
+
 /**  How a file or a migration maps onto the target panel. */
 export type ImportOptions = ImportOptions_Serialize | ImportOptions_Deserialize;
 
@@ -1156,6 +1179,11 @@ export type ItemRecord_Deserialize = {
 	message?: ItemOutcome | null,
 	/**  The account's native id after a create (user-pass and Pterodactyl ids are the panel's). */
 	resultId?: string | null,
+	/**
+	 *  What changed on the panel since the preview (preview value → live value), found when
+	 *  the item was read right before its write ([`live`](super::live)).
+	 */
+	drift: FieldChange_Deserialize[],
 	startedAtMs?: number | null,
 	finishedAtMs?: number | null,
 };
@@ -1178,6 +1206,11 @@ export type ItemRecord_Serialize = {
 	message: ItemOutcome | null,
 	/**  The account's native id after a create (user-pass and Pterodactyl ids are the panel's). */
 	resultId: string | null,
+	/**
+	 *  What changed on the panel since the preview (preview value → live value), found when
+	 *  the item was read right before its write ([`live`](super::live)).
+	 */
+	drift: FieldChange_Serialize[],
 	startedAtMs: number | null,
 	finishedAtMs: number | null,
 };
@@ -1464,6 +1497,8 @@ export type OpWhat_Deserialize = { type: "change"; action: BulkAction_Deserializ
  *  e.g. `resetTraffic`) and the account's name.
  */
 { type: "account"; op: string; name: string } | 
+/**  Puts back what operation `of` changed. */
+{ type: "revert"; of: OpId; original: OpTitle_Deserialize } | 
 /**
  *  A title given as text (imports and migrations, and every title journaled before
  *  titles were typed): shown as it is.
@@ -1477,6 +1512,8 @@ export type OpWhat_Serialize = { type: "change"; action: BulkAction_Serialize } 
  *  e.g. `resetTraffic`) and the account's name.
  */
 { type: "account"; op: string; name: string } | 
+/**  Puts back what operation `of` changed. */
+{ type: "revert"; of: OpId; original: OpTitle_Serialize } | 
 /**
  *  A title given as text (imports and migrations, and every title journaled before
  *  titles were typed): shown as it is.
@@ -1979,7 +2016,11 @@ export type SkipReason =
 /**  Nothing would change. */
 "no_change" | 
 /**  The input does not fit this panel (no template of its kind, bad name). */
-"invalid_input";
+"invalid_input" | 
+/**  The account changed on the panel since the preview, and the run skips such items. */
+"changed_on_panel" | 
+/**  A revert of a change nothing journaled can take back (a delete, a reset, new secrets). */
+"irreversible";
 
 export type SnapshotChange = 
 /**  These accounts were written (after a change) or removed (after a delete). */

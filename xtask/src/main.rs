@@ -58,6 +58,7 @@ fn main() -> Result<()> {
         Task::Screenshots => test::screenshots(),
         Task::Bench => {
             util::cargo(&["bench", "-p", "paneldeck-core"], &[])?;
+            test::cli_bench()?;
             test::scroll_bench()
         }
         Task::Test(args) => test::run(args),

@@ -84,6 +84,32 @@ exec "$0" "$@""#;
     Ok(())
 }
 
+/// The CLI's benchmarks run the `paneldeck` binary, which keeps secrets in the OS keyring:
+/// on Linux they get a private D-Bus session and a keyring in a throwaway data folder, so
+/// the user's own keyring is never read or written.
+pub fn cli_bench() -> Result<()> {
+    let bench = ["bench", "-p", "paneldeck-cli", "--bench", "live_writes"];
+    if !cfg!(target_os = "linux") {
+        return util::cargo(&bench, &[]);
+    }
+    let data = std::env::temp_dir().join(format!("paneldeck-bench-keyring-{}", std::process::id()));
+    std::fs::create_dir_all(&data)?;
+    let script = r#"echo | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 1
+exec "$0" "$@""#;
+    let status = Command::new("dbus-run-session")
+        .args(["--", "sh", "-c", script, "cargo"])
+        .args(bench)
+        .env("XDG_DATA_HOME", &data)
+        .current_dir(util::root())
+        .status()
+        .context("could not start dbus-run-session");
+    let _ = std::fs::remove_dir_all(&data);
+    if !status?.success() {
+        bail!("the CLI benchmark failed");
+    }
+    Ok(())
+}
+
 /// Builds the UI and the app, then drives the demo into the README's screenshots.
 pub fn screenshots() -> Result<()> {
     util::build_ui()?;

@@ -40,8 +40,15 @@ impl Paneldeck {
     ) -> Result<ActionOutcome> {
         let panel = self.panel(&key.panel_id)?;
         let client = self.client(&panel)?;
-        let before = self.shown_account(&panel, key);
-        let op = self.journal_single_start(&panel, &before, item_op(action))?;
+        let shown = self.shown_account(&panel, key);
+        let op = self.journal_single_start(&panel, &shown, item_op(action))?;
+        let before = match self.live_account(key, shown).await {
+            Ok(before) => before,
+            Err(err) => {
+                self.finish_single(&op, Err(&err), &[]);
+                return Err(err);
+            }
+        };
         let result = actions::apply(&client, &key.native_id, action).await;
         let changes = match (&result, action) {
             (Ok(_), AccountAction::Delete { .. }) => {
@@ -55,7 +62,10 @@ impl Paneldeck {
             .as_ref()
             .map(|o| o.message.clone().map(ItemOutcome::from));
         self.finish_single(&op, journaled, &changes);
-        result
+        result.map(|outcome| ActionOutcome {
+            journal: Some(op),
+            ..outcome
+        })
     }
 
     /// Edits an account. Renaming changes its native id (3x-ui's email): the old row goes.
@@ -66,8 +76,15 @@ impl Paneldeck {
     ) -> Result<ActionOutcome> {
         let panel = self.panel(&key.panel_id)?;
         let client = self.client(&panel)?;
-        let before = self.shown_account(&panel, key);
-        let op = self.journal_single_start(&panel, &before, ItemOp::Edit { edit: edit.clone() })?;
+        let shown = self.shown_account(&panel, key);
+        let op = self.journal_single_start(&panel, &shown, ItemOp::Edit { edit: edit.clone() })?;
+        let before = match self.live_account(key, shown).await {
+            Ok(before) => before,
+            Err(err) => {
+                self.finish_single(&op, Err(&err), &[]);
+                return Err(err);
+            }
+        };
         let result = actions::edit(&client, &key.native_id, edit).await;
         let changes = match &result {
             Ok(outcome) => {
@@ -83,7 +100,10 @@ impl Paneldeck {
             .as_ref()
             .map(|o| o.message.clone().map(ItemOutcome::from));
         self.finish_single(&op, journaled, &changes);
-        result
+        result.map(|outcome| ActionOutcome {
+            journal: Some(op),
+            ..outcome
+        })
     }
 
     pub async fn account_create(
@@ -141,12 +161,27 @@ impl Paneldeck {
         actions::create_options(&client).await
     }
 
-    /// The account as the admin saw it before the change (the snapshot), or a bare one with
-    /// its id when the snapshot does not have it (never synced).
+    /// The account as the admin saw it (the snapshot), or a bare one with its id when the
+    /// snapshot does not have it (never synced).
     fn shown_account(&self, panel: &PanelView, key: &AccountKey) -> Account {
         self.account_detail(key)
             .map(|d| d.account)
             .unwrap_or_else(|_| Account::blank(key.clone(), panel.kind, key.native_id.clone()))
+    }
+
+    /// The account as its panel holds it right before the change (live state first, issue
+    /// 20): the journal's "before" is what the change started from, and the snapshot row is
+    /// brought up to date on the way. An account the panel no longer has is an error; a read
+    /// that fails otherwise falls back to `shown` (the write then reports the failure).
+    async fn live_account(&self, key: &AccountKey, shown: Account) -> Result<Account> {
+        match self.refresh_account(key).await {
+            Ok(detail) => Ok(detail.account),
+            Err(err @ CoreError::NotFound(_)) => Err(err),
+            Err(err) => {
+                tracing::warn!(account = %key, %err, "could not read the account before a change");
+                Ok(shown)
+            }
+        }
     }
 
     /// The change already happened (or failed) on the panel: a journal that cannot be written

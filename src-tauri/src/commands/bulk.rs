@@ -3,8 +3,8 @@
 
 use paneldeck_core::{
     bulk::{
-        BulkPlan, BulkProgress, BulkReport, BulkRequest, ExecOptions, ExportFormat, ItemRecord,
-        OpId, OpSummary,
+        BulkPlan, BulkProgress, BulkReport, BulkRequest, ExecOptions, ExportFormat, IfChanged,
+        ItemRecord, OpId, OpSummary,
     },
     files::write_bytes_atomic,
 };
@@ -26,6 +26,13 @@ pub fn bulk_plan(backend: State<'_, Backend>, request: BulkRequest) -> CmdResult
 #[specta::specta]
 pub fn bulk_plan_get(backend: State<'_, Backend>, op_id: OpId) -> CmdResult<BulkPlan> {
     Ok(backend.paneldeck().bulk_plan_get(&op_id)?)
+}
+
+/// The plan that puts back what a finished operation changed (run it with `bulk_run`).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn bulk_revert_plan(backend: State<'_, Backend>, op_id: OpId) -> CmdResult<BulkPlan> {
+    Ok(backend.paneldeck().bulk_revert_plan(&op_id)?)
 }
 
 /// Forgets a plan the user did not confirm.
@@ -55,6 +62,7 @@ pub async fn bulk_run(
     backend: State<'_, Backend>,
     op_id: OpId,
     mode: RunMode,
+    if_changed: Option<IfChanged>,
 ) -> CmdResult<BulkReport> {
     // Held to the end: dropping it unregisters the run however it ends (a panic included).
     let ticket = backend.runs().register(&op_id).await?;
@@ -63,7 +71,10 @@ pub async fn bulk_run(
         let _ = BulkProgressed(p).emit(&app);
     };
     let core = backend.paneldeck();
-    let opts = ExecOptions::default();
+    let opts = ExecOptions {
+        if_changed: if_changed.unwrap_or_default(),
+        ..ExecOptions::default()
+    };
     let report = match mode {
         RunMode::Execute => core.bulk_execute_with(&op_id, opts, emit, cancel).await,
         RunMode::Resume => core.bulk_resume(&op_id, opts, emit, cancel).await,

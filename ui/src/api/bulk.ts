@@ -8,6 +8,7 @@ import type {
   BulkRequest,
   Counts,
   ExportFormat,
+  IfChanged,
   OpId,
   RunMode,
 } from "./types";
@@ -23,7 +24,10 @@ export const bulkKeys = {
 /** Builds the preview; nothing is sent to a panel. */
 export const planBulk = (request: BulkRequest) => unwrap(commands.bulkPlan(request));
 /** Runs (or resumes, or retries) to the end; progress comes as `bulkProgressed` events. */
-export const runBulk = (opId: OpId, mode: RunMode) => unwrap(commands.bulkRun(opId, mode));
+/** The plan that puts back what a finished operation changed (journaled; run it with `runBulk`). */
+export const revertPlan = (opId: OpId) => unwrap(commands.bulkRevertPlan(opId));
+export const runBulk = (opId: OpId, mode: RunMode, ifChanged: IfChanged | null = null) =>
+  unwrap(commands.bulkRun(opId, mode, ifChanged));
 /** Asks a running operation to stop; false when it is not running. */
 export const cancelBulk = (opId: OpId) => commands.bulkCancel(opId);
 /** Forgets a plan that was never run. */

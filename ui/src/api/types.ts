@@ -75,6 +75,7 @@ export type {
   Field_Serialize as Field,
   FieldChange_Serialize as FieldChange,
   FieldValue,
+  IfChanged,
   ItemError,
   ItemOp_Serialize as ItemOp,
   ItemOutcome,

@@ -9,6 +9,7 @@ import { formatRelative } from "../util/format";
 import { useNow } from "../util/useNow";
 import { ExportJournal } from "./bulk/ExportJournal";
 import { OperationRunDialog } from "./bulk/OperationRunDialog";
+import { RevertDialog } from "./bulk/RevertDialog";
 import { CountsLine, RecordList } from "./bulk/PlanItems";
 import { titleText } from "./bulk/describe";
 
@@ -27,6 +28,7 @@ export function OperationsPage() {
   useBulkRefetchOnProgress();
   const [open, setOpen] = useState<string | null>(null);
   const [running, setRunning] = useState<{ opId: string; mode: RunMode } | null>(null);
+  const [reverting, setReverting] = useState<string | null>(null);
   // Interrupted first, then newest first (the order Rust gives).
   const ops = useMemo(() => {
     const all = history.data ?? [];
@@ -70,17 +72,29 @@ export function OperationsPage() {
             open={open === op.opId}
             onToggle={() => setOpen((o) => (o === op.opId ? null : op.opId))}
             onRun={(mode) => setRunning({ opId: op.opId, mode })}
+            onRevert={() => setReverting(op.opId)}
           />
         ))}
       </ul>
+      {reverting && <RevertDialog opId={reverting} onClose={() => setReverting(null)} />}
       {running && <OperationRunDialog opId={running.opId} mode={running.mode} onClose={() => setRunning(null)} />}
     </section>
   );
 }
 
-type RowProps = { op: OpSummary; now: number; open: boolean; onToggle: () => void; onRun: (mode: RunMode) => void };
+type RowProps = {
+  op: OpSummary;
+  now: number;
+  open: boolean;
+  onToggle: () => void;
+  onRun: (mode: RunMode) => void;
+  onRevert: () => void;
+};
 
-function OperationRow({ op, now, open, onToggle, onRun }: RowProps) {
+/** A finished operation that changed something can be reverted (what cannot is listed as skipped). */
+export const revertible = (op: OpSummary) => op.state === "finished" && !op.interrupted && op.counts.done > 0;
+
+function OperationRow({ op, now, open, onToggle, onRun, onRevert }: RowProps) {
   const { t, i18n } = useTranslation();
   const when = op.startedAtMs ?? op.createdAtMs;
   const step = nextStep(op);
@@ -117,6 +131,11 @@ function OperationRow({ op, now, open, onToggle, onRun }: RowProps) {
             data-testid={step === "resume" ? "ops-resume" : "ops-retry"}
           >
             {step === "resume" ? t("bulk.resume") : t("bulk.retryFailed", { count: op.counts.failed })}
+          </button>
+        )}
+        {revertible(op) && (
+          <button type="button" onClick={onRevert} data-testid="ops-revert">
+            {t("operations.revert")}
           </button>
         )}
       </div>

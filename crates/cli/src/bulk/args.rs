@@ -3,7 +3,7 @@
 use clap::Args;
 use paneldeck_core::{
     accounts::{AccountQuery, Selection},
-    bulk::ExecOptions,
+    bulk::{ExecOptions, IfChanged},
     ApiError, Paneldeck,
 };
 
@@ -63,6 +63,16 @@ pub struct RunArgs {
     /// Per-request timeout in seconds.
     #[arg(long)]
     pub timeout_secs: Option<u64>,
+    /// An account that changed on its panel since the preview: apply the change to the live
+    /// value, or skip the account. Each account is read right before it is written.
+    #[arg(long, value_enum, default_value_t = IfChangedArg::Apply)]
+    pub if_changed: IfChangedArg,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IfChangedArg {
+    Apply,
+    Skip,
 }
 
 impl RunArgs {
@@ -70,6 +80,10 @@ impl RunArgs {
         ExecOptions {
             concurrency: self.concurrency.max(1),
             request_timeout: self.timeout_secs.map(std::time::Duration::from_secs),
+            if_changed: match self.if_changed {
+                IfChangedArg::Apply => IfChanged::Apply,
+                IfChangedArg::Skip => IfChanged::Skip,
+            },
             ..ExecOptions::default()
         }
     }

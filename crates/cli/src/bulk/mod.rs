@@ -165,6 +165,13 @@ pub enum BulkCommand {
         #[command(flatten)]
         run: RunArgs,
     },
+    /// Put back what a finished operation changed (its journal's before-values): planned
+    /// and run like any change, each account read right before it is written.
+    Revert {
+        op: String,
+        #[command(flatten)]
+        run: RunArgs,
+    },
     /// Every operation: who, what, when, result.
     History,
     /// One operation's items.
@@ -215,10 +222,15 @@ pub async fn run(core: &Paneldeck, command: BulkCommand, format: Format) -> Resu
             print_report(&report?, format)
         }
         other => {
-            let Some((request, run)) = request::request(core, other)? else {
-                return Ok(());
+            let (plan, run) = match other {
+                BulkCommand::Revert { op, run } => (core.bulk_revert_plan(&OpId(op))?, run),
+                other => {
+                    let Some((request, run)) = request::request(core, other)? else {
+                        return Ok(());
+                    };
+                    (core.bulk_plan(&request)?, run)
+                }
             };
-            let plan = core.bulk_plan(&request)?;
             print_plan(&plan, format);
             if run.dry_run {
                 core.bulk_discard_plan(&plan.id)?;

@@ -1,7 +1,7 @@
 //! A bulk plan before it runs, and the report after.
 
 use paneldeck_core::{
-    bulk::{BulkPlan, BulkReport},
+    bulk::{live::drift_english, BulkPlan, BulkReport, ItemState},
     ApiError, ErrorCode,
 };
 
@@ -60,6 +60,19 @@ pub fn print_report(report: &BulkReport, format: Format) -> Result<(), ApiError>
             })
             .collect();
         output::table(&["PANEL", "DONE", "FAILED", "SKIPPED", "LEFT"], &rows);
+        for c in &report.changed {
+            let what = match c.state {
+                ItemState::Skipped => "skipped",
+                _ => "applied to the live value",
+            };
+            eprintln!(
+                "{}: {} on {}: {}",
+                what,
+                output::safe(&c.name),
+                output::safe(&c.panel_name),
+                output::safe(&drift_english(&c.drift))
+            );
+        }
         for f in &report.failures {
             eprintln!(
                 "failed: {} on {}: {}",

@@ -64,6 +64,27 @@ pub fn fetch_panel<'a>(
     client.ops().fetch_all(panel, concurrency.max(1), progress)
 }
 
+/// From this many accounts on, a kind's batch read ([`Connected::fetch_many`]) is used
+/// rather than one read per account.
+///
+/// [`Connected::fetch_many`]: crate::kinds::Connected::fetch_many
+pub(crate) const READ_MANY_FROM: usize = 8;
+
+/// Accounts read again together, by native id.
+pub(crate) type Many = std::collections::HashMap<String, Converted>;
+
+/// The accounts of `fetched` whose native ids are in `ids` (a kind that reads many accounts
+/// by reading them all).
+pub(crate) fn listed(fetched: Fetched, panel: &PanelId, ids: &[&str], now_ms: i64) -> Many {
+    let wanted: std::collections::HashSet<&str> = ids.iter().copied().collect();
+    fetched
+        .records
+        .into_converted(panel, now_ms)
+        .filter(|c| wanted.contains(c.account.key.native_id.as_str()))
+        .map(|c| (c.account.key.native_id.clone(), c))
+        .collect()
+}
+
 /// Re-reads one account from its panel. `Ok(None)` when the panel no longer has it.
 pub async fn fetch_one(
     client: &PanelClient,

@@ -242,23 +242,36 @@ pub fn record_failure(
 
 /// Writes one account (after a single-account edit) and keeps the panel's count right.
 pub fn upsert(conn: &mut Connection, row: &PreparedRow, now_ms: i64) -> Result<()> {
-    let tx = conn.transaction()?;
-    insert_rows(&tx, UPSERT, [row], now_ms)?;
-    refresh_count(&tx, &row.account.key.panel_id)?;
-    tx.commit()?;
-    Ok(())
+    write_back(conn, &row.account.key.panel_id, &[row], &[], now_ms).map(|_| ())
 }
 
 /// Removes one account from the snapshot (after it was deleted on its panel).
 pub fn remove(conn: &mut Connection, key: &AccountKey) -> Result<bool> {
+    write_back(conn, &key.panel_id, &[], std::slice::from_ref(key), 0).map(|n| n > 0)
+}
+
+/// One panel's accounts after writes (one transaction): `rows` as read back, `gone` removed.
+/// The rest of the snapshot is left as it is. Returns how many rows were removed.
+pub fn write_back(
+    conn: &mut Connection,
+    panel: &PanelId,
+    rows: &[&PreparedRow],
+    gone: &[AccountKey],
+    now_ms: i64,
+) -> Result<usize> {
     let tx = conn.transaction()?;
-    let n = tx.execute(
-        "DELETE FROM accounts WHERE panel_id = ?1 AND native_id = ?2",
-        params![key.panel_id.0, key.native_id],
-    )?;
-    refresh_count(&tx, &key.panel_id)?;
+    insert_rows(&tx, UPSERT, rows.iter().copied(), now_ms)?;
+    let mut removed = 0;
+    {
+        let mut stmt =
+            tx.prepare_cached("DELETE FROM accounts WHERE panel_id = ?1 AND native_id = ?2")?;
+        for key in gone {
+            removed += stmt.execute(params![key.panel_id.0, key.native_id])?;
+        }
+    }
+    refresh_count(&tx, panel)?;
     tx.commit()?;
-    Ok(n > 0)
+    Ok(removed)
 }
 
 /// Keeps the panel's count right and bumps its generation (the in-memory index reloads).

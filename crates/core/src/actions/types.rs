@@ -307,6 +307,8 @@ pub struct ActionOutcome {
     /// Shown once and never stored: a generated or regenerated proxy password, a revoked
     /// Marzban user's new subscription URL.
     pub secret: Option<String>,
+    /// The journaled operation of a detail-pane change (what its Undo reverts).
+    pub journal: Option<crate::bulk::OpId>,
 }
 
 impl ActionOutcome {
@@ -315,6 +317,7 @@ impl ActionOutcome {
             native_id: native_id.into(),
             message: Some(message),
             secret: None,
+            journal: None,
         }
     }
 

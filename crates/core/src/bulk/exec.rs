@@ -11,7 +11,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use futures::{StreamExt, TryFutureExt};
+use futures::StreamExt;
 use paneldeck_panels::PanelError;
 
 use super::{
@@ -113,7 +113,6 @@ pub(crate) struct Runner<'a> {
     pub cancel: CancelToken,
     progress: &'a (dyn Fn(BulkProgress) + Send + Sync),
     counts: Mutex<HashMap<PanelId, (String, Counts)>>,
-    touched: Mutex<HashSet<PanelId>>,
 }
 
 /// A failed item's cause: the error's code, and its English text as the detail.
@@ -146,7 +145,7 @@ pub(crate) fn failed(seq: u32, attempts: u32, err: &CoreError) -> ItemUpdate {
     }
 }
 
-fn not_started(seq: u32) -> ItemUpdate {
+pub(super) fn not_started(seq: u32) -> ItemUpdate {
     ItemUpdate {
         seq,
         state: ItemState::Pending,
@@ -165,7 +164,7 @@ fn outcome_unknown(code: ErrorCode) -> bool {
     )
 }
 
-fn retryable(code: ErrorCode) -> bool {
+pub(super) fn retryable(code: ErrorCode) -> bool {
     outcome_unknown(code) || matches!(code, ErrorCode::RateLimited | ErrorCode::ConnectionRefused)
 }
 
@@ -206,11 +205,6 @@ impl<'a> Runner<'a> {
                 }
                 c.left = c.left.saturating_sub(1);
             }
-            if updates.iter().any(|u| u.state == ItemState::Done) {
-                if let Ok(mut t) = self.touched.lock() {
-                    t.insert(panel.clone());
-                }
-            }
             BulkProgress {
                 op_id: self.op.clone(),
                 panel_id: panel.clone(),
@@ -222,12 +216,18 @@ impl<'a> Runner<'a> {
         (self.progress)(event);
     }
 
+    /// One panel's items, block by block: each block is read live and resolved
+    /// ([`read_live`](Self::read_live)), then the kind's bulk routes take what they can and
+    /// the rest goes item by item.
     async fn run_panel(&self, panel_id: PanelId, work: Vec<Work>) {
-        let client = match self.core.panel(&panel_id).and_then(|view| {
-            self.core
-                .client_with_timeout(&view, self.opts.request_timeout)
-        }) {
-            Ok(client) => client,
+        let connected = self.core.panel(&panel_id).and_then(|view| {
+            let client = self
+                .core
+                .client_with_timeout(&view, self.opts.request_timeout)?;
+            Ok((view, client))
+        });
+        let (view, client) = match connected {
+            Ok(connected) => connected,
             Err(err) => {
                 let mut updates: Vec<ItemUpdate> =
                     work.iter().map(|w| failed(w.rec.seq, 0, &err)).collect();
@@ -235,22 +235,51 @@ impl<'a> Runner<'a> {
                 return;
             }
         };
-        let rest = if self.opts.native_bulk {
-            client.ops().native_bulk(self, &panel_id, work).await
+        let generation = self
+            .core
+            .store()
+            .with(|c| crate::accounts::snapshot::api_generation(c, &panel_id))
+            .unwrap_or_default();
+        let pacer = Pacer::new(self.opts.concurrency);
+        // A block is what the bulk routes get at once; item by item, a few rounds of
+        // requests keep the read close to its write.
+        let block = if self.opts.native_bulk {
+            self.opts.chunk_size
         } else {
-            work
-        };
-        self.run_items(&panel_id, &client, rest).await;
+            self.opts.concurrency * 4
+        }
+        .max(64);
+        let mut it = work.into_iter().peekable();
+        while it.peek().is_some() {
+            let block: Vec<Work> = it.by_ref().take(block).collect();
+            let ready = if self.cancel.is_cancelled() {
+                block
+            } else {
+                self.read_live(&view, &client, &pacer, generation.as_deref(), block)
+                    .await
+            };
+            let rest = if self.opts.native_bulk {
+                client.ops().native_bulk(self, &panel_id, ready).await
+            } else {
+                ready
+            };
+            self.run_items(&panel_id, &client, &pacer, rest).await;
+        }
         self.core.keep_session_token(&panel_id, &client);
     }
 
     /// Item by item, as many requests at once as the panel's pace allows (at most
     /// `concurrency`); items are claimed in blocks just before they go.
-    async fn run_items(&self, panel: &PanelId, client: &PanelClient, work: Vec<Work>) {
+    async fn run_items(
+        &self,
+        panel: &PanelId,
+        client: &PanelClient,
+        pacer: &Pacer,
+        work: Vec<Work>,
+    ) {
         if work.is_empty() {
             return;
         }
-        let pacer = Pacer::new(self.opts.concurrency);
         let block = (self.opts.concurrency * 2).max(32);
         let mut blocks: Vec<Vec<Work>> = Vec::new();
         let mut it = work.into_iter().peekable();
@@ -268,7 +297,7 @@ impl<'a> Runner<'a> {
                 futures::stream::iter(block)
             })
             .flatten()
-            .map(|w| self.run_one(client, &pacer, w))
+            .map(|w| self.run_one(client, pacer, w))
             .buffer_unordered(self.opts.concurrency.max(1));
         futures::pin_mut!(stream);
         let mut batch = Vec::new();
@@ -386,6 +415,7 @@ impl Paneldeck {
         on_progress: &(dyn Fn(BulkProgress) + Send + Sync),
     ) -> Result<BulkReport> {
         let started = Instant::now();
+        let run_started_ms = now_ms();
         let _live = LiveGuard::take(op)?;
         let state = self.store().with(|c| journal::op_state(c, op))?;
         let work: Vec<Work> = match (mode, state) {
@@ -447,7 +477,6 @@ impl Paneldeck {
             cancel,
             progress: on_progress,
             counts: Mutex::new(counts),
-            touched: Mutex::new(HashSet::new()),
         };
         let mut per_panel: Vec<(PanelId, Vec<Work>)> = Vec::new();
         for w in work {
@@ -475,19 +504,8 @@ impl Paneldeck {
             .with(|c| journal::set_state(c, op, final_state, None, Some(now_ms())))?;
 
         if runner.opts.resync {
-            let touched: Vec<PanelId> = runner
-                .touched
-                .lock()
-                .map(|t| t.iter().cloned().collect())
-                .unwrap_or_default();
-            for panel in touched {
-                let _ = self
-                    .sync_panel(&panel, |_| {})
-                    .map_err(|err| {
-                        tracing::warn!(%panel, %err, "could not re-sync after a bulk run");
-                    })
-                    .await;
-            }
+            self.read_back(op, run_started_ms, runner.opts.concurrency)
+                .await;
         }
         self.bulk_report(op, started.elapsed().as_millis() as i64)
     }
@@ -498,6 +516,10 @@ impl Paneldeck {
             let per = journal::panel_counts(c, op)?;
             let counts = journal::total_counts(&per);
             let failures = journal::items(c, op, &[ItemState::Failed])?;
+            let changed = journal::items(c, op, &[ItemState::Done, ItemState::Skipped])?
+                .into_iter()
+                .filter(|i| !i.drift.is_empty())
+                .collect();
             Ok(BulkReport {
                 op_id: op.clone(),
                 state,
@@ -513,6 +535,7 @@ impl Paneldeck {
                     })
                     .collect(),
                 failures,
+                changed,
                 took_ms,
             })
         })

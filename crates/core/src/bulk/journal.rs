@@ -172,13 +172,14 @@ fn changes_from_json(text: &str) -> Vec<FieldChange> {
 }
 
 const ITEM_COLUMNS: &str = "seq, panel_id, panel_name, kind, native_id, name, op, changes, state,
-    attempts, error_code, error_message, message, result_id, started_at_ms, finished_at_ms";
+    attempts, error_code, error_message, message, result_id, started_at_ms, finished_at_ms, drift";
 
 fn item_from_row(r: &Row<'_>) -> rusqlite::Result<ItemRecord> {
     let kind: String = r.get(3)?;
     let op: String = r.get(6)?;
     let changes: String = r.get(7)?;
     let state: String = r.get(8)?;
+    let drift: Option<String> = r.get(16)?;
     let bad = |what: &str, e: String| {
         rusqlite::Error::FromSqlConversionFailure(
             0,
@@ -204,6 +205,8 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<ItemRecord> {
         result_id: r.get(13)?,
         started_at_ms: r.get(14)?,
         finished_at_ms: r.get(15)?,
+        drift: drift.as_deref().map(changes_from_json).unwrap_or_default(),
+        live_read: drift.is_some(),
     })
 }
 
@@ -313,6 +316,34 @@ pub(crate) fn set_changes(
         "UPDATE bulk_items SET changes = ?3 WHERE op_id = ?1 AND seq = ?2",
         params![op.0, seq, json],
     )?;
+    Ok(())
+}
+
+/// Items resolved against their live accounts, before they are sent: the live op and
+/// before → after, and what changed since the preview (one transaction).
+pub(crate) fn set_live(conn: &mut Connection, op: &OpId, items: &[&ItemRecord]) -> Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    fn json(v: &impl serde::Serialize) -> Result<String> {
+        serde_json::to_string(v).map_err(|e| CoreError::Internal(e.to_string()))
+    }
+    let tx = conn.transaction()?;
+    {
+        let mut stmt = tx.prepare_cached(
+            "UPDATE bulk_items SET op = ?3, changes = ?4, drift = ?5 WHERE op_id = ?1 AND seq = ?2",
+        )?;
+        for i in items {
+            stmt.execute(params![
+                op.0,
+                i.seq,
+                json(&i.op)?,
+                json(&i.changes)?,
+                json(&i.drift)?
+            ])?;
+        }
+    }
+    tx.commit()?;
     Ok(())
 }
 

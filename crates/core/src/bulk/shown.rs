@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{fmt::bytes, BulkAction, FieldChange};
+use super::{fmt::bytes, BulkAction, FieldChange, OpId};
 use crate::{accounts::model::DAY_MS, dates::moment};
 
 /// The field a change is about. The aliases are the names import previews (export column
@@ -281,6 +281,11 @@ pub enum OpWhat {
         op: String,
         name: String,
     },
+    /// Puts back what operation `of` changed.
+    Revert {
+        of: OpId,
+        original: Box<OpTitle>,
+    },
     /// A title given as text (imports and migrations, and every title journaled before
     /// titles were typed): shown as it is.
     Text {
@@ -335,6 +340,7 @@ impl fmt::Display for OpWhat {
                 }
                 write!(f, "{words}: {name}")
             }
+            OpWhat::Revert { original, .. } => write!(f, "Revert: {}", original.what),
             OpWhat::Text { text } => f.write_str(text),
         }
     }

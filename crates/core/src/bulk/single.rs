@@ -6,15 +6,17 @@
 use std::collections::HashMap;
 
 use super::{
-    exec::failed, journal, plan::actor, Field, FieldChange, FieldValue, ItemOp, ItemOutcome,
-    OpTitle, OpWhat, ValueWord,
+    exec::failed,
+    journal,
+    live::{value_of, COMPARED},
+    plan::actor,
+    Field, FieldChange, FieldValue, ItemOp, ItemOutcome, OpTitle, OpWhat, ValueWord,
 };
 use crate::{
     accounts::{model::now_ms, Account},
     bulk::types::*,
     error::{CoreError, Result},
     registry::PanelView,
-    transfer::plan::Diff,
     Paneldeck,
 };
 
@@ -28,70 +30,23 @@ pub(crate) fn account_changes(before: &Account, after: Option<&Account>) -> Vec<
             None,
         )];
     };
-    let mut d = Diff::default();
-    let (b, a) = (before, after);
-    d.check(
-        Field::Account,
-        Some(&b.name),
-        Some(&a.name),
-        FieldValue::text,
-    );
-    d.check(
-        Field::Enabled,
-        Some(b.enabled),
-        Some(a.enabled),
-        FieldValue::toggle,
-    );
-    d.check(
-        Field::Expiry,
-        b.expires_at_ms,
-        a.expires_at_ms,
-        FieldValue::moment,
-    );
-    d.check(
-        Field::Limit,
-        b.limit_bytes,
-        a.limit_bytes,
-        FieldValue::bytes,
-    );
-    d.check(
-        Field::Used,
-        Some(b.used_bytes),
-        Some(a.used_bytes),
-        FieldValue::bytes,
-    );
-    d.check(Field::IpCap, b.ip_limit, a.ip_limit, FieldValue::count);
-    d.check(
-        Field::Group,
-        b.group.as_ref(),
-        a.group.as_ref(),
-        FieldValue::text,
-    );
-    d.check(
-        Field::Note,
-        b.note.as_ref(),
-        a.note.as_ref(),
-        FieldValue::text,
-    );
-    let list = |v: &Vec<String>| (!v.is_empty()).then_some(v.clone());
-    let shown = |v: Vec<String>| FieldValue::list(&v);
-    d.check(Field::Inbounds, list(&b.inbounds), list(&a.inbounds), shown);
-    d.check(
-        Field::Permissions,
-        list(&b.permissions),
-        list(&a.permissions),
-        shown,
-    );
+    let mut changes: Vec<FieldChange> = COMPARED
+        .iter()
+        .filter_map(|&field| {
+            let (was, now) = (value_of(before, field)?, value_of(after, field)?);
+            (was != now).then(|| FieldChange::new(field, was, now))
+        })
+        .collect();
     // Secrets are never journaled: only that they changed.
-    if b.sub_id != a.sub_id || b.subscription_url != a.subscription_url {
+    if before.sub_id != after.sub_id || before.subscription_url != after.subscription_url {
         let word = |word| Some(FieldValue::Word { word });
-        d.changes.push(FieldChange::new(
+        changes.push(FieldChange::new(
             Field::Subscription,
             word(ValueWord::Current),
             word(ValueWord::New),
         ));
     }
-    d.changes
+    changes
 }
 
 /// The operation's tag (`resetTraffic`), as titles and the UI's words name it.

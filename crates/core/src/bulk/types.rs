@@ -308,6 +308,10 @@ pub enum SkipReason {
     NoChange,
     /// The input does not fit this panel (no template of its kind, bad name).
     InvalidInput,
+    /// The account changed on the panel since the preview, and the run skips such items.
+    ChangedOnPanel,
+    /// A revert of a change nothing journaled can take back (a delete, a reset, new secrets).
+    Irreversible,
 }
 
 impl SkipReason {
@@ -320,6 +324,8 @@ impl SkipReason {
             SkipReason::AlreadyExists => "already_exists",
             SkipReason::NoChange => "no_change",
             SkipReason::InvalidInput => "invalid_input",
+            SkipReason::ChangedOnPanel => "changed_on_panel",
+            SkipReason::Irreversible => "irreversible",
         }
     }
 }
@@ -512,6 +518,13 @@ pub struct ItemRecord {
     pub message: Option<ItemOutcome>,
     /// The account's native id after a create (user-pass and Pterodactyl ids are the panel's).
     pub result_id: Option<String>,
+    /// What changed on the panel since the preview (preview value → live value), found when
+    /// the item was read right before its write ([`live`](super::live)).
+    pub drift: Vec<FieldChange>,
+    /// The item was read live and resolved (its op and changes are the live ones): a resume
+    /// or retry sends it as journaled.
+    #[serde(skip)]
+    pub live_read: bool,
     #[specta(type = Option<specta_typescript::Number>)]
     pub started_at_ms: Option<i64>,
     #[specta(type = Option<specta_typescript::Number>)]
@@ -548,6 +561,9 @@ pub struct BulkReport {
     pub counts: Counts,
     pub panels: Vec<BulkProgress>,
     pub failures: Vec<ItemRecord>,
+    /// Items whose account had changed on the panel since the preview (applied to the live
+    /// value, or skipped), with what changed.
+    pub changed: Vec<ItemRecord>,
     #[specta(type = specta_typescript::Number)]
     pub took_ms: i64,
 }
@@ -572,6 +588,8 @@ pub struct ExecOptions {
     pub resync: bool,
     /// First backoff delay (doubles per attempt).
     pub backoff: Duration,
+    /// What to do with an item whose account changed on the panel since the preview.
+    pub if_changed: super::IfChanged,
 }
 
 impl Default for ExecOptions {
@@ -584,6 +602,7 @@ impl Default for ExecOptions {
             native_bulk: true,
             resync: true,
             backoff: Duration::from_millis(200),
+            if_changed: super::IfChanged::Apply,
         }
     }
 }

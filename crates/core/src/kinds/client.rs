@@ -8,7 +8,7 @@ use super::{marzban, pasarguard, pterodactyl, userpass, xui};
 use crate::{
     accounts::{
         convert::Converted,
-        fetch::{Fetched, Progress},
+        fetch::{Fetched, Many, Progress},
         AccountDetail,
     },
     actions::{
@@ -103,6 +103,19 @@ pub(crate) trait Connected: Send + Sync {
         api_generation: Option<&'a str>,
         now_ms: i64,
     ) -> BoxFuture<'a, Result<Option<Converted>>>;
+
+    /// Many accounts read again in few requests where the panel has a way (3x-ui's `list`,
+    /// Marzban's and PasarGuard's `users?username=…`), by native id; the ones the panel no
+    /// longer has are absent. `None`: the kind reads them one by one
+    /// ([`fetch_one`](Self::fetch_one)).
+    fn fetch_many<'a>(
+        &'a self,
+        _panel: &'a PanelView,
+        _ids: &'a [&'a str],
+        _now_ms: i64,
+    ) -> Option<BoxFuture<'a, Result<Many>>> {
+        None
+    }
 
     fn apply<'a>(
         &'a self,

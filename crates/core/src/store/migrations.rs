@@ -181,6 +181,9 @@ const MIGRATIONS: &[&str] = &[
         created_at, updated_at FROM panels;
     DROP TABLE panels;
     ALTER TABLE panels_v8 RENAME TO panels;",
+    // 9: what changed on the panel since an item's preview (JSON, preview → live), written
+    // when the item is read live right before its write; NULL = not read yet.
+    "ALTER TABLE bulk_items ADD COLUMN drift TEXT;",
 ];
 
 #[cfg(test)]

@@ -1,10 +1,10 @@
 import { useMutation } from "@tanstack/react-query";
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { useAccountDetail } from "../../api/accounts";
 import { toApiError, unwrap } from "../../api/client";
-import type { Account, AccountAction, AccountDetail, AccountKey, ApiError } from "../../api/types";
+import type { Account, AccountAction, AccountDetail, AccountKey, ApiError, OpId } from "../../api/types";
 import { commands } from "../../bindings";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
@@ -16,6 +16,7 @@ import { formatBytes, formatRelative } from "../../util/format";
 import { useNow } from "../../util/useNow";
 import { EditAccountForm } from "./EditAccountForm";
 import { LinksSection } from "./LinksSection";
+import { UndoNotice } from "./UndoNotice";
 
 type Props = { accountKey: AccountKey; onClose: () => void; onGone: () => void };
 
@@ -24,6 +25,9 @@ export function AccountDetailPane({ accountKey, onClose, onGone }: Props) {
   const { t } = useTranslation();
   const detail = useAccountDetail(accountKey);
   const [editing, setEditing] = useState(false);
+  // The last reversible change, offered for Undo a few seconds.
+  const [undo, setUndo] = useState<{ opId: OpId; text: string | null } | null>(null);
+  const endUndo = useCallback(() => setUndo(null), []);
   return (
     <aside className="detail" aria-label={t("detail.title")} data-testid="account-detail">
       <div className="detail-head">
@@ -34,17 +38,26 @@ export function AccountDetailPane({ accountKey, onClose, onGone }: Props) {
       </div>
       {detail.isPending && <p className="muted">{t("app.loading")}</p>}
       {detail.error && <ErrorNotice error={toApiError(detail.error)} />}
+      {undo && <UndoNotice key={undo.opId} opId={undo.opId} text={undo.text} onEnd={endUndo} />}
       {detail.data &&
         (editing ? (
-          <EditAccountForm detail={detail.data} onDone={() => setEditing(false)} />
+          <EditAccountForm
+            detail={detail.data}
+            onDone={(outcome) => {
+              setEditing(false);
+              if (outcome?.journal) setUndo({ opId: outcome.journal, text: null });
+            }}
+          />
         ) : (
-          <DetailBody detail={detail.data} onEdit={() => setEditing(true)} onGone={onGone} />
+          <DetailBody detail={detail.data} onEdit={() => setEditing(true)} onGone={onGone} onUndoable={(opId, text) => setUndo({ opId, text })} />
         ))}
     </aside>
   );
 }
 
-function DetailBody({ detail, onEdit, onGone }: { detail: AccountDetail; onEdit: () => void; onGone: () => void }) {
+type Undoable = (opId: OpId, text: string | null) => void;
+
+function DetailBody({ detail, onEdit, onGone, onUndoable }: { detail: AccountDetail; onEdit: () => void; onGone: () => void; onUndoable: Undoable }) {
   const { t, i18n } = useTranslation();
   const a = detail.account;
   const caps = detail.capabilities;
@@ -89,7 +102,7 @@ function DetailBody({ detail, onEdit, onGone }: { detail: AccountDetail; onEdit:
       </dl>
       {caps.hasPermissions && <PermissionList account={a} />}
       <LinksSection detail={detail} />
-      <Actions detail={detail} onEdit={onEdit} onGone={onGone} />
+      <Actions detail={detail} onEdit={onEdit} onGone={onGone} onUndoable={onUndoable} />
       <details className="raw">
         <summary>{t("detail.raw")}</summary>
         <pre className="mono" dir="ltr">{JSON.stringify(detail.raw, null, 2)}</pre>
@@ -114,7 +127,12 @@ function PermissionList({ account }: { account: Account }) {
   );
 }
 
-export function Actions({ detail, onEdit, onGone }: { detail: AccountDetail; onEdit: () => void; onGone: () => void }) {
+/** Detail-pane actions a revert can take back (the rest ask first instead). */
+const REVERSIBLE: ReadonlySet<AccountAction["type"]> = new Set(["enable", "disable", "setPermissions"]);
+
+type ActionsProps = { detail: AccountDetail; onEdit: () => void; onGone: () => void; onUndoable?: Undoable };
+
+export function Actions({ detail, onEdit, onGone, onUndoable }: ActionsProps) {
   const { t } = useTranslation();
   const key = detail.account.key;
   const caps = detail.capabilities;
@@ -131,11 +149,15 @@ export function Actions({ detail, onEdit, onGone }: { detail: AccountDetail; onE
     },
     onSuccess: (outcome, action) => {
       if (action.type === "delete") onGone();
-      if (outcome.secret) setNotice(t("detail.newPassword", { password: outcome.secret }));
+      let said: string | null = null;
+      if (outcome.secret) said = t("detail.newPassword", { password: outcome.secret });
       else if (action.type === "enable" && (detail.account.status === "expired" || detail.account.status === "depleted"))
         // Enabled, yet the panel still refuses it: say so rather than "Client enabled."
-        setNotice(t(`detail.enabledButStill.${detail.account.status}`));
-      else if (outcome.message) setNotice(outcomeText(t, outcome.message));
+        said = t(`detail.enabledButStill.${detail.account.status}`);
+      else if (outcome.message) said = outcomeText(t, outcome.message);
+      // A reversible change is said by its Undo notice, the rest here.
+      if (REVERSIBLE.has(action.type) && outcome.journal && onUndoable) onUndoable(outcome.journal, said);
+      else setNotice(said);
     },
     onError: (e) => setError(toApiError(e)),
   });

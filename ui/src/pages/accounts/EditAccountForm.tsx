@@ -3,7 +3,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { toApiError, unwrap } from "../../api/client";
-import type { AccountDetail, ApiError } from "../../api/types";
+import type { AccountDetail, ActionOutcome, ApiError } from "../../api/types";
 import { commands } from "../../bindings";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { fieldErrorText } from "../../i18n/backendText";
@@ -11,7 +11,7 @@ import { AccountFields, useCreateOptions } from "./AccountFields";
 import { draftFromDetail, draftProblems, toAccountEdit, type AccountDraft } from "./accountForms";
 
 /** The edit form of one account; the panel's own field errors land under their fields. */
-export function EditAccountForm({ detail, onDone }: { detail: AccountDetail; onDone: () => void }) {
+export function EditAccountForm({ detail, onDone }: { detail: AccountDetail; onDone: (saved?: ActionOutcome) => void }) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<AccountDraft>(() => draftFromDetail(detail));
   const [error, setError] = useState<ApiError | null>(null);
@@ -19,7 +19,7 @@ export function EditAccountForm({ detail, onDone }: { detail: AccountDetail; onD
   const local = draftProblems(draft, t);
   const save = useMutation({
     mutationFn: () => unwrap(commands.accountEdit(detail.account.key, toAccountEdit(draft))),
-    onSuccess: () => onDone(),
+    onSuccess: (saved) => onDone(saved),
     onError: (e) => setError(toApiError(e)),
   });
   const set = <K extends keyof AccountDraft>(key: K, value: AccountDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
@@ -37,7 +37,7 @@ export function EditAccountForm({ detail, onDone }: { detail: AccountDetail; onD
       <AccountFields draft={draft} set={set} errors={errors} mode="edit" options={options.data} />
       {error && <ErrorNotice error={error} />}
       <div className="button-row">
-        <button type="button" onClick={onDone}>
+        <button type="button" onClick={() => onDone()}>
           {t("common.cancel")}
         </button>
         <span className="spacer" />

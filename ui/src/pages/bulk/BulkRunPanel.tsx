@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { accountKeys } from "../../api/accounts";
 import { cancelBulk, discardBulk, invalidateJournal, runBulk, sumCounts, useBulkProgress } from "../../api/bulk";
 import { toApiError } from "../../api/client";
-import type { ApiError, BulkPlan, BulkReport, Counts, PanelPlan, RunMode } from "../../api/types";
+import type { ApiError, BulkPlan, BulkReport, Counts, IfChanged, PanelPlan, RunMode } from "../../api/types";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { KindBadge } from "../../components/KindBadge";
 import { CountsLine, PlanItemList, ProgressBar, RecordList, type ItemFilter } from "./PlanItems";
@@ -64,6 +64,7 @@ export function RunView({ plan, onClose, start, initial, onBack, onStarted }: Ru
   const [cancelling, setCancelling] = useState(false);
   const [discarding, setDiscarding] = useState(false);
   const [filter, setFilter] = useState<ItemFilter>("all");
+  const [ifChanged, setIfChanged] = useState<IfChanged>("apply");
 
   const run = useCallback(
     async (mode: RunMode, from: BulkReport | null) => {
@@ -74,7 +75,7 @@ export function RunView({ plan, onClose, start, initial, onBack, onStarted }: Ru
       setCancelling(false);
       onStarted?.();
       try {
-        const r = await runBulk(plan.id, mode);
+        const r = await runBulk(plan.id, mode, ifChanged);
         setReport(r);
         setPhase("report");
       } catch (e) {
@@ -85,7 +86,7 @@ export function RunView({ plan, onClose, start, initial, onBack, onStarted }: Ru
         invalidateJournal(client);
       }
     },
-    [client, onStarted, plan, resetLive],
+    [client, ifChanged, onStarted, plan, resetLive],
   );
 
   // Runs once even when React mounts twice in development.
@@ -164,6 +165,16 @@ export function RunView({ plan, onClose, start, initial, onBack, onStarted }: Ru
       )}
 
       {plan.toChange === 0 && phase === "preview" && <p className="notice info">{t("bulk.nothingToDo")}</p>}
+
+      {phase === "preview" && plan.toChange > 0 && !createsOnly(plan) && (
+        <label className="bulk-if-changed small">
+          {t("bulk.ifChanged.label")}{" "}
+          <select value={ifChanged} onChange={(e) => setIfChanged(e.target.value as IfChanged)} data-testid="bulk-if-changed">
+            <option value="apply">{t("bulk.ifChanged.apply")}</option>
+            <option value="skip">{t("bulk.ifChanged.skip")}</option>
+          </select>
+        </label>
+      )}
 
       <div className="bulk-panels">
         {plan.panels.map((p) => {
@@ -256,6 +267,9 @@ export function RunView({ plan, onClose, start, initial, onBack, onStarted }: Ru
   );
 }
 
+/** A plan of creates only: nothing on the panel to have changed since the preview. */
+const createsOnly = (plan: BulkPlan) => plan.panels.every((p) => p.items.every((i) => i.skip !== null || i.op.type === "create"));
+
 /** The end of a run: how it went, how long it took, and every failure with its message. */
 function Report({ report }: { report: BulkReport }) {
   const { t, i18n } = useTranslation();
@@ -274,6 +288,12 @@ function Report({ report }: { report: BulkReport }) {
         </strong>
         <span className="bulk-took">{t("bulk.report.took", { seconds })}</span>
       </p>
+      {report.changed.length > 0 && (
+        <div className="bulk-changed" data-testid="bulk-changed">
+          <h3>{t("bulk.report.changed", { count: report.changed.length })}</h3>
+          <RecordList records={report.changed} page={50} showState={true} />
+        </div>
+      )}
       {report.failures.length > 0 && (
         <div className="bulk-failures" data-testid="bulk-failures">
           <h3>{t("bulk.report.failures", { count: report.failures.length })}</h3>

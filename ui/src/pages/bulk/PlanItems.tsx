@@ -74,6 +74,23 @@ export function PlanItemList({ items, filter, page }: { items: PlanItem[]; filte
   return <Capped key={filter} rows={rows} page={page} render={(item) => <ItemRow key={item.seq} item={item} />} />;
 }
 
+/** What changed on the panel since the preview (the run read the account right before writing). */
+function DriftLines({ drift }: { drift: FieldChange[] }) {
+  const { t, i18n } = useTranslation();
+  if (drift.length === 0) return null;
+  const value = (c: FieldChange, v: FieldChange["before"]) => fieldValue(c.field, v, t, i18n.language);
+  return (
+    <span className="bulk-drift small" data-testid="bulk-drift">
+      {t("bulk.drift.title")}{" "}
+      {drift.map((c) => (
+        <bdi key={c.field} className="bulk-drift-line">
+          {t("bulk.drift.line", { field: fieldLabel(c.field, t), before: value(c, c.before), after: value(c, c.after) })}
+        </bdi>
+      ))}
+    </span>
+  );
+}
+
 /** Journal rows (failures of a run, or every item of an operation) with state and error. */
 export function RecordList({ records, page, showState }: { records: ItemRecord[]; page: number; showState: boolean }) {
   const { t, i18n } = useTranslation();
@@ -103,6 +120,7 @@ export function RecordList({ records, page, showState }: { records: ItemRecord[]
                 {detail && detail !== headline && !skipped && <span className="bulk-error-detail"> {detail}</span>}
               </span>
             )}
+            <DriftLines drift={r.drift} />
           </li>
         );
       }}

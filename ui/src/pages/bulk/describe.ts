@@ -96,21 +96,35 @@ function actionTitle(a: BulkAction, t: Translate, locale: string): string {
 export function titleText(title: OpTitle, t: Translate, locale: string): string {
   const what = title.what;
   // A title journaled as text (imports, migrations, older journals) is shown as it is.
-  if (what.type === "text") {
-    if (title.accounts === 0 && title.panels === 0) return what.text;
-  }
+  if (what.type === "text" && title.accounts === 0 && title.panels === 0) return what.text;
   // One account from its detail pane: its name and what was done, no counts.
-  if (what.type === "account") return t("bulk.opTitle.account", { name: what.name, op: t(`bulk.op.${what.op}`) });
-  const head =
-    what.type === "change"
-      ? actionTitle(what.action, t, locale)
-      : what.type === "create"
-        ? t("bulk.opTitle.create", { count: what.names, n: what.names.toLocaleString(locale) })
-        : what.type === "addPerson"
-          ? t("bulk.opTitle.addPerson", { email: what.email, count: what.servers, n: what.servers.toLocaleString(locale) })
-          : what.type === "removePerson"
-            ? t("bulk.opTitle.removePerson", { email: what.email })
-            : what.text;
+  if (what.type === "account") return titleHead(title, t, locale);
+  return withCounts(titleHead(title, t, locale), title, t, locale);
+}
+
+/** What an operation does, without its counts. */
+function titleHead(title: OpTitle, t: Translate, locale: string): string {
+  const what = title.what;
+  switch (what.type) {
+    case "account":
+      return t("bulk.opTitle.account", { name: what.name, op: t(`bulk.op.${what.op}`) });
+    case "change":
+      return actionTitle(what.action, t, locale);
+    case "create":
+      return t("bulk.opTitle.create", { count: what.names, n: what.names.toLocaleString(locale) });
+    case "addPerson":
+      return t("bulk.opTitle.addPerson", { email: what.email, count: what.servers, n: what.servers.toLocaleString(locale) });
+    case "removePerson":
+      return t("bulk.opTitle.removePerson", { email: what.email });
+    case "revert":
+      // The original's title (an older journal's text title keeps its own counts).
+      return t("bulk.opTitle.revert", { what: titleHead(what.original, t, locale) });
+    case "text":
+      return what.text;
+  }
+}
+
+function withCounts(head: string, title: OpTitle, t: Translate, locale: string): string {
   return t("bulk.opTitle.withCounts", {
     what: head,
     accounts: t("bulk.opTitle.accounts", { count: title.accounts, n: title.accounts.toLocaleString(locale) }),

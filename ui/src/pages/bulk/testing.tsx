@@ -118,6 +118,7 @@ export function failure(seq: number, name: string, message: string): ItemRecord 
     error: { code: "panel_failed", detail: message },
     message: null,
     resultId: null,
+    drift: [],
     startedAtMs: 1_700_000_000_000,
     finishedAtMs: 1_700_000_001_000,
   };
@@ -134,6 +135,7 @@ export function report(plan: BulkPlan, extra: Partial<BulkReport> = {}): BulkRep
       { opId: plan.id, panelId: "p2", panelName: "Frankfurt", counts: counts({ total: 1, done: 1 }) },
     ],
     failures: [],
+    changed: [],
     tookMs: 1200,
     ...extra,
   };

@@ -20,7 +20,7 @@ use crate::{
 };
 
 /// Collects items per panel in order.
-struct Builder {
+pub(crate) struct Builder {
     panels: Vec<PanelPlan>,
     seq: u32,
     /// Secrets of the creates that keep them, by seq (journaled apart from the plan).
@@ -28,7 +28,7 @@ struct Builder {
 }
 
 impl Builder {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Builder {
             panels: Vec::new(),
             seq: 0,
@@ -41,7 +41,7 @@ impl Builder {
     }
 
     /// `nominal`: the op a skipped row is journaled with (never run; shown in history).
-    fn push_as(
+    pub(crate) fn push_as(
         &mut self,
         panel: &PanelView,
         key: AccountKey,
@@ -124,7 +124,7 @@ impl Paneldeck {
         self.store().with(|c| journal::plan(c, op))
     }
 
-    fn store_plan(
+    pub(crate) fn store_plan(
         &self,
         mut b: Builder,
         what: OpWhat,

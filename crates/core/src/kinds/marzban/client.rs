@@ -13,7 +13,7 @@ use super::{actions, bulk, create, fetch};
 use crate::{
     accounts::{
         convert::Converted,
-        fetch::{Fetched, Progress},
+        fetch::{Fetched, Many, Progress},
     },
     actions::{
         AccountAction, AccountEdit, ActionOutcome, CreateOptions, KeptCredentials, KeptSettings,
@@ -82,6 +82,16 @@ impl Connected for MarzbanConn {
         now_ms: i64,
     ) -> BoxFuture<'a, Result<Option<Converted>>> {
         fetch::fetch_one(&self.client, panel, native_id, now_ms).boxed()
+    }
+
+    /// `GET /api/users?username=…` answers the users named, in one request per chunk.
+    fn fetch_many<'a>(
+        &'a self,
+        panel: &'a PanelView,
+        ids: &'a [&'a str],
+        now_ms: i64,
+    ) -> Option<BoxFuture<'a, Result<Many>>> {
+        Some(fetch::fetch_many(&self.client, panel, ids, now_ms).boxed())
     }
 
     fn apply<'a>(

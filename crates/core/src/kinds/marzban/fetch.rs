@@ -11,7 +11,7 @@ use super::convert;
 use crate::{
     accounts::{
         convert::Converted,
-        fetch::{pages, pair, with_room, Fetched, IntoAccounts, Progress, Records},
+        fetch::{pages, pair, with_room, Fetched, IntoAccounts, Many, Progress, Records},
     },
     error::Result,
     registry::{PanelId, PanelView},
@@ -99,4 +99,33 @@ pub(super) async fn fetch_one(
         Err(PanelError::NotFound { .. }) => Ok(None),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Usernames per `GET /api/users?username=…` (keeps the URL well under common limits).
+const NAMES_PER_READ: usize = 100;
+
+/// Re-reads the users named, `NAMES_PER_READ` per request: the `username` parameter repeated
+/// is an exact list on 0.5+ (`User.username.in_`) and on 0.4.x when there are several; one
+/// name alone is a substring search on 0.4.x, so the answer is matched by name exactly.
+pub(super) async fn fetch_many(
+    c: &MarzbanClient,
+    panel: &PanelView,
+    names: &[&str],
+    now_ms: i64,
+) -> Result<Many> {
+    let mut found = Many::new();
+    for chunk in names.chunks(NAMES_PER_READ) {
+        let query = UsersQuery {
+            usernames: chunk.iter().map(|n| (*n).to_owned()).collect(),
+            ..UsersQuery::default()
+        };
+        let wanted: HashSet<&str> = chunk.iter().copied().collect();
+        for u in c.get_users(&query).await?.users {
+            if wanted.contains(u.username.as_str()) {
+                let converted = convert::from_user(&panel.id, &panel.base_url, &u, now_ms);
+                found.insert(u.username.clone(), converted);
+            }
+        }
+    }
+    Ok(found)
 }

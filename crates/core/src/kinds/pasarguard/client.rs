@@ -12,7 +12,7 @@ use super::{actions, bulk, fetch, links};
 use crate::{
     accounts::{
         convert::Converted,
-        fetch::{Fetched, Progress},
+        fetch::{Fetched, Many, Progress},
         AccountDetail,
     },
     actions::{
@@ -84,6 +84,16 @@ impl Connected for PasarguardConn {
         now_ms: i64,
     ) -> BoxFuture<'a, Result<Option<Converted>>> {
         fetch::fetch_one(&self.client, panel, native_id, now_ms).boxed()
+    }
+
+    /// `GET /api/users?username=…` answers the users named, in one request per chunk.
+    fn fetch_many<'a>(
+        &'a self,
+        panel: &'a PanelView,
+        ids: &'a [&'a str],
+        now_ms: i64,
+    ) -> Option<BoxFuture<'a, Result<Many>>> {
+        Some(fetch::fetch_many(&self.client, panel, ids, now_ms).boxed())
     }
 
     fn apply<'a>(

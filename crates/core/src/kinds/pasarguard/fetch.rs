@@ -12,7 +12,7 @@ use super::convert::{self, Context};
 use crate::{
     accounts::{
         convert::Converted,
-        fetch::{pages, pair, with_room, Fetched, IntoAccounts, Progress, Records},
+        fetch::{pages, pair, with_room, Fetched, IntoAccounts, Many, Progress, Records},
     },
     error::Result,
     registry::{PanelId, PanelView},
@@ -123,4 +123,39 @@ pub(super) async fn fetch_one(
         Err(PanelError::NotFound { .. }) => Ok(None),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Usernames per `GET /api/users?username=…` (keeps the URL well under common limits).
+const NAMES_PER_READ: usize = 100;
+
+/// Re-reads the users named, `NAMES_PER_READ` per request (`username` repeated is an exact
+/// list; `load_sub` fills their subscription URLs as a sync's pages have them).
+pub(super) async fn fetch_many(
+    c: &PasarguardClient,
+    panel: &PanelView,
+    names: &[&str],
+    now_ms: i64,
+) -> Result<Many> {
+    let groups = group_names(c).await;
+    let cx = Context {
+        panel: &panel.id,
+        base_url: &panel.base_url,
+        group_names: &groups,
+    };
+    let mut found = Many::new();
+    for chunk in names.chunks(NAMES_PER_READ) {
+        let query = UsersQuery {
+            usernames: chunk.iter().map(|n| (*n).to_owned()).collect(),
+            load_sub: true,
+            ..UsersQuery::default()
+        };
+        let wanted: HashSet<&str> = chunk.iter().copied().collect();
+        for u in c.get_users(&query).await?.users {
+            if wanted.contains(u.username.as_str()) {
+                let converted = convert::from_user(&cx, &u, now_ms);
+                found.insert(u.username.clone(), converted);
+            }
+        }
+    }
+    Ok(found)
 }

@@ -10,7 +10,7 @@ use super::{actions, bulk, fetch, links};
 use crate::{
     accounts::{
         convert::Converted,
-        fetch::{Fetched, Progress},
+        fetch::{listed, Fetched, Many, Progress},
         AccountDetail,
     },
     actions::{
@@ -64,6 +64,24 @@ impl Connected for XuiClient {
         now_ms: i64,
     ) -> BoxFuture<'a, Result<Option<Converted>>> {
         fetch::fetch_one(self, panel, native_id, api_generation, now_ms).boxed()
+    }
+
+    /// `clients/list` (v3.1+) answers every client in one request, and a pre-3.1 panel's
+    /// single-client read lists every inbound anyway (facts §4.4): many clients are read as
+    /// a sync reads them.
+    fn fetch_many<'a>(
+        &'a self,
+        panel: &'a PanelView,
+        ids: &'a [&'a str],
+        now_ms: i64,
+    ) -> Option<BoxFuture<'a, Result<Many>>> {
+        Some(
+            async move {
+                let fetched = fetch::fetch_all(self, 4, &|_, _| {}).await?;
+                Ok(listed(fetched, &panel.id, ids, now_ms))
+            }
+            .boxed(),
+        )
     }
 
     fn apply<'a>(

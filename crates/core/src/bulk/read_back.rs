@@ -1,0 +1,174 @@
+//! After a run, only what it changed is read back (issue 20): each account a done item touched
+//! is read again from its panel and written into the snapshot in one transaction (a deleted
+//! one is removed); the rest of the snapshot stays as it is, and one `SnapshotChange` tells
+//! the views. A run that touched most of a panel re-syncs that panel instead: one paged read
+//! of everything costs less than thousands of single reads.
+
+use std::collections::HashMap;
+
+use futures::StreamExt;
+
+use super::{journal, types::*};
+use crate::{
+    accounts::{
+        convert::Converted,
+        fetch::READ_MANY_FROM,
+        model::AccountKey,
+        now_ms,
+        snapshot::{self, PreparedRow},
+        SnapshotChange,
+    },
+    connect::PanelClient,
+    error::Result,
+    registry::{PanelId, PanelView},
+    Paneldeck,
+};
+
+/// Above this many touched accounts a panel is synced whole instead.
+const MOST_SINGLE_READS: usize = 500;
+
+/// What to read back of one panel.
+#[derive(Default)]
+struct Touched {
+    read: Vec<String>,
+    gone: Vec<String>,
+}
+
+impl Touched {
+    fn add(&mut self, item: &ItemRecord) {
+        let ids = || {
+            item.result_id
+                .iter()
+                .flat_map(|ids| ids.split(','))
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned)
+        };
+        match &item.op {
+            ItemOp::Delete { .. } => self.gone.push(item.native_id.clone()),
+            ItemOp::Create { .. } => self.read.extend(ids()),
+            _ => {
+                // A rename (3x-ui's email is its id) leaves the old id behind.
+                let renamed: Vec<String> = ids().filter(|id| *id != item.native_id).collect();
+                if renamed.is_empty() {
+                    self.read.push(item.native_id.clone());
+                } else {
+                    self.gone.push(item.native_id.clone());
+                    self.read.extend(renamed);
+                }
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.read.len() + self.gone.len()
+    }
+}
+
+impl Paneldeck {
+    /// Brings the snapshot up to date with what op's items did since `since_ms`. Failures are
+    /// logged: the writes happened, a stale row waits for the next sync.
+    pub(crate) async fn read_back(&self, op: &OpId, since_ms: i64, concurrency: usize) {
+        let items = match self
+            .store()
+            .with(|c| journal::items(c, op, &[ItemState::Done]))
+        {
+            Ok(items) => items,
+            Err(err) => {
+                tracing::warn!(%op, %err, "could not read the journal to read back a run");
+                return;
+            }
+        };
+        let mut per_panel: HashMap<PanelId, Touched> = HashMap::new();
+        for item in items
+            .iter()
+            .filter(|i| i.finished_at_ms.is_some_and(|t| t >= since_ms))
+        {
+            per_panel
+                .entry(item.panel_id.clone())
+                .or_default()
+                .add(item);
+        }
+        for (panel, touched) in per_panel {
+            let done = if touched.len() > MOST_SINGLE_READS {
+                self.sync_panel(&panel, |_| {}).await.map(|_| ())
+            } else {
+                self.read_back_panel(&panel, touched, concurrency).await
+            };
+            if let Err(err) = done {
+                tracing::warn!(%panel, %err, "could not read back the accounts a run changed");
+            }
+        }
+    }
+
+    async fn read_back_panel(
+        &self,
+        panel_id: &PanelId,
+        touched: Touched,
+        concurrency: usize,
+    ) -> Result<()> {
+        let panel = self.panel(panel_id)?;
+        let client = self.client(&panel)?;
+        let generation = self
+            .store()
+            .with(|c| snapshot::api_generation(c, panel_id))?;
+        let now = now_ms();
+        let found = match self.read_many(&client, &panel, &touched.read, now).await? {
+            Some(found) => found,
+            None => {
+                futures::stream::iter(touched.read)
+                    .map(|id| {
+                        let (client, panel, generation) = (&client, &panel, generation.as_deref());
+                        async move {
+                            let found = client.ops().fetch_one(panel, &id, generation, now).await;
+                            (id, found)
+                        }
+                    })
+                    .buffer_unordered(concurrency.max(1))
+                    .collect()
+                    .await
+            }
+        };
+        self.keep_session_token(panel_id, &client);
+        let key = |id: String| AccountKey::new(panel_id.clone(), id);
+        let mut gone: Vec<AccountKey> = touched.gone.into_iter().map(key).collect();
+        let mut rows = Vec::new();
+        for (id, found) in found {
+            match found {
+                Ok(Some(converted)) => rows.push(PreparedRow::new(converted)),
+                Ok(None) => gone.push(key(id)),
+                Err(err) => tracing::warn!(account = %id, %err, "could not read back an account"),
+            }
+        }
+        let refs: Vec<&PreparedRow> = rows.iter().collect();
+        self.store()
+            .with(|c| snapshot::write_back(c, panel_id, &refs, &gone, now_ms()))?;
+        let mut keys: Vec<AccountKey> = rows.iter().map(|r| r.account().key.clone()).collect();
+        keys.extend(gone);
+        self.announce(SnapshotChange::Accounts { keys });
+        Ok(())
+    }
+
+    /// `ids` through the kind's batch read, when there are enough of them and it has one.
+    async fn read_many(
+        &self,
+        client: &PanelClient,
+        panel: &PanelView,
+        ids: &[String],
+        now: i64,
+    ) -> Result<Option<Vec<(String, Result<Option<Converted>>)>>> {
+        if ids.len() < READ_MANY_FROM {
+            return Ok(None);
+        }
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let Some(many) = client.ops().fetch_many(panel, &refs, now) else {
+            return Ok(None);
+        };
+        let mut listed = many.await?;
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            let live = listed.remove(id);
+            found.push((id.clone(), Ok(live)));
+        }
+        Ok(Some(found))
+    }
+}

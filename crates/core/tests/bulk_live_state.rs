@@ -1,0 +1,174 @@
+//! Writes start from the panel's live state (issue 20). A colleague changes an account on the
+//! panel after our last sync (here: a second profile, as another admin's tool would); our
+//! "extend by 30 days" then lands on the live expiry + 30 days, not on the snapshot's, and
+//! says what had changed. With the skip policy the account is left as the colleague left it
+//! and reported. Afterwards only the touched account is read back: no full sync.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bulk_support;
+
+use bulk_support::*;
+use paneldeck_core::{
+    accounts::{Account, AccountStatus, Selection},
+    bulk::{
+        BulkAction, BulkReport, BulkRequest, CancelToken, ExecOptions, Field, FieldValue,
+        IfChanged, ItemErrorCode, ItemState, SkipReason,
+    },
+    registry::PanelView,
+    Paneldeck,
+};
+use paneldeck_panels::PanelKind;
+use paneldeck_sim::{RunningSim, SimKind};
+
+const DAY_MS: i64 = 86_400_000;
+
+/// An active account of `panel` with an expiry and a traffic limit.
+fn target(core: &Paneldeck, panel: &PanelView) -> Account {
+    all_accounts(core)
+        .into_iter()
+        .find(|a| {
+            a.key.panel_id == panel.id
+                && a.expires_at_ms.is_some()
+                && a.limit_bytes.is_some()
+                && a.status_at(paneldeck_core::accounts::now_ms()) == AccountStatus::Active
+        })
+        .unwrap_or_else(|| panic!("{}: an active account with expiry and limit", panel.name))
+}
+
+async fn run(core: &Paneldeck, a: &Account, action: BulkAction, opts: ExecOptions) -> BulkReport {
+    let plan = core
+        .bulk_plan(&BulkRequest::Change {
+            selection: Selection::Keys {
+                keys: vec![a.key.clone()],
+            },
+            action,
+        })
+        .unwrap();
+    assert_eq!(plan.to_change, 1, "{plan:?}");
+    core.bulk_execute_with(&plan.id, opts, |_| {}, CancelToken::new())
+        .await
+        .unwrap()
+}
+
+/// The colleague: another profile on the same panel moves the expiry and raises the limit.
+async fn colleague_changes(sim: &RunningSim, a: &Account, expiry_ms: i64) {
+    let (other, _dir) = open();
+    add(&other, sim, "colleague", "#123456").await;
+    other.sync_all(|_| {}).await;
+    let theirs = all_accounts(&other)
+        .into_iter()
+        .find(|b| b.name == a.name)
+        .expect("the colleague sees the account");
+    for action in [
+        BulkAction::SetExpiry {
+            ms: Some(expiry_ms),
+        },
+        BulkAction::AddTraffic { bytes: 1 << 30 },
+    ] {
+        let report = run(&other, &theirs, action, quiet()).await;
+        assert_eq!(report.counts.done, 1, "{:?}", report.failures);
+    }
+}
+
+async fn extend_lands_on_the_live_value(core: &Paneldeck, sim: &RunningSim, panel: &PanelView) {
+    core.sync_all(|_| {}).await;
+    let a = target(core, panel);
+    let seen = a.expires_at_ms.unwrap();
+    // Whole seconds: Marzban keeps its expiry in seconds.
+    let moved = (seen / 1000 + 5 * 86_400) * 1000;
+    colleague_changes(sim, &a, moved).await;
+
+    let report = run(core, &a, BulkAction::ExtendExpiry { days: 30 }, quiet()).await;
+    assert_eq!(report.counts.done, 1, "{:?}", report.failures);
+    let changed = &report.changed;
+    assert_eq!(
+        changed.len(),
+        1,
+        "{}: the result names the change",
+        panel.name
+    );
+    let expiry = changed[0]
+        .drift
+        .iter()
+        .find(|d| d.field == Field::Expiry)
+        .expect("expiry drift");
+    assert_eq!(expiry.before, Some(FieldValue::moment(seen)));
+    assert_eq!(expiry.after, Some(FieldValue::moment(moved)));
+    // Read back without a sync: the snapshot holds what the panel holds.
+    let now = core.account_detail(&a.key).unwrap().account;
+    assert_eq!(
+        now.expires_at_ms,
+        Some(moved + 30 * DAY_MS),
+        "{}",
+        panel.name
+    );
+    assert_eq!(now.limit_bytes, Some(a.limit_bytes.unwrap() + (1 << 30)));
+
+    // The skip policy: the colleague moves it again; the account stays as they left it.
+    let moved_again = moved + 2 * DAY_MS;
+    colleague_changes(sim, &a, moved_again).await;
+    let skip = ExecOptions {
+        if_changed: IfChanged::Skip,
+        ..quiet()
+    };
+    let report = run(core, &a, BulkAction::ExtendExpiry { days: 30 }, skip).await;
+    assert_eq!((report.counts.done, report.counts.skipped), (0, 1));
+    let item = &report.changed[0];
+    assert_eq!(item.state, ItemState::Skipped);
+    assert_eq!(
+        item.error.as_ref().map(|e| e.code),
+        Some(ItemErrorCode::Skip(SkipReason::ChangedOnPanel))
+    );
+    core.sync_all(|_| {}).await;
+    let now = core.account_detail(&a.key).unwrap().account;
+    assert_eq!(
+        now.expires_at_ms,
+        Some(moved_again),
+        "{}: untouched",
+        panel.name
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relative_changes_start_from_the_live_value_on_each_kind() {
+    let w = world(30).await;
+    for kind in [PanelKind::Xui, PanelKind::Marzban] {
+        let i = w.panels.iter().position(|p| p.kind == kind).unwrap();
+        extend_lands_on_the_live_value(&w.core, &w.sims[i], &w.panels[i]).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relative_changes_start_from_the_live_value_on_pasarguard() {
+    let (core, _dir) = open();
+    let sim =
+        paneldeck_sim::start_local(SimKind::Pasarguard, sim_options(7, 6, SimKind::Pasarguard))
+            .await
+            .unwrap();
+    let panel = add(&core, &sim, "pg", "#00aa00").await;
+    extend_lands_on_the_live_value(&core, &sim, &panel).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_reads_back_only_the_accounts_it_touched() {
+    let w = world(40).await;
+    w.core.sync_all(|_| {}).await;
+    let i = w
+        .panels
+        .iter()
+        .position(|p| p.kind == PanelKind::Marzban)
+        .unwrap();
+    let a = target(&w.core, &w.panels[i]);
+    let stats = w.sims[i].stats.clone();
+    let lists_before = stats.route_count("GET /api/users");
+    let report = run(&w.core, &a, BulkAction::ExtendExpiry { days: 1 }, quiet()).await;
+    assert_eq!(report.counts.done, 1);
+    assert_eq!(
+        stats.route_count("GET /api/users"),
+        lists_before,
+        "no full sync after a one-account change"
+    );
+    let now = w.core.account_detail(&a.key).unwrap().account;
+    assert_eq!(now.expires_at_ms, Some(a.expires_at_ms.unwrap() + DAY_MS));
+}
