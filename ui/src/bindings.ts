@@ -714,6 +714,11 @@ export type Capabilities = {
 	hasPermissions: boolean,
 	/**  A proxy password Paneldeck can regenerate (user-pass). */
 	canRegeneratePassword: boolean,
+	/**
+	 *  Upload and download counters can be set back (3x-ui's `updateTraffic`): a traffic reset
+	 *  can be reverted.
+	 */
+	canSetTraffic: boolean,
 };
 
 /**  3x-ui's recorded source IPs of a client, as the panel writes them (`"1.2.3.4 (time)"`). */
@@ -990,7 +995,9 @@ export type FieldValue = { type: "bytes"; bytes: number } |
  *  The field a change is about. The aliases are the names import previews (export column
  *  names) and older journals used.
  */
-export type Field_Deserialize = "account" | "enabled" | "expiry" | "expires_at_ms" | "expireAfterFirstUse" | "expire_after_first_use_ms" | "limit" | "limit_bytes" | "used" | "inbounds" | "group" | "subscription" | 
+export type Field_Deserialize = "account" | "enabled" | "expiry" | "expires_at_ms" | "expireAfterFirstUse" | "expire_after_first_use_ms" | "limit" | "limit_bytes" | "used" | 
+/**  Uploaded / downloaded bytes (3x-ui counts them apart; a reset zeroes both). */
+"upload" | "download" | "inbounds" | "group" | "subscription" | 
 /**  Every link and QR code of the account (Marzban's revoke renews each proxy's secret). */
 "links" | "usageCap" | "ipCap" | "ip_limit" | "permissions" | "servers" | "subuser" | "form" | "credentials" | "note" | "resetDays" | "reset_days" | "resetStrategy" | "reset_strategy" | 
 /**  What the account's status becomes (an extend that revives an expired account). */
@@ -1000,7 +1007,9 @@ export type Field_Deserialize = "account" | "enabled" | "expiry" | "expires_at_m
  *  The field a change is about. The aliases are the names import previews (export column
  *  names) and older journals used.
  */
-export type Field_Serialize = "account" | "enabled" | "expiry" | "expireAfterFirstUse" | "limit" | "used" | "inbounds" | "group" | "subscription" | 
+export type Field_Serialize = "account" | "enabled" | "expiry" | "expireAfterFirstUse" | "limit" | "used" | 
+/**  Uploaded / downloaded bytes (3x-ui counts them apart; a reset zeroes both). */
+"upload" | "download" | "inbounds" | "group" | "subscription" | 
 /**  Every link and QR code of the account (Marzban's revoke renews each proxy's secret). */
 "links" | "usageCap" | "ipCap" | "permissions" | "servers" | "subuser" | "form" | "credentials" | "note" | "resetDays" | "resetStrategy" | 
 /**  What the account's status becomes (an extend that revives an expired account). */
@@ -1110,6 +1119,8 @@ export type ItemOp_Deserialize = { type: "enable" } | { type: "disable" } | { ty
  *  shown once and never journaled).
  */
 { type: "regeneratePassword" } | 
+/**  3x-ui: set the upload and download counters (a reverted traffic reset). */
+{ type: "setTraffic"; upBytes: number; downBytes: number } | 
 /**  Pterodactyl: replace the subuser's permission keys (a detail-pane action). */
 { type: "setPermissions"; permissions: string[] } | { type: "edit"; edit: AccountEdit_Deserialize } | { type: "create"; new: NewAccount_Deserialize; 
 /**
@@ -1133,6 +1144,8 @@ export type ItemOp_Serialize = { type: "enable" } | { type: "disable" } | { type
  *  shown once and never journaled).
  */
 { type: "regeneratePassword" } | 
+/**  3x-ui: set the upload and download counters (a reverted traffic reset). */
+{ type: "setTraffic"; upBytes: number; downBytes: number } | 
 /**  Pterodactyl: replace the subuser's permission keys (a detail-pane action). */
 { type: "setPermissions"; permissions: string[] } | { type: "edit"; edit: AccountEdit_Serialize } | { type: "create"; new: NewAccount_Serialize; 
 /**
@@ -1153,6 +1166,8 @@ export type ItemOutcome =
 { code: "alreadyCreated" } | 
 /**  The panel said there was nothing to do (e.g. "already enabled"); its own words. */
 { code: "nothingToDo"; reason: string } | { code: "enabled" } | { code: "disabled" } | { code: "deleted" } | { code: "trafficReset" } | { code: "expiryExtended"; days: number } | { code: "trafficLimitRaised" } | { code: "inboundsAttached" } | { code: "inboundsDetached" } | { code: "addedToGroup"; group: string } | { code: "removedFromGroup" } | { code: "created" } | { code: "expirySet" } | { code: "trafficLimitSet" } | 
+/**  Upload and download counters set (a reverted reset). */
+{ code: "trafficSet" } | 
 /**  `template`: its name, or its id when it has none. */
 { code: "templateApplied"; template: string } | 
 /**  An older journal's English sentence. */

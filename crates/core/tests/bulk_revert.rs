@@ -145,3 +145,31 @@ async fn a_detail_pane_edit_reverts_and_a_reset_is_left_as_irreversible() {
     let skip = plan.panels[0].items[0].skip.as_ref().unwrap();
     assert_eq!(skip.reason, SkipReason::Irreversible);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_traffic_reset_on_3x_ui_is_reverted_with_its_counters() {
+    let w = world(30).await;
+    w.core.sync_all(|_| {}).await;
+    let a = all_accounts(&w.core)
+        .into_iter()
+        .find(|a| {
+            a.kind == PanelKind::Xui && a.up_bytes.unwrap_or(0) > 0 && a.down_bytes.unwrap_or(0) > 0
+        })
+        .expect("a 3x-ui client with traffic");
+    let op = w
+        .core
+        .account_action(&a.key, &AccountAction::ResetTraffic)
+        .await
+        .unwrap()
+        .journal
+        .unwrap();
+    assert_eq!(now_of(&w.core, &a).used_bytes, 0);
+    let plan = revert(&w.core, &op).await;
+    assert!(matches!(
+        plan.panels[0].items[0].op,
+        ItemOp::SetTraffic { up_bytes, down_bytes } if Some(up_bytes) == a.up_bytes && Some(down_bytes) == a.down_bytes
+    ));
+    w.core.sync_all(|_| {}).await;
+    let back = now_of(&w.core, &a);
+    assert_eq!((back.up_bytes, back.down_bytes), (a.up_bytes, a.down_bytes));
+}

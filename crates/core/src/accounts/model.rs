@@ -154,6 +154,9 @@ pub struct Capabilities {
     pub has_permissions: bool,
     /// A proxy password Paneldeck can regenerate (user-pass).
     pub can_regenerate_password: bool,
+    /// Upload and download counters can be set back (3x-ui's `updateTraffic`): a traffic reset
+    /// can be reverted.
+    pub can_set_traffic: bool,
 }
 
 impl Capabilities {

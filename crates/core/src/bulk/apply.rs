@@ -105,6 +105,7 @@ pub(crate) async fn apply(
         }
         ItemOp::SetExpiry { .. }
         | ItemOp::SetTrafficLimit { .. }
+        | ItemOp::SetTraffic { .. }
         | ItemOp::AttachInbounds { .. }
         | ItemOp::DetachInbounds { .. }
         | ItemOp::SetGroup { .. }

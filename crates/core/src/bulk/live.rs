@@ -41,7 +41,10 @@ pub(crate) fn reads_live(op: &ItemOp) -> bool {
 /// Fields whose live value is compared with the preview's. Usage moves by itself, and the
 /// status line is derived from the others, so neither counts as a change made on the panel.
 fn drifts(field: Field) -> bool {
-    !matches!(field, Field::Used | Field::Status)
+    !matches!(
+        field,
+        Field::Used | Field::Upload | Field::Download | Field::Status
+    )
 }
 
 /// The account's value of `field` as previews show it; `None` when the field is not one the
@@ -54,6 +57,8 @@ pub(crate) fn value_of(a: &Account, field: Field) -> Option<Option<FieldValue>> 
         Field::Expiry => a.expires_at_ms.map(FieldValue::moment),
         Field::Limit => a.limit_bytes.map(FieldValue::bytes),
         Field::Used => Some(FieldValue::bytes(a.used_bytes)),
+        Field::Upload => a.up_bytes.map(FieldValue::bytes),
+        Field::Download => a.down_bytes.map(FieldValue::bytes),
         Field::IpCap => a.ip_limit.map(FieldValue::count),
         Field::Group => a.group.as_ref().map(FieldValue::text),
         Field::Note => a.note.as_ref().map(FieldValue::text),
@@ -64,12 +69,14 @@ pub(crate) fn value_of(a: &Account, field: Field) -> Option<Option<FieldValue>> 
 }
 
 /// The fields [`value_of`] reads, in the order previews list them.
-pub(crate) const COMPARED: [Field; 10] = [
+pub(crate) const COMPARED: [Field; 12] = [
     Field::Account,
     Field::Enabled,
     Field::Expiry,
     Field::Limit,
     Field::Used,
+    Field::Upload,
+    Field::Download,
     Field::IpCap,
     Field::Group,
     Field::Note,

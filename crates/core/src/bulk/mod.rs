@@ -17,6 +17,7 @@ mod journal;
 pub mod live;
 mod live_phase;
 pub mod names;
+mod options;
 pub mod outcome;
 mod pace;
 pub(crate) mod plan;

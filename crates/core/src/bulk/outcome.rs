@@ -51,6 +51,8 @@ pub enum ItemOutcome {
     // What Marzban's absolute changes did.
     ExpirySet,
     TrafficLimitSet,
+    /// Upload and download counters set (a reverted reset).
+    TrafficSet,
     /// `template`: its name, or its id when it has none.
     TemplateApplied {
         template: String,
@@ -133,6 +135,7 @@ impl fmt::Display for ItemOutcome {
             O::Created => "Created.",
             O::ExpirySet => "Expiry set.",
             O::TrafficLimitSet => "Traffic limit set.",
+            O::TrafficSet => "Traffic counters set back.",
             O::TemplateApplied { template } => {
                 return write!(f, "Template {template} applied (data limit and expiry).")
             }

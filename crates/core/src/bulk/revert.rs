@@ -8,7 +8,7 @@
 
 use super::{journal, plan::Builder, types::*, Field, FieldChange, FieldValue, OpWhat};
 use crate::{
-    accounts::{Account, AccountKey, RawBits},
+    accounts::{snapshot, Account, AccountKey, Capabilities, RawBits},
     error::{CoreError, Result},
     kinds,
     registry::PanelView,
@@ -45,12 +45,13 @@ impl Paneldeck {
             let id = item.result_id.as_deref().unwrap_or(&item.native_id);
             let now = accounts.iter().find(|(a, _)| a.key.native_id == id);
             let key = AccountKey::new(panel.id.clone(), id.to_owned());
+            let caps = |p: &PanelView| self.revert_caps(p);
             let planned = match now {
                 None => Err(Skip::new(
                     SkipReason::NotFound,
                     "Not in the snapshot: sync the panel first.",
                 )),
-                Some((account, raw)) => inverse(item, account, raw, &panel),
+                Some((account, raw)) => inverse(item, account, raw, &panel, &caps(&panel)?),
             };
             b.push_as(&panel, key, item.name.clone(), planned, item.op.clone());
         }
@@ -62,8 +63,24 @@ impl Paneldeck {
     }
 }
 
+impl Paneldeck {
+    /// What `panel`'s accounts can do, as of its last sync.
+    fn revert_caps(&self, panel: &PanelView) -> Result<Capabilities> {
+        let generation = self
+            .store()
+            .with(|c| snapshot::api_generation(c, &panel.id))?;
+        Ok(Capabilities::for_panel(panel.kind, generation.as_deref()))
+    }
+}
+
 /// The op that puts back what `item` changed, or why it cannot.
-fn inverse(item: &ItemRecord, account: &Account, raw: &RawBits, panel: &PanelView) -> Planned {
+fn inverse(
+    item: &ItemRecord,
+    account: &Account,
+    raw: &RawBits,
+    panel: &PanelView,
+    caps: &Capabilities,
+) -> Planned {
     let before = |field: Field| item.changes.iter().find(|c| c.field == field);
     let back = |field: Field| -> Vec<FieldChange> {
         before(field)
@@ -100,6 +117,10 @@ fn inverse(item: &ItemRecord, account: &Account, raw: &RawBits, panel: &PanelVie
             },
         },
         ItemOp::Edit { .. } => return edit_back(item, account, raw, panel),
+        ItemOp::ResetTraffic if caps.can_set_traffic => ItemOp::SetTraffic {
+            up_bytes: bytes(before(Field::Upload))?.ok_or_else(irreversible)?,
+            down_bytes: bytes(before(Field::Download))?.ok_or_else(irreversible)?,
+        },
         _ => return Err(irreversible()),
     };
     let fields = match &op {
@@ -108,6 +129,7 @@ fn inverse(item: &ItemRecord, account: &Account, raw: &RawBits, panel: &PanelVie
         ItemOp::SetTrafficLimit { .. } => vec![Field::Limit],
         ItemOp::SetGroup { .. } => vec![Field::Group],
         ItemOp::AttachInbounds { .. } | ItemOp::DetachInbounds { .. } => vec![Field::Inbounds],
+        ItemOp::SetTraffic { .. } => vec![Field::Used, Field::Upload, Field::Download],
         _ => vec![Field::Permissions],
     };
     Ok((op, fields.into_iter().flat_map(back).collect()))

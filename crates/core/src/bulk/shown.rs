@@ -23,6 +23,9 @@ pub enum Field {
     #[serde(alias = "limit_bytes")]
     Limit,
     Used,
+    /// Uploaded / downloaded bytes (3x-ui counts them apart; a reset zeroes both).
+    Upload,
+    Download,
     Inbounds,
     Group,
     Subscription,
@@ -55,6 +58,8 @@ impl Field {
             Field::ExpireAfterFirstUse => "time after first use",
             Field::Limit => "traffic limit",
             Field::Used => "used traffic",
+            Field::Upload => "uploaded",
+            Field::Download => "downloaded",
             Field::Inbounds => "inbounds",
             Field::Group => "group",
             Field::Subscription => "subscription",

@@ -1,17 +1,8 @@
 //! What a bulk operation is asked to do (requests), what it will do (the plan) and what it did
 //! (progress, report, history). Types crossing to the UI are camelCase and `specta::Type`.
 
-use std::{
-    sync::{
-        atomic::{AtomicBool, Ordering},
-        Arc,
-    },
-    time::Duration,
-};
-
 use paneldeck_panels::PanelKind;
 use serde::{Deserialize, Serialize};
-use tokio::sync::Notify;
 
 use crate::{
     accounts::{AccountKey, Selection},
@@ -245,6 +236,14 @@ pub enum ItemOp {
     /// User-pass proxy: a new random password (a detail-pane action; the password is
     /// shown once and never journaled).
     RegeneratePassword,
+    /// 3x-ui: set the upload and download counters (a reverted traffic reset).
+    #[serde(rename_all = "camelCase")]
+    SetTraffic {
+        #[specta(type = specta_typescript::Number)]
+        up_bytes: u64,
+        #[specta(type = specta_typescript::Number)]
+        down_bytes: u64,
+    },
     /// Pterodactyl: replace the subuser's permission keys (a detail-pane action).
     SetPermissions {
         permissions: Vec<String>,
@@ -279,6 +278,7 @@ impl ItemOp {
             ItemOp::RevokeSubscription => "revoke subscription",
             ItemOp::ClearIps => "clear IPs",
             ItemOp::RegeneratePassword => "new password",
+            ItemOp::SetTraffic { .. } => "set traffic",
             ItemOp::SetPermissions { .. } => "set permissions",
             ItemOp::Edit { .. } => "edit",
             ItemOp::Create { .. } => "create",
@@ -571,69 +571,4 @@ pub struct BulkReport {
 /// History export formats: the same two as account exports.
 pub use crate::transfer::ExportFormat;
 
-/// How a run behaves. Defaults suit the app; tests and benchmarks tune them.
-#[derive(Debug, Clone)]
-pub struct ExecOptions {
-    /// Most requests in flight per panel (per-item path); the pace adapts below it (`pace.rs`).
-    pub concurrency: usize,
-    /// Tries per item within one run (429 and 5xx/timeouts back off and retry).
-    pub max_attempts: u32,
-    /// Per-request timeout (`None` = the client's default).
-    pub request_timeout: Option<Duration>,
-    /// Emails per 3x-ui bulk request.
-    pub chunk_size: usize,
-    /// Use 3x-ui's bulk routes.
-    pub native_bulk: bool,
-    /// Re-sync the panels touched after the run.
-    pub resync: bool,
-    /// First backoff delay (doubles per attempt).
-    pub backoff: Duration,
-    /// What to do with an item whose account changed on the panel since the preview.
-    pub if_changed: super::IfChanged,
-}
-
-impl Default for ExecOptions {
-    fn default() -> Self {
-        ExecOptions {
-            concurrency: 16,
-            max_attempts: 3,
-            request_timeout: None,
-            chunk_size: 1000,
-            native_bulk: true,
-            resync: true,
-            backoff: Duration::from_millis(200),
-            if_changed: super::IfChanged::Apply,
-        }
-    }
-}
-
-/// Stops a run: no new request starts once cancelled; requests in flight finish and are
-/// journaled.
-#[derive(Debug, Clone, Default)]
-pub struct CancelToken(Arc<(AtomicBool, Notify)>);
-
-impl CancelToken {
-    pub fn new() -> Self {
-        CancelToken::default()
-    }
-
-    pub fn cancel(&self) {
-        self.0 .0.store(true, Ordering::SeqCst);
-        self.0 .1.notify_waiters();
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.0 .0.load(Ordering::SeqCst)
-    }
-
-    /// Resolves once cancelled.
-    pub async fn cancelled(&self) {
-        loop {
-            let notified = self.0 .1.notified();
-            if self.is_cancelled() {
-                return;
-            }
-            notified.await;
-        }
-    }
-}
+pub use super::options::{CancelToken, ExecOptions};

@@ -156,7 +156,8 @@ export function Actions({ detail, onEdit, onGone, onUndoable }: ActionsProps) {
         said = t(`detail.enabledButStill.${detail.account.status}`);
       else if (outcome.message) said = outcomeText(t, outcome.message);
       // A reversible change is said by its Undo notice, the rest here.
-      if (REVERSIBLE.has(action.type) && outcome.journal && onUndoable) onUndoable(outcome.journal, said);
+      const reversible = REVERSIBLE.has(action.type) || (action.type === "resetTraffic" && caps.canSetTraffic);
+      if (reversible && outcome.journal && onUndoable) onUndoable(outcome.journal, said);
       else setNotice(said);
     },
     onError: (e) => setError(toApiError(e)),
@@ -180,11 +181,11 @@ export function Actions({ detail, onEdit, onGone, onUndoable }: ActionsProps) {
         )}
         {caps.canToggle &&
           (detail.account.enabled ? (
-            <button type="button" disabled={busy} onClick={() => run.mutate({ type: "disable" })}>
+            <button type="button" disabled={busy} onClick={() => run.mutate({ type: "disable" })} data-testid="action-disable">
               {t("detail.disable")}
             </button>
           ) : (
-            <button type="button" disabled={busy} onClick={() => run.mutate({ type: "enable" })}>
+            <button type="button" disabled={busy} onClick={() => run.mutate({ type: "enable" })} data-testid="action-enable">
               {t("detail.enable")}
             </button>
           ))}
@@ -267,7 +268,7 @@ function ConfirmAction({ action, detail, onCancel, onConfirm }: { action: Accoun
         </>
       }
     >
-      <p>{t(`detail.confirm.${action.type}.body`, args)}</p>
+      <p>{t(`detail.confirm.${action.type}.${action.type === "resetTraffic" && detail.capabilities.canSetTraffic ? "bodyRevertible" : "body"}`, args)}</p>
     </Dialog>
   );
 }

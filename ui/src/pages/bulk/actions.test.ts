@@ -73,7 +73,7 @@ describe("bulk texts", () => {
     const ops: Record<ItemOp["type"], true> = {
       enable: true, disable: true, delete: true, resetTraffic: true, setExpiry: true, setTrafficLimit: true,
       attachInbounds: true, detachInbounds: true, setGroup: true, applyTemplate: true, revokeSubscription: true,
-      edit: true, create: true, clearIps: true, regeneratePassword: true, setPermissions: true,
+      edit: true, create: true, clearIps: true, regeneratePassword: true, setPermissions: true, setTraffic: true,
     };
     const reasons: Record<SkipReason, true> = {
       unsupported: true, unlimited_expiry: true, unlimited_traffic: true, not_found: true, already_exists: true,

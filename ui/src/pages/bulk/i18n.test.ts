@@ -121,6 +121,7 @@ const OUTCOMES: Fixtures<ItemOutcome> = {
   created: { code: "created" },
   expirySet: { code: "expirySet" },
   trafficLimitSet: { code: "trafficLimitSet" },
+  trafficSet: { code: "trafficSet" },
   templateApplied: { code: "templateApplied", template: "t-4" },
   // An older journal's sentence, shown as it is.
   text: { code: "text", text: "g-7" },

@@ -120,14 +120,7 @@ fn own_change(a: &Account, caps: &Capabilities, action: &BulkAction) -> Planned 
                 )],
             ))
         }
-        BulkAction::ResetTraffic if caps.can_reset_traffic => Ok((
-            ItemOp::ResetTraffic,
-            vec![FieldChange::new(
-                Field::Used,
-                Some(FieldValue::bytes(a.used_bytes)),
-                Some(FieldValue::bytes(0)),
-            )],
-        )),
+        BulkAction::ResetTraffic if caps.can_reset_traffic => Ok((ItemOp::ResetTraffic, reset(a))),
         BulkAction::RevokeSubscription if caps.can_revoke_subscription => Ok((
             ItemOp::RevokeSubscription,
             vec![FieldChange::new(
@@ -144,6 +137,28 @@ fn own_change(a: &Account, caps: &Capabilities, action: &BulkAction) -> Planned 
             .plan_own_change(a, caps, action)
             .unwrap_or_else(unsupported),
     }
+}
+
+/// A reset's changes: used traffic to 0, and each counter the panel keeps apart (what a
+/// revert sets back where the panel can).
+fn reset(a: &Account) -> Vec<FieldChange> {
+    let zero = |field, before: Option<u64>| {
+        before.map(|b| {
+            FieldChange::new(
+                field,
+                Some(FieldValue::bytes(b)),
+                Some(FieldValue::bytes(0)),
+            )
+        })
+    };
+    [
+        zero(Field::Used, Some(a.used_bytes)),
+        zero(Field::Upload, a.up_bytes),
+        zero(Field::Download, a.down_bytes),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Enables (`on`) or disables the account, unless it already is.

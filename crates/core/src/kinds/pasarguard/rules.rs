@@ -45,6 +45,7 @@ impl KindRules for PasarguardRules {
             has_subscription: true,
             can_revoke_subscription: true,
             has_permissions: false,
+            can_set_traffic: false,
             can_regenerate_password: false,
         }
     }

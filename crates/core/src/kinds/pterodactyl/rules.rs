@@ -44,6 +44,7 @@ impl KindRules for PterodactylRules {
             has_subscription: false,
             can_revoke_subscription: false,
             has_permissions: true,
+            can_set_traffic: false,
             can_regenerate_password: false,
         }
     }

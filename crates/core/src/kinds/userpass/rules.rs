@@ -45,6 +45,7 @@ impl KindRules for UserpassRules {
             has_subscription: false,
             can_revoke_subscription: false,
             has_permissions: false,
+            can_set_traffic: false,
             can_regenerate_password: true,
         }
     }

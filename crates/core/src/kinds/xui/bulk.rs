@@ -412,6 +412,16 @@ pub(super) async fn item(c: &XuiClient, email: &str, op: &ItemOp) -> Result<Appl
             })
             .await
         }
+        ItemOp::SetTraffic {
+            up_bytes,
+            down_bytes,
+        } => {
+            // `clients/updateTraffic/:email` sets both counters absolutely (facts §4, v3.1.0).
+            let wire = |b: &u64| i64::try_from(*b).unwrap_or(i64::MAX);
+            c.update_traffic(email, wire(up_bytes), wire(down_bytes))
+                .await?;
+            Ok(msg(ItemOutcome::TrafficSet))
+        }
         ItemOp::AttachInbounds { inbound_ids } => {
             c.attach(email, &ids(inbound_ids)).await?;
             Ok(msg(ItemOutcome::InboundsAttached))

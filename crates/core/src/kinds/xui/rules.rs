@@ -55,6 +55,9 @@ impl KindRules for XuiRules {
             can_revoke_subscription: false,
             has_permissions: false,
             can_regenerate_password: false,
+            // `clients/updateTraffic/:email` sets both counters (facts §4, v3.1.0+); the
+            // pre-3.1 route is not driven here.
+            can_set_traffic: writable && !api_generation.is_some_and(super::is_legacy),
         }
     }
 
