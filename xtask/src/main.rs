@@ -1,6 +1,7 @@
 //! `cargo xtask <task>`: the project's build tasks, so a newcomer needs two commands.
 
 mod deps;
+mod session;
 mod test;
 mod util;
 

@@ -1,9 +1,7 @@
-use std::process::Command;
-
 use anyhow::{bail, Context, Result};
 use clap::Args;
 
-use crate::util;
+use crate::{session::PrivateKeyring, util};
 
 #[derive(Args)]
 pub struct TestArgs {
@@ -58,28 +56,22 @@ pub fn run(args: TestArgs) -> Result<()> {
 }
 
 /// Linux: the keyring tests need a Secret Service. Runs this same task again inside a private
-/// D-Bus session with gnome-keyring unlocked (an empty password on stdin creates the keyring:
-/// `echo` gives it a newline, zero bytes would create none).
+/// D-Bus session whose gnome-keyring keeps its files in a temporary folder (see `session`).
 fn rerun_in_keyring_session() -> Result<()> {
-    for tool in ["dbus-run-session", "gnome-keyring-daemon"] {
-        if !util::which(tool) {
-            bail!("`{tool}` is missing: run `cargo xtask deps` first");
-        }
-    }
+    let session = PrivateKeyring::new()?;
     let me = std::env::current_exe().context("cannot find the xtask binary")?;
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let script = r#"echo | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 1
-exec "$0" "$@""#;
-    let status = Command::new("dbus-run-session")
-        .args(["--", "sh", "-c", script])
-        .arg(me)
-        .args(args)
+    let status = session
+        .command(me, &args)
         .env(SESSION_ENV, "1")
         .current_dir(util::root())
         .status()
         .context("could not start dbus-run-session")?;
     if !status.success() {
         bail!("tests failed ({status})");
+    }
+    if session.keyring_files().is_empty() {
+        bail!("the test keyring was not kept in its private folder");
     }
     Ok(())
 }
