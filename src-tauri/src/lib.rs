@@ -6,6 +6,7 @@ mod commands;
 mod events;
 mod rendering;
 mod runs;
+mod updates;
 
 pub use backend::{Backend, Mode};
 
@@ -55,6 +56,14 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::transfer::import_discard,
             commands::files::default_path,
             commands::files::pick_path,
+            commands::settings::settings_get,
+            commands::settings::settings_save,
+            commands::settings::folder_open,
+            commands::settings::profile_export,
+            commands::settings::profile_import_preview,
+            commands::settings::profile_import,
+            updates::update_check,
+            updates::update_install,
         ])
         .events(tauri_specta::collect_events![
             events::PanelsChanged,
@@ -114,6 +123,8 @@ pub fn run() {
     let builder = specta_builder();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

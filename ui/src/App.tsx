@@ -9,6 +9,7 @@ import { AccountsViewProvider } from "./pages/accounts/AccountsView";
 import { DashboardPage } from "./pages/DashboardPage";
 import { OperationsPage } from "./pages/OperationsPage";
 import { PanelsPage } from "./pages/PanelsPage";
+import { SettingsPage } from "./pages/settings/SettingsPage";
 
 /** Wraps a left-to-right value (a path, a URL) so a right-to-left sentence does not reorder it. */
 const isolate = (text: string) => `\u2066${text}\u2069`;
@@ -27,6 +28,7 @@ export function App() {
       {route === "dashboard" && <DashboardPage />}
       {route === "accounts" && <AccountsPage />}
       {route === "operations" && <OperationsPage />}
+      {route === "settings" && <SettingsPage />}
       {route === "panels" && <PanelsPage secretStore={info.data.secretStore} />}
       {route === "panels" && (
       <footer className="muted small footer">

@@ -1,6 +1,9 @@
 //! `cargo xtask <task>`: the project's build tasks, so a newcomer needs two commands.
 
+mod bundle;
 mod deps;
+mod licenses;
+mod session;
 mod test;
 mod util;
 
@@ -21,6 +24,15 @@ enum Task {
     Deps,
     /// Install the UI's npm packages (if needed) and build it into ui/dist.
     Ui,
+    /// Build the Linux installers (.deb, .rpm, AppImage; or those named) into
+    /// target/release/bundle. The AppImage needs network access (linuxdeploy).
+    Bundle {
+        /// Only these: deb, rpm, appimage.
+        bundles: Vec<String>,
+    },
+    /// Regenerate the licenses list the Settings page shows (from cargo metadata and the
+    /// UI's package-lock.json).
+    Licenses,
     /// Regenerate ui/src/bindings.ts from the Rust commands.
     Bindings,
     /// Launch the app with built-in simulated panels in a throwaway profile.
@@ -43,6 +55,8 @@ fn main() -> Result<()> {
     match Cli::parse().task {
         Task::Deps => deps::install(),
         Task::Ui => util::build_ui(),
+        Task::Licenses => licenses::generate(),
+        Task::Bundle { bundles } => bundle::run(&bundles),
         Task::Bindings => util::cargo(
             &[
                 "test",

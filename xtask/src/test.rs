@@ -1,9 +1,7 @@
-use std::process::Command;
-
 use anyhow::{bail, Context, Result};
 use clap::Args;
 
-use crate::util;
+use crate::{session::PrivateKeyring, util};
 
 #[derive(Args)]
 pub struct TestArgs {
@@ -58,22 +56,13 @@ pub fn run(args: TestArgs) -> Result<()> {
 }
 
 /// Linux: the keyring tests need a Secret Service. Runs this same task again inside a private
-/// D-Bus session with gnome-keyring unlocked (an empty password on stdin creates the keyring:
-/// `echo` gives it a newline, zero bytes would create none).
+/// D-Bus session whose gnome-keyring keeps its files in a temporary folder (see `session`).
 fn rerun_in_keyring_session() -> Result<()> {
-    for tool in ["dbus-run-session", "gnome-keyring-daemon"] {
-        if !util::which(tool) {
-            bail!("`{tool}` is missing: run `cargo xtask deps` first");
-        }
-    }
+    let session = PrivateKeyring::new()?;
     let me = std::env::current_exe().context("cannot find the xtask binary")?;
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let script = r#"echo | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 1
-exec "$0" "$@""#;
-    let status = Command::new("dbus-run-session")
-        .args(["--", "sh", "-c", script])
-        .arg(me)
-        .args(args)
+    let status = session
+        .command(me, &args)
         .env(SESSION_ENV, "1")
         .current_dir(util::root())
         .status()
@@ -81,31 +70,28 @@ exec "$0" "$@""#;
     if !status.success() {
         bail!("tests failed ({status})");
     }
+    if session.keyring_files().is_empty() {
+        bail!("the test keyring was not kept in its private folder");
+    }
     Ok(())
 }
 
 /// The CLI's benchmarks run the `paneldeck` binary, which keeps secrets in the OS keyring:
-/// on Linux they get a private D-Bus session and a keyring in a throwaway data folder, so
-/// the user's own keyring is never read or written.
+/// on Linux they run in the same private keyring session as the tests.
 pub fn cli_bench() -> Result<()> {
     let bench = ["bench", "-p", "paneldeck-cli", "--bench", "live_writes"];
     if !cfg!(target_os = "linux") {
         return util::cargo(&bench, &[]);
     }
-    let data = std::env::temp_dir().join(format!("paneldeck-bench-keyring-{}", std::process::id()));
-    std::fs::create_dir_all(&data)?;
-    let script = r#"echo | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 1
-exec "$0" "$@""#;
-    let status = Command::new("dbus-run-session")
-        .args(["--", "sh", "-c", script, "cargo"])
-        .args(bench)
-        .env("XDG_DATA_HOME", &data)
+    let keyring = PrivateKeyring::new()?;
+    let args: Vec<String> = bench.iter().map(|a| (*a).to_owned()).collect();
+    let status = keyring
+        .command("cargo", &args)
         .current_dir(util::root())
         .status()
-        .context("could not start dbus-run-session");
-    let _ = std::fs::remove_dir_all(&data);
-    if !status?.success() {
-        bail!("the CLI benchmark failed");
+        .context("could not start dbus-run-session")?;
+    if !status.success() {
+        bail!("the CLI benchmark failed ({status})");
     }
     Ok(())
 }

@@ -5,6 +5,7 @@ mod bulk;
 mod links;
 mod output;
 mod panels;
+mod profile;
 mod select;
 mod sync;
 mod transfer;
@@ -77,6 +78,9 @@ enum Command {
     Import(transfer::ImportArgs),
     /// Copy accounts from one panel to another; `--dry-run` prints the plan.
     Migrate(transfer::MigrateArgs),
+    /// Move the whole profile (panels, certificates, secrets, settings) in one encrypted file.
+    #[command(subcommand)]
+    Profile(profile::ProfileCommand),
 }
 
 // Syncs, exports and the simulators of demo mode allocate millions of small strings across
@@ -123,5 +127,6 @@ async fn run(
         Command::Export(args) => transfer::export(&paneldeck, args, format),
         Command::Import(args) => transfer::import(&paneldeck, args, format).await,
         Command::Migrate(args) => transfer::migrate(&paneldeck, args, format).await,
+        Command::Profile(cmd) => profile::run(&paneldeck, cmd, format.basic()).map_err(Into::into),
     }
 }

@@ -37,6 +37,10 @@ pub enum ErrorCode {
     DiskFull,
     FileNotFound,
     FileExists,
+    /// A portable profile file did not open with the passphrase given.
+    WrongPassphrase,
+    /// An update was refused: a bad signature, an unusable manifest, or no key to check with.
+    UpdateRejected,
     /// Any other failure reading or writing a file.
     Io,
     Internal,
@@ -73,6 +77,10 @@ pub enum CoreError {
     Keyring(String),
     #[error(transparent)]
     Panel(#[from] PanelError),
+    #[error("the passphrase is wrong (or the file was changed); nothing was imported")]
+    WrongPassphrase,
+    #[error("{0}")]
+    UpdateRejected(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -111,6 +119,8 @@ impl CoreError {
             CoreError::Storage(e) => storage_code(e),
             CoreError::DataDir { source, .. } | CoreError::Io { source, .. } => io_code(source),
             CoreError::Keyring(_) => ErrorCode::Keyring,
+            CoreError::WrongPassphrase => ErrorCode::WrongPassphrase,
+            CoreError::UpdateRejected(_) => ErrorCode::UpdateRejected,
             CoreError::Internal(_) => ErrorCode::Internal,
             CoreError::Panel(p) => panel_code(p),
         }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod app_settings;
 pub mod bulk;
 pub mod connect;
 pub mod dates;
@@ -14,6 +15,7 @@ pub mod kinds;
 pub mod links;
 pub mod logging;
 pub mod paneldeck;
+pub mod portable;
 pub mod profile;
 pub mod registry;
 pub mod secrets;

@@ -46,6 +46,11 @@ impl Profile {
         self.dir.join("paneldeck.db")
     }
 
+    /// The app's own settings (see `app_settings`).
+    pub fn settings_path(&self) -> PathBuf {
+        self.dir.join("settings.json")
+    }
+
     pub fn log_dir(&self) -> PathBuf {
         self.dir.join("logs")
     }

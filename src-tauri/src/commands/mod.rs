@@ -5,6 +5,7 @@ pub mod bulk;
 pub mod files;
 pub mod links;
 pub mod panels;
+pub mod settings;
 pub mod transfer;
 
 pub type CmdResult<T> = Result<T, paneldeck_core::ApiError>;
