@@ -5,7 +5,8 @@ use std::{
 
 use crate::runs::RunRegistry;
 use paneldeck_core::{
-    demo::Demo, secrets::KeyringStore, transfer::ImportPlan, CoreError, Paneldeck, Profile,
+    bulk::OpWhat, demo::Demo, secrets::KeyringStore, transfer::ImportPlan, CoreError, Paneldeck,
+    Profile,
 };
 
 /// Which profile the window works on.
@@ -37,7 +38,8 @@ pub struct Backend {
     /// Bulk runs in progress, so the UI can cancel them.
     runs: RunRegistry,
     /// Import and migration previews the user has not confirmed yet, by preview id.
-    imports: Mutex<HashMap<String, ImportPlan>>,
+    /// Previews waiting for their confirmation: the operation's title and the plan.
+    imports: Mutex<HashMap<String, (OpWhat, ImportPlan)>>,
     // Keeps the demo simulators running for the app's lifetime.
     demo: Option<Demo>,
 }
@@ -86,7 +88,7 @@ impl Backend {
         &self.runs
     }
 
-    pub fn imports(&self) -> MutexGuard<'_, HashMap<String, ImportPlan>> {
+    pub fn imports(&self) -> MutexGuard<'_, HashMap<String, (OpWhat, ImportPlan)>> {
         self.imports.lock().unwrap_or_else(|e| e.into_inner())
     }
 

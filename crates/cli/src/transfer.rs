@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use paneldeck_core::{
     accounts::{AccountQuery, Selection},
-    bulk::CancelToken,
+    bulk::{CancelToken, OpWhat},
     transfer::{
         export::to_bytes, read_import_file, ExportFormat, ExportOptions, ImportPlan, PlanOptions,
     },
@@ -183,7 +183,7 @@ fn print_plan(plan: &ImportPlan, format: OutputFormat) {
 /// engine.
 async fn apply(
     core: &Paneldeck,
-    title: &str,
+    title: OpWhat,
     plan: &ImportPlan,
     skip_bad_rows: bool,
 ) -> Result<(), ApiError> {
@@ -236,8 +236,11 @@ pub async fn import(
     if args.dry_run {
         return bad_rows();
     }
-    let title = format!("Import {} into {}", args.file.display(), panel.name);
-    apply(core, &title, &plan, args.skip_bad_rows).await?;
+    let title = OpWhat::Import {
+        file: file_name(&args.file),
+        panel: panel.name.clone(),
+    };
+    apply(core, title, &plan, args.skip_bad_rows).await?;
     bad_rows()
 }
 
@@ -258,6 +261,17 @@ pub async fn migrate(
     if args.dry_run {
         return Ok(());
     }
-    let title = format!("Migrate {} to {}", from.name, to.name);
-    apply(core, &title, &plan, false).await
+    let title = OpWhat::Migrate {
+        from: from.name.clone(),
+        to: to.name.clone(),
+    };
+    apply(core, title, &plan, false).await
+}
+
+/// The file's name as titles show it (its folder is the user's business).
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .unwrap_or(path.as_os_str())
+        .to_string_lossy()
+        .into_owned()
 }

@@ -3,7 +3,7 @@
 
 use paneldeck_core::{
     accounts::Selection,
-    bulk::{BulkPlan, OpId},
+    bulk::{BulkPlan, OpId, OpWhat},
     registry::PanelId,
     transfer::{
         read_import_file, ExportOptions, ExportSummary, PlanOptions, PlanPreview, SourceFormat,
@@ -61,7 +61,8 @@ impl From<ImportOptions> for PlanOptions {
 #[serde(rename_all = "camelCase")]
 pub struct ImportPreview {
     pub preview_id: String,
-    pub title: String,
+    /// What the operation will be called (worded by the UI).
+    pub title: OpWhat,
     /// `None` for a migration.
     pub format: Option<SourceFormat>,
     pub preview: PlanPreview,
@@ -82,7 +83,10 @@ pub async fn import_preview(
     let panel = core.panel(&panel_id)?;
     let (format, plan) = core.import_plan(&bytes, &panel_id, &options.into()).await?;
     let file = path.file_name().map(|n| n.to_string_lossy().into_owned());
-    let title = format!("Import {} into {}", file.unwrap_or_default(), panel.name);
+    let title = OpWhat::Import {
+        file: file.unwrap_or_default(),
+        panel: panel.name,
+    };
     Ok(keep(&backend, title, Some(format), plan))
 }
 
@@ -101,19 +105,24 @@ pub async fn migration_preview(
     let plan = core
         .migration_plan(&from, &to, selection.as_ref(), &options.into())
         .await?;
-    let title = format!("Migrate {} to {}", source.name, target.name);
+    let title = OpWhat::Migrate {
+        from: source.name,
+        to: target.name,
+    };
     Ok(keep(&backend, title, None, plan))
 }
 
 fn keep(
     backend: &Backend,
-    title: String,
+    title: OpWhat,
     format: Option<SourceFormat>,
     plan: paneldeck_core::transfer::ImportPlan,
 ) -> ImportPreview {
     let preview_id = OpId::new().0;
     let preview = plan.preview();
-    backend.imports().insert(preview_id.clone(), plan);
+    backend
+        .imports()
+        .insert(preview_id.clone(), (title.clone(), plan));
     ImportPreview {
         preview_id,
         title,
@@ -130,17 +139,16 @@ fn keep(
 pub fn import_confirm(
     backend: State<'_, Backend>,
     preview_id: String,
-    title: String,
     skip_bad_rows: bool,
 ) -> CmdResult<BulkPlan> {
-    let plan = backend
+    let (title, plan) = backend
         .imports()
         .get(&preview_id)
         .cloned()
         .ok_or_else(|| CoreError::NotFound("this preview is no longer available".into()))?;
     let bulk = backend
         .paneldeck()
-        .import_apply_file(&title, &plan, skip_bad_rows)?;
+        .import_apply_file(title, &plan, skip_bad_rows)?;
     // Kept until planning worked, so a failure can be confirmed again.
     backend.imports().remove(&preview_id);
     Ok(bulk)

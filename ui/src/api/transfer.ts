@@ -100,8 +100,8 @@ export const previewMigration = (from: PanelId, to: PanelId, selection: AccountS
   unwrap(commands.migrationPreview(from, to, selection, options));
 
 /** A file with bad rows writes nothing unless `skipBadRows` imports the good rows alone. */
-export const confirmImport = (previewId: string, title: string, skipBadRows: boolean) =>
-  unwrap(commands.importConfirm(previewId, title, skipBadRows));
+export const confirmImport = (previewId: string, skipBadRows: boolean) =>
+  unwrap(commands.importConfirm(previewId, skipBadRows));
 
 /** Forgets a preview that will not be confirmed (nothing was written for it). */
 export async function discardImport(previewId: string): Promise<void> {

@@ -286,6 +286,16 @@ pub enum OpWhat {
         op: String,
         name: String,
     },
+    /// An import of `file` into the panel named `panel`.
+    Import {
+        file: String,
+        panel: String,
+    },
+    /// A migration from the panel named `from` to the one named `to`.
+    Migrate {
+        from: String,
+        to: String,
+    },
     /// Puts back what operation `of` changed.
     Revert {
         of: OpId,
@@ -323,6 +333,15 @@ impl OpTitle {
     }
 }
 
+/// A title as text (tests, and callers that have no typed title).
+impl From<&str> for OpWhat {
+    fn from(text: &str) -> Self {
+        OpWhat::Text {
+            text: text.to_owned(),
+        }
+    }
+}
+
 impl fmt::Display for OpWhat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -345,6 +364,8 @@ impl fmt::Display for OpWhat {
                 }
                 write!(f, "{words}: {name}")
             }
+            OpWhat::Import { file, panel } => write!(f, "Import {file} into {panel}"),
+            OpWhat::Migrate { from, to } => write!(f, "Migrate {from} to {to}"),
             OpWhat::Revert { original, .. } => write!(f, "Revert: {}", original.what),
             OpWhat::Text { text } => f.write_str(text),
         }

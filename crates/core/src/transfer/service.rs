@@ -10,7 +10,7 @@ use super::{
 use crate::{
     accounts::{model::now_ms, Account, RawBits, Selection},
     actions::{self, CreateOptions},
-    bulk::BulkPlan,
+    bulk::{BulkPlan, OpWhat},
     error::{CoreError, Result},
     kinds,
     registry::{PanelId, PanelView},
@@ -118,7 +118,7 @@ impl Paneldeck {
     /// unless `skip_bad_rows` says to import the good rows alone.
     pub fn import_apply_file(
         &self,
-        title: &str,
+        title: impl Into<OpWhat>,
         plan: &ImportPlan,
         skip_bad_rows: bool,
     ) -> Result<BulkPlan> {
@@ -135,13 +135,13 @@ impl Paneldeck {
     /// Turns an import or migration plan into a bulk plan (journaled, state `planned`): its
     /// creates, with the UUIDs/passwords they keep, and its updates. Run it with
     /// [`bulk_execute`](Self::bulk_execute). Conflicts and unchanged rows are left out.
-    pub fn import_apply(&self, title: &str, plan: &ImportPlan) -> Result<BulkPlan> {
+    pub fn import_apply(&self, title: impl Into<OpWhat>, plan: &ImportPlan) -> Result<BulkPlan> {
         let items = plan.bulk_items();
         if items.is_empty() {
             return Err(CoreError::invalid(
                 "nothing to write: the plan has no account to create or update",
             ));
         }
-        self.plan_from_items(title, items)
+        self.plan_from_items(title.into(), items)
     }
 }

@@ -116,6 +116,10 @@ function titleHead(title: OpTitle, t: Translate, locale: string): string {
       return t("bulk.opTitle.addPerson", { email: what.email, count: what.servers, n: what.servers.toLocaleString(locale) });
     case "removePerson":
       return t("bulk.opTitle.removePerson", { email: what.email });
+    case "import":
+      return t("bulk.opTitle.import", { file: what.file, panel: what.panel });
+    case "migrate":
+      return t("bulk.opTitle.migrate", { from: what.from, to: what.to });
     case "revert":
       // The original's title (an older journal's text title keeps its own counts).
       return t("bulk.opTitle.revert", { what: titleHead(what.original, t, locale) });

@@ -30,9 +30,9 @@ vi.mock("../../bindings", () => ({
 
 // The run panel belongs to the bulk screens; here it only has to receive the confirmed plan.
 vi.mock("../bulk/BulkRunPanel", () => ({
-  BulkRunPanel: (props: { plan: { title: { what: { text?: string } }; toChange: number }; autoStart?: boolean }) => (
+  BulkRunPanel: (props: { plan: { title: { what: { file?: string; panel?: string } }; toChange: number }; autoStart?: boolean }) => (
     <div data-testid="bulk-run-stub" data-auto-start={String(props.autoStart)}>
-      {props.plan.title.what.text} / {props.plan.toChange}
+      {props.plan.title.what.file} into {props.plan.title.what.panel} / {props.plan.toChange}
     </div>
   ),
 }));
@@ -64,7 +64,7 @@ const row = (line: number, patch: Partial<PreviewRow> = {}): PreviewRow => ({
 
 const preview: ImportPreview = {
   previewId: "pv-1",
-  title: "Import accounts.csv into Helsinki",
+  title: { type: "import", file: "accounts.csv", panel: "Helsinki" },
   format: "csv",
   preview: {
     panelId: "m1",
@@ -87,7 +87,7 @@ const preview: ImportPreview = {
 // A migration reads the snapshot, not a file: it has no bad rows.
 const migrated = { ...preview.preview, counts: { ...preview.preview.counts, errors: 0 }, errors: [] };
 
-const plan = { id: "op-9", title: { what: { type: "text", text: "Import accounts.csv into Helsinki" }, accounts: 3, panels: 1 }, createdAtMs: 0, panels: [], toChange: 3, skipped: 2 };
+const plan = { id: "op-9", title: { what: { type: "import", file: "accounts.csv", panel: "Helsinki" }, accounts: 3, panels: 1 }, createdAtMs: 0, panels: [], toChange: 3, skipped: 2 };
 
 function show(ui: React.ReactElement) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
@@ -97,7 +97,7 @@ function show(ui: React.ReactElement) {
 beforeEach(() => {
   for (const m of [importPreview, migrationPreview, importConfirm, importDiscard, pickPath]) m.mockClear();
   importPreview.mockResolvedValue({ status: "ok", data: preview });
-  migrationPreview.mockResolvedValue({ status: "ok", data: { ...preview, previewId: "pv-m", title: "Migrate Helsinki to Frankfurt", format: null, preview: migrated } });
+  migrationPreview.mockResolvedValue({ status: "ok", data: { ...preview, previewId: "pv-m", title: { type: "migrate", from: "Helsinki", to: "Frankfurt" }, format: null, preview: migrated } });
   importConfirm.mockResolvedValue({ status: "ok", data: plan });
 });
 afterEach(cleanup);
@@ -148,8 +148,8 @@ describe("import dialog", () => {
 
     fireEvent.click(confirm);
     const run = await screen.findByTestId("bulk-run-stub");
-    expect(importConfirm).toHaveBeenCalledWith("pv-1", "Import accounts.csv into Helsinki", true);
-    expect(run).toHaveTextContent("Import accounts.csv into Helsinki / 3");
+    expect(importConfirm).toHaveBeenCalledWith("pv-1", true);
+    expect(run).toHaveTextContent("accounts.csv into Helsinki / 3");
     expect(run).toHaveAttribute("data-auto-start", "true");
     // A confirmed preview is not discarded.
     expect(importDiscard).not.toHaveBeenCalled();
@@ -278,7 +278,7 @@ describe("migrate dialog", () => {
 
     fireEvent.click(screen.getByTestId("plan-confirm"));
     await screen.findByTestId("bulk-run-stub");
-    expect(importConfirm).toHaveBeenCalledWith("pv-m", "Migrate Helsinki to Frankfurt", false);
+    expect(importConfirm).toHaveBeenCalledWith("pv-m", false);
   });
 
   it("migrates the whole panel when 'only the selected' is off, and never onto itself", async () => {

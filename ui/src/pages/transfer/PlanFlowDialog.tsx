@@ -61,7 +61,7 @@ export function PlanFlowDialog({ title, form, canPreview, makePreview, confirmLa
     },
   });
   const confirming = useMutation({
-    mutationFn: (p: ImportPreview) => confirmImport(p.previewId, p.title, skipBadRows),
+    mutationFn: (p: ImportPreview) => confirmImport(p.previewId, skipBadRows),
     onSuccess: (confirmed) => {
       held.current = null;
       setPlan(confirmed);

@@ -220,7 +220,7 @@ impl Paneldeck {
 
     /// A plan from items built elsewhere (import, migration): creates are skipped when the
     /// snapshot already has the name; edits go as given.
-    pub fn plan_from_items(&self, title: &str, items: Vec<ItemInput>) -> Result<BulkPlan> {
+    pub fn plan_from_items(&self, what: OpWhat, items: Vec<ItemInput>) -> Result<BulkPlan> {
         let mut b = Builder::new();
         let mut existing: HashMap<PanelId, Existing> = HashMap::new();
         let count = items.len();
@@ -259,9 +259,7 @@ impl Paneldeck {
         }
         self.store_plan(
             b,
-            OpWhat::Text {
-                text: title.to_owned(),
-            },
+            what,
             serde_json::json!({"type": "items", "count": count}),
         )
     }
