@@ -8,6 +8,7 @@ mod panels;
 mod select;
 mod sync;
 mod transfer;
+mod watch;
 
 use std::{path::PathBuf, process::ExitCode, sync::Arc};
 
@@ -77,6 +78,11 @@ enum Command {
     Import(transfer::ImportArgs),
     /// Copy accounts from one panel to another; `--dry-run` prints the plan.
     Migrate(transfer::MigrateArgs),
+    /// Sync on a schedule and print each alert (expiring, depleted, unreachable…); `--once`
+    /// for one round.
+    Watch(watch::WatchArgs),
+    /// Usage per panel, group or owner over the last N days (table, CSV or JSON).
+    Report(watch::ReportArgs),
 }
 
 // Syncs, exports and the simulators of demo mode allocate millions of small strings across
@@ -123,5 +129,7 @@ async fn run(
         Command::Export(args) => transfer::export(&paneldeck, args, format),
         Command::Import(args) => transfer::import(&paneldeck, args, format).await,
         Command::Migrate(args) => transfer::migrate(&paneldeck, args, format).await,
+        Command::Watch(args) => watch::run(&paneldeck, args, format).await,
+        Command::Report(args) => watch::report(&paneldeck, args, format),
     }
 }

@@ -4,12 +4,14 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod alerts;
 pub mod bulk;
 pub mod connect;
 pub mod dates;
 pub mod demo;
 pub mod error;
 pub mod files;
+pub mod history;
 pub mod kinds;
 pub mod links;
 pub mod logging;

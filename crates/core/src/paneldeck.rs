@@ -67,6 +67,10 @@ impl Paneldeck {
         &self.profile
     }
 
+    pub(crate) fn secret_store(&self) -> &dyn SecretStore {
+        self.secrets.as_ref()
+    }
+
     pub fn secret_store_name(&self) -> &'static str {
         self.secrets.describe()
     }
