@@ -54,12 +54,20 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::transfer::import_discard,
             commands::files::default_path,
             commands::files::pick_path,
+            commands::watch::usage_overview,
+            commands::watch::usage_series,
+            commands::watch::usage_report,
+            commands::watch::alert_settings_get,
+            commands::watch::alert_settings_set,
+            commands::watch::alert_telegram_token_set,
+            commands::watch::alert_telegram_token_present,
         ])
         .events(tauri_specta::collect_events![
             events::PanelsChanged,
             events::SyncProgress,
             events::BulkProgressed,
-            events::SnapshotChanged
+            events::SnapshotChanged,
+            events::AlertsRaised
         ])
         .typ::<paneldeck_core::ErrorCode>()
 }
@@ -94,6 +102,36 @@ fn start_background_sync(app: tauri::AppHandle, core: std::sync::Arc<paneldeck_c
     });
 }
 
+/// Runs the alert rules every tick (after the syncs it follows): new alerts go to the window
+/// and to Telegram and the webhook, as configured.
+fn start_alert_rounds(app: tauri::AppHandle, core: std::sync::Arc<paneldeck_core::Paneldeck>) {
+    use tauri_specta::Event;
+    tauri::async_runtime::spawn(async move {
+        let mut timer = tokio::time::interval(SYNC_TICK);
+        timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            timer.tick().await;
+            let alerts = match core.alert_round() {
+                Ok(alerts) if !alerts.is_empty() => alerts,
+                Ok(_) => continue,
+                Err(err) => {
+                    tracing::warn!(%err, "alert round failed");
+                    continue;
+                }
+            };
+            let _ = events::AlertsRaised(alerts.clone()).emit(&app);
+            match core.deliver_alerts(&alerts).await {
+                Ok(failures) => {
+                    for f in failures {
+                        tracing::warn!(channel = ?f.channel, message = %f.message, "alert not sent");
+                    }
+                }
+                Err(err) => tracing::warn!(%err, "alerts not sent"),
+            }
+        }
+    });
+}
+
 /// Forwards the core's snapshot changes to the window, whoever made them (a detail-pane
 /// action, a bulk run's re-sync, the background sync).
 fn forward_snapshot_changes(app: tauri::AppHandle, core: &paneldeck_core::Paneldeck) {
@@ -121,6 +159,7 @@ pub fn run() {
             tracing::info!(demo = backend.is_demo(), ?painting, "Paneldeck started");
             forward_snapshot_changes(app.handle().clone(), backend.paneldeck());
             start_background_sync(app.handle().clone(), backend.paneldeck().clone());
+            start_alert_rounds(app.handle().clone(), backend.paneldeck().clone());
             app.manage(backend);
             Ok(())
         })

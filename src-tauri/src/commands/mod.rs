@@ -6,5 +6,6 @@ pub mod files;
 pub mod links;
 pub mod panels;
 pub mod transfer;
+pub mod watch;
 
 pub type CmdResult<T> = Result<T, paneldeck_core::ApiError>;
