@@ -6,6 +6,7 @@ mod commands;
 mod events;
 mod rendering;
 mod runs;
+mod tray;
 
 pub use backend::{Backend, Mode};
 
@@ -111,6 +112,7 @@ fn start_alert_rounds(app: tauri::AppHandle, core: std::sync::Arc<paneldeck_core
         timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
             timer.tick().await;
+            tray::refresh(&app, &core);
             let alerts = match core.alert_round() {
                 Ok(alerts) if !alerts.is_empty() => alerts,
                 Ok(_) => continue,
@@ -120,6 +122,7 @@ fn start_alert_rounds(app: tauri::AppHandle, core: std::sync::Arc<paneldeck_core
                 }
             };
             let _ = events::AlertsRaised(alerts.clone()).emit(&app);
+            notify(&app, &core, &alerts);
             match core.deliver_alerts(&alerts).await {
                 Ok(failures) => {
                     for f in failures {
@@ -144,6 +147,30 @@ fn forward_snapshot_changes(app: tauri::AppHandle, core: &paneldeck_core::Paneld
     });
 }
 
+/// One OS notification per alert, through the notification plugin, when that channel is on.
+fn notify(
+    app: &tauri::AppHandle,
+    core: &paneldeck_core::Paneldeck,
+    alerts: &[paneldeck_core::alerts::Alert],
+) {
+    use tauri_plugin_notification::NotificationExt;
+    if !core.alert_settings().is_ok_and(|s| s.channels.os) {
+        return;
+    }
+    for alert in alerts {
+        let body = paneldeck_core::alerts::text::english(alert);
+        if let Err(err) = app
+            .notification()
+            .builder()
+            .title("Paneldeck")
+            .body(body)
+            .show()
+        {
+            tracing::warn!(%err, "cannot show a notification");
+        }
+    }
+}
+
 pub fn run() {
     // First: it may set the environment, which only a process with one thread may do safely.
     let painting = rendering::choose();
@@ -151,6 +178,7 @@ pub fn run() {
     let builder = specta_builder();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
@@ -160,6 +188,7 @@ pub fn run() {
             forward_snapshot_changes(app.handle().clone(), backend.paneldeck());
             start_background_sync(app.handle().clone(), backend.paneldeck().clone());
             start_alert_rounds(app.handle().clone(), backend.paneldeck().clone());
+            tray::install(app.handle(), backend.paneldeck().clone())?;
             app.manage(backend);
             Ok(())
         })

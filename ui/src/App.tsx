@@ -6,6 +6,7 @@ import { Shell } from "./components/Shell";
 import { useRoute } from "./components/useRoute";
 import { AccountsPage } from "./pages/accounts/AccountsPage";
 import { AccountsViewProvider } from "./pages/accounts/AccountsView";
+import { AlertsPage } from "./pages/AlertsPage";
 import { DashboardPage } from "./pages/DashboardPage";
 import { OperationsPage } from "./pages/OperationsPage";
 import { PanelsPage } from "./pages/PanelsPage";
@@ -27,6 +28,7 @@ export function App() {
       {route === "dashboard" && <DashboardPage />}
       {route === "accounts" && <AccountsPage />}
       {route === "operations" && <OperationsPage />}
+      {route === "alerts" && <AlertsPage />}
       {route === "panels" && <PanelsPage secretStore={info.data.secretStore} />}
       {route === "panels" && (
       <footer className="muted small footer">

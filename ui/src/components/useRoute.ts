@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 
-export type Route = "dashboard" | "accounts" | "operations" | "panels";
-const ROUTES: Route[] = ["dashboard", "accounts", "operations", "panels"];
+export type Route = "dashboard" | "accounts" | "operations" | "panels" | "alerts";
+const ROUTES: Route[] = ["dashboard", "accounts", "operations", "panels", "alerts"];
 
 function current(): Route {
   const hash = window.location.hash.replace(/^#\/?/, "");

@@ -1,19 +1,22 @@
 import en from "./locales/en.json";
 import enBulk from "./locales/en.bulk.json";
 import enTransfer from "./locales/en.transfer.json";
+import enWatch from "./locales/en.watch.json";
 import fa from "./locales/fa.json";
 import faBulk from "./locales/fa.bulk.json";
 import faTransfer from "./locales/fa.transfer.json";
+import faWatch from "./locales/fa.watch.json";
 import ru from "./locales/ru.json";
 import ruBulk from "./locales/ru.bulk.json";
 import ruTransfer from "./locales/ru.transfer.json";
+import ruWatch from "./locales/ru.watch.json";
 
 /**
  * Each language's messages: the app's, then one file per area (bulk operations; links,
- * import and export), each area under its own top-level keys.
+ * import and export; history and alerts), each area under its own top-level keys.
  */
 export const resources = {
-  en: { ...en, ...enBulk, ...enTransfer },
-  ru: { ...ru, ...ruBulk, ...ruTransfer },
-  fa: { ...fa, ...faBulk, ...faTransfer },
+  en: { ...en, ...enBulk, ...enTransfer, ...enWatch },
+  ru: { ...ru, ...ruBulk, ...ruTransfer, ...ruWatch },
+  fa: { ...fa, ...faBulk, ...faTransfer, ...faWatch },
 };

@@ -15,6 +15,7 @@ import { outcomeText } from "../../i18n/backendText";
 import { formatBytes, formatRelative } from "../../util/format";
 import { useNow } from "../../util/useNow";
 import { EditAccountForm } from "./EditAccountForm";
+import { AccountUsageChart } from "../../components/UsageCharts";
 import { LinksSection } from "./LinksSection";
 
 type Props = { accountKey: AccountKey; onClose: () => void; onGone: () => void };
@@ -89,6 +90,7 @@ function DetailBody({ detail, onEdit, onGone }: { detail: AccountDetail; onEdit:
       </dl>
       {caps.hasPermissions && <PermissionList account={a} />}
       <LinksSection detail={detail} />
+      {detail.capabilities.hasTraffic && <AccountUsageChart accountKey={detail.account.key} />}
       <Actions detail={detail} onEdit={onEdit} onGone={onGone} />
       <details className="raw">
         <summary>{t("detail.raw")}</summary>
