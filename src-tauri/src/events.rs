@@ -15,3 +15,8 @@ pub struct BulkProgressed(pub paneldeck_core::bulk::BulkProgress);
 /// Accounts in the snapshot were written or removed: every view of them refetches.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct SnapshotChanged(pub paneldeck_core::accounts::SnapshotChange);
+
+/// The alert rules found new events (after a background sync): the UI lists them and words
+/// them in its language.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct AlertsRaised(pub Vec<paneldeck_core::alerts::Alert>);

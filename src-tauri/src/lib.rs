@@ -7,6 +7,7 @@ mod events;
 mod rendering;
 mod runs;
 mod updates;
+mod tray;
 
 pub use backend::{Backend, Mode};
 
@@ -64,12 +65,20 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::settings::profile_import,
             updates::update_check,
             updates::update_install,
+            commands::watch::usage_overview,
+            commands::watch::usage_series,
+            commands::watch::usage_report,
+            commands::watch::alert_settings_get,
+            commands::watch::alert_settings_set,
+            commands::watch::alert_telegram_token_set,
+            commands::watch::alert_telegram_token_present,
         ])
         .events(tauri_specta::collect_events![
             events::PanelsChanged,
             events::SyncProgress,
             events::BulkProgressed,
-            events::SnapshotChanged
+            events::SnapshotChanged,
+            events::AlertsRaised
         ])
         .typ::<paneldeck_core::ErrorCode>()
 }
@@ -104,6 +113,38 @@ fn start_background_sync(app: tauri::AppHandle, core: std::sync::Arc<paneldeck_c
     });
 }
 
+/// Runs the alert rules every tick (after the syncs it follows): new alerts go to the window
+/// and to Telegram and the webhook, as configured.
+fn start_alert_rounds(app: tauri::AppHandle, core: std::sync::Arc<paneldeck_core::Paneldeck>) {
+    use tauri_specta::Event;
+    tauri::async_runtime::spawn(async move {
+        let mut timer = tokio::time::interval(SYNC_TICK);
+        timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            timer.tick().await;
+            tray::refresh(&app, &core);
+            let alerts = match core.alert_round() {
+                Ok(alerts) if !alerts.is_empty() => alerts,
+                Ok(_) => continue,
+                Err(err) => {
+                    tracing::warn!(%err, "alert round failed");
+                    continue;
+                }
+            };
+            let _ = events::AlertsRaised(alerts.clone()).emit(&app);
+            notify(&app, &core, &alerts);
+            match core.deliver_alerts(&alerts).await {
+                Ok(failures) => {
+                    for f in failures {
+                        tracing::warn!(channel = ?f.channel, message = %f.message, "alert not sent");
+                    }
+                }
+                Err(err) => tracing::warn!(%err, "alerts not sent"),
+            }
+        }
+    });
+}
+
 /// Forwards the core's snapshot changes to the window, whoever made them (a detail-pane
 /// action, a bulk run's re-sync, the background sync).
 fn forward_snapshot_changes(app: tauri::AppHandle, core: &paneldeck_core::Paneldeck) {
@@ -116,6 +157,30 @@ fn forward_snapshot_changes(app: tauri::AppHandle, core: &paneldeck_core::Paneld
     });
 }
 
+/// One OS notification per alert, through the notification plugin, when that channel is on.
+fn notify(
+    app: &tauri::AppHandle,
+    core: &paneldeck_core::Paneldeck,
+    alerts: &[paneldeck_core::alerts::Alert],
+) {
+    use tauri_plugin_notification::NotificationExt;
+    if !core.alert_settings().is_ok_and(|s| s.channels.os) {
+        return;
+    }
+    for alert in alerts {
+        let body = paneldeck_core::alerts::text::english(alert);
+        if let Err(err) = app
+            .notification()
+            .builder()
+            .title("Paneldeck")
+            .body(body)
+            .show()
+        {
+            tracing::warn!(%err, "cannot show a notification");
+        }
+    }
+}
+
 pub fn run() {
     // First: it may set the environment, which only a process with one thread may do safely.
     let painting = rendering::choose();
@@ -125,6 +190,7 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
@@ -133,6 +199,8 @@ pub fn run() {
             tracing::info!(demo = backend.is_demo(), ?painting, "Paneldeck started");
             forward_snapshot_changes(app.handle().clone(), backend.paneldeck());
             start_background_sync(app.handle().clone(), backend.paneldeck().clone());
+            start_alert_rounds(app.handle().clone(), backend.paneldeck().clone());
+            tray::install(app.handle(), backend.paneldeck().clone())?;
             app.manage(backend);
             Ok(())
         })

@@ -6,6 +6,7 @@ import { Shell } from "./components/Shell";
 import { useRoute } from "./components/useRoute";
 import { AccountsPage } from "./pages/accounts/AccountsPage";
 import { AccountsViewProvider } from "./pages/accounts/AccountsView";
+import { AlertsPage } from "./pages/AlertsPage";
 import { DashboardPage } from "./pages/DashboardPage";
 import { OperationsPage } from "./pages/OperationsPage";
 import { PanelsPage } from "./pages/PanelsPage";
@@ -29,6 +30,7 @@ export function App() {
       {route === "accounts" && <AccountsPage />}
       {route === "operations" && <OperationsPage />}
       {route === "settings" && <SettingsPage />}
+      {route === "alerts" && <AlertsPage />}
       {route === "panels" && <PanelsPage secretStore={info.data.secretStore} />}
       {route === "panels" && (
       <footer className="muted small footer">

@@ -79,7 +79,7 @@ export const commands = {
 	 *  `bulk_run`. The preview is used once. A file with bad rows writes nothing unless
 	 *  `skip_bad_rows` (the user's choice to import the good rows alone).
 	 */
-	importConfirm: (previewId: string, title: string, skipBadRows: boolean) => typedError<BulkPlan_Serialize, ApiError_Serialize>(__TAURI_INVOKE("import_confirm", { previewId, title, skipBadRows })),
+	importConfirm: (previewId: string, skipBadRows: boolean) => typedError<BulkPlan_Serialize, ApiError_Serialize>(__TAURI_INVOKE("import_confirm", { previewId, skipBadRows })),
 	/**  Forgets a preview the user closed. */
 	importDiscard: (previewId: string) => __TAURI_INVOKE<void>("import_discard", { previewId }),
 	/**  The default place for a file named `name` (the Downloads folder). */
@@ -100,10 +100,21 @@ export const commands = {
 	updateCheck: () => typedError<UpdateOffer_Serialize | null, ApiError_Serialize>(__TAURI_INVOKE("update_check")),
 	/**  Downloads, verifies and installs the offered update, then restarts into it. */
 	updateInstall: () => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("update_install")),
+	/**  The dashboard's charts: traffic per panel, top movers, heading for depletion. */
+	usageOverview: (range: HistoryRange) => typedError<UsageOverview, ApiError_Serialize>(__TAURI_INVOKE("usage_overview", { range })),
+	/**  Traffic over time of a panel, group, owner or account (the detail pane's chart). */
+	usageSeries: (scope: HistoryScope, range: HistoryRange) => typedError<UsagePoint[], ApiError_Serialize>(__TAURI_INVOKE("usage_series", { scope, range })),
+	usageReport: (by: ReportBy, days: number) => typedError<ReportRow_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("usage_report", { by, days })),
+	alertSettingsGet: () => typedError<AlertSettings_Serialize, ApiError_Serialize>(__TAURI_INVOKE("alert_settings_get")),
+	alertSettingsSet: (settings: AlertSettings_Deserialize) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("alert_settings_set", { settings })),
+	/**  Keeps the Telegram bot token in the keyring (empty removes it); it never comes back. */
+	alertTelegramTokenSet: (token: string) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("alert_telegram_token_set", { token })),
+	alertTelegramTokenPresent: () => typedError<boolean, ApiError_Serialize>(__TAURI_INVOKE("alert_telegram_token_present")),
 };
 
 /** Events */
 export const events = {
+	alertsRaised: makeEvent<AlertsRaised_Serialize, AlertsRaised_Deserialize>("alerts-raised"),
 	bulkProgressed: makeEvent<BulkProgressed, BulkProgressed>("bulk-progressed"),
 	panelsChanged: makeEvent<PanelsChanged, PanelsChanged>("panels-changed"),
 	snapshotChanged: makeEvent<SnapshotChanged, SnapshotChanged>("snapshot-changed"),
@@ -523,6 +534,96 @@ export type ActionOutcome_Serialize = {
 	journal: OpId | null,
 };
 
+/**  One alert: an event, or many of one rule's at once ("37 accounts expire within 3 days"). */
+export type Alert = Alert_Serialize | Alert_Deserialize;
+
+/**  What the table opens with when an alert is clicked (a subset of the accounts query). */
+export type AlertFilter = AlertFilter_Serialize | AlertFilter_Deserialize;
+
+/**  What the table opens with when an alert is clicked (a subset of the accounts query). */
+export type AlertFilter_Deserialize = {
+	panelIds: PanelId[],
+	expiringWithinDays?: number | null,
+	depleted: boolean,
+};
+
+/**  What the table opens with when an alert is clicked (a subset of the accounts query). */
+export type AlertFilter_Serialize = {
+	panelIds: PanelId[],
+	expiringWithinDays: number | null,
+	depleted: boolean,
+};
+
+/**  What happened, with its parameters. */
+export type AlertKind = { code: "accountsExpiring"; withinDays: number } | { code: "accountsDepleted" } | { code: "usageAbove"; percent: number } | { code: "panelUnreachable"; panelId: PanelId; panelName: string; minutes: number } | { code: "certificateChanged"; panelId: PanelId; panelName: string } | { code: "bulkFinished"; opId: string; title: string; done: number; failed: number };
+
+/**  Every alert setting, stored as one JSON value. */
+export type AlertSettings = AlertSettings_Serialize | AlertSettings_Deserialize;
+
+/**  Every alert setting, stored as one JSON value. */
+export type AlertSettings_Deserialize = {
+	rules?: RuleSettings_Deserialize,
+	panels?: PanelMutes[],
+	quietHours?: QuietHours | null,
+	channels?: ChannelSettings_Deserialize,
+	/**  Alerts paused (from the tray) until then. */
+	pausedUntilMs?: number | null,
+};
+
+/**  Every alert setting, stored as one JSON value. */
+export type AlertSettings_Serialize = {
+	rules: RuleSettings_Serialize,
+	panels: PanelMutes[],
+	quietHours: QuietHours | null,
+	channels: ChannelSettings_Serialize,
+	/**  Alerts paused (from the tray) until then. */
+	pausedUntilMs: number | null,
+};
+
+/**  One alert: an event, or many of one rule's at once ("37 accounts expire within 3 days"). */
+export type Alert_Deserialize = {
+	kind: AlertKind,
+	atMs: number,
+	/**  Accounts it is about (0 for panel and bulk alerts). */
+	count: number,
+	/**  The first few accounts' names, for the message. */
+	names: string[],
+	accounts: AccountKey[],
+	/**  Opens the table on these accounts; `None` when no filter selects them. */
+	filter?: AlertFilter_Deserialize | null,
+};
+
+/**  One alert: an event, or many of one rule's at once ("37 accounts expire within 3 days"). */
+export type Alert_Serialize = {
+	kind: AlertKind,
+	atMs: number,
+	/**  Accounts it is about (0 for panel and bulk alerts). */
+	count: number,
+	/**  The first few accounts' names, for the message. */
+	names: string[],
+	accounts: AccountKey[],
+	/**  Opens the table on these accounts; `None` when no filter selects them. */
+	filter: AlertFilter_Serialize | null,
+};
+
+/**
+ *  The alert rules found new events (after a background sync): the UI lists them and words
+ *  them in its language.
+ */
+export type AlertsRaised = AlertsRaised_Serialize | AlertsRaised_Deserialize;
+
+/**
+ *  The alert rules found new events (after a background sync): the UI lists them and words
+ *  them in its language.
+ */
+export type AlertsRaised_Deserialize = Alert_Deserialize[];
+
+/**
+ *  The alert rules found new events (after a background sync): the UI lists them and words
+ *  them in its language.
+ */
+export type AlertsRaised_Serialize = Alert_Serialize[];
+
 /**  An error as it crosses to the UI or the CLI's JSON output: `{code, message, fields, fingerprint}`. */
 export type ApiError = ApiError_Serialize | ApiError_Deserialize;
 
@@ -745,6 +846,33 @@ export type Capabilities = {
 	canSetTraffic: boolean,
 };
 
+/**  Where alerts go besides the app's own list. */
+export type ChannelSettings = ChannelSettings_Serialize | ChannelSettings_Deserialize;
+
+/**  Where alerts go besides the app's own list. */
+export type ChannelSettings_Deserialize = {
+	/**  The OS notification (app only). */
+	os?: boolean,
+	/**  Telegram chat id; the bot token is in the keyring (see `set_telegram_token`). */
+	telegramChatId?: string | null,
+	/**  The Bot API's base URL; `None` = `https://api.telegram.org` (tests use a local fake). */
+	telegramApiUrl?: string | null,
+	/**  A URL each alert is POSTed to as JSON. */
+	webhookUrl?: string | null,
+};
+
+/**  Where alerts go besides the app's own list. */
+export type ChannelSettings_Serialize = {
+	/**  The OS notification (app only). */
+	os: boolean,
+	/**  Telegram chat id; the bot token is in the keyring (see `set_telegram_token`). */
+	telegramChatId: string | null,
+	/**  The Bot API's base URL; `None` = `https://api.telegram.org` (tests use a local fake). */
+	telegramApiUrl: string | null,
+	/**  A URL each alert is POSTed to as JSON. */
+	webhookUrl: string | null,
+};
+
 /**  3x-ui's recorded source IPs of a client, as the panel writes them (`"1.2.3.4 (time)"`). */
 export type ClientIpList = {
 	ips: string[],
@@ -852,6 +980,17 @@ export type Dashboard_Serialize = {
 	depleted: AccountRow_Serialize[],
 	depletedCount: number,
 	nowMs: number,
+};
+
+/**  An account that will use up its quota soon at its recent rate. */
+export type Depletion = {
+	key: AccountKey,
+	name: string,
+	panelName: string,
+	usedBytes: number,
+	limitBytes: number,
+	bytesPerDay: number,
+	daysLeft: number | null,
 };
 
 /**
@@ -1053,6 +1192,16 @@ export type Field_Serialize = "account" | "enabled" | "expiry" | "expireAfterFir
 /**  The folders the page can open: only these, never a path from the UI. */
 export type Folder = "data" | "logs";
 
+/**  The periods a chart shows, each with its bucket size. */
+export type HistoryRange = "day" | "week" | "month" | "quarter";
+
+/**  Whose traffic a chart shows. */
+export type HistoryScope = { type: "all" } | { type: "panel"; panelId: PanelId } | 
+/**  A 3x-ui group or Pterodactyl server (case-insensitive), across panels. */
+{ type: "group"; group: string } | 
+/**  A Marzban/PasarGuard admin, across panels. */
+{ type: "owner"; owner: string } | { type: "account"; key: AccountKey };
+
 /**  What a run does with an item whose account changed on the panel since the preview. */
 export type IfChanged = 
 /**  Apply the change to the live value (an extend adds its days to the live expiry). */
@@ -1106,7 +1255,8 @@ export type ImportPreview = ImportPreview_Serialize | ImportPreview_Deserialize;
 /**  A diff nothing has been written for yet; `confirm` it by `previewId`. */
 export type ImportPreview_Deserialize = {
 	previewId: string,
-	title: string,
+	/**  What the operation will be called (worded by the UI). */
+	title: OpWhat_Deserialize,
 	/**  `None` for a migration. */
 	format?: SourceFormat | null,
 	preview: PlanPreview_Deserialize,
@@ -1115,7 +1265,8 @@ export type ImportPreview_Deserialize = {
 /**  A diff nothing has been written for yet; `confirm` it by `previewId`. */
 export type ImportPreview_Serialize = {
 	previewId: string,
-	title: string,
+	/**  What the operation will be called (worded by the UI). */
+	title: OpWhat_Serialize,
 	/**  `None` for a migration. */
 	format: SourceFormat | null,
 	preview: PlanPreview_Serialize,
@@ -1409,6 +1560,14 @@ export type MarzbanTemplateOption_Serialize = {
 	inbounds: ProtocolInbounds[],
 };
 
+/**  An account that used much traffic over a period. */
+export type Mover = {
+	key: AccountKey,
+	name: string,
+	panelName: string,
+	bytes: number,
+};
+
 /**  Names for a bulk create: a pattern such as `shop-{001..250}` or a list. */
 export type NameSource = { type: "pattern"; pattern: string } | { type: "list"; names: string[] };
 
@@ -1561,6 +1720,10 @@ export type OpWhat_Deserialize = { type: "change"; action: BulkAction_Deserializ
  *  e.g. `resetTraffic`) and the account's name.
  */
 { type: "account"; op: string; name: string } | 
+/**  An import of `file` into the panel named `panel`. */
+{ type: "import"; file: string; panel: string } | 
+/**  A migration from the panel named `from` to the one named `to`. */
+{ type: "migrate"; from: string; to: string } | 
 /**  Puts back what operation `of` changed. */
 { type: "revert"; of: OpId; original: OpTitle_Deserialize } | 
 /**
@@ -1576,6 +1739,10 @@ export type OpWhat_Serialize = { type: "change"; action: BulkAction_Serialize } 
  *  e.g. `resetTraffic`) and the account's name.
  */
 { type: "account"; op: string; name: string } | 
+/**  An import of `file` into the panel named `panel`. */
+{ type: "import"; file: string; panel: string } | 
+/**  A migration from the panel named `from` to the one named `to`. */
+{ type: "migrate"; from: string; to: string } | 
 /**  Puts back what operation `of` changed. */
 { type: "revert"; of: OpId; original: OpTitle_Serialize } | 
 /**
@@ -1659,6 +1826,12 @@ export type PanelInput_Serialize = {
  */
 export type PanelKind = "xui" | "marzban" | "userpass" | "pterodactyl" | "pasarguard";
 
+/**  Rules a panel is left out of. */
+export type PanelMutes = {
+	panelId: PanelId,
+	muted: RuleKind[],
+};
+
 export type PanelPlan = PanelPlan_Serialize | PanelPlan_Deserialize;
 
 export type PanelPlan_Deserialize = {
@@ -1677,6 +1850,12 @@ export type PanelPlan_Serialize = {
 	items: PlanItem_Serialize[],
 	toChange: number,
 	skipped: number,
+};
+
+export type PanelSeries = {
+	panelId: PanelId,
+	panelName: string,
+	points: UsagePoint[],
 };
 
 /**  Non-secret, kind-specific settings (stored as JSON in `panels.settings`). */
@@ -2013,6 +2192,55 @@ export type ProxyStatusInput = "active" | "disabled";
 
 export type QrImage = { type: "png"; scale: number } | { type: "svg" };
 
+/**
+ *  Alerts wait while the local time is within [from, to) (minutes after midnight; `to`
+ *  before `from` spans midnight). They are announced once the quiet hours end.
+ */
+export type QuietHours = {
+	fromMinute: number,
+	toMinute: number,
+	/**  The user's offset from UTC, as the UI knows it. */
+	utcOffsetMinutes: number,
+};
+
+/**  How a report groups the accounts. */
+export type ReportBy = "panel" | "group" | "owner";
+
+/**  One line of a usage report: a panel, group or owner over the period. */
+export type ReportRow = ReportRow_Serialize | ReportRow_Deserialize;
+
+/**  One line of a usage report: a panel, group or owner over the period. */
+export type ReportRow_Deserialize = {
+	/**  The panel's name, the group or the owner; `None` = accounts without one. */
+	label?: string | null,
+	usedBytes: number,
+	accounts: number,
+	/**  Created within the period. */
+	created: number,
+	/**  Expired within the period. */
+	expired: number,
+	/**  Depleted now. */
+	depleted: number,
+	/**  Daily traffic (hourly for a one-day report). */
+	points: UsagePoint[],
+};
+
+/**  One line of a usage report: a panel, group or owner over the period. */
+export type ReportRow_Serialize = {
+	/**  The panel's name, the group or the owner; `None` = accounts without one. */
+	label: string | null,
+	usedBytes: number,
+	accounts: number,
+	/**  Created within the period. */
+	created: number,
+	/**  Expired within the period. */
+	expired: number,
+	/**  Depleted now. */
+	depleted: number,
+	/**  Daily traffic (hourly for a one-day report). */
+	points: UsagePoint[],
+};
+
 /**  Marzban's data limit reset period. */
 export type ResetStrategy = "no_reset" | "day" | "week" | "month" | "year";
 
@@ -2022,6 +2250,42 @@ export type RowError = {
 	/**  The column (CSV) or field (JSON) at fault; empty for the whole row / file. */
 	column: string,
 	reason: ImportProblem,
+};
+
+/**  The closed set of rules. */
+export type RuleKind = "expiring" | "depleted" | "usageAbove" | "unreachable" | "certificateChanged" | "bulkDone";
+
+/**  Each rule on or off, with its threshold. */
+export type RuleSettings = RuleSettings_Serialize | RuleSettings_Deserialize;
+
+/**  Each rule on or off, with its threshold. */
+export type RuleSettings_Deserialize = {
+	expiring?: boolean,
+	/**  "Expiring" means within this many days. */
+	expiringDays?: number,
+	depleted?: boolean,
+	usageAbove?: boolean,
+	/**  Percent of the quota. */
+	usagePercent?: number,
+	unreachable?: boolean,
+	unreachableMinutes?: number,
+	certificateChanged?: boolean,
+	bulkDone?: boolean,
+};
+
+/**  Each rule on or off, with its threshold. */
+export type RuleSettings_Serialize = {
+	expiring: boolean,
+	/**  "Expiring" means within this many days. */
+	expiringDays: number,
+	depleted: boolean,
+	usageAbove: boolean,
+	/**  Percent of the quota. */
+	usagePercent: number,
+	unreachable: boolean,
+	unreachableMinutes: number,
+	certificateChanged: boolean,
+	bulkDone: boolean,
 };
 
 /**  How a run starts. */
@@ -2239,6 +2503,21 @@ export type UsageBucket_Serialize = {
 	/**  `None` = no upper bound. */
 	toBytes: number | null,
 	count: number,
+};
+
+/**  What the dashboard's charts show at once. */
+export type UsageOverview = {
+	range: HistoryRange,
+	/**  One series per panel. */
+	panels: PanelSeries[],
+	topMovers: Mover[],
+	headingForDepletion: Depletion[],
+};
+
+/**  Traffic used in the bucket ending at `at_ms`. */
+export type UsagePoint = {
+	atMs: number,
+	bytes: number,
 };
 
 /**  A value that is a word, not data. */

@@ -9,6 +9,7 @@ mod profile;
 mod select;
 mod sync;
 mod transfer;
+mod watch;
 
 use std::{path::PathBuf, process::ExitCode, sync::Arc};
 
@@ -81,6 +82,11 @@ enum Command {
     /// Move the whole profile (panels, certificates, secrets, settings) in one encrypted file.
     #[command(subcommand)]
     Profile(profile::ProfileCommand),
+    /// Sync on a schedule and print each alert (expiring, depleted, unreachable…); `--once`
+    /// for one round.
+    Watch(watch::WatchArgs),
+    /// Usage per panel, group or owner over the last N days (table, CSV or JSON).
+    Report(watch::ReportArgs),
 }
 
 // Syncs, exports and the simulators of demo mode allocate millions of small strings across
@@ -128,5 +134,7 @@ async fn run(
         Command::Import(args) => transfer::import(&paneldeck, args, format).await,
         Command::Migrate(args) => transfer::migrate(&paneldeck, args, format).await,
         Command::Profile(cmd) => profile::run(&paneldeck, cmd, format.basic()).map_err(Into::into),
+        Command::Watch(args) => watch::run(&paneldeck, args, format).await,
+        Command::Report(args) => watch::report(&paneldeck, args, format),
     }
 }

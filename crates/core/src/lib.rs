@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod actions;
+pub mod alerts;
 pub mod app_settings;
 pub mod bulk;
 pub mod connect;
@@ -11,6 +12,7 @@ pub mod dates;
 pub mod demo;
 pub mod error;
 pub mod files;
+pub mod history;
 pub mod kinds;
 pub mod links;
 pub mod logging;

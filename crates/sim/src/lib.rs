@@ -53,6 +53,12 @@ pub struct SimOptions {
     pub panel_version: Option<String>,
     /// Time in the panel's database, for simulators that model its connection pool (Marzban).
     pub db: DbLoad,
+    /// Traffic the users use, in MiB per minute over all of them, spread unevenly (Marzban;
+    /// 0 = none).
+    pub usage_growth_mib_per_min: f64,
+    /// Marzban: this many active users (of those seeded with an expiry) expire within the
+    /// next three days instead, so expiry alerts have something to show.
+    pub expiring_soon: usize,
 }
 
 impl Default for SimOptions {
@@ -67,6 +73,8 @@ impl Default for SimOptions {
             rate_window_ms: 60_000,
             panel_version: None,
             db: DbLoad::default(),
+            usage_growth_mib_per_min: 0.0,
+            expiring_soon: 0,
         }
     }
 }

@@ -59,6 +59,13 @@ struct Args {
     /// Marzban: how long a request waits for a free connection before its 500.
     #[arg(long, default_value_t = 30_000)]
     db_pool_timeout_ms: u64,
+    /// Marzban: traffic the active users use, in MiB per minute over all of them, spread
+    /// unevenly (a few heavy users, many light ones).
+    #[arg(long, default_value_t = 0.0)]
+    usage_growth: f64,
+    /// Marzban: how many active users with an expiry expire within the next three days.
+    #[arg(long, default_value_t = 0)]
+    expiring_soon: usize,
 }
 
 #[tokio::main]
@@ -97,6 +104,8 @@ async fn main() -> std::io::Result<()> {
             hold: Duration::from_millis(args.db_hold_ms),
             pool_timeout: Duration::from_millis(args.db_pool_timeout_ms),
         },
+        usage_growth_mib_per_min: args.usage_growth.max(0.0),
+        expiring_soon: args.expiring_soon,
     };
     if args.kind == SimKind::Hostile {
         let hostile = HostileOptions {

@@ -7,5 +7,6 @@ pub mod links;
 pub mod panels;
 pub mod settings;
 pub mod transfer;
+pub mod watch;
 
 pub type CmdResult<T> = Result<T, paneldeck_core::ApiError>;

@@ -106,8 +106,8 @@ async fn undo_reset_in_operations_and_revert_reach_the_panel() {
         app.find("[data-testid=action-enable]").await?;
         app.click("[data-testid=nav-operations]").await?;
         app.find("[data-testid=ops-row]").await?;
-        let titles = app.text(".ops-list").await?;
-        if !titles.contains("Reset traffic") || !titles.contains(&target) {
+        let titles = app.text(".ops-list").await?.to_lowercase();
+        if !titles.contains("reset traffic") || !titles.contains(&target.to_lowercase()) {
             return Err(format!("the reset is not in Operations: {titles}"));
         }
         // Newest first: the disable.
@@ -157,6 +157,9 @@ async fn a_new_password_shows_in_the_proxy_strings_at_once() {
         app.fill("input[name=name]", "Sim proxies").await?;
         app.fill("input[name=baseUrl]", &sim.url()).await?;
         app.fill("input[name=secret]", &api_key).await?;
+        // The gateway the proxy strings name.
+        app.fill("input[name=gatewayHost]", "gw.example.net").await?;
+        app.fill("input[name=httpPort]", "8080").await?;
         app.click("[data-testid=save-panel]").await?;
         app.find("[data-testid=panel-card]").await?;
         app.click("[data-testid=nav-accounts]").await?;

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 
-export type Route = "dashboard" | "accounts" | "operations" | "panels" | "settings";
-const ROUTES: Route[] = ["dashboard", "accounts", "operations", "panels", "settings"];
+export type Route = "dashboard" | "accounts" | "operations" | "panels" | "alerts" | "settings";
+const ROUTES: Route[] = ["dashboard", "accounts", "operations", "panels", "alerts", "settings"];
 
 function current(): Route {
   const hash = window.location.hash.replace(/^#\/?/, "");

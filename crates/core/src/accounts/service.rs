@@ -137,7 +137,7 @@ impl Paneldeck {
                 version,
                 api_generation,
             } = fetched;
-            let (id, store) = (panel.id.clone(), self.shared_store());
+            let (id, kind, store) = (panel.id.clone(), panel.kind, self.shared_store());
             let written = tokio::task::spawn_blocking(move || {
                 let info = SyncInfo {
                     version: version.as_deref(),
@@ -152,7 +152,14 @@ impl Paneldeck {
                     .into_converted(&id, now)
                     .map(PreparedRow::new)
                     .collect();
-                store.with_large_write(|c| snapshot::replace_panel(c, &id, rows, &info, now))
+                store.with_large_write(|c| {
+                    // Before the snapshot is replaced: its counters are the baseline. A
+                    // history that cannot be written costs a point, never the sync.
+                    if let Err(err) = crate::history::write::record_sync(c, &id, kind, &rows, now) {
+                        tracing::warn!(panel = %id, %err, "usage history not recorded");
+                    }
+                    snapshot::replace_panel(c, &id, rows, &info, now)
+                })
             })
             .await
             .map_err(|e| CoreError::Internal(format!("writing the accounts failed: {e}")))??;
@@ -303,9 +310,8 @@ impl Paneldeck {
         Ok(removed)
     }
 
-    /// Every `tick`, syncs the panels whose interval has passed since their last attempt:
-    /// a panel's `sync_interval_secs` setting, else `default_interval` (None = only panels
-    /// that set one). Runs until the handle is aborted.
+    /// Every `tick`, syncs the panels that are due ([`sync_due`](Self::sync_due)). Runs until
+    /// the handle is aborted. A tick missed while the machine slept is skipped, not made up.
     pub fn spawn_periodic_sync(
         self: Arc<Self>,
         tick: Duration,
@@ -314,22 +320,35 @@ impl Paneldeck {
     ) -> JoinHandle<()> {
         tokio::spawn(async move {
             let mut timer = tokio::time::interval(tick);
-            timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
             loop {
                 timer.tick().await;
-                let due = match self.due_panels(default_interval) {
-                    Ok(due) => due,
-                    Err(err) => {
-                        tracing::warn!(%err, "periodic sync: cannot read the panels");
-                        continue;
-                    }
-                };
-                if !due.is_empty() {
-                    self.sync_panels(&due, SyncOptions::default(), &on_event)
-                        .await;
+                if let Err(err) = self.sync_due_with(default_interval, &on_event).await {
+                    tracing::warn!(%err, "periodic sync: cannot read the panels");
                 }
             }
         })
+    }
+
+    /// Syncs the panels whose interval has passed since their last attempt: a panel's
+    /// `sync_interval_secs` setting (0 = manual only), else `default_interval` (None = only
+    /// panels that set one). A failing panel backs off ([`due_after`]). Returns how many
+    /// were synced; one call at a time runs them, so runs never pile up.
+    pub async fn sync_due(&self, default_interval: Option<Duration>) -> Result<usize> {
+        self.sync_due_with(default_interval, &|_| {}).await
+    }
+
+    async fn sync_due_with(
+        &self,
+        default_interval: Option<Duration>,
+        on_event: OnEvent<'_>,
+    ) -> Result<usize> {
+        let due = self.due_panels(default_interval)?;
+        if !due.is_empty() {
+            self.sync_panels(&due, SyncOptions::default(), on_event)
+                .await;
+        }
+        Ok(due.len())
     }
 
     fn due_panels(&self, default_interval: Option<Duration>) -> Result<Vec<PanelView>> {
@@ -346,13 +365,30 @@ impl Paneldeck {
                     .or(default_interval)
                     .filter(|d| !d.is_zero());
                 let Some(every) = every else { return false };
-                let last = health
-                    .iter()
-                    .find(|h| h.panel_id == p.id)
-                    .and_then(|h| h.last_attempt_ms);
-                last.is_none_or(|t| now - t >= every.as_millis() as i64)
+                let Some(h) = health.iter().find(|h| h.panel_id == p.id) else {
+                    return true;
+                };
+                h.last_attempt_ms
+                    .is_none_or(|t| now - t >= due_after(every, h))
             })
             .collect())
+    }
+}
+
+/// The longest a failing panel waits between attempts.
+const MAX_BACKOFF_MS: i64 = 60 * 60_000;
+
+/// How long after its last attempt a panel is due: its interval, or for a panel whose last
+/// attempt failed, half the time it has been failing (so the wait grows as the outage
+/// lasts), between the interval and an hour.
+pub fn due_after(every: Duration, h: &PanelHealth) -> i64 {
+    let every = every.as_millis() as i64;
+    match (&h.last_error, h.last_attempt_ms) {
+        (Some(_), Some(attempt)) => {
+            let failing_for = attempt - h.last_sync_ms.unwrap_or(attempt);
+            (failing_for / 2).clamp(every, MAX_BACKOFF_MS.max(every))
+        }
+        _ => every,
     }
 }
 

@@ -110,6 +110,16 @@ impl PreparedRow {
     pub fn account(&self) -> &Account {
         &self.account
     }
+
+    /// What the usage history records of this row.
+    pub fn history_sample(&self) -> crate::history::write::Sample<'_> {
+        crate::history::write::Sample {
+            native_id: &self.account.key.native_id,
+            used_bytes: self.account.used_bytes,
+            group: self.account.group.as_deref(),
+            raw_json: &self.raw_json,
+        }
+    }
 }
 
 macro_rules! insert_account {

@@ -127,6 +127,12 @@ pub trait KindRules: Sync {
         false
     }
 
+    /// Who owns an account on its panel (a reseller admin), from the panel's record as JSON;
+    /// what usage reports group "by owner". `None` where the kind has no owners.
+    fn owner(&self, _raw_json: &str) -> Option<String> {
+        None
+    }
+
     // ---------- export, import and migration ----------
 
     /// What an import or migration plan onto this kind does when the panel's create options

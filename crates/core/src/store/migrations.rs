@@ -184,6 +184,40 @@ const MIGRATIONS: &[&str] = &[
     // 9: what changed on the panel since an item's preview (JSON, preview → live), written
     // when the item is read live right before its write; NULL = not read yet.
     "ALTER TABLE bulk_items ADD COLUMN drift TEXT;",
+    // 10: usage history and alerts (issue 22). `usage_accounts` gives each account of a panel
+    // a small ordinal (with its group and owner) so a point names accounts by it;
+    // `usage_points` holds per panel one point per sync (span 0), hourly and daily sums
+    // (span in ms), each the accounts' traffic as varint pairs (history::codec).
+    // `alert_seen` remembers which event was announced, so it is announced once.
+    "CREATE TABLE usage_accounts (
+        panel_id  TEXT NOT NULL REFERENCES panels(id) ON DELETE CASCADE,
+        ordinal   INTEGER NOT NULL,
+        native_id TEXT NOT NULL,
+        grp       TEXT,
+        owner     TEXT,
+        PRIMARY KEY (panel_id, ordinal)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX usage_accounts_key ON usage_accounts(panel_id, native_id);
+    CREATE TABLE usage_points (
+        panel_id    TEXT NOT NULL REFERENCES panels(id) ON DELETE CASCADE,
+        span_ms     INTEGER NOT NULL,
+        at_ms       INTEGER NOT NULL,
+        total_bytes INTEGER NOT NULL,
+        deltas      BLOB NOT NULL
+    );
+    CREATE UNIQUE INDEX usage_points_key ON usage_points(panel_id, span_ms, at_ms);
+    CREATE INDEX usage_points_at ON usage_points(at_ms);
+    CREATE TABLE watch_settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE alert_seen (
+        rule        TEXT NOT NULL,
+        subject     TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        seen_at_ms  INTEGER NOT NULL,
+        PRIMARY KEY (rule, subject)
+    ) WITHOUT ROWID;",
 ];
 
 #[cfg(test)]

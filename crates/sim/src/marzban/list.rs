@@ -104,6 +104,7 @@ pub async fn get_users(
     let take = limit.filter(|l| *l > 0).map_or(usize::MAX, |l| l as usize);
     let base = base_url(&headers);
     let mut db = sim.db();
+    db.grow();
     if names.is_empty() && search.is_none() && status.is_none() && sort.is_empty() && caller.is_sudo
     {
         // Every user in id order, as a sync pages through them: only the page's users are

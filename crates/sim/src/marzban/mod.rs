@@ -300,6 +300,8 @@ fn seeded(opts: &SimOptions, token_ttl: Duration) -> State {
         links_revision: 0,
         incoming: 0,
         outgoing: 0,
+        growth: (opts.usage_growth_mib_per_min > 0.0)
+            .then(|| state::Growth::new(opts.usage_growth_mib_per_min)),
     };
     let now = crate::clock::now_micros();
     for i in 0..opts.accounts {
@@ -307,6 +309,20 @@ fn seeded(opts: &SimOptions, token_ttl: Duration) -> State {
         db.inbound_rows
             .extend(user.excluded.values().flatten().cloned());
         db.insert_user(user);
+    }
+    let soon: Vec<String> = db
+        .users
+        .iter()
+        .filter(|(_, u)| u.status == Status::Active && u.expire.is_some())
+        .map(|(k, _)| k.clone())
+        .take(opts.expiring_soon)
+        .collect();
+    let now_secs = now / 1_000_000;
+    for (i, key) in soon.iter().enumerate() {
+        if let Some(u) = db.users.get_mut(key) {
+            // Spread over the next three days (`expire` is UTC seconds, as everywhere).
+            u.expire = Some(now_secs + 3_600 + (i as i64 % 3) * 86_400);
+        }
     }
     // Like a server that has its users' links at hand: the first full listing then costs what
     // the next ones do (the simulator shares the CPU with the client it serves).

@@ -15,6 +15,7 @@ import { outcomeText } from "../../i18n/backendText";
 import { formatBytes, formatRelative } from "../../util/format";
 import { useNow } from "../../util/useNow";
 import { EditAccountForm } from "./EditAccountForm";
+import { AccountUsageChart } from "../../components/UsageCharts";
 import { LinksSection } from "./LinksSection";
 import { UndoNotice } from "./UndoNotice";
 
@@ -102,6 +103,7 @@ function DetailBody({ detail, onEdit, onGone, onUndoable }: { detail: AccountDet
       </dl>
       {caps.hasPermissions && <PermissionList account={a} />}
       <LinksSection detail={detail} />
+      {detail.capabilities.hasTraffic && <AccountUsageChart accountKey={detail.account.key} />}
       <Actions detail={detail} onEdit={onEdit} onGone={onGone} onUndoable={onUndoable} />
       <details className="raw">
         <summary>{t("detail.raw")}</summary>

@@ -90,8 +90,8 @@ const WHATS: Record<Exclude<OpWhat["type"], "text">, OpWhat[]> = {
   account: ["enable", "disable", "resetTraffic", "delete", "clearIps", "revokeSubscription", "regeneratePassword", "setPermissions", "edit", "create"].map(
     (op) => ({ type: "account", op, name: "u-7" }),
   ),
-  import: [{ type: "import", file: "accounts.csv", panel: "Helsinki" }],
-  migrate: [{ type: "migrate", from: "Helsinki", to: "Frankfurt" }],
+  import: [{ type: "import", file: "a-1.db", panel: "p-1" }],
+  migrate: [{ type: "migrate", from: "p-1", to: "p-2" }],
   revert: [
     { type: "revert", of: "op-1", original: { what: { type: "change", action: { type: "extendExpiry", days: 30 } }, accounts: 12, panels: 2 } },
     { type: "revert", of: "op-2", original: { what: { type: "account", op: "disable", name: "u-7" }, accounts: 1, panels: 1 } },

@@ -32,7 +32,7 @@ vi.mock("../../bindings", () => ({
 vi.mock("../bulk/BulkRunPanel", () => ({
   BulkRunPanel: (props: { plan: { title: { what: { file?: string; panel?: string } }; toChange: number }; autoStart?: boolean }) => (
     <div data-testid="bulk-run-stub" data-auto-start={String(props.autoStart)}>
-      {props.plan.title.what.file} into {props.plan.title.what.panel} / {props.plan.toChange}
+      {`${props.plan.title.what.file ?? ""}>${props.plan.title.what.panel ?? ""} / ${props.plan.toChange}`}
     </div>
   ),
 }));
@@ -149,7 +149,7 @@ describe("import dialog", () => {
     fireEvent.click(confirm);
     const run = await screen.findByTestId("bulk-run-stub");
     expect(importConfirm).toHaveBeenCalledWith("pv-1", true);
-    expect(run).toHaveTextContent("accounts.csv into Helsinki / 3");
+    expect(run).toHaveTextContent("accounts.csv>Helsinki / 3");
     expect(run).toHaveAttribute("data-auto-start", "true");
     // A confirmed preview is not discarded.
     expect(importDiscard).not.toHaveBeenCalled();

@@ -23,7 +23,28 @@ use crate::{
 
 pub struct MarzbanRules;
 
+/// The admin who owns a user: `admin.username` of the user's record (`UserResponse.admin`
+/// in Marzban 0.8.4's and PasarGuard's OpenAPI; recorded in marzban-0.8.4-recorded.md).
+pub fn owner_of(raw_json: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Admin {
+        username: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct User {
+        admin: Option<Admin>,
+    }
+    serde_json::from_str::<User>(raw_json)
+        .ok()?
+        .admin
+        .map(|a| a.username)
+}
+
 impl KindRules for MarzbanRules {
+    fn owner(&self, raw_json: &str) -> Option<String> {
+        owner_of(raw_json)
+    }
+
     fn holds(&self) -> Holds {
         Holds {
             expiry: true,

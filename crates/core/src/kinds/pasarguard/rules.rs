@@ -21,6 +21,10 @@ use crate::{
 pub struct PasarguardRules;
 
 impl KindRules for PasarguardRules {
+    fn owner(&self, raw_json: &str) -> Option<String> {
+        crate::kinds::marzban::rules::owner_of(raw_json)
+    }
+
     fn holds(&self) -> Holds {
         Holds {
             expiry: true,

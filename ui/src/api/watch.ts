@@ -1,0 +1,47 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+
+import { commands } from "../bindings";
+import type { AlertSettings_Serialize, HistoryRange, HistoryScope } from "../bindings";
+import { accountKeys } from "./accounts";
+import { unwrap } from "./client";
+
+/** Usage history and alert settings. History keys sit under the dashboard's, so a snapshot
+ *  change (a sync wrote new points) refetches them with it. */
+export const watchKeys = {
+  overview: (range: HistoryRange) => [...accountKeys.dashboard, "usage", range] as const,
+  series: (scope: HistoryScope, range: HistoryRange) => [...accountKeys.dashboard, "series", scope, range] as const,
+  alerts: ["alerts", "settings"] as const,
+  telegram: ["alerts", "telegram"] as const,
+};
+
+export function useUsageOverview(range: HistoryRange) {
+  return useQuery({ queryKey: watchKeys.overview(range), queryFn: () => unwrap(commands.usageOverview(range)) });
+}
+
+export function useUsageSeries(scope: HistoryScope, range: HistoryRange) {
+  return useQuery({ queryKey: watchKeys.series(scope, range), queryFn: () => unwrap(commands.usageSeries(scope, range)) });
+}
+
+export function useAlertSettings() {
+  return useQuery({ queryKey: watchKeys.alerts, queryFn: () => unwrap(commands.alertSettingsGet()) });
+}
+
+export function useSaveAlertSettings() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (settings: AlertSettings_Serialize) => unwrap(commands.alertSettingsSet(settings)),
+    onSuccess: () => client.invalidateQueries({ queryKey: watchKeys.alerts }),
+  });
+}
+
+export function useTelegramTokenPresent() {
+  return useQuery({ queryKey: watchKeys.telegram, queryFn: () => unwrap(commands.alertTelegramTokenPresent()) });
+}
+
+export function useSetTelegramToken() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (token: string) => unwrap(commands.alertTelegramTokenSet(token)),
+    onSuccess: () => client.invalidateQueries({ queryKey: watchKeys.telegram }),
+  });
+}
