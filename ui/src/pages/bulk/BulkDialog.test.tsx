@@ -153,7 +153,8 @@ describe("bulk dialog: the action", () => {
     const onClose = open(all);
     fireEvent.click(screen.getByTestId("bulk-preview"));
     await screen.findByTestId("bulk-run-panel");
-    fireEvent.keyDown(window, { key: "Escape" });
+    // A real Escape goes to the focused element and bubbles to the document.
+    fireEvent.keyDown(document.activeElement ?? document.body, { key: "Escape" });
     expect(onClose).toHaveBeenCalled();
     await waitFor(() => expect(bulkDiscard).toHaveBeenCalledWith(samplePlan().id));
   });
