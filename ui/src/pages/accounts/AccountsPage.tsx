@@ -1,20 +1,25 @@
-import { useCallback, useDeferredValue, useState, type MouseEvent } from "react";
+import { useCallback, useDeferredValue, useState, type CSSProperties, type MouseEvent } from "react";
 import { useTranslation } from "react-i18next";
 
 import { keyRange, startSync, useSyncProgress } from "../../api/accounts";
+import { copyText } from "../../api/transfer";
 import { toApiError } from "../../api/client";
 import { usePanels } from "../../api/panels";
 import type { AccountKey, AccountRow, ApiError, SortColumn } from "../../api/types";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { useToast } from "../../components/Toasts";
 import { BulkDialog } from "../bulk/BulkDialog";
 import { InterruptedNotice } from "../bulk/InterruptedNotice";
+import { useAccountsTableModel } from "./accountColumns";
 import { AccountDetailPane } from "./AccountDetailPane";
 import { AccountsTable } from "./AccountsTable";
 import { clearedFilters, useAccountsView } from "./AccountsView";
 import { CreateAccountDialog } from "./CreateAccountDialog";
 import { Filters } from "./Filters";
-import { addRange, emptySelection, selectedCount, toggle, type Selection } from "./selection";
+import { PaneResizer, usePaneWidth } from "./PaneResizer";
+import { addRange, emptySelection, isSelected, selectedCount, toggle, type Selection } from "./selection";
 import { SyncStatus } from "./SyncStatus";
+import { ColumnChooser, type MenuEntry } from "./TableMenus";
 import { TransferActions } from "../transfer/TransferActions";
 
 
@@ -32,22 +37,29 @@ export function AccountsPage() {
   const [syncError, setSyncError] = useState<ApiError | null>(null);
   const [creating, setCreating] = useState(false);
   const [bulkOpen, setBulkOpen] = useState(false);
+  const model = useAccountsTableModel();
+  const [paneWidth, setPaneWidth] = usePaneWidth();
+  const toast = useToast();
 
   const onCounts = useCallback((matched: number | null, total: number | null) => setCounts({ matched, total }), []);
   const changeQuery = (q: typeof query) => {
     setQuery(q);
     setSelection(emptySelection());
   };
-  const onSort = (column: SortColumn) =>
-    setQuery((q) => ({ ...q, sort: column, descending: q.sort === column ? !q.descending : false }));
+  const onSort = (column: SortColumn, descending?: boolean) =>
+    setQuery((q) => ({ ...q, sort: column, descending: descending ?? (q.sort === column ? !q.descending : false) }));
+
+  /** Adds rows `from`..`to` to the selection; the rows between may not be on screen, so Rust
+   *  is asked for exactly that range. */
+  const addRows = async (from: number, to: number, anchor: number) => {
+    const lo = Math.min(from, to);
+    const keys = await keyRange({ ...deferredQuery, offset: lo, limit: Math.abs(to - from) + 1 });
+    setSelection((s) => addRange(s, keys, anchor));
+  };
 
   const onRowClick = async (row: AccountRow, index: number, e: MouseEvent) => {
     if (e.shiftKey && selection.mode === "keys" && selection.anchor !== null) {
-      const from = Math.min(selection.anchor, index);
-      const to = Math.max(selection.anchor, index);
-      // The rows between may not be on screen: ask Rust for exactly that range.
-      const keys = await keyRange({ ...deferredQuery, offset: from, limit: to - from + 1 });
-      setSelection((s) => addRange(s, keys, index));
+      await addRows(selection.anchor, index, index);
     } else if (e.ctrlKey || e.metaKey) {
       setSelection((s) => toggle(s, row.key, index));
     } else {
@@ -55,11 +67,11 @@ export function AccountsPage() {
     }
   };
 
-  const sync = async () => {
+  const sync = async (panelId: string | null = null) => {
     setSyncing(true);
     setSyncError(null);
     try {
-      await startSync(null);
+      await startSync(panelId);
     } catch (err) {
       setSyncError(toApiError(err));
     } finally {
@@ -69,6 +81,28 @@ export function AccountsPage() {
 
   const matched = counts.matched ?? 0;
   const chosen = selectedCount(selection, matched);
+  const allCheck = {
+    checked: selection.mode === "allMatching" && selection.excluded.size === 0 && matched > 0,
+    mixed: chosen > 0 && !(selection.mode === "allMatching" && selection.excluded.size === 0),
+    onChange: () => setSelection(chosen > 0 ? emptySelection() : { mode: "allMatching", excluded: new Set() }),
+  };
+  const copy = (text: string, what: string) =>
+    void copyText(text).then((ok) => toast(ok ? t("win.copied", { what }) : t("links.copyFailed"), ok ? "ok" : "error"));
+  const rowMenu = (row: AccountRow, index: number): MenuEntry[] => [
+    { id: "open", label: t("win.open"), shortcut: "Enter", onSelect: () => setActive(row.key) },
+    {
+      id: "select",
+      label: isSelected(selection, row.key) ? t("win.deselect") : t("win.select"),
+      shortcut: t("win.key.space"),
+      onSelect: () => setSelection((s) => toggle(s, row.key, index)),
+    },
+    { id: "copy-name", label: t("win.copyWhat", { what: t("win.what.name") }), onSelect: () => copy(row.name, t("win.what.name")), group: true },
+    ...(row.email && row.email !== row.name
+      ? [{ id: "copy-email", label: t("win.copyWhat", { what: t("win.what.email") }), onSelect: () => copy(row.email ?? "", t("win.what.email")) }]
+      : []),
+    { id: "bulk", label: t("bulk.open"), onSelect: () => setBulkOpen(true), disabled: chosen === 0, group: true },
+    { id: "sync-panel", label: t("win.syncPanel", { panel: row.panelName }), onSelect: () => void sync(row.key.panelId), disabled: syncing },
+  ];
   return (
     <section className="page accounts-page">
       <header className="page-header">
@@ -85,7 +119,7 @@ export function AccountsPage() {
             {t("accounts.create")}
           </button>
           <TransferActions selection={selection} query={deferredQuery} matched={matched} panels={panels.data ?? []} />
-          <button type="button" className="primary" onClick={() => void sync()} disabled={syncing} data-testid="sync-all">
+          <button type="button" className="primary" onClick={() => void sync(null)} disabled={syncing} data-testid="sync-all">
             {syncing ? t("accounts.syncing") : t("accounts.syncNow")}
           </button>
         </div>
@@ -114,6 +148,7 @@ export function AccountsPage() {
         <button type="button" onClick={() => changeQuery(clearedFilters(query))}>
           {t("accounts.clearFilters")}
         </button>
+        <ColumnChooser model={model} />
       </div>
       <Filters query={query} panels={panels.data ?? []} onChange={changeQuery} />
       <div className="selection-bar" aria-live="polite">
@@ -139,16 +174,22 @@ export function AccountsPage() {
           </button>
         )}
       </div>
-      <div className={active ? "split with-detail" : "split"}>
+      <div className={active ? "split with-detail" : "split"} style={{ "--pane": `${paneWidth}px` } as CSSProperties}>
         <AccountsTable
+          model={model}
           query={deferredQuery}
           selection={selection}
           activeKey={active}
           onRowClick={(row, index, e) => void onRowClick(row, index, e)}
           onToggle={(row, index) => setSelection((s) => toggle(s, row.key, index))}
+          onOpen={(row) => setActive(row.key)}
+          onExtend={(from, to) => void addRows(from, to, selection.mode === "keys" && selection.anchor !== null ? selection.anchor : from)}
           onSort={onSort}
           onCounts={onCounts}
+          allCheck={allCheck}
+          rowMenu={rowMenu}
         />
+        {active && <PaneResizer width={paneWidth} onWidth={setPaneWidth} />}
         {active && <AccountDetailPane accountKey={active} onClose={() => setActive(null)} onGone={() => setActive(null)} />}
       </div>
       {creating && <CreateAccountDialog panels={panels.data ?? []} onClose={() => setCreating(false)} />}
