@@ -32,7 +32,7 @@ export function AccountDetailPane({ accountKey, onClose, onGone }: Props) {
           {detail.data?.account.name ?? accountKey.nativeId}
           {detail.data && <CopyButton text={detail.data.account.name} what={t("win.what.name")} testId="copy-name" />}
         </h2>
-        <button type="button" onClick={onClose} aria-label={t("common.close")}>
+        <button type="button" onClick={onClose} aria-label={t("common.close")} data-testid="detail-close">
           ✕
         </button>
       </div>

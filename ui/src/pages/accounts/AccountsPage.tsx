@@ -1,4 +1,4 @@
-import { useCallback, useDeferredValue, useState, type CSSProperties, type MouseEvent } from "react";
+import { useCallback, useDeferredValue, useRef, useState, type CSSProperties, type MouseEvent } from "react";
 import { useTranslation } from "react-i18next";
 
 import { keyRange, startSync, useSyncProgress } from "../../api/accounts";
@@ -6,8 +6,10 @@ import { copyText } from "../../api/transfer";
 import { toApiError } from "../../api/client";
 import { usePanels } from "../../api/panels";
 import type { AccountKey, AccountRow, ApiError, SortColumn } from "../../api/types";
+import { useRegisterCommands, useSearchFocusTarget } from "../../components/commands";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { useToast } from "../../components/Toasts";
+import { blankAction, type ActionDraft } from "../bulk/actions";
 import { BulkDialog } from "../bulk/BulkDialog";
 import { InterruptedNotice } from "../bulk/InterruptedNotice";
 import { useAccountsTableModel } from "./accountColumns";
@@ -36,7 +38,9 @@ export function AccountsPage() {
   const [syncing, setSyncing] = useState(false);
   const [syncError, setSyncError] = useState<ApiError | null>(null);
   const [creating, setCreating] = useState(false);
-  const [bulkOpen, setBulkOpen] = useState(false);
+  const [bulkOpen, setBulkOpen] = useState<ActionDraft | null>(null);
+  const search = useRef<HTMLInputElement>(null);
+  useSearchFocusTarget(search);
   const model = useAccountsTableModel();
   const [paneWidth, setPaneWidth] = usePaneWidth();
   const toast = useToast();
@@ -100,9 +104,30 @@ export function AccountsPage() {
     ...(row.email && row.email !== row.name
       ? [{ id: "copy-email", label: t("win.copyWhat", { what: t("win.what.email") }), onSelect: () => copy(row.email ?? "", t("win.what.email")) }]
       : []),
-    { id: "bulk", label: t("bulk.open"), onSelect: () => setBulkOpen(true), disabled: chosen === 0, group: true },
+    { id: "bulk", label: t("bulk.open"), onSelect: () => setBulkOpen(blankAction()), disabled: chosen === 0, group: true },
     { id: "sync-panel", label: t("win.syncPanel", { panel: row.panelName }), onSelect: () => void sync(row.key.panelId), disabled: syncing },
   ];
+  const canCreate = (panels.data?.length ?? 0) > 0;
+  useRegisterCommands("accounts", [
+    ...(canCreate ? [{ id: "new-account", label: t("accounts.create"), group: "actions" as const, run: () => setCreating(true) }] : []),
+    ...(chosen > 0
+      ? [
+          { id: "bulk", label: t("bulk.open"), group: "actions" as const, run: () => setBulkOpen(blankAction()) },
+          {
+            id: "extend-30",
+            label: t("win.extendSelected", { count: chosen, days: 30 }),
+            group: "actions" as const,
+            keywords: ["expiry", "extend"],
+            run: () => setBulkOpen({ ...blankAction(), type: "extendExpiry", days: "30" }),
+          },
+          { id: "clear-selection", label: t("accounts.clearSelection"), group: "actions" as const, run: () => setSelection(emptySelection()) },
+        ]
+      : []),
+    ...(matched > 0
+      ? [{ id: "select-all", label: t("accounts.selectAllMatching", { count: matched }), group: "actions" as const, run: () => setSelection({ mode: "allMatching", excluded: new Set() }) }]
+      : []),
+    { id: "clear-filters", label: t("accounts.clearFilters"), group: "actions", run: () => changeQuery(clearedFilters(query)) },
+  ]);
   return (
     <section className="page accounts-page">
       <header className="page-header">
@@ -139,6 +164,8 @@ export function AccountsPage() {
       <div className="toolbar">
         <input
           type="search"
+          ref={search}
+          aria-label={t("accounts.searchPlaceholder")}
           className="search"
           data-testid="accounts-search"
           placeholder={t("accounts.searchPlaceholder")}
@@ -169,7 +196,7 @@ export function AccountsPage() {
           </button>
         )}
         {chosen > 0 && (
-          <button type="button" className="bulk-open" onClick={() => setBulkOpen(true)} data-testid="bulk-open">
+          <button type="button" className="bulk-open" onClick={() => setBulkOpen(blankAction())} data-testid="bulk-open">
             {t("bulk.open")}
           </button>
         )}
@@ -193,7 +220,7 @@ export function AccountsPage() {
         {active && <AccountDetailPane accountKey={active} onClose={() => setActive(null)} onGone={() => setActive(null)} />}
       </div>
       {creating && <CreateAccountDialog panels={panels.data ?? []} onClose={() => setCreating(false)} />}
-      {bulkOpen && <BulkDialog selection={selection} query={query} count={chosen} onClose={() => setBulkOpen(false)} />}
+      {bulkOpen && <BulkDialog selection={selection} query={query} count={chosen} initial={bulkOpen} onClose={() => setBulkOpen(null)} />}
     </section>
   );
 }
