@@ -21,6 +21,7 @@ import { Filters } from "./Filters";
 import { PaneResizer, usePaneWidth } from "./PaneResizer";
 import { addRange, emptySelection, isSelected, selectedCount, toggle, type Selection } from "./selection";
 import { SyncStatus } from "./SyncStatus";
+import { SavedViewsMenu } from "./SavedViews";
 import { ColumnChooser, type MenuEntry } from "./TableMenus";
 import { TransferActions } from "../transfer/TransferActions";
 
@@ -175,6 +176,7 @@ export function AccountsPage() {
         <button type="button" onClick={() => changeQuery(clearedFilters(query))}>
           {t("accounts.clearFilters")}
         </button>
+        <SavedViewsMenu query={query} onQuery={changeQuery} model={model} />
         <ColumnChooser model={model} />
       </div>
       <Filters query={query} panels={panels.data ?? []} onChange={changeQuery} />
