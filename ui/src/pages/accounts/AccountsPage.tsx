@@ -8,6 +8,7 @@ import { usePanels } from "../../api/panels";
 import type { AccountKey, AccountRow, ApiError, SortColumn } from "../../api/types";
 import { useRegisterCommands, useSearchFocusTarget } from "../../components/commands";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { formatCount } from "../../util/format";
 import { useToast } from "../../components/Toasts";
 import { blankAction, type ActionDraft } from "../bulk/actions";
 import { BulkDialog } from "../bulk/BulkDialog";
@@ -27,7 +28,7 @@ import { TransferActions } from "../transfer/TransferActions";
 
 
 export function AccountsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const panels = usePanels();
   const progress = useSyncProgress();
   const [query, setQuery] = useAccountsView();
@@ -125,7 +126,7 @@ export function AccountsPage() {
         ]
       : []),
     ...(matched > 0
-      ? [{ id: "select-all", label: t("accounts.selectAllMatching", { count: matched }), group: "actions" as const, run: () => setSelection({ mode: "allMatching", excluded: new Set() }) }]
+      ? [{ id: "select-all", label: t("accounts.selectAllMatching", { count: matched, n: formatCount(matched, i18n.language) }), group: "actions" as const, run: () => setSelection({ mode: "allMatching", excluded: new Set() }) }]
       : []),
     { id: "clear-filters", label: t("accounts.clearFilters"), group: "actions", run: () => changeQuery(clearedFilters(query)) },
   ]);
@@ -137,7 +138,11 @@ export function AccountsPage() {
           <p className="muted" data-testid="accounts-counts">
             {counts.matched === null
               ? t("app.loading")
-              : t("accounts.counts", { matched: counts.matched, total: counts.total ?? 0 })}
+              : t("accounts.counts", {
+                  count: counts.total ?? 0,
+                  matched: formatCount(counts.matched, i18n.language),
+                  total: formatCount(counts.total ?? 0, i18n.language),
+                })}
           </p>
         </div>
         <div className="header-actions">
@@ -181,7 +186,7 @@ export function AccountsPage() {
       </div>
       <Filters query={query} panels={panels.data ?? []} onChange={changeQuery} />
       <div className="selection-bar" aria-live="polite">
-        <span>{t("accounts.selected", { count: chosen })}</span>
+        <span>{t("accounts.selected", { count: chosen, n: formatCount(chosen, i18n.language) })}</span>
         {selection.mode === "keys" && matched > 0 && (
           <button
             type="button"
@@ -189,7 +194,7 @@ export function AccountsPage() {
             data-testid="select-all-matching"
             onClick={() => setSelection({ mode: "allMatching", excluded: new Set() })}
           >
-            {t("accounts.selectAllMatching", { count: matched })}
+            {t("accounts.selectAllMatching", { count: matched, n: formatCount(matched, i18n.language) })}
           </button>
         )}
         {chosen > 0 && (
