@@ -227,6 +227,36 @@ impl AppWindow {
         Ok(())
     }
 
+    /// Types `keys` (text and `fantoccini::key::Key`s) into whatever has the focus, as a
+    /// keyboard would: modifier keys stay down until the end of `keys`.
+    pub async fn press(&self, keys: &str) -> Result<()> {
+        let focused = self
+            .client()
+            .active_element()
+            .await
+            .map_err(|e| format!("nothing has the focus: {e}"))?;
+        focused
+            .send_keys(keys)
+            .await
+            .map_err(|e| format!("press {keys:?}: {e}"))
+    }
+
+    /// Runs a script in the page and returns its value.
+    pub async fn eval(&self, script: &str) -> Result<serde_json::Value> {
+        self.client()
+            .execute(script, vec![])
+            .await
+            .map_err(|e| format!("script failed: {e}"))
+    }
+
+    /// Resizes the window (its outer size, as the window manager sees it).
+    pub async fn set_size(&self, width: u32, height: u32) -> Result<()> {
+        self.client()
+            .set_window_size(width, height)
+            .await
+            .map_err(|e| format!("resize to {width}x{height}: {e}"))
+    }
+
     /// Runs an asynchronous script (it calls `arguments[0]` with its result) and returns the
     /// result.
     pub async fn eval_async(&self, script: &str) -> Result<serde_json::Value> {
