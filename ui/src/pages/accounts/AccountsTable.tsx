@@ -277,12 +277,12 @@ export function AccountsTable(props: Props) {
       className={`table density-${model.density}`}
       role="grid"
       aria-label={t("accounts.title")}
-      aria-rowcount={count + 1}
+      aria-rowcount={count}
       aria-multiselectable
       data-testid="accounts-table"
       style={{ "--cols": template } as CSSProperties}
     >
-      <div className="table-head" role="row" aria-rowindex={0}>
+      <div className="table-head" role="row">
         <span className="c-check" role="columnheader">
           <input
             type="checkbox"
