@@ -12,6 +12,24 @@ type Props = {
   testId?: string;
 };
 
+/** Two sheets, one over the other (the system fonts have no such glyph). */
+function CopyIcon() {
+  return (
+    <svg viewBox="0 0 16 16" aria-hidden fill="none" stroke="currentColor" strokeWidth="1.5">
+      <rect x="5.5" y="5.5" width="8" height="8" rx="1.5" />
+      <path d="M10.5 3.5v-1a1 1 0 0 0-1-1h-6a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h1" />
+    </svg>
+  );
+}
+
+function CheckIcon() {
+  return (
+    <svg viewBox="0 0 16 16" aria-hidden fill="none" stroke="currentColor" strokeWidth="2">
+      <path d="M3 8.5l3 3 7-7" />
+    </svg>
+  );
+}
+
 /** Copies `text`; says "Copied" for a moment (and in a toast), or that copying failed. */
 export function CopyButton({ text, what, testId = "link-copy" }: Props) {
   const { t } = useTranslation();
@@ -32,7 +50,7 @@ export function CopyButton({ text, what, testId = "link-copy" }: Props) {
     return (
       <Tip label={name}>
         <button type="button" className={"icon-button" + (state === "copied" ? " copied" : "")} aria-label={name} data-testid={testId} onClick={copy}>
-          <span aria-hidden>{state === "copied" ? "✓" : "⧉"}</span>
+          {state === "copied" ? <CheckIcon /> : <CopyIcon />}
         </button>
       </Tip>
     );

@@ -70,7 +70,7 @@ export const COLUMNS: Record<ColumnId, Spec> = {
     sort: "name",
     label: "accounts.col.name",
     size: 240,
-    minSize: 96,
+    minSize: 140,
     cell: (row) => (
       <>
         <strong dir="auto" title={row.name}>
@@ -102,7 +102,7 @@ export const COLUMNS: Record<ColumnId, Spec> = {
     sort: "kind",
     label: "win.col.kind",
     size: 124,
-    minSize: 72,
+    minSize: 64,
     // KindBadge markup, without a translation hook per row.
     cell: (row, _now, { label }) => (
       <span className={`badge kind-${row.kind}`} title={label(`kinds.${row.kind}`)}>
@@ -114,7 +114,7 @@ export const COLUMNS: Record<ColumnId, Spec> = {
     sort: "status",
     label: "accounts.col.status",
     size: 100,
-    minSize: 72,
+    minSize: 64,
     cell: (row, _now, { label }) => (
       <span className={`badge status-${row.status}`} title={label(`status.${row.status}`)}>
         {label(`status.${row.status}`)}
@@ -142,7 +142,7 @@ export const COLUMNS: Record<ColumnId, Spec> = {
     sort: "expiry",
     label: "accounts.col.expiry",
     size: 110,
-    minSize: 70,
+    minSize: 64,
     cell: (row, now, { lang, label }) =>
       row.expiresAtMs === null || row.expiresAtMs === undefined ? (
         <span className="muted">{label("accounts.never")}</span>
@@ -154,7 +154,7 @@ export const COLUMNS: Record<ColumnId, Spec> = {
     sort: "lastOnline",
     label: "accounts.col.online",
     size: 110,
-    minSize: 70,
+    minSize: 72,
     cell: (row, now, { lang, label }) =>
       row.online ? (
         <span className="online-dot" title={label("accounts.onlineNow")}>
