@@ -112,11 +112,29 @@ impl AppWindow {
             }
         };
         eprintln!("[e2e {name}] window open");
-        Ok(AppWindow {
+        let app = AppWindow {
             client: Some(client),
             driver,
             name: name.to_owned(),
+        };
+        app.forget_preferences().await?;
+        Ok(app)
+    }
+
+    /// Starts from the UI's defaults: the webview's storage (language, theme, the table's
+    /// query, columns and saved views) outlives the app, and so one test's choices would
+    /// reach the next.
+    async fn forget_preferences(&self) -> Result<()> {
+        self.execute("window.__before_reload = true; localStorage.clear(); location.reload();")
+            .await?;
+        self.wait_until("the page to reload", || async {
+            let fresh = self
+                .eval("return !window.__before_reload && document.querySelector('[data-testid^=nav-]') !== null;")
+                .await
+                .unwrap_or(serde_json::Value::Bool(false));
+            Ok(fresh.as_bool().unwrap_or(false))
         })
+        .await
     }
 
     fn client(&self) -> &Client {

@@ -117,7 +117,8 @@ async fn keyboard_alone_opens_an_account_previews_a_bulk_change_and_submits_dial
 
 /// axe-core, from the UI's own npm packages (`npm ci` in ui/ installs it).
 fn axe_source() -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/node_modules/axe-core/axe.min.js");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/node_modules/axe-core/axe.min.js");
     std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e} (run `npm ci` in ui/)", path.display()))
 }
@@ -137,7 +138,11 @@ axe.run(document, { resultTypes: ['violations'] }).then((r) => done(r.violations
         .await?;
     Ok(found
         .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default())
 }
 
@@ -147,7 +152,12 @@ async fn no_serious_accessibility_problem_on_any_page_in_either_theme_or_directi
     let (app, _data) = demo("axe").await;
     let steps = async {
         let mut problems = Vec::new();
-        for (theme, lang) in [("light", "en"), ("dark", "en"), ("light", "fa"), ("dark", "fa")] {
+        for (theme, lang) in [
+            ("light", "en"),
+            ("dark", "en"),
+            ("light", "fa"),
+            ("dark", "fa"),
+        ] {
             app.select("[data-testid=settings-theme]", theme).await?;
             app.select("[data-testid=settings-language]", lang).await?;
             for page in ["dashboard", "accounts", "operations", "panels"] {
@@ -180,7 +190,8 @@ async fn no_serious_accessibility_problem_on_any_page_in_either_theme_or_directi
     app.close().await;
 }
 
-/// Column headers of the accounts table that are not wholly inside it (and the window).
+/// Column headers of the accounts table that are not wholly inside it (and the window), and
+/// how many whole rows its body shows.
 const HIDDEN_HEADERS: &str = r#"const table = document.querySelector('[data-testid=accounts-table]').getBoundingClientRect();
 const out = [];
 for (const th of document.querySelectorAll('[data-testid=accounts-table] [role=columnheader]')) {
@@ -190,7 +201,9 @@ for (const th of document.querySelectorAll('[data-testid=accounts-table] [role=c
   if (r.width < 20 || r.left < table.left - 1 || r.right > table.right + 1 || r.right > window.innerWidth || cut)
     out.push(`${th.dataset.column || 'select'} at ${Math.round(r.left)}..${Math.round(r.right)}${cut ? ' (label cut)' : ''}`);
 }
-return { hidden: out, width: window.innerWidth, height: window.innerHeight, rows: document.querySelectorAll('[data-testid=account-row]').length };"#;
+const body = document.querySelector('[data-testid=accounts-table] .table-body');
+const row = document.querySelector('[data-testid=account-row]');
+return { hidden: out, width: window.innerWidth, height: window.innerHeight, rows: Math.floor(body.clientHeight / (row ? row.offsetHeight : 44)) };"#;
 
 #[tokio::test]
 async fn every_column_stays_on_screen_beside_the_detail_pane() {
@@ -204,11 +217,28 @@ async fn every_column_stays_on_screen_beside_the_detail_pane() {
         let seen = app.eval(HIDDEN_HEADERS).await?;
         let width = seen["width"].as_u64().unwrap_or(0);
         if !(1200..=1300).contains(&width) {
-            return Err(format!("the window is {width} px wide, not the default 1280"));
+            return Err(format!(
+                "the window is {width} px wide, not the default 1280"
+            ));
         }
         let hidden = seen["hidden"].as_array().cloned().unwrap_or_default();
         if !hidden.is_empty() {
-            return Err(format!("column headers off screen or cut beside the pane: {hidden:?}"));
+            return Err(format!(
+                "column headers off screen or cut beside the pane: {hidden:?}"
+            ));
+        }
+
+        // The smallest window: every column still there, and a screenful of rows.
+        app.click("[data-testid=detail-close]").await?;
+        app.set_size(900, 600).await?;
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        let small = app.eval(HIDDEN_HEADERS).await?;
+        let hidden = small["hidden"].as_array().cloned().unwrap_or_default();
+        let rows = small["rows"].as_u64().unwrap_or(0);
+        if !hidden.is_empty() || rows < 5 {
+            return Err(format!(
+                "at 900x600: {rows} rows on screen, headers off screen or cut: {hidden:?}"
+            ));
         }
         Ok(())
     };

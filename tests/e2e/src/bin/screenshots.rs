@@ -63,8 +63,7 @@ async fn steps(app: &AppWindow, out: &Path) -> Result<()> {
     app.execute("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))")
         .await?;
     settle().await;
-    app.click("[data-testid=detail-close]")
-        .await?;
+    app.click("[data-testid=detail-close]").await?;
 
     bulk_import_operations(app, out, "").await?;
 
@@ -156,8 +155,7 @@ async fn bulk_import_operations(app: &AppWindow, out: &Path, suffix: &str) -> Re
     settle().await;
     app.screenshot(&shot("confirm-reset")).await?;
     app.click("[role=dialog] .dialog-footer button").await?;
-    app.click("[data-testid=detail-close]")
-        .await?;
+    app.click("[data-testid=detail-close]").await?;
     app.click("[data-testid=kind-marzban]").await?;
     settle().await;
     Ok(())
