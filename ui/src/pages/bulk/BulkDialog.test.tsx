@@ -54,7 +54,7 @@ const requestSent = () => {
 describe("bulk dialog: which accounts", () => {
   it("sends 'all matching the filter' as the query, not as a list of keys", async () => {
     open({ mode: "allMatching", excluded: new Set() }, 12_345);
-    expect(screen.getByTestId("bulk-scope")).toHaveTextContent("All 12345 accounts that match the filter.");
+    expect(screen.getByTestId("bulk-scope")).toHaveTextContent("All 12,345 accounts that match the filter.");
     choose("extendExpiry");
     fireEvent.change(screen.getByTestId("bulk-days"), { target: { value: "7" } });
     fireEvent.click(screen.getByTestId("bulk-preview"));
