@@ -2,6 +2,8 @@ import { useTranslation } from "react-i18next";
 
 import { useSnapshotChangedListener } from "./api/accounts";
 import { useAppInfo, usePanelsChangedListener } from "./api/panels";
+import { CommandsProvider } from "./components/commands";
+import { Keyboard } from "./components/Keyboard";
 import { Shell } from "./components/Shell";
 import { useRoute } from "./components/useRoute";
 import { AccountsPage } from "./pages/accounts/AccountsPage";
@@ -25,6 +27,8 @@ export function App() {
   if (info.error) return <p className="notice error">{t("app.startFailed")}</p>;
   return (
     <AccountsViewProvider>
+    <CommandsProvider>
+    <Keyboard onNavigate={navigate} />
     <Shell demo={info.data.demo} route={route} onNavigate={navigate}>
       {route === "dashboard" && <DashboardPage />}
       {route === "accounts" && <AccountsPage />}
@@ -40,6 +44,7 @@ export function App() {
       </footer>
       )}
     </Shell>
+    </CommandsProvider>
     </AccountsViewProvider>
   );
 }

@@ -3,6 +3,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
 import { App } from "./App";
+import { Providers } from "./components/Providers";
 import "./i18n";
 import "./styles.css";
 import { applyTheme, savedTheme } from "./theme/theme";
@@ -14,7 +15,9 @@ if (root) {
   createRoot(root).render(
     <StrictMode>
       <QueryClientProvider client={queryClient}>
-        <App />
+        <Providers>
+          <App />
+        </Providers>
       </QueryClientProvider>
     </StrictMode>,
   );

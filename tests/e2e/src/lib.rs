@@ -112,11 +112,29 @@ impl AppWindow {
             }
         };
         eprintln!("[e2e {name}] window open");
-        Ok(AppWindow {
+        let app = AppWindow {
             client: Some(client),
             driver,
             name: name.to_owned(),
+        };
+        app.forget_preferences().await?;
+        Ok(app)
+    }
+
+    /// Starts from the UI's defaults: the webview's storage (language, theme, the table's
+    /// query, columns and saved views) outlives the app, and so one test's choices would
+    /// reach the next.
+    async fn forget_preferences(&self) -> Result<()> {
+        self.execute("window.__before_reload = true; localStorage.clear(); location.reload();")
+            .await?;
+        self.wait_until("the page to reload", || async {
+            let fresh = self
+                .eval("return !window.__before_reload && document.querySelector('[data-testid^=nav-]') !== null;")
+                .await
+                .unwrap_or(serde_json::Value::Bool(false));
+            Ok(fresh.as_bool().unwrap_or(false))
         })
+        .await
     }
 
     fn client(&self) -> &Client {
@@ -225,6 +243,36 @@ impl AppWindow {
         self.click("[data-testid=save-panel]").await?;
         self.find("[data-testid=panel-card]").await?;
         Ok(())
+    }
+
+    /// Types `keys` (text and `fantoccini::key::Key`s) into whatever has the focus, as a
+    /// keyboard would: modifier keys stay down until the end of `keys`.
+    pub async fn press(&self, keys: &str) -> Result<()> {
+        let focused = self
+            .client()
+            .active_element()
+            .await
+            .map_err(|e| format!("nothing has the focus: {e}"))?;
+        focused
+            .send_keys(keys)
+            .await
+            .map_err(|e| format!("press {keys:?}: {e}"))
+    }
+
+    /// Runs a script in the page and returns its value.
+    pub async fn eval(&self, script: &str) -> Result<serde_json::Value> {
+        self.client()
+            .execute(script, vec![])
+            .await
+            .map_err(|e| format!("script failed: {e}"))
+    }
+
+    /// Resizes the window (its outer size, as the window manager sees it).
+    pub async fn set_size(&self, width: u32, height: u32) -> Result<()> {
+        self.client()
+            .set_window_size(width, height)
+            .await
+            .map_err(|e| format!("resize to {width}x{height}: {e}"))
     }
 
     /// Runs an asynchronous script (it calls `arguments[0]` with its result) and returns the

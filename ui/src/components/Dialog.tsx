@@ -1,30 +1,40 @@
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { Dialog as Primitive } from "radix-ui";
+import type { KeyboardEvent, ReactNode } from "react";
 
 type Props = { title: string; onClose: () => void; children: ReactNode; footer?: ReactNode; wide?: boolean };
 
-/** A modal dialog: focus moves in, Escape closes, the page behind is inert to clicks. */
+/** Fields where Enter means "submit the dialog" (not a new line, not a press of the button). */
+function submitsOnEnter(target: EventTarget): boolean {
+  if (target instanceof HTMLSelectElement) return true;
+  if (!(target instanceof HTMLInputElement)) return false;
+  return !["button", "submit", "reset", "file", "color"].includes(target.type);
+}
+
+/**
+ * A modal dialog on Radix: focus moves in and stays in (Tab cycles inside), Escape closes, the
+ * page behind is inert, focus returns to what opened it. Enter in a field presses the footer's
+ * primary button, when it is enabled — the dialog's "OK".
+ */
 export function Dialog({ title, onClose, children, footer, wide }: Props) {
-  const titleId = useId();
-  const ref = useRef<HTMLDivElement>(null);
-  // The latest onClose, so a parent passing a new function each render neither re-runs the
-  // effect below nor pulls the focus back to the first field while the user types.
-  const close = useRef(onClose);
-  useEffect(() => {
-    close.current = onClose;
-  }, [onClose]);
-  useEffect(() => {
-    ref.current?.querySelector<HTMLElement>("input, select, button")?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && close.current();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== "Enter" || e.shiftKey || e.nativeEvent.isComposing || !submitsOnEnter(e.target)) return;
+    const primary = e.currentTarget.querySelector<HTMLButtonElement>(".dialog-footer button.primary:not(:disabled)");
+    if (!primary) return;
+    e.preventDefault();
+    primary.click();
+  };
   return (
-    <div className="backdrop">
-      <div ref={ref} className={wide ? "dialog wide" : "dialog"} role="dialog" aria-modal="true" aria-labelledby={titleId}>
-        <h2 id={titleId}>{title}</h2>
-        <div className="dialog-body">{children}</div>
-        {footer && <div className="dialog-footer">{footer}</div>}
-      </div>
-    </div>
+    <Primitive.Root open onOpenChange={(open) => !open && onClose()}>
+      <Primitive.Portal>
+        <Primitive.Overlay className="backdrop" />
+        <Primitive.Content className={wide ? "dialog wide" : "dialog"} aria-describedby={undefined} onKeyDown={onKeyDown}>
+          <Primitive.Title asChild>
+            <h2>{title}</h2>
+          </Primitive.Title>
+          <div className="dialog-body">{children}</div>
+          {footer && <div className="dialog-footer">{footer}</div>}
+        </Primitive.Content>
+      </Primitive.Portal>
+    </Primitive.Root>
   );
 }

@@ -1,12 +1,15 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
+import { startSync } from "../api/accounts";
 import { toApiError } from "../api/client";
 import { usePanels, useRemovePanel, useTestPanel } from "../api/panels";
 import type { ApiError, PanelView, ProbeInfo } from "../api/types";
+import { CopyButton } from "../components/CopyButton";
 import { Dialog } from "../components/Dialog";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { KindBadge } from "../components/KindBadge";
+import { useToast } from "../components/Toasts";
 import { PanelDialog } from "./PanelDialog";
 
 type TestState = { pending: true } | { info: ProbeInfo } | { error: ApiError };
@@ -55,6 +58,16 @@ function PanelCard({ panel, onEdit, onRemove }: { panel: PanelView; onEdit: () =
   const { t } = useTranslation();
   const test = useTestPanel();
   const [state, setState] = useState<TestState | null>(null);
+  const [syncing, setSyncing] = useState(false);
+  const toast = useToast();
+  /** Syncs this panel alone; says how it went in a toast (the accounts page shows progress). */
+  const sync = () => {
+    setSyncing(true);
+    startSync(panel.id)
+      .then(() => toast(t("win.synced", { panel: panel.name }), "ok"))
+      .catch((e: unknown) => toast(`${t(`errors.${toApiError(e).code}`)} ${toApiError(e).message}`, "error"))
+      .finally(() => setSyncing(false));
+  };
   const runTest = () => {
     setState({ pending: true });
     test.mutate(panel.id, {
@@ -73,6 +86,7 @@ function PanelCard({ panel, onEdit, onRemove }: { panel: PanelView; onEdit: () =
         </div>
         <span className="muted mono" dir="ltr">
           {panel.baseUrl}
+          <CopyButton text={panel.baseUrl} what={t("win.what.address")} testId="copy-panel-url" />
         </span>
         {state && "pending" in state && <span className="muted">{t("panels.testing")}</span>}
         {state && "info" in state && (
@@ -85,6 +99,9 @@ function PanelCard({ panel, onEdit, onRemove }: { panel: PanelView; onEdit: () =
         {state && "error" in state && <ErrorNotice error={state.error} />}
       </div>
       <div className="panel-actions">
+        <button type="button" onClick={sync} disabled={syncing} data-testid="sync-panel">
+          {syncing ? t("accounts.syncing") : t("win.sync")}
+        </button>
         <button type="button" onClick={runTest} disabled={test.isPending}>
           {t("panels.test")}
         </button>

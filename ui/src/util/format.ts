@@ -53,6 +53,11 @@ export function formatBytes(bytes: number, locale?: string): string {
   return `${numberFormat(locale, digits).format(value)} ${units[unit]}`;
 }
 
+/** A count with the locale's digit grouping: 100,000 / 100 000 / ۱۰۰٬۰۰۰. */
+export function formatCount(n: number, locale?: string): string {
+  return numberFormat(locale, 0).format(n);
+}
+
 /** Date and time, as `new Date(ms).toLocaleString(locale)` writes it. */
 export function formatDateTime(ms: number, locale?: string): string {
   return dateTimeFormat(locale).format(ms);

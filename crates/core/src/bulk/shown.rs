@@ -346,8 +346,10 @@ impl fmt::Display for OpWhat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             OpWhat::Change { action } => f.write_str(&action_english(action)),
-            OpWhat::Create { names } => write!(f, "Create {names} accounts"),
-            OpWhat::AddPerson { email, servers } => write!(f, "Add {email} to {servers} servers"),
+            OpWhat::Create { names } => write!(f, "Create {}", counted(*names, "account")),
+            OpWhat::AddPerson { email, servers } => {
+                write!(f, "Add {email} to {}", counted(*servers, "server"))
+            }
             OpWhat::RemovePerson { email } => write!(f, "Remove {email} from every server"),
             OpWhat::Account { op, name } => {
                 // The tag in words: `resetTraffic` → "Reset traffic".
@@ -382,9 +384,20 @@ impl fmt::Display for OpTitle {
         }
         write!(
             f,
-            "{} · {} accounts on {} panels",
-            self.what, self.accounts, self.panels
+            "{} · {} on {}",
+            self.what,
+            counted(self.accounts, "account"),
+            counted(self.panels, "panel")
         )
+    }
+}
+
+/// "1 account", "3 accounts": English plurals for the CLI's titles.
+fn counted(n: u32, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
@@ -443,6 +456,12 @@ mod tests {
             typed.to_string(),
             "Extend expiry by 30 days · 3 accounts on 2 panels"
         );
+        let one = OpTitle {
+            what: OpWhat::Create { names: 1 },
+            accounts: 1,
+            panels: 1,
+        };
+        assert_eq!(one.to_string(), "Create 1 account · 1 account on 1 panel");
         let field: Field = serde_json::from_str("\"limit_bytes\"").unwrap_or(Field::Note);
         assert_eq!(field, Field::Limit);
     }

@@ -59,11 +59,11 @@ async fn steps(app: &AppWindow, out: &Path) -> Result<()> {
     app.find("[data-testid=qr-image]").await?;
     settle().await;
     app.screenshot(&out.join("link-qr.png")).await?;
-    app.execute("window.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}))")
+    // Escape, as a key press reaches the page: at the focused element, bubbling up.
+    app.execute("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))")
         .await?;
     settle().await;
-    app.click("[data-testid=account-detail] .detail-head button")
-        .await?;
+    app.click("[data-testid=detail-close]").await?;
 
     bulk_import_operations(app, out, "").await?;
 
@@ -155,8 +155,7 @@ async fn bulk_import_operations(app: &AppWindow, out: &Path, suffix: &str) -> Re
     settle().await;
     app.screenshot(&shot("confirm-reset")).await?;
     app.click("[role=dialog] .dialog-footer button").await?;
-    app.click("[data-testid=account-detail] .detail-head button")
-        .await?;
+    app.click("[data-testid=detail-close]").await?;
     app.click("[data-testid=kind-marzban]").await?;
     settle().await;
     Ok(())

@@ -6,6 +6,7 @@ import { useAccountDetail } from "../../api/accounts";
 import { toApiError, unwrap } from "../../api/client";
 import type { Account, AccountAction, AccountDetail, AccountKey, ApiError, OpId } from "../../api/types";
 import { commands } from "../../bindings";
+import { CopyButton } from "../../components/CopyButton";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { KindBadge } from "../../components/KindBadge";
@@ -32,8 +33,11 @@ export function AccountDetailPane({ accountKey, onClose, onGone }: Props) {
   return (
     <aside className="detail" aria-label={t("detail.title")} data-testid="account-detail">
       <div className="detail-head">
-        <h2 dir="auto">{detail.data?.account.name ?? accountKey.nativeId}</h2>
-        <button type="button" onClick={onClose} aria-label={t("common.close")}>
+        <h2 dir="auto">
+          {detail.data?.account.name ?? accountKey.nativeId}
+          {detail.data && <CopyButton text={detail.data.account.name} what={t("win.what.name")} testId="copy-name" />}
+        </h2>
+        <button type="button" onClick={onClose} aria-label={t("common.close")} data-testid="detail-close">
           ✕
         </button>
       </div>
@@ -86,8 +90,8 @@ function DetailBody({ detail, onEdit, onGone, onUndoable }: { detail: AccountDet
   if (a.inbounds.length) rows.push([t("detail.inbounds"), a.inbounds.join(", ")]);
   if (a.servers.length) rows.push([t("detail.servers"), a.servers.join(", ")]);
   if (a.note) rows.push([t("detail.note"), a.note]);
-  if (a.subscriptionUrl) rows.push([t("detail.subscription"), <code key="sub" className="mono wrap" dir="ltr">{a.subscriptionUrl}</code>]);
-  if (a.uuid) rows.push([t("detail.uuid"), <code key="uuid" className="mono" dir="ltr">{a.uuid}</code>]);
+  if (a.subscriptionUrl) rows.push([t("detail.subscription"), <span key="sub"><code className="mono wrap" dir="ltr">{a.subscriptionUrl}</code><CopyButton text={a.subscriptionUrl} what={t("win.what.subscription")} testId="copy-subscription" /></span>]);
+  if (a.uuid) rows.push([t("detail.uuid"), <span key="uuid"><code className="mono" dir="ltr">{a.uuid}</code><CopyButton text={a.uuid} what={t("win.what.uuid")} testId="copy-uuid" /></span>]);
   rows.push([t("accounts.col.online"), a.online ? t("accounts.onlineNow") : a.lastOnlineMs ? date(a.lastOnlineMs) : "—"]);
   if (a.createdAtMs !== null) rows.push([t("detail.created"), date(a.createdAtMs)]);
 

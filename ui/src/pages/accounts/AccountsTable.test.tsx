@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 
 import { accountKeys } from "../../api/accounts";
 import type { AccountQuery, AccountRow } from "../../api/types";
+import { useAccountsTableModel } from "./accountColumns";
 import { AccountsTable, ROW_HEIGHT } from "./AccountsTable";
 import { initialQuery } from "./AccountsView";
 import { emptySelection } from "./selection";
@@ -77,21 +78,36 @@ afterAll(() => {
 /** Commits of the table (each time React rendered it and changed the page). */
 let commits = 0;
 
-function renderTable() {
+const noop = () => {};
+
+/** The table with its column model and nothing to do on a click. */
+function Table({ onOpen = noop, onToggle = noop }: { onOpen?: () => void; onToggle?: () => void }) {
+  const model = useAccountsTableModel();
+  return (
+    <AccountsTable
+      model={model}
+      query={initialQuery}
+      selection={emptySelection()}
+      activeKey={null}
+      onRowClick={noop}
+      onToggle={onToggle}
+      onOpen={onOpen}
+      onExtend={noop}
+      onSort={noop}
+      onCounts={noop}
+      allCheck={{ checked: false, mixed: false, onChange: noop }}
+      rowMenu={() => []}
+    />
+  );
+}
+
+function renderTable(handlers: { onOpen?: () => void; onToggle?: () => void } = {}) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   commits = 0;
   render(
     <QueryClientProvider client={client}>
       <Profiler id="table" onRender={() => (commits += 1)}>
-        <AccountsTable
-          query={initialQuery}
-          selection={emptySelection()}
-          activeKey={null}
-          onRowClick={() => {}}
-          onToggle={() => {}}
-          onSort={() => {}}
-          onCounts={() => {}}
-        />
+        <Table {...handlers} />
       </Profiler>
     </QueryClientProvider>,
   );
@@ -256,5 +272,24 @@ describe("accounts table", () => {
     await waitFor(() => expect(box).not.toHaveAccessibleName("Select user-3"));
     expect(box.isConnected).toBe(true);
     expect(document.activeElement).not.toBe(box);
+  });
+
+  it("moves the focus between rows with the arrows; Enter opens and Space selects the focused one", async () => {
+    const onOpen = vi.fn();
+    const onToggle = vi.fn();
+    renderTable({ onOpen, onToggle });
+    await screen.findByRole("checkbox", { name: "Select user-0" });
+    const first = rows().find((r) => r.dataset.name === "user-0");
+    if (!first) throw new Error("no first row");
+    // One stop for Tab: the focus row.
+    expect(rows().filter((r) => r.tabIndex === 0)).toEqual([first]);
+    act(() => first.focus());
+    fireEvent.keyDown(first, { key: "ArrowDown" });
+    fireEvent.keyDown(document.activeElement ?? first, { key: "ArrowDown" });
+    await waitFor(() => expect((document.activeElement as HTMLElement).dataset.name).toBe("user-2"));
+    fireEvent.keyDown(document.activeElement as HTMLElement, { key: "Enter" });
+    expect(onOpen).toHaveBeenCalledWith(expect.objectContaining({ name: "user-2" }), 2);
+    fireEvent.keyDown(document.activeElement as HTMLElement, { key: " " });
+    expect(onToggle).toHaveBeenCalledWith(expect.objectContaining({ name: "user-2" }), 2);
   });
 });

@@ -1,4 +1,4 @@
-import { createContext, useContext, useState, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 
 import type { AccountQuery } from "../../api/types";
 
@@ -27,12 +27,27 @@ type View = [AccountQuery, (q: AccountQuery | ((q: AccountQuery) => AccountQuery
 
 const AccountsViewContext = createContext<View | null>(null);
 
+const KEY = "paneldeck.accounts.query";
+
+/** The query of the last session (its fields over today's defaults, so new fields get theirs). */
+function savedQuery(): AccountQuery {
+  try {
+    const saved = JSON.parse(localStorage.getItem(KEY) ?? "null") as Partial<AccountQuery> | null;
+    return saved && typeof saved === "object" ? { ...initialQuery, ...saved, offset: 0, limit: initialQuery.limit } : initialQuery;
+  } catch {
+    return initialQuery;
+  }
+}
+
 /**
  * The accounts table's query, held above the pages so search, filters and sort survive a
- * visit to another page, and so the dashboard can open the table already filtered.
+ * visit to another page (and, through localStorage, a restart), and so the dashboard can open
+ * the table already filtered.
  */
 export function AccountsViewProvider({ children }: { children: ReactNode }) {
-  const view = useState<AccountQuery>(initialQuery);
+  const view = useState<AccountQuery>(savedQuery);
+  const [query] = view;
+  useEffect(() => localStorage.setItem(KEY, JSON.stringify(query)), [query]);
   return <AccountsViewContext.Provider value={view}>{children}</AccountsViewContext.Provider>;
 }
 

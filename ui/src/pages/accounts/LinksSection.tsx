@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useId, useState } from "react";
+import { useCallback, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { toApiError } from "../../api/client";
-import { copyText, svgDataUrl, useAccountLinks, useLinkQr } from "../../api/transfer";
+import { svgDataUrl, useAccountLinks, useLinkQr } from "../../api/transfer";
+import { CopyButton } from "../../components/CopyButton";
 import type { AccountDetail, AccountLink } from "../../api/types";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
@@ -55,29 +56,6 @@ function LinkItem({ link, onQr }: { link: AccountLink; onQr: () => void }) {
         </button>
       </div>
     </li>
-  );
-}
-
-/** Copies `text`; says "Copied" for a moment, or that copying failed. */
-export function CopyButton({ text }: { text: string }) {
-  const { t } = useTranslation();
-  const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
-  useEffect(() => {
-    if (state === "idle") return;
-    const timer = window.setTimeout(() => setState("idle"), 2000);
-    return () => window.clearTimeout(timer);
-  }, [state]);
-  return (
-    <button
-      type="button"
-      data-testid="link-copy"
-      className={state === "copied" ? "copied" : undefined}
-      onClick={() => void copyText(text).then((ok) => setState(ok ? "copied" : "failed"))}
-    >
-      <span aria-live="polite">
-        {state === "copied" ? t("links.copied") : state === "failed" ? t("links.copyFailed") : t("links.copy")}
-      </span>
-    </button>
   );
 }
 

@@ -1,10 +1,11 @@
 import { useTranslation } from "react-i18next";
 
 import type { PanelView, SyncEvent } from "../../api/types";
+import { formatCount } from "../../util/format";
 
 /** One line per panel while syncing: fetched/total, done, or the error. */
 export function SyncStatus({ panels, progress }: { panels: PanelView[]; progress: Record<string, SyncEvent> }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const entries = panels.filter((p) => progress[p.id]);
   if (entries.length === 0) return null;
   return (
@@ -25,7 +26,7 @@ export function SyncStatus({ panels, progress }: { panels: PanelView[]; progress
                 : t("sync.progress", { fetched: ev.fetched, total: ev.total });
             break;
           case "finished":
-            text = t("sync.finished", { count: ev.accounts, seconds: (ev.tookMs / 1000).toFixed(1) });
+            text = t("sync.finished", { count: ev.accounts, n: formatCount(ev.accounts, i18n.language), seconds: (ev.tookMs / 1000).toFixed(1) });
             tone = "ok-text";
             break;
           case "failed":

@@ -54,7 +54,7 @@ const requestSent = () => {
 describe("bulk dialog: which accounts", () => {
   it("sends 'all matching the filter' as the query, not as a list of keys", async () => {
     open({ mode: "allMatching", excluded: new Set() }, 12_345);
-    expect(screen.getByTestId("bulk-scope")).toHaveTextContent("All 12345 accounts that match the filter.");
+    expect(screen.getByTestId("bulk-scope")).toHaveTextContent("All 12,345 accounts that match the filter.");
     choose("extendExpiry");
     fireEvent.change(screen.getByTestId("bulk-days"), { target: { value: "7" } });
     fireEvent.click(screen.getByTestId("bulk-preview"));
@@ -153,7 +153,8 @@ describe("bulk dialog: the action", () => {
     const onClose = open(all);
     fireEvent.click(screen.getByTestId("bulk-preview"));
     await screen.findByTestId("bulk-run-panel");
-    fireEvent.keyDown(window, { key: "Escape" });
+    // A real Escape goes to the focused element and bubbles to the document.
+    fireEvent.keyDown(document.activeElement ?? document.body, { key: "Escape" });
     expect(onClose).toHaveBeenCalled();
     await waitFor(() => expect(bulkDiscard).toHaveBeenCalledWith(samplePlan().id));
   });

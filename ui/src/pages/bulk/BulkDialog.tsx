@@ -19,13 +19,15 @@ type Props = {
   query: AccountQuery;
   /** How many accounts the selection holds (for the heading). */
   count: number;
+  /** The action to start from (the palette's "extend selected by 30 days"). */
+  initial?: ActionDraft;
   onClose: () => void;
 };
 
 /** Pick an action for the selected accounts, preview its plan, then run it. */
-export function BulkDialog({ selection, query, count, onClose }: Props) {
+export function BulkDialog({ selection, query, count, initial, onClose }: Props) {
   const { t } = useTranslation();
-  const [draft, setDraft] = useState<ActionDraft>(blankAction);
+  const [draft, setDraft] = useState<ActionDraft>(() => initial ?? blankAction());
   const [touched, setTouched] = useState(false);
   const [plan, setPlan] = useState<BulkPlan | null>(null);
   const [error, setError] = useState<ApiError | null>(null);

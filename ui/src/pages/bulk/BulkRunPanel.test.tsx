@@ -85,7 +85,7 @@ describe("bulk run panel: the plan", () => {
     plan.skipped = 0;
     renderWithClient(<BulkRunPanel plan={plan} onClose={() => {}} />);
     expect(screen.getAllByTestId("bulk-item").length).toBe(50);
-    expect(screen.getByTestId("bulk-more")).toHaveTextContent("and 9950 more");
+    expect(screen.getByTestId("bulk-more")).toHaveTextContent("and 9,950 more");
     fireEvent.click(screen.getByText("Show more"));
     expect(screen.getAllByTestId("bulk-item").length).toBe(250);
     expect(screen.getByText("user-250")).toBeInTheDocument();

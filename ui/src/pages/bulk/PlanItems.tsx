@@ -2,6 +2,7 @@ import { useMemo, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 import type { Counts, FieldChange, ItemRecord, PlanItem } from "../../api/types";
+import { formatCount } from "../../util/format";
 import { errorHeadline, fieldLabel, fieldValue, itemOutcomeText, opLabel } from "./describe";
 
 export type ItemFilter = "all" | "change" | "skipped";
@@ -62,16 +63,56 @@ function Capped<T>({ rows, page, render }: { rows: T[]; page: number; render: (r
   );
 }
 
-/** The items of one panel's plan, capped so ten thousand rows do not freeze the window. */
+/**
+ * Rows that `sameAs` gives a key, grouped by it where two or more share one (25,000 skips for
+ * the same reason are one line, not 25,000); rows without a key, or alone with theirs, stay
+ * single, in their order.
+ */
+export function groupSame<T>(rows: T[], sameAs: (row: T) => string | null): { single: T[]; groups: [string, T[]][] } {
+  const byKey = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = sameAs(row);
+    if (key === null) continue;
+    const group = byKey.get(key);
+    if (group) group.push(row);
+    else byKey.set(key, [row]);
+  }
+  const grouped = new Set([...byKey.values()].filter((g) => g.length > 1).flat());
+  return { single: rows.filter((r) => !grouped.has(r)), groups: [...byKey.entries()].filter(([, g]) => g.length > 1) };
+}
+
+/** A group of identical rows: "N accounts: why", opening to the rows themselves. */
+function SameGroup<T>({ what, rows, page, render }: { what: ReactNode; rows: T[]; page: number; render: (row: T) => ReactNode }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <details className="bulk-group" data-testid="bulk-group" data-count={rows.length}>
+      <summary>
+        <strong>{t("win.sameGroup", { count: rows.length, n: formatCount(rows.length, i18n.language) })}</strong> {what}
+      </summary>
+      <Capped rows={rows} page={page} render={render} />
+    </details>
+  );
+}
+
+/** The items of one panel's plan, capped so ten thousand rows do not freeze the window; skips
+ *  for the same reason are grouped. */
 export function PlanItemList({ items, filter, page }: { items: PlanItem[]; filter: ItemFilter; page: number }) {
   const { t } = useTranslation();
-  const rows = useMemo(
-    () => (filter === "all" ? items : items.filter((i) => (filter === "skipped" ? i.skip !== null : i.skip === null))),
-    [items, filter],
-  );
-  if (rows.length === 0) return <p className="muted small">{t("bulk.noItems")}</p>;
+  const { single, groups } = useMemo(() => {
+    const rows = filter === "all" ? items : items.filter((i) => (filter === "skipped" ? i.skip !== null : i.skip === null));
+    return groupSame(rows, (i) => i.skip?.reason ?? null);
+  }, [items, filter]);
+  if (single.length === 0 && groups.length === 0) return <p className="muted small">{t("bulk.noItems")}</p>;
+  const render = (item: PlanItem) => <ItemRow key={item.seq} item={item} />;
   // Keyed by filter so switching it starts again from the first page.
-  return <Capped key={filter} rows={rows} page={page} render={(item) => <ItemRow key={item.seq} item={item} />} />;
+  return (
+    <div key={filter} className="bulk-item-groups">
+      {single.length > 0 && <Capped rows={single} page={page} render={render} />}
+      {groups.map(([reason, rows]) => (
+        <SameGroup key={reason} what={<span className="bulk-skip">{t(`bulk.skip.${reason}`)}</span>} rows={rows} page={page} render={render} />
+      ))}
+    </div>
+  );
 }
 
 /** What changed on the panel since the preview (the run read the account right before writing). */
@@ -95,9 +136,27 @@ function DriftLines({ drift }: { drift: FieldChange[] }) {
 export function RecordList({ records, page, showState }: { records: ItemRecord[]; page: number; showState: boolean }) {
   const { t, i18n } = useTranslation();
   const exists = (key: string) => i18n.exists(key);
-  return (
+  // Identical failures (and skips) are one line each: same state, same error, same words.
+  const { single, groups } = useMemo(
+    () =>
+      groupSame(records, (r) =>
+        r.state === "failed" || r.state === "skipped" ? JSON.stringify([r.state, r.error?.code ?? null, r.error?.detail ?? null, r.message]) : null,
+      ),
+    [records],
+  );
+  const why = (r: ItemRecord) => {
+    const headline = errorHeadline(r.error?.code ?? null, t, exists);
+    const detail = r.error ? r.error.detail : r.message && itemOutcomeText(r.message, t, i18n.language);
+    return (
+      <span className={r.state === "failed" ? "bulk-error" : "muted small"}>
+        {headline && <strong>{headline}</strong>}
+        {detail && detail !== headline && <span className="bulk-error-detail"> {detail}</span>}
+      </span>
+    );
+  };
+  const list = (
     <Capped
-      rows={records}
+      rows={single}
       page={page}
       render={(r) => {
         const headline = errorHeadline(r.error?.code ?? null, t, exists);
@@ -125,6 +184,30 @@ export function RecordList({ records, page, showState }: { records: ItemRecord[]
         );
       }}
     />
+  );
+  if (groups.length === 0) return list;
+  return (
+    <div className="bulk-item-groups">
+      {groups.map(([key, rows]) => (
+        <SameGroup
+          key={key}
+          what={rows[0] && why(rows[0])}
+          rows={rows}
+          page={page}
+          render={(r) => (
+            <li key={`${r.panelId}/${r.seq}`} className={`bulk-item state-${r.state}`} data-testid="bulk-record">
+              <span className="bulk-item-head">
+                <bdi className="bulk-item-name">{r.name}</bdi>
+                <span className="muted small">
+                  <bdi>{r.panelName}</bdi> · {opLabel(r.op, t)}
+                </span>
+              </span>
+            </li>
+          )}
+        />
+      ))}
+      {single.length > 0 && list}
+    </div>
   );
 }
 

@@ -15,11 +15,27 @@ type Props = {
   onClose: () => void;
 };
 
+/**
+ * The panel a migration from `fromId` goes to unless the user picks one: another panel of the
+ * same kind, else another proxy panel (a game panel's subusers are no proxy accounts, and the
+ * other way round), else any other.
+ */
+export function defaultTarget(panels: PanelView[], fromId: string): string {
+  const from = panels.find((p) => p.id === fromId);
+  const others = panels.filter((p) => p.id !== fromId);
+  const game = (p: PanelView) => p.kind === "pterodactyl";
+  const pick =
+    others.find((p) => p.kind === from?.kind) ?? others.find((p) => from !== undefined && game(p) === game(from)) ?? others[0];
+  return pick?.id ?? "";
+}
+
 /** Copy one panel's accounts (all, or the selected ones on it) onto another panel. */
 export function MigrateDialog({ panels, selected, onClose }: Props) {
   const { t } = useTranslation();
   const [from, setFrom] = useState(panels[0]?.id ?? "");
-  const [to, setTo] = useState(panels.find((p) => p.id !== panels[0]?.id)?.id ?? "");
+  const [to, setTo] = useState(() => defaultTarget(panels, panels[0]?.id ?? ""));
+  /** The user chose the target: a new source no longer moves it (unless onto the source). */
+  const [toChosen, setToChosen] = useState(false);
   const [onlySelected, setOnlySelected] = useState(Boolean(selected));
   const [draft, setDraft] = useState<OptionsDraft>(blankOptions);
   const target = panels.find((p) => p.id === to);
@@ -29,7 +45,7 @@ export function MigrateDialog({ panels, selected, onClose }: Props) {
   const chooseFrom = (id: string) => {
     setFrom(id);
     // The two must differ: move the target off the new source.
-    if (id === to) setTo(panels.find((p) => p.id !== id)?.id ?? "");
+    if (id === to || !toChosen) setTo(defaultTarget(panels, id));
   };
 
   return (
@@ -60,7 +76,14 @@ export function MigrateDialog({ panels, selected, onClose }: Props) {
               label={t("migrate.to")}
               error={same ? t("migrate.samePanel") : fieldErrorText(t, error, "to")}
             >
-              <select value={to} onChange={(e) => setTo(e.target.value)} data-testid="migrate-to">
+              <select
+                value={to}
+                onChange={(e) => {
+                  setTo(e.target.value);
+                  setToChosen(true);
+                }}
+                data-testid="migrate-to"
+              >
                 {panels
                   .filter((p) => p.id !== from)
                   .map((p) => (
