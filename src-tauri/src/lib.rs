@@ -6,8 +6,8 @@ mod commands;
 mod events;
 mod rendering;
 mod runs;
-mod updates;
 mod tray;
+mod updates;
 
 pub use backend::{Backend, Mode};
 

@@ -158,7 +158,8 @@ async fn a_new_password_shows_in_the_proxy_strings_at_once() {
         app.fill("input[name=baseUrl]", &sim.url()).await?;
         app.fill("input[name=secret]", &api_key).await?;
         // The gateway the proxy strings name.
-        app.fill("input[name=gatewayHost]", "gw.example.net").await?;
+        app.fill("input[name=gatewayHost]", "gw.example.net")
+            .await?;
         app.fill("input[name=httpPort]", "8080").await?;
         app.click("[data-testid=save-panel]").await?;
         app.find("[data-testid=panel-card]").await?;
@@ -168,11 +169,26 @@ async fn a_new_password_shows_in_the_proxy_strings_at_once() {
             Ok(!app.row_names().await?.is_empty())
         })
         .await?;
+        // An active sub-user: a blocked one cannot be updated at all (its status 3 is the
+        // provider's, and an update must send 1 or 2).
+        let all = app.row_names().await?.len();
+        app.click("[data-testid=status-active]").await?;
+        app.wait_until("active rows", || async {
+            let n = app.row_names().await?.len();
+            Ok(n > 0 && n < all)
+        })
+        .await?;
         app.click("[data-testid=account-row]").await?;
         app.find("[data-testid=account-links] .link-url").await?;
         app.click("[data-testid=action-regeneratePassword]").await?;
         app.click("[data-testid=confirm-action]").await?;
-        let notice = app.text("[data-testid=account-detail] .notice.ok").await?;
+        let notice = match app.text("[data-testid=account-detail] .notice.ok").await {
+            Ok(text) => text,
+            Err(e) => {
+                let pane = app.text("[data-testid=account-detail]").await?;
+                return Err(format!("{e}; the pane says: {pane}"));
+            }
+        };
         let password = notice
             .split(": ")
             .nth(1)

@@ -25,6 +25,7 @@ export function Filters({ query, panels, onChange }: Props) {
             className={query.statuses.includes(s) ? "chip on" : "chip"}
             aria-pressed={query.statuses.includes(s)}
             onClick={() => set({ statuses: flip(query.statuses, s) })}
+            data-testid={`status-${s}`}
           >
             {t(`status.${s}`)}
           </button>
