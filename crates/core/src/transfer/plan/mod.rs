@@ -124,11 +124,11 @@ pub fn plan(parsed: &Parsed, target: &Target<'_>, opts: &PlanOptions) -> ImportP
     for (i, (a, _)) in target.accounts.iter().enumerate() {
         by_name.insert(lower(&a.name), i);
     }
-    let names: Vec<Cow<'_, str>> = parsed.rows.iter().map(|r| lower(&r.record.name)).collect();
+    let names: Vec<Cow<'_, str>> = parsed.rows.iter().map(|r| lower(r.name())).collect();
     let ours: Vec<bool> = parsed
         .rows
         .iter()
-        .map(|r| opts.takes(r.record.panel.as_deref(), &target.panel_name))
+        .map(|r| opts.takes(r.panel(), &target.panel_name))
         .collect();
     // In file order: the line a name was first planned on, for the rows that repeat it (the
     // same name on another panel's rows is not a repeat).
@@ -151,16 +151,18 @@ pub fn plan(parsed: &Parsed, target: &Target<'_>, opts: &PlanOptions) -> ImportP
     // The rows are independent now: planned on every core.
     let items = map_parallel(&parsed.rows, |i, row| match repeats[i] {
         _ if !ours[i] => row::conflict(
-            row,
+            row.line,
+            row.name(),
             ConflictReason::OtherPanel {
-                name: row.record.name.clone(),
-                panel: row.record.panel.clone().unwrap_or_default(),
+                name: row.name().to_owned(),
+                panel: row.panel().unwrap_or_default().to_owned(),
             },
         ),
         Some(first) => row::conflict(
-            row,
+            row.line,
+            row.name(),
             ConflictReason::RepeatedName {
-                name: row.record.name.clone(),
+                name: row.name().to_owned(),
                 first_line: first,
             },
         ),
