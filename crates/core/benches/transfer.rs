@@ -228,11 +228,12 @@ fn timings() {
         accounts: &snapshot,
         create_options: None,
     };
-    let p = plan(&parsed, &target, &PlanOptions::default());
+    let rows = parsed.rows.len();
+    let p = plan(parsed, &target, &PlanOptions::default());
     let took = t.elapsed();
     let cpu = cpu_ms() - cpu;
     let c = p.counts();
-    assert_eq!(parsed.rows.len(), ACCOUNTS);
+    assert_eq!(rows, ACCOUNTS);
     assert_eq!((c.create, c.update) as (u32, u32), (10_000, 10_000));
     println!(
         "validate + diff {ACCOUNTS} CSV rows against {} accounts: {:.0} ms wall, {:.0} ms CPU (snapshot read {:.0} ms, \
@@ -334,6 +335,7 @@ mod memory {
         // Resets the peak (VmHWM) to the memory held now.
         std::fs::write("/proc/self/clear_refs", "5").unwrap();
         let parsed = parse_import_file(path).unwrap();
+        let parse_peak = status_kib("VmHWM");
         let target = Target {
             panel_id: PanelId("bench".into()),
             panel_name: "bench".into(),
@@ -341,17 +343,22 @@ mod memory {
             accounts: &[],
             create_options: None,
         };
-        let p = plan(&parsed, &target, &PlanOptions::default());
+        let rows = parsed.rows.len();
+        let p = plan(parsed, &target, &PlanOptions::default());
         let peak = status_kib("VmHWM");
         let c = p.counts();
-        assert_eq!(c.create as usize, parsed.rows.len());
-        let grew = (peak.saturating_sub(before) * 1024) as f64;
+        assert_eq!(c.create as usize, rows);
+        let above = |kib: u64| (kib.saturating_sub(before) * 1024) as f64;
+        let (parse, grew) = (above(parse_peak), above(peak));
         println!(
-            "{:.1} MB file, {} creates, peak {:.1} MB above the start = {:.2}× the file (target ≤ 3×)",
+            "{:.1} MB file, {} creates; peak above the start: {:.1} MB = {:.2}× the file \
+             (target ≤ 3×), of which parse {:.1} MB = {:.2}×",
             file_bytes as f64 / 1e6,
             c.create,
             grew / 1e6,
-            grew / file_bytes as f64
+            grew / file_bytes as f64,
+            parse / 1e6,
+            parse / file_bytes as f64
         );
     }
 }

@@ -146,7 +146,7 @@ fn the_importer_survives_seeded_random_input() {
                 accounts: &accounts,
                 create_options: None,
             };
-            let plan = plan(&parsed, &target, &PlanOptions::default());
+            let plan = plan(parsed.clone(), &target, &PlanOptions::default());
             assert_eq!(plan.items.len(), parsed.rows.len());
         }
     }

@@ -214,3 +214,61 @@ fn crlf_files_report_the_right_lines() {
         );
     }
 }
+
+/// Files many times the readers' buffers (the text is read as it is parsed): the lines of
+/// bad rows far down stay right, after CRLFs and after fields that span lines, and a quote
+/// left open near the end is found.
+#[test]
+fn long_files_report_the_right_lines() {
+    for end in ["\n", "\r\n"] {
+        let mut csv = String::from("name,limit_bytes,note");
+        let (mut line, mut bad) = (1u64, Vec::new());
+        for i in 0..20_000 {
+            csv.push_str(end);
+            line += 1;
+            if i % 997 == 0 {
+                csv.push_str(&format!("u{i},lots,x"));
+                bad.push(line);
+            } else if i % 1009 == 0 {
+                csv.push_str(&format!("u{i},1,\"two{end}lines\""));
+                line += 1;
+            } else {
+                csv.push_str(&format!("u{i},1,x"));
+            }
+        }
+        csv.push_str(&format!("{end}last,1,\"never closed{end}more,2,x{end}"));
+        let p = parse_bytes(csv.as_bytes());
+        let lines: Vec<u64> = p.errors.iter().map(|e| e.line).collect();
+        bad.push(line + 1);
+        assert_eq!(lines, bad, "line ends {end:?}");
+        assert!(p
+            .errors
+            .last()
+            .unwrap()
+            .reason
+            .to_string()
+            .contains("never closed"));
+        assert_eq!(p.rows.len(), 20_000 - 21, "line ends {end:?}");
+    }
+
+    let mut json = String::from("{\"format\":\"paneldeck-accounts\",\"version\":1,\"accounts\":[");
+    let (mut line, mut bad) = (1u64, Vec::new());
+    for i in 0..20_000 {
+        json.push_str(if i == 0 { "\n" } else { ",\n" });
+        line += 1;
+        if i % 997 == 0 {
+            json.push_str(&format!("{{\"name\":\"u{i}\",\"limit_bytes\":\"lots\"}}"));
+            bad.push(line);
+        } else if i % 1009 == 0 {
+            json.push_str(&format!("{{\"name\":\"u{i}\",\n\"limit_bytes\":1}}"));
+            line += 1;
+        } else {
+            json.push_str(&format!("{{\"name\":\"u{i}\",\"limit_bytes\":1}}"));
+        }
+    }
+    json.push_str("\n]}\n");
+    let p = parse_bytes(json.as_bytes());
+    let lines: Vec<u64> = p.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, bad);
+    assert_eq!(p.rows.len(), 20_000 - 21);
+}

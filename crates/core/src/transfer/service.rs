@@ -81,7 +81,8 @@ impl Paneldeck {
             accounts: &snapshot,
             create_options,
         };
-        Ok((parsed.format, plan(&parsed, &target, opts)))
+        let format = parsed.format;
+        Ok((format, plan(parsed, &target, opts)))
     }
 
     /// Copies accounts of `from` (all, or the selection's accounts on it) onto `to`: names,
@@ -133,7 +134,7 @@ impl Paneldeck {
             from_panels: vec![source.name.clone()],
             ..opts.clone()
         };
-        Ok(plan(&parsed, &target, &opts))
+        Ok(plan(parsed, &target, &opts))
     }
 
     /// [`import_apply`](Self::import_apply) for a file: one with bad rows writes nothing

@@ -85,7 +85,9 @@ pub struct ParsedRow {
 impl ParsedRow {
     pub fn new(line: u64, record: AccountRecord, present: ColumnSet) -> Self {
         let packed = match postcard::to_allocvec(&Packed::from(record)) {
-            Ok(bytes) => bytes.into_boxed_slice(),
+            // Copied to a block of its own size: the allocator keeps a shrunk block as large
+            // as it was.
+            Ok(bytes) => Box::from(bytes.as_slice()),
             // Postcard fails only on types it cannot express, which `Packed` has none of.
             Err(_) => Box::default(),
         };
