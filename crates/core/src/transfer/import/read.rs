@@ -185,10 +185,10 @@ impl<R: Read> Read for Utf16<R> {
 mod tests {
     use super::*;
 
-    fn decoded(bytes: &[u8]) -> Vec<u8> {
+    fn decoded(bytes: &[u8]) -> io::Result<Vec<u8>> {
         let mut out = Vec::new();
-        utf8_text(bytes).unwrap().read_to_end(&mut out).unwrap();
-        out
+        utf8_text(bytes)?.read_to_end(&mut out)?;
+        Ok(out)
     }
 
     #[test]
@@ -206,7 +206,7 @@ mod tests {
             .collect();
         let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
         for bytes in [le, be, bom, text.as_bytes().to_vec()] {
-            assert_eq!(decoded(&bytes), text.as_bytes());
+            assert_eq!(decoded(&bytes).ok().as_deref(), Some(text.as_bytes()));
         }
     }
 
