@@ -8,9 +8,7 @@ use clap::Args;
 use paneldeck_core::{
     accounts::{AccountQuery, Selection},
     bulk::{CancelToken, OpWhat},
-    transfer::{
-        export::to_bytes, read_import_file, ExportFormat, ExportOptions, ImportPlan, PlanOptions,
-    },
+    transfer::{export::to_bytes, ExportFormat, ExportOptions, ImportPlan, PlanOptions},
     ApiError, CoreError, Paneldeck,
 };
 
@@ -215,15 +213,13 @@ pub async fn import(
     args: ImportArgs,
     format: OutputFormat,
 ) -> Result<(), ApiError> {
-    let bytes = read_import_file(&args.file)?;
     let panel = core.find_panel(&args.panel)?;
     let opts = PlanOptions {
         xui_inbound_ids: args.inbounds,
         create_only: args.create_only,
         from_panels: args.from_panels,
     };
-    let (_, plan) = core.import_plan(&bytes, &panel.id, &opts).await?;
-    drop(bytes);
+    let (_, plan) = core.import_plan_file(&args.file, &panel.id, &opts).await?;
     print_plan(&plan, format);
     let bad_rows = || -> Result<(), ApiError> {
         match plan.errors.len() {

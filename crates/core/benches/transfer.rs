@@ -5,10 +5,15 @@
 //!   snapshot (snapshot read + parse + validate + plan).
 //!
 //! Targets (issue 8): each under 1 s.
+//!
+//! Then the memory of an import (issue 21: at most 3× the file): 50,000 and 200,000 accounts
+//! as CSV and as JSON, each read + parsed + planned (all creates, an empty 3x-ui panel) in a
+//! child process of its own, which prints its peak resident memory above what it held before.
+//! `cargo bench -p paneldeck-core --bench transfer -- memory` runs this part alone.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
-use std::{sync::Arc, time::Instant};
+use std::{path::Path, sync::Arc, time::Instant};
 
 use paneldeck_core::{
     accounts::{
@@ -55,6 +60,17 @@ fn cpu_ms() -> f64 {
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == CHILD_FLAG) {
+        return memory::child(Path::new(&args[i + 1]));
+    }
+    if !args.iter().any(|a| a == "memory") {
+        timings();
+    }
+    memory::parent();
+}
+
+fn timings() {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -212,11 +228,12 @@ fn main() {
         accounts: &snapshot,
         create_options: None,
     };
-    let p = plan(&parsed, &target, &PlanOptions::default());
+    let rows = parsed.rows.len();
+    let p = plan(parsed, &target, &PlanOptions::default());
     let took = t.elapsed();
     let cpu = cpu_ms() - cpu;
     let c = p.counts();
-    assert_eq!(parsed.rows.len(), ACCOUNTS);
+    assert_eq!(rows, ACCOUNTS);
     assert_eq!((c.create, c.update) as (u32, u32), (10_000, 10_000));
     println!(
         "validate + diff {ACCOUNTS} CSV rows against {} accounts: {:.0} ms wall, {:.0} ms CPU (snapshot read {:.0} ms, \
@@ -233,4 +250,115 @@ fn main() {
         c.unchanged,
         c.conflict
     );
+}
+
+/// The argument under which the bench runs one import as a child process.
+const CHILD_FLAG: &str = "--import-memory-child";
+
+mod memory {
+    use std::{path::Path, process::Command};
+
+    use paneldeck_core::{
+        accounts::AccountStatus,
+        registry::PanelId,
+        transfer::{
+            export::write_file, parse_import_file, plan::plan, AccountRecord, ExportFormat,
+            ExportOptions, PlanOptions, Target,
+        },
+    };
+    use paneldeck_panels::PanelKind;
+
+    /// A field of `/proc/self/status` in KiB (Linux).
+    fn status_kib(field: &str) -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// An account as a 3x-ui export with credentials writes it.
+    fn record(i: usize) -> AccountRecord {
+        AccountRecord {
+            panel: Some("bench".into()),
+            kind: Some(PanelKind::Xui),
+            name: format!("user{i:07}@example.com"),
+            email: Some(format!("user{i:07}@example.com")),
+            enabled: Some(!i.is_multiple_of(7)),
+            status: Some(AccountStatus::Active),
+            used_bytes: Some(i as u64 * 6000),
+            limit_bytes: Some((i as u64 % 50 + 1) * 1_073_741_824),
+            expires_at_ms: (!i.is_multiple_of(3)).then_some(1_893_456_000_000 + i as i64),
+            ip_limit: Some(i as u64 % 4),
+            group: Some(format!("g{}", i % 10)),
+            note: i.is_multiple_of(5).then(|| "vip, \"gold\"".into()),
+            protocols: vec!["vless".into(), "vmess".into()],
+            inbounds: vec!["1".into(), "2".into()],
+            reset_days: Some(0),
+            created_at_ms: Some(1_700_000_000_000 + i as i64),
+            flow: Some("xtls-rprx-vision".into()),
+            sub_id: Some(format!("sub{i:08}")),
+            uuid: Some(format!("b831381d-6324-4d53-ad4f-{i:012}")),
+            ..AccountRecord::default()
+        }
+    }
+
+    /// Writes the files and runs one child per file.
+    pub fn parent() {
+        let dir = tempfile::tempdir().unwrap();
+        let exe = std::env::current_exe().unwrap();
+        for accounts in [50_000, 200_000] {
+            let records: Vec<AccountRecord> = (0..accounts).map(record).collect();
+            for format in [ExportFormat::Csv, ExportFormat::Json] {
+                let path = dir.path().join(format!("{accounts}.{format:?}"));
+                let opts = ExportOptions {
+                    format,
+                    include_credentials: true,
+                    raw_csv: false,
+                };
+                write_file(&records, opts, &path).unwrap();
+                let out = Command::new(&exe)
+                    .args([super::CHILD_FLAG, &path.to_string_lossy()])
+                    .output()
+                    .unwrap();
+                print!("import memory, {accounts} accounts, {format:?}: ");
+                print!("{}", String::from_utf8_lossy(&out.stdout));
+            }
+        }
+    }
+
+    /// Reads, parses and plans the file at `path`; prints the peak memory it took.
+    pub fn child(path: &Path) {
+        let file_bytes = std::fs::metadata(path).unwrap().len();
+        let before = status_kib("VmRSS");
+        // Resets the peak (VmHWM) to the memory held now.
+        std::fs::write("/proc/self/clear_refs", "5").unwrap();
+        let parsed = parse_import_file(path).unwrap();
+        let parse_peak = status_kib("VmHWM");
+        let target = Target {
+            panel_id: PanelId("bench".into()),
+            panel_name: "bench".into(),
+            kind: PanelKind::Xui,
+            accounts: &[],
+            create_options: None,
+        };
+        let rows = parsed.rows.len();
+        let p = plan(parsed, &target, &PlanOptions::default());
+        let peak = status_kib("VmHWM");
+        let c = p.counts();
+        assert_eq!(c.create as usize, rows);
+        let above = |kib: u64| (kib.saturating_sub(before) * 1024) as f64;
+        let (parse, grew) = (above(parse_peak), above(peak));
+        println!(
+            "{:.1} MB file, {} creates; peak above the start: {:.1} MB = {:.2}× the file \
+             (target ≤ 3×), of which parse {:.1} MB = {:.2}×",
+            file_bytes as f64 / 1e6,
+            c.create,
+            grew / 1e6,
+            grew / file_bytes as f64,
+            parse / 1e6,
+            parse / file_bytes as f64
+        );
+    }
 }

@@ -410,7 +410,7 @@ async fn round_trip(kind: SimKind, seed: u64, accounts: usize, groups: usize, ow
         let file = export(&source, format);
         let parsed = parse_bytes(&file);
         assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
-        let records: Vec<AccountRecord> = parsed.rows.into_iter().map(|r| r.record).collect();
+        let records: Vec<AccountRecord> = parsed.rows.into_iter().map(|r| r.record()).collect();
         assert_eq!(records.len(), accounts);
         assert!(
             records
@@ -471,7 +471,7 @@ async fn round_trip(kind: SimKind, seed: u64, accounts: usize, groups: usize, ow
         let copy: Vec<AccountRecord> = parse_bytes(&again)
             .rows
             .into_iter()
-            .map(|r| r.record)
+            .map(|r| r.record())
             .collect();
         let expected = to_bytes(
             &expected_copy(&records, &copy, own),

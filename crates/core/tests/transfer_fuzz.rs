@@ -134,7 +134,7 @@ fn the_importer_survives_seeded_random_input() {
         }
         for r in &parsed.rows {
             assert!(r.line >= 1 && r.line <= lines + 1);
-            assert!(!r.record.name.trim().is_empty());
+            assert!(!r.name().trim().is_empty());
         }
         parsed_rows += parsed.rows.len();
         errors += parsed.errors.len();
@@ -146,7 +146,7 @@ fn the_importer_survives_seeded_random_input() {
                 accounts: &accounts,
                 create_options: None,
             };
-            let plan = plan(&parsed, &target, &PlanOptions::default());
+            let plan = plan(parsed.clone(), &target, &PlanOptions::default());
             assert_eq!(plan.items.len(), parsed.rows.len());
         }
     }

@@ -15,10 +15,7 @@ fn fixture(name: &str) -> Parsed {
 }
 
 fn names(p: &Parsed) -> Vec<(u64, &str)> {
-    p.rows
-        .iter()
-        .map(|r| (r.line, r.record.name.as_str()))
-        .collect()
+    p.rows.iter().map(|r| (r.line, r.name())).collect()
 }
 
 /// (line, column, a word the reason must contain)
@@ -47,8 +44,8 @@ fn a_bom_is_skipped_and_the_file_imports() {
     let p = fixture("bom.csv");
     assert!(p.errors.is_empty(), "{:?}", p.errors);
     assert_eq!(names(&p), [(2, "alice"), (3, "bob")]);
-    assert_eq!(p.rows[0].record.kind, Some(PanelKind::Xui));
-    assert_eq!(p.rows[1].record.enabled, Some(false));
+    assert_eq!(p.rows[0].record().kind, Some(PanelKind::Xui));
+    assert_eq!(p.rows[1].record().enabled, Some(false));
     assert!(p.rows[0].present.has("limit_bytes") && !p.rows[0].present.has("note"));
 }
 
@@ -57,7 +54,7 @@ fn quotes_escaped_and_unterminated() {
     let p = fixture("quotes.csv");
     assert_eq!(names(&p), [(2, "alice")]);
     assert_eq!(
-        p.rows[0].record.note.as_deref(),
+        p.rows[0].record().note.as_deref(),
         Some("a \"quoted\" note, with comma")
     );
     assert_errors(&p, &[(3, "", "never closed")]);
@@ -84,7 +81,7 @@ fn missing_columns_and_ragged_rows() {
 fn wrong_types_name_the_column_and_the_value() {
     let p = fixture("wrong_types.csv");
     assert_eq!(names(&p), [(4, "carol")]);
-    let carol = &p.rows[0].record;
+    let carol = &p.rows[0].record();
     assert_eq!(carol.enabled, Some(true), "yes is true");
     assert_eq!(
         carol.expires_at_ms,
@@ -172,7 +169,7 @@ fn xui_export_items_map_to_records() {
     let p = fixture("xui_export.json");
     assert_eq!(p.format, SourceFormat::XuiExport);
     assert_eq!(names(&p), [(2, "alice@example.com"), (16, "bob")]);
-    let a = &p.rows[0].record;
+    let a = &p.rows[0].record();
     assert_eq!(a.kind, Some(PanelKind::Xui));
     assert_eq!(
         a.uuid.as_deref(),
@@ -186,7 +183,7 @@ fn xui_export_items_map_to_records() {
     assert_eq!(a.reset_days, Some(30));
     assert_eq!(a.inbounds, ["1", "2"]);
     assert_eq!(a.email.as_deref(), Some("alice@example.com"));
-    let b = &p.rows[1].record;
+    let b = &p.rows[1].record();
     assert_eq!(b.password.as_deref(), Some("trojan-pw"));
     assert_eq!((b.limit_bytes, b.expires_at_ms), (None, None));
     assert_eq!(b.expire_after_first_use_ms, Some(604_800_000));
@@ -216,4 +213,62 @@ fn crlf_files_report_the_right_lines() {
             "line ends {end:?}"
         );
     }
+}
+
+/// Files many times the readers' buffers (the text is read as it is parsed): the lines of
+/// bad rows far down stay right, after CRLFs and after fields that span lines, and a quote
+/// left open near the end is found.
+#[test]
+fn long_files_report_the_right_lines() {
+    for end in ["\n", "\r\n"] {
+        let mut csv = String::from("name,limit_bytes,note");
+        let (mut line, mut bad) = (1u64, Vec::new());
+        for i in 0..20_000 {
+            csv.push_str(end);
+            line += 1;
+            if i % 997 == 0 {
+                csv.push_str(&format!("u{i},lots,x"));
+                bad.push(line);
+            } else if i % 1009 == 0 {
+                csv.push_str(&format!("u{i},1,\"two{end}lines\""));
+                line += 1;
+            } else {
+                csv.push_str(&format!("u{i},1,x"));
+            }
+        }
+        csv.push_str(&format!("{end}last,1,\"never closed{end}more,2,x{end}"));
+        let p = parse_bytes(csv.as_bytes());
+        let lines: Vec<u64> = p.errors.iter().map(|e| e.line).collect();
+        bad.push(line + 1);
+        assert_eq!(lines, bad, "line ends {end:?}");
+        assert!(p
+            .errors
+            .last()
+            .unwrap()
+            .reason
+            .to_string()
+            .contains("never closed"));
+        assert_eq!(p.rows.len(), 20_000 - 21, "line ends {end:?}");
+    }
+
+    let mut json = String::from("{\"format\":\"paneldeck-accounts\",\"version\":1,\"accounts\":[");
+    let (mut line, mut bad) = (1u64, Vec::new());
+    for i in 0..20_000 {
+        json.push_str(if i == 0 { "\n" } else { ",\n" });
+        line += 1;
+        if i % 997 == 0 {
+            json.push_str(&format!("{{\"name\":\"u{i}\",\"limit_bytes\":\"lots\"}}"));
+            bad.push(line);
+        } else if i % 1009 == 0 {
+            json.push_str(&format!("{{\"name\":\"u{i}\",\n\"limit_bytes\":1}}"));
+            line += 1;
+        } else {
+            json.push_str(&format!("{{\"name\":\"u{i}\",\"limit_bytes\":1}}"));
+        }
+    }
+    json.push_str("\n]}\n");
+    let p = parse_bytes(json.as_bytes());
+    let lines: Vec<u64> = p.errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, bad);
+    assert_eq!(p.rows.len(), 20_000 - 21);
 }

@@ -85,7 +85,7 @@ fn rows_become_create_update_unchanged_and_conflict() {
     assert!(parsed.errors.iter().any(|e| e.line == 9
         && matches!(e.reason, ImportProblem::Duplicate { first_line: 5, .. })
         && e.reason.to_string().contains("first on line 5")));
-    let p = plan(&parsed, &target, &PlanOptions::default());
+    let p = plan(parsed.clone(), &target, &PlanOptions::default());
     let actions: Vec<(u64, &str)> = p.items.iter().map(|i| (i.line, i.action.label())).collect();
     assert_eq!(
         actions,
@@ -169,7 +169,7 @@ fn rows_become_create_update_unchanged_and_conflict() {
     );
     // …unless panel b is mapped onto it: then it repeats line 5's name.
     let mapped = plan(
-        &parsed,
+        parsed.clone(),
         &target,
         &PlanOptions {
             from_panels: vec!["B".into()],
@@ -196,7 +196,7 @@ fn rows_become_create_update_unchanged_and_conflict() {
     assert_eq!(p.bulk_items().len(), 2);
     // A fallback inbound for rows that fit none.
     let p = plan(
-        &parsed,
+        parsed,
         &target,
         &PlanOptions {
             xui_inbound_ids: vec![1],

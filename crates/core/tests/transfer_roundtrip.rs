@@ -55,7 +55,7 @@ async fn csv_and_json_exports_read_back_identically_and_rewrite_byte_for_byte() 
         assert_eq!(summary.bytes, bytes.len() as u64);
         let parsed = parse_bytes(&bytes);
         assert!(parsed.errors.is_empty(), "{format:?}: {:?}", parsed.errors);
-        let back: Vec<AccountRecord> = parsed.rows.into_iter().map(|r| r.record).collect();
+        let back: Vec<AccountRecord> = parsed.rows.into_iter().map(|r| r.record()).collect();
         assert_eq!(back.len(), records.len());
         for (a, b) in records.iter().zip(&back) {
             assert_eq!(a, b, "{format:?}");
@@ -95,7 +95,7 @@ async fn secrets_stay_out_unless_asked_for_and_selections_narrow_the_export() {
             assert!(!text.contains(s.as_str()), "{format:?} leaks a secret");
         }
         let parsed = parse_bytes(text.as_bytes());
-        assert!(parsed.rows.iter().all(|r| !r.record.has_credentials()));
+        assert!(parsed.rows.iter().all(|r| !r.record().has_credentials()));
         assert_eq!(parsed.rows.len(), 80);
     }
     // A panel, a query, keys.

@@ -5,9 +5,7 @@ use paneldeck_core::{
     accounts::Selection,
     bulk::{BulkPlan, OpId, OpWhat},
     registry::PanelId,
-    transfer::{
-        read_import_file, ExportOptions, ExportSummary, PlanOptions, PlanPreview, SourceFormat,
-    },
+    transfer::{ExportOptions, ExportSummary, PlanOptions, PlanPreview, SourceFormat},
     CoreError,
 };
 use serde::{Deserialize, Serialize};
@@ -78,10 +76,11 @@ pub async fn import_preview(
     options: ImportOptions,
 ) -> CmdResult<ImportPreview> {
     let path = path_from(&path)?;
-    let bytes = read_import_file(&path)?;
     let core = backend.paneldeck();
     let panel = core.panel(&panel_id)?;
-    let (format, plan) = core.import_plan(&bytes, &panel_id, &options.into()).await?;
+    let (format, plan) = core
+        .import_plan_file(&path, &panel_id, &options.into())
+        .await?;
     let file = path.file_name().map(|n| n.to_string_lossy().into_owned());
     let title = OpWhat::Import {
         file: file.unwrap_or_default(),

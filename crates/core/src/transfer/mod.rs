@@ -15,8 +15,8 @@ mod service;
 
 pub use export::{ExportFormat, ExportOptions, ExportSummary};
 pub use import::{
-    parse_bytes, read_import_file, ColumnSet, CountUnit, ImportProblem, Parsed, ParsedRow,
-    RowError, SourceFormat,
+    parse_bytes, parse_import_file, parse_reader, ColumnSet, CountUnit, ImportProblem, Parsed,
+    ParsedRow, RowError, SourceFormat,
 };
 pub use plan::{
     ImportAction, ImportItem, ImportPlan, KeptCredentials, KeptSettings, PlanCounts, PlanOptions,

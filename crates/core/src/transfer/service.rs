@@ -1,8 +1,10 @@
 //! The import and migration API on [`Paneldeck`]: plans against a panel's snapshot. Nothing
 //! is written to a panel here.
 
+use std::path::Path;
+
 use super::{
-    import::{parse_bytes, ColumnSet, Parsed, ParsedRow, SourceFormat},
+    import::{parse_bytes, parse_import_file, ColumnSet, Parsed, ParsedRow, SourceFormat},
     load::{load, Rows},
     plan::{plan, ImportPlan, PlanOptions, Target},
     schema::AccountRecord,
@@ -40,14 +42,35 @@ impl Paneldeck {
             .ok()
     }
 
-    /// Parses and validates a file, then previews it against the panel's snapshot.
+    /// Parses and validates a file's bytes, then previews it against the panel's snapshot.
     pub async fn import_plan(
         &self,
         bytes: &[u8],
         panel_id: &PanelId,
         opts: &PlanOptions,
     ) -> Result<(SourceFormat, ImportPlan)> {
-        let parsed = parse_bytes(bytes);
+        self.import_plan_parsed(parse_bytes(bytes), panel_id, opts)
+            .await
+    }
+
+    /// As [`import_plan`](Self::import_plan), reading the file as it parses it (its size
+    /// checked first): the file's text is never held whole.
+    pub async fn import_plan_file(
+        &self,
+        path: &Path,
+        panel_id: &PanelId,
+        opts: &PlanOptions,
+    ) -> Result<(SourceFormat, ImportPlan)> {
+        self.import_plan_parsed(parse_import_file(path)?, panel_id, opts)
+            .await
+    }
+
+    async fn import_plan_parsed(
+        &self,
+        parsed: Parsed,
+        panel_id: &PanelId,
+        opts: &PlanOptions,
+    ) -> Result<(SourceFormat, ImportPlan)> {
         let panel = self.panel(panel_id)?;
         let create_options = self.import_create_options(&panel).await;
         let snapshot = self.snapshot_of(panel_id)?;
@@ -58,7 +81,8 @@ impl Paneldeck {
             accounts: &snapshot,
             create_options,
         };
-        Ok((parsed.format, plan(&parsed, &target, opts)))
+        let format = parsed.format;
+        Ok((format, plan(parsed, &target, opts)))
     }
 
     /// Copies accounts of `from` (all, or the selection's accounts on it) onto `to`: names,
@@ -83,13 +107,12 @@ impl Paneldeck {
         });
         let accounts = self.load_selection(&selection)?;
         let rows: Vec<ParsedRow> = accounts
-            .iter()
+            .into_iter()
             .filter(|s| &s.account.key.panel_id == from)
             .enumerate()
-            .map(|(i, s)| ParsedRow {
-                line: i as u64 + 1,
-                record: AccountRecord::from_account(&source.name, &s.account, &s.raw, true),
-                present: ColumnSet::ALL,
+            .map(|(i, s)| {
+                let record = AccountRecord::from_owned(&source.name, s.account, s.raw, true);
+                ParsedRow::new(i as u64 + 1, record, ColumnSet::ALL)
             })
             .collect();
         let parsed = Parsed {
@@ -111,7 +134,7 @@ impl Paneldeck {
             from_panels: vec![source.name.clone()],
             ..opts.clone()
         };
-        Ok(plan(&parsed, &target, &opts))
+        Ok(plan(parsed, &target, &opts))
     }
 
     /// [`import_apply`](Self::import_apply) for a file: one with bad rows writes nothing

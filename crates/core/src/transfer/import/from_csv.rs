@@ -1,10 +1,13 @@
 //! The CSV file schema: a header naming columns of [`COLUMNS`], then one account per row.
 
-use std::collections::HashMap;
+use std::{
+    collections::{HashMap, VecDeque},
+    io::Read,
+};
 
 use super::{
-    problem::count, validate::record_from_cells, ColumnSet, ImportProblem, Parsed, ParsedRow,
-    RowError, SourceFormat, MAX_FIELD_BYTES,
+    problem::count, validate::record_from_cells, ColumnSet, ImportProblem, Parsed, RowError,
+    SourceFormat, MAX_FIELD_BYTES,
 };
 use crate::transfer::schema::{col, COLUMNS};
 
@@ -18,34 +21,34 @@ struct Header {
 /// The cell texts of one row, indexed like [`COLUMNS`] (`None`: absent or blank).
 type Fields<'a> = [Option<&'a str>; COLUMNS.len()];
 
-pub(super) fn parse_csv(body: &[u8]) -> Parsed {
-    let mut out = Parsed {
-        format: SourceFormat::Csv,
-        rows: Vec::new(),
-        errors: Vec::new(),
-    };
+pub(super) fn parse_csv(body: impl Read) -> std::io::Result<Parsed> {
+    let mut out = Parsed::empty(SourceFormat::Csv);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(body);
-    let Some(header) = read_header(&mut reader, &mut out.errors) else {
-        return out;
+        .from_reader(LineEnds::new(body));
+    let Some(header) = read_header(&mut reader, &mut out.errors)? else {
+        return Ok(out);
     };
-    let open_quote = unterminated_quote_line(body);
     // One record reused for every row.
     let mut rec = csv::ByteRecord::new();
-    let mut lines = LineCounter::new(body);
+    let mut lines = LineCounter::default();
     loop {
         match reader.read_byte_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map_or(0, |p| lines.at(p.byte()));
-                out.errors.push(csv_error(&e, line));
+                let line = e
+                    .position()
+                    .map_or(0, |p| lines.at(p.byte(), reader.get_mut()));
+                out.errors.push(csv_error(e, line)?);
                 continue;
             }
         }
-        let line = rec.position().map_or(0, |p| lines.at(p.byte()));
+        let line = rec
+            .position()
+            .map_or(0, |p| lines.at(p.byte(), reader.get_mut()));
+        let open_quote = reader.get_ref().unclosed_quote();
         if open_quote.is_some_and(|q| q >= line) && rec.iter().any(|f| f.contains(&b'\n')) {
             out.errors.push(RowError::new(
                 open_quote.unwrap_or(line),
@@ -76,29 +79,28 @@ pub(super) fn parse_csv(body: &[u8]) -> Parsed {
             continue;
         };
         match record_from_cells(line, &fields) {
-            Ok(record) => out.rows.push(ParsedRow {
-                line,
-                record,
-                present: header.present,
-            }),
+            Ok(record) => out.push(line, record, header.present),
             Err(mut e) => out.errors.append(&mut e),
         }
     }
-    out
+    Ok(out)
 }
 
 /// Reads the header; `None` (with the reason in `errors`) when no row can be read under it.
-fn read_header(reader: &mut csv::Reader<&[u8]>, errors: &mut Vec<RowError>) -> Option<Header> {
+fn read_header<R: Read>(
+    reader: &mut csv::Reader<R>,
+    errors: &mut Vec<RowError>,
+) -> std::io::Result<Option<Header>> {
     let mut header = csv::ByteRecord::new();
     match reader.read_byte_record(&mut header) {
         Ok(true) => {}
         Err(e) => {
-            errors.push(csv_error(&e, 1));
-            return None;
+            errors.push(csv_error(e, 1)?);
+            return Ok(None);
         }
         Ok(false) => {
             errors.push(RowError::new(1, "", ImportProblem::FileEmpty));
-            return None;
+            return Ok(None);
         }
     }
     let names: Vec<String> = header
@@ -114,7 +116,7 @@ fn read_header(reader: &mut csv::Reader<&[u8]>, errors: &mut Vec<RowError>) -> O
                     separator: d.to_string(),
                 },
             ));
-            return None;
+            return Ok(None);
         }
     }
     let mut index: Vec<Option<usize>> = Vec::with_capacity(names.len());
@@ -134,10 +136,10 @@ fn read_header(reader: &mut csv::Reader<&[u8]>, errors: &mut Vec<RowError>) -> O
     }
     if !seen.contains_key(&col::NAME) {
         errors.push(RowError::new(1, "name", ImportProblem::NoNameColumn));
-        return None;
+        return Ok(None);
     }
     let present = ColumnSet(seen.keys().fold(0u32, |acc, c| acc | (1 << c)));
-    Some(Header { index, present })
+    Ok(Some(Header { index, present }))
 }
 
 /// The row's non-blank cells by column; `None` when a cell is too long or not UTF-8 (each
@@ -185,22 +187,8 @@ fn row_fields<'r>(
     (!bad).then_some(fields)
 }
 
-/// The line of a `"` that opens a quoted field never closed before the end of the file.
-fn unterminated_quote_line(body: &[u8]) -> Option<u64> {
-    let mut line = 1u64;
-    let mut open: Option<u64> = None;
-    // memchr skips the bytes between quotes and line ends many at a time.
-    for i in memchr::memchr2_iter(b'"', b'\n', body) {
-        if body[i] == b'\n' {
-            line += 1;
-        } else {
-            open = if open.is_some() { None } else { Some(line) };
-        }
-    }
-    open
-}
-
-fn csv_error(e: &csv::Error, line: u64) -> RowError {
+/// The row error of a csv error; reading errors are passed on.
+fn csv_error(e: csv::Error, line: u64) -> std::io::Result<RowError> {
     let reason = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
@@ -211,53 +199,108 @@ fn csv_error(e: &csv::Error, line: u64) -> RowError {
         csv::ErrorKind::Utf8 { err, .. } => ImportProblem::CellNotUtf8 {
             byte: count(err.valid_up_to() + 1),
         },
+        csv::ErrorKind::Io(_) => match e.into_kind() {
+            csv::ErrorKind::Io(io) => return Err(io),
+            other => ImportProblem::UnreadableRow {
+                detail: format!("{other:?}"),
+            },
+        },
         other => ImportProblem::UnreadableRow {
             detail: format!("{other:?}"),
         },
     };
-    RowError::new(line.max(1), "", reason)
+    Ok(RowError::new(line.max(1), "", reason))
+}
+
+/// Where the line ends and quotes are in the text the csv reader has read and not yet
+/// placed: read ahead at most a buffer (or one field, however many lines it spans).
+struct LineEnds<R> {
+    inner: R,
+    /// Offset of the next byte read.
+    offset: u64,
+    /// Offsets of the `\r` and `\n` read and not yet counted, each shifted left by one
+    /// with the low bit set for `\n`.
+    ends: VecDeque<u64>,
+    /// Line ends read (`\n`), and the line of a quote opened and not closed yet.
+    newlines: u64,
+    open_quote: Option<u64>,
+    at_end: bool,
+}
+
+impl<R: Read> LineEnds<R> {
+    fn new(inner: R) -> Self {
+        LineEnds {
+            inner,
+            offset: 0,
+            ends: VecDeque::new(),
+            newlines: 0,
+            open_quote: None,
+            at_end: false,
+        }
+    }
+
+    /// The line of a `"` that opens a quoted field never closed before the end of the
+    /// file (known once the end is read; a field that runs to the end is read whole first).
+    fn unclosed_quote(&self) -> Option<u64> {
+        self.open_quote.filter(|_| self.at_end)
+    }
+}
+
+impl<R: Read> Read for LineEnds<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.at_end |= n == 0 && !buf.is_empty();
+        // memchr skips the bytes between quotes and line ends many at a time.
+        for i in memchr::memchr3_iter(b'"', b'\n', b'\r', &buf[..n]) {
+            let at = self.offset + i as u64;
+            match buf[i] {
+                b'"' => {
+                    self.open_quote = match self.open_quote {
+                        Some(_) => None,
+                        None => Some(self.newlines + 1),
+                    }
+                }
+                b'\n' => {
+                    self.newlines += 1;
+                    self.ends.push_back(at << 1 | 1);
+                }
+                _ => self.ends.push_back(at << 1),
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
 }
 
 /// Line numbers from byte offsets: the csv crate's own count is one low after each CRLF
 /// (what Excel and Python's csv module write). Offsets come in order, so counting resumes
 /// where the last one stopped.
-struct LineCounter<'a> {
-    body: &'a [u8],
-    byte: usize,
+#[derive(Default)]
+struct LineCounter {
+    /// The offset counted up to, and the line there (from 0: add one).
+    byte: u64,
     line: u64,
 }
 
-impl<'a> LineCounter<'a> {
-    fn new(body: &'a [u8]) -> Self {
-        LineCounter {
-            body,
-            byte: 0,
-            line: 1,
-        }
-    }
-
+impl LineCounter {
     /// The 1-based line of the record starting at byte `at`. After a CRLF the csv crate
     /// places the next record on the LF (it ended the last one at the CR): line ends before
     /// the record's first byte are skipped, a record never starts with one.
-    fn at(&mut self, at: u64) -> u64 {
-        let mut at = usize::try_from(at)
-            .unwrap_or(usize::MAX)
-            .min(self.body.len());
-        while self
-            .body
-            .get(at)
-            .is_some_and(|b| *b == b'\n' || *b == b'\r')
-        {
-            at += 1;
+    fn at<R>(&mut self, mut at: u64, text: &mut LineEnds<R>) -> u64 {
+        if at >= self.byte {
+            while let Some(&end) = text.ends.front() {
+                let (offset, newline) = (end >> 1, end & 1 == 1);
+                if offset > at {
+                    break;
+                }
+                if offset == at {
+                    at += 1; // a line end where the record starts: skipped
+                }
+                self.line += u64::from(newline);
+                text.ends.pop_front();
+            }
+            self.byte = at;
         }
-        if at < self.byte {
-            *self = LineCounter::new(self.body);
-        }
-        self.line += self.body[self.byte..at]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64;
-        self.byte = at;
-        self.line
+        self.line + 1
     }
 }

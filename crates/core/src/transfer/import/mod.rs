@@ -5,6 +5,7 @@
 use std::{
     borrow::Cow,
     collections::{hash_map::Entry, HashMap},
+    io::{BufRead, BufReader, Read},
 };
 
 use serde::Serialize;
@@ -13,12 +14,14 @@ use super::schema::{AccountRecord, COLUMNS};
 
 mod from_csv;
 mod from_json;
+mod packed;
 mod problem;
 mod read;
 pub(crate) mod validate;
 
+pub use packed::ParsedRow;
 pub use problem::{CountUnit, ImportProblem};
-pub use read::read_import_file;
+pub use read::parse_import_file;
 
 /// Longest field accepted, in bytes.
 pub const MAX_FIELD_BYTES: usize = 64 * 1024;
@@ -58,16 +61,6 @@ impl std::fmt::Display for RowError {
             )
         }
     }
-}
-
-/// A row that passed validation, with the line it starts on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParsedRow {
-    pub line: u64,
-    pub record: AccountRecord,
-    /// The columns the file has for this row (a column the file lacks keeps the panel's
-    /// value on update; a column present but empty means "not set").
-    pub present: ColumnSet,
 }
 
 /// A set of [`COLUMNS`], by index.
@@ -114,56 +107,90 @@ pub struct Parsed {
     pub errors: Vec<RowError>,
 }
 
+impl Parsed {
+    fn empty(format: SourceFormat) -> Self {
+        Parsed {
+            format,
+            rows: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Keeps a validated row; a name with a control character (a line break, ESC, NUL) is
+    /// refused with its line, in every format: it would forge lines or run escape sequences
+    /// wherever it is shown.
+    fn push(&mut self, line: u64, record: AccountRecord, present: ColumnSet) {
+        match record.name.chars().find(|c| c.is_control()) {
+            Some(bad) => self.errors.push(RowError::new(
+                line,
+                "name",
+                ImportProblem::NameControlCharacter {
+                    character: format!("U+{:04X}", u32::from(bad)),
+                },
+            )),
+            None => self.rows.push(ParsedRow::new(line, record, present)),
+        }
+    }
+}
+
 /// Reads a file's bytes (UTF-8 with or without a byte order mark, or UTF-16 with one): JSON
 /// when it starts with `[` or `{` (after blanks), else CSV.
 pub fn parse_bytes(bytes: &[u8]) -> Parsed {
-    let text = read::as_utf8(bytes);
-    let body: &[u8] = &text;
-    let first = body.iter().find(|b| !b.is_ascii_whitespace());
-    let mut parsed = match first {
-        None => Parsed {
-            format: SourceFormat::Csv,
-            rows: Vec::new(),
-            errors: vec![RowError::new(1, "", ImportProblem::FileEmpty)],
-        },
-        Some(_) if bytes.len() > MAX_FILE_BYTES => Parsed {
-            format: SourceFormat::Csv,
-            rows: Vec::new(),
-            errors: vec![RowError::new(
-                1,
-                "",
-                ImportProblem::FileTooLarge {
-                    max_mb: problem::count(MAX_FILE_BYTES >> 20),
-                },
-            )],
-        },
-        Some(b'[') | Some(b'{') => from_json::parse_json(body),
-        Some(_) => from_csv::parse_csv(body),
-    };
-    refuse_control_characters(&mut parsed);
-    check_duplicates(&mut parsed);
-    parsed
+    if bytes.len() > MAX_FILE_BYTES {
+        let mut parsed = Parsed::empty(SourceFormat::Csv);
+        parsed.errors.push(RowError::new(
+            1,
+            "",
+            ImportProblem::FileTooLarge {
+                max_mb: problem::count(MAX_FILE_BYTES >> 20),
+            },
+        ));
+        return parsed;
+    }
+    // Reading from memory cannot fail (text that is not UTF-8 is reported as such).
+    parse_reader(bytes).unwrap_or_else(|_| Parsed::empty(SourceFormat::Csv))
 }
 
-/// A name with a control character (a line break, ESC, NUL) is refused with its line, in every
-/// format: it would forge lines or run escape sequences wherever it is shown.
-fn refuse_control_characters(p: &mut Parsed) {
-    let errors = &mut p.errors;
-    p.rows.retain(
-        |row| match row.record.name.chars().find(|c| c.is_control()) {
-            Some(bad) => {
-                errors.push(RowError::new(
-                    row.line,
-                    "name",
-                    ImportProblem::NameControlCharacter {
-                        character: format!("U+{:04X}", u32::from(bad)),
-                    },
-                ));
-                false
+/// As [`parse_bytes`], reading as it parses: the file's text is never held whole, one row
+/// at a time is. Fails only when reading does.
+pub fn parse_reader(reader: impl Read) -> std::io::Result<Parsed> {
+    let mut text = BufReader::with_capacity(64 * 1024, read::utf8_text(reader)?);
+    // Blanks before the first character are given back to the CSV reader (its line numbers).
+    let mut blanks = Vec::new();
+    let first = loop {
+        let buf = text.fill_buf()?;
+        if buf.is_empty() {
+            break None;
+        }
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => {
+                let first = buf[i];
+                blanks.extend_from_slice(&buf[..i]);
+                text.consume(i);
+                break Some(first);
             }
-            None => true,
-        },
-    );
+            None => {
+                let n = buf.len();
+                blanks.extend_from_slice(buf);
+                text.consume(n);
+            }
+        }
+    };
+    let mut parsed = match first {
+        None => {
+            let mut p = Parsed::empty(SourceFormat::Csv);
+            p.errors
+                .push(RowError::new(1, "", ImportProblem::FileEmpty));
+            p
+        }
+        Some(b'[' | b'{') => {
+            let lines = blanks.iter().filter(|b| **b == b'\n').count() as u64;
+            from_json::parse_json(text, lines)?
+        }
+        Some(_) => from_csv::parse_csv(std::io::Cursor::new(blanks).chain(text))?,
+    };
+    check_duplicates(&mut parsed);
+    Ok(parsed)
 }
 
 /// `s` lowercased, borrowed when it has nothing to lower (most names).
@@ -182,10 +209,7 @@ fn check_duplicates(p: &mut Parsed) {
         let mut seen: HashMap<(Cow<'_, str>, Cow<'_, str>), u64> =
             HashMap::with_capacity(p.rows.len());
         for (i, row) in p.rows.iter().enumerate() {
-            let key = (
-                lower(row.record.panel.as_deref().unwrap_or("")),
-                lower(&row.record.name),
-            );
+            let key = (lower(row.panel().unwrap_or("")), lower(row.name()));
             match seen.entry(key) {
                 Entry::Occupied(first) => dups.push((i, *first.get())),
                 Entry::Vacant(v) => {
@@ -200,7 +224,7 @@ fn check_duplicates(p: &mut Parsed) {
             row.line,
             "name",
             ImportProblem::Duplicate {
-                name: row.record.name.clone(),
+                name: row.name().to_owned(),
                 first_line: first,
             },
         ));

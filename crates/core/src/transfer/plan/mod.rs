@@ -22,7 +22,7 @@ pub use self::{
     preview::{PlanCounts, PlanPreview, PreviewRow},
     reason::{ConflictReason, NotCarried},
 };
-use super::import::{lower, Parsed, RowError};
+use super::import::{lower, Parsed, ParsedRow, RowError};
 pub use crate::actions::{KeptCredentials, KeptSettings};
 use crate::{
     accounts::{Account, AccountKey},
@@ -117,28 +117,77 @@ impl PlanOptions {
     }
 }
 
+/// Rows planned at a time: the packed rows of a batch are freed once it is planned, so the
+/// rows and their plan are never both held whole.
+const BATCH: usize = 16_384;
+
 /// Builds the plan of `parsed` rows against `target`.
-pub fn plan(parsed: &Parsed, target: &Target<'_>, opts: &PlanOptions) -> ImportPlan {
+pub fn plan(parsed: Parsed, target: &Target<'_>, opts: &PlanOptions) -> ImportPlan {
     // Lowercased names borrowed where already lowercase: no allocation per row.
     let mut by_name: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(target.accounts.len());
     for (i, (a, _)) in target.accounts.iter().enumerate() {
         by_name.insert(lower(&a.name), i);
     }
-    let names: Vec<Cow<'_, str>> = parsed.rows.iter().map(|r| lower(&r.record.name)).collect();
-    let ours: Vec<bool> = parsed
-        .rows
+    let (ours, repeats) = ours_and_repeats(&parsed.rows, target, opts);
+    let mut items = Vec::with_capacity(parsed.rows.len());
+    let mut rows = parsed.rows.into_iter();
+    loop {
+        let start = items.len();
+        let batch: Vec<ParsedRow> = rows.by_ref().take(BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        // The rows are independent now: planned on every core.
+        let planned = map_parallel(&batch, |i, row| match repeats[start + i] {
+            _ if !ours[start + i] => row::conflict(
+                row.line,
+                row.name(),
+                ConflictReason::OtherPanel {
+                    name: row.name().to_owned(),
+                    panel: row.panel().unwrap_or_default().to_owned(),
+                },
+            ),
+            Some(first) => row::conflict(
+                row.line,
+                row.name(),
+                ConflictReason::RepeatedName {
+                    name: row.name().to_owned(),
+                    first_line: first,
+                },
+            ),
+            None => {
+                let existing = by_name
+                    .get(&lower(row.name()))
+                    .map(|i| &target.accounts[*i]);
+                row::plan_row(row, existing, target, opts)
+            }
+        });
+        items.extend(planned);
+    }
+    ImportPlan {
+        panel_id: target.panel_id.clone(),
+        kind: target.kind,
+        items,
+        errors: parsed.errors,
+    }
+}
+
+/// Per row: whether it goes to `target` (its panel column), and the line its name was first
+/// planned on when it repeats one (the same name on another panel's rows is not a repeat).
+fn ours_and_repeats(
+    rows: &[ParsedRow],
+    target: &Target<'_>,
+    opts: &PlanOptions,
+) -> (Vec<bool>, Vec<Option<u64>>) {
+    let ours: Vec<bool> = rows
         .iter()
-        .map(|r| opts.takes(r.record.panel.as_deref(), &target.panel_name))
+        .map(|r| opts.takes(r.panel(), &target.panel_name))
         .collect();
-    // In file order: the line a name was first planned on, for the rows that repeat it (the
-    // same name on another panel's rows is not a repeat).
-    let mut planned: HashMap<&str, u64> = HashMap::with_capacity(names.len());
-    let repeats: Vec<Option<u64>> = parsed
-        .rows
+    let mut planned: HashMap<Cow<'_, str>, u64> = HashMap::with_capacity(rows.len());
+    let repeats = rows
         .iter()
-        .zip(&names)
         .zip(&ours)
-        .map(|((row, name), ours)| match planned.entry(name.as_ref()) {
+        .map(|(row, ours)| match planned.entry(lower(row.name())) {
             _ if !ours => None,
             Entry::Occupied(first) => Some(*first.get()),
             Entry::Vacant(v) => {
@@ -147,34 +196,7 @@ pub fn plan(parsed: &Parsed, target: &Target<'_>, opts: &PlanOptions) -> ImportP
             }
         })
         .collect();
-    drop(planned);
-    // The rows are independent now: planned on every core.
-    let items = map_parallel(&parsed.rows, |i, row| match repeats[i] {
-        _ if !ours[i] => row::conflict(
-            row,
-            ConflictReason::OtherPanel {
-                name: row.record.name.clone(),
-                panel: row.record.panel.clone().unwrap_or_default(),
-            },
-        ),
-        Some(first) => row::conflict(
-            row,
-            ConflictReason::RepeatedName {
-                name: row.record.name.clone(),
-                first_line: first,
-            },
-        ),
-        None => {
-            let existing = by_name.get(&names[i]).map(|i| &target.accounts[*i]);
-            row::plan_row(row, existing, target, opts)
-        }
-    });
-    ImportPlan {
-        panel_id: target.panel_id.clone(),
-        kind: target.kind,
-        items,
-        errors: parsed.errors.clone(),
-    }
+    (ours, repeats)
 }
 
 /// `f` over `items` (with their indices), in order, on every core for large inputs.

@@ -8,13 +8,20 @@ use crate::{
     accounts::Account,
     actions::{KeptCredentials, KeptSettings},
     kinds,
-    transfer::ParsedRow,
+    transfer::{AccountRecord, ColumnSet, ParsedRow},
 };
 
-fn item(row: &ParsedRow, action: ImportAction) -> ImportItem {
+/// A row with its record decoded, for the time it is planned.
+struct Row {
+    line: u64,
+    record: AccountRecord,
+    present: ColumnSet,
+}
+
+fn item(line: u64, name: &str, action: ImportAction) -> ImportItem {
     ImportItem {
-        line: row.line,
-        name: row.record.name.clone(),
+        line,
+        name: name.to_owned(),
         action,
         changes: Vec::new(),
         credentials: KeptCredentials::default(),
@@ -23,19 +30,28 @@ fn item(row: &ParsedRow, action: ImportAction) -> ImportItem {
     }
 }
 
-pub(super) fn conflict(row: &ParsedRow, reason: ConflictReason) -> ImportItem {
-    item(row, ImportAction::Conflict { reason })
+pub(super) fn conflict(line: u64, name: &str, reason: ConflictReason) -> ImportItem {
+    item(line, name, ImportAction::Conflict { reason })
+}
+
+fn row_conflict(row: &Row, reason: ConflictReason) -> ImportItem {
+    conflict(row.line, &row.record.name, reason)
 }
 
 pub(super) fn plan_row(
-    row: &ParsedRow,
+    parsed: &ParsedRow,
     existing: Option<&(Account, RawBits)>,
     target: &Target<'_>,
     opts: &PlanOptions,
 ) -> ImportItem {
+    let row = &Row {
+        line: parsed.line,
+        record: parsed.record(),
+        present: parsed.present,
+    };
     if let Some(reason) = existing.and_then(|(account, _)| uuid_clash(row, account)) {
         // Not this account: nothing else of the row is compared.
-        return conflict(row, reason);
+        return row_conflict(row, reason);
     }
     let mut out = match existing {
         None => create(row, target, opts),
@@ -45,21 +61,21 @@ pub(super) fn plan_row(
     out
 }
 
-fn create(row: &ParsedRow, target: &Target<'_>, opts: &PlanOptions) -> ImportItem {
+fn create(row: &Row, target: &Target<'_>, opts: &PlanOptions) -> ImportItem {
     let rules = kinds::rules(target.kind);
     match rules.new_account(&row.record, target, opts) {
         Ok(new) => {
-            let mut it = item(row, ImportAction::Create(new));
+            let mut it = item(row.line, &row.record.name, ImportAction::Create(new));
             it.credentials = rules.kept_credentials(&row.record);
             it.settings = rules.kept_settings(&row.record);
             it
         }
-        Err(reason) => conflict(row, reason),
+        Err(reason) => row_conflict(row, reason),
     }
 }
 
 /// Why the row cannot be `account` although it has its name: another UUID.
-fn uuid_clash(row: &ParsedRow, account: &Account) -> Option<ConflictReason> {
+fn uuid_clash(row: &Row, account: &Account) -> Option<ConflictReason> {
     let (want, have) = (row.record.uuid.as_deref()?, account.uuid.as_deref()?);
     (!want.eq_ignore_ascii_case(have)).then(|| ConflictReason::OtherUuid {
         name: account.name.clone(),
@@ -68,7 +84,7 @@ fn uuid_clash(row: &ParsedRow, account: &Account) -> Option<ConflictReason> {
     })
 }
 
-fn update(row: &ParsedRow, account: &Account, raw: &RawBits, opts: &PlanOptions) -> ImportItem {
+fn update(row: &Row, account: &Account, raw: &RawBits, opts: &PlanOptions) -> ImportItem {
     let source = EditSource {
         record: &row.record,
         present: row.present,
@@ -78,13 +94,14 @@ fn update(row: &ParsedRow, account: &Account, raw: &RawBits, opts: &PlanOptions)
     let (edit, changes) = kinds::rules(account.kind).edit_for(&source);
     if changes.is_empty() {
         item(
-            row,
+            row.line,
+            &row.record.name,
             ImportAction::Unchanged {
                 key: account.key.clone(),
             },
         )
     } else if opts.create_only {
-        conflict(
+        row_conflict(
             row,
             ConflictReason::ExistsAndDiffers {
                 name: account.name.clone(),
@@ -94,7 +111,8 @@ fn update(row: &ParsedRow, account: &Account, raw: &RawBits, opts: &PlanOptions)
         match edit {
             Some(edit) => {
                 let mut it = item(
-                    row,
+                    row.line,
+                    &row.record.name,
                     ImportAction::Update {
                         key: account.key.clone(),
                         edit,
@@ -103,7 +121,7 @@ fn update(row: &ParsedRow, account: &Account, raw: &RawBits, opts: &PlanOptions)
                 it.changes = changes;
                 it
             }
-            None => conflict(row, ConflictReason::NotEditable),
+            None => row_conflict(row, ConflictReason::NotEditable),
         }
     }
 }
