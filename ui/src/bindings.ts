@@ -86,6 +86,20 @@ export const commands = {
 	defaultPath: (name: string) => __TAURI_INVOKE<string>("default_path", { name }),
 	/**  Shows the OS file dialog; `None` when the user closes it. */
 	pickPath: (kind: PickKind, suggested: string | null) => typedError<string | null, ApiError_Serialize>(__TAURI_INVOKE("pick_path", { kind, suggested })),
+	settingsGet: () => typedError<SettingsInfo_Serialize, ApiError_Serialize>(__TAURI_INVOKE("settings_get")),
+	settingsSave: (settings: AppSettings_Deserialize) => typedError<AppSettings_Serialize, ApiError_Serialize>(__TAURI_INVOKE("settings_save", { settings })),
+	folderOpen: (folder: Folder) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("folder_open", { folder })),
+	/**
+	 *  Writes the whole profile, secrets included, encrypted with `passphrase` (the page asks
+	 *  for it twice). Returns how many panels the file holds.
+	 */
+	profileExport: (path: string, passphrase: string) => typedError<number, ApiError_Serialize>(__TAURI_INVOKE("profile_export", { path, passphrase })),
+	profileImportPreview: (path: string, passphrase: string) => typedError<ProfilePreview, ApiError_Serialize>(__TAURI_INVOKE("profile_import_preview", { path, passphrase })),
+	/**  Imports the file; every conflict gets `on_conflict` (the page asked the user). */
+	profileImport: (path: string, passphrase: string, onConflict: ImportChoice) => typedError<ImportOutcome, ApiError_Serialize>(__TAURI_INVOKE("profile_import", { path, passphrase, onConflict })),
+	updateCheck: () => typedError<UpdateOffer_Serialize | null, ApiError_Serialize>(__TAURI_INVOKE("update_check")),
+	/**  Downloads, verifies and installs the offered update, then restarts into it. */
+	updateInstall: () => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("update_install")),
 };
 
 /** Events */
@@ -540,6 +554,16 @@ export type AppInfo = {
 	secretStore: string,
 };
 
+export type AppSettings = AppSettings_Serialize | AppSettings_Deserialize;
+
+export type AppSettings_Deserialize = {
+	updates?: UpdateSettings_Deserialize,
+};
+
+export type AppSettings_Serialize = {
+	updates: UpdateSettings_Serialize,
+};
+
 /**  What to do to every selected account. Kinds that cannot do it are skipped in the plan. */
 export type BulkAction = BulkAction_Serialize | BulkAction_Deserialize;
 
@@ -726,6 +750,13 @@ export type ClientIpList = {
 	ips: string[],
 };
 
+/**  Something in the file that would overwrite what this machine has. */
+export type Conflict = 
+/**  A panel with the imported one's name or id exists. */
+{ type: "panel"; name: string } | 
+/**  The app's settings differ from the imported ones. */
+{ type: "settings" };
+
 /**  Why a row cannot be created or updated. */
 export type ConflictReason = 
 /**  The name was planned on an earlier line. */
@@ -836,6 +867,10 @@ export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "storage" |
 "permission_denied" | 
 /**  No space left on the disk (or over the user's quota). */
 "disk_full" | "file_not_found" | "file_exists" | 
+/**  A portable profile file did not open with the passphrase given. */
+"wrong_passphrase" | 
+/**  An update was refused: a bad signature, an unusable manifest, or no key to check with. */
+"update_rejected" | 
 /**  Any other failure reading or writing a file. */
 "io" | "internal";
 
@@ -1015,12 +1050,18 @@ export type Field_Serialize = "account" | "enabled" | "expiry" | "expireAfterFir
 /**  What the account's status becomes (an extend that revives an expired account). */
 "status";
 
+/**  The folders the page can open: only these, never a path from the UI. */
+export type Folder = "data" | "logs";
+
 /**  What a run does with an item whose account changed on the panel since the preview. */
 export type IfChanged = 
 /**  Apply the change to the live value (an extend adds its days to the live expiry). */
 "apply" | 
 /**  Leave the account alone and report it. */
 "skip";
+
+/**  What to do with one conflict. */
+export type ImportChoice = "replace" | "skip";
 
 /**  How a file or a migration maps onto the target panel. */
 export type ImportOptions = ImportOptions_Serialize | ImportOptions_Deserialize;
@@ -1049,6 +1090,14 @@ export type ImportOptions_Serialize = {
 	 *  panels are left out).
 	 */
 	fromPanels: string[],
+};
+
+/**  What an import did, by panel name. */
+export type ImportOutcome = {
+	added: string[],
+	replaced: string[],
+	skipped: string[],
+	settingsApplied: boolean,
 };
 
 /**  A diff nothing has been written for yet; `confirm` it by `previewId`. */
@@ -1930,6 +1979,12 @@ export type ProbeInfo_Serialize = {
 	summary: string,
 };
 
+/**  What an import would bring and overwrite, so the page can ask before anything is written. */
+export type ProfilePreview = {
+	panels: string[],
+	conflicts: Conflict[],
+};
+
 /**  Inbound tags chosen for one protocol. */
 export type ProtocolInbounds = {
 	protocol: MarzbanProtocol,
@@ -2009,6 +2064,43 @@ export type ServerRefusal = {
 	code: ErrorCode,
 	/**  The panel's own words. */
 	message: string,
+};
+
+/**  What the Settings page shows about this installation. */
+export type SettingsInfo = SettingsInfo_Serialize | SettingsInfo_Deserialize;
+
+/**  What the Settings page shows about this installation. */
+export type SettingsInfo_Deserialize = {
+	version: string,
+	/**  The commit the app was built from, when the build knew it. */
+	commit?: string | null,
+	/**  `release` or `debug`. */
+	buildProfile: string,
+	target: string,
+	demo: boolean,
+	dataDir: string,
+	logDir: string,
+	secretStore: string,
+	settings: AppSettings_Deserialize,
+	/**  Whether this build carries the key that update files must be signed with. */
+	updateKeyPresent: boolean,
+};
+
+/**  What the Settings page shows about this installation. */
+export type SettingsInfo_Serialize = {
+	version: string,
+	/**  The commit the app was built from, when the build knew it. */
+	commit: string | null,
+	/**  `release` or `debug`. */
+	buildProfile: string,
+	target: string,
+	demo: boolean,
+	dataDir: string,
+	logDir: string,
+	secretStore: string,
+	settings: AppSettings_Serialize,
+	/**  Whether this build carries the key that update files must be signed with. */
+	updateKeyPresent: boolean,
 };
 
 export type Skip = {
@@ -2094,6 +2186,42 @@ export type SyncProgress_Deserialize = SyncEvent_Deserialize;
 
 /**  Progress of a sync, one event per panel step. */
 export type SyncProgress_Serialize = SyncEvent_Serialize;
+
+/**  An update the manifest offers, as the Settings page shows it before installing. */
+export type UpdateOffer = UpdateOffer_Serialize | UpdateOffer_Deserialize;
+
+/**  An update the manifest offers, as the Settings page shows it before installing. */
+export type UpdateOffer_Deserialize = {
+	version: string,
+	currentVersion: string,
+	/**  What is new, as the release wrote it. */
+	notes?: string | null,
+	/**  RFC 3339, when the manifest gives it. */
+	date?: string | null,
+};
+
+/**  An update the manifest offers, as the Settings page shows it before installing. */
+export type UpdateOffer_Serialize = {
+	version: string,
+	currentVersion: string,
+	/**  What is new, as the release wrote it. */
+	notes: string | null,
+	/**  RFC 3339, when the manifest gives it. */
+	date: string | null,
+};
+
+/**  Where the app looks for updates. No URL, no checks: updates are off until one is set. */
+export type UpdateSettings = UpdateSettings_Serialize | UpdateSettings_Deserialize;
+
+/**  Where the app looks for updates. No URL, no checks: updates are off until one is set. */
+export type UpdateSettings_Deserialize = {
+	manifestUrl?: string | null,
+};
+
+/**  Where the app looks for updates. No URL, no checks: updates are off until one is set. */
+export type UpdateSettings_Serialize = {
+	manifestUrl?: string,
+};
 
 export type UsageBucket = UsageBucket_Serialize | UsageBucket_Deserialize;
 
