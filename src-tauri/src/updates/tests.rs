@@ -34,15 +34,24 @@ fn keys() -> KeyPair {
 
 /// `plugins.updater.pubkey`: the minisign public key file, base64.
 fn pubkey_field(keys: &KeyPair) -> String {
-    let boxed = keys.pk.to_box().unwrap_or_else(|e| panic!("public key: {e}"));
+    let boxed = keys
+        .pk
+        .to_box()
+        .unwrap_or_else(|e| panic!("public key: {e}"));
     STANDARD.encode(boxed.to_string())
 }
 
 /// A manifest `signature`: the minisign signature file of `bytes`, base64, signed for `version`.
 fn signature_field(keys: &KeyPair, bytes: &[u8], version: &str) -> String {
     let comment = format!("timestamp:1700000000\tfile:Paneldeck.AppImage\tversion:{version}");
-    let signature = minisign::sign(Some(&keys.pk), &keys.sk, Cursor::new(bytes), Some(&comment), None)
-        .unwrap_or_else(|e| panic!("sign: {e}"));
+    let signature = minisign::sign(
+        Some(&keys.pk),
+        &keys.sk,
+        Cursor::new(bytes),
+        Some(&comment),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("sign: {e}"));
     STANDARD.encode(signature.to_string())
 }
 
@@ -52,7 +61,9 @@ fn serve(manifest: impl Fn(&str) -> serde_json::Value, file: Vec<u8>) -> String 
         .unwrap_or_else(|e| panic!("bind: {e}"));
     let base = format!(
         "http://{}",
-        listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"))
+        listener
+            .local_addr()
+            .unwrap_or_else(|e| panic!("addr: {e}"))
     );
     let manifest = manifest(&format!("{base}/Paneldeck.AppImage")).to_string();
     let router = Router::new()
