@@ -204,7 +204,7 @@ pub fn run() {
             app.manage(backend);
             Ok(())
         })
-        .build(tauri::generate_context!("../tauri.conf.json"));
+        .build(tauri::generate_context!());
     match app {
         Ok(app) => app.run(|handle, event| {
             if let tauri::RunEvent::Exit = event {

@@ -6,7 +6,7 @@
 use paneldeck_core::{app_settings::AppSettings, CoreError};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_updater::{Update, UpdaterExt};
+use tauri_plugin_updater::{Update, UpdaterBuilder, UpdaterExt};
 
 use crate::{commands::CmdResult, Backend};
 
@@ -34,24 +34,33 @@ pub fn public_key<R: Runtime>(app: &AppHandle<R>) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Asks the manifest at `manifest_url` whether a newer version exists.
-pub async fn check<R: Runtime>(
+/// The plugin's updater for `manifest_url`, trusting only the key this build carries.
+pub fn updater_builder<R: Runtime>(
     app: &AppHandle<R>,
     manifest_url: &str,
-) -> Result<Option<Update>, CoreError> {
+) -> Result<UpdaterBuilder, CoreError> {
     let key = public_key(app).ok_or_else(|| {
         CoreError::UpdateRejected("this build carries no update key; updates are off".into())
     })?;
     let url = manifest_url
         .parse()
         .map_err(|_| CoreError::invalid("The update manifest's address is not a URL."))?;
-    let updater = app
-        .updater_builder()
+    app.updater_builder()
         .pubkey(key)
         .endpoints(vec![url])
-        .map_err(update_error)?
-        .build()
-        .map_err(update_error)?;
+        .map_err(update_error)
+}
+
+/// Asks the manifest at `manifest_url` whether a newer version exists.
+pub async fn check<R: Runtime>(
+    app: &AppHandle<R>,
+    manifest_url: &str,
+) -> Result<Option<Update>, CoreError> {
+    check_with(updater_builder(app, manifest_url)?).await
+}
+
+async fn check_with(builder: UpdaterBuilder) -> Result<Option<Update>, CoreError> {
+    let updater = builder.build().map_err(update_error)?;
     updater.check().await.map_err(update_error)
 }
 
@@ -61,6 +70,11 @@ pub async fn download_verified(update: &Update) -> Result<Vec<u8>, CoreError> {
         .download(|_, _| {}, || {})
         .await
         .map_err(update_error)
+}
+
+/// Installs downloaded bytes; the plugin checks the signature again before writing anything.
+pub fn install(update: &Update, bytes: &[u8]) -> Result<(), CoreError> {
+    update.install(bytes).map_err(update_error)
 }
 
 /// The plugin's errors in the words the user needs: a bad signature is a refusal, not a glitch.
@@ -122,6 +136,9 @@ pub async fn update_install(app: AppHandle, backend: State<'_, Backend>) -> CmdR
         .await?
         .ok_or_else(|| CoreError::NotFound("no newer version is offered".into()))?;
     let bytes = download_verified(&update).await?;
-    update.install(bytes).map_err(update_error)?;
+    install(&update, &bytes)?;
     app.restart()
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,6 +1,6 @@
 //! `cargo xtask bundle`: the Linux installers (.deb, .rpm, AppImage) through the Tauri CLI from
-//! the UI's npm packages, with the bundle section of tauri.conf.json (desktop entry, icons,
-//! package dependencies). Windows and macOS installers are built by the release workflow.
+//! the UI's npm packages, with the bundle section of src-tauri/tauri.conf.json (desktop entry,
+//! icons, package dependencies). Windows and macOS installers are built by the release workflow.
 
 use anyhow::Result;
 
@@ -15,11 +15,20 @@ pub fn run(bundles: &[String]) -> Result<()> {
     } else {
         bundles.join(",")
     };
-    // The release profile builds once; incremental artifacts would only fill the disk.
+    // The CLI would search the working directory for the app crate (the folder holding
+    // tauri.conf.json) and the frontend (the folder holding package.json); naming both keeps it
+    // from guessing. The release profile builds once; incremental artifacts would only fill the
+    // disk.
+    let app = util::root().join("src-tauri");
+    let frontend = util::root().join("ui");
     util::run(
         &tauri.display().to_string(),
         &["build", "--ci", "--bundles", &list],
-        &[("CARGO_INCREMENTAL", "0")],
+        &[
+            ("TAURI_APP_PATH", &app.display().to_string()),
+            ("TAURI_FRONTEND_PATH", &frontend.display().to_string()),
+            ("CARGO_INCREMENTAL", "0"),
+        ],
     )?;
     eprintln!(
         "bundles: {}",
