@@ -147,10 +147,12 @@ export function RecordList({ records, page, showState }: { records: ItemRecord[]
   const why = (r: ItemRecord) => {
     const headline = errorHeadline(r.error?.code ?? null, t, exists);
     const detail = r.error ? r.error.detail : r.message && itemOutcomeText(r.message, t, i18n.language);
+    // As for one row: a skip's detail (the planner's English) only on hover.
+    const skipped = r.state === "skipped";
     return (
-      <span className={r.state === "failed" ? "bulk-error" : "muted small"}>
+      <span className={r.state === "failed" ? "bulk-error" : "muted small"} title={skipped && detail ? detail : undefined}>
         {headline && <strong>{headline}</strong>}
-        {detail && detail !== headline && <span className="bulk-error-detail"> {detail}</span>}
+        {detail && detail !== headline && !skipped && <span className="bulk-error-detail"> {detail}</span>}
       </span>
     );
   };
