@@ -134,7 +134,7 @@ impl Runner<'_> {
     }
 
     /// The block through the kind's batch read ([`Connected::fetch_many`]) on one place of
-    /// the pace, or one by one when the kind has none.
+    /// the pace (retried as one read), or one by one when the kind has none.
     ///
     /// [`Connected::fetch_many`]: crate::kinds::Connected::fetch_many
     async fn read_many(
@@ -146,13 +146,18 @@ impl Runner<'_> {
         block: Vec<Work>,
     ) -> Vec<(Work, Read)> {
         let ids: Vec<&str> = block.iter().map(|w| w.rec.native_id.as_str()).collect();
-        let Some(many) = client.ops().fetch_many(view, &ids, now_ms()) else {
+        if client.ops().fetch_many(view, &ids, now_ms()).is_none() {
             drop(ids);
             return self.read_each(view, client, pacer, generation, block).await;
-        };
-        let slot = pacer.slot().await;
-        let listed = many.await;
-        slot.finish(matches!(&listed, Err(err) if retryable(err.code())));
+        }
+        let listed = self
+            .read_again(pacer, || async {
+                match client.ops().fetch_many(view, &ids, now_ms()) {
+                    Some(many) => many.await,
+                    None => Err(CoreError::Internal("the batch read went away".into())),
+                }
+            })
+            .await;
         drop(ids);
         match listed {
             Ok(mut found) => block
@@ -187,7 +192,7 @@ impl Runner<'_> {
             .await
     }
 
-    /// One account read at the panel's pace; 429 / 5xx / timeouts back off and read again.
+    /// One account read at the panel's pace.
     async fn read_one(
         &self,
         view: &PanelView,
@@ -196,6 +201,21 @@ impl Runner<'_> {
         generation: Option<&str>,
         w: &Work,
     ) -> Result<Option<Converted>> {
+        self.read_again(pacer, || {
+            client
+                .ops()
+                .fetch_one(view, &w.rec.native_id, generation, now_ms())
+        })
+        .await
+    }
+
+    /// A read on one place of the panel's pace; 429 / 5xx / timeouts back off and read
+    /// again, as writes do.
+    async fn read_again<T, F, Fut>(&self, pacer: &Pacer, mut read: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
         let cancelled = || CoreError::Internal("cancelled".into());
         let mut attempts = 0;
         loop {
@@ -204,10 +224,7 @@ impl Runner<'_> {
                 _ = self.cancel.cancelled() => return Err(cancelled()),
             };
             attempts += 1;
-            let found = client
-                .ops()
-                .fetch_one(view, &w.rec.native_id, generation, now_ms())
-                .await;
+            let found = read().await;
             let again = matches!(&found, Err(err) if retryable(err.code()));
             slot.finish(again);
             if !again || attempts >= self.opts.max_attempts {
