@@ -107,6 +107,8 @@ const NAMES_PER_READ: usize = 100;
 /// Re-reads the users named, `NAMES_PER_READ` per request: the `username` parameter repeated
 /// is an exact list on 0.5+ (`User.username.in_`) and on 0.4.x when there are several; one
 /// name alone is a substring search on 0.4.x, so the answer is matched by name exactly.
+/// Facts: `GET /api/users` takes `username` as an array in both marzban-0.4.9-openapi.json
+/// and marzban-0.8.4-openapi.json; the 0.4.x substring rule is NOTES.md's measured table.
 pub(super) async fn fetch_many(
     c: &MarzbanClient,
     panel: &PanelView,

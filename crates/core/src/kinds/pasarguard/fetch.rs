@@ -129,7 +129,8 @@ pub(super) async fn fetch_one(
 const NAMES_PER_READ: usize = 100;
 
 /// Re-reads the users named, `NAMES_PER_READ` per request (`username` repeated is an exact
-/// list; `load_sub` fills their subscription URLs as a sync's pages have them).
+/// list; `load_sub` fills their subscription URLs as a sync's pages have them). Fact:
+/// `GET /api/users` takes `username` (array) and `load_sub` in pasarguard-openapi.json.
 pub(super) async fn fetch_many(
     c: &PasarguardClient,
     panel: &PanelView,
