@@ -51,6 +51,7 @@ pub fn ensure(for_tests: bool) -> Result<()> {
             "WebKitWebDriver",
             "gnome-keyring-daemon",
             "dbus-run-session",
+            "dbus-send",
             "secret-tool",
         ]
         .iter()

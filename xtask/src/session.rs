@@ -19,14 +19,12 @@ pub struct PrivateKeyring {
     dir: tempfile::TempDir,
 }
 
-/// Unlocks (and so creates) a login keyring with an empty password on stdin: `echo` gives it a
-/// newline, zero bytes would create none. Then runs the command it was given.
-const START_DAEMON: &str = r#"echo | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 1
-exec "$0" "$@""#;
+/// Starts the session's keyring, runs the command it was given, stops the keyring.
+pub const KEYRING_SESSION: &str = include_str!("keyring-session.sh");
 
 impl PrivateKeyring {
     pub fn new() -> Result<Self> {
-        for tool in ["dbus-run-session", "gnome-keyring-daemon"] {
+        for tool in ["dbus-run-session", "dbus-send", "gnome-keyring-daemon"] {
             if !util::which(tool) {
                 bail!("`{tool}` is missing: run `cargo xtask deps` first");
             }
@@ -51,7 +49,7 @@ impl PrivateKeyring {
     pub fn command(&self, program: impl AsRef<OsStr>, args: &[String]) -> Command {
         let root = self.dir.path();
         let mut cmd = Command::new("dbus-run-session");
-        cmd.args(["--", "sh", "-c", START_DAEMON])
+        cmd.args(["--", "sh", "-c", KEYRING_SESSION])
             .arg(program)
             .args(args)
             .env("XDG_DATA_HOME", root.join("data"))

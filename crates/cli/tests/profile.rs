@@ -24,8 +24,8 @@ struct Machine {
     home: tempfile::TempDir,
 }
 
-const START_KEYRING: &str = r#"echo | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 1
-exec "$0" "$@""#;
+/// The same keyring session `cargo xtask test` runs in (see that script for why it is so).
+const START_KEYRING: &str = include_str!("../../../xtask/src/keyring-session.sh");
 
 impl Machine {
     fn new() -> Self {
