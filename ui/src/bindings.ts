@@ -1010,6 +1010,8 @@ export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "storage" |
 "wrong_passphrase" | 
 /**  An update was refused: a bad signature, an unusable manifest, or no key to check with. */
 "update_rejected" | 
+/**  The provider blocked the account: its API takes no change to it but a delete. */
+"account_blocked" | 
 /**  Any other failure reading or writing a file. */
 "io" | "internal";
 
@@ -2391,7 +2393,9 @@ export type SkipReason =
 /**  The account changed on the panel since the preview, and the run skips such items. */
 "changed_on_panel" | 
 /**  A revert of a change nothing journaled can take back (a delete, a reset, new secrets). */
-"irreversible";
+"irreversible" | 
+/**  The provider blocked the account; its API takes no change to it but a delete. */
+"blocked_by_provider";
 
 export type SnapshotChange = 
 /**  These accounts were written (after a change) or removed (after a delete). */

@@ -41,6 +41,8 @@ pub enum ErrorCode {
     WrongPassphrase,
     /// An update was refused: a bad signature, an unusable manifest, or no key to check with.
     UpdateRejected,
+    /// The provider blocked the account: its API takes no change to it but a delete.
+    AccountBlocked,
     /// Any other failure reading or writing a file.
     Io,
     Internal,
@@ -82,6 +84,8 @@ pub enum CoreError {
     #[error("{0}")]
     UpdateRejected(String),
     #[error("{0}")]
+    AccountBlocked(String),
+    #[error("{0}")]
     Internal(String),
 }
 
@@ -121,6 +125,7 @@ impl CoreError {
             CoreError::Keyring(_) => ErrorCode::Keyring,
             CoreError::WrongPassphrase => ErrorCode::WrongPassphrase,
             CoreError::UpdateRejected(_) => ErrorCode::UpdateRejected,
+            CoreError::AccountBlocked(_) => ErrorCode::AccountBlocked,
             CoreError::Internal(_) => ErrorCode::Internal,
             CoreError::Panel(p) => panel_code(p),
         }

@@ -19,11 +19,15 @@ use paneldeck_sim::{RunningSim, SimCredentials, SimKind, SimOptions};
 const GIB: u64 = 1 << 30;
 
 async fn start() -> (RunningSim, PanelClient) {
+    start_with(10).await
+}
+
+async fn start_with(accounts: usize) -> (RunningSim, PanelClient) {
     let sim = paneldeck_sim::start_local(
         SimKind::Userpass,
         SimOptions {
             seed: 5,
-            accounts: 10,
+            accounts,
             ..SimOptions::default()
         },
     )
@@ -245,4 +249,50 @@ async fn bad_input_is_named_by_field_and_the_providers_refusal_kept() {
         .unwrap_err();
     let api = ApiError::from(err);
     assert_eq!(api.code, ErrorCode::PanelRejected, "{}", api.message);
+}
+
+/// A sub-user the provider blocked (status 3) cannot be updated: the update's status must be
+/// 1 or 2 (userpass-subusers-api.txt, `PUT update`), so enable, a new password and an edit are
+/// refused with their own code before anything is sent, the block stays; a delete still works.
+#[tokio::test]
+async fn a_blocked_sub_user_is_refused_with_its_code_and_only_deleted() {
+    // About one seeded sub-user in ten is blocked.
+    let (_sim, client) = start_with(60).await;
+    let all = userpass(&client)
+        .get_list_all(&paneldeck_panels::userpass::ListParams::default())
+        .await
+        .unwrap();
+    let blocked = all
+        .iter()
+        .find(|s| s.status == SubUserStatus::Blocked)
+        .expect("the seed has a blocked sub-user");
+    let id = blocked.id.to_string();
+    let edit = AccountEdit::Userpass {
+        user_name: None,
+        note: "changed".into(),
+        usage_cap_bytes: Some(GIB),
+        ip_usage_cap: None,
+        status: ProxyStatusInput::Active,
+    };
+    for err in [
+        actions::apply(&client, &id, &AccountAction::Enable).await,
+        actions::apply(&client, &id, &AccountAction::RegeneratePassword).await,
+        actions::edit(&client, &id, &edit).await,
+    ] {
+        let api = ApiError::from(err.unwrap_err());
+        assert_eq!(api.code, ErrorCode::AccountBlocked, "{}", api.message);
+    }
+    let now = by_name(&client, &blocked.user_name).await.unwrap();
+    assert_eq!(&now, blocked, "a refused change reached the provider");
+
+    actions::apply(
+        &client,
+        &id,
+        &AccountAction::Delete {
+            keep_traffic: false,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(by_name(&client, &blocked.user_name).await.is_none());
 }

@@ -202,9 +202,12 @@ async fn xui_attach_group_and_traffic_use_bulk_routes() {
     assert!(stats.route_count("POST /panel/api/clients/bulkAdjust") >= 1);
 }
 
+/// Caps and status on every sub-user but the ones the provider blocked: those are skipped
+/// with their reason (an update must send status 1 or 2, which would undo the block) and left
+/// as they were; a delete still takes a blocked one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn userpass_caps_and_status() {
-    let w = world(10).await;
+    let w = world(30).await;
     w.core.sync_all(|_| {}).await;
     let up = &w.panels[2];
     let sel = || Selection::Query {
@@ -214,7 +217,9 @@ async fn userpass_caps_and_status() {
         },
     };
     let before = of_kind(&w.core, PanelKind::Userpass);
-    run(
+    let blocked: Vec<_> = before.iter().filter(|a| a.hints.restricted).collect();
+    assert!(!blocked.is_empty(), "the seed has no blocked sub-user");
+    let plan = run(
         &w.core,
         BulkRequest::Change {
             selection: sel(),
@@ -225,9 +230,21 @@ async fn userpass_caps_and_status() {
         },
     )
     .await;
+    let skipped_blocked: Vec<_> = plan.panels[0]
+        .items
+        .iter()
+        .filter(|i| i.skip.as_ref().map(|s| s.reason) == Some(SkipReason::BlockedByProvider))
+        .map(|i| i.name.clone())
+        .collect();
+    assert_eq!(skipped_blocked.len(), blocked.len(), "{skipped_blocked:?}");
     for a in of_kind(&w.core, PanelKind::Userpass) {
         let old = before.iter().find(|b| b.key == a.key).unwrap();
-        assert_eq!(a.limit_bytes, Some(5 << 30), "{}", a.name);
+        let want = if old.hints.restricted {
+            old.limit_bytes
+        } else {
+            Some(5 << 30)
+        };
+        assert_eq!(a.limit_bytes, want, "{}", a.name);
         assert_eq!(a.ip_limit, old.ip_limit, "{}", a.name);
     }
     run(
@@ -240,7 +257,28 @@ async fn userpass_caps_and_status() {
         },
     )
     .await;
+    let after = of_kind(&w.core, PanelKind::Userpass);
+    assert!(after.iter().all(|a| a.hints.restricted || !a.enabled));
+    assert_eq!(
+        after.iter().filter(|a| a.hints.restricted).count(),
+        blocked.len(),
+        "a block was lifted by a status change"
+    );
+
+    let gone = blocked[0].key.clone();
+    run(
+        &w.core,
+        BulkRequest::Change {
+            selection: Selection::Keys {
+                keys: vec![gone.clone()],
+            },
+            action: BulkAction::Delete {
+                keep_traffic: false,
+            },
+        },
+    )
+    .await;
     assert!(of_kind(&w.core, PanelKind::Userpass)
         .iter()
-        .all(|a| !a.enabled));
+        .all(|a| a.key != gone));
 }

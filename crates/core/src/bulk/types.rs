@@ -312,6 +312,8 @@ pub enum SkipReason {
     ChangedOnPanel,
     /// A revert of a change nothing journaled can take back (a delete, a reset, new secrets).
     Irreversible,
+    /// The provider blocked the account; its API takes no change to it but a delete.
+    BlockedByProvider,
 }
 
 impl SkipReason {
@@ -326,6 +328,7 @@ impl SkipReason {
             SkipReason::InvalidInput => "invalid_input",
             SkipReason::ChangedOnPanel => "changed_on_panel",
             SkipReason::Irreversible => "irreversible",
+            SkipReason::BlockedByProvider => "blocked_by_provider",
         }
     }
 }

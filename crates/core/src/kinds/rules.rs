@@ -10,7 +10,7 @@ use super::{marzban, pasarguard, pterodactyl, userpass, xui};
 use crate::{
     accounts::{Account, AccountDetail, Capabilities},
     actions::{AccountEdit, KeptCredentials, KeptSettings, NewAccount},
-    bulk::{BulkAction, FieldChange, ItemOp, Planned},
+    bulk::{BulkAction, FieldChange, ItemOp, Planned, Skip},
     demo::DemoPanel,
     links::AccountLink,
     registry::{CredentialsInput, ProxyGatewaySettings},
@@ -103,6 +103,12 @@ pub trait KindRules: Sync {
     /// The keys (lowercase) a create clashes on when the panel already has one of them.
     fn clash_keys(&self, new: &NewAccount) -> Vec<String> {
         vec![new.name().trim().to_lowercase()]
+    }
+
+    /// Why the panel would refuse any change but `action` to this account as it stands (a
+    /// provider's block, say), so the plan skips it instead of sending a write that fails.
+    fn refuses_change(&self, _a: &Account, _action: &BulkAction) -> Option<Skip> {
+        None
     }
 
     /// What the panel does beyond `action` itself (lines added to the plan after the change's

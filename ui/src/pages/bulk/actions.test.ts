@@ -77,7 +77,7 @@ describe("bulk texts", () => {
     };
     const reasons: Record<SkipReason, true> = {
       unsupported: true, unlimited_expiry: true, unlimited_traffic: true, not_found: true, already_exists: true,
-      no_change: true, invalid_input: true, changed_on_panel: true, irreversible: true,
+      no_change: true, invalid_input: true, changed_on_panel: true, irreversible: true, blocked_by_provider: true,
     };
     const keys = [
       ...ACTIONS.flatMap((a) => [`bulk.actions.${a}`, `bulk.hint.${a}`]),

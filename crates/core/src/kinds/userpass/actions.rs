@@ -38,6 +38,19 @@ async fn find(c: &UserpassClient, id: SubUserId) -> Result<SubUser> {
         })
 }
 
+/// The sub-user `id`, to be updated. An update must send status 1 or 2
+/// (userpass-subusers-api.txt, `PUT update`: "1: active, 2: disable"), and a blocked one (3, set
+/// by the provider) has neither to keep: sending either would change what the provider set.
+async fn find_changeable(c: &UserpassClient, id: SubUserId) -> Result<SubUser> {
+    let current = find(c, id).await?;
+    if current.status == SubUserStatus::Blocked {
+        return Err(CoreError::AccountBlocked(format!(
+            "the provider blocked sub-user {id}; its API takes no change to it until the block is lifted (deleting it still works)"
+        )));
+    }
+    Ok(current)
+}
+
 fn check_user_name(checks: &mut Checks, name: &str) {
     let name = name.trim();
     checks.require(
@@ -63,7 +76,7 @@ pub(super) async fn apply(
     let outcome = match action {
         AccountAction::Enable | AccountAction::Disable => {
             let enable = matches!(action, AccountAction::Enable);
-            let current = find(c, id).await?;
+            let current = find_changeable(c, id).await?;
             let mut update = SubUserUpdate::keep(&current);
             update.status = if enable {
                 SubUserStatus::Active
@@ -85,7 +98,7 @@ pub(super) async fn apply(
             ActionOutcome::new(native_id, ActionMessage::ProxyUserDeleted)
         }
         AccountAction::RegeneratePassword => {
-            let current = find(c, id).await?;
+            let current = find_changeable(c, id).await?;
             let password = random_password(PASSWORD_LEN as usize);
             let mut update = SubUserUpdate::keep(&current);
             update.password = Secret::new(password.as_str());
@@ -147,7 +160,7 @@ pub(super) async fn edit(
         check_user_name(&mut checks, name);
     }
     checks.finish()?;
-    let current = find(c, id).await?;
+    let current = find_changeable(c, id).await?;
     let mut update = SubUserUpdate::keep(&current);
     update.user_name = user_name.as_ref().map(|n| n.trim().to_owned());
     update.note = Some(note.clone());

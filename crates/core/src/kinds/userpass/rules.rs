@@ -8,7 +8,7 @@ use crate::transfer::plan::ConflictReason;
 use crate::{
     accounts::{Account, AccountDetail, Capabilities},
     actions::{AccountEdit, KeptCredentials, NewAccount},
-    bulk::{BulkAction, FieldChange, ItemOp, Planned},
+    bulk::{BulkAction, FieldChange, ItemOp, Planned, Skip, SkipReason},
     demo::DemoPanel,
     kinds::{Holds, KindRules},
     links::AccountLink,
@@ -67,6 +67,16 @@ impl KindRules for UserpassRules {
     }
 
     /// The usage cap is set through the sub-user's edit form.
+    /// A blocked sub-user takes no update (see `actions::find_changeable`); only a delete.
+    fn refuses_change(&self, a: &Account, action: &BulkAction) -> Option<Skip> {
+        (a.hints.restricted && !matches!(action, BulkAction::Delete { .. })).then(|| {
+            Skip::new(
+                SkipReason::BlockedByProvider,
+                "The provider blocked it; its API takes no change but a delete.",
+            )
+        })
+    }
+
     fn traffic_limit_op(
         &self,
         a: &Account,
