@@ -30,7 +30,7 @@ export const commands = {
 	panelsHealth: () => typedError<PanelHealth_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("panels_health")),
 	dashboardGet: () => typedError<Dashboard_Serialize, ApiError_Serialize>(__TAURI_INVOKE("dashboard_get")),
 	accountAction: (key: AccountKey, action: AccountAction) => typedError<ActionOutcome_Serialize, ApiError_Serialize>(__TAURI_INVOKE("account_action", { key, action })),
-	accountEdit: (key: AccountKey, edit: AccountEdit_Deserialize) => typedError<ActionOutcome_Serialize, ApiError_Serialize>(__TAURI_INVOKE("account_edit", { key, edit })),
+	accountEdit: (key: AccountKey, edit: AccountEdit_Deserialize, seen: Account_Deserialize | null) => typedError<ActionOutcome_Serialize, ApiError_Serialize>(__TAURI_INVOKE("account_edit", { key, edit, seen })),
 	accountCreate: (panelId: PanelId, account: NewAccount_Deserialize) => typedError<ActionOutcome_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("account_create", { panelId, account })),
 	accountIps: (key: AccountKey) => typedError<ClientIpList, ApiError_Serialize>(__TAURI_INVOKE("account_ips", { key })),
 	accountCreateOptions: (panelId: PanelId) => typedError<CreateOptions_Serialize, ApiError_Serialize>(__TAURI_INVOKE("account_create_options", { panelId })),
@@ -635,6 +635,8 @@ export type ApiError_Deserialize = {
 	fields: FieldError[],
 	/**  For `certificate_not_trusted`: the SHA-256 fingerprint the user may confirm and pin. */
 	fingerprint?: string | null,
+	/**  For `changed_on_panel`: what changed, as seen → now. */
+	changes: FieldChange_Deserialize[],
 };
 
 /**  An error as it crosses to the UI or the CLI's JSON output: `{code, message, fields, fingerprint}`. */
@@ -645,6 +647,8 @@ export type ApiError_Serialize = {
 	fields: FieldError[],
 	/**  For `certificate_not_trusted`: the SHA-256 fingerprint the user may confirm and pin. */
 	fingerprint: string | null,
+	/**  For `changed_on_panel`: what changed, as seen → now. */
+	changes: FieldChange_Serialize[],
 };
 
 /**  Facts about the running app the UI shows (mode, where data lives). */
@@ -1012,6 +1016,11 @@ export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "storage" |
 "update_rejected" | 
 /**  The provider blocked the account: its API takes no change to it but a delete. */
 "account_blocked" | 
+/**
+ *  An edit was not sent: the account changed on the panel since the form was opened
+ *  (`ApiError::changes` says how); the form is to be checked against the panel's values.
+ */
+"changed_on_panel" | 
 /**  Any other failure reading or writing a file. */
 "io" | "internal";
 

@@ -43,6 +43,9 @@ pub enum ErrorCode {
     UpdateRejected,
     /// The provider blocked the account: its API takes no change to it but a delete.
     AccountBlocked,
+    /// An edit was not sent: the account changed on the panel since the form was opened
+    /// (`ApiError::changes` says how); the form is to be checked against the panel's values.
+    ChangedOnPanel,
     /// Any other failure reading or writing a file.
     Io,
     Internal,
@@ -85,6 +88,8 @@ pub enum CoreError {
     UpdateRejected(String),
     #[error("{0}")]
     AccountBlocked(String),
+    #[error("changed on the panel since the form was opened: {}", crate::bulk::live::changes_english(.0))]
+    ChangedOnPanel(Vec<crate::bulk::FieldChange>),
     #[error("{0}")]
     Internal(String),
 }
@@ -126,6 +131,7 @@ impl CoreError {
             CoreError::WrongPassphrase => ErrorCode::WrongPassphrase,
             CoreError::UpdateRejected(_) => ErrorCode::UpdateRejected,
             CoreError::AccountBlocked(_) => ErrorCode::AccountBlocked,
+            CoreError::ChangedOnPanel(_) => ErrorCode::ChangedOnPanel,
             CoreError::Internal(_) => ErrorCode::Internal,
             CoreError::Panel(p) => panel_code(p),
         }
@@ -193,16 +199,24 @@ pub struct ApiError {
     pub fields: Vec<FieldError>,
     /// For `certificate_not_trusted`: the SHA-256 fingerprint the user may confirm and pin.
     pub fingerprint: Option<String>,
+    /// For `changed_on_panel`: what changed, as seen → now.
+    pub changes: Vec<crate::bulk::FieldChange>,
 }
 
 impl From<CoreError> for ApiError {
     fn from(err: CoreError) -> Self {
-        let fields = match &err {
+        ApiError::from(&err)
+    }
+}
+
+impl From<&CoreError> for ApiError {
+    fn from(err: &CoreError) -> Self {
+        let fields = match err {
             CoreError::InvalidInput { fields, .. } => fields.clone(),
             CoreError::Panel(PanelError::Validation { fields }) => fields.clone(),
             _ => Vec::new(),
         };
-        let fingerprint = match &err {
+        let fingerprint = match err {
             CoreError::Panel(PanelError::CertificateNotTrusted { fingerprint }) => {
                 Some(fingerprint.clone())
             }
@@ -211,12 +225,17 @@ impl From<CoreError> for ApiError {
             }
             _ => None,
         };
+        let changes = match err {
+            CoreError::ChangedOnPanel(changes) => changes.clone(),
+            _ => Vec::new(),
+        };
         ApiError {
             code: err.code(),
             // Shown, logged and stored: never the megabytes a hostile panel may have sent.
             message: cut(&err.to_string(), MAX_MESSAGE_BYTES).into_owned(),
             fields,
             fingerprint,
+            changes,
         }
     }
 }

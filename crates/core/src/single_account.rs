@@ -8,7 +8,10 @@ use crate::{
     actions::{
         self, AccountAction, AccountEdit, ActionOutcome, ClientIpList, CreateOptions, NewAccount,
     },
-    bulk::{single::account_changes, Field, FieldChange, FieldValue, ItemOp, ItemOutcome, OpId},
+    bulk::{
+        live::changed_since, single::account_changes, Field, FieldChange, FieldValue, ItemOp,
+        ItemOutcome, OpId,
+    },
     error::{CoreError, Result},
     registry::{PanelId, PanelView},
     Paneldeck,
@@ -69,10 +72,16 @@ impl Paneldeck {
     }
 
     /// Edits an account. Renaming changes its native id (3x-ui's email): the old row goes.
+    ///
+    /// `seen` is the account as the form showed it when it was opened. A form sends every
+    /// field it holds, so when one of them changed on the panel since (a colleague, a bot),
+    /// sending it would silently undo that change: the edit is refused with what changed
+    /// ([`CoreError::ChangedOnPanel`]) and the form is checked against the panel's values.
     pub async fn account_edit(
         &self,
         key: &AccountKey,
         edit: &AccountEdit,
+        seen: Option<&Account>,
     ) -> Result<ActionOutcome> {
         let panel = self.panel(&key.panel_id)?;
         let client = self.client(&panel)?;
@@ -85,6 +94,14 @@ impl Paneldeck {
                 return Err(err);
             }
         };
+        let changed = seen
+            .map(|seen| changed_since(seen, &before))
+            .unwrap_or_default();
+        if !changed.is_empty() {
+            let err = CoreError::ChangedOnPanel(changed);
+            self.finish_single(&op, Err(&err), &[]);
+            return Err(err);
+        }
         let result = actions::edit(&client, &key.native_id, edit).await;
         let changes = match &result {
             Ok(outcome) => {

@@ -11,12 +11,13 @@ mod bulk_support;
 use bulk_support::*;
 use paneldeck_core::{
     accounts::{Account, AccountStatus, Selection},
+    actions::{AccountEdit, ExpireInput, MarzbanStatusInput, ResetStrategy},
     bulk::{
         BulkAction, BulkReport, BulkRequest, CancelToken, ExecOptions, Field, FieldValue,
         IfChanged, ItemErrorCode, ItemState, SkipReason,
     },
     registry::PanelView,
-    Paneldeck,
+    ApiError, ErrorCode, Paneldeck,
 };
 use paneldeck_panels::PanelKind;
 use paneldeck_sim::{RunningSim, SimKind};
@@ -171,4 +172,61 @@ async fn a_run_reads_back_only_the_accounts_it_touched() {
     );
     let now = w.core.account_detail(&a.key).unwrap().account;
     assert_eq!(now.expires_at_ms, Some(a.expires_at_ms.unwrap() + DAY_MS));
+}
+
+/// A detail-pane form sends every field it holds. When the colleague changed the expiry and
+/// the limit after the form was opened, saving the form (which only meant to change the note)
+/// would put the old values back: the save is refused with what changed, nothing is sent, and
+/// the same edit from the panel's values goes through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_form_opened_before_a_change_on_the_panel_is_refused_not_sent() {
+    let (core, _dir) = open();
+    let sim = paneldeck_sim::start_local(SimKind::Marzban, sim_options(9, 8, SimKind::Marzban))
+        .await
+        .unwrap();
+    let panel = add(&core, &sim, "mz", "#0000aa").await;
+    core.sync_all(|_| {}).await;
+    let seen = target(&core, &panel);
+    let form = |a: &Account| AccountEdit::Marzban {
+        data_limit_bytes: a.limit_bytes,
+        expire: ExpireInput::At {
+            ms: a.expires_at_ms.unwrap(),
+        },
+        data_limit_reset_strategy: ResetStrategy::NoReset,
+        status: MarzbanStatusInput::Active,
+        note: "only the note".into(),
+        on_hold_expire_duration_secs: None,
+        proxies: None,
+        inbounds: None,
+    };
+    let moved = (seen.expires_at_ms.unwrap() / 1000 + 3 * 86_400) * 1000;
+    colleague_changes(&sim, &seen, moved).await;
+
+    let err = core
+        .account_edit(&seen.key, &form(&seen), Some(&seen))
+        .await
+        .unwrap_err();
+    let api = ApiError::from(err);
+    assert_eq!(api.code, ErrorCode::ChangedOnPanel, "{}", api.message);
+    let fields: Vec<Field> = api.changes.iter().map(|c| c.field).collect();
+    assert_eq!(fields, vec![Field::Expiry, Field::Limit]);
+    let expiry = &api.changes[0];
+    assert_eq!(
+        expiry.before,
+        Some(FieldValue::moment(seen.expires_at_ms.unwrap()))
+    );
+    assert_eq!(expiry.after, Some(FieldValue::moment(moved)));
+    // Nothing was sent: the panel keeps the colleague's values and the old note.
+    let live = core.refresh_account(&seen.key).await.unwrap().account;
+    assert_eq!(live.expires_at_ms, Some(moved));
+    assert_ne!(live.note.as_deref(), Some("only the note"));
+
+    // The form checked against the panel's values saves.
+    core.account_edit(&seen.key, &form(&live), Some(&live))
+        .await
+        .unwrap();
+    let after = core.refresh_account(&seen.key).await.unwrap().account;
+    assert_eq!(after.expires_at_ms, Some(moved));
+    assert_eq!(after.limit_bytes, live.limit_bytes);
+    assert_eq!(after.note.as_deref(), Some("only the note"));
 }

@@ -123,7 +123,7 @@ async fn a_detail_pane_edit_reverts_and_a_reset_is_left_as_irreversible() {
     };
     let op = w
         .core
-        .account_edit(&a.key, &edit)
+        .account_edit(&a.key, &edit, None)
         .await
         .unwrap()
         .journal

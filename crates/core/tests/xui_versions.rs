@@ -138,6 +138,7 @@ async fn every_action_on(version: XuiVersion) {
             enable: true,
             inbound_ids: None,
         },
+        None,
     )
     .await
     .unwrap_or_else(|e| panic!("{version}: edit: {e}"));

@@ -3,7 +3,7 @@
 use paneldeck_core::{
     accounts::{
         dashboard::Dashboard,
-        model::AccountKey,
+        model::{Account, AccountKey},
         query::{AccountDetail, AccountPage, AccountQuery},
         sync::PanelHealth,
     },
@@ -66,6 +66,7 @@ pub async fn accounts_sync(
             message: "A sync is already running.".into(),
             fields: Vec::new(),
             fingerprint: None,
+            changes: Vec::new(),
         });
     };
     let emit = move |event| {
@@ -108,8 +109,12 @@ pub async fn account_edit(
     backend: State<'_, Backend>,
     key: AccountKey,
     edit: AccountEdit,
+    seen: Option<Account>,
 ) -> CmdResult<ActionOutcome> {
-    Ok(backend.paneldeck().account_edit(&key, &edit).await?)
+    Ok(backend
+        .paneldeck()
+        .account_edit(&key, &edit, seen.as_ref())
+        .await?)
 }
 
 #[tauri::command]

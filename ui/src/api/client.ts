@@ -26,5 +26,5 @@ export async function unwrap<T>(result: Promise<CommandResult<T>>): Promise<T> {
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiFailure) return err.api;
   const message = err instanceof Error ? err.message : String(err);
-  return { code: "internal", message, fields: [], fingerprint: null };
+  return { code: "internal", message, fields: [], fingerprint: null, changes: [] };
 }

@@ -103,6 +103,7 @@ pub fn print_report(report: &BulkReport, format: Format) -> Result<(), ApiError>
             ),
             fields: Vec::new(),
             fingerprint: None,
+            changes: Vec::new(),
         });
     }
     if report.cancelled {
@@ -111,6 +112,7 @@ pub fn print_report(report: &BulkReport, format: Format) -> Result<(), ApiError>
             message: "cancelled".into(),
             fields: Vec::new(),
             fingerprint: None,
+            changes: Vec::new(),
         });
     }
     Ok(())

@@ -187,7 +187,7 @@ impl Paneldeck {
                 Ok(())
             }
             Err(err) => {
-                let api = api_error(&err);
+                let api = ApiError::from(&err);
                 tracing::warn!(panel = %panel.id, error = %api.message, "panel sync failed");
                 let reachable = !unreachable(api.code);
                 if let Err(db) = self
@@ -389,27 +389,5 @@ pub fn due_after(every: Duration, h: &PanelHealth) -> i64 {
             (failing_for / 2).clamp(every, MAX_BACKOFF_MS.max(every))
         }
         _ => every,
-    }
-}
-
-/// The error as it crosses to the UI, keeping the original for the caller.
-fn api_error(err: &CoreError) -> ApiError {
-    use paneldeck_panels::PanelError as P;
-    let fields = match err {
-        CoreError::InvalidInput { fields, .. } | CoreError::Panel(P::Validation { fields }) => {
-            fields.clone()
-        }
-        _ => Vec::new(),
-    };
-    let fingerprint = match err {
-        CoreError::Panel(P::CertificateNotTrusted { fingerprint }) => Some(fingerprint.clone()),
-        CoreError::Panel(P::CertificateMismatch { actual, .. }) => Some(actual.clone()),
-        _ => None,
-    };
-    ApiError {
-        code: err.code(),
-        message: err.to_string(),
-        fields,
-        fingerprint,
     }
 }

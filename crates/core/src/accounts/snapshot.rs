@@ -346,6 +346,7 @@ pub fn health(conn: &Connection, now_ms: i64) -> Result<Vec<PanelHealth>> {
                 message,
                 fields: Vec::new(),
                 fingerprint: None,
+                changes: Vec::new(),
             }),
             account_count: u64::try_from(r.get::<_, i64>(10)?).unwrap_or(0),
         })

@@ -17,6 +17,7 @@ use paneldeck_panels::PanelError;
 use super::{
     apply::{self, is_not_found, Applied},
     journal::{self, ItemUpdate},
+    live_phase::take_reads,
     pace::Pacer,
     types::*,
     ItemError, ItemErrorCode, ItemOutcome,
@@ -251,7 +252,11 @@ impl<'a> Runner<'a> {
         .max(64);
         let mut it = work.into_iter().peekable();
         while it.peek().is_some() {
-            let block: Vec<Work> = it.by_ref().take(block).collect();
+            let block = if self.opts.native_bulk {
+                it.by_ref().take(block).collect()
+            } else {
+                take_reads(&mut it, block)
+            };
             let ready = if self.cancel.is_cancelled() {
                 block
             } else {

@@ -47,6 +47,19 @@ fn drifts(field: Field) -> bool {
     )
 }
 
+/// What changed on the panel between the account as the admin saw it (`seen`) and as the
+/// panel holds it now (`live`): the fields a form or a preview shows, not usage.
+pub(crate) fn changed_since(seen: &Account, live: &Account) -> Vec<FieldChange> {
+    COMPARED
+        .iter()
+        .filter(|&&field| drifts(field))
+        .filter_map(|&field| {
+            let (was, now) = (value_of(seen, field)?, value_of(live, field)?);
+            (was != now).then(|| FieldChange::new(field, was, now))
+        })
+        .collect()
+}
+
 /// The account's value of `field` as previews show it; `None` when the field is not one the
 /// snapshot's account holds comparably (the preview's value is then kept as it was).
 pub(crate) fn value_of(a: &Account, field: Field) -> Option<Option<FieldValue>> {
@@ -158,6 +171,14 @@ fn set_after(changes: &mut [FieldChange], field: Field, value: FieldValue) {
 
 /// "expiry was …, now …" for the CLI and journal exports.
 pub fn drift_english(drift: &[FieldChange]) -> String {
+    format!(
+        "changed on the panel since the preview: {}",
+        changes_english(drift)
+    )
+}
+
+/// "expiry was …, now …; note was …, now …".
+pub fn changes_english(drift: &[FieldChange]) -> String {
     let parts: Vec<String> = drift
         .iter()
         .map(|d| {
@@ -173,8 +194,5 @@ pub fn drift_english(drift: &[FieldChange]) -> String {
             )
         })
         .collect();
-    format!(
-        "changed on the panel since the preview: {}",
-        parts.join("; ")
-    )
+    parts.join("; ")
 }

@@ -38,6 +38,27 @@ pub(crate) fn skipped(seq: u32, reason: SkipReason, detail: impl Into<String>) -
     }
 }
 
+/// The next block for the item-by-item path: up to `reads` items that are read live first,
+/// and with them every item that goes without a read (creates, items read in an earlier run).
+/// A block drains before the next one starts, so blocks are kept only where a read must stay
+/// close to its write; 200 creates in blocks of 64 idled the panel at three block ends.
+pub(super) fn take_reads(
+    it: &mut std::iter::Peekable<impl Iterator<Item = Work>>,
+    reads: usize,
+) -> Vec<Work> {
+    let mut block = Vec::new();
+    let mut counted = 0;
+    while let Some(w) = it.next_if(|w| counted < reads || !needs_read(w)) {
+        counted += usize::from(needs_read(&w));
+        block.push(w);
+    }
+    block
+}
+
+fn needs_read(w: &Work) -> bool {
+    reads_live(&w.rec.op) && !w.rec.live_read
+}
+
 /// An account as read live (`None`: the panel no longer has it); one failed read of
 /// everything fails each item it was to read.
 type Read = std::result::Result<Option<Converted>, Arc<CoreError>>;
@@ -62,9 +83,7 @@ impl Runner<'_> {
         generation: Option<&str>,
         block: Vec<Work>,
     ) -> Vec<Work> {
-        let (to_read, mut ready): (Vec<Work>, Vec<Work>) = block
-            .into_iter()
-            .partition(|w| reads_live(&w.rec.op) && !w.rec.live_read);
+        let (to_read, mut ready): (Vec<Work>, Vec<Work>) = block.into_iter().partition(needs_read);
         if to_read.is_empty() {
             return ready;
         }

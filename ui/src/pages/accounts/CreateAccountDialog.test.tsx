@@ -19,6 +19,7 @@ const rejected = {
       },
     ],
     fingerprint: null,
+    changes: [],
   },
 };
 

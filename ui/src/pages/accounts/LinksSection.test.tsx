@@ -136,7 +136,7 @@ describe("account links", () => {
   it("shows a failure to load the links", async () => {
     accountLinks.mockResolvedValue({
       status: "error",
-      error: { code: "timeout", message: "no answer in 15 s", fields: [], fingerprint: null },
+      error: { code: "timeout", message: "no answer in 15 s", fields: [], fingerprint: null, changes: [] },
     });
     show("xui");
     const alert = await screen.findByRole("alert");

@@ -245,3 +245,15 @@ export function toNewAccount(d: AccountDraft): NewAccount {
     }
   }
 }
+
+/** The form after the account changed on the panel since it was opened: each field the admin
+ *  left as it was shown takes the panel's value now; each field the admin changed keeps the
+ *  admin's value. */
+export function rebaseDraft(draft: AccountDraft, shown: AccountDraft, now: AccountDraft): AccountDraft {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const next = { ...draft } as Record<keyof AccountDraft, unknown>;
+  for (const key of Object.keys(draft) as (keyof AccountDraft)[]) {
+    if (same(draft[key], shown[key])) next[key] = now[key];
+  }
+  return next as AccountDraft;
+}

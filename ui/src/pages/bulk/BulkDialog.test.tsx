@@ -129,7 +129,7 @@ describe("bulk dialog: the action", () => {
   it("shows Rust's field error under the field it names", async () => {
     bulkPlan.mockResolvedValueOnce({
       status: "error",
-      error: { code: "invalid_input", message: "group: Enter a group name.", fields: [{ field: "group", problem: { code: "required" }, message: "Enter a group name." }], fingerprint: null },
+      error: { code: "invalid_input", message: "group: Enter a group name.", fields: [{ field: "group", problem: { code: "required" }, message: "Enter a group name." }], fingerprint: null, changes: [] },
     });
     open(all);
     choose("addToGroup");

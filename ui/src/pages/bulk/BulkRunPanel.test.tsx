@@ -189,7 +189,7 @@ describe("bulk run panel: running", () => {
     const plan = samplePlan();
     renderWithClient(<BulkRunPanel plan={plan} onClose={() => {}} />);
     fireEvent.click(screen.getByTestId("bulk-run"));
-    lastRun().fail({ code: "conflict", message: "operation 0f3c is already running", fields: [], fingerprint: null });
+    lastRun().fail({ code: "conflict", message: "operation 0f3c is already running", fields: [], fingerprint: null, changes: [] });
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("It already exists.");
     expect(alert).toHaveTextContent("operation 0f3c is already running");

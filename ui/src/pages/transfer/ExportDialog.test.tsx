@@ -140,6 +140,7 @@ describe("export dialog", () => {
           },
         ],
         fingerprint: null,
+        changes: [],
       },
     });
     show();

@@ -251,6 +251,7 @@ describe("import dialog", () => {
           },
         ],
         fingerprint: null,
+        changes: [],
       },
     });
     show(<ImportDialog panels={panels} onClose={() => {}} />);
