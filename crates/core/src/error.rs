@@ -41,7 +41,7 @@ pub enum ErrorCode {
     WrongPassphrase,
     /// An update was refused: a bad signature, an unusable manifest, or no key to check with.
     UpdateRejected,
-    /// The provider blocked the account: its API takes no change to it but a delete.
+    /// The provider blocked the account: its API takes only a disable or a delete.
     AccountBlocked,
     /// An edit was not sent: the account changed on the panel since the form was opened
     /// (`ApiError::changes` says how); the form is to be checked against the panel's values.

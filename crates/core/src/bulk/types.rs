@@ -312,7 +312,7 @@ pub enum SkipReason {
     ChangedOnPanel,
     /// A revert of a change nothing journaled can take back (a delete, a reset, new secrets).
     Irreversible,
-    /// The provider blocked the account; its API takes no change to it but a delete.
+    /// The provider blocked the account; its API takes only a disable or a delete.
     BlockedByProvider,
 }
 

@@ -105,8 +105,8 @@ pub trait KindRules: Sync {
         vec![new.name().trim().to_lowercase()]
     }
 
-    /// Why the panel would refuse any change but `action` to this account as it stands (a
-    /// provider's block, say), so the plan skips it instead of sending a write that fails.
+    /// Why the panel would refuse `action`, which its kind can do, on this account as it
+    /// stands (a provider's block, say): the plan skips it instead of sending a bad write.
     fn refuses_change(&self, _a: &Account, _action: &BulkAction) -> Option<Skip> {
         None
     }

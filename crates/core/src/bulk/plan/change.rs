@@ -17,10 +17,10 @@ use crate::{
 
 /// What `action` does to one account, with what its panel does beyond it.
 pub(crate) fn plan_change(a: &Account, caps: &Capabilities, action: &BulkAction) -> Planned {
+    let (op, mut changes) = own_change(a, caps, action)?;
     if let Some(skip) = kinds::rules(a.kind).refuses_change(a, action) {
         return Err(skip);
     }
-    let (op, mut changes) = own_change(a, caps, action)?;
     changes.extend(kinds::rules(a.kind).side_effects(a, action));
     changes.extend(revival(a, &op, now_ms()));
     Ok((op, changes))

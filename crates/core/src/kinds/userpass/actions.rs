@@ -40,12 +40,13 @@ async fn find(c: &UserpassClient, id: SubUserId) -> Result<SubUser> {
 
 /// The sub-user `id`, to be updated. An update must send status 1 or 2
 /// (userpass-subusers-api.txt, `PUT update`: "1: active, 2: disable"), and a blocked one (3, set
-/// by the provider) has neither to keep: sending either would change what the provider set.
+/// by the provider) has neither to keep: sending either would change what the provider set, so
+/// only a disable (which asks for 2) and a delete reach it.
 async fn find_changeable(c: &UserpassClient, id: SubUserId) -> Result<SubUser> {
     let current = find(c, id).await?;
     if current.status == SubUserStatus::Blocked {
         return Err(CoreError::AccountBlocked(format!(
-            "the provider blocked sub-user {id}; its API takes no change to it until the block is lifted (deleting it still works)"
+            "the provider blocked sub-user {id}; its API takes no change to it until the block is lifted (disabling or deleting it still works)"
         )));
     }
     Ok(current)
@@ -76,7 +77,12 @@ pub(super) async fn apply(
     let outcome = match action {
         AccountAction::Enable | AccountAction::Disable => {
             let enable = matches!(action, AccountAction::Enable);
-            let current = find_changeable(c, id).await?;
+            // Disabling a blocked one sends 2, as asked; enabling it would try to lift the block.
+            let current = if enable {
+                find_changeable(c, id).await?
+            } else {
+                find(c, id).await?
+            };
             let mut update = SubUserUpdate::keep(&current);
             update.status = if enable {
                 SubUserStatus::Active

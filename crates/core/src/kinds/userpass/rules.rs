@@ -7,7 +7,7 @@ use paneldeck_sim::SimCredentials;
 use crate::transfer::plan::ConflictReason;
 use crate::{
     accounts::{Account, AccountDetail, Capabilities},
-    actions::{AccountEdit, KeptCredentials, NewAccount},
+    actions::{AccountEdit, KeptCredentials, NewAccount, ProxyStatusInput},
     bulk::{BulkAction, FieldChange, ItemOp, Planned, Skip, SkipReason},
     demo::DemoPanel,
     kinds::{Holds, KindRules},
@@ -67,12 +67,21 @@ impl KindRules for UserpassRules {
     }
 
     /// The usage cap is set through the sub-user's edit form.
-    /// A blocked sub-user takes no update (see `actions::find_changeable`); only a delete.
+    /// A blocked sub-user takes no update but a disable (see `actions::find_changeable`),
+    /// and a delete.
     fn refuses_change(&self, a: &Account, action: &BulkAction) -> Option<Skip> {
-        (a.hints.restricted && !matches!(action, BulkAction::Delete { .. })).then(|| {
+        let allowed = matches!(
+            action,
+            BulkAction::Delete { .. }
+                | BulkAction::Disable
+                | BulkAction::SetStatus {
+                    status: ProxyStatusInput::Disabled
+                }
+        );
+        (a.hints.restricted && !allowed).then(|| {
             Skip::new(
                 SkipReason::BlockedByProvider,
-                "The provider blocked it; its API takes no change but a delete.",
+                "The provider blocked it; its API takes only a disable or a delete.",
             )
         })
     }
