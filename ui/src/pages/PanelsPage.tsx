@@ -7,7 +7,7 @@ import { usePanels, useRemovePanel, useTestPanel } from "../api/panels";
 import type { ApiError, PanelView, ProbeInfo } from "../api/types";
 import { CopyButton } from "../components/CopyButton";
 import { Dialog } from "../components/Dialog";
-import { ErrorNotice } from "../components/ErrorNotice";
+import { ErrorNotice, errorLine } from "../components/ErrorNotice";
 import { KindBadge } from "../components/KindBadge";
 import { useToast } from "../components/Toasts";
 import { PanelDialog } from "./PanelDialog";
@@ -55,7 +55,7 @@ export function PanelsPage({ secretStore }: { secretStore: string }) {
 }
 
 function PanelCard({ panel, onEdit, onRemove }: { panel: PanelView; onEdit: () => void; onRemove: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const test = useTestPanel();
   const [state, setState] = useState<TestState | null>(null);
   const [syncing, setSyncing] = useState(false);
@@ -65,7 +65,7 @@ function PanelCard({ panel, onEdit, onRemove }: { panel: PanelView; onEdit: () =
     setSyncing(true);
     startSync(panel.id)
       .then(() => toast(t("win.synced", { panel: panel.name }), "ok"))
-      .catch((e: unknown) => toast(`${t(`errors.${toApiError(e).code}`)} ${toApiError(e).message}`, "error"))
+      .catch((e: unknown) => toast(errorLine(t, toApiError(e), i18n.language), "error"))
       .finally(() => setSyncing(false));
   };
   const runTest = () => {

@@ -79,14 +79,14 @@ describe("edit account form", () => {
     fireEvent.click(screen.getByTestId("save-account"));
 
     await screen.findByTestId("changed-on-panel");
-    const [, firstEdit, firstSeen] = accountEdit.mock.calls[0];
+    const [, firstEdit, firstSeen] = accountEdit.mock.calls[0] ?? [];
     expect(firstSeen).toEqual(seenBefore.account);
     expect(firstEdit).toMatchObject({ note: "new note", dataLimitBytes: 10 * 1024 ** 3 });
     expect(done).not.toHaveBeenCalled();
 
     fireEvent.click(screen.getByTestId("save-account"));
     await waitFor(() => expect(done).toHaveBeenCalled());
-    const [, edit, seen] = accountEdit.mock.calls[1];
+    const [, edit, seen] = accountEdit.mock.calls[1] ?? [];
     expect(seen).toEqual(onPanelNow.account);
     expect(edit).toMatchObject({ note: "new note", dataLimitBytes: 20 * 1024 ** 3 });
     expect(edit.expire).toEqual({ type: "at", ms: T0 + 5 * DAY });

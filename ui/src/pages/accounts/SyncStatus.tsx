@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 
 import type { PanelView, SyncEvent } from "../../api/types";
+import { errorLine } from "../../components/ErrorNotice";
 import { formatCount } from "../../util/format";
 
 /** One line per panel while syncing: fetched/total, done, or the error. */
@@ -30,7 +31,7 @@ export function SyncStatus({ panels, progress }: { panels: PanelView[]; progress
             tone = "ok-text";
             break;
           case "failed":
-            text = `${t(`errors.${ev.error.code}`)} ${ev.error.message}`;
+            text = errorLine(t, ev.error, i18n.language);
             tone = "error-text";
             break;
         }
