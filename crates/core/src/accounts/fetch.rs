@@ -73,6 +73,42 @@ pub(crate) const READ_MANY_FROM: usize = 8;
 /// Accounts read again together, by native id.
 pub(crate) type Many = std::collections::HashMap<String, Converted>;
 
+/// Usernames per request of a kind whose user list filters by an exact list of names
+/// (Marzban's and PasarGuard's `GET /api/users?username=…`): keeps the URL well under common
+/// limits.
+pub(crate) const NAMES_PER_READ: usize = 100;
+
+/// Reads `names` through `read` (one request per `NAMES_PER_READ` names, two at a time) and
+/// keeps the users whose name is exactly one asked for: a single name may be a substring
+/// search on some versions. `read` answers a chunk of names with users; `convert` gives a
+/// user's name and its account.
+pub(crate) async fn read_by_names<U, Fut>(
+    names: &[&str],
+    read: impl Fn(Vec<String>) -> Fut,
+    convert: impl Fn(&U) -> (String, Converted),
+) -> crate::error::Result<Many>
+where
+    Fut: std::future::Future<Output = std::result::Result<Vec<U>, paneldeck_panels::PanelError>>,
+{
+    use futures::{StreamExt, TryStreamExt};
+    let wanted: std::collections::HashSet<&str> = names.iter().copied().collect();
+    let chunks: Vec<Vec<String>> = names
+        .chunks(NAMES_PER_READ)
+        .map(|chunk| chunk.iter().map(|n| (*n).to_owned()).collect())
+        .collect();
+    let answers: Vec<Vec<U>> = futures::stream::iter(chunks)
+        .map(read)
+        .buffer_unordered(2)
+        .try_collect()
+        .await?;
+    Ok(answers
+        .iter()
+        .flatten()
+        .map(&convert)
+        .filter(|(name, _)| wanted.contains(name.as_str()))
+        .collect())
+}
+
 /// The accounts of `fetched` whose native ids are in `ids` (a kind that reads many accounts
 /// by reading them all).
 pub(crate) fn listed(fetched: Fetched, panel: &PanelId, ids: &[&str], now_ms: i64) -> Many {

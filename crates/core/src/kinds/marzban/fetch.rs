@@ -11,7 +11,9 @@ use super::convert;
 use crate::{
     accounts::{
         convert::Converted,
-        fetch::{pages, pair, with_room, Fetched, IntoAccounts, Many, Progress, Records},
+        fetch::{
+            pages, pair, read_by_names, with_room, Fetched, IntoAccounts, Many, Progress, Records,
+        },
     },
     error::Result,
     registry::{PanelId, PanelView},
@@ -101,9 +103,6 @@ pub(super) async fn fetch_one(
     }
 }
 
-/// Usernames per `GET /api/users?username=…` (keeps the URL well under common limits).
-const NAMES_PER_READ: usize = 100;
-
 /// Re-reads the users named, `NAMES_PER_READ` per request: the `username` parameter repeated
 /// is an exact list on 0.5+ (`User.username.in_`) and on 0.4.x when there are several; one
 /// name alone is a substring search on 0.4.x, so the answer is matched by name exactly.
@@ -115,19 +114,16 @@ pub(super) async fn fetch_many(
     names: &[&str],
     now_ms: i64,
 ) -> Result<Many> {
-    let mut found = Many::new();
-    for chunk in names.chunks(NAMES_PER_READ) {
+    let read = |usernames: Vec<String>| async move {
         let query = UsersQuery {
-            usernames: chunk.iter().map(|n| (*n).to_owned()).collect(),
+            usernames,
             ..UsersQuery::default()
         };
-        let wanted: HashSet<&str> = chunk.iter().copied().collect();
-        for u in c.get_users(&query).await?.users {
-            if wanted.contains(u.username.as_str()) {
-                let converted = convert::from_user(&panel.id, &panel.base_url, &u, now_ms);
-                found.insert(u.username.clone(), converted);
-            }
-        }
-    }
-    Ok(found)
+        c.get_users(&query).await.map(|page| page.users)
+    };
+    read_by_names(names, read, |u: &User| {
+        let converted = convert::from_user(&panel.id, &panel.base_url, u, now_ms);
+        (u.username.clone(), converted)
+    })
+    .await
 }

@@ -12,7 +12,9 @@ use super::convert::{self, Context};
 use crate::{
     accounts::{
         convert::Converted,
-        fetch::{pages, pair, with_room, Fetched, IntoAccounts, Many, Progress, Records},
+        fetch::{
+            pages, pair, read_by_names, with_room, Fetched, IntoAccounts, Many, Progress, Records,
+        },
     },
     error::Result,
     registry::{PanelId, PanelView},
@@ -125,9 +127,6 @@ pub(super) async fn fetch_one(
     }
 }
 
-/// Usernames per `GET /api/users?username=…` (keeps the URL well under common limits).
-const NAMES_PER_READ: usize = 100;
-
 /// Re-reads the users named, `NAMES_PER_READ` per request (`username` repeated is an exact
 /// list; `load_sub` fills their subscription URLs as a sync's pages have them). Fact:
 /// `GET /api/users` takes `username` (array) and `load_sub` in pasarguard-openapi.json.
@@ -143,20 +142,16 @@ pub(super) async fn fetch_many(
         base_url: &panel.base_url,
         group_names: &groups,
     };
-    let mut found = Many::new();
-    for chunk in names.chunks(NAMES_PER_READ) {
+    let read = |usernames: Vec<String>| async move {
         let query = UsersQuery {
-            usernames: chunk.iter().map(|n| (*n).to_owned()).collect(),
+            usernames,
             load_sub: true,
             ..UsersQuery::default()
         };
-        let wanted: HashSet<&str> = chunk.iter().copied().collect();
-        for u in c.get_users(&query).await?.users {
-            if wanted.contains(u.username.as_str()) {
-                let converted = convert::from_user(&cx, &u, now_ms);
-                found.insert(u.username.clone(), converted);
-            }
-        }
-    }
-    Ok(found)
+        c.get_users(&query).await.map(|page| page.users)
+    };
+    read_by_names(names, read, |u: &User| {
+        (u.username.clone(), convert::from_user(&cx, u, now_ms))
+    })
+    .await
 }
