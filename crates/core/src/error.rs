@@ -43,6 +43,8 @@ pub enum ErrorCode {
     UpdateRejected,
     /// Any other failure reading or writing a file.
     Io,
+    /// The user stopped a long job (an export, QR images, a sync) before it ended.
+    Cancelled,
     Internal,
 }
 
@@ -81,6 +83,9 @@ pub enum CoreError {
     WrongPassphrase,
     #[error("{0}")]
     UpdateRejected(String),
+    /// The user stopped the job; what it was writing was not written.
+    #[error("cancelled")]
+    Cancelled,
     #[error("{0}")]
     Internal(String),
 }
@@ -121,6 +126,7 @@ impl CoreError {
             CoreError::Keyring(_) => ErrorCode::Keyring,
             CoreError::WrongPassphrase => ErrorCode::WrongPassphrase,
             CoreError::UpdateRejected(_) => ErrorCode::UpdateRejected,
+            CoreError::Cancelled => ErrorCode::Cancelled,
             CoreError::Internal(_) => ErrorCode::Internal,
             CoreError::Panel(p) => panel_code(p),
         }
