@@ -51,6 +51,17 @@ export function formatDuration(seconds: number, locale: string): string {
   return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "short" }).format(value);
 }
 
+/** "3,400/s · about 29 s left" for a job at `done` of `total`, once its pace is known. */
+export function usePaceText(done: number, total: number | null): string | null {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const rate = useRate(done, total);
+  const parts: string[] = [];
+  if (rate.perSecond !== null) parts.push(t("job.rate", { rate: formatCount(Math.round(rate.perSecond), lang) }));
+  if (rate.secondsLeft !== null) parts.push(t("job.left", { time: formatDuration(rate.secondsLeft, lang) }));
+  return parts.length > 0 ? parts.join(" · ") : null;
+}
+
 type Props = {
   done: number;
   /** `null` while the job does not know its size yet (the bar is then indeterminate). */
@@ -69,13 +80,12 @@ type Props = {
 export function JobProgress({ done, total, label, onCancel, cancelling, testId }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const rate = useRate(done, total);
+  const pace = usePaceText(done, total);
   const share = total ? Math.min(1, done / total) : null;
   const parts = [
     total === null ? formatCount(done, lang) : t("job.count", { done: formatCount(done, lang), total: formatCount(total, lang) }),
   ];
-  if (rate.perSecond !== null) parts.push(t("job.rate", { rate: formatCount(Math.round(rate.perSecond), lang) }));
-  if (rate.secondsLeft !== null) parts.push(t("job.left", { time: formatDuration(rate.secondsLeft, lang) }));
+  if (pace !== null) parts.push(pace);
   return (
     <div className="job-progress" data-testid={testId} role="group" aria-label={label}>
       <div className="job-progress-head">
