@@ -259,7 +259,7 @@ export function ExportDialog({ selection, description, onClose }: Props) {
         />
       )}
       {cancelled && (
-        <p className="notice" role="status" data-testid="export-cancelled">
+        <p className="notice info" role="status" data-testid="export-cancelled">
           {t("job.cancelled")}
         </p>
       )}
