@@ -51,7 +51,7 @@ pub type OnRows<'a> = &'a mut dyn FnMut(usize) -> std::io::Result<()>;
 pub const ROWS_PER_STEP: usize = 512;
 
 fn each_step(i: usize, on_rows: OnRows<'_>) -> std::io::Result<()> {
-    if i % ROWS_PER_STEP == 0 {
+    if i.is_multiple_of(ROWS_PER_STEP) {
         on_rows(i)?;
     }
     Ok(())
