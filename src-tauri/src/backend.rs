@@ -9,6 +9,9 @@ use paneldeck_core::{
     Profile,
 };
 
+/// The job id of the sync the user started (one at a time).
+pub const SYNC_JOB: &str = "sync";
+
 /// Which profile the window works on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -37,6 +40,8 @@ pub struct Backend {
     sync_lock: tokio::sync::Mutex<()>,
     /// Bulk runs in progress, so the UI can cancel them.
     runs: RunRegistry,
+    /// Exports and link files in progress, and the user's sync (under [`SYNC_JOB`]).
+    jobs: RunRegistry,
     /// Import and migration previews the user has not confirmed yet, by preview id.
     /// Previews waiting for their confirmation: the operation's title and the plan.
     imports: Mutex<HashMap<String, (OpWhat, ImportPlan)>>,
@@ -54,6 +59,7 @@ impl Backend {
                     paneldeck: Arc::new(paneldeck),
                     sync_lock: Default::default(),
                     runs: Default::default(),
+                    jobs: Default::default(),
                     imports: Default::default(),
                     demo: None,
                 })
@@ -68,6 +74,7 @@ impl Backend {
                     paneldeck: demo.paneldeck.clone(),
                     sync_lock: Default::default(),
                     runs: Default::default(),
+                    jobs: Default::default(),
                     imports: Default::default(),
                     demo: Some(demo),
                 })
@@ -86,6 +93,10 @@ impl Backend {
 
     pub fn runs(&self) -> &RunRegistry {
         &self.runs
+    }
+
+    pub fn jobs(&self) -> &RunRegistry {
+        &self.jobs
     }
 
     pub fn imports(&self) -> MutexGuard<'_, HashMap<String, (OpWhat, ImportPlan)>> {

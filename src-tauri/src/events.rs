@@ -12,6 +12,14 @@ pub struct SyncProgress(pub paneldeck_core::accounts::sync::SyncEvent);
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct BulkProgressed(pub paneldeck_core::bulk::BulkProgress);
 
+/// Progress of a long job (export, link files) under the id the UI gave it.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct JobProgressed {
+    pub job_id: String,
+    pub step: paneldeck_core::jobs::JobStep,
+}
+
 /// Accounts in the snapshot were written or removed: every view of them refetches.
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct SnapshotChanged(pub paneldeck_core::accounts::SnapshotChange);

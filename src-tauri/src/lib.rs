@@ -29,6 +29,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::accounts::accounts_keys,
             commands::accounts::account_detail,
             commands::accounts::accounts_sync,
+            commands::accounts::accounts_sync_cancel,
+            commands::jobs::job_cancel,
+            commands::panels::panel_open_in_browser,
             commands::accounts::panels_health,
             commands::accounts::dashboard_get,
             commands::accounts::account_action,
@@ -77,6 +80,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             events::PanelsChanged,
             events::SyncProgress,
             events::BulkProgressed,
+            events::JobProgressed,
             events::SnapshotChanged,
             events::AlertsRaised
         ])

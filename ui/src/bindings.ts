@@ -25,8 +25,23 @@ export const commands = {
 	/**  Keys of every account matching the query ("select all that match"); off the main thread. */
 	accountsKeys: (query: AccountQuery_Deserialize) => typedError<AccountKey[], ApiError_Serialize>(__TAURI_INVOKE("accounts_keys", { query })),
 	accountDetail: (key: AccountKey) => typedError<AccountDetail_Serialize, ApiError_Serialize>(__TAURI_INVOKE("account_detail", { key })),
-	/**  Syncs one panel or all of them, streaming `SyncProgress` events. One sync at a time. */
+	/**
+	 *  Syncs one panel or all of them, streaming `SyncProgress` events. One sync at a time;
+	 *  `accounts_sync_cancel` stops it (panels that finished keep their new snapshot).
+	 */
 	accountsSync: (panelId: PanelId | null) => typedError<PanelHealth_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("accounts_sync", { panelId })),
+	/**
+	 *  Stops the user's sync: no new page is fetched; panels not finished keep their last
+	 *  snapshot and report `cancelled`. False when no sync runs.
+	 */
+	accountsSyncCancel: () => __TAURI_INVOKE<boolean>("accounts_sync_cancel"),
+	/**  Asks a running job to stop; it writes nothing. False when it is not running. */
+	jobCancel: (jobId: string) => __TAURI_INVOKE<boolean>("job_cancel", { jobId }),
+	/**
+	 *  Opens the panel's web page in the default browser: its address without credentials,
+	 *  query or fragment (see `PanelView::browser_url`).
+	 */
+	panelOpenInBrowser: (panelId: PanelId) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("panel_open_in_browser", { panelId })),
 	panelsHealth: () => typedError<PanelHealth_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("panels_health")),
 	dashboardGet: () => typedError<Dashboard_Serialize, ApiError_Serialize>(__TAURI_INVOKE("dashboard_get")),
 	accountAction: (key: AccountKey, action: AccountAction) => typedError<ActionOutcome_Serialize, ApiError_Serialize>(__TAURI_INVOKE("account_action", { key, action })),
@@ -66,10 +81,16 @@ export const commands = {
 	accountLinks: (key: AccountKey) => typedError<AccountLink[], ApiError_Serialize>(__TAURI_INVOKE("account_links", { key })),
 	/**  A QR code of `text` as SVG markup (scales crisply to any size). */
 	linkQr: (text: string) => typedError<string, ApiError_Serialize>(__TAURI_INVOKE("link_qr", { text })),
-	/**  Writes the links of a selection: a list, QR images (folder or ZIP) or a printable sheet. */
-	linksExport: (selection: Selection_Deserialize, save: LinkSave, path: string) => typedError<LinksSaved, ApiError_Serialize>(__TAURI_INVOKE("links_export", { selection, save, path })),
-	/**  Writes the selection's accounts to `path` in the documented schema (`docs/formats.md`). */
-	accountsExport: (selection: Selection_Deserialize, options: ExportOptions_Deserialize, path: string) => typedError<ExportSummary, ApiError_Serialize>(__TAURI_INVOKE("accounts_export", { selection, options, path })),
+	/**
+	 *  Writes the links of a selection: a list, QR images (folder or ZIP) or a printable sheet,
+	 *  streaming `JobProgressed` under `job_id`; `job_cancel` stops it and nothing is written.
+	 */
+	linksExport: (selection: Selection_Deserialize, save: LinkSave, path: string, jobId: string) => typedError<LinksSaved, ApiError_Serialize>(__TAURI_INVOKE("links_export", { selection, save, path, jobId })),
+	/**
+	 *  Writes the selection's accounts to `path` in the documented schema (`docs/formats.md`),
+	 *  streaming `JobProgressed` under `job_id`; `job_cancel` stops it and nothing is written.
+	 */
+	accountsExport: (selection: Selection_Deserialize, options: ExportOptions_Deserialize, path: string, jobId: string) => typedError<ExportSummary, ApiError_Serialize>(__TAURI_INVOKE("accounts_export", { selection, options, path, jobId })),
 	/**  Reads, validates and diffs a CSV/JSON file (ours or 3x-ui's export) against a panel. */
 	importPreview: (path: string, panelId: PanelId, options: ImportOptions_Deserialize) => typedError<ImportPreview_Serialize, ApiError_Serialize>(__TAURI_INVOKE("import_preview", { path, panelId, options })),
 	/**  Diffs copying accounts of `from` (all, or the selection's ones on it) onto `to`. */
@@ -116,6 +137,7 @@ export const commands = {
 export const events = {
 	alertsRaised: makeEvent<AlertsRaised_Serialize, AlertsRaised_Deserialize>("alerts-raised"),
 	bulkProgressed: makeEvent<BulkProgressed, BulkProgressed>("bulk-progressed"),
+	jobProgressed: makeEvent<JobProgressed, JobProgressed>("job-progressed"),
 	panelsChanged: makeEvent<PanelsChanged, PanelsChanged>("panels-changed"),
 	snapshotChanged: makeEvent<SnapshotChanged, SnapshotChanged>("snapshot-changed"),
 	syncProgress: makeEvent<SyncProgress_Serialize, SyncProgress_Deserialize>("sync-progress"),
@@ -1022,7 +1044,9 @@ export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "storage" |
  */
 "changed_on_panel" | 
 /**  Any other failure reading or writing a file. */
-"io" | "internal";
+"io" | 
+/**  The user stopped a long job (an export, QR images, a sync) before it ended. */
+"cancelled" | "internal";
 
 /**
  *  Marzban expiry: Marzban stores whole seconds, so `ms` is rounded down to a second.
@@ -1445,6 +1469,28 @@ export type ItemRecord_Serialize = {
 export type ItemState = "pending" | 
 /**  Sent (or about to be); the outcome is not known yet. Found at resume: checked first. */
 "running" | "done" | "failed" | "skipped";
+
+/**  What a job is doing: its steps are counted in this phase's units. */
+export type JobPhase = 
+/**  Reading accounts' links (from the snapshot or the panels), one account a step. */
+"reading" | 
+/**  Drawing QR images, one link a step. */
+"drawing" | 
+/**  Writing a file, one account a step. */
+"writing";
+
+/**  Progress of a long job (export, link files) under the id the UI gave it. */
+export type JobProgressed = {
+	jobId: string,
+	step: JobStep,
+};
+
+/**  `done` of `total` steps of `phase`. */
+export type JobStep = {
+	phase: JobPhase,
+	done: number,
+	total: number,
+};
 
 /**  A secret a create keeps from the account it copies (never its value). */
 export type KeptSecret = "uuid" | "password" | "subscriptionId";
@@ -2448,12 +2494,16 @@ export type SyncEvent = SyncEvent_Serialize | SyncEvent_Deserialize;
 /**  Progress of a sync, per panel, for the UI and the CLI. */
 export type SyncEvent_Deserialize = { type: "started"; panelId: PanelId } | 
 /**  `total` is known once the first page told it. */
-{ type: "progress"; panelId: PanelId; fetched: number; total?: number | null } | { type: "finished"; panelId: PanelId; accounts: number; tookMs: number } | { type: "failed"; panelId: PanelId; error: ApiError_Deserialize };
+{ type: "progress"; panelId: PanelId; fetched: number; total?: number | null } | { type: "finished"; panelId: PanelId; accounts: number; tookMs: number } | { type: "failed"; panelId: PanelId; error: ApiError_Deserialize } | 
+/**  The user stopped the sync before this panel finished: it keeps its last snapshot. */
+{ type: "cancelled"; panelId: PanelId };
 
 /**  Progress of a sync, per panel, for the UI and the CLI. */
 export type SyncEvent_Serialize = { type: "started"; panelId: PanelId } | 
 /**  `total` is known once the first page told it. */
-{ type: "progress"; panelId: PanelId; fetched: number; total: number | null } | { type: "finished"; panelId: PanelId; accounts: number; tookMs: number } | { type: "failed"; panelId: PanelId; error: ApiError_Serialize };
+{ type: "progress"; panelId: PanelId; fetched: number; total: number | null } | { type: "finished"; panelId: PanelId; accounts: number; tookMs: number } | { type: "failed"; panelId: PanelId; error: ApiError_Serialize } | 
+/**  The user stopped the sync before this panel finished: it keeps its last snapshot. */
+{ type: "cancelled"; panelId: PanelId };
 
 /**  Progress of a sync, one event per panel step. */
 export type SyncProgress = SyncProgress_Serialize | SyncProgress_Deserialize;

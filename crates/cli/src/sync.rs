@@ -72,6 +72,7 @@ impl Progress {
                     *took_ms as f64 / 1000.0
                 )
             }
+            SyncEvent::Cancelled { .. } => writeln!(err, "{clear}{name}: cancelled"),
             SyncEvent::Failed { error, .. } => {
                 writeln!(
                     err,

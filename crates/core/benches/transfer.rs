@@ -317,7 +317,13 @@ mod memory {
                     include_credentials: true,
                     raw_csv: false,
                 };
-                write_file(&records, opts, &path).unwrap();
+                write_file(
+                    &records,
+                    opts,
+                    &path,
+                    &mut paneldeck_core::jobs::Job::quiet(),
+                )
+                .unwrap();
                 let out = Command::new(&exe)
                     .args([super::CHILD_FLAG, &path.to_string_lossy()])
                     .output()

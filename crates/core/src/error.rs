@@ -48,6 +48,8 @@ pub enum ErrorCode {
     ChangedOnPanel,
     /// Any other failure reading or writing a file.
     Io,
+    /// The user stopped a long job (an export, QR images, a sync) before it ended.
+    Cancelled,
     Internal,
 }
 
@@ -86,6 +88,9 @@ pub enum CoreError {
     WrongPassphrase,
     #[error("{0}")]
     UpdateRejected(String),
+    /// The user stopped the job; what it was writing was not written.
+    #[error("cancelled")]
+    Cancelled,
     #[error("{0}")]
     AccountBlocked(String),
     #[error("changed on the panel since the form was opened: {}", crate::bulk::live::changes_english(.0))]
@@ -132,6 +137,7 @@ impl CoreError {
             CoreError::UpdateRejected(_) => ErrorCode::UpdateRejected,
             CoreError::AccountBlocked(_) => ErrorCode::AccountBlocked,
             CoreError::ChangedOnPanel(_) => ErrorCode::ChangedOnPanel,
+            CoreError::Cancelled => ErrorCode::Cancelled,
             CoreError::Internal(_) => ErrorCode::Internal,
             CoreError::Panel(p) => panel_code(p),
         }

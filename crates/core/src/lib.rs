@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod files;
 pub mod history;
+pub mod jobs;
 pub mod kinds;
 pub mod links;
 pub mod logging;

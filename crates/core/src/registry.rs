@@ -359,6 +359,23 @@ impl PanelView {
             .settings
             .limit(Endpoint::parse(&self.base_url)?.with_pin(pin)))
     }
+
+    /// The address to open the panel's web page in a browser: its scheme, host, port and
+    /// path only. A user name, password, query (where a user-pass key may ride when typed
+    /// into the address) or fragment never leaves the app through the browser.
+    pub fn browser_url(&self) -> Result<String> {
+        let mut url = url::Url::parse(self.base_url.trim())
+            .map_err(|e| CoreError::invalid(format!("the panel address is not a URL: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(CoreError::invalid("the panel address is not http(s)"));
+        }
+        // Both setters only fail for URLs that cannot have credentials (not http(s)).
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        url.set_query(None);
+        url.set_fragment(None);
+        Ok(url.to_string())
+    }
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<PanelView> {
@@ -475,4 +492,33 @@ pub(crate) fn update(conn: &Connection, id: &PanelId, panel: &ValidPanel, now: i
 
 pub(crate) fn delete(conn: &Connection, id: &PanelId) -> Result<bool> {
     Ok(conn.execute("DELETE FROM panels WHERE id = ?1", [&id.0])? > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn panel(base_url: &str) -> PanelView {
+        PanelView {
+            id: PanelId::new(),
+            name: "p".into(),
+            kind: PanelKind::Userpass,
+            base_url: base_url.into(),
+            color: String::new(),
+            tag: String::new(),
+            pinned_cert: None,
+            settings: PanelSettings::default(),
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn the_browser_gets_no_credentials_query_or_fragment() {
+        let url = panel("https://admin:pw@proxy.example:8443/panel/?api-key=SECRET#x")
+            .browser_url()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(url, "https://proxy.example:8443/panel/");
+        assert!(panel("ftp://host/").browser_url().is_err());
+    }
 }

@@ -7,6 +7,7 @@
 
 use base64::Engine;
 use paneldeck_core::{
+    jobs::Job,
     kinds::{
         userpass::links::proxy_strings,
         xui::links::{xui_link, LinkCredentials},
@@ -23,6 +24,10 @@ use paneldeck_core::{
     registry::ProxyGatewaySettings,
 };
 use paneldeck_panels::xui::Inbound;
+
+fn quiet() -> Job {
+    Job::quiet()
+}
 
 fn round_trip(link: &ProxyLink) {
     let url = link.to_url();
@@ -438,12 +443,15 @@ fn link_exports_name_files_after_accounts_and_escape_the_sheet() {
 
     let dir = tempfile::tempdir().unwrap();
     let zip_path = dir.path().join("qr.zip");
-    let n = links::export::write_qr_zip(&entries, QrImage::Png { scale: 3 }, &zip_path).unwrap();
+    let n =
+        links::export::write_qr_zip(&entries, QrImage::Png { scale: 3 }, &zip_path, &mut quiet())
+            .unwrap();
     assert_eq!(n, 5);
     let bytes = std::fs::read(&zip_path).unwrap();
     assert_eq!(&bytes[..2], b"PK");
+    let qr_dir = dir.path().join("qr");
     let n =
-        links::export::write_qr_folder(&entries, QrImage::Png { scale: 3 }, &dir.path().join("qr"))
+        links::export::write_qr_folder(&entries, QrImage::Png { scale: 3 }, &qr_dir, &mut quiet())
             .unwrap();
     assert_eq!(n, 5);
     let one = std::fs::read(dir.path().join("qr").join("_script_.png")).unwrap();

@@ -13,6 +13,7 @@ use accounts_support::world;
 use paneldeck_core::{
     accounts::{snapshot, AccountKey, AccountQuery, AccountStatus, Selection, SortColumn},
     files::write_atomic,
+    jobs::Job,
     transfer::{
         export::{to_bytes, write_file},
         parse_bytes, AccountRecord, ExportFormat, ExportOptions,
@@ -226,13 +227,25 @@ fn files_are_replaced_whole_or_left_alone() {
         name: "a".into(),
         ..AccountRecord::default()
     }];
-    let n = write_file(&records, opts(ExportFormat::Csv, false), &path).unwrap();
+    let n = write_file(
+        &records,
+        opts(ExportFormat::Csv, false),
+        &path,
+        &mut Job::quiet(),
+    )
+    .unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert_eq!(n, text.len() as u64);
     assert!(text.starts_with("panel,kind,name,"));
     // A folder that does not exist: an error naming it, nothing created.
     let missing = dir.path().join("nope").join("out.csv");
-    let e = write_file(&records, opts(ExportFormat::Json, false), &missing).unwrap_err();
+    let e = write_file(
+        &records,
+        opts(ExportFormat::Json, false),
+        &missing,
+        &mut Job::quiet(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("nope"), "{e}");
 }
 

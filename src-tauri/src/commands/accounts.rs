@@ -5,7 +5,7 @@ use paneldeck_core::{
         dashboard::Dashboard,
         model::{Account, AccountKey},
         query::{AccountDetail, AccountPage, AccountQuery},
-        sync::PanelHealth,
+        sync::{PanelHealth, SyncOptions},
     },
     actions::{AccountAction, AccountEdit, ActionOutcome, ClientIpList, CreateOptions, NewAccount},
     ApiError, ErrorCode, PanelId,
@@ -13,8 +13,8 @@ use paneldeck_core::{
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 
-use super::CmdResult;
-use crate::{events::SyncProgress, Backend};
+use super::{jobs::job_key, CmdResult};
+use crate::{backend::SYNC_JOB, events::SyncProgress, Backend};
 
 /// One window of the filtered, sorted accounts (the table asks only for what is on screen).
 /// Runs on the async runtime's threads, not the main one: the query filters and partly sorts
@@ -52,7 +52,8 @@ pub fn account_detail(backend: State<'_, Backend>, key: AccountKey) -> CmdResult
     Ok(backend.paneldeck().account_detail(&key)?)
 }
 
-/// Syncs one panel or all of them, streaming `SyncProgress` events. One sync at a time.
+/// Syncs one panel or all of them, streaming `SyncProgress` events. One sync at a time;
+/// `accounts_sync_cancel` stops it (panels that finished keep their new snapshot).
 #[tauri::command]
 #[specta::specta]
 pub async fn accounts_sync(
@@ -72,11 +73,20 @@ pub async fn accounts_sync(
     let emit = move |event| {
         let _ = SyncProgress(event).emit(&app);
     };
+    let ticket = backend.jobs().register(&job_key(SYNC_JOB)).await?;
     let core = backend.paneldeck();
-    match panel_id {
-        Some(id) => Ok(vec![core.sync_panel(&id, emit).await?]),
-        None => Ok(core.sync_all(emit).await),
-    }
+    let opts = SyncOptions::default();
+    Ok(core
+        .sync_until(panel_id.as_ref(), opts, emit, &ticket.cancel)
+        .await?)
+}
+
+/// Stops the user's sync: no new page is fetched; panels not finished keep their last
+/// snapshot and report `cancelled`. False when no sync runs.
+#[tauri::command]
+#[specta::specta]
+pub fn accounts_sync_cancel(backend: State<'_, Backend>) -> bool {
+    backend.jobs().cancel(&job_key(SYNC_JOB))
 }
 
 #[tauri::command]

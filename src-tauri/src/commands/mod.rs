@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod bulk;
 pub mod files;
+pub mod jobs;
 pub mod links;
 pub mod panels;
 pub mod settings;

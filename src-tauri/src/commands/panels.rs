@@ -4,6 +4,7 @@ use paneldeck_core::{PanelId, PanelInput, PanelView};
 use paneldeck_panels::ProbeInfo;
 use serde::Serialize;
 use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
 use tauri_specta::Event;
 
 use super::CmdResult;
@@ -29,6 +30,22 @@ pub fn app_info(backend: State<'_, Backend>) -> AppInfo {
         data_dir: core.profile().dir().display().to_string(),
         secret_store: core.secret_store_name().to_owned(),
     }
+}
+
+/// Opens the panel's web page in the default browser: its address without credentials,
+/// query or fragment (see `PanelView::browser_url`).
+#[tauri::command]
+#[specta::specta]
+pub fn panel_open_in_browser(
+    app: AppHandle,
+    backend: State<'_, Backend>,
+    panel_id: PanelId,
+) -> CmdResult<()> {
+    let url = backend.paneldeck().panel(&panel_id)?.browser_url()?;
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| paneldeck_core::CoreError::Internal(format!("no browser opened: {e}")))?;
+    Ok(())
 }
 
 #[tauri::command]

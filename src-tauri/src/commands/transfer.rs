@@ -9,24 +9,38 @@ use paneldeck_core::{
     CoreError,
 };
 use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::{AppHandle, State};
 
-use super::{files::path_from, CmdResult};
+use super::{
+    files::path_from,
+    jobs::{job, job_key},
+    CmdResult,
+};
 use crate::Backend;
 
-/// Writes the selection's accounts to `path` in the documented schema (`docs/formats.md`).
-#[tauri::command(async)]
+/// Writes the selection's accounts to `path` in the documented schema (`docs/formats.md`),
+/// streaming `JobProgressed` under `job_id`; `job_cancel` stops it and nothing is written.
+#[tauri::command]
 #[specta::specta]
-pub fn accounts_export(
+pub async fn accounts_export(
+    app: AppHandle,
     backend: State<'_, Backend>,
     selection: Selection,
     options: ExportOptions,
     path: String,
+    job_id: String,
 ) -> CmdResult<ExportSummary> {
     let path = path_from(&path)?;
-    Ok(backend
-        .paneldeck()
-        .export_accounts(&selection, options, &path)?)
+    let ticket = backend.jobs().register(&job_key(&job_id)).await?;
+    let mut job = job(app, &job_id, ticket.cancel.clone());
+    let core = backend.paneldeck().clone();
+    // Encoding 100,000 accounts is CPU work: off the async threads.
+    let summary = tokio::task::spawn_blocking(move || {
+        core.export_accounts_job(&selection, options, &path, &mut job)
+    })
+    .await
+    .map_err(|e| CoreError::Internal(format!("the export stopped: {e}")))??;
+    Ok(summary)
 }
 
 /// How a file or a migration maps onto the target panel.

@@ -57,3 +57,6 @@ export function useRemovePanel() {
     onSuccess: () => client.invalidateQueries({ queryKey: panelKeys.all }),
   });
 }
+
+/** Opens the panel's web page in the default browser (Rust drops credentials and query). */
+export const openPanelInBrowser = (id: PanelId) => unwrap(commands.panelOpenInBrowser(id));

@@ -87,11 +87,13 @@ export async function copyText(text: string): Promise<boolean> {
 
 export const pickPath = (kind: PickKind, suggested: string | null) => unwrap(commands.pickPath(kind, suggested));
 
-export const exportAccounts = (selection: AccountSelection, options: ExportOptions, path: string) =>
-  unwrap(commands.accountsExport(selection, options, path));
+/** Progress arrives as `jobProgressed` events under `jobId`; `cancelJob(jobId)` stops it. */
+export const exportAccounts = (selection: AccountSelection, options: ExportOptions, path: string, jobId: string) =>
+  unwrap(commands.accountsExport(selection, options, path, jobId));
 
-export const exportLinks = (selection: AccountSelection, save: LinkSave, path: string) =>
-  unwrap(commands.linksExport(selection, save, path));
+/** Progress arrives as `jobProgressed` events under `jobId`; `cancelJob(jobId)` stops it. */
+export const exportLinks = (selection: AccountSelection, save: LinkSave, path: string, jobId: string) =>
+  unwrap(commands.linksExport(selection, save, path, jobId));
 
 export const previewImport = (path: string, panelId: PanelId, options: ImportOptions) =>
   unwrap(commands.importPreview(path, panelId, options));

@@ -24,6 +24,8 @@ export type {
   ExpiryInput,
   FieldError,
   FieldProblem,
+  JobPhase,
+  JobStep,
   NewAccount_Deserialize as NewAccount,
   NotCarried,
   PanelHealth_Serialize as PanelHealth,

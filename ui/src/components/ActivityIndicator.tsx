@@ -13,7 +13,7 @@ function useSyncingPanels(): number {
       const ev = e.payload;
       setSyncing((s) => {
         const next = new Set(s);
-        if (ev.type === "finished" || ev.type === "failed") next.delete(ev.panelId);
+        if (ev.type === "finished" || ev.type === "failed" || ev.type === "cancelled") next.delete(ev.panelId);
         else next.add(ev.panelId);
         return next;
       });

@@ -2,6 +2,8 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { startSync } from "../api/accounts";
+import { cancelSync } from "../api/jobs";
+import { OpenPanelButton } from "../components/OpenPanelButton";
 import { toApiError } from "../api/client";
 import { usePanels, useRemovePanel, useTestPanel } from "../api/panels";
 import type { ApiError, PanelView, ProbeInfo } from "../api/types";
@@ -65,7 +67,10 @@ function PanelCard({ panel, onEdit, onRemove }: { panel: PanelView; onEdit: () =
     setSyncing(true);
     startSync(panel.id)
       .then(() => toast(t("win.synced", { panel: panel.name }), "ok"))
-      .catch((e: unknown) => toast(errorLine(t, toApiError(e), i18n.language), "error"))
+      .catch((e: unknown) => {
+        const err = toApiError(e);
+        toast(err.code === "cancelled" ? `${panel.name}: ${t("job.syncCancelled")}` : errorLine(t, err, i18n.language), err.code === "cancelled" ? "info" : "error");
+      })
       .finally(() => setSyncing(false));
   };
   const runTest = () => {
@@ -99,9 +104,16 @@ function PanelCard({ panel, onEdit, onRemove }: { panel: PanelView; onEdit: () =
         {state && "error" in state && <ErrorNotice error={state.error} />}
       </div>
       <div className="panel-actions">
-        <button type="button" onClick={sync} disabled={syncing} data-testid="sync-panel">
-          {syncing ? t("accounts.syncing") : t("win.sync")}
-        </button>
+        {syncing ? (
+          <button type="button" onClick={() => void cancelSync()} data-testid="sync-panel-cancel">
+            {t("job.syncCancel")}
+          </button>
+        ) : (
+          <button type="button" onClick={sync} data-testid="sync-panel">
+            {t("win.sync")}
+          </button>
+        )}
+        <OpenPanelButton panel={panel} />
         <button type="button" onClick={runTest} disabled={test.isPending}>
           {t("panels.test")}
         </button>

@@ -16,6 +16,7 @@ use super::{
     sync::{PanelHealth, SyncEvent, SyncOptions},
 };
 use crate::{
+    bulk::CancelToken,
     error::{ApiError, CoreError, ErrorCode, Result},
     registry::{PanelId, PanelView},
     Paneldeck,
@@ -57,8 +58,34 @@ impl Paneldeck {
                 return Vec::new();
             }
         };
-        self.sync_panels(&panels, opts, &on_event).await;
+        self.sync_panels(&panels, opts, &on_event, &CancelToken::new())
+            .await;
         self.panel_health().unwrap_or_default()
+    }
+
+    /// Syncs `panel` or, with `None`, every panel, until `cancel`: panels that finished keep
+    /// their new snapshot, the others stop fetching, keep their last one and report
+    /// [`SyncEvent::Cancelled`]. One panel's failure (or cancel) is its `Err`, as in
+    /// [`Paneldeck::sync_panel`]; all panels never fail as a whole.
+    pub async fn sync_until(
+        &self,
+        panel: Option<&PanelId>,
+        opts: SyncOptions,
+        on_event: impl Fn(SyncEvent) + Send + Sync,
+        cancel: &CancelToken,
+    ) -> Result<Vec<PanelHealth>> {
+        match panel {
+            Some(id) => {
+                let panel = self.panel(id)?;
+                self.sync_one(&panel, opts, &on_event, cancel).await?;
+                Ok(vec![self.health_of(id)?])
+            }
+            None => {
+                let panels = self.list_panels()?;
+                self.sync_panels(&panels, opts, &on_event, cancel).await;
+                self.panel_health()
+            }
+        }
     }
 
     /// Syncs one panel. A panel failure is recorded (its snapshot stays) and returned as `Err`.
@@ -78,20 +105,27 @@ impl Paneldeck {
         on_event: impl Fn(SyncEvent) + Send + Sync,
     ) -> Result<PanelHealth> {
         let panel = self.panel(id)?;
-        self.sync_one(&panel, opts, &on_event).await?;
+        self.sync_one(&panel, opts, &on_event, &CancelToken::new())
+            .await?;
         self.health_of(id)
     }
 
-    async fn sync_panels(&self, panels: &[PanelView], opts: SyncOptions, on_event: OnEvent<'_>) {
+    async fn sync_panels(
+        &self,
+        panels: &[PanelView],
+        opts: SyncOptions,
+        on_event: OnEvent<'_>,
+        cancel: &CancelToken,
+    ) {
         if opts.panels_in_parallel {
             let mut all = Vec::with_capacity(panels.len());
             for p in panels {
-                all.push(self.sync_one(p, opts, on_event));
+                all.push(self.sync_one(p, opts, on_event, cancel));
             }
             futures::future::join_all(all).await;
         } else {
             for p in panels {
-                let _ = self.sync_one(p, opts, on_event).await;
+                let _ = self.sync_one(p, opts, on_event, cancel).await;
             }
         }
     }
@@ -101,8 +135,9 @@ impl Paneldeck {
         panel: &'a PanelView,
         opts: SyncOptions,
         on_event: OnEvent<'a>,
+        cancel: &'a CancelToken,
     ) -> BoxFuture<'a, Result<()>> {
-        self.sync_one_inner(panel, opts, on_event).boxed()
+        self.sync_one_inner(panel, opts, on_event, cancel).boxed()
     }
 
     async fn sync_one_inner(
@@ -110,8 +145,13 @@ impl Paneldeck {
         panel: &PanelView,
         opts: SyncOptions,
         on_event: OnEvent<'_>,
+        cancel: &CancelToken,
     ) -> Result<()> {
         let panel_id = panel.id.clone();
+        if cancel.is_cancelled() {
+            on_event(SyncEvent::Cancelled { panel_id });
+            return Err(CoreError::Cancelled);
+        }
         on_event(SyncEvent::Started {
             panel_id: panel_id.clone(),
         });
@@ -126,7 +166,13 @@ impl Paneldeck {
                     total,
                 });
             };
-            let fetched = fetch::fetch_panel(&client, panel, opts.concurrency, &progress).await;
+            // A cancel drops the requests in flight; the snapshot is only written after the
+            // last page, so the panel keeps its last one whole.
+            let fetched = tokio::select! {
+                biased;
+                () = cancel.cancelled() => Err(CoreError::Cancelled),
+                f = fetch::fetch_panel(&client, panel, opts.concurrency, &progress) => f,
+            };
             self.keep_session_token(&panel.id, &client);
             let fetched = fetched?;
             let fetched_ms = started.elapsed().as_millis() as i64;
@@ -185,6 +231,11 @@ impl Paneldeck {
                     took_ms,
                 });
                 Ok(())
+            }
+            Err(CoreError::Cancelled) => {
+                tracing::info!(panel = %panel.id, "panel sync cancelled");
+                on_event(SyncEvent::Cancelled { panel_id });
+                Err(CoreError::Cancelled)
             }
             Err(err) => {
                 let api = ApiError::from(&err);
@@ -345,7 +396,7 @@ impl Paneldeck {
     ) -> Result<usize> {
         let due = self.due_panels(default_interval)?;
         if !due.is_empty() {
-            self.sync_panels(&due, SyncOptions::default(), on_event)
+            self.sync_panels(&due, SyncOptions::default(), on_event, &CancelToken::new())
                 .await;
         }
         Ok(due.len())

@@ -61,6 +61,9 @@ pub enum SyncEvent {
     },
     #[serde(rename_all = "camelCase")]
     Failed { panel_id: PanelId, error: ApiError },
+    /// The user stopped the sync before this panel finished: it keeps its last snapshot.
+    #[serde(rename_all = "camelCase")]
+    Cancelled { panel_id: PanelId },
 }
 
 impl SyncEvent {
@@ -69,7 +72,8 @@ impl SyncEvent {
             SyncEvent::Started { panel_id }
             | SyncEvent::Progress { panel_id, .. }
             | SyncEvent::Finished { panel_id, .. }
-            | SyncEvent::Failed { panel_id, .. } => panel_id,
+            | SyncEvent::Failed { panel_id, .. }
+            | SyncEvent::Cancelled { panel_id } => panel_id,
         }
     }
 }

@@ -9,6 +9,7 @@ use super::{qr_png, qr_svg, AccountLink};
 use crate::{
     error::{CoreError, Result},
     files::{csv_cell, io_error, write_atomic, write_bytes_atomic},
+    jobs::{Job, JobPhase},
 };
 
 /// The links of one account.
@@ -122,6 +123,16 @@ pub fn write_link_list(
 /// One QR image per link: `(file name, bytes)`. An account with one link gets
 /// `{name}.png`; with several, `{name}-1.png`, `{name}-2.png`, …; names made unique.
 pub fn qr_files(entries: &[AccountLinks], image: QrImage) -> Result<Vec<(String, Vec<u8>)>> {
+    qr_files_job(entries, image, &mut Job::quiet())
+}
+
+/// [`qr_files`], one `job` step per image; stops when the job is cancelled.
+pub fn qr_files_job(
+    entries: &[AccountLinks],
+    image: QrImage,
+    job: &mut Job,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let total = link_count(entries);
     let ext = match image {
         QrImage::Png { .. } => "png",
         QrImage::Svg => "svg",
@@ -142,6 +153,7 @@ pub fn qr_files(entries: &[AccountLinks], image: QrImage) -> Result<Vec<(String,
                 name = format!("{stem}~{n}.{ext}");
                 n += 1;
             }
+            job.step(JobPhase::Drawing, out.len() as u64, total)?;
             let bytes = match image {
                 QrImage::Png { scale } => qr_png(&l.url, scale)?,
                 QrImage::Svg => qr_svg(&l.url)?.into_bytes(),
@@ -149,22 +161,38 @@ pub fn qr_files(entries: &[AccountLinks], image: QrImage) -> Result<Vec<(String,
             out.push((name, bytes));
         }
     }
+    job.step(JobPhase::Drawing, total, total)?;
     Ok(out)
 }
 
-/// Writes the QR images into `dir` (created if missing), each file atomically.
-pub fn write_qr_folder(entries: &[AccountLinks], image: QrImage, dir: &Path) -> Result<usize> {
+fn link_count(entries: &[AccountLinks]) -> u64 {
+    entries.iter().map(|e| e.links.len() as u64).sum()
+}
+
+/// Writes the QR images into `dir` (created if missing), each file atomically. Every image is
+/// drawn before the first file is written, so a cancelled job writes none.
+pub fn write_qr_folder(
+    entries: &[AccountLinks],
+    image: QrImage,
+    dir: &Path,
+    job: &mut Job,
+) -> Result<usize> {
+    let files = qr_files_job(entries, image, job)?;
     std::fs::create_dir_all(dir).map_err(|e| io_error(dir, "create", e))?;
-    let files = qr_files(entries, image)?;
     for (name, bytes) in &files {
         write_bytes_atomic(&dir.join(name), bytes)?;
     }
     Ok(files.len())
 }
 
-/// Writes the QR images into one ZIP file, atomically.
-pub fn write_qr_zip(entries: &[AccountLinks], image: QrImage, path: &Path) -> Result<usize> {
-    let files = qr_files(entries, image)?;
+/// Writes the QR images into one ZIP file, atomically; a cancelled job writes nothing.
+pub fn write_qr_zip(
+    entries: &[AccountLinks],
+    image: QrImage,
+    path: &Path,
+    job: &mut Job,
+) -> Result<usize> {
+    let files = qr_files_job(entries, image, job)?;
     let mut buf = std::io::Cursor::new(Vec::new());
     {
         let mut zip = zip::ZipWriter::new(&mut buf);
@@ -201,9 +229,17 @@ fn html_escape(s: &str) -> String {
 /// A printable HTML page: per account its name, then per link a QR code (inline SVG), its
 /// label and the link text. Cards do not break across pages.
 pub fn html_sheet(title: &str, entries: &[AccountLinks]) -> Result<String> {
+    html_sheet_job(title, entries, &mut Job::quiet())
+}
+
+fn html_sheet_job(title: &str, entries: &[AccountLinks], job: &mut Job) -> Result<String> {
+    let total = link_count(entries);
     let mut body = String::new();
+    let mut drawn = 0;
     for e in entries {
         for l in &e.links {
+            job.step(JobPhase::Drawing, drawn, total)?;
+            drawn += 1;
             body.push_str(&format!(
                 "<section class=\"card\"><h2>{}</h2><div class=\"qr\">{}</div>\
                  <p class=\"label\">{}</p><p class=\"url\">{}</p></section>\n",
@@ -227,8 +263,13 @@ pub fn html_sheet(title: &str, entries: &[AccountLinks]) -> Result<String> {
 }
 
 /// Writes the HTML sheet to `path` atomically.
-pub fn write_html_sheet(title: &str, entries: &[AccountLinks], path: &Path) -> Result<()> {
-    let html = html_sheet(title, entries)?;
+pub fn write_html_sheet(
+    title: &str,
+    entries: &[AccountLinks],
+    path: &Path,
+    job: &mut Job,
+) -> Result<()> {
+    let html = html_sheet_job(title, entries, job)?;
     write_atomic(path, |w| w.write_all(html.as_bytes()))
 }
 
@@ -249,10 +290,20 @@ pub enum LinkSave {
 /// Writes `entries` as `save` says to `path` (a file, or a folder for [`LinkSave::QrFolder`]);
 /// returns how many files were written.
 pub fn save_links(entries: &[AccountLinks], save: LinkSave, path: &Path) -> Result<usize> {
+    save_links_job(entries, save, path, &mut Job::quiet())
+}
+
+/// [`save_links`], reporting to `job`; a cancelled job writes nothing.
+pub fn save_links_job(
+    entries: &[AccountLinks],
+    save: LinkSave,
+    path: &Path,
+    job: &mut Job,
+) -> Result<usize> {
     match save {
         LinkSave::List { format } => write_link_list(entries, format, path).map(|()| 1),
-        LinkSave::QrFolder { image } => write_qr_folder(entries, image, path),
-        LinkSave::QrZip { image } => write_qr_zip(entries, image, path),
-        LinkSave::HtmlSheet => write_html_sheet("Paneldeck links", entries, path).map(|()| 1),
+        LinkSave::QrFolder { image } => write_qr_folder(entries, image, path, job),
+        LinkSave::QrZip { image } => write_qr_zip(entries, image, path, job),
+        LinkSave::HtmlSheet => write_html_sheet("Paneldeck links", entries, path, job).map(|()| 1),
     }
 }

@@ -96,12 +96,25 @@ impl Paneldeck {
 
     /// The links of several accounts, each under its name, in the order given.
     pub async fn links_of(&self, keys: &[AccountKey]) -> Result<Vec<export::AccountLinks>> {
+        self.links_of_job(keys, &mut crate::jobs::Job::quiet())
+            .await
+    }
+
+    /// [`Paneldeck::links_of`], one `job` step per account; stops when the job is cancelled.
+    pub async fn links_of_job(
+        &self,
+        keys: &[AccountKey],
+        job: &mut crate::jobs::Job,
+    ) -> Result<Vec<export::AccountLinks>> {
+        let total = keys.len() as u64;
         let mut entries = Vec::with_capacity(keys.len());
         for key in keys {
+            job.step(crate::jobs::JobPhase::Reading, entries.len() as u64, total)?;
             let name = self.account_detail(key)?.account.name;
             let links = self.account_links(key).await?;
             entries.push(export::AccountLinks { name, links });
         }
+        job.step(crate::jobs::JobPhase::Reading, total, total)?;
         Ok(entries)
     }
 }

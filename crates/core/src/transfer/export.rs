@@ -8,7 +8,13 @@ use serde::{Deserialize, Serialize};
 pub use super::load::{load, Rows, SnapshotAccount};
 use super::schema::{AccountFile, AccountRecord, COLUMNS, JSON_FORMAT, SCHEMA_VERSION};
 pub use crate::files::csv_cell;
-use crate::{accounts::Selection, error::Result, files::write_atomic, Paneldeck};
+use crate::{
+    accounts::Selection,
+    error::Result,
+    files::write_atomic,
+    jobs::{Job, JobPhase},
+    Paneldeck,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
@@ -37,16 +43,41 @@ pub struct ExportSummary {
     pub bytes: u64,
 }
 
+/// Called with the number of records written so far, every [`ROWS_PER_STEP`] records: an
+/// error (a cancel) stops the writing.
+pub type OnRows<'a> = &'a mut dyn FnMut(usize) -> std::io::Result<()>;
+
+/// Records written between two [`OnRows`] calls.
+pub const ROWS_PER_STEP: usize = 512;
+
+fn each_step(i: usize, on_rows: OnRows<'_>) -> std::io::Result<()> {
+    if i.is_multiple_of(ROWS_PER_STEP) {
+        on_rows(i)?;
+    }
+    Ok(())
+}
+
 /// Writes `records` as CSV (header + one row each).
 pub fn write_csv(records: &[AccountRecord], raw: bool, w: &mut dyn Write) -> std::io::Result<()> {
+    write_csv_with(records, raw, w, &mut |_| Ok(()))
+}
+
+/// [`write_csv`], telling `on_rows` how far it is.
+pub fn write_csv_with(
+    records: &[AccountRecord],
+    raw: bool,
+    w: &mut dyn Write,
+    on_rows: OnRows<'_>,
+) -> std::io::Result<()> {
     let mut csv = csv::Writer::from_writer(w);
     csv.write_record(COLUMNS)?;
     let mut scratch = String::new();
-    for r in records {
+    for (i, r) in records.iter().enumerate() {
+        each_step(i, on_rows)?;
         r.write_csv_row(&mut csv, &mut scratch, raw)?;
     }
     csv.flush()?;
-    Ok(())
+    on_rows(records.len())
 }
 
 /// Writes `records` as a JSON account file: the envelope, then one account per line (so a
@@ -56,6 +87,16 @@ pub fn write_json(
     include_credentials: bool,
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
+    write_json_with(records, include_credentials, w, &mut |_| Ok(()))
+}
+
+/// [`write_json`], telling `on_rows` how far it is.
+pub fn write_json_with(
+    records: &[AccountRecord],
+    include_credentials: bool,
+    w: &mut dyn Write,
+    on_rows: OnRows<'_>,
+) -> std::io::Result<()> {
     write!(
         w,
         "{{\"format\":\"{JSON_FORMAT}\",\"version\":{SCHEMA_VERSION},\"includes_credentials\":{include_credentials},\"accounts\":["
@@ -64,12 +105,14 @@ pub fn write_json(
     // `dyn Write` than serde's many small writes.
     let mut line = Vec::with_capacity(1024);
     for (i, r) in records.iter().enumerate() {
+        each_step(i, on_rows)?;
         line.clear();
         line.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
         serde_json::to_writer(&mut line, r)?;
         w.write_all(&line)?;
     }
-    w.write_all(b"\n]}\n")
+    w.write_all(b"\n]}\n")?;
+    on_rows(records.len())
 }
 
 /// The bytes of `records` in `format`.
@@ -82,19 +125,30 @@ pub fn to_bytes(records: &[AccountRecord], opts: ExportOptions) -> std::io::Resu
     Ok(out)
 }
 
-/// Writes `records` to `path` atomically; returns the size written.
-pub fn write_file(records: &[AccountRecord], opts: ExportOptions, path: &Path) -> Result<u64> {
+/// Writes `records` to `path` atomically; returns the size written. A cancelled `job` leaves
+/// the target as it was (the temporary file is removed).
+pub fn write_file(
+    records: &[AccountRecord],
+    opts: ExportOptions,
+    path: &Path,
+    job: &mut Job,
+) -> Result<u64> {
     let mut size = 0u64;
-    write_atomic(path, |w| {
+    let total = records.len() as u64;
+    let written = write_atomic(path, |w| {
         let mut counting = Counting {
             inner: w,
             n: &mut size,
         };
+        let on_rows = &mut |done: usize| job.io_step(JobPhase::Writing, done as u64, total);
         match opts.format {
-            ExportFormat::Csv => write_csv(records, opts.raw_csv, &mut counting),
-            ExportFormat::Json => write_json(records, opts.include_credentials, &mut counting),
+            ExportFormat::Csv => write_csv_with(records, opts.raw_csv, &mut counting, on_rows),
+            ExportFormat::Json => {
+                write_json_with(records, opts.include_credentials, &mut counting, on_rows)
+            }
         }
-    })?;
+    });
+    written.map_err(|e| job.error(e))?;
     Ok(size)
 }
 
@@ -147,8 +201,21 @@ impl Paneldeck {
         opts: ExportOptions,
         path: &Path,
     ) -> Result<ExportSummary> {
+        self.export_accounts_job(selection, opts, path, &mut Job::quiet())
+    }
+
+    /// [`Paneldeck::export_accounts`], reporting to `job` and stopping when it is cancelled
+    /// (nothing is written then).
+    pub fn export_accounts_job(
+        &self,
+        selection: &Selection,
+        opts: ExportOptions,
+        path: &Path,
+        job: &mut Job,
+    ) -> Result<ExportSummary> {
         let records = self.export_records(selection, opts.include_credentials)?;
-        let bytes = write_file(&records, opts, path)?;
+        job.step(JobPhase::Writing, 0, records.len() as u64)?;
+        let bytes = write_file(&records, opts, path, job)?;
         Ok(ExportSummary {
             accounts: u32::try_from(records.len()).unwrap_or(u32::MAX),
             bytes,

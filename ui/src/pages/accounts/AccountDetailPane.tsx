@@ -7,6 +7,7 @@ import { toApiError, unwrap } from "../../api/client";
 import type { Account, AccountAction, AccountDetail, AccountKey, ApiError, OpId } from "../../api/types";
 import { commands } from "../../bindings";
 import { CopyButton } from "../../components/CopyButton";
+import { OpenPanelButton } from "../../components/OpenPanelButton";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { KindBadge } from "../../components/KindBadge";
@@ -70,7 +71,7 @@ function DetailBody({ detail, onEdit, onGone, onUndoable }: { detail: AccountDet
   const date = (ms: number | null) =>
     ms === null ? "—" : `${new Date(ms).toLocaleString(i18n.language)} (${formatRelative(ms, now, i18n.language)})`;
   const rows: [string, React.ReactNode][] = [
-    [t("detail.panel"), <span key="p"><span className="dot" style={{ background: detail.panel.color }} /> {detail.panel.name} <KindBadge kind={a.kind} /></span>],
+    [t("detail.panel"), <span key="p"><span className="dot" style={{ background: detail.panel.color }} /> {detail.panel.name} <KindBadge kind={a.kind} /><OpenPanelButton panel={detail.panel} compact /></span>],
     [t("accounts.col.status"), <StatusBadge key="s" status={a.status} />],
   ];
   if (a.email && a.email !== a.name) rows.push([t("detail.email"), a.email]);

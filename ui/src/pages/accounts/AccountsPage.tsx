@@ -5,10 +5,11 @@ import { keyRange, startSync, useSyncProgress } from "../../api/accounts";
 import { copyText } from "../../api/transfer";
 import { toApiError } from "../../api/client";
 import { usePanels } from "../../api/panels";
-import type { AccountKey, AccountRow, ApiError, SortColumn } from "../../api/types";
+import type { AccountKey, AccountRow, ApiError, SortColumn, SyncEvent } from "../../api/types";
 import { useRegisterCommands, useSearchFocusTarget } from "../../components/commands";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { formatCount } from "../../util/format";
+import { useOpenPanel } from "../../components/OpenPanelButton";
 import { useToast } from "../../components/Toasts";
 import { blankAction, type ActionDraft } from "../bulk/actions";
 import { BulkDialog } from "../bulk/BulkDialog";
@@ -21,7 +22,7 @@ import { CreateAccountDialog } from "./CreateAccountDialog";
 import { Filters } from "./Filters";
 import { PaneResizer, usePaneWidth } from "./PaneResizer";
 import { addRange, emptySelection, isSelected, selectedCount, toggle, type Selection } from "./selection";
-import { SyncStatus } from "./SyncStatus";
+import { SyncJob, SyncStatus } from "./SyncStatus";
 import { SavedViewsMenu } from "./SavedViews";
 import { ColumnChooser, type MenuEntry } from "./TableMenus";
 import { TransferActions } from "../transfer/TransferActions";
@@ -38,6 +39,8 @@ export function AccountsPage() {
   const [active, setActive] = useState<AccountKey | null>(null);
   const [counts, setCounts] = useState<{ matched: number | null; total: number | null }>({ matched: null, total: null });
   const [syncing, setSyncing] = useState(false);
+  // The panels' events when the current sync began: its progress counts only newer ones.
+  const [syncBefore, setSyncBefore] = useState<Record<string, SyncEvent>>({});
   const [syncError, setSyncError] = useState<ApiError | null>(null);
   const [creating, setCreating] = useState(false);
   const [bulkOpen, setBulkOpen] = useState<ActionDraft | null>(null);
@@ -46,6 +49,7 @@ export function AccountsPage() {
   const model = useAccountsTableModel();
   const [paneWidth, setPaneWidth] = usePaneWidth();
   const toast = useToast();
+  const openPanel = useOpenPanel();
 
   const onCounts = useCallback((matched: number | null, total: number | null) => setCounts({ matched, total }), []);
   const changeQuery = (q: typeof query) => {
@@ -75,11 +79,13 @@ export function AccountsPage() {
 
   const sync = async (panelId: string | null = null) => {
     setSyncing(true);
+    setSyncBefore(progress);
     setSyncError(null);
     try {
       await startSync(panelId);
     } catch (err) {
-      setSyncError(toApiError(err));
+      // A cancelled sync says so on its panel's line; it is no error.
+      if (toApiError(err).code !== "cancelled") setSyncError(toApiError(err));
     } finally {
       setSyncing(false);
     }
@@ -108,6 +114,7 @@ export function AccountsPage() {
       : []),
     { id: "bulk", label: t("bulk.open"), onSelect: () => setBulkOpen(blankAction()), disabled: chosen === 0, group: true },
     { id: "sync-panel", label: t("win.syncPanel", { panel: row.panelName }), onSelect: () => void sync(row.key.panelId), disabled: syncing },
+    { id: "open-panel", label: t("browser.openPanel", { panel: row.panelName }), onSelect: () => openPanel({ id: row.key.panelId }) },
   ];
   const canCreate = (panels.data?.length ?? 0) > 0;
   useRegisterCommands("accounts", [
@@ -164,6 +171,7 @@ export function AccountsPage() {
           </a>
         </div>
       )}
+      {syncing && <SyncJob progress={progress} before={syncBefore} />}
       <SyncStatus panels={panels.data ?? []} progress={progress} />
       <InterruptedNotice />
       {syncError && <ErrorNotice error={syncError} />}

@@ -18,7 +18,7 @@ import { useTranslation } from "react-i18next";
 import { AHEAD_ROWS, useAccountWindow, windowLoaded, type Direction } from "../../api/accounts";
 import type { AccountKey, AccountQuery, AccountRow, SortColumn } from "../../api/types";
 import { useNow } from "../../util/useNow";
-import { COLUMNS, ROW_HEIGHTS, rowText, type AccountsTableModel, type ColumnId, type RowText } from "./accountColumns";
+import { COLUMNS, ROW_HEIGHTS, rowText, shownColumns, type AccountsTableModel, type ColumnId, type RowText } from "./accountColumns";
 import { isSelected, type Selection } from "./selection";
 import { ContextMenuOver, headerEntries, type MenuEntry } from "./TableMenus";
 
@@ -50,6 +50,13 @@ type Props = {
 /** `slots`: how many rows a window of this height can hold, at most; row `i` is drawn in
  *  slot `i % slots`. `direction`: the way the last scroll went. */
 type Range = { first: number; last: number; slots: number; direction: Direction };
+
+/** The checkbox column's width and the gap between columns, px (as in the stylesheet). */
+const CHECK_COLUMN = 32;
+const COLUMN_GAP = 6;
+
+/** A pinned cell's sticking place, for its `inset-inline-start`. */
+const pinStyle = (at: number | undefined): CSSProperties | undefined => (at === undefined ? undefined : { insetInlineStart: at });
 
 /** The rows (overscan included) that a scroller at `top` with `height` shows. */
 function rangeAt(top: number, height: number, rowHeight: number): Omit<Range, "direction"> {
@@ -154,7 +161,7 @@ export function AccountsTable(props: Props) {
   const now = useNow();
   const lang = i18n.language;
   const text = useMemo(() => rowText(t, lang), [t, lang]);
-  const visible = model.getVisibleLeafColumns();
+  const visible = shownColumns(model);
   const cellIds = visible.map((c) => c.id as ColumnId);
   const cellKey = cellIds.join(",");
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the same columns, as a new array
@@ -162,6 +169,20 @@ export function AccountsTable(props: Props) {
   // Each column at least its least width and at most its set one: beside the detail pane the
   // columns give up width, never their place on screen.
   const template = "32px " + visible.map((c) => `minmax(${c.columnDef.minSize ?? 60}px, ${c.getSize()}px)`).join(" ");
+  // Columns pinned to the start stay in view when the row scrolls sideways: each sticks after
+  // the checkbox and the pinned columns before it (logical insets: the right side in RTL).
+  const pinKey = visible.map((c) => `${c.id}:${c.getIsPinned() === "start" ? c.getSize() : ""}`).join(",");
+  const pins = useMemo(() => {
+    const out: Partial<Record<ColumnId, number>> = {};
+    let at = CHECK_COLUMN + COLUMN_GAP;
+    for (const c of visible) {
+      if (c.getIsPinned() !== "start") continue;
+      out[c.id as ColumnId] = at;
+      at += c.getSize() + COLUMN_GAP;
+    }
+    return out;
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the same pins, from a new array
+  }, [pinKey]);
 
   // Focus follows the keyboard: once the row to focus is drawn, it takes the focus.
   const focusDrawn = focusIndex >= first && focusIndex <= Math.min(last, count - 1) && rowAt(focusIndex) !== undefined;
@@ -258,6 +279,7 @@ export function AccountsTable(props: Props) {
         index={i}
         height={rowHeight}
         cells={cells}
+        pins={pins}
         loading={!row}
         focusable={i === focusIndex}
         selected={isSelected(selection, drawnRow.key)}
@@ -306,7 +328,7 @@ export function AccountsTable(props: Props) {
               label={t(spec.label)}
               entries={headerEntries(model, id, { column: query.sort, descending: query.descending }, (d) => onSort(spec.sort, d), t)}
             >
-              <div role="columnheader" className={`th c-${id}`} aria-sort={sorted ? (query.descending ? "descending" : "ascending") : "none"} data-column={id}>
+              <div role="columnheader" className={`th c-${id}` + (pins[id] !== undefined ? " pinned" : "")} style={pinStyle(pins[id])} aria-sort={sorted ? (query.descending ? "descending" : "ascending") : "none"} data-column={id}>
                 <button type="button" className="th-button" onClick={() => onSort(spec.sort)}>
                   <span className="ellipsis">{t(spec.label)}</span>
                   {sorted && <span aria-hidden>{query.descending ? " ▾" : " ▴"}</span>}
@@ -351,6 +373,8 @@ type RowProps = {
   index: number;
   height: number;
   cells: readonly ColumnId[];
+  /** Where each start-pinned column sticks, px from the row's start. */
+  pins: Partial<Record<ColumnId, number>>;
   /** The row at `index` is still loading: `row` is what the slot showed before, kept hidden. */
   loading: boolean;
   /** The row the Tab key reaches (roving tabindex). */
@@ -399,7 +423,7 @@ const TableRow = memo(function TableRow(p: RowProps) {
         />
       </span>
       {p.cells.map((id) => (
-        <span key={id} className={`c-${id}`} role="gridcell">
+        <span key={id} className={`c-${id}` + (p.pins[id] !== undefined ? " pinned" : "")} style={pinStyle(p.pins[id])} role="gridcell">
           {COLUMNS[id].cell(row, p.now, text)}
         </span>
       ))}

@@ -4,7 +4,7 @@ import { beforeEach, expect, it } from "vitest";
 import { initialQuery } from "./AccountsView";
 import { useSavedViews, viewQuery } from "./SavedViews";
 
-const layout = { visibility: { kind: false }, order: ["name", "panel"], sizing: { name: 300 } };
+const layout = { visibility: { kind: false }, order: ["name", "panel"], sizing: { name: 300 }, pinning: { start: ["name"], end: [] } };
 
 beforeEach(() => localStorage.clear());
 

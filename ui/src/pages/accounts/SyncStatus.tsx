@@ -1,10 +1,13 @@
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
+import { cancelSync } from "../../api/jobs";
 import type { PanelView, SyncEvent } from "../../api/types";
 import { errorLine } from "../../components/ErrorNotice";
+import { JobProgress } from "../../components/JobProgress";
 import { formatCount } from "../../util/format";
 
-/** One line per panel while syncing: fetched/total, done, or the error. */
+/** One line per panel while syncing: fetched/total, done, cancelled, or the error. */
 export function SyncStatus({ panels, progress }: { panels: PanelView[]; progress: Record<string, SyncEvent> }) {
   const { t, i18n } = useTranslation();
   const entries = panels.filter((p) => progress[p.id]);
@@ -30,6 +33,10 @@ export function SyncStatus({ panels, progress }: { panels: PanelView[]; progress
             text = t("sync.finished", { count: ev.accounts, n: formatCount(ev.accounts, i18n.language), seconds: (ev.tookMs / 1000).toFixed(1) });
             tone = "ok-text";
             break;
+          case "cancelled":
+            text = t("job.syncCancelled");
+            tone = "muted";
+            break;
           case "failed":
             text = errorLine(t, ev.error, i18n.language);
             tone = "error-text";
@@ -43,5 +50,45 @@ export function SyncStatus({ panels, progress }: { panels: PanelView[]; progress
         );
       })}
     </ul>
+  );
+}
+
+/**
+ * Accounts fetched so far by the panels of this sync (those whose event changed since
+ * `before`, the events when it started), and the accounts they hold in all; `total` is `null`
+ * while a panel has not told its size.
+ */
+export function syncTotals(
+  progress: Record<string, SyncEvent>,
+  before: Record<string, SyncEvent>,
+): { done: number; total: number | null } {
+  let done = 0;
+  let total: number | null = 0;
+  for (const [panelId, ev] of Object.entries(progress)) {
+    if (before[panelId] === ev) continue;
+    if (ev.type === "progress") {
+      done += ev.fetched;
+      total = total === null || ev.total === null ? null : total + ev.total;
+    } else if (ev.type === "finished") {
+      done += ev.accounts;
+      if (total !== null) total += ev.accounts;
+    } else if (ev.type === "started") {
+      total = null;
+    }
+  }
+  return { done, total };
+}
+
+/** A running sync as one job: all its panels' accounts, the pace, the time left, Cancel. */
+export function SyncJob({ progress, before }: { progress: Record<string, SyncEvent>; before: Record<string, SyncEvent> }) {
+  const { t } = useTranslation();
+  const [cancelling, setCancelling] = useState(false);
+  const { done, total } = syncTotals(progress, before);
+  const cancel = () => {
+    setCancelling(true);
+    void cancelSync();
+  };
+  return (
+    <JobProgress done={done} total={total} label={t("job.sync")} onCancel={cancel} cancelling={cancelling} testId="sync-progress" />
   );
 }

@@ -2,7 +2,7 @@ import { ContextMenu, DropdownMenu } from "radix-ui";
 import type { ReactElement } from "react";
 import { useTranslation } from "react-i18next";
 
-import { COLUMN_IDS, COLUMNS, moveColumn, resetLayout, type AccountsTableModel, type ColumnId, type Density } from "./accountColumns";
+import { COLUMN_IDS, COLUMNS, moveColumn, resetLayout, shownColumns, type AccountsTableModel, type ColumnId, type Density } from "./accountColumns";
 
 /** One command of a menu. */
 export type MenuEntry = {
@@ -54,7 +54,8 @@ export function headerEntries(
   t: (key: string) => string,
 ): MenuEntry[] {
   const order = model.layout.order;
-  const visible = model.getVisibleLeafColumns().map((c) => c.id);
+  const visible = shownColumns(model).map((c) => c.id);
+  const pinned = model.getColumn(id)?.getIsPinned() === "start";
   const at = visible.indexOf(id);
   const move = (by: -1 | 1) => {
     // Past the hidden columns between, to the next visible place.
@@ -69,6 +70,7 @@ export function headerEntries(
     { id: "sort-desc", label: t("win.sortDesc"), onSelect: () => onSort(true), disabled: sort.column === COLUMNS[id].sort && sort.descending },
     { id: "move-earlier", label: t("win.moveEarlier"), onSelect: () => move(-1), disabled: at <= 0, group: true },
     { id: "move-later", label: t("win.moveLater"), onSelect: () => move(1), disabled: at < 0 || at >= visible.length - 1 },
+    { id: "pin", label: pinned ? t("pin.unpin") : t("pin.start"), onSelect: () => model.getColumn(id)?.pin(pinned ? false : "start") },
     { id: "fit", label: t("win.resetWidth"), onSelect: () => model.getColumn(id)?.resetSize() },
     { id: "hide", label: t("win.hideColumn"), onSelect: () => model.getColumn(id)?.toggleVisibility(false), disabled: id === "name", group: true },
     { id: "reset", label: t("win.resetColumns"), onSelect: () => model.setLayout(resetLayout()) },

@@ -1,11 +1,13 @@
 import {
   columnOrderingFeature,
+  columnPinningFeature,
   columnResizingFeature,
   columnSizingFeature,
   columnVisibilityFeature,
   tableFeatures,
   useTable,
   type ColumnOrderState,
+  type ColumnPinningState,
   type ColumnSizingState,
   type ColumnVisibilityState,
   type ReactTable,
@@ -170,7 +172,7 @@ export const COLUMNS: Record<ColumnId, Spec> = {
   },
 };
 
-const features = tableFeatures({ columnVisibilityFeature, columnOrderingFeature, columnSizingFeature, columnResizingFeature });
+const features = tableFeatures({ columnVisibilityFeature, columnOrderingFeature, columnPinningFeature, columnSizingFeature, columnResizingFeature });
 /** The model's columns: ids and sizes (what a cell shows is `COLUMNS`). The name always shows. */
 const columnDefs = COLUMN_IDS.map((id) => ({
   id,
@@ -182,9 +184,21 @@ const columnDefs = COLUMN_IDS.map((id) => ({
 /** Rows are windowed from Rust, not handed to the table: the model holds only the columns. */
 const NO_ROWS: AccountRow[] = [];
 
-export type Layout = { visibility: ColumnVisibilityState; order: ColumnOrderState; sizing: ColumnSizingState };
+/** `pinning`: columns kept at the logical start (or end) of the row, before the others
+ *  whatever their order; start is the right side in right-to-left languages. */
+export type Layout = { visibility: ColumnVisibilityState; order: ColumnOrderState; sizing: ColumnSizingState; pinning: ColumnPinningState };
 const LAYOUT_KEY = "paneldeck.table.layout";
-const defaultLayout = (): Layout => ({ visibility: {}, order: [...COLUMN_IDS], sizing: {} });
+const defaultPinning = (): ColumnPinningState => ({ start: ["name"], end: [] });
+const defaultLayout = (): Layout => ({ visibility: {}, order: [...COLUMN_IDS], sizing: {}, pinning: defaultPinning() });
+
+const isColumn = (id: string) => (COLUMN_IDS as readonly string[]).includes(id);
+
+/** A layout from storage or a saved view, made whole: views saved before pinning existed
+ *  pin the name column. */
+export function completeLayout(l: Partial<Layout>): Layout {
+  const pinning = l.pinning ? { start: l.pinning.start.filter(isColumn), end: l.pinning.end.filter(isColumn) } : defaultPinning();
+  return { visibility: l.visibility ?? {}, order: l.order ?? [...COLUMN_IDS], sizing: l.sizing ?? {}, pinning };
+}
 
 function savedLayout(): Layout {
   try {
@@ -193,7 +207,7 @@ function savedLayout(): Layout {
     // Columns added since the layout was saved go at its end.
     const order = (saved.order ?? []).filter((id) => (COLUMN_IDS as readonly string[]).includes(id));
     for (const id of COLUMN_IDS) if (!order.includes(id)) order.push(id);
-    return { visibility: { ...saved.visibility, name: true }, order, sizing: saved.sizing ?? {} };
+    return completeLayout({ visibility: { ...saved.visibility, name: true }, order, sizing: saved.sizing ?? {}, pinning: saved.pinning });
   } catch {
     return defaultLayout();
   }
@@ -215,13 +229,15 @@ export type AccountsTableModel = ReactTable<typeof features, AccountRow> & {
  */
 export function useAccountsTableModel(): AccountsTableModel {
   const { i18n } = useTranslation();
-  const [layout, setLayout] = useState<Layout>(savedLayout);
+  const [layout, setWholeLayout] = useState<Layout>(savedLayout);
+  const setLayout = useCallback((l: Layout | ((old: Layout) => Layout)) => setWholeLayout((old) => completeLayout(typeof l === "function" ? l(old) : l)), []);
   useEffect(() => localStorage.setItem(LAYOUT_KEY, JSON.stringify(layout)), [layout]);
   const table = useTable({
     features,
     columns: columnDefs,
     data: NO_ROWS,
-    state: { columnVisibility: layout.visibility, columnOrder: layout.order, columnSizing: layout.sizing },
+    state: { columnVisibility: layout.visibility, columnOrder: layout.order, columnSizing: layout.sizing, columnPinning: layout.pinning },
+    onColumnPinningChange: (u) => setLayout((l) => ({ ...l, pinning: apply(u, l.pinning) })),
     onColumnVisibilityChange: (u) => setLayout((l) => ({ ...l, visibility: apply(u, l.visibility) })),
     onColumnOrderChange: (u) => setLayout((l) => ({ ...l, order: apply(u, l.order) })),
     onColumnSizingChange: (u) => setLayout((l) => ({ ...l, sizing: apply(u, l.sizing) })),
@@ -230,6 +246,12 @@ export function useAccountsTableModel(): AccountsTableModel {
   });
   const [density, setDensity] = useDensity();
   return Object.assign(table, { layout, setLayout, density, setDensity });
+}
+
+/** The columns on screen in their place: those pinned to the start, the others in their
+ *  order, those pinned to the end. */
+export function shownColumns(model: AccountsTableModel) {
+  return [...model.getStartVisibleLeafColumns(), ...model.getCenterVisibleLeafColumns(), ...model.getEndVisibleLeafColumns()];
 }
 
 /** Moves column `id` one place earlier (-1) or later (+1). */

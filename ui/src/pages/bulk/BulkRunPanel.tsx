@@ -7,6 +7,7 @@ import { cancelBulk, discardBulk, invalidateJournal, runBulk, sumCounts, useBulk
 import { toApiError } from "../../api/client";
 import type { ApiError, BulkPlan, BulkReport, Counts, IfChanged, PanelPlan, RunMode } from "../../api/types";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { usePaceText } from "../../components/JobProgress";
 import { KindBadge } from "../../components/KindBadge";
 import { CountsLine, PlanItemList, ProgressBar, RecordList, type ItemFilter } from "./PlanItems";
 
@@ -50,6 +51,18 @@ function countsFrom(plan: BulkPlan, report: BulkReport | null | undefined): Reco
   for (const p of plan.panels) out[p.panelId] = planned(p);
   for (const p of report?.panels ?? []) out[p.panelId] = p.counts;
   return out;
+}
+
+/** "Running… · 120/s · about 40 s left" while a run goes. */
+function RunningLine({ counts, cancelling }: { counts: Counts; cancelling: boolean }) {
+  const { t } = useTranslation();
+  const pace = usePaceText(counts.done + counts.failed + counts.skipped, counts.total);
+  return (
+    <p className="muted small" role="status">
+      {cancelling ? t("bulk.cancelling") : t("bulk.running")}
+      {pace !== null && !cancelling && <span data-testid="bulk-pace">{` · ${pace}`}</span>}
+    </p>
+  );
 }
 
 export function RunView({ plan, onClose, start, initial, onBack, onStarted }: RunViewProps) {
@@ -146,11 +159,7 @@ export function RunView({ plan, onClose, start, initial, onBack, onStarted }: Ru
         </div>
       )}
 
-      {phase === "running" && (
-        <p className="muted small" role="status">
-          {cancelling ? t("bulk.cancelling") : t("bulk.running")}
-        </p>
-      )}
+      {phase === "running" && <RunningLine counts={totals} cancelling={cancelling} />}
 
       {phase === "preview" && plan.skipped > 0 && plan.toChange > 0 && (
         <fieldset className="segmented bulk-filter">

@@ -1,9 +1,9 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { isoDate } from "../../api/transfer";
-import type { AccountSelection } from "../../api/types";
+import type { AccountSelection, JobStep } from "../../api/types";
 import { ExportDialog } from "./ExportDialog";
 
 type Result = { status: "ok"; data: unknown } | { status: "error"; error: unknown };
@@ -11,6 +11,9 @@ const accountsExport = vi.fn<(...args: unknown[]) => Promise<Result>>();
 const linksExport = vi.fn<(...args: unknown[]) => Promise<Result>>();
 const pickPath = vi.fn<(...args: unknown[]) => Promise<Result>>();
 const defaultPath = vi.fn(async (name: string) => `/home/ann/Downloads/${name}`);
+const jobCancel = vi.fn<(jobId: string) => Promise<boolean>>(async () => true);
+type JobListener = (e: { payload: { jobId: string; step: JobStep } }) => void;
+const jobListeners = new Set<JobListener>();
 
 vi.mock("../../bindings", () => ({
   commands: {
@@ -18,9 +21,18 @@ vi.mock("../../bindings", () => ({
     linksExport: (...args: unknown[]) => linksExport(...args),
     pickPath: (...args: unknown[]) => pickPath(...args),
     defaultPath: (name: string) => defaultPath(name),
+    jobCancel: (jobId: string) => jobCancel(jobId),
   },
-  events: {},
+  events: {
+    jobProgressed: {
+      listen: async (cb: JobListener) => {
+        jobListeners.add(cb);
+        return () => jobListeners.delete(cb);
+      },
+    },
+  },
 }));
+const jobId = expect.stringMatching(/^job-/);
 
 const selection: AccountSelection = {
   type: "keys",
@@ -66,6 +78,7 @@ describe("export dialog", () => {
       selection,
       { format: "csv", includeCredentials: false },
       `/home/ann/Downloads/paneldeck-accounts-${today}.csv`,
+      jobId,
     );
     expect(result).toHaveTextContent("2 accounts written (2 KiB)");
     expect(result).toHaveTextContent(`paneldeck-accounts-${today}.csv`);
@@ -80,7 +93,7 @@ describe("export dialog", () => {
     expect(screen.getByTestId("export-credentials-warning")).toHaveTextContent("access to every account");
     fireEvent.click(screen.getByTestId("export-run"));
     await screen.findByTestId("export-result");
-    expect(accountsExport).toHaveBeenCalledWith(selection, { format: "json", includeCredentials: true }, expect.stringMatching(/\.json$/));
+    expect(accountsExport).toHaveBeenCalledWith(selection, { format: "json", includeCredentials: true }, expect.stringMatching(/\.json$/), jobId);
   });
 
   it("writes QR codes as SVG into a ZIP file", async () => {
@@ -99,6 +112,7 @@ describe("export dialog", () => {
       selection,
       { type: "qrZip", image: { type: "svg" } },
       `/home/ann/Downloads/paneldeck-qr-${today}.zip`,
+      jobId,
     );
     expect(accountsExport).not.toHaveBeenCalled();
     expect(result).toHaveTextContent("3 links of 2 accounts, 3 files written.");
@@ -117,7 +131,7 @@ describe("export dialog", () => {
 
     fireEvent.click(screen.getByTestId("export-run"));
     await screen.findByTestId("export-result");
-    expect(linksExport).toHaveBeenCalledWith(selection, { type: "qrFolder", image: { type: "png", scale: 8 } }, "/srv/share/qr-codes");
+    expect(linksExport).toHaveBeenCalledWith(selection, { type: "qrFolder", image: { type: "png", scale: 8 } }, "/srv/share/qr-codes", jobId);
 
     // The user's own name stays; only the extension follows the format.
     fireEvent.change(screen.getByTestId("export-link-output"), { target: { value: "html" } });
@@ -149,5 +163,40 @@ describe("export dialog", () => {
     const message = await screen.findByText("Give the full path (for example /home/ann/Downloads/a.csv).");
     expect(message.closest(".field")?.querySelector("[data-testid=export-path]")).toBe(pathField());
     expect(screen.queryByTestId("export-result")).toBeNull();
+  });
+
+  it("shows the job's progress with its pace and time left, and Cancel stops it without writing", async () => {
+    let finish: (r: Result) => void = () => {};
+    linksExport.mockReturnValue(new Promise<Result>((resolve) => (finish = resolve)));
+    let clock = 1000;
+    const now = vi.spyOn(performance, "now").mockImplementation(() => clock);
+    show();
+    fireEvent.click(screen.getByLabelText("Links"));
+    fireEvent.change(screen.getByTestId("export-link-output"), { target: { value: "qrZip" } });
+    await waitFor(() => expect(pathField().value).toMatch(/\.zip$/));
+    fireEvent.click(screen.getByTestId("export-run"));
+    await screen.findByTestId("export-progress");
+    await waitFor(() => expect(jobListeners.size).toBe(1));
+    const id = String(linksExport.mock.calls[0]?.[3]);
+    const emit = (step: JobStep) => act(() => jobListeners.forEach((l) => l({ payload: { jobId: id, step } })));
+    // Another job's events are not this one's.
+    act(() => jobListeners.forEach((l) => l({ payload: { jobId: "other", step: { phase: "writing", done: 9, total: 9 } } })));
+    emit({ phase: "drawing", done: 0, total: 10000 });
+    clock += 2000;
+    emit({ phase: "drawing", done: 2000, total: 10000 });
+    const text = screen.getByTestId("export-progress-text");
+    expect(text).toHaveTextContent("2,000 of 10,000 · 1,000/s · about 8 sec left");
+    expect(screen.getByRole("progressbar", { name: "Drawing QR codes" })).toHaveAttribute("aria-valuenow", "2000");
+
+    fireEvent.click(screen.getByTestId("export-progress-cancel"));
+    expect(jobCancel).toHaveBeenCalledWith(id);
+    expect(screen.getByTestId("export-progress-cancel")).toBeDisabled();
+    await act(async () =>
+      finish({ status: "error", error: { code: "cancelled", message: "cancelled", fields: [], fingerprint: null } }),
+    );
+    expect(await screen.findByTestId("export-cancelled")).toHaveTextContent("Cancelled: nothing was written.");
+    expect(screen.queryByTestId("export-progress")).toBeNull();
+    expect(screen.queryByRole("alert")).toBeNull();
+    now.mockRestore();
   });
 });

@@ -3,11 +3,13 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import { toApiError } from "../../api/client";
+import { cancelJob, newJobId, useJobStep } from "../../api/jobs";
 import { exportAccounts, exportLinks, isoDate, pickPath, useDefaultPath, withExtension } from "../../api/transfer";
 import type { AccountSelection, ApiError, ExportFormat, ExportSummary, LinkSave, LinksSaved, QrImage } from "../../api/types";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Field } from "../../components/Field";
+import { JobProgress } from "../../components/JobProgress";
 import { formatBytes } from "../../util/format";
 import { fieldErrorText } from "../../i18n/backendText";
 
@@ -71,17 +73,36 @@ export function ExportDialog({ selection, description, onClose }: Props) {
   const [edited, setEdited] = useState<string | null>(null);
   const path = edited ?? suggested.data ?? "";
   const folder = choice.what === "links" && choice.output === "qrFolder";
+  // Each run's progress events carry its own id; Cancel stops that run.
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const step = useJobStep(jobId);
 
   const run = useMutation({
     mutationFn: async (): Promise<Result> => {
+      const id = newJobId();
+      setJobId(id);
+      setCancelling(false);
       if (choice.what === "accounts") {
-        const summary = await exportAccounts(selection, { format: choice.format, includeCredentials: credentials }, path);
+        const summary = await exportAccounts(selection, { format: choice.format, includeCredentials: credentials }, path, id);
         return { what: "accounts", summary, path };
       }
-      return { what: "links", saved: await exportLinks(selection, linkSave(choice), path) };
+      return { what: "links", saved: await exportLinks(selection, linkSave(choice), path, id) };
     },
   });
-  const error = run.error ? toApiError(run.error) : null;
+  const failure = run.error ? toApiError(run.error) : null;
+  const cancelled = failure?.code === "cancelled";
+  const error = cancelled ? null : failure;
+  const cancel = () => {
+    if (jobId === null) return;
+    setCancelling(true);
+    void cancelJob(jobId);
+  };
+  // Closing the dialog while it writes stops the job (nothing is written).
+  const close = () => {
+    if (run.isPending) cancel();
+    onClose();
+  };
   const [browseError, setBrowseError] = useState<ApiError | null>(null);
 
   const change = (patch: Partial<Choice>) => {
@@ -108,10 +129,10 @@ export function ExportDialog({ selection, description, onClose }: Props) {
     <Dialog
       wide
       title={t("exportDialog.title")}
-      onClose={onClose}
+      onClose={close}
       footer={
         <>
-          <button type="button" onClick={onClose}>
+          <button type="button" onClick={close}>
             {run.isSuccess ? t("common.close") : t("common.cancel")}
           </button>
           <span className="spacer" />
@@ -227,6 +248,21 @@ export function ExportDialog({ selection, description, onClose }: Props) {
         </div>
       </Field>
       {browseError && <ErrorNotice error={browseError} />}
+      {run.isPending && (
+        <JobProgress
+          done={step?.done ?? 0}
+          total={step?.total ?? null}
+          label={t(`job.phase.${step?.phase ?? "writing"}`)}
+          onCancel={cancel}
+          cancelling={cancelling}
+          testId="export-progress"
+        />
+      )}
+      {cancelled && (
+        <p className="notice info" role="status" data-testid="export-cancelled">
+          {t("job.cancelled")}
+        </p>
+      )}
       {error && <ErrorNotice error={error} />}
       {run.data && (
         <div className="notice ok" role="status" data-testid="export-result">

@@ -291,4 +291,32 @@ describe("migrate dialog", () => {
     await screen.findByTestId("plan-preview");
     expect(migrationPreview).toHaveBeenCalledWith("x1", "m1", null, { createOnly: false, xuiInboundIds: [] });
   });
+
+  it("offers the target's inbounds where rows fit none, and previews again with the ones picked", async () => {
+    const unfit = { code: "noInboundFits" as const, name: "eve", protocols: ["trojan"] };
+    const conflicted = { ...migrated, kind: "xui" as const, rows: [row(2, { name: "eve", action: "conflict", reason: unfit }), row(3, { name: "finn", action: "conflict", reason: { ...unfit, name: "finn" } })] };
+    migrationPreview.mockResolvedValueOnce({ status: "ok", data: { ...preview, previewId: "pv-m", format: null, preview: conflicted } });
+    show(<MigrateDialog panels={panels} onClose={() => {}} />);
+    fireEvent.click(screen.getByTestId("plan-preview-run"));
+    const fix = await screen.findByTestId("inbound-fix");
+    expect(fix).toHaveTextContent("2 accounts fit no inbound of this panel.");
+    expect(screen.getByTestId("inbound-fix-apply")).toBeDisabled();
+    const picker = screen.getByTestId("inbound-fix-picker");
+    await waitFor(() => expect(picker).toBeEnabled());
+    // Keyboard opens the menu (Radix): the inbound is a checkbox item.
+    picker.focus();
+    fireEvent.keyDown(picker, { key: "Enter" });
+    const item = await screen.findByRole("menuitemcheckbox", { name: /reality-443/ });
+    fireEvent.click(item);
+    expect(item).toHaveAttribute("aria-checked", "true");
+    fireEvent.keyDown(item, { key: "Escape" });
+    expect(picker).toHaveTextContent("1 inbound chosen");
+    fireEvent.click(screen.getByTestId("inbound-fix-apply"));
+    await waitFor(() => expect(migrationPreview).toHaveBeenCalledTimes(2));
+    expect(migrationPreview).toHaveBeenLastCalledWith("m1", "x1", null, { createOnly: false, xuiInboundIds: [3] });
+    // The rows fit now: the fix is gone; going back shows the choice in the form's field.
+    await waitFor(() => expect(screen.queryByTestId("inbound-fix")).toBeNull());
+    fireEvent.click(screen.getByTestId("plan-back"));
+    expect(screen.getByTestId("plan-inbounds")).toHaveValue("3");
+  });
 });

@@ -7,6 +7,7 @@ import type { ApiError, PanelView } from "../../api/types";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Field } from "../../components/Field";
 import { fieldErrorText } from "../../i18n/backendText";
+import { InboundConflictFix, useInboundChoice } from "./InboundConflictFix";
 import { OtherPanelsNotice } from "./OtherPanelsNotice";
 import { PlanFlowDialog } from "./PlanFlowDialog";
 import { blankOptions, PlanOptionsFields, toImportOptions, type OptionsDraft } from "./PlanOptionsFields";
@@ -23,6 +24,7 @@ export function ImportDialog({ panels, onClose }: { panels: PanelView[]; onClose
   const fromPanels = useRef<string[]>([]);
   const target = panels.find((p) => p.id === panelId);
   const options = toImportOptions(draft, target);
+  const inbounds = useInboundChoice(draft, setDraft);
 
   const browse = async () => {
     setBrowseError(null);
@@ -41,16 +43,25 @@ export function ImportDialog({ panels, onClose }: { panels: PanelView[]; onClose
       makePreview={() => {
         if (!("options" in options)) throw new Error("unreachable: the preview button is disabled");
         const chosen = fromPanels.current;
-        return previewImport(path.trim(), panelId, chosen.length > 0 ? { ...options.options, fromPanels: chosen } : options.options);
+        const base = inbounds.withChoice(options.options);
+        return previewImport(path.trim(), panelId, chosen.length > 0 ? { ...base, fromPanels: chosen } : base);
       }}
       previewExtra={(preview, again) => (
-        <OtherPanelsNotice
-          preview={preview.preview}
-          onInclude={(panel) => {
-            fromPanels.current = [...fromPanels.current, panel];
-            again();
-          }}
-        />
+        <>
+          <OtherPanelsNotice
+            preview={preview.preview}
+            onInclude={(panel) => {
+              fromPanels.current = [...fromPanels.current, panel];
+              again();
+            }}
+          />
+          <InboundConflictFix
+            preview={preview.preview}
+            target={target}
+            chosen={inbounds.chosen()}
+            onApply={(ids) => inbounds.apply(ids, again)}
+          />
+        </>
       )}
       confirmLabel={(count) => t("importDialog.confirm", { count })}
       onClose={onClose}
@@ -86,7 +97,7 @@ export function ImportDialog({ panels, onClose }: { panels: PanelView[]; onClose
               ))}
             </select>
           </Field>
-          <PlanOptionsFields target={target} draft={draft} onChange={setDraft} error={error} />
+          <PlanOptionsFields target={target} draft={draft} onChange={inbounds.onDraft} error={error} />
         </>
       )}
     />

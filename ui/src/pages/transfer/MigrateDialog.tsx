@@ -5,6 +5,7 @@ import { previewMigration } from "../../api/transfer";
 import type { AccountSelection, PanelView } from "../../api/types";
 import { Field } from "../../components/Field";
 import { fieldErrorText } from "../../i18n/backendText";
+import { InboundConflictFix, useInboundChoice } from "./InboundConflictFix";
 import { PlanFlowDialog } from "./PlanFlowDialog";
 import { blankOptions, PlanOptionsFields, toImportOptions, type OptionsDraft } from "./PlanOptionsFields";
 
@@ -40,6 +41,7 @@ export function MigrateDialog({ panels, selected, onClose }: Props) {
   const [draft, setDraft] = useState<OptionsDraft>(blankOptions);
   const target = panels.find((p) => p.id === to);
   const options = toImportOptions(draft, target);
+  const inbounds = useInboundChoice(draft, setDraft);
   const same = from !== "" && from === to;
 
   const chooseFrom = (id: string) => {
@@ -54,8 +56,11 @@ export function MigrateDialog({ panels, selected, onClose }: Props) {
       canPreview={from !== "" && target !== undefined && !same && "options" in options}
       makePreview={() => {
         if (!("options" in options)) throw new Error("unreachable: the preview button is disabled");
-        return previewMigration(from, to, onlySelected && selected ? selected.selection : null, options.options);
+        return previewMigration(from, to, onlySelected && selected ? selected.selection : null, inbounds.withChoice(options.options));
       }}
+      previewExtra={(preview, again) => (
+        <InboundConflictFix preview={preview.preview} target={target} chosen={inbounds.chosen()} onApply={(ids) => inbounds.apply(ids, again)} />
+      )}
       confirmLabel={(count) => t("migrate.confirm", { count })}
       onClose={onClose}
       form={(error) => (
@@ -105,7 +110,7 @@ export function MigrateDialog({ panels, selected, onClose }: Props) {
               {t("migrate.onlySelected", { description: selected.description })}
             </label>
           )}
-          <PlanOptionsFields target={target} draft={draft} onChange={setDraft} error={error} />
+          <PlanOptionsFields target={target} draft={draft} onChange={inbounds.onDraft} error={error} />
         </>
       )}
     />

@@ -16,7 +16,7 @@ vi.mock("../../bindings", () => ({
     accountsExport: (...args: unknown[]) => accountsExport(...args),
     defaultPath: async (name: string) => `/d/${name}`,
   },
-  events: {},
+  events: { jobProgressed: { listen: async () => () => {} } },
 }));
 vi.mock("../bulk/BulkRunPanel", () => ({ BulkRunPanel: () => null }));
 
