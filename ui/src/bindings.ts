@@ -1036,7 +1036,7 @@ export type ErrorCode = "invalid_input" | "not_found" | "conflict" | "storage" |
 "wrong_passphrase" | 
 /**  An update was refused: a bad signature, an unusable manifest, or no key to check with. */
 "update_rejected" | 
-/**  The provider blocked the account: its API takes no change to it but a delete. */
+/**  The provider blocked the account: its API takes only a disable or a delete. */
 "account_blocked" | 
 /**
  *  An edit was not sent: the account changed on the panel since the form was opened
@@ -2449,7 +2449,7 @@ export type SkipReason =
 "changed_on_panel" | 
 /**  A revert of a change nothing journaled can take back (a delete, a reset, new secrets). */
 "irreversible" | 
-/**  The provider blocked the account; its API takes no change to it but a delete. */
+/**  The provider blocked the account; its API takes only a disable or a delete. */
 "blocked_by_provider";
 
 export type SnapshotChange = 
