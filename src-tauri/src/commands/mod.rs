@@ -6,6 +6,7 @@ pub mod files;
 pub mod links;
 pub mod panels;
 pub mod settings;
+pub mod shell;
 pub mod transfer;
 pub mod watch;
 
