@@ -81,11 +81,8 @@ async fn alerts_notify_the_tray_has_its_menu_and_the_chart_draws_two_syncs() {
     )
     .await
     .unwrap();
-    let SimCredentials::Login {
-        username, password, ..
-    } = sim.credentials.clone()
-    else {
-        panic!("the Marzban simulator gives a login");
+    let SimCredentials::Password { username, password } = sim.credentials.clone() else {
+        panic!("the Marzban simulator gives a username and password");
     };
     let data = tempfile::tempdir().unwrap();
     let data_dir = data.path().display().to_string();
