@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { commands } from "../bindings";
 import type { AlertSettings_Serialize, HistoryRange, HistoryScope, ReportBy, ReportFile } from "../bindings";
@@ -47,8 +47,10 @@ export function useSetTelegramToken() {
   });
 }
 
+/** The previous report stays on screen while another grouping or period loads (and the save
+ *  form below it keeps what was typed). */
 export function useUsageReport(by: ReportBy, days: number) {
-  return useQuery({ queryKey: watchKeys.report(by, days), queryFn: () => unwrap(commands.usageReport(by, days)) });
+  return useQuery({ queryKey: watchKeys.report(by, days), queryFn: () => unwrap(commands.usageReport(by, days)), placeholderData: keepPreviousData });
 }
 
 /** Writes a report (CSV, or a printable page made by the UI) to `path`; resolves to the path. */

@@ -76,12 +76,13 @@ export function UsageReport() {
           </tbody>
         </table>
       )}
-      {report.data && <SaveReport by={by} range={range} rows={report.data} />}
+      {report.data && <SaveReport by={by} range={range} rows={report.data} loading={report.isPlaceholderData} />}
     </section>
   );
 }
 
-function SaveReport({ by, range, rows }: { by: ReportBy; range: HistoryRange; rows: ReportRow[] }) {
+/** `loading`: the rows shown are the previous grouping's or period's, not yet `by` and `range`. */
+function SaveReport({ by, range, rows, loading }: { by: ReportBy; range: HistoryRange; rows: ReportRow[]; loading: boolean }) {
   const { t, i18n } = useTranslation();
   const name = "paneldeck-report.csv";
   const suggested = useQuery({ queryKey: ["defaultPath", name], queryFn: () => defaultPath(name), staleTime: Infinity });
@@ -141,7 +142,7 @@ function SaveReport({ by, range, rows }: { by: ReportBy; range: HistoryRange; ro
         </span>
       </Field>
       <div className="button-row">
-        <button type="submit" className="primary" disabled={save.isPending || path.trim() === ""} data-testid="report-save">
+        <button type="submit" className="primary" disabled={loading || save.isPending || path.trim() === ""} data-testid="report-save">
           {save.isPending ? t("watch.report.saving") : t("watch.report.save")}
         </button>
       </div>
