@@ -6,6 +6,7 @@ mod commands;
 mod events;
 mod rendering;
 mod runs;
+mod shell_texts;
 mod tray;
 mod updates;
 
@@ -71,10 +72,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::watch::usage_overview,
             commands::watch::usage_series,
             commands::watch::usage_report,
+            commands::watch::usage_report_save,
             commands::watch::alert_settings_get,
             commands::watch::alert_settings_set,
             commands::watch::alert_telegram_token_set,
             commands::watch::alert_telegram_token_present,
+            commands::shell::shell_texts_set,
+            commands::shell::tray_menu,
         ])
         .events(tauri_specta::collect_events![
             events::PanelsChanged,
@@ -161,7 +165,8 @@ fn forward_snapshot_changes(app: tauri::AppHandle, core: &paneldeck_core::Paneld
     });
 }
 
-/// One OS notification per alert, through the notification plugin, when that channel is on.
+/// One OS notification per alert, through the notification plugin, when that channel is on,
+/// worded in the UI's language.
 fn notify(
     app: &tauri::AppHandle,
     core: &paneldeck_core::Paneldeck,
@@ -171,8 +176,9 @@ fn notify(
     if !core.alert_settings().is_ok_and(|s| s.channels.os) {
         return;
     }
+    let texts = app.state::<shell_texts::ShellWords>().get();
     for alert in alerts {
-        let body = paneldeck_core::alerts::text::english(alert);
+        let body = texts.notification(alert);
         if let Err(err) = app
             .notification()
             .builder()
@@ -203,6 +209,7 @@ pub fn run() {
             tracing::info!(demo = backend.is_demo(), ?painting, "Paneldeck started");
             forward_snapshot_changes(app.handle().clone(), backend.paneldeck());
             start_background_sync(app.handle().clone(), backend.paneldeck().clone());
+            app.manage(shell_texts::ShellWords::default());
             start_alert_rounds(app.handle().clone(), backend.paneldeck().clone());
             tray::install(app.handle(), backend.paneldeck().clone())?;
             app.manage(backend);

@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 
 import { useSnapshotChangedListener } from "./api/accounts";
 import { useAppInfo, usePanelsChangedListener } from "./api/panels";
+import { useShellTexts } from "./api/shell";
 import { CommandsProvider } from "./components/commands";
 import { Keyboard } from "./components/Keyboard";
 import { Shell } from "./components/Shell";
@@ -23,6 +24,7 @@ export function App() {
   const [route, navigate] = useRoute();
   usePanelsChangedListener();
   useSnapshotChangedListener();
+  useShellTexts();
   if (info.isPending) return <p className="muted centered">{t("app.loading")}</p>;
   if (info.error) return <p className="notice error">{t("app.startFailed")}</p>;
   return (

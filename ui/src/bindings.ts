@@ -126,11 +126,20 @@ export const commands = {
 	/**  Traffic over time of a panel, group, owner or account (the detail pane's chart). */
 	usageSeries: (scope: HistoryScope, range: HistoryRange) => typedError<UsagePoint[], ApiError_Serialize>(__TAURI_INVOKE("usage_series", { scope, range })),
 	usageReport: (by: ReportBy, days: number) => typedError<ReportRow_Serialize[], ApiError_Serialize>(__TAURI_INVOKE("usage_report", { by, days })),
+	/**  Writes a report to the file the user chose; returns the full path written. */
+	usageReportSave: (file: ReportFile, path: string) => typedError<string, ApiError_Serialize>(__TAURI_INVOKE("usage_report_save", { file, path })),
 	alertSettingsGet: () => typedError<AlertSettings_Serialize, ApiError_Serialize>(__TAURI_INVOKE("alert_settings_get")),
 	alertSettingsSet: (settings: AlertSettings_Deserialize) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("alert_settings_set", { settings })),
 	/**  Keeps the Telegram bot token in the keyring (empty removes it); it never comes back. */
 	alertTelegramTokenSet: (token: string) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("alert_telegram_token_set", { token })),
 	alertTelegramTokenPresent: () => typedError<boolean, ApiError_Serialize>(__TAURI_INVOKE("alert_telegram_token_present")),
+	/**  The UI sends its words whenever its language changes; the tray is reworded at once. */
+	shellTextsSet: (texts: ShellTexts) => __TAURI_INVOKE<void>("shell_texts_set", { texts }),
+	/**
+	 *  The tray menu's items as the tray icon holds them (the window tests read them; empty when
+	 *  the tray could not be made).
+	 */
+	trayMenu: () => typedError<TrayItem[], ApiError_Serialize>(__TAURI_INVOKE("tray_menu")),
 };
 
 /** Events */
@@ -1708,6 +1717,22 @@ export type NotCarried = "group" | "ipLimit" | "expiry" | "trafficLimit" | "rese
 /**  Marzban issues its own token even to a copy of one of its users. */
 "subscriptionToken" | "telegramAndDevices" | "usedTraffic" | "permissions";
 
+/**  One notification template per alert code. */
+export type NotificationTexts = {
+	/**  `{accounts}`, `{days}`. */
+	accountsExpiring: string,
+	/**  `{accounts}`. */
+	accountsDepleted: string,
+	/**  `{accounts}`, `{percent}`. */
+	usageAbove: string,
+	/**  `{panel}`, `{minutes}`. */
+	panelUnreachable: string,
+	/**  `{panel}`. */
+	certificateChanged: string,
+	/**  `{title}`, `{done}`, `{failed}`. */
+	bulkFinished: string,
+};
+
 /**  One bulk operation's id (a UUID), the key of its journal. */
 export type OpId = string;
 
@@ -2263,6 +2288,11 @@ export type QuietHours = {
 /**  How a report groups the accounts. */
 export type ReportBy = "panel" | "group" | "owner";
 
+/**  A report file: CSV made here, or the printable page the UI made in its language. */
+export type ReportFile = { type: "csv"; by: ReportBy; days: number } | 
+/**  A whole HTML page; the UI escapes every text that came from a panel. */
+{ type: "html"; page: string };
+
 /**  One line of a usage report: a panel, group or owner over the period. */
 export type ReportRow = ReportRow_Serialize | ReportRow_Deserialize;
 
@@ -2424,6 +2454,20 @@ export type SettingsInfo_Serialize = {
 	updateKeyPresent: boolean,
 };
 
+/**  Everything the shell words, as the UI sent it. */
+export type ShellTexts = {
+	open: string,
+	syncNow: string,
+	pauseAlerts: string,
+	resumeAlerts: string,
+	quit: string,
+	/**  `{down}` panels down, `{attention}` accounts needing attention. */
+	tooltip: string,
+	notifications: NotificationTexts,
+	/**  The digits 0 to 9 in the UI's number style (Persian digits in Persian). */
+	digits: string,
+};
+
 export type Skip = {
 	reason: SkipReason,
 	message: string,
@@ -2513,6 +2557,12 @@ export type SyncProgress_Deserialize = SyncEvent_Deserialize;
 
 /**  Progress of a sync, one event per panel step. */
 export type SyncProgress_Serialize = SyncEvent_Serialize;
+
+/**  One item of the tray menu as the tray shows it. */
+export type TrayItem = {
+	id: string,
+	text: string,
+};
 
 /**  An update the manifest offers, as the Settings page shows it before installing. */
 export type UpdateOffer = UpdateOffer_Serialize | UpdateOffer_Deserialize;

@@ -12,7 +12,7 @@ use std::{
 use clap::{Args, ValueEnum};
 use paneldeck_core::{
     alerts::{text::english, Alert},
-    history::{ReportBy, ReportRow},
+    history::{report_csv, ReportBy, ReportRow, REPORT_CSV_HEADER},
     ApiError, Paneldeck,
 };
 use serde::Serialize;
@@ -143,29 +143,16 @@ pub fn report(core: &Paneldeck, args: ReportArgs, format: OutputFormat) -> Resul
     let rows = core.usage_report(by, args.days)?;
     match format {
         OutputFormat::Json => output::json(&rows),
-        OutputFormat::Table => output::table(&HEADER, &cells(&rows)),
+        OutputFormat::Table => output::table(&REPORT_CSV_HEADER, &cells(&rows)),
         OutputFormat::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout());
-            let mut result = w.write_record(HEADER);
-            for row in cells(&rows) {
-                result = result.and_then(|()| w.write_record(&row));
-            }
-            if let Err(err) = result.and_then(|()| w.flush().map_err(Into::into)) {
+            let csv = report_csv(&rows)?;
+            if let Err(err) = std::io::stdout().lock().write_all(&csv) {
                 eprintln!("error: cannot write CSV: {err}");
             }
         }
     }
     Ok(())
 }
-
-const HEADER: [&str; 6] = [
-    "name",
-    "used_bytes",
-    "accounts",
-    "created",
-    "expired",
-    "depleted",
-];
 
 fn cells(rows: &[ReportRow]) -> Vec<Vec<String>> {
     rows.iter()

@@ -5,6 +5,7 @@
 mod body;
 pub mod clock;
 pub mod faults;
+pub mod growth;
 pub mod hostile;
 pub mod marzban;
 pub mod pasarguard;
@@ -53,11 +54,12 @@ pub struct SimOptions {
     pub panel_version: Option<String>,
     /// Time in the panel's database, for simulators that model its connection pool (Marzban).
     pub db: DbLoad,
-    /// Traffic the users use, in MiB per minute over all of them, spread unevenly (Marzban;
-    /// 0 = none).
+    /// Traffic the users use, in MiB per minute over all of them, spread unevenly (Marzban,
+    /// PasarGuard, 3x-ui; 0 = none).
     pub usage_growth_mib_per_min: f64,
-    /// Marzban: this many active users (of those seeded with an expiry) expire within the
-    /// next three days instead, so expiry alerts have something to show.
+    /// Marzban and PasarGuard: this many active users (of those seeded with an expiry) expire
+    /// within the next three days instead, so expiry alerts have something to show (3x-ui
+    /// seeds clients expiring within two days anyway).
     pub expiring_soon: usize,
 }
 

@@ -59,11 +59,12 @@ struct Args {
     /// Marzban: how long a request waits for a free connection before its 500.
     #[arg(long, default_value_t = 30_000)]
     db_pool_timeout_ms: u64,
-    /// Marzban: traffic the active users use, in MiB per minute over all of them, spread
-    /// unevenly (a few heavy users, many light ones).
+    /// Marzban, PasarGuard and 3x-ui: traffic the active users use, in MiB per minute over
+    /// all of them, spread unevenly (a few heavy users, many light ones).
     #[arg(long, default_value_t = 0.0)]
     usage_growth: f64,
-    /// Marzban: how many active users with an expiry expire within the next three days.
+    /// Marzban and PasarGuard: how many active users with an expiry expire within the next
+    /// three days (3x-ui seeds some anyway).
     #[arg(long, default_value_t = 0)]
     expiring_soon: usize,
 }

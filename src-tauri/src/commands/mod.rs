@@ -7,6 +7,7 @@ pub mod jobs;
 pub mod links;
 pub mod panels;
 pub mod settings;
+pub mod shell;
 pub mod transfer;
 pub mod watch;
 

@@ -6,7 +6,7 @@ use paneldeck_core::{
 };
 use tauri::State;
 
-use super::CmdResult;
+use super::{files::path_from, CmdResult};
 use crate::Backend;
 
 /// The dashboard's charts: traffic per panel, top movers, heading for depletion.
@@ -38,6 +38,37 @@ pub fn usage_report(
     days: u32,
 ) -> CmdResult<Vec<ReportRow>> {
     Ok(backend.paneldeck().usage_report(by, days)?)
+}
+
+/// A report file: CSV made here, or the printable page the UI made in its language.
+#[derive(Debug, Clone, serde::Deserialize, specta::Type)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ReportFile {
+    #[serde(rename_all = "camelCase")]
+    Csv { by: ReportBy, days: u32 },
+    /// A whole HTML page; the UI escapes every text that came from a panel.
+    #[serde(rename_all = "camelCase")]
+    Html { page: String },
+}
+
+/// Writes a report to the file the user chose; returns the full path written.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn usage_report_save(
+    backend: State<'_, Backend>,
+    file: ReportFile,
+    path: String,
+) -> CmdResult<String> {
+    let path = path_from(&path)?;
+    match file {
+        ReportFile::Csv { by, days } => {
+            backend.paneldeck().save_usage_report_csv(by, days, &path)?
+        }
+        ReportFile::Html { page } => {
+            paneldeck_core::files::write_bytes_atomic(&path, page.as_bytes())?
+        }
+    }
+    Ok(path.display().to_string())
 }
 
 #[tauri::command(async)]

@@ -6,6 +6,8 @@
 #![allow(clippy::expect_used)]
 
 #[cfg(target_os = "linux")]
+pub mod notifications;
+#[cfg(target_os = "linux")]
 pub mod screen_updates;
 pub mod stalls;
 

@@ -1,7 +1,7 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { commands } from "../bindings";
-import type { AlertSettings_Serialize, HistoryRange, HistoryScope } from "../bindings";
+import type { AlertSettings_Serialize, HistoryRange, HistoryScope, ReportBy, ReportFile } from "../bindings";
 import { accountKeys } from "./accounts";
 import { unwrap } from "./client";
 
@@ -10,6 +10,7 @@ import { unwrap } from "./client";
 export const watchKeys = {
   overview: (range: HistoryRange) => [...accountKeys.dashboard, "usage", range] as const,
   series: (scope: HistoryScope, range: HistoryRange) => [...accountKeys.dashboard, "series", scope, range] as const,
+  report: (by: ReportBy, days: number) => [...accountKeys.dashboard, "report", by, days] as const,
   alerts: ["alerts", "settings"] as const,
   telegram: ["alerts", "telegram"] as const,
 };
@@ -45,3 +46,12 @@ export function useSetTelegramToken() {
     onSuccess: () => client.invalidateQueries({ queryKey: watchKeys.telegram }),
   });
 }
+
+/** The previous report stays on screen while another grouping or period loads (and the save
+ *  form below it keeps what was typed). */
+export function useUsageReport(by: ReportBy, days: number) {
+  return useQuery({ queryKey: watchKeys.report(by, days), queryFn: () => unwrap(commands.usageReport(by, days)), placeholderData: keepPreviousData });
+}
+
+/** Writes a report (CSV, or a printable page made by the UI) to `path`; resolves to the path. */
+export const saveUsageReport = (file: ReportFile, path: string) => unwrap(commands.usageReportSave(file, path));

@@ -11,6 +11,8 @@ import { ErrorNotice } from "./ErrorNotice";
 const RANGES: HistoryRange[] = ["day", "week", "month", "quarter"];
 /** Line colours readable on both themes' surfaces. */
 const PALETTE = ["#6366f1", "#10b981", "#f59e0b", "#ef4444", "#06b6d4", "#a855f7", "#84cc16", "#ec4899"];
+/** Up to this many buckets a line also draws its points: one bucket alone is no line. */
+const SPARSE = 3;
 /** Axis and grid take the theme's colours. */
 const AXIS = { stroke: "var(--muted)", fontSize: 12 };
 
@@ -51,6 +53,7 @@ export function UsageOverviewSection({ onOpenAccount }: { onOpenAccount: (key: A
   const rtl = useRtl();
   const [range, setRange] = useState<HistoryRange>("week");
   const overview = useUsageOverview(range);
+  const rows = overview.data ? byTime(overview.data) : [];
   const lang = i18n.language;
   return (
     <section className="card usage-history" data-testid="usage-history">
@@ -66,14 +69,14 @@ export function UsageOverviewSection({ onOpenAccount }: { onOpenAccount: (key: A
           ) : (
             <div className="chart" data-testid="usage-chart">
               <ResponsiveContainer width="100%" height={240}>
-                <LineChart data={byTime(overview.data)}>
+                <LineChart data={rows}>
                   <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
                   <XAxis dataKey="atMs" type="number" scale="time" domain={["dataMin", "dataMax"]} reversed={rtl} tick={AXIS} tickFormatter={(ms: number) => formatDateTime(ms, lang)} />
                   <YAxis orientation={rtl ? "right" : "left"} tick={AXIS} tickFormatter={(b: number) => formatBytes(b, lang)} width={80} />
                   <Tooltip labelFormatter={(ms) => formatDateTime(Number(ms), lang)} formatter={(b) => formatBytes(Number(b), lang)} contentStyle={{ background: "var(--surface)", borderColor: "var(--border)", color: "var(--text)" }} />
                   <Legend />
                   {overview.data.panels.map((s, i) => (
-                    <Line key={s.panelId} dataKey={s.panelId} name={s.panelName} stroke={PALETTE[i % PALETTE.length]} dot={false} connectNulls isAnimationActive={false} />
+                    <Line key={s.panelId} dataKey={s.panelId} name={s.panelName} stroke={PALETTE[i % PALETTE.length]} dot={rows.length <= SPARSE} connectNulls isAnimationActive={false} />
                   ))}
                 </LineChart>
               </ResponsiveContainer>

@@ -5,6 +5,7 @@ import { toApiError } from "../api/client";
 import type { AccountQuery, AccountRow, Dashboard, PanelHealth } from "../api/types";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { StatusBadge } from "../components/StatusBadge";
+import { UsageReport } from "../components/report/UsageReport";
 import { UsageOverviewSection } from "../components/UsageCharts";
 import { formatBytes, formatRelative } from "../util/format";
 import { useOpenAccounts } from "./accounts/AccountsView";
@@ -112,6 +113,7 @@ function DashboardBody({ d }: { d: Dashboard }) {
         />
       </div>
       <UsageOverviewSection onOpenAccount={(key) => open({ panelIds: [key.panelId], search: key.nativeId })} />
+      <UsageReport />
     </div>
   );
 }

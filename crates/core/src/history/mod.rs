@@ -6,10 +6,12 @@
 pub mod codec;
 pub mod read;
 pub mod report;
+pub mod report_csv;
 pub mod settings;
 pub mod types;
 pub mod write;
 
+pub use report_csv::{report_csv, REPORT_CSV_HEADER};
 pub use types::{
     Depletion, HistoryRange, HistoryScope, Mover, PanelSeries, ReportBy, ReportRow, UsageOverview,
     UsagePoint,

@@ -300,8 +300,7 @@ fn seeded(opts: &SimOptions, token_ttl: Duration) -> State {
         links_revision: 0,
         incoming: 0,
         outgoing: 0,
-        growth: (opts.usage_growth_mib_per_min > 0.0)
-            .then(|| state::Growth::new(opts.usage_growth_mib_per_min)),
+        growth: crate::growth::Growth::new(opts.usage_growth_mib_per_min),
     };
     let now = crate::clock::now_micros();
     for i in 0..opts.accounts {

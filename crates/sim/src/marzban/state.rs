@@ -307,7 +307,7 @@ pub struct State {
     pub incoming: i64,
     pub outgoing: i64,
     /// `--usage-growth`: traffic that accrues as time passes.
-    pub growth: Option<Growth>,
+    pub growth: Option<crate::growth::Growth>,
 }
 
 /// The `users` key of a username.
@@ -462,55 +462,23 @@ impl State {
     }
 }
 
-/// Traffic that accrues with time: `bytes_per_min` over the active users, each weighted by a
-/// fixed skew of its id, so a few use much and many use little.
-pub struct Growth {
-    pub bytes_per_min: f64,
-    pub since: std::time::Instant,
-}
-
-impl Growth {
-    pub fn new(mib_per_min: f64) -> Self {
-        Growth {
-            bytes_per_min: mib_per_min * (1u64 << 20) as f64,
-            since: std::time::Instant::now(),
-        }
-    }
-}
-
-/// A user's share weight: 1 to 10,000, squared from a hash of its id.
-fn weight(id: u64) -> f64 {
-    let h = id.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 57; // 0..127
-    ((h % 100) + 1).pow(2) as f64
-}
-
 impl State {
     /// Adds the traffic accrued since the last call. Marzban's `record_user_usages` job adds
     /// what the core's stats counted to each user every few seconds
     /// (`app/jobs/record_usages.py` at v0.8.4); here it is done on each read, like
     /// [`UserRec::review`].
     pub fn grow(&mut self) {
-        let Some(g) = self.growth.as_mut() else {
+        let Some(growth) = self.growth.as_mut() else {
             return;
         };
-        let minutes = g.since.elapsed().as_secs_f64() / 60.0;
-        let total = g.bytes_per_min * minutes;
-        if total < 1.0 {
-            return;
-        }
-        g.since = std::time::Instant::now();
-        let active: Vec<(String, f64)> = self
+        let active = self
             .users
             .values()
             .filter(|u| u.status == Status::Active)
-            .map(|u| (u.username.clone(), weight(u.id)))
+            .map(|u| (u.username.clone(), u.id))
             .collect();
-        let sum: f64 = active.iter().map(|a| a.1).sum();
-        for (name, w) in active {
-            let bytes = (total * w / sum) as i64;
-            if bytes > 0 {
-                self.add_traffic(&name, bytes, None);
-            }
+        for (name, bytes) in growth.take(active) {
+            self.add_traffic(&name, bytes, None);
         }
     }
 }

@@ -22,9 +22,12 @@ pub struct Sim {
 }
 
 impl Sim {
-    /// Locks the database; a poisoned lock still yields the data.
+    /// Locks the database (a poisoned lock still yields the data), with the traffic accrued
+    /// since the last request recorded.
     pub fn db(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        let mut db = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        db.grow();
+        db
     }
 }
 

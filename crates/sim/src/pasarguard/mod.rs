@@ -145,6 +145,7 @@ fn build(opts: &SimOptions, installed: bool) -> (SimApp, PasarguardSim) {
         secret,
         clock_offset_micros: 0,
         started_micros: crate::clock::now_micros(),
+        growth: crate::growth::Growth::new(opts.usage_growth_mib_per_min),
     };
     let id = db.next("admins");
     db.admins.insert(
@@ -164,6 +165,7 @@ fn build(opts: &SimOptions, installed: bool) -> (SimApp, PasarguardSim) {
         for i in 0..opts.accounts {
             seed_user(&mut db, i);
         }
+        expire_soon(&mut db, opts.expiring_soon);
     }
     let sim = Sim {
         state: Arc::new(Mutex::new(db)),
@@ -229,6 +231,21 @@ fn install(db: &mut State) {
             host.insert("sni".into(), json!(["example.com"]));
         }
         panel::host_rec(db, &host);
+    }
+}
+
+/// `count` active users with an expiry expire within the next three days instead, so expiry
+/// alerts have something to show (`expire` is kept in UTC microseconds; the API speaks ISO).
+fn expire_soon(db: &mut State, count: usize) {
+    let now = db.now_micros();
+    let hour = 3_600_000_000;
+    let soon = db
+        .users
+        .values_mut()
+        .filter(|u| u.status == Status::Active && u.expire.is_some())
+        .take(count);
+    for (i, u) in soon.enumerate() {
+        u.expire = Some(now + hour + (i as i64 % 3) * 24 * hour);
     }
 }
 

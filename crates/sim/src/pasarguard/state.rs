@@ -107,6 +107,8 @@ pub struct State {
     pub clock_offset_micros: i64,
     /// When the simulator started, on the real clock.
     pub started_micros: i64,
+    /// `--usage-growth`: traffic that accrues as time passes.
+    pub growth: Option<crate::growth::Growth>,
 }
 
 impl State {
@@ -192,6 +194,35 @@ impl State {
         (0..32)
             .map(|_| ALPHABET[self.rng.gen_range(0..ALPHABET.len())] as char)
             .collect()
+    }
+
+    /// Adds the traffic accrued since the last call to the active users, as PasarGuard's
+    /// `record_user_usages` job adds what the nodes counted (`used_traffic = used_traffic +
+    /// value, online_at = now`, v5.2.1:app/jobs/record_usages.py); `limit_users_job` then turns
+    /// an active user past its limit `limited` (`get_active_to_limited_users`,
+    /// v5.2.1:app/jobs/review_users.py). Lifetime usage counts it too. Here it is done on each
+    /// request.
+    pub fn grow(&mut self) {
+        let now = self.now_micros();
+        let Some(growth) = self.growth.as_mut() else {
+            return;
+        };
+        let active = self
+            .users
+            .values()
+            .filter(|u| u.status == Status::Active)
+            .map(|u| (u.id, u.id as u64))
+            .collect();
+        for (id, bytes) in growth.take(active) {
+            if let Some(u) = self.users.get_mut(&id) {
+                u.used += bytes;
+                u.lifetime += bytes;
+                u.online = Some(now);
+                if u.data_limit.is_some_and(|l| l > 0 && u.used >= l) {
+                    u.status = Status::Limited;
+                }
+            }
+        }
     }
 
     /// The status enabling a user gives it (`_resolve_enabled_user_status`,

@@ -132,7 +132,10 @@ pub async fn require_auth(State(shared): State<Shared>, req: Request, next: Next
         }
     };
     match verdict {
-        Ok(()) => next.run(req).await,
+        Ok(()) => {
+            lock(&shared).grow();
+            next.run(req).await
+        }
         Err(resp) => resp,
     }
 }

@@ -64,6 +64,7 @@ pub fn seeded(opts: &SimOptions, version: XuiVersion, two_factor_code: Option<St
         next_client_id: 1,
         next_traffic_id: 1,
         rng,
+        growth: crate::growth::Growth::new(opts.usage_growth_mib_per_min),
     };
     let now = now_ms();
     let n_inbounds = state.inbounds.len();

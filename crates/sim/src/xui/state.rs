@@ -143,6 +143,8 @@ pub struct State {
     pub next_client_id: i64,
     pub next_traffic_id: i64,
     pub rng: ChaCha8Rng,
+    /// `--usage-growth`: traffic that accrues as time passes.
+    pub growth: Option<crate::growth::Growth>,
 }
 
 /// A failed operation: the `msg` of a `success:false` answer.
@@ -309,6 +311,28 @@ impl State {
         self.enforce_limits(&email);
         self.online.insert(email);
         true
+    }
+
+    /// Adds the traffic accrued since the last call to the enabled clients, as 3x-ui's traffic
+    /// job adds what Xray counted every 5 s (`cadenceXrayTraffic = "@every 5s"` and
+    /// `XrayTrafficJob.Run` → `inboundService.AddTraffic`, v3.6.0:internal/web/web.go and
+    /// internal/web/job/xray_traffic_job.go); disabled clients are removed from Xray
+    /// (`disableInvalidClients` → `xrayApi.RemoveUser`, v3.6.0:internal/web/service/
+    /// inbound_disable.go) and move nothing. Here it is done on each API request. Xray counts
+    /// uplink and downlink apart; the simulator gives an eighth to the uplink.
+    pub fn grow(&mut self) {
+        let Some(growth) = self.growth.as_mut() else {
+            return;
+        };
+        let enabled = self
+            .clients
+            .iter()
+            .filter(|c| c.enable)
+            .map(|c| (c.email.clone(), c.id as u64))
+            .collect();
+        for (email, bytes) in growth.take(enabled) {
+            self.add_traffic(&email, bytes / 8, bytes - bytes / 8);
+        }
     }
 
     /// The traffic loop: a depleted enabled client is disabled (and remembered as such).
