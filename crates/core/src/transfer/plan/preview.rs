@@ -85,7 +85,7 @@ impl ImportPlan {
                     },
                     not_carried: i.not_carried.clone(),
                     keeps_credentials: matches!(i.action, ImportAction::Create(_))
-                        && i.credentials.keeps_secrets(),
+                        && i.credentials.unpack().keeps_secrets(),
                 })
                 .collect(),
             errors: self.errors.clone(),
@@ -101,12 +101,12 @@ impl ImportPlan {
                 ImportAction::Create(new) => Some(ItemInput::Create {
                     panel_id: self.panel_id.clone(),
                     new: new.clone(),
-                    credentials: i.credentials.clone(),
+                    credentials: i.credentials(),
                     settings: i.settings,
                 }),
                 ImportAction::Update { key, edit } => Some(ItemInput::Edit {
                     key: key.clone(),
-                    edit: edit.clone(),
+                    edit: (**edit).clone(),
                 }),
                 _ => None,
             })

@@ -6,7 +6,7 @@ use super::{
 use crate::accounts::RawBits;
 use crate::{
     accounts::Account,
-    actions::{KeptCredentials, KeptSettings},
+    actions::KeptSettings,
     kinds,
     transfer::{AccountRecord, ColumnSet, ParsedRow},
 };
@@ -24,7 +24,7 @@ fn item(line: u64, name: &str, action: ImportAction) -> ImportItem {
         name: name.to_owned(),
         action,
         changes: Vec::new(),
-        credentials: KeptCredentials::default(),
+        credentials: super::kept::PackedCredentials::default(),
         settings: KeptSettings::default(),
         not_carried: Vec::new(),
     }
@@ -66,7 +66,7 @@ fn create(row: &Row, target: &Target<'_>, opts: &PlanOptions) -> ImportItem {
     match rules.new_account(&row.record, target, opts) {
         Ok(new) => {
             let mut it = item(row.line, &row.record.name, ImportAction::Create(new));
-            it.credentials = rules.kept_credentials(&row.record);
+            it.set_credentials(rules.kept_credentials(&row.record));
             it.settings = rules.kept_settings(&row.record);
             it
         }
@@ -115,7 +115,7 @@ fn update(row: &Row, account: &Account, raw: &RawBits, opts: &PlanOptions) -> Im
                     &row.record.name,
                     ImportAction::Update {
                         key: account.key.clone(),
-                        edit,
+                        edit: Box::new(edit),
                     },
                 );
                 it.changes = changes;
