@@ -50,7 +50,10 @@ async fn the_stored_cap_limits_what_the_panel_may_send() {
         Arc::new(MemoryStore::default()),
     )
     .unwrap();
-    let panel = core.add_panel(input(&sim.url(), "big"), false).await.unwrap();
+    let panel = core
+        .add_panel(input(&sim.url(), "big"), false)
+        .await
+        .unwrap();
     assert_eq!(panel.settings.max_answer_mib, None);
 
     let capped = core.set_max_answer_mib(&panel.id, Some(1)).unwrap();

@@ -13,7 +13,7 @@ const panelsTestDraft = vi.fn(async () => ({
   error: { code: "certificate_mismatch", message: "the certificate changed", fields: [], fingerprint: PRESENTED },
 }));
 
-const panelsUpdate = vi.fn(async (..._args: unknown[]) => ({ status: "ok", data: panel }));
+const panelsUpdate = vi.fn(async (...args: unknown[]) => ({ status: "ok", data: { ...panel, settings: { ...panel.settings, maxAnswerMib: args[3] } } }));
 
 vi.mock("../bindings", () => ({
   commands: {

@@ -1,13 +1,14 @@
-//! A create's kept credentials held compactly: six `Option<String>`s take 144 bytes in every
-//! plan item plus a block per value; packed they are one block about the size of the values
-//! (issue #21: an import's memory stays within 3× the file's size, and a plan holds an item
-//! per row of the file).
+//! What a create keeps, held compactly: the credentials' six `Option<String>`s and the
+//! settings take 176 bytes in every plan item plus a block per value; packed they are one
+//! block about the size of the values, none for the items that keep nothing (issue #21: an
+//! import's memory stays within 3× the file's size, and a plan holds an item per row).
 
 use serde::{Deserialize, Serialize};
 
-use crate::actions::KeptCredentials;
+use crate::actions::{KeptCredentials, KeptSettings};
 
-/// The fields of [`KeptCredentials`] in their order, for postcard (which reads by position).
+/// The fields of [`KeptCredentials`] in their order and the settings, for postcard (which
+/// reads by position).
 /// Private and in memory only: [`KeptCredentials`] itself has no `Serialize`, so that no
 /// secret reaches a journal, history or export by accident.
 #[derive(Serialize, Deserialize)]
@@ -18,16 +19,18 @@ struct Wire {
     sub_id: Option<String>,
     flow: Option<String>,
     ss_method: Option<String>,
+    settings: KeptSettings,
 }
 
-/// [`KeptCredentials`] packed with postcard; nothing allocated when nothing is kept.
+/// [`KeptCredentials`] and [`KeptSettings`] packed with postcard; nothing allocated when
+/// nothing is kept.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub(super) struct PackedCredentials(Option<Box<[u8]>>);
+pub(super) struct PackedKept(Option<Box<[u8]>>);
 
-impl PackedCredentials {
-    pub(super) fn new(kept: KeptCredentials) -> Self {
-        if kept.is_empty() {
-            return PackedCredentials(None);
+impl PackedKept {
+    pub(super) fn new(kept: KeptCredentials, settings: KeptSettings) -> Self {
+        if kept.is_empty() && settings.is_empty() {
+            return PackedKept(None);
         }
         let KeptCredentials {
             uuid,
@@ -44,22 +47,23 @@ impl PackedCredentials {
             sub_id,
             flow,
             ss_method,
+            settings,
         };
         // Postcard fails only on types it cannot express, which `Wire` has none of. The
         // bytes are copied to a block of their own size (a shrunk block keeps its size).
-        PackedCredentials(
+        PackedKept(
             postcard::to_allocvec(&wire)
                 .ok()
                 .map(|bytes| Box::from(bytes.as_slice())),
         )
     }
 
-    pub(super) fn unpack(&self) -> KeptCredentials {
-        let Some(wire) = self
-            .0
-            .as_deref()
-            .and_then(|bytes| postcard::from_bytes::<Wire>(bytes).ok())
-        else {
+    fn wire(&self) -> Option<Wire> {
+        postcard::from_bytes::<Wire>(self.0.as_deref()?).ok()
+    }
+
+    pub(super) fn credentials(&self) -> KeptCredentials {
+        let Some(wire) = self.wire() else {
             return KeptCredentials::default();
         };
         KeptCredentials {
@@ -71,12 +75,20 @@ impl PackedCredentials {
             ss_method: wire.ss_method,
         }
     }
+
+    pub(super) fn settings(&self) -> KeptSettings {
+        self.wire().map(|w| w.settings).unwrap_or_default()
+    }
 }
 
-/// As [`KeptCredentials`] prints itself: which fields are set, never their values.
-impl std::fmt::Debug for PackedCredentials {
+/// As [`KeptCredentials`] prints itself (which fields are set, never their values), with the
+/// settings.
+impl std::fmt::Debug for PackedKept {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.unpack().fmt(f)
+        f.debug_tuple("PackedKept")
+            .field(&self.credentials())
+            .field(&self.settings())
+            .finish()
     }
 }
 
@@ -85,19 +97,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn credentials_come_back_as_they_went_in_and_never_print() {
+    fn what_is_kept_comes_back_as_it_went_in_and_secrets_never_print() {
         let kept = KeptCredentials {
             uuid: Some("b831381d-6324-4d53-ad4f-8cda48b30811".into()),
             password: Some(String::new()),
             flow: Some("xtls-rprx-vision".into()),
             ..KeptCredentials::default()
         };
-        let packed = PackedCredentials::new(kept.clone());
-        assert_eq!(packed.unpack(), kept);
-        assert!(packed.0.as_ref().is_some_and(|b| b.len() < 64));
+        let settings = KeptSettings {
+            disabled: true,
+            tg_id: Some(-7),
+            hwid_limit: None,
+        };
+        let packed = PackedKept::new(kept.clone(), settings);
+        assert_eq!((packed.credentials(), packed.settings()), (kept, settings));
+        assert!(packed.0.as_ref().is_some_and(|b| b.len() < 72));
         assert!(!format!("{packed:?}").contains("b831381d"));
-        let none = PackedCredentials::new(KeptCredentials::default());
-        assert_eq!(none, PackedCredentials(None));
-        assert_eq!(none.unpack(), KeptCredentials::default());
+        let none = PackedKept::new(KeptCredentials::default(), KeptSettings::default());
+        assert_eq!(none, PackedKept(None));
+        assert_eq!(none.credentials(), KeptCredentials::default());
+        assert_eq!(none.settings(), KeptSettings::default());
     }
 }

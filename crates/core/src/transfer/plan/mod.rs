@@ -41,8 +41,12 @@ pub enum ImportAction {
         key: AccountKey,
         edit: Box<AccountEdit>,
     },
-    Unchanged { key: AccountKey },
-    Conflict { reason: ConflictReason },
+    Unchanged {
+        key: AccountKey,
+    },
+    Conflict {
+        reason: ConflictReason,
+    },
 }
 
 impl ImportAction {
@@ -64,23 +68,27 @@ pub struct ImportItem {
     pub name: String,
     pub action: ImportAction,
     /// What an update changes (empty for the other actions).
-    pub changes: Vec<FieldChange>,
-    /// Secrets a create keeps (empty otherwise), packed: see [`ImportItem::credentials`].
-    credentials: kept::PackedCredentials,
-    /// Settings a create keeps that its form has no field for (empty otherwise).
-    pub settings: KeptSettings,
+    pub changes: Box<[FieldChange]>,
+    /// What a create keeps, packed: see [`ImportItem::credentials`] and
+    /// [`ImportItem::settings`].
+    kept: kept::PackedKept,
     /// What the target kind cannot hold.
-    pub not_carried: Vec<NotCarried>,
+    pub not_carried: Box<[NotCarried]>,
 }
 
 impl ImportItem {
     /// Secrets a create keeps (empty otherwise).
     pub fn credentials(&self) -> KeptCredentials {
-        self.credentials.unpack()
+        self.kept.credentials()
     }
 
-    fn set_credentials(&mut self, kept: KeptCredentials) {
-        self.credentials = kept::PackedCredentials::new(kept);
+    /// Settings a create keeps that its form has no field for (empty otherwise).
+    pub fn settings(&self) -> KeptSettings {
+        self.kept.settings()
+    }
+
+    fn set_kept(&mut self, credentials: KeptCredentials, settings: KeptSettings) {
+        self.kept = kept::PackedKept::new(credentials, settings);
     }
 }
 
