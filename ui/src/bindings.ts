@@ -12,9 +12,13 @@ export const commands = {
 	/**  Tests a panel as typed in the form, saving nothing. `editing` is the id when editing. */
 	panelsTestDraft: (input: PanelInput_Deserialize, editing: PanelId | null) => typedError<ProbeInfo_Serialize, ApiError_Serialize>(__TAURI_INVOKE("panels_test_draft", { input, editing })),
 	panelsTest: (id: PanelId) => typedError<ProbeInfo_Serialize, ApiError_Serialize>(__TAURI_INVOKE("panels_test", { id })),
-	/**  Adds a panel; with `verify` the connection must work first (nothing is saved otherwise). */
-	panelsAdd: (input: PanelInput_Deserialize, verify: boolean) => typedError<PanelView_Serialize, ApiError_Serialize>(__TAURI_INVOKE("panels_add", { input, verify })),
-	panelsUpdate: (id: PanelId, input: PanelInput_Deserialize, verify: boolean) => typedError<PanelView_Serialize, ApiError_Serialize>(__TAURI_INVOKE("panels_update", { id, input, verify })),
+	/**
+	 *  Adds a panel; with `verify` the connection must work first (nothing is saved otherwise).
+	 *  `max_answer_mib` is its answer size cap (None = the default 128 MiB), checked first.
+	 */
+	panelsAdd: (input: PanelInput_Deserialize, verify: boolean, maxAnswerMib: number | null) => typedError<PanelView_Serialize, ApiError_Serialize>(__TAURI_INVOKE("panels_add", { input, verify, maxAnswerMib })),
+	/**  Edits a panel and sets its answer size cap (None = back to the default). */
+	panelsUpdate: (id: PanelId, input: PanelInput_Deserialize, verify: boolean, maxAnswerMib: number | null) => typedError<PanelView_Serialize, ApiError_Serialize>(__TAURI_INVOKE("panels_update", { id, input, verify, maxAnswerMib })),
 	panelsRemove: (id: PanelId) => typedError<null, ApiError_Serialize>(__TAURI_INVOKE("panels_remove", { id })),
 	/**
 	 *  One window of the filtered, sorted accounts (the table asks only for what is on screen).
@@ -1164,6 +1168,8 @@ export type FieldProblem =
 { code: "usernameFormat"; min: number; max: number } | 
 /**  A limit of 0; empty means unlimited. */
 { code: "notPositive" } | 
+/**  A whole number outside `min..=max` (empty means the default). */
+{ code: "outOfRange"; min: number | null; max: number | null } | 
 /**  A number of days below one. */
 { code: "atLeastOneDay" } | 
 /**  No expiry date picked where one is needed. */

@@ -243,15 +243,10 @@ impl Paneldeck {
         self.panel(id)
     }
 
-    /// Sets the largest answer a panel may send, in MiB (None = the default 128 MiB).
+    /// Sets the largest answer a panel may send, in MiB (None = the default 128 MiB), from 1 to
+    /// [`MAX_ANSWER_MIB_CEILING`](registry::MAX_ANSWER_MIB_CEILING).
     pub fn set_max_answer_mib(&self, id: &PanelId, mib: Option<u32>) -> Result<PanelView> {
-        if mib == Some(0) {
-            return Err(CoreError::invalid_field(
-                "maxAnswerMib",
-                FieldProblem::NotPositive,
-                "The answer size limit is at least 1 MiB.",
-            ));
-        }
+        registry::check_max_answer_mib(mib)?;
         let mut settings = self.panel(id)?.settings;
         settings.max_answer_mib = mib;
         self.store

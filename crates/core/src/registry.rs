@@ -76,6 +76,25 @@ pub struct PanelSettings {
     pub max_answer_mib: Option<u32>,
 }
 
+/// The highest per-panel answer cap, in MiB: an answer is held whole while it is read, so a
+/// cap above a few GiB would let one panel take the machine's memory.
+pub const MAX_ANSWER_MIB_CEILING: u32 = 4096;
+
+/// Refuses an answer cap of 0 or above [`MAX_ANSWER_MIB_CEILING`] (None = the default).
+pub fn check_max_answer_mib(mib: Option<u32>) -> Result<()> {
+    match mib {
+        Some(mib) if !(1..=MAX_ANSWER_MIB_CEILING).contains(&mib) => Err(CoreError::invalid_field(
+            "maxAnswerMib",
+            FieldProblem::OutOfRange {
+                min: 1,
+                max: u64::from(MAX_ANSWER_MIB_CEILING),
+            },
+            format!("The answer size limit is from 1 to {MAX_ANSWER_MIB_CEILING} MiB (got {mib})."),
+        )),
+        _ => Ok(()),
+    }
+}
+
 impl PanelSettings {
     /// `endpoint` with this panel's answer size cap.
     pub fn limit(&self, endpoint: Endpoint) -> Endpoint {

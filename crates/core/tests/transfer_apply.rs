@@ -150,7 +150,10 @@ fn kept_secrets(plan: &ImportPlan) -> Vec<String> {
     plan.items
         .iter()
         .filter(|i| matches!(i.action, ImportAction::Create(_)))
-        .flat_map(|i| i.credentials.secret_values().map(str::to_owned))
+        .flat_map(|i| {
+            let kept = i.credentials();
+            kept.secret_values().map(str::to_owned).collect::<Vec<_>>()
+        })
         .collect()
 }
 

@@ -112,7 +112,7 @@ fn rows_become_create_update_unchanged_and_conflict() {
         comment,
         email,
         ..
-    } = edit
+    } = &**edit
     else {
         panic!()
     };
@@ -147,7 +147,7 @@ fn rows_become_create_update_unchanged_and_conflict() {
         (email.as_str(), inbound_ids.as_slice(), *total_bytes),
         ("new-one", &[2][..], Some(2000))
     );
-    assert_eq!(p.items[3].credentials.uuid.as_deref(), Some(UUID_B));
+    assert_eq!(p.items[3].credentials().uuid.as_deref(), Some(UUID_B));
     let ImportAction::Conflict { reason } = &p.items[4].action else {
         panic!()
     };
@@ -306,14 +306,14 @@ async fn marzban_to_xui_migration_keeps_uuids_limits_and_expiry() {
                 }
                 assert_eq!(comment, acc.note.as_deref().unwrap_or(""));
                 // The VLESS (else VMess) UUID and the Trojan/Shadowsocks password are kept.
-                assert_eq!(item.credentials.uuid, acc.uuid, "{}", acc.name);
+                assert_eq!(item.credentials().uuid, acc.uuid, "{}", acc.name);
                 let trojan = raw["proxies"]["trojan"]["password"]
                     .as_str()
                     .map(str::to_owned);
                 let ss = raw["proxies"]["shadowsocks"]["password"]
                     .as_str()
                     .map(str::to_owned);
-                assert_eq!(item.credentials.password, trojan.or(ss));
+                assert_eq!(item.credentials().password, trojan.or(ss));
                 if acc.used_bytes > 0 {
                     assert!(item.not_carried.contains(&NotCarried::UsedTraffic));
                     assert!(NotCarried::UsedTraffic.to_string().contains("used traffic"));
@@ -373,7 +373,7 @@ async fn marzban_to_xui_migration_keeps_uuids_limits_and_expiry() {
             if acc.expires_at_ms.is_none() && acc.expire_after_first_use_ms.is_some() {
                 assert_eq!(*status, MarzbanCreateStatus::OnHold);
             }
-            assert_eq!(item.credentials.uuid, acc.uuid);
+            assert_eq!(item.credentials().uuid, acc.uuid);
             if acc.group.is_some() {
                 assert!(item.not_carried.contains(&NotCarried::Group));
                 assert!(NotCarried::Group.to_string().starts_with("group"));

@@ -64,6 +64,13 @@ pub enum FieldProblem {
     },
     /// A limit of 0; empty means unlimited.
     NotPositive,
+    /// A whole number outside `min..=max` (empty means the default).
+    OutOfRange {
+        #[specta(type = f64)]
+        min: u64,
+        #[specta(type = f64)]
+        max: u64,
+    },
     /// A number of days below one.
     AtLeastOneDay,
     /// No expiry date picked where one is needed.

@@ -1,6 +1,6 @@
 //! Panel registry commands.
 
-use paneldeck_core::{PanelId, PanelInput, PanelView};
+use paneldeck_core::{registry, PanelId, PanelInput, PanelView};
 use paneldeck_panels::ProbeInfo;
 use serde::Serialize;
 use tauri::{AppHandle, State};
@@ -75,6 +75,7 @@ pub async fn panels_test(backend: State<'_, Backend>, id: PanelId) -> CmdResult<
 }
 
 /// Adds a panel; with `verify` the connection must work first (nothing is saved otherwise).
+/// `max_answer_mib` is its answer size cap (None = the default 128 MiB), checked first.
 #[tauri::command]
 #[specta::specta]
 pub async fn panels_add(
@@ -82,12 +83,19 @@ pub async fn panels_add(
     backend: State<'_, Backend>,
     input: PanelInput,
     verify: bool,
+    max_answer_mib: Option<u32>,
 ) -> CmdResult<PanelView> {
-    let panel = backend.paneldeck().add_panel(input, verify).await?;
+    let core = backend.paneldeck();
+    registry::check_max_answer_mib(max_answer_mib)?;
+    let mut panel = core.add_panel(input, verify).await?;
+    if max_answer_mib.is_some() {
+        panel = core.set_max_answer_mib(&panel.id, max_answer_mib)?;
+    }
     let _ = PanelsChanged.emit(&app);
     Ok(panel)
 }
 
+/// Edits a panel and sets its answer size cap (None = back to the default).
 #[tauri::command]
 #[specta::specta]
 pub async fn panels_update(
@@ -96,8 +104,12 @@ pub async fn panels_update(
     id: PanelId,
     input: PanelInput,
     verify: bool,
+    max_answer_mib: Option<u32>,
 ) -> CmdResult<PanelView> {
-    let panel = backend.paneldeck().update_panel(&id, input, verify).await?;
+    let core = backend.paneldeck();
+    registry::check_max_answer_mib(max_answer_mib)?;
+    core.update_panel(&id, input, verify).await?;
+    let panel = core.set_max_answer_mib(&id, max_answer_mib)?;
     let _ = PanelsChanged.emit(&app);
     Ok(panel)
 }

@@ -57,6 +57,10 @@ async fn added_panel_survives_a_restart_and_its_secret_stays_in_the_keyring() {
         app.find("[data-testid=no-panels]").await?;
         open_add_dialog(&app).await?;
         fill_xui(&app, "Frankfurt e2e", &sim.url(), &token).await?;
+        // The answer size cap: 0 is refused in words, a whole number of MiB is taken.
+        app.fill("input[name=maxAnswerMib]", "0").await?;
+        app.find(".field.invalid input[name=maxAnswerMib]").await?;
+        app.fill("input[name=maxAnswerMib]", "256").await?;
         app.click("[data-testid=save-panel]").await?;
         app.wait_until("the new panel card", || async {
             Ok(panel_names(&app)

@@ -42,10 +42,10 @@ export function useTestPanel() {
 export function useSavePanel() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (args: { id: PanelId | null; input: PanelInput; verify: boolean }) =>
+    mutationFn: (args: { id: PanelId | null; input: PanelInput; verify: boolean; maxAnswerMib: number | null }) =>
       args.id === null
-        ? unwrap(commands.panelsAdd(args.input, args.verify))
-        : unwrap(commands.panelsUpdate(args.id, args.input, args.verify)),
+        ? unwrap(commands.panelsAdd(args.input, args.verify, args.maxAnswerMib))
+        : unwrap(commands.panelsUpdate(args.id, args.input, args.verify, args.maxAnswerMib)),
     onSuccess: () => client.invalidateQueries({ queryKey: panelKeys.all }),
   });
 }

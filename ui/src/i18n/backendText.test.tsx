@@ -129,6 +129,7 @@ const fieldProblems: Fixtures<FieldProblem> = {
   noSpaces: { code: "noSpaces" },
   usernameFormat: { code: "usernameFormat", min: 3, max: 32 },
   notPositive: { code: "notPositive" },
+  outOfRange: { code: "outOfRange", min: 1, max: 4096 },
   atLeastOneDay: { code: "atLeastOneDay" },
   pickExpiry: { code: "pickExpiry" },
   pickAtLeastOne: { code: "pickAtLeastOne" },

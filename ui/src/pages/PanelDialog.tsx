@@ -8,7 +8,19 @@ import { Dialog } from "../components/Dialog";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Field } from "../components/Field";
 import { fieldErrorText } from "../i18n/backendText";
-import { draftFromPanel, emptyDraft, KINDS, localProblems, secretField, toPanelInput, type PanelDraft } from "./panelForm";
+import {
+  DEFAULT_MAX_ANSWER_MIB,
+  draftFromPanel,
+  emptyDraft,
+  KINDS,
+  localProblems,
+  MAX_ANSWER_MIB_CEILING,
+  maxAnswerMib,
+  maxAnswerProblem,
+  secretField,
+  toPanelInput,
+  type PanelDraft,
+} from "./panelForm";
 
 type Props = { editing: PanelView | null; secretStore: string; onClose: () => void };
 
@@ -28,6 +40,8 @@ export function PanelDialog({ editing, secretStore, onClose }: Props) {
     setProbe(null);
   };
   const local = localProblems(draft);
+  const capProblem = maxAnswerProblem(draft.maxAnswerMib);
+  if (capProblem) local.maxAnswerMib = t(`form.maxAnswer.${capProblem}`, { max: MAX_ANSWER_MIB_CEILING });
   const fieldError = (name: string) =>
     local[name] ?? fieldErrorText(t, error, name);
 
@@ -47,7 +61,7 @@ export function PanelDialog({ editing, secretStore, onClose }: Props) {
     if (Object.keys(local).length > 0) return;
     setError(null);
     save.mutate(
-      { id: editing?.id ?? null, input: toPanelInput(draft), verify },
+      { id: editing?.id ?? null, input: toPanelInput(draft), verify, maxAnswerMib: maxAnswerMib(draft) },
       { onSuccess: onClose, onError: onFailure },
     );
   };
@@ -176,6 +190,20 @@ export function PanelDialog({ editing, secretStore, onClose }: Props) {
         )}
         <Field label={`${t("form.pinnedCert")} (${t("common.optional")})`} error={fieldError("pinnedCert")} hint={t("form.pinnedCertHint")}>
           <input name="pinnedCert" dir="ltr" className="mono" value={draft.pinnedCert} onChange={(e) => set("pinnedCert", e.target.value)} />
+        </Field>
+        <Field
+          label={t("form.maxAnswer.label")}
+          error={fieldError("maxAnswerMib")}
+          hint={t("form.maxAnswer.hint", { default: DEFAULT_MAX_ANSWER_MIB, max: MAX_ANSWER_MIB_CEILING })}
+        >
+          <input
+            name="maxAnswerMib"
+            inputMode="numeric"
+            dir="ltr"
+            value={draft.maxAnswerMib}
+            placeholder={String(DEFAULT_MAX_ANSWER_MIB)}
+            onChange={(e) => set("maxAnswerMib", e.target.value)}
+          />
         </Field>
       </form>
 

@@ -15,7 +15,14 @@ export type PanelDraft = {
   gatewayHost: string;
   httpPort: string;
   socksPort: string;
+  /** The answer size cap in MiB as typed; empty = the default. */
+  maxAnswerMib: string;
 };
+
+/** The cap on every answer a panel sends unless its own is set (`DEFAULT_MAX_ANSWER_BYTES`). */
+export const DEFAULT_MAX_ANSWER_MIB = 128;
+/** The highest cap a panel may get (`registry::MAX_ANSWER_MIB_CEILING`, checked again there). */
+export const MAX_ANSWER_MIB_CEILING = 4096;
 
 export const KINDS: PanelKind[] = ["xui", "marzban", "pasarguard", "userpass", "pterodactyl"];
 
@@ -34,6 +41,7 @@ export function emptyDraft(kind: PanelKind = "xui"): PanelDraft {
     gatewayHost: "",
     httpPort: "",
     socksPort: "",
+    maxAnswerMib: "",
   };
 }
 
@@ -53,6 +61,7 @@ export function draftFromPanel(p: PanelView): PanelDraft {
     gatewayHost: gw?.host ?? "",
     httpPort: gw?.httpPort?.toString() ?? "",
     socksPort: gw?.socks5Port?.toString() ?? "",
+    maxAnswerMib: p.settings.maxAnswerMib?.toString() ?? "",
   };
 }
 
@@ -104,6 +113,23 @@ export function toPanelInput(d: PanelDraft): PanelInput {
     pinnedCert: d.pinnedCert.trim() === "" ? null : d.pinnedCert.trim(),
     credentials: credentials(d),
   };
+}
+
+/** What is wrong with a typed answer cap: not a whole number, or outside 1–ceiling. */
+export type MaxAnswerProblem = "notWholeNumber" | "outOfRange";
+
+export function maxAnswerProblem(text: string): MaxAnswerProblem | null {
+  const typed = text.trim();
+  if (typed === "") return null;
+  if (!/^[+-]?\d+$/.test(typed)) return "notWholeNumber";
+  const n = Number(typed);
+  return n >= 1 && n <= MAX_ANSWER_MIB_CEILING ? null : "outOfRange";
+}
+
+/** The cap to store: null (the default) when empty. Call after [`maxAnswerProblem`]. */
+export function maxAnswerMib(d: Pick<PanelDraft, "maxAnswerMib">): number | null {
+  const typed = d.maxAnswerMib.trim();
+  return typed === "" ? null : Number(typed);
 }
 
 /** Checks the browser can do before asking Rust (which validates everything again). */

@@ -5,6 +5,7 @@
 
 mod carry;
 mod edit;
+mod kept;
 mod preview;
 mod reason;
 mod row;
@@ -34,9 +35,18 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportAction {
     Create(NewAccount),
-    Update { key: AccountKey, edit: AccountEdit },
-    Unchanged { key: AccountKey },
-    Conflict { reason: ConflictReason },
+    /// The edit is boxed: most rows of an import are creates, and every item is as large as
+    /// the largest action.
+    Update {
+        key: AccountKey,
+        edit: Box<AccountEdit>,
+    },
+    Unchanged {
+        key: AccountKey,
+    },
+    Conflict {
+        reason: ConflictReason,
+    },
 }
 
 impl ImportAction {
@@ -58,13 +68,28 @@ pub struct ImportItem {
     pub name: String,
     pub action: ImportAction,
     /// What an update changes (empty for the other actions).
-    pub changes: Vec<FieldChange>,
-    /// Secrets a create keeps (empty otherwise).
-    pub credentials: KeptCredentials,
-    /// Settings a create keeps that its form has no field for (empty otherwise).
-    pub settings: KeptSettings,
+    pub changes: Box<[FieldChange]>,
+    /// What a create keeps, packed: see [`ImportItem::credentials`] and
+    /// [`ImportItem::settings`].
+    kept: kept::PackedKept,
     /// What the target kind cannot hold.
-    pub not_carried: Vec<NotCarried>,
+    pub not_carried: Box<[NotCarried]>,
+}
+
+impl ImportItem {
+    /// Secrets a create keeps (empty otherwise).
+    pub fn credentials(&self) -> KeptCredentials {
+        self.kept.credentials()
+    }
+
+    /// Settings a create keeps that its form has no field for (empty otherwise).
+    pub fn settings(&self) -> KeptSettings {
+        self.kept.settings()
+    }
+
+    fn set_kept(&mut self, credentials: KeptCredentials, settings: KeptSettings) {
+        self.kept = kept::PackedKept::new(credentials, settings);
+    }
 }
 
 /// An import or migration plan against one panel.
@@ -129,40 +154,47 @@ pub fn plan(parsed: Parsed, target: &Target<'_>, opts: &PlanOptions) -> ImportPl
         by_name.insert(lower(&a.name), i);
     }
     let (ours, repeats) = ours_and_repeats(&parsed.rows, target, opts);
-    let mut items = Vec::with_capacity(parsed.rows.len());
+    let total = parsed.rows.len();
+    // The rows in batches of their own, so that the list of all rows is freed now and
+    // each batch once it is planned.
+    let mut batches: Vec<Vec<ParsedRow>> = Vec::with_capacity(total.div_ceil(BATCH));
     let mut rows = parsed.rows.into_iter();
-    loop {
+    while rows.len() > 0 {
+        batches.push(rows.by_ref().take(BATCH).collect());
+    }
+    drop(rows);
+    let mut items = Vec::with_capacity(total);
+    for batch in batches.drain(..) {
         let start = items.len();
-        let batch: Vec<ParsedRow> = rows.by_ref().take(BATCH).collect();
-        if batch.is_empty() {
-            break;
-        }
-        // The rows are independent now: planned on every core.
-        let planned = map_parallel(&batch, |i, row| match repeats[start + i] {
-            _ if !ours[start + i] => row::conflict(
-                row.line,
-                row.name(),
-                ConflictReason::OtherPanel {
-                    name: row.name().to_owned(),
-                    panel: row.panel().unwrap_or_default().to_owned(),
-                },
-            ),
-            Some(first) => row::conflict(
-                row.line,
-                row.name(),
-                ConflictReason::RepeatedName {
-                    name: row.name().to_owned(),
-                    first_line: first,
-                },
-            ),
-            None => {
-                let existing = by_name
-                    .get(&lower(row.name()))
-                    .map(|i| &target.accounts[*i]);
-                row::plan_row(row, existing, target, opts)
+        // Planned on every core, each item written in its place (no copy of a batch).
+        items.resize_with(start + batch.len(), placeholder);
+        fill_parallel(&batch, &mut items[start..], |i, row| {
+            let at = start + i;
+            match repeats.get(&at) {
+                _ if !ours[at] => row::conflict(
+                    row.line,
+                    row.name(),
+                    ConflictReason::OtherPanel {
+                        name: row.name().to_owned(),
+                        panel: row.panel().unwrap_or_default().to_owned(),
+                    },
+                ),
+                Some(&first) => row::conflict(
+                    row.line,
+                    row.name(),
+                    ConflictReason::RepeatedName {
+                        name: row.name().to_owned(),
+                        first_line: first,
+                    },
+                ),
+                None => {
+                    let existing = by_name
+                        .get(&lower(row.name()))
+                        .map(|i| &target.accounts[*i]);
+                    row::plan_row(row, existing, target, opts)
+                }
             }
         });
-        items.extend(planned);
     }
     ImportPlan {
         panel_id: target.panel_id.clone(),
@@ -172,63 +204,61 @@ pub fn plan(parsed: Parsed, target: &Target<'_>, opts: &PlanOptions) -> ImportPl
     }
 }
 
-/// Per row: whether it goes to `target` (its panel column), and the line its name was first
-/// planned on when it repeats one (the same name on another panel's rows is not a repeat).
+/// What a slot holds until its row is planned (allocates nothing).
+fn placeholder() -> ImportItem {
+    row::conflict(0, "", ConflictReason::NotEditable)
+}
+
+/// Per row: whether it goes to `target` (its panel column); and, for the rows whose name
+/// repeats one planned earlier, the line it was first planned on (the same name on another
+/// panel's rows is not a repeat). Repeats are few: only they are kept.
 fn ours_and_repeats(
     rows: &[ParsedRow],
     target: &Target<'_>,
     opts: &PlanOptions,
-) -> (Vec<bool>, Vec<Option<u64>>) {
+) -> (Vec<bool>, HashMap<usize, u64>) {
     let ours: Vec<bool> = rows
         .iter()
         .map(|r| opts.takes(r.panel(), &target.panel_name))
         .collect();
     let mut planned: HashMap<Cow<'_, str>, u64> = HashMap::with_capacity(rows.len());
-    let repeats = rows
-        .iter()
-        .zip(&ours)
-        .map(|(row, ours)| match planned.entry(lower(row.name())) {
-            _ if !ours => None,
-            Entry::Occupied(first) => Some(*first.get()),
+    let mut repeats = HashMap::new();
+    for (i, (row, ours)) in rows.iter().zip(&ours).enumerate() {
+        if !ours {
+            continue;
+        }
+        match planned.entry(lower(row.name())) {
+            Entry::Occupied(first) => {
+                repeats.insert(i, *first.get());
+            }
             Entry::Vacant(v) => {
                 v.insert(row.line);
-                None
             }
-        })
-        .collect();
+        }
+    }
     (ours, repeats)
 }
 
-/// `f` over `items` (with their indices), in order, on every core for large inputs.
-fn map_parallel<T: Sync, U: Send>(items: &[T], f: impl Fn(usize, &T) -> U + Sync) -> Vec<U> {
+/// `out[i] = f(i, &items[i])` for every item, on every core for large inputs.
+fn fill_parallel<T: Sync, U: Send>(items: &[T], out: &mut [U], f: impl Fn(usize, &T) -> U + Sync) {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
     if threads < 2 || items.len() < 4_096 {
-        return items.iter().enumerate().map(|(i, t)| f(i, t)).collect();
+        for (i, (t, slot)) in items.iter().zip(out.iter_mut()).enumerate() {
+            *slot = f(i, t);
+        }
+        return;
     }
     let chunk = items.len().div_ceil(threads);
     let f = &f;
     std::thread::scope(|s| {
-        let parts: Vec<_> = items
-            .chunks(chunk)
-            .enumerate()
-            .map(|(c, part)| {
-                s.spawn(move || {
-                    part.iter()
-                        .enumerate()
-                        .map(|(i, t)| f(c * chunk + i, t))
-                        .collect::<Vec<U>>()
-                })
-            })
-            .collect();
-        let mut out = Vec::with_capacity(items.len());
-        for p in parts {
-            match p.join() {
-                Ok(v) => out.extend(v),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
+        for (c, (part, slots)) in items.chunks(chunk).zip(out.chunks_mut(chunk)).enumerate() {
+            s.spawn(move || {
+                for (i, (t, slot)) in part.iter().zip(slots.iter_mut()).enumerate() {
+                    *slot = f(c * chunk + i, t);
+                }
+            });
         }
-        out
-    })
+    });
 }

@@ -78,14 +78,14 @@ impl ImportPlan {
                     line: i.line,
                     name: i.name.clone(),
                     action: i.action.label().to_owned(),
-                    changes: i.changes.clone(),
+                    changes: i.changes.to_vec(),
                     reason: match &i.action {
                         ImportAction::Conflict { reason } => Some(reason.clone()),
                         _ => None,
                     },
-                    not_carried: i.not_carried.clone(),
+                    not_carried: i.not_carried.to_vec(),
                     keeps_credentials: matches!(i.action, ImportAction::Create(_))
-                        && i.credentials.keeps_secrets(),
+                        && i.credentials().keeps_secrets(),
                 })
                 .collect(),
             errors: self.errors.clone(),
@@ -101,12 +101,12 @@ impl ImportPlan {
                 ImportAction::Create(new) => Some(ItemInput::Create {
                     panel_id: self.panel_id.clone(),
                     new: new.clone(),
-                    credentials: i.credentials.clone(),
-                    settings: i.settings,
+                    credentials: i.credentials(),
+                    settings: i.settings(),
                 }),
                 ImportAction::Update { key, edit } => Some(ItemInput::Edit {
                     key: key.clone(),
-                    edit: edit.clone(),
+                    edit: (**edit).clone(),
                 }),
                 _ => None,
             })

@@ -6,7 +6,6 @@ use super::{
 use crate::accounts::RawBits;
 use crate::{
     accounts::Account,
-    actions::{KeptCredentials, KeptSettings},
     kinds,
     transfer::{AccountRecord, ColumnSet, ParsedRow},
 };
@@ -23,10 +22,9 @@ fn item(line: u64, name: &str, action: ImportAction) -> ImportItem {
         line,
         name: name.to_owned(),
         action,
-        changes: Vec::new(),
-        credentials: KeptCredentials::default(),
-        settings: KeptSettings::default(),
-        not_carried: Vec::new(),
+        changes: Box::default(),
+        kept: super::kept::PackedKept::default(),
+        not_carried: Box::default(),
     }
 }
 
@@ -57,7 +55,7 @@ pub(super) fn plan_row(
         None => create(row, target, opts),
         Some((account, raw)) => update(row, account, raw, opts),
     };
-    out.not_carried = not_carried(&row.record, target.kind);
+    out.not_carried = not_carried(&row.record, target.kind).into_boxed_slice();
     out
 }
 
@@ -66,8 +64,10 @@ fn create(row: &Row, target: &Target<'_>, opts: &PlanOptions) -> ImportItem {
     match rules.new_account(&row.record, target, opts) {
         Ok(new) => {
             let mut it = item(row.line, &row.record.name, ImportAction::Create(new));
-            it.credentials = rules.kept_credentials(&row.record);
-            it.settings = rules.kept_settings(&row.record);
+            it.set_kept(
+                rules.kept_credentials(&row.record),
+                rules.kept_settings(&row.record),
+            );
             it
         }
         Err(reason) => row_conflict(row, reason),
@@ -115,10 +115,10 @@ fn update(row: &Row, account: &Account, raw: &RawBits, opts: &PlanOptions) -> Im
                     &row.record.name,
                     ImportAction::Update {
                         key: account.key.clone(),
-                        edit,
+                        edit: Box::new(edit),
                     },
                 );
-                it.changes = changes;
+                it.changes = changes.into_boxed_slice();
                 it
             }
             None => row_conflict(row, ConflictReason::NotEditable),
