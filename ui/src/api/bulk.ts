@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { commands, events } from "../bindings";
@@ -37,6 +37,17 @@ export const exportJournal = (opId: OpId, format: ExportFormat, path: string) =>
 /** The OS save dialog, starting at `current`; null when the user closes it. */
 export const pickSavePath = (current: string) => unwrap(commands.pickPath("save", current || null));
 export const defaultPath = (name: string) => commands.defaultPath(name);
+
+/** "Browse…" beside a path field: the OS save dialog from `current`; the picked path goes to
+ *  `pick` (nothing when the dialog is closed). */
+export function useBrowseSavePath(current: string, pick: (path: string) => void) {
+  return useMutation({
+    mutationFn: () => pickSavePath(current),
+    onSuccess: (picked) => {
+      if (picked !== null) pick(picked);
+    },
+  });
+}
 
 export function useBulkHistory() {
   return useQuery({ queryKey: bulkKeys.history, queryFn: () => unwrap(commands.bulkHistory()) });

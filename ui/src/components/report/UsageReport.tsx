@@ -3,7 +3,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import type { HistoryRange, ReportBy, ReportRow } from "../../bindings";
-import { defaultPath, pickSavePath } from "../../api/bulk";
+import { defaultPath, useBrowseSavePath } from "../../api/bulk";
 import { toApiError } from "../../api/client";
 import { saveUsageReport, useUsageReport } from "../../api/watch";
 import { fieldErrorText } from "../../i18n/backendText";
@@ -98,12 +98,7 @@ function SaveReport({ by, range, rows, loading }: { by: ReportBy; range: History
       return saveUsageReport(file, path);
     },
   });
-  const browse = useMutation({
-    mutationFn: () => pickSavePath(path),
-    onSuccess: (picked) => {
-      if (picked !== null) setTyped(picked);
-    },
-  });
+  const browse = useBrowseSavePath(path, setTyped);
   const error = save.error ?? browse.error;
   const apiError = error ? toApiError(error) : null;
   const pathError = fieldErrorText(t, apiError, "path");

@@ -2,7 +2,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
-import { defaultPath, exportJournal, pickSavePath } from "../../api/bulk";
+import { defaultPath, exportJournal, useBrowseSavePath } from "../../api/bulk";
 import { toApiError } from "../../api/client";
 import type { ExportFormat, OpId } from "../../api/types";
 import { ErrorNotice } from "../../components/ErrorNotice";
@@ -30,12 +30,7 @@ export function ExportJournal({ opId }: { opId: OpId }) {
     mutationFn: () => exportJournal(opId, format, path),
     onSuccess: () => setSaved(path),
   });
-  const browse = useMutation({
-    mutationFn: () => pickSavePath(path),
-    onSuccess: (picked) => {
-      if (picked !== null) setTyped(picked);
-    },
-  });
+  const browse = useBrowseSavePath(path, setTyped);
   const error = save.error ?? browse.error;
   const apiError = error ? toApiError(error) : null;
   const pathError = fieldErrorText(t, apiError, "path");
