@@ -11,7 +11,7 @@ use std::path::Path;
 
 use paneldeck_sim::{
     hostile::{self, HostileMode, HostileOptions},
-    RunningSim,
+    RunningSim, SimCredentials,
 };
 use support::{add, ok, paneldeck, text};
 
@@ -125,4 +125,60 @@ async fn a_failed_sync_exits_non_zero() {
     })
     .await
     .unwrap();
+}
+
+/// The largest peak resident memory of this test process's finished children, in KiB: the
+/// kernel's own count (`getrusage(RUSAGE_CHILDREN)`'s `ru_maxrss`), not a sample. Other tests'
+/// children count too, so it bounds the one asked about from above.
+fn children_peak_kib() -> i64 {
+    use nix::sys::resource::{getrusage, UsageWho};
+    getrusage(UsageWho::RUSAGE_CHILDREN).unwrap().max_rss()
+}
+
+/// A panel that streams 512 MiB without a length: the sync is refused at the default cap of
+/// 128 MiB with the error that says so, and the CLI's peak memory stays bounded by the cap,
+/// not by what the panel sends (issue 21: under 1 GiB).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_512_mib_answer_is_refused_with_memory_bounded_by_the_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sim, _catcher) = hostile::start_local(HostileOptions {
+        mode: HostileMode::Huge,
+        ..HostileOptions::default()
+    })
+    .await
+    .unwrap();
+    let SimCredentials::ApiKey { api_key } = sim.credentials.clone() else {
+        panic!("the hostile panel takes an API key")
+    };
+    let (d, url) = (dir.path().to_owned(), sim.url());
+    let out = tokio::task::spawn_blocking(move || {
+        // Registered untested: the test's read would meet the same huge answer.
+        let add = [
+            "panels",
+            "add",
+            "--kind",
+            "userpass",
+            "--name",
+            "huge",
+            "--url",
+            &url,
+            "--no-test",
+        ];
+        ok(&paneldeck(&d, &add, Some(&format!("{api_key}\n"))));
+        run(&d, &["sync"])
+    })
+    .await
+    .unwrap();
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("larger than the 128 MiB allowed"),
+        "{stderr}"
+    );
+    let peak_kib = children_peak_kib();
+    assert!(
+        peak_kib < 1 << 20,
+        "peak memory {} MiB for a refused 512 MiB answer",
+        peak_kib >> 10
+    );
 }
