@@ -58,8 +58,11 @@ export const commands = {
 	 *  thread.
 	 */
 	accountsKeyRange: (query: AccountQuery_Deserialize) => typedError<AccountKey[], ApiError_Serialize>(__TAURI_INVOKE("accounts_key_range", { query })),
-	/**  Builds the preview of a bulk change or create; nothing is sent to a panel. */
-	bulkPlan: (request: BulkRequest_Deserialize) => typedError<BulkPlan_Serialize, ApiError_Serialize>(__TAURI_INVOKE("bulk_plan", { request })),
+	/**
+	 *  Builds the preview of a bulk change or create, streaming `JobProgressed` under `job_id`;
+	 *  `job_cancel` stops it and no plan is kept. Nothing is sent to a panel.
+	 */
+	bulkPlan: (request: BulkRequest_Deserialize, jobId: string) => typedError<BulkPlan_Serialize, ApiError_Serialize>(__TAURI_INVOKE("bulk_plan", { request, jobId })),
 	/**  A stored plan (an unexecuted one, or the plan of an operation that ran). */
 	bulkPlanGet: (opId: OpId) => typedError<BulkPlan_Serialize, ApiError_Serialize>(__TAURI_INVOKE("bulk_plan_get", { opId })),
 	/**  Forgets a plan the user did not confirm. */
@@ -1487,6 +1490,8 @@ export type ItemState = "pending" |
 
 /**  What a job is doing: its steps are counted in this phase's units. */
 export type JobPhase = 
+/**  Planning a bulk change or create, one account a step. */
+"planning" | 
 /**  Reading accounts' links (from the snapshot or the panels), one account a step. */
 "reading" | 
 /**  Drawing QR images, one link a step. */

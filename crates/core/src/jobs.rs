@@ -1,4 +1,4 @@
-//! Long jobs outside the bulk engine (account export, QR images) report how far they are and
+//! Long jobs outside the bulk engine's runs (account export, QR images, a bulk preview) report how far they are and
 //! stop when asked. The UI turns the steps into a bar, a throughput and an ETA; a cancelled
 //! job returns [`CoreError::Cancelled`] and leaves no file behind.
 
@@ -16,6 +16,8 @@ use crate::error::{CoreError, Result};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub enum JobPhase {
+    /// Planning a bulk change or create, one account a step.
+    Planning,
     /// Reading accounts' links (from the snapshot or the panels), one account a step.
     Reading,
     /// Drawing QR images, one link a step.

@@ -189,3 +189,41 @@ async fn a_cancelled_sync_keeps_finished_panels_and_stops_the_others() {
         .await;
     assert!(matches!(err, Err(CoreError::Cancelled)), "{err:?}");
 }
+
+/// A bulk preview reports each account it plans and stops when cancelled: the preview of
+/// 100,000 accounts takes seconds, and the dialog shows how far it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_preview_reports_its_accounts_and_stops_when_cancelled() {
+    use paneldeck_core::{
+        accounts::AccountQuery,
+        bulk::{BulkAction, BulkRequest},
+    };
+    let (core, _dir) = open();
+    let sim = paneldeck_sim::start_local(SimKind::Marzban, sim_options(3, 40, SimKind::Marzban))
+        .await
+        .unwrap();
+    add(&core, &sim, "mz", "#123123").await;
+    core.sync_all(|_| {}).await;
+    let request = BulkRequest::Change {
+        selection: Selection::Query {
+            query: AccountQuery::default(),
+        },
+        action: BulkAction::ExtendExpiry { days: 1 },
+    };
+
+    let cancelled = core.bulk_plan_job(&request, &mut cancelled_at(JobPhase::Planning));
+    assert!(
+        matches!(cancelled, Err(CoreError::Cancelled)),
+        "{cancelled:?}"
+    );
+
+    let steps = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = steps.clone();
+    let mut job = Job::new(move |s| sink.lock().unwrap().push(s), CancelToken::new());
+    let plan = core.bulk_plan_job(&request, &mut job).unwrap();
+    let steps = steps.lock().unwrap().clone();
+    let last = steps.last().expect("steps reported");
+    assert!(steps.iter().all(|s| s.phase == JobPhase::Planning));
+    assert_eq!((last.done, last.total), (40, 40));
+    assert_eq!(plan.to_change + plan.skipped, 40);
+}

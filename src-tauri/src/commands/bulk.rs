@@ -7,18 +7,36 @@ use paneldeck_core::{
         ItemRecord, OpId, OpSummary,
     },
     files::write_bytes_atomic,
+    CoreError,
 };
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 
-use super::CmdResult;
+use super::{
+    jobs::{job, job_key},
+    CmdResult,
+};
 use crate::{events::BulkProgressed, Backend};
 
-/// Builds the preview of a bulk change or create; nothing is sent to a panel.
-#[tauri::command(async)]
+/// Builds the preview of a bulk change or create, streaming `JobProgressed` under `job_id`;
+/// `job_cancel` stops it and no plan is kept. Nothing is sent to a panel.
+#[tauri::command]
 #[specta::specta]
-pub fn bulk_plan(backend: State<'_, Backend>, request: BulkRequest) -> CmdResult<BulkPlan> {
-    Ok(backend.paneldeck().bulk_plan(&request)?)
+pub async fn bulk_plan(
+    app: AppHandle,
+    backend: State<'_, Backend>,
+    request: BulkRequest,
+    job_id: String,
+) -> CmdResult<BulkPlan> {
+    let ticket = backend.jobs().register(&job_key(&job_id)).await?;
+    let mut job = job(app, &job_id, ticket.cancel.clone());
+    let core = backend.paneldeck().clone();
+    // Planning reads the snapshot account by account: off the async threads.
+    let plan = tokio::task::spawn_blocking(move || core.bulk_plan_job(&request, &mut job))
+        .await
+        .map_err(|e| CoreError::Internal(format!("the preview stopped: {e}")))?;
+    drop(ticket);
+    Ok(plan?)
 }
 
 /// A stored plan (an unexecuted one, or the plan of an operation that ran).

@@ -22,7 +22,8 @@ export const bulkKeys = {
 };
 
 /** Builds the preview; nothing is sent to a panel. */
-export const planBulk = (request: BulkRequest) => unwrap(commands.bulkPlan(request));
+/** Plans a bulk request; its progress events carry `jobId`, and `cancelJob(jobId)` stops it. */
+export const planBulk = (request: BulkRequest, jobId: string) => unwrap(commands.bulkPlan(request, jobId));
 /** Runs (or resumes, or retries) to the end; progress comes as `bulkProgressed` events. */
 /** The plan that puts back what a finished operation changed (journaled; run it with `runBulk`). */
 export const revertPlan = (opId: OpId) => unwrap(commands.bulkRevertPlan(opId));

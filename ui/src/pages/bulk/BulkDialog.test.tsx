@@ -1,20 +1,24 @@
-import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { AccountKey, BulkRequest } from "../../api/types";
+import type { AccountKey, BulkRequest, JobStep } from "../../api/types";
 import { initialQuery } from "../accounts/AccountsView";
 import { keyId, type Selection } from "../accounts/selection";
 import { BulkDialog } from "./BulkDialog";
 import { ok, progressHub, renderWithClient, samplePlan } from "./testing";
 
 const hub = progressHub();
-const bulkPlan = vi.fn<(request: BulkRequest) => Promise<unknown>>(async () => ok(samplePlan()));
+const bulkPlan = vi.fn<(request: BulkRequest, jobId: string) => Promise<unknown>>(async () => ok(samplePlan()));
+const jobCancel = vi.fn<(jobId: string) => Promise<boolean>>(async () => true);
+type JobListener = (e: { payload: { jobId: string; step: JobStep } }) => void;
+const jobListeners = new Set<JobListener>();
 const accountsKeys = vi.fn<(query: unknown) => Promise<unknown>>(async () => ok<AccountKey[]>([]));
 const bulkDiscard = vi.fn<(opId: string) => Promise<unknown>>(async () => ok(null));
 
 vi.mock("../../bindings", () => ({
   commands: {
-    bulkPlan: (request: BulkRequest) => bulkPlan(request),
+    bulkPlan: (request: BulkRequest, jobId: string) => bulkPlan(request, jobId),
+    jobCancel: (jobId: string) => jobCancel(jobId),
     accountsKeys: (query: unknown) => accountsKeys(query),
     bulkDiscard: (opId: string) => bulkDiscard(opId),
     bulkRun: async () => new Promise(() => {}),
@@ -23,6 +27,14 @@ vi.mock("../../bindings", () => ({
   events: {
     get bulkProgressed() {
       return hub.event;
+    },
+    jobProgressed: {
+      listen: async (cb: JobListener) => {
+        jobListeners.add(cb);
+        return () => {
+          jobListeners.delete(cb);
+        };
+      },
     },
   },
 }));
@@ -157,5 +169,38 @@ describe("bulk dialog: the action", () => {
     fireEvent.keyDown(document.activeElement ?? document.body, { key: "Escape" });
     expect(onClose).toHaveBeenCalled();
     await waitFor(() => expect(bulkDiscard).toHaveBeenCalledWith(samplePlan().id));
+  });
+});
+
+describe("bulk dialog: a long preview", () => {
+  it("shows how far the preview is and stops it on Cancel", async () => {
+    let fail: (e: unknown) => void = () => {};
+    bulkPlan.mockImplementationOnce(
+      () =>
+        new Promise((resolve) => {
+          fail = resolve;
+        }),
+    );
+    jobCancel.mockImplementationOnce(async () => {
+      fail({ status: "error", error: { code: "cancelled", message: "cancelled", fields: [], fingerprint: null, changes: [] } });
+      return true;
+    });
+    open({ mode: "allMatching", excluded: new Set() }, 100_000);
+    choose("extendExpiry");
+    fireEvent.change(screen.getByTestId("bulk-days"), { target: { value: "7" } });
+    fireEvent.click(screen.getByTestId("bulk-preview"));
+    await waitFor(() => expect(bulkPlan).toHaveBeenCalled());
+    const jobId = bulkPlan.mock.calls[0]?.[1] ?? "";
+    await waitFor(() => expect(jobListeners.size).toBeGreaterThan(0));
+    act(() => {
+      jobListeners.forEach((l) => l({ payload: { jobId, step: { phase: "planning", done: 25_000, total: 100_000 } } }));
+      jobListeners.forEach((l) => l({ payload: { jobId: "another", step: { phase: "planning", done: 99_999, total: 100_000 } } }));
+    });
+    expect(await screen.findByTestId("bulk-preview-progress-text")).toHaveTextContent("25,000 of 100,000");
+    fireEvent.click(screen.getByTestId("bulk-preview-progress-cancel"));
+    expect(jobCancel).toHaveBeenCalledWith(jobId);
+    expect(await screen.findByTestId("bulk-preview-cancelled")).toBeInTheDocument();
+    expect(screen.queryByTestId("bulk-preview-progress")).toBeNull();
+    expect(screen.queryByRole("alert")).toBeNull();
   });
 });

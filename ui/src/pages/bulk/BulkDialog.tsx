@@ -4,9 +4,11 @@ import { useTranslation } from "react-i18next";
 import { matchingKeys } from "../../api/accounts";
 import { discardBulk, planBulk } from "../../api/bulk";
 import { toApiError } from "../../api/client";
+import { cancelJob, newJobId, useJobStep } from "../../api/jobs";
 import type { AccountQuery, ApiError, BulkPlan } from "../../api/types";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
+import { JobProgress } from "../../components/JobProgress";
 import { resolveSelection, type Selection } from "../accounts/selection";
 import { fieldErrorText } from "../../i18n/backendText";
 import { ActionFields } from "./ActionFields";
@@ -32,6 +34,11 @@ export function BulkDialog({ selection, query, count, initial, onClose }: Props)
   const [plan, setPlan] = useState<BulkPlan | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [planning, setPlanning] = useState(false);
+  // The preview of many accounts takes seconds: its steps show, and Cancel stops it.
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+  const [cancelled, setCancelled] = useState(false);
+  const step = useJobStep(jobId);
   // A plan that was never run is discarded when the dialog closes.
   const started = useRef(false);
 
@@ -48,15 +55,27 @@ export function BulkDialog({ selection, query, count, initial, onClose }: Props)
     if (Object.keys(local).length > 0) return;
     setPlanning(true);
     setError(null);
+    setCancelled(false);
+    setCancelling(false);
+    const id = newJobId();
+    setJobId(id);
     try {
       const { selection: accounts } = await resolveSelection(selection, query, count, matchingKeys);
-      setPlan(await planBulk({ type: "change", selection: accounts, action: toAction(draft) }));
+      setPlan(await planBulk({ type: "change", selection: accounts, action: toAction(draft) }, id));
       started.current = false;
     } catch (e) {
-      setError(toApiError(e));
+      const err = toApiError(e);
+      if (err.code === "cancelled") setCancelled(true);
+      else setError(err);
     } finally {
       setPlanning(false);
+      setJobId(null);
     }
+  };
+  const cancelPreview = () => {
+    if (jobId === null) return;
+    setCancelling(true);
+    void cancelJob(jobId);
   };
 
   // Kept in a ref so the dialog's close handler stays the same while the page re-renders
@@ -68,8 +87,10 @@ export function BulkDialog({ selection, query, count, initial, onClose }: Props)
   const closeOnly = useCallback(() => onCloseRef.current(), []);
   const close = useCallback(() => {
     if (plan && !started.current) void discardBulk(plan.id).catch(() => undefined);
+    // Closing while it plans stops the preview (no plan is kept).
+    if (jobId !== null) void cancelJob(jobId);
     onCloseRef.current();
-  }, [plan]);
+  }, [plan, jobId]);
   const onStarted = useCallback(() => {
     started.current = true;
   }, []);
@@ -117,6 +138,21 @@ export function BulkDialog({ selection, query, count, initial, onClose }: Props)
           </p>
           <ActionFields draft={draft} set={set} errors={errors} />
           {DESTRUCTIVE.has(draft.type) && <p className="notice warn">{t(`bulk.warn.${draft.type}`)}</p>}
+          {planning && step && (
+            <JobProgress
+              done={step.done}
+              total={step.total}
+              label={t(`job.phase.${step.phase}`)}
+              onCancel={cancelPreview}
+              cancelling={cancelling}
+              testId="bulk-preview-progress"
+            />
+          )}
+          {cancelled && (
+            <p className="notice info" role="status" data-testid="bulk-preview-cancelled">
+              {t("job.previewCancelled")}
+            </p>
+          )}
           {error && <ErrorNotice error={error} />}
         </>
       )}

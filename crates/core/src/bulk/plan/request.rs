@@ -19,6 +19,7 @@ use crate::{
         ItemOp, NameSource, OpWhat, Skip, SkipReason, ValueWord,
     },
     error::{CoreError, Result},
+    jobs::{Job, JobPhase},
     kinds::{self, pterodactyl},
     registry::{PanelId, PanelView},
     Paneldeck,
@@ -34,6 +35,12 @@ impl Paneldeck {
     /// Plans a request against the snapshot and stores the plan (state `planned`) for
     /// [`bulk_execute`](Self::bulk_execute). Nothing is sent to any panel.
     pub fn bulk_plan(&self, request: &BulkRequest) -> Result<BulkPlan> {
+        self.bulk_plan_job(request, &mut Job::quiet())
+    }
+
+    /// [`bulk_plan`](Self::bulk_plan) reporting each account planned to `job` (a preview of
+    /// 100,000 accounts takes seconds); a cancelled job stores no plan.
+    pub fn bulk_plan_job(&self, request: &BulkRequest, job: &mut Job) -> Result<BulkPlan> {
         let panels: Panels = self
             .list_panels()?
             .into_iter()
@@ -42,13 +49,13 @@ impl Paneldeck {
         let mut b = Builder::new();
         let (title, summary) = match request {
             BulkRequest::Change { selection, action } => {
-                self.plan_changes(&mut b, &panels, selection, action)?
+                self.plan_changes(&mut b, &panels, selection, action, job)?
             }
             BulkRequest::Create {
                 panel_ids,
                 names,
                 templates,
-            } => self.plan_creates(&mut b, &panels, panel_ids, names, templates)?,
+            } => self.plan_creates(&mut b, &panels, panel_ids, names, templates, job)?,
             BulkRequest::AddPerson {
                 panel_id,
                 email,
@@ -83,10 +90,13 @@ impl Paneldeck {
         panels: &Panels,
         selection: &Selection,
         action: &BulkAction,
+        job: &mut Job,
     ) -> Result<Described> {
         check_action(action)?;
         let keys = self.selection_keys(selection)?;
-        for key in keys {
+        let total = keys.len() as u64;
+        for (done, key) in (0u64..).zip(keys) {
+            job.step(JobPhase::Planning, done, total)?;
             let Some(view) = panels.get(&key.panel_id) else {
                 continue;
             };
@@ -104,6 +114,7 @@ impl Paneldeck {
                 Err(other) => return Err(other),
             }
         }
+        job.step(JobPhase::Planning, total, total)?;
         Ok((
             OpWhat::Change {
                 action: action.clone(),
@@ -120,6 +131,7 @@ impl Paneldeck {
         panel_ids: &[PanelId],
         source: &NameSource,
         templates: &[NewAccount],
+        job: &mut Job,
     ) -> Result<Described> {
         let list: Vec<String> = match source {
             NameSource::Pattern { pattern } => names::expand(pattern)?,
@@ -159,11 +171,13 @@ impl Paneldeck {
                     )
                 })?;
             let mut existing = Existing::load(self, &view)?;
-            for name in &list {
+            for (done, name) in (0u64..).zip(&list) {
+                job.step(JobPhase::Planning, done, list.len() as u64)?;
                 let new = template.with_name(name);
                 let (credentials, kept) = (KeptCredentials::default(), KeptSettings::default());
                 plan_create(b, &view, &mut existing, new, credentials, kept);
             }
+            job.step(JobPhase::Planning, list.len() as u64, list.len() as u64)?;
         }
         Ok((
             OpWhat::Create {
