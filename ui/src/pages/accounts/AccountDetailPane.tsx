@@ -107,9 +107,11 @@ function DetailBody({ detail, onEdit, onGone, onUndoable }: { detail: AccountDet
         ))}
       </dl>
       {caps.hasPermissions && <PermissionList account={a} />}
+      {/* Above the sections that load later (links, the chart): a button never moves under
+          the pointer when they arrive. */}
+      <Actions detail={detail} onEdit={onEdit} onGone={onGone} onUndoable={onUndoable} />
       <LinksSection detail={detail} />
       {detail.capabilities.hasTraffic && <AccountUsageChart accountKey={detail.account.key} />}
-      <Actions detail={detail} onEdit={onEdit} onGone={onGone} onUndoable={onUndoable} />
       <details className="raw">
         <summary>{t("detail.raw")}</summary>
         <pre className="mono" dir="ltr">{JSON.stringify(detail.raw, null, 2)}</pre>
