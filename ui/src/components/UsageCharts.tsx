@@ -5,7 +5,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContai
 import type { AccountKey, HistoryRange, UsageOverview, UsagePoint } from "../bindings";
 import { toApiError } from "../api/client";
 import { useUsageOverview, useUsageSeries } from "../api/watch";
-import { formatBytes, formatDateTime } from "../util/format";
+import { formatBytes, formatCount, formatDateTime } from "../util/format";
 import { ErrorNotice } from "./ErrorNotice";
 
 const RANGES: HistoryRange[] = ["day", "week", "month", "quarter"];
@@ -46,6 +46,9 @@ function byTime(o: UsageOverview): Record<string, number>[] {
   }
   return [...rows.entries()].sort(([a], [b]) => a - b).map(([, row]) => row);
 }
+
+/** Whole days left at the current rate (none when the rate gives no end). */
+const daysLeft = (days: number | null) => Math.max(0, Math.floor(days ?? 0));
 
 /** The dashboard's history: traffic over time per panel, top movers, heading for depletion. */
 export function UsageOverviewSection({ onOpenAccount }: { onOpenAccount: (key: AccountKey) => void }) {
@@ -109,7 +112,7 @@ export function UsageOverviewSection({ onOpenAccount }: { onOpenAccount: (key: A
                       <bdi>{d.name}</bdi>
                     </button>{" "}
                     <span className="muted">
-                      {t("watch.daysLeft", { count: Math.max(0, Math.floor(d.daysLeft ?? 0)) })} · {t("watch.perDay", { bytes: formatBytes(d.bytesPerDay, lang) })}
+                      {t("watch.daysLeft", { count: daysLeft(d.daysLeft), n: formatCount(daysLeft(d.daysLeft), lang) })} · {t("watch.perDay", { bytes: formatBytes(d.bytesPerDay, lang) })}
                     </span>
                   </li>
                 ))}

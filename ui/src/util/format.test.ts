@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatBytes, formatDateTime, formatRelative, usageShare } from "./format";
+import { formatBytes, formatDateTime, formatRelative, formatSeconds, usageShare } from "./format";
 
 describe("formatBytes", () => {
   it("uses binary units with sensible precision", () => {
@@ -48,5 +48,14 @@ describe("usageShare", () => {
     expect(usageShare(5, 0)).toBeNull();
     expect(usageShare(5, 10)).toBe(0.5);
     expect(usageShare(50, 10)).toBe(1);
+  });
+});
+
+describe("formatSeconds", () => {
+  it("writes seconds with one decimal in the locale's digits", () => {
+    expect(formatSeconds(3400, "en")).toBe("3.4");
+    expect(formatSeconds(3400, "ru")).toBe("3,4");
+    expect(formatSeconds(3400, "fa")).toBe("۳٫۴");
+    expect(formatSeconds(12_000, "en")).toBe("12");
   });
 });

@@ -58,6 +58,11 @@ export function formatCount(n: number, locale?: string): string {
   return numberFormat(locale, 0).format(n);
 }
 
+/** Milliseconds as seconds with one decimal, in the locale's digits: 3.4 / 3,4 / ۳٫۴. */
+export function formatSeconds(ms: number, locale?: string): string {
+  return numberFormat(locale, 1).format(ms / 1000);
+}
+
 /** Date and time, as `new Date(ms).toLocaleString(locale)` writes it. */
 export function formatDateTime(ms: number, locale?: string): string {
   return dateTimeFormat(locale).format(ms);

@@ -5,7 +5,7 @@ import { cancelSync } from "../../api/jobs";
 import type { PanelView, SyncEvent } from "../../api/types";
 import { errorLine } from "../../components/ErrorNotice";
 import { JobProgress } from "../../components/JobProgress";
-import { formatCount } from "../../util/format";
+import { formatCount, formatSeconds } from "../../util/format";
 
 /** One line per panel while syncing: fetched/total, done, cancelled, or the error. */
 export function SyncStatus({ panels, progress }: { panels: PanelView[]; progress: Record<string, SyncEvent> }) {
@@ -26,11 +26,11 @@ export function SyncStatus({ panels, progress }: { panels: PanelView[]; progress
           case "progress":
             text =
               ev.total === null
-                ? t("sync.fetched", { fetched: ev.fetched })
-                : t("sync.progress", { fetched: ev.fetched, total: ev.total });
+                ? t("sync.fetched", { fetched: formatCount(ev.fetched, i18n.language) })
+                : t("sync.progress", { fetched: formatCount(ev.fetched, i18n.language), total: formatCount(ev.total, i18n.language) });
             break;
           case "finished":
-            text = t("sync.finished", { count: ev.accounts, n: formatCount(ev.accounts, i18n.language), seconds: (ev.tookMs / 1000).toFixed(1) });
+            text = t("sync.finished", { count: ev.accounts, n: formatCount(ev.accounts, i18n.language), seconds: formatSeconds(ev.tookMs, i18n.language) });
             tone = "ok-text";
             break;
           case "cancelled":
