@@ -92,7 +92,7 @@ export const commands = {
 	 *  Writes the links of a selection: a list, QR images (folder or ZIP) or a printable sheet,
 	 *  streaming `JobProgressed` under `job_id`; `job_cancel` stops it and nothing is written.
 	 */
-	linksExport: (selection: Selection_Deserialize, save: LinkSave, path: string, jobId: string) => typedError<LinksSaved, ApiError_Serialize>(__TAURI_INVOKE("links_export", { selection, save, path, jobId })),
+	linksExport: (selection: Selection_Deserialize, save: LinkSave, path: string, jobId: string) => typedError<LinksSaved_Serialize, ApiError_Serialize>(__TAURI_INVOKE("links_export", { selection, save, path, jobId })),
 	/**
 	 *  Writes the selection's accounts to `path` in the documented schema (`docs/formats.md`),
 	 *  streaming `JobProgressed` under `job_id`; `job_cancel` stops it and nothing is written.
@@ -1580,11 +1580,24 @@ export type LinkSave =
 /**  A printable HTML page: name, QR code and link per account. */
 { type: "htmlSheet" };
 
-export type LinksSaved = {
+export type LinksSaved = LinksSaved_Serialize | LinksSaved_Deserialize;
+
+export type LinksSaved_Deserialize = {
 	accounts: number,
 	links: number,
 	files: number,
 	path: string,
+	/**  Accounts left out: their links could not be read. */
+	unread: UnreadLinks_Deserialize[],
+};
+
+export type LinksSaved_Serialize = {
+	accounts: number,
+	links: number,
+	files: number,
+	path: string,
+	/**  Accounts left out: their links could not be read. */
+	unread: UnreadLinks_Serialize[],
 };
 
 /**  The statuses a new Marzban user may start in. */
@@ -2573,6 +2586,21 @@ export type SyncProgress_Serialize = SyncEvent_Serialize;
 export type TrayItem = {
 	id: string,
 	text: string,
+};
+
+/**  An account whose links could not be read, and why. */
+export type UnreadLinks = UnreadLinks_Serialize | UnreadLinks_Deserialize;
+
+/**  An account whose links could not be read, and why. */
+export type UnreadLinks_Deserialize = {
+	name: string,
+	error: ApiError_Deserialize,
+};
+
+/**  An account whose links could not be read, and why. */
+export type UnreadLinks_Serialize = {
+	name: string,
+	error: ApiError_Serialize,
 };
 
 /**  An update the manifest offers, as the Settings page shows it before installing. */

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use paneldeck_core::{
-    links::export::{link_list_with, save_links, LinkListFormat, LinkSave, QrImage},
+    links::export::{link_list_with, save_links, LinkListFormat, LinkSave, QrImage, UnreadLinks},
     ApiError, CoreError, Paneldeck,
 };
 
@@ -59,7 +59,9 @@ pub async fn run(core: &Paneldeck, args: LinksArgs, format: OutputFormat) -> Res
         Some(text) => vec![account_key(core, text)?],
         None => core.query_keys(&args.filter.query(core)?)?,
     };
-    let entries = core.links_of(&keys).await?;
+    let read = core.links_of(&keys).await?;
+    let result = unread_result(&read.unread);
+    let entries = read.entries;
     let Some(save) = args.save else {
         match format {
             OutputFormat::Json => output::json(&entries),
@@ -80,7 +82,7 @@ pub async fn run(core: &Paneldeck, args: LinksArgs, format: OutputFormat) -> Res
                     .collect::<Vec<_>>(),
             ),
         }
-        return Ok(());
+        return result;
     };
     let out = args
         .output
@@ -108,7 +110,29 @@ pub async fn run(core: &Paneldeck, args: LinksArgs, format: OutputFormat) -> Res
         entries.len(),
         out.display()
     );
-    Ok(())
+    result
+}
+
+/// The accounts whose links could not be read, each named on stderr; the run then fails
+/// (exit non-zero) after writing what it could, so a script notices the gap.
+fn unread_result(unread: &[UnreadLinks]) -> Result<(), ApiError> {
+    let Some(first) = unread.first() else {
+        return Ok(());
+    };
+    for u in unread {
+        eprintln!(
+            "the links of {} could not be read: {}",
+            output::safe(&u.name),
+            output::safe(&u.error.message)
+        );
+    }
+    Err(ApiError {
+        message: format!(
+            "the links of {} account(s) could not be read; the others were written",
+            unread.len()
+        ),
+        ..first.error.clone()
+    })
 }
 
 fn print_bytes(bytes: &[u8]) {

@@ -151,3 +151,49 @@ fn enc(s: &str) -> String {
         })
         .collect()
 }
+
+/// An account whose links cannot be read (deleted on its panel after the last sync) is named
+/// with its reason; the other accounts still get theirs. When none can be read, the first
+/// reason is the answer.
+#[tokio::test]
+async fn one_account_without_links_does_not_cost_the_others_theirs() {
+    use paneldeck_core::{
+        actions::{self, AccountAction},
+        ErrorCode,
+    };
+    let (core, _dir) = open();
+    let sim =
+        paneldeck_sim::start_local(SimKind::Pasarguard, sim_options(11, 4, SimKind::Pasarguard))
+            .await
+            .unwrap();
+    accounts_support::add(&core, &sim, "pg", "#102030").await;
+    core.sync_all(|_| {}).await;
+    let keys = core.query_keys(&AccountQuery::default()).unwrap();
+    assert_eq!(keys.len(), 4);
+    let gone = &keys[1];
+    let panel = core.panel(&gone.panel_id).unwrap();
+    let client = core.client(&panel).unwrap();
+    let delete = AccountAction::Delete {
+        keep_traffic: false,
+    };
+    actions::apply(&client, &gone.native_id, &delete)
+        .await
+        .unwrap();
+
+    let read = core.links_of(&keys).await.unwrap();
+    assert_eq!(read.entries.len(), 3);
+    assert_eq!(read.unread.len(), 1);
+    assert_eq!(read.unread[0].error.code, ErrorCode::NotFound);
+    let gone_name = core.account_detail(gone).unwrap().account.name;
+    assert_eq!(read.unread[0].name, gone_name);
+    assert!(read
+        .entries
+        .iter()
+        .all(|e| e.name != gone_name && !e.links.is_empty()));
+
+    let only_gone = core.links_of(std::slice::from_ref(gone)).await;
+    assert!(
+        only_gone.is_err(),
+        "nothing read is a failure, not an empty file"
+    );
+}

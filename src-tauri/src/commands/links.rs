@@ -4,7 +4,7 @@ use paneldeck_core::CoreError;
 use paneldeck_core::{
     accounts::{AccountKey, Selection},
     links::{
-        export::{save_links_job, LinkSave},
+        export::{save_links_job, LinkSave, LinksRead, UnreadLinks},
         qr_svg, AccountLink,
     },
 };
@@ -42,6 +42,8 @@ pub struct LinksSaved {
     pub links: u32,
     pub files: u32,
     pub path: String,
+    /// Accounts left out: their links could not be read.
+    pub unread: Vec<UnreadLinks>,
 }
 
 /// Writes the links of a selection: a list, QR images (folder or ZIP) or a printable sheet,
@@ -62,7 +64,7 @@ pub async fn links_export(
     let mut job = job(app, &job_id, ticket.cancel.clone());
     let core = backend.paneldeck().clone();
     let keys = core.selection_keys(&selection)?;
-    let entries = core.links_of_job(&keys, &mut job).await?;
+    let LinksRead { entries, unread } = core.links_of_job(&keys, &mut job).await?;
     // Drawing thousands of QR images is CPU work: off the async threads.
     let (entries, files) = tokio::task::spawn_blocking(move || {
         let files = save_links_job(&entries, save, &path, &mut job);
@@ -77,5 +79,6 @@ pub async fn links_export(
         links: count(entries.iter().map(|e| e.links.len()).sum()),
         files: count(files),
         path: shown_path,
+        unread,
     })
 }

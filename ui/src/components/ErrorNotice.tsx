@@ -7,13 +7,13 @@ import type { ApiError, ErrorCode } from "../api/types";
 const PANEL_WORDS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["panel_rejected", "panel_failed"]);
 
 /** Whether the English detail of `error` is shown as it is to a reader of `language`. */
-export function detailInline(error: ApiError, language: string): boolean {
+export function detailInline(error: Pick<ApiError, "code">, language: string): boolean {
   return language.startsWith("en") || PANEL_WORDS.has(error.code);
 }
 
 /** One line for a toast or a status list: the translated headline, and the detail where it
  *  is shown inline (the full notice keeps the rest under "technical details"). */
-export function errorLine(t: (key: string) => string, error: ApiError, language: string): string {
+export function errorLine(t: (key: string) => string, error: Pick<ApiError, "code" | "message">, language: string): string {
   const head = t(`errors.${error.code}`);
   return detailInline(error, language) && error.message !== "" ? `${head} ${error.message}` : head;
 }

@@ -20,6 +20,21 @@ pub struct AccountLinks {
     pub links: Vec<AccountLink>,
 }
 
+/// An account whose links could not be read, and why.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UnreadLinks {
+    pub name: String,
+    pub error: crate::ApiError,
+}
+
+/// The links read for a selection, and the accounts whose links could not be read.
+#[derive(Debug, Default)]
+pub struct LinksRead {
+    pub entries: Vec<AccountLinks>,
+    pub unread: Vec<UnreadLinks>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
 pub enum LinkListFormat {

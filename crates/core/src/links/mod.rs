@@ -95,7 +95,7 @@ impl Paneldeck {
     }
 
     /// The links of several accounts, each under its name, in the order given.
-    pub async fn links_of(&self, keys: &[AccountKey]) -> Result<Vec<export::AccountLinks>> {
+    pub async fn links_of(&self, keys: &[AccountKey]) -> Result<export::LinksRead> {
         self.links_of_job(keys, &mut crate::jobs::Job::quiet())
             .await
     }
@@ -105,16 +105,32 @@ impl Paneldeck {
         &self,
         keys: &[AccountKey],
         job: &mut crate::jobs::Job,
-    ) -> Result<Vec<export::AccountLinks>> {
+    ) -> Result<export::LinksRead> {
         let total = keys.len() as u64;
-        let mut entries = Vec::with_capacity(keys.len());
-        for key in keys {
-            job.step(crate::jobs::JobPhase::Reading, entries.len() as u64, total)?;
-            let name = self.account_detail(key)?.account.name;
-            let links = self.account_links(key).await?;
-            entries.push(export::AccountLinks { name, links });
+        let mut read = export::LinksRead::default();
+        // One account whose links cannot be read (gone from its panel, no subscription
+        // known) does not cost the others theirs; when none can be read, the first reason
+        // is the answer.
+        let mut first_error = None;
+        for (done, key) in (0u64..).zip(keys) {
+            job.step(crate::jobs::JobPhase::Reading, done, total)?;
+            let name = self
+                .account_detail(key)
+                .map(|d| d.account.name)
+                .unwrap_or_else(|_| key.native_id.clone());
+            match self.account_links(key).await {
+                Ok(links) => read.entries.push(export::AccountLinks { name, links }),
+                Err(err) => {
+                    let error = crate::ApiError::from(&err);
+                    read.unread.push(export::UnreadLinks { name, error });
+                    first_error.get_or_insert(err);
+                }
+            }
         }
         job.step(crate::jobs::JobPhase::Reading, total, total)?;
-        Ok(entries)
+        match first_error {
+            Some(err) if read.entries.is_empty() => Err(err),
+            _ => Ok(read),
+        }
     }
 }

@@ -99,7 +99,13 @@ describe("export dialog", () => {
   it("writes QR codes as SVG into a ZIP file", async () => {
     linksExport.mockResolvedValue({
       status: "ok",
-      data: { accounts: 2, links: 3, files: 3, path: `/home/ann/Downloads/paneldeck-qr-${today}.zip` },
+      data: {
+        accounts: 2,
+        links: 3,
+        files: 3,
+        path: `/home/ann/Downloads/paneldeck-qr-${today}.zip`,
+        unread: [{ name: "gone-user", error: { code: "not_found", message: "no such user", fields: [], fingerprint: null, changes: [] } }],
+      },
     });
     show();
     fireEvent.click(screen.getByLabelText("Links"));
@@ -116,11 +122,14 @@ describe("export dialog", () => {
     );
     expect(accountsExport).not.toHaveBeenCalled();
     expect(result).toHaveTextContent("3 links of 2 accounts, 3 files written.");
+    const unread = screen.getByTestId("export-unread");
+    expect(unread).toHaveTextContent("The links of 1 account could not be read; it was left out:");
+    expect(unread).toHaveTextContent("gone-user");
   });
 
   it("picks a folder for QR images and keeps a typed path's name when the format changes", async () => {
     pickPath.mockResolvedValue({ status: "ok", data: "/srv/share/qr-codes" });
-    linksExport.mockResolvedValue({ status: "ok", data: { accounts: 2, links: 2, files: 2, path: "/srv/share/qr-codes" } });
+    linksExport.mockResolvedValue({ status: "ok", data: { accounts: 2, links: 2, files: 2, path: "/srv/share/qr-codes", unread: [] } });
     show();
     fireEvent.click(screen.getByLabelText("Links"));
     fireEvent.change(screen.getByTestId("export-link-output"), { target: { value: "qrFolder" } });

@@ -7,10 +7,10 @@ import { cancelJob, newJobId, useJobStep } from "../../api/jobs";
 import { exportAccounts, exportLinks, isoDate, pickPath, useDefaultPath, withExtension } from "../../api/transfer";
 import type { AccountSelection, ApiError, ExportFormat, ExportSummary, LinkSave, LinksSaved, QrImage } from "../../api/types";
 import { Dialog } from "../../components/Dialog";
-import { ErrorNotice } from "../../components/ErrorNotice";
+import { ErrorNotice, errorLine } from "../../components/ErrorNotice";
 import { Field } from "../../components/Field";
 import { JobProgress } from "../../components/JobProgress";
-import { formatBytes } from "../../util/format";
+import { formatBytes, formatCount } from "../../util/format";
 import { fieldErrorText } from "../../i18n/backendText";
 
 export type LinkOutput = "txt" | "csv" | "json" | "qrFolder" | "qrZip" | "html";
@@ -286,6 +286,23 @@ export function ExportDialog({ selection, description, onClose }: Props) {
               {run.data.what === "accounts" ? run.data.path : run.data.saved.path}
             </code>
           </span>
+        </div>
+      )}
+      {run.data?.what === "links" && run.data.saved.unread.length > 0 && (
+        <div className="notice warn" role="status" data-testid="export-unread">
+          <strong>
+            {t("exportDialog.unread", {
+              count: run.data.saved.unread.length,
+              n: formatCount(run.data.saved.unread.length, i18n.language),
+            })}
+          </strong>
+          <ul>
+            {run.data.saved.unread.map((u) => (
+              <li key={u.name}>
+                <bdi>{u.name}</bdi>: {errorLine(t, u.error, i18n.language)}
+              </li>
+            ))}
+          </ul>
         </div>
       )}
     </Dialog>
