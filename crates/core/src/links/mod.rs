@@ -11,7 +11,11 @@ use serde::{Deserialize, Serialize};
 pub use parse::{parse, LinkError, ProxyLink};
 pub use qr::{qr_png, qr_svg};
 
-use crate::{accounts::AccountKey, error::Result, kinds, Paneldeck};
+use crate::{
+    accounts::{AccountDetail, AccountKey},
+    error::Result,
+    kinds, Paneldeck,
+};
 
 /// Where a link came from / what it is.
 #[derive(
@@ -82,14 +86,20 @@ impl Paneldeck {
     /// settings). Pterodactyl subusers have none.
     pub async fn account_links(&self, key: &AccountKey) -> Result<Vec<AccountLink>> {
         let detail = self.account_detail(key)?;
-        if let Some(links) = kinds::rules(detail.panel.kind).links_from_snapshot(&detail) {
+        self.links_of_detail(&detail).await
+    }
+
+    /// [`Paneldeck::account_links`] of an account already read from the snapshot.
+    async fn links_of_detail(&self, detail: &AccountDetail) -> Result<Vec<AccountLink>> {
+        let key = &detail.account.key;
+        if let Some(links) = kinds::rules(detail.panel.kind).links_from_snapshot(detail) {
             return Ok(links);
         }
         let generation = self
             .store()
             .with(|c| crate::accounts::snapshot::api_generation(c, &key.panel_id))?;
         let client = self.client(&detail.panel)?;
-        let links = client.ops().links(&detail, generation.as_deref()).await?;
+        let links = client.ops().links(detail, generation.as_deref()).await?;
         self.keep_session_token(&detail.panel.id, &client);
         Ok(links)
     }
@@ -114,11 +124,14 @@ impl Paneldeck {
         let mut first_error = None;
         for (done, key) in (0u64..).zip(keys) {
             job.step(crate::jobs::JobPhase::Reading, done, total)?;
-            let name = self
-                .account_detail(key)
-                .map(|d| d.account.name)
-                .unwrap_or_else(|_| key.native_id.clone());
-            match self.account_links(key).await {
+            let (name, links) = match self.account_detail(key) {
+                Ok(detail) => (
+                    detail.account.name.clone(),
+                    self.links_of_detail(&detail).await,
+                ),
+                Err(err) => (key.native_id.clone(), Err(err)),
+            };
+            match links {
                 Ok(links) => read.entries.push(export::AccountLinks { name, links }),
                 Err(err) => {
                     let error = crate::ApiError::from(&err);
