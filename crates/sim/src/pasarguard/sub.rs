@@ -296,6 +296,8 @@ fn with_headers(
     r
 }
 
+/// The user a token names. A token that names no user (revoked, garbage, or its user
+/// deleted) is `404 {"detail":"Not Found"}`: pasarguard-recorded.md steps 92 and 93.
 fn user_for<'a>(db: &'a State, token: &str) -> Result<&'a UserRec, Response> {
     user_of_token(db, token)
         .and_then(|id| db.users.get(&id))
