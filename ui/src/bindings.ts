@@ -1198,6 +1198,21 @@ max: number | null } | { code: "invalidUrl" } | { code: "invalidFingerprint" } |
 /**  The panel's own text for this field (it has no code). */
 { code: "panel"; text: string };
 
+/**  A field's value as the preview saw it, for a field an item sends but does not change. */
+export type FieldSeen = FieldSeen_Serialize | FieldSeen_Deserialize;
+
+/**  A field's value as the preview saw it, for a field an item sends but does not change. */
+export type FieldSeen_Deserialize = {
+	field: Field_Deserialize,
+	value?: FieldValue | null,
+};
+
+/**  A field's value as the preview saw it, for a field an item sends but does not change. */
+export type FieldSeen_Serialize = {
+	field: Field_Serialize,
+	value: FieldValue | null,
+};
+
 /**
  *  One side of a change; `None` in its place means unlimited / never / unset (see
  *  [`Field::english_unset`]).
@@ -1375,7 +1390,13 @@ export type ItemOp_Deserialize = { type: "enable" } | { type: "disable" } | { ty
 /**  3x-ui: set the upload and download counters (a reverted traffic reset). */
 { type: "setTraffic"; upBytes: number; downBytes: number } | 
 /**  Pterodactyl: replace the subuser's permission keys (a detail-pane action). */
-{ type: "setPermissions"; permissions: string[] } | { type: "edit"; edit: AccountEdit_Deserialize } | { type: "create"; new: NewAccount_Deserialize; 
+{ type: "setPermissions"; permissions: string[] } | { type: "edit"; edit: AccountEdit_Deserialize; 
+/**
+ *  The fields the edit sends as the snapshot had them (it changes none of them). A
+ *  form replaces the whole record, so if one of them changed on the panel since the
+ *  preview, sending the form would undo that change: the item is skipped instead.
+ */
+seen?: FieldSeen_Deserialize[] } | { type: "create"; new: NewAccount_Deserialize; 
 /**
  *  What the copied account had that the form lacks (import, migration). Its kept
  *  UUIDs/passwords are not part of the op (see [`ItemInput::Create`]).
@@ -1400,7 +1421,13 @@ export type ItemOp_Serialize = { type: "enable" } | { type: "disable" } | { type
 /**  3x-ui: set the upload and download counters (a reverted traffic reset). */
 { type: "setTraffic"; upBytes: number; downBytes: number } | 
 /**  Pterodactyl: replace the subuser's permission keys (a detail-pane action). */
-{ type: "setPermissions"; permissions: string[] } | { type: "edit"; edit: AccountEdit_Serialize } | { type: "create"; new: NewAccount_Serialize; 
+{ type: "setPermissions"; permissions: string[] } | { type: "edit"; edit: AccountEdit_Serialize; 
+/**
+ *  The fields the edit sends as the snapshot had them (it changes none of them). A
+ *  form replaces the whole record, so if one of them changed on the panel since the
+ *  preview, sending the form would undo that change: the item is skipped instead.
+ */
+seen?: FieldSeen_Serialize[] } | { type: "create"; new: NewAccount_Serialize; 
 /**
  *  What the copied account had that the form lacks (import, migration). Its kept
  *  UUIDs/passwords are not part of the op (see [`ItemInput::Create`]).

@@ -86,7 +86,14 @@ impl Paneldeck {
         let panel = self.panel(&key.panel_id)?;
         let client = self.client(&panel)?;
         let shown = self.shown_account(&panel, key);
-        let op = self.journal_single_start(&panel, &shown, ItemOp::Edit { edit: edit.clone() })?;
+        let op = self.journal_single_start(
+            &panel,
+            &shown,
+            ItemOp::Edit {
+                edit: edit.clone(),
+                seen: Vec::new(),
+            },
+        )?;
         let before = match self.live_account(key, shown).await {
             Ok(before) => before,
             Err(err) => {

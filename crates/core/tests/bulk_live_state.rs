@@ -17,6 +17,7 @@ use paneldeck_core::{
         IfChanged, ItemErrorCode, ItemState, SkipReason,
     },
     registry::PanelView,
+    transfer::PlanOptions,
     ApiError, ErrorCode, Paneldeck,
 };
 use paneldeck_panels::PanelKind;
@@ -229,4 +230,71 @@ async fn an_edit_form_opened_before_a_change_on_the_panel_is_refused_not_sent() 
     assert_eq!(after.expires_at_ms, Some(moved));
     assert_eq!(after.limit_bytes, live.limit_bytes);
     assert_eq!(after.note.as_deref(), Some("only the note"));
+}
+
+/// Previews `csv` as an import into `panel` (one update, changing the note) and runs it.
+async fn import_notes(core: &Paneldeck, panel: &PanelView, csv: &str) -> BulkReport {
+    let (_, plan) = core
+        .import_plan(csv.as_bytes(), &panel.id, &PlanOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(plan.counts().update, 1, "{:?}", plan.preview().rows);
+    let bulk = core.import_apply("Import notes", &plan).unwrap();
+    let fields: Vec<Field> = bulk.panels[0].items[0]
+        .changes
+        .iter()
+        .map(|c| c.field)
+        .collect();
+    assert_eq!(
+        fields,
+        vec![Field::Note],
+        "the preview's changes, journaled"
+    );
+    core.bulk_execute_with(&bulk.id, quiet(), |_| {}, CancelToken::new())
+        .await
+        .unwrap()
+}
+
+/// An import update goes through the same plan and live resolution as a bulk change: its
+/// journaled item carries the preview's field changes (not a bare "edited"), and since the
+/// edit form it sends also holds the snapshot's expiry and limit, a colleague's change to
+/// those after the sync is not undone: the item is skipped and names the change. From the
+/// panel's values (after a sync) the same file goes through and keeps the colleague's expiry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_update_never_undoes_a_change_made_on_the_panel_since_the_preview() {
+    let (core, _dir) = open();
+    let sim = paneldeck_sim::start_local(SimKind::Marzban, sim_options(11, 8, SimKind::Marzban))
+        .await
+        .unwrap();
+    let panel = add(&core, &sim, "mz", "#00aaaa").await;
+    core.sync_all(|_| {}).await;
+    let a = target(&core, &panel);
+    let csv = format!("name,note\n{},from the file\n", a.name);
+    let moved = (a.expires_at_ms.unwrap() / 1000 + 4 * 86_400) * 1000;
+    colleague_changes(&sim, &a, moved).await;
+    let report = import_notes(&core, &panel, &csv).await;
+    assert_eq!((report.counts.done, report.counts.skipped), (0, 1));
+    let item = &report.changed[0];
+    assert_eq!(
+        item.error.as_ref().map(|e| e.code),
+        Some(ItemErrorCode::Skip(SkipReason::ChangedOnPanel))
+    );
+    let drift: Vec<Field> = item.drift.iter().map(|d| d.field).collect();
+    assert_eq!(drift, vec![Field::Limit, Field::Expiry]);
+    let live = core.refresh_account(&a.key).await.unwrap().account;
+    assert_eq!(
+        live.expires_at_ms,
+        Some(moved),
+        "the colleague's expiry stays"
+    );
+    assert_ne!(live.note.as_deref(), Some("from the file"));
+
+    core.sync_all(|_| {}).await;
+    let report = import_notes(&core, &panel, &csv).await;
+    assert_eq!(report.counts.done, 1, "{:?}", report.failures);
+    assert!(report.changed.is_empty(), "{:?}", report.changed);
+    let live = core.refresh_account(&a.key).await.unwrap().account;
+    assert_eq!(live.note.as_deref(), Some("from the file"));
+    assert_eq!(live.expires_at_ms, Some(moved));
+    assert_eq!(live.limit_bytes, Some(a.limit_bytes.unwrap() + (1 << 30)));
 }

@@ -8,6 +8,8 @@
 use paneldeck_panels::Secret;
 use serde::{Deserialize, Serialize};
 
+use crate::bulk::Field;
+
 pub use super::outcome::{ActionMessage, ServerRefusal};
 
 /// A one-click action on one account. Not every kind can do every action: the ones a panel's
@@ -210,6 +212,38 @@ pub enum AccountEdit {
         permissions: Vec<String>,
     },
     Pasarguard(crate::kinds::pasarguard::form::PasarguardEdit),
+}
+
+impl AccountEdit {
+    /// The fields of the account, as previews name them, that this form writes: the whole
+    /// form goes to the panel, so each is set to the form's value whether it changes or not.
+    pub fn fields_sent(&self) -> Vec<Field> {
+        use Field::*;
+        let mut fields = match self {
+            AccountEdit::Xui { .. } => vec![Limit, Expiry, IpCap, Note, Enabled],
+            AccountEdit::Marzban { .. } | AccountEdit::Pasarguard(_) => {
+                vec![Limit, Expiry, Note, Enabled]
+            }
+            AccountEdit::Userpass { .. } => vec![Limit, IpCap, Note, Enabled],
+            AccountEdit::Pterodactyl { .. } => vec![Permissions],
+        };
+        match self {
+            AccountEdit::Xui {
+                group, inbound_ids, ..
+            } => {
+                fields.extend(group.is_some().then_some(Group));
+                fields.extend(inbound_ids.is_some().then_some(Inbounds));
+            }
+            AccountEdit::Marzban { inbounds, .. } => {
+                fields.extend(inbounds.is_some().then_some(Inbounds));
+            }
+            AccountEdit::Pasarguard(edit) => {
+                fields.extend(edit.group_ids.is_some().then_some(Group));
+            }
+            AccountEdit::Userpass { .. } | AccountEdit::Pterodactyl { .. } => {}
+        }
+        fields
+    }
 }
 
 /// The create form, per kind.

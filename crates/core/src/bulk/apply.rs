@@ -81,7 +81,7 @@ pub(crate) async fn apply(
             })
             .await
         }
-        ItemOp::Edit { edit } => {
+        ItemOp::Edit { edit, .. } => {
             let out = actions::edit(client, native_id, edit).await?;
             Ok(Applied {
                 message: out.message.map(ItemOutcome::from),

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Field, FieldChange, FieldValue, ItemOp, Skip, SkipReason};
+use super::{Field, FieldChange, FieldSeen, FieldValue, ItemOp, Skip, SkipReason};
 use crate::accounts::{model::DAY_MS, Account};
 
 /// What a run does with an item whose account changed on the panel since the preview.
@@ -30,6 +30,35 @@ pub(crate) struct Resolved {
     pub changes: Vec<FieldChange>,
     /// The fields that changed on the panel since the preview: preview value → live value.
     pub drift: Vec<FieldChange>,
+    /// Some of the drift is on a field the item sends but does not change (an edit form
+    /// built from the snapshot): sending it would undo that change, whatever the policy.
+    pub would_undo: bool,
+}
+
+/// `op` with the fields it sends unchanged noted as `a` holds them (see [`FieldSeen`]), when
+/// it is an edit form; other ops set only what they change.
+pub(crate) fn note_seen(op: ItemOp, changes: &[FieldChange], a: &Account) -> ItemOp {
+    let ItemOp::Edit { edit, .. } = op else {
+        return op;
+    };
+    // A user-pass sub-user's usage cap is the account's traffic limit.
+    let changed = |f: Field| {
+        changes
+            .iter()
+            .any(|c| c.field == f || (c.field == Field::UsageCap && f == Field::Limit))
+    };
+    let seen = edit
+        .fields_sent()
+        .into_iter()
+        .filter(|&f| drifts(f) && !changed(f))
+        .filter_map(|field| {
+            Some(FieldSeen {
+                field,
+                value: value_of(a, field)?,
+            })
+        })
+        .collect();
+    ItemOp::Edit { edit, seen }
 }
 
 /// Items read from the panel before they are written: all but creates (nothing to read yet;
@@ -115,6 +144,18 @@ pub(crate) fn resolve(
         }
         resolved_changes.push(c);
     }
+    let mut would_undo = false;
+    if let ItemOp::Edit { seen, .. } = rec_op {
+        for s in seen {
+            match value_of(live, s.field) {
+                Some(now) if now != s.value => {
+                    drift.push(FieldChange::new(s.field, s.value.clone(), now));
+                    would_undo = true;
+                }
+                _ => {}
+            }
+        }
+    }
     let op = match rec_op {
         ItemOp::SetExpiry {
             add_days: Some(days),
@@ -160,6 +201,7 @@ pub(crate) fn resolve(
         op,
         changes: resolved_changes,
         drift,
+        would_undo,
     })
 }
 

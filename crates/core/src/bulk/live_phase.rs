@@ -145,6 +145,13 @@ impl Runner<'_> {
         w.rec.changes = resolved.changes;
         w.rec.drift = resolved.drift;
         w.rec.live_read = true;
+        if resolved.would_undo {
+            let why = format!(
+                "{}; not written, as the change would undo it",
+                drift_english(&w.rec.drift)
+            );
+            return Next::SkipChanged(w.rec, skipped(seq, SkipReason::ChangedOnPanel, why));
+        }
         if !w.rec.drift.is_empty() && self.opts.if_changed == IfChanged::Skip {
             let why = drift_english(&w.rec.drift);
             return Next::SkipChanged(w.rec, skipped(seq, SkipReason::ChangedOnPanel, why));

@@ -183,7 +183,13 @@ fn edit_back(item: &ItemRecord, account: &Account, raw: &RawBits, panel: &PanelV
         raw,
     };
     match kinds::rules(account.kind).edit_for(&source) {
-        (Some(edit), changes) if !changes.is_empty() => Ok((ItemOp::Edit { edit }, changes)),
+        (Some(edit), changes) if !changes.is_empty() => Ok((
+            ItemOp::Edit {
+                edit,
+                seen: Vec::new(),
+            },
+            changes,
+        )),
         (_, changes) if changes.is_empty() => Err(Skip::new(
             SkipReason::NoChange,
             "Already as it was before the operation.",

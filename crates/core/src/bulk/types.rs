@@ -179,9 +179,12 @@ pub enum ItemInput {
         credentials: KeptCredentials,
         settings: KeptSettings,
     },
+    /// An edit with the changes its preview showed (before as the snapshot had it), so the
+    /// run resolves it against the live account as it does a bulk change.
     Edit {
         key: AccountKey,
         edit: AccountEdit,
+        changes: Vec<FieldChange>,
     },
 }
 
@@ -250,6 +253,11 @@ pub enum ItemOp {
     },
     Edit {
         edit: AccountEdit,
+        /// The fields the edit sends as the snapshot had them (it changes none of them). A
+        /// form replaces the whole record, so if one of them changed on the panel since the
+        /// preview, sending the form would undo that change: the item is skipped instead.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        seen: Vec<FieldSeen>,
     },
     Create {
         #[serde(serialize_with = "super::wire::ser_new_account")]
@@ -361,6 +369,14 @@ pub struct FieldChange {
     pub field: Field,
     pub before: Option<FieldValue>,
     pub after: Option<FieldValue>,
+}
+
+/// A field's value as the preview saw it, for a field an item sends but does not change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldSeen {
+    pub field: Field,
+    pub value: Option<FieldValue>,
 }
 
 impl FieldChange {

@@ -60,6 +60,7 @@ pub(super) fn nominal(action: &BulkAction) -> ItemOp {
                 ip_usage_cap: None,
                 status: ProxyStatusInput::Active,
             },
+            seen: Vec::new(),
         },
         BulkAction::GrantPermissions { permissions }
         | BulkAction::RevokePermissions { permissions }
@@ -67,6 +68,7 @@ pub(super) fn nominal(action: &BulkAction) -> ItemOp {
             edit: AccountEdit::Pterodactyl {
                 permissions: permissions.clone(),
             },
+            seen: Vec::new(),
         },
     }
 }

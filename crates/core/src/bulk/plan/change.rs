@@ -9,6 +9,7 @@ use crate::{
         model::{now_ms, DAY_MS},
         Account, AccountStatus, Capabilities,
     },
+    bulk::live::note_seen,
     bulk::{
         BulkAction, Field, FieldChange, FieldValue, ItemOp, Planned, Skip, SkipReason, ValueWord,
     },
@@ -23,7 +24,7 @@ pub(crate) fn plan_change(a: &Account, caps: &Capabilities, action: &BulkAction)
     }
     changes.extend(kinds::rules(a.kind).side_effects(a, action));
     changes.extend(revival(a, &op, now_ms()));
-    Ok((op, changes))
+    Ok((note_seen(op, &changes, a), changes))
 }
 
 /// The status line when a change brings an expired or depleted account back (an extend

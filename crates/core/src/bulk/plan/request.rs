@@ -12,11 +12,11 @@ use super::{
 use paneldeck_panels::FieldProblem;
 
 use crate::{
-    accounts::{AccountKey, Selection},
+    accounts::{Account, AccountKey, Selection},
     actions::{KeptCredentials, KeptSettings, NewAccount},
     bulk::{
-        names, BulkAction, BulkPlan, BulkRequest, Field, FieldChange, FieldValue, ItemInput,
-        ItemOp, NameSource, OpWhat, Skip, SkipReason, ValueWord,
+        live::note_seen, names, BulkAction, BulkPlan, BulkRequest, Field, FieldChange, FieldValue,
+        ItemInput, ItemOp, NameSource, OpWhat, Skip, SkipReason, ValueWord,
     },
     error::{CoreError, Result},
     jobs::{Job, JobPhase},
@@ -233,11 +233,14 @@ impl Paneldeck {
     }
 
     /// A plan from items built elsewhere (import, migration): creates are skipped when the
-    /// snapshot already has the name; edits go as given.
+    /// snapshot already has the name; edits carry the changes their preview showed, and note
+    /// the fields their form sends unchanged, so a run resolves them against the live account
+    /// as it does any bulk change.
     pub fn plan_from_items(&self, what: OpWhat, items: Vec<ItemInput>) -> Result<BulkPlan> {
         let mut b = Builder::new();
         let mut existing: HashMap<PanelId, Existing> = HashMap::new();
         let count = items.len();
+        let mut shown = self.edited_accounts(&items)?;
         for item in items {
             match item {
                 ItemInput::Create {
@@ -254,20 +257,29 @@ impl Paneldeck {
                         plan_create(&mut b, &view, ex, new, credentials, settings);
                     }
                 }
-                ItemInput::Edit { key, edit } => {
+                ItemInput::Edit { key, edit, changes } => {
                     let view = self.panel(&key.panel_id)?;
                     let name = key.native_id.clone();
-                    let planned = Ok((
-                        ItemOp::Edit { edit },
+                    let op = ItemOp::Edit {
+                        edit,
+                        seen: Vec::new(),
+                    };
+                    let op = match shown.remove(&key) {
+                        Some(a) => note_seen(op, &changes, &a),
+                        None => op,
+                    };
+                    let changes = if changes.is_empty() {
                         vec![FieldChange::new(
                             Field::Form,
                             None,
                             Some(FieldValue::Word {
                                 word: ValueWord::Edited,
                             }),
-                        )],
-                    ));
-                    b.push(&view, key, name, planned);
+                        )]
+                    } else {
+                        changes
+                    };
+                    b.push(&view, key, name, Ok((op, changes)));
                 }
             }
         }
@@ -276,6 +288,25 @@ impl Paneldeck {
             what,
             serde_json::json!({"type": "items", "count": count}),
         )
+    }
+
+    /// The snapshot's accounts the edits among `items` are for, read in one go.
+    fn edited_accounts(&self, items: &[ItemInput]) -> Result<HashMap<AccountKey, Account>> {
+        let keys: Vec<AccountKey> = items
+            .iter()
+            .filter_map(|i| match i {
+                ItemInput::Edit { key, .. } => Some(key.clone()),
+                ItemInput::Create { .. } => None,
+            })
+            .collect();
+        if keys.is_empty() {
+            return Ok(HashMap::new());
+        }
+        Ok(self
+            .load_selection(&Selection::Keys { keys })?
+            .into_iter()
+            .map(|s| (s.account.key.clone(), s.account))
+            .collect())
     }
 }
 

@@ -39,6 +39,7 @@ pub fn plan_permissions(a: &Account, action: &BulkAction, permissions: &[String]
             edit: AccountEdit::Pterodactyl {
                 permissions: after.clone(),
             },
+            seen: Vec::new(),
         },
         vec![FieldChange::new(
             Field::Permissions,

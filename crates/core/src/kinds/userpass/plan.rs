@@ -20,6 +20,7 @@ pub fn edit(a: &Account, usage: Option<u64>, ip: Option<u64>, status: ProxyStatu
             ip_usage_cap: ip,
             status,
         },
+        seen: Vec::new(),
     }
 }
 

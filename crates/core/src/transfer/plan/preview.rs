@@ -92,7 +92,8 @@ impl ImportPlan {
         }
     }
 
-    /// The creates (with the credentials and settings they keep) and updates, for
+    /// The creates (with the credentials and settings they keep) and updates with the changes
+    /// this preview shows, for
     /// [`crate::Paneldeck::plan_from_items`] (or use [`crate::Paneldeck::import_apply`]).
     pub fn bulk_items(&self) -> Vec<ItemInput> {
         self.items
@@ -107,6 +108,7 @@ impl ImportPlan {
                 ImportAction::Update { key, edit } => Some(ItemInput::Edit {
                     key: key.clone(),
                     edit: (**edit).clone(),
+                    changes: i.changes.to_vec(),
                 }),
                 _ => None,
             })
