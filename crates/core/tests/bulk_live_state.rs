@@ -11,10 +11,10 @@ mod bulk_support;
 use bulk_support::*;
 use paneldeck_core::{
     accounts::{Account, AccountStatus, Selection},
-    actions::{AccountEdit, ExpireInput, MarzbanStatusInput, ResetStrategy},
+    actions::{AccountEdit, ExpireInput, MarzbanStatusInput, ProxyStatusInput, ResetStrategy},
     bulk::{
         BulkAction, BulkReport, BulkRequest, CancelToken, ExecOptions, Field, FieldValue,
-        IfChanged, ItemErrorCode, ItemState, SkipReason,
+        IfChanged, ItemErrorCode, ItemState, LimitChange, SkipReason,
     },
     registry::PanelView,
     transfer::PlanOptions,
@@ -297,4 +297,51 @@ async fn an_import_update_never_undoes_a_change_made_on_the_panel_since_the_prev
     assert_eq!(live.note.as_deref(), Some("from the file"));
     assert_eq!(live.expires_at_ms, Some(moved));
     assert_eq!(live.limit_bytes, Some(a.limit_bytes.unwrap() + (1 << 30)));
+}
+
+/// A user-pass sub-user's caps are set through its whole edit form, note and status included.
+/// A colleague's new note since the preview is kept: the caps change is skipped and says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caps_change_does_not_put_back_a_note_changed_on_the_panel() {
+    let (core, _dir) = open();
+    let sim = paneldeck_sim::start_local(SimKind::Userpass, sim_options(13, 8, SimKind::Userpass))
+        .await
+        .unwrap();
+    add(&core, &sim, "proxies", "#aa00aa").await;
+    core.sync_all(|_| {}).await;
+    let a = all_accounts(&core)
+        .into_iter()
+        .find(|a| a.enabled && !a.hints.restricted)
+        .expect("an active sub-user");
+
+    let (other, _other_dir) = open();
+    add(&other, &sim, "colleague", "#123456").await;
+    other.sync_all(|_| {}).await;
+    let theirs = all_accounts(&other)
+        .into_iter()
+        .find(|b| b.name == a.name)
+        .unwrap();
+    let note = AccountEdit::Userpass {
+        user_name: None,
+        note: "the colleague's note".into(),
+        usage_cap_bytes: theirs.limit_bytes,
+        ip_usage_cap: theirs.ip_limit,
+        status: ProxyStatusInput::Active,
+    };
+    other
+        .account_edit(&theirs.key, &note, Some(&theirs))
+        .await
+        .unwrap();
+
+    let caps = BulkAction::SetCaps {
+        usage_cap_bytes: LimitChange::To { value: 7 << 30 },
+        ip_usage_cap: LimitChange::Keep,
+    };
+    let report = run(&core, &a, caps, quiet()).await;
+    assert_eq!((report.counts.done, report.counts.skipped), (0, 1));
+    let drift: Vec<Field> = report.changed[0].drift.iter().map(|d| d.field).collect();
+    assert_eq!(drift, vec![Field::Note]);
+    let live = core.refresh_account(&a.key).await.unwrap().account;
+    assert_eq!(live.note.as_deref(), Some("the colleague's note"));
+    assert_eq!(live.limit_bytes, a.limit_bytes, "caps not sent");
 }
