@@ -1,8 +1,9 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { describe, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { PanelView } from "../../api/types";
+import { chooseOption } from "../../test/combobox";
 import { CreateAccountDialog } from "./CreateAccountDialog";
 
 // The panel's own 422 as Rust hands it over: `ApiError.fields` named after the form's fields.
@@ -46,6 +47,8 @@ const panel: PanelView = {
   updatedAt: 0,
 };
 
+afterEach(cleanup);
+
 describe("create account", () => {
   it("shows the panel's validation message under the offending field", async () => {
     const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
@@ -66,5 +69,24 @@ describe("create account", () => {
 
     const message = await screen.findByText("Username only can be 3 to 32 characters");
     expect(message.closest(".field")?.querySelector("input[name=accountName]")).toBe(name);
+  });
+
+  it("creates on the panel picked by typing part of its name", async () => {
+    accountCreate.mockClear();
+    const other: PanelView = { ...panel, id: "p2", name: "Amsterdam edge" };
+    render(
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <CreateAccountDialog panels={[panel, other]} onClose={() => {}} />
+      </QueryClientProvider>,
+    );
+    expect(screen.getByRole("combobox", { name: "Panel" })).toHaveTextContent("Helsinki");
+    chooseOption("create-panel", "edge");
+    expect(screen.getByRole("combobox", { name: "Panel" })).toHaveTextContent("Amsterdam edge");
+    const name = document.querySelector<HTMLInputElement>("input[name=accountName]");
+    if (!name) throw new Error("no username field");
+    fireEvent.change(name, { target: { value: "bob" } });
+    fireEvent.click(screen.getByTestId("create-account"));
+    await waitFor(() => expect(accountCreate).toHaveBeenCalledTimes(1));
+    expect(accountCreate.mock.calls[0]?.[0]).toBe("p2");
   });
 });
