@@ -108,6 +108,27 @@ async fn keyboard_alone_opens_an_account_previews_a_bulk_change_and_submits_dial
                 .await?;
             Ok(saved.as_str().unwrap_or_default().contains("Expiring soon"))
         })
+        .await?;
+
+        // The panel filter from the keyboard: a letter opens it searching, Enter ticks the
+        // first match, Escape closes it; the table shows that panel's accounts only.
+        app.eval("document.querySelector('[data-testid=panel-filter]').focus(); return 1;")
+            .await?;
+        app.press("h").await?;
+        app.find("[data-testid=panel-filter-search]").await?;
+        app.press(&("elsinki".to_owned() + &Key::Enter.to_string()))
+            .await?;
+        app.press(&Key::Escape.to_string()).await?;
+        app.wait_until("the table to show Helsinki's accounts only", || async {
+            let panels = app
+                .eval("return [...document.querySelectorAll('[data-testid=account-row] .c-panel')].map((c) => c.textContent);")
+                .await?;
+            let panels = panels.as_array().cloned().unwrap_or_default();
+            let trigger = app.text("[data-testid=panel-filter]").await?;
+            Ok(trigger.contains("Helsinki")
+                && !panels.is_empty()
+                && panels.iter().all(|p| p.as_str().unwrap_or_default().contains("Helsinki")))
+        })
         .await
     };
     let result = steps.await;
@@ -178,6 +199,14 @@ async fn no_serious_accessibility_problem_on_any_page_in_either_theme_or_directi
                 problems.push(format!("detail {theme} {lang}: {v}"));
             }
             app.click("[data-testid=detail-close]").await?;
+            // A combobox open with a filter typed in (the panel filter).
+            app.click("[data-testid=panel-filter]").await?;
+            app.fill("[data-testid=panel-filter-search]", "a").await?;
+            app.find("[data-testid=panel-filter-option]").await?;
+            for v in axe_violations(&app, &axe).await? {
+                problems.push(format!("panel filter {theme} {lang}: {v}"));
+            }
+            app.press(&Key::Escape.to_string()).await?;
         }
         if problems.is_empty() {
             Ok(())

@@ -1,6 +1,6 @@
 import { Command as Cmdk } from "cmdk";
 import { Popover } from "radix-ui";
-import { useState, type KeyboardEvent } from "react";
+import { useRef, useState, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 
 /** One choice: `label` is what shows and what typing matches, with `hint` (a kind, a protocol). */
@@ -53,7 +53,12 @@ function ComboPopup({ label, options, testId, disabled, chosen, onPick, multiple
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [search, setSearch] = useState("");
+  const trigger = useRef<HTMLButtonElement>(null);
+  // Inside a dialog the list opens in the dialog's own element: its focus trap and scroll lock
+  // leave that alone (a list in <body> could neither take the focus nor scroll with the wheel).
+  const [container, setContainer] = useState<HTMLElement | null>(null);
   const openWith = (text: string) => {
+    setContainer(trigger.current?.closest<HTMLElement>("[role=dialog]") ?? null);
     setSearch(text);
     setOpen(true);
   };
@@ -66,9 +71,10 @@ function ComboPopup({ label, options, testId, disabled, chosen, onPick, multiple
   };
   const first = options.find((o) => chosen(o.value));
   return (
-    <Popover.Root open={open} onOpenChange={(next) => (next ? openWith("") : setOpen(false))} modal>
+    <Popover.Root open={open} onOpenChange={(next) => (next ? openWith("") : setOpen(false))}>
       <Popover.Trigger asChild>
         <button
+          ref={trigger}
           type="button"
           role="combobox"
           aria-label={label}
@@ -84,7 +90,7 @@ function ComboPopup({ label, options, testId, disabled, chosen, onPick, multiple
           </span>
         </button>
       </Popover.Trigger>
-      <Popover.Portal>
+      <Popover.Portal container={container}>
         <Popover.Content className="menu combobox-popup" aria-label={label} align="start" sideOffset={4} data-testid={testId && `${testId}-popup`}>
           <Cmdk label={label} filter={matches} defaultValue={first?.value} loop>
             <Cmdk.Input

@@ -155,7 +155,8 @@ async fn bulk_import_operations(app: &AppWindow, out: &Path, suffix: &str) -> Re
     app.fill("[data-testid=import-path]", &file).await?;
     // The target panel's picker, filtered by typing part of a name.
     app.click("[data-testid=import-panel]").await?;
-    app.fill("[data-testid=import-panel-search]", "hels").await?;
+    app.fill("[data-testid=import-panel-search]", "hels")
+        .await?;
     app.find("[data-testid=import-panel-option]").await?;
     settle().await;
     app.screenshot(&shot("import-panel-picker")).await?;
