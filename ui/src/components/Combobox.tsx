@@ -1,6 +1,7 @@
 import { Command as Cmdk } from "cmdk";
 import { Popover } from "radix-ui";
 import { useRef, useState, type KeyboardEvent } from "react";
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 
 /** One choice: `label` is what shows and what typing matches, with `hint` (a kind, a protocol). */
@@ -152,4 +153,11 @@ export function Combobox({ value, onChange, ...common }: SingleProps) {
 export function MultiCombobox({ values, onChange, summary, ...common }: MultipleProps) {
   const toggle = (v: string) => onChange(values.includes(v) ? values.filter((x) => x !== v) : [...values, v]);
   return <ComboPopup {...common} multiple chosen={(v) => values.includes(v)} onPick={toggle} triggerText={summary} />;
+}
+
+/** What a closed multiple combobox says: "None chosen", the one or two names, or how many. */
+export function chosenSummary(options: ComboOption[], values: string[], t: TFunction): string {
+  if (values.length === 0) return t("win.noneChosen");
+  if (values.length > 2) return t("win.chosenCount", { count: values.length });
+  return values.map((v) => options.find((o) => o.value === v)?.label ?? v).join(", ");
 }

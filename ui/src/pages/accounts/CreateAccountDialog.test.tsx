@@ -24,11 +24,19 @@ const rejected = {
   },
 };
 
+const xuiOptions = vi.hoisted(() => ({
+  kind: "xui",
+  inbounds: [
+    { id: 1, protocol: "vless", remark: "reality-443", port: 443, enable: true },
+    { id: 2, protocol: "trojan", remark: "trojan-8443", port: 8443, enable: true },
+  ],
+}));
+
 const accountCreate = vi.fn<(...args: unknown[]) => Promise<typeof rejected>>(async () => rejected);
 
 vi.mock("../../bindings", () => ({
   commands: {
-    accountCreateOptions: async () => ({ status: "ok", data: { kind: "marzban", inbounds: [], templates: [] } }),
+    accountCreateOptions: async (panelId: string) => ({ status: "ok", data: panelId === "x1" ? xuiOptions : { kind: "marzban", inbounds: [], templates: [] } }),
     accountCreate: (...args: unknown[]) => accountCreate(...args),
   },
   events: {},
@@ -88,5 +96,25 @@ describe("create account", () => {
     fireEvent.click(screen.getByTestId("create-account"));
     await waitFor(() => expect(accountCreate).toHaveBeenCalledTimes(1));
     expect(accountCreate.mock.calls[0]?.[0]).toBe("p2");
+  });
+
+  it("attaches a 3x-ui client to the inbounds picked by typing", async () => {
+    accountCreate.mockClear();
+    const xui: PanelView = { ...panel, id: "x1", name: "Frankfurt", kind: "xui" };
+    render(
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <CreateAccountDialog panels={[xui]} onClose={() => {}} />
+      </QueryClientProvider>,
+    );
+    const picker = await screen.findByRole("combobox", { name: "Inbounds" });
+    expect(picker).toHaveTextContent("None chosen");
+    chooseOption("create-inbounds", "trojan");
+    expect(picker).toHaveTextContent("trojan-8443");
+    const name = document.querySelector<HTMLInputElement>("input[name=accountName]");
+    if (!name) throw new Error("no email field");
+    fireEvent.change(name, { target: { value: "eve" } });
+    fireEvent.click(screen.getByTestId("create-account"));
+    await waitFor(() => expect(accountCreate).toHaveBeenCalledTimes(1));
+    expect(accountCreate.mock.calls[0]?.[1]).toMatchObject({ kind: "xui", email: "eve", inboundIds: [2] });
   });
 });
