@@ -119,17 +119,29 @@ async fn keyboard_alone_opens_an_account_previews_a_bulk_change_and_submits_dial
         app.press(&("elsinki".to_owned() + &Key::Enter.to_string()))
             .await?;
         app.press(&Key::Escape.to_string()).await?;
-        app.wait_until("the table to show Helsinki's accounts only", || async {
-            let panels = app
-                .eval("return [...document.querySelectorAll('[data-testid=account-row] .c-panel')].map((c) => c.textContent);")
-                .await?;
-            let panels = panels.as_array().cloned().unwrap_or_default();
-            let trigger = app.text("[data-testid=panel-filter]").await?;
-            Ok(trigger.contains("Helsinki")
-                && !panels.is_empty()
-                && panels.iter().all(|p| p.as_str().unwrap_or_default().contains("Helsinki")))
+        app.wait_until("the filter to name Helsinki", || async {
+            Ok(app
+                .text("[data-testid=panel-filter]")
+                .await?
+                .contains("Helsinki"))
         })
-        .await
+        .await?;
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        let panels = app
+            .eval("return [...document.querySelectorAll('[data-testid=account-row] .c-panel')].map((c) => c.textContent);")
+            .await?;
+        let panels: Vec<String> = panels
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| p.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if panels.is_empty() || panels.iter().any(|p| !p.contains("Helsinki")) {
+            return Err(format!("rows after filtering by Helsinki: {panels:?}"));
+        }
+        Ok(())
     };
     let result = steps.await;
     app.check(result).await;
