@@ -120,10 +120,10 @@ async fn keyboard_alone_opens_an_account_previews_a_bulk_change_and_submits_dial
             .await?;
         app.press(&Key::Escape.to_string()).await?;
         app.wait_until("the filter to name Helsinki", || async {
-            Ok(app
-                .text("[data-testid=panel-filter]")
-                .await?
-                .contains("Helsinki"))
+            let named = app
+                .eval("return document.querySelector('[data-testid=panel-filter]').textContent;")
+                .await?;
+            Ok(named.as_str().unwrap_or_default().contains("Helsinki"))
         })
         .await?;
         tokio::time::sleep(std::time::Duration::from_millis(600)).await;
