@@ -108,7 +108,40 @@ async fn keyboard_alone_opens_an_account_previews_a_bulk_change_and_submits_dial
                 .await?;
             Ok(saved.as_str().unwrap_or_default().contains("Expiring soon"))
         })
-        .await
+        .await?;
+
+        // The panel filter from the keyboard: a letter opens it searching, Enter ticks the
+        // first match, Escape closes it; the table shows that panel's accounts only.
+        app.eval("document.querySelector('[data-testid=panel-filter]').focus(); return 1;")
+            .await?;
+        app.press("h").await?;
+        app.find("[data-testid=panel-filter-search]").await?;
+        app.press(&("elsinki".to_owned() + &Key::Enter.to_string()))
+            .await?;
+        app.press(&Key::Escape.to_string()).await?;
+        app.wait_until("the filter to name Helsinki", || async {
+            let named = app
+                .eval("return document.querySelector('[data-testid=panel-filter]').textContent;")
+                .await?;
+            Ok(named.as_str().unwrap_or_default().contains("Helsinki"))
+        })
+        .await?;
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        let panels = app
+            .eval("return [...document.querySelectorAll('[data-testid=account-row] .c-panel')].map((c) => c.textContent);")
+            .await?;
+        let panels: Vec<String> = panels
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| p.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if panels.is_empty() || panels.iter().any(|p| !p.contains("Helsinki")) {
+            return Err(format!("rows after filtering by Helsinki: {panels:?}"));
+        }
+        Ok(())
     };
     let result = steps.await;
     app.check(result).await;
@@ -178,6 +211,14 @@ async fn no_serious_accessibility_problem_on_any_page_in_either_theme_or_directi
                 problems.push(format!("detail {theme} {lang}: {v}"));
             }
             app.click("[data-testid=detail-close]").await?;
+            // A combobox open with a filter typed in (the panel filter).
+            app.click("[data-testid=panel-filter]").await?;
+            app.fill("[data-testid=panel-filter-search]", "a").await?;
+            app.find("[data-testid=panel-filter-option]").await?;
+            for v in axe_violations(&app, &axe).await? {
+                problems.push(format!("panel filter {theme} {lang}: {v}"));
+            }
+            app.press(&Key::Escape.to_string()).await?;
         }
         if problems.is_empty() {
             Ok(())

@@ -13,11 +13,11 @@ function submitsOnEnter(target: EventTarget): boolean {
 /**
  * A modal dialog on Radix: focus moves in and stays in (Tab cycles inside), Escape closes, the
  * page behind is inert, focus returns to what opened it. Enter in a field presses the footer's
- * primary button, when it is enabled — the dialog's "OK".
+ * primary button, when it is enabled — the dialog's "OK" (unless a list inside took the Enter).
  */
 export function Dialog({ title, onClose, children, footer, wide }: Props) {
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (e.key !== "Enter" || e.shiftKey || e.nativeEvent.isComposing || !submitsOnEnter(e.target)) return;
+    if (e.key !== "Enter" || e.defaultPrevented || e.shiftKey || e.nativeEvent.isComposing || !submitsOnEnter(e.target)) return;
     const primary = e.currentTarget.querySelector<HTMLButtonElement>(".dialog-footer button.primary:not(:disabled)");
     if (!primary) return;
     e.preventDefault();

@@ -17,6 +17,34 @@ async fn goto(app: &AppWindow, page: &str, ready: &str) -> Result<()> {
     Ok(())
 }
 
+/// Shows only the accounts of one panel kind. Filters persist across pages and runs, so it
+/// clears them first instead of toggling a chip whose state it cannot know.
+async fn only_kind(app: &AppWindow, kind: &str) -> Result<()> {
+    app.click("[data-testid=clear-filters]").await?;
+    app.click(&format!("[data-testid=kind-{kind}]")).await?;
+    app.find(&format!("[data-testid=kind-{kind}][aria-pressed=true]"))
+        .await?;
+    settle().await;
+    Ok(())
+}
+
+async fn clear_filters(app: &AppWindow) -> Result<()> {
+    app.click("[data-testid=clear-filters]").await?;
+    settle().await;
+    Ok(())
+}
+
+/// Clicks a button of the account pane, scrolled into view first (the pane scrolls on its own,
+/// and a click outside the view does not land).
+async fn click_in_pane(app: &AppWindow, css: &str) -> Result<()> {
+    app.find(css).await?;
+    app.execute(&format!(
+        "document.querySelector('{css}').scrollIntoView({{block: 'center'}})"
+    ))
+    .await?;
+    app.click(css).await
+}
+
 /// Picks a theme and language in the top bar, as a user would, and goes to the panels page.
 async fn set_prefs(app: &AppWindow, theme: &str, lang: &str) -> Result<()> {
     app.select("[data-testid=settings-theme]", theme).await?;
@@ -32,22 +60,21 @@ async fn steps(app: &AppWindow, out: &Path) -> Result<()> {
     goto(app, "accounts", "[data-testid=account-row]").await?;
     app.screenshot(&out.join("accounts-table.png")).await?;
     for kind in ["xui", "marzban", "userpass", "pterodactyl"] {
-        app.click(&format!("[data-testid=kind-{kind}]")).await?;
-        settle().await;
+        only_kind(app, kind).await?;
         app.click("[data-testid=account-row]").await?;
         app.find("[data-testid=account-detail] .props").await?;
         settle().await;
         app.screenshot(&out.join(format!("detail-{kind}.png")))
             .await?;
-        app.click(&format!("[data-testid=kind-{kind}]")).await?;
+        app.click("[data-testid=detail-close]").await?;
     }
+    clear_filters(app).await?;
     goto(app, "dashboard", "[data-testid=panel-health]").await?;
     app.screenshot(&out.join("dashboard.png")).await?;
 
     // Links and a QR code of a 3x-ui client.
     goto(app, "accounts", "[data-testid=account-row]").await?;
-    app.click("[data-testid=kind-xui]").await?;
-    settle().await;
+    only_kind(app, "xui").await?;
     app.click("[data-testid=account-row]").await?;
     app.find("[data-testid=account-links] [data-testid=link-qr]")
         .await?;
@@ -64,6 +91,7 @@ async fn steps(app: &AppWindow, out: &Path) -> Result<()> {
         .await?;
     settle().await;
     app.click("[data-testid=detail-close]").await?;
+    clear_filters(app).await?;
 
     bulk_import_operations(app, out, "").await?;
 
@@ -96,8 +124,8 @@ async fn steps(app: &AppWindow, out: &Path) -> Result<()> {
 async fn bulk_import_operations(app: &AppWindow, out: &Path, suffix: &str) -> Result<()> {
     let shot = |name: &str| out.join(format!("{name}{suffix}.png"));
     goto(app, "accounts", "[data-testid=account-row]").await?;
-    app.click("[data-testid=kind-xui]").await?;
-    settle().await;
+    panel_filter(app, &shot("panel-filter")).await?;
+    only_kind(app, "xui").await?;
     app.click("[data-testid=select-all-matching]").await?;
     app.click("[data-testid=bulk-open]").await?;
     app.select("[data-testid=bulk-action]", "extendExpiry")
@@ -112,8 +140,7 @@ async fn bulk_import_operations(app: &AppWindow, out: &Path, suffix: &str) -> Re
     settle().await;
     app.screenshot(&shot("bulk-report")).await?;
     app.click("[data-testid=bulk-close]").await?;
-    app.click("[data-testid=kind-xui]").await?;
-    settle().await;
+    clear_filters(app).await?;
 
     // Export everything, then preview importing that file into the Marzban panel.
     let file = std::env::temp_dir().join(format!("paneldeck-shot-{}.csv", std::process::id()));
@@ -126,8 +153,14 @@ async fn bulk_import_operations(app: &AppWindow, out: &Path, suffix: &str) -> Re
     app.click("[role=dialog] .dialog-footer button").await?;
     app.click("[data-testid=open-import]").await?;
     app.fill("[data-testid=import-path]", &file).await?;
-    app.click("[data-testid=import-panel] option:nth-of-type(3)")
+    // The target panel's picker, filtered by typing part of a name.
+    app.click("[data-testid=import-panel]").await?;
+    app.fill("[data-testid=import-panel-search]", "hels")
         .await?;
+    app.find("[data-testid=import-panel-option]").await?;
+    settle().await;
+    app.screenshot(&shot("import-panel-picker")).await?;
+    app.click("[data-testid=import-panel-option]").await?;
     app.click("[data-testid=plan-preview-run]").await?;
     app.find("[data-testid=plan-rows]").await?;
     settle().await;
@@ -147,16 +180,27 @@ async fn bulk_import_operations(app: &AppWindow, out: &Path, suffix: &str) -> Re
     settle().await;
     app.screenshot(&shot("dashboard")).await?;
     goto(app, "accounts", "[data-testid=account-row]").await?;
-    app.click("[data-testid=kind-marzban]").await?;
-    settle().await;
+    only_kind(app, "marzban").await?;
     app.click("[data-testid=account-row]").await?;
-    app.click("[data-testid=action-resetTraffic]").await?;
+    click_in_pane(app, "[data-testid=action-resetTraffic]").await?;
     app.find("[data-testid=confirm-action]").await?;
     settle().await;
     app.screenshot(&shot("confirm-reset")).await?;
     app.click("[role=dialog] .dialog-footer button").await?;
     app.click("[data-testid=detail-close]").await?;
-    app.click("[data-testid=kind-marzban]").await?;
+    clear_filters(app).await
+}
+
+/// The accounts page's panel filter opened, with part of a panel's name typed into it.
+async fn panel_filter(app: &AppWindow, path: &Path) -> Result<()> {
+    app.click("[data-testid=panel-filter]").await?;
+    app.fill("[data-testid=panel-filter-search]", "a").await?;
+    app.find("[data-testid=panel-filter-option]").await?;
+    settle().await;
+    app.screenshot(path).await?;
+    // Escape, as a key press reaches the page: at the focused element, bubbling up.
+    app.execute("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))")
+        .await?;
     settle().await;
     Ok(())
 }

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { unwrap } from "../../api/client";
 import type { CreateOptions, PanelId } from "../../api/types";
 import { commands } from "../../bindings";
+import { chosenSummary, MultiCombobox } from "../../components/Combobox";
 import { Field } from "../../components/Field";
 import type { AccountDraft, ExpiryMode } from "./accountForms";
 
@@ -34,6 +35,9 @@ export function AccountFields({ draft: d, set, errors, mode, options }: Props) {
   const k = d.kind;
   const nameLabel = k === "xui" || k === "pterodactyl" ? t("detail.email") : t("form.username");
   const nameEditable = mode === "create" || k === "xui";
+  const inboundOptions =
+    options?.kind === "xui" ? options.inbounds.map((ib) => ({ value: String(ib.id), label: ib.remark || String(ib.id), hint: `${ib.protocol} · ${ib.port}` })) : [];
+  const serverOptions = options?.kind === "pterodactyl" ? options.servers.map((s) => ({ value: s.identifier, label: s.name })) : [];
   return (
     <div className="form-grid">
       {nameEditable && (
@@ -47,18 +51,16 @@ export function AccountFields({ draft: d, set, errors, mode, options }: Props) {
         </Field>
       )}
       {k === "xui" && mode === "create" && options?.kind === "xui" && (
-        <fieldset className="group">
-          <legend>{t("detail.inbounds")}</legend>
-          {errors("inboundIds") && <span className="field-error">{errors("inboundIds")}</span>}
-          {options.inbounds.map((ib) => (
-            <label key={ib.id} className="check">
-              <input type="checkbox" checked={d.inboundIds.includes(ib.id)} onChange={() => set("inboundIds", flip(d.inboundIds, ib.id))} />
-              <span dir="auto">
-                {ib.remark} · {ib.protocol} · {ib.port}
-              </span>
-            </label>
-          ))}
-        </fieldset>
+        <Field label={t("detail.inbounds")} error={errors("inboundIds")}>
+          <MultiCombobox
+            label={t("detail.inbounds")}
+            options={inboundOptions}
+            values={d.inboundIds.map(String)}
+            onChange={(ids) => set("inboundIds", ids.map(Number))}
+            summary={chosenSummary(inboundOptions, d.inboundIds.map(String), t)}
+            testId="create-inbounds"
+          />
+        </Field>
       )}
       {k === "marzban" && mode === "create" && (
         <fieldset className="group">
@@ -73,16 +75,16 @@ export function AccountFields({ draft: d, set, errors, mode, options }: Props) {
         </fieldset>
       )}
       {k === "pterodactyl" && mode === "create" && options?.kind === "pterodactyl" && (
-        <fieldset className="group">
-          <legend>{t("detail.servers")}</legend>
-          {errors("serverIds") && <span className="field-error">{errors("serverIds")}</span>}
-          {options.servers.map((s) => (
-            <label key={s.identifier} className="check">
-              <input type="checkbox" checked={d.serverIds.includes(s.identifier)} onChange={() => set("serverIds", flip(d.serverIds, s.identifier))} />
-              {s.name}
-            </label>
-          ))}
-        </fieldset>
+        <Field label={t("detail.servers")} error={errors("serverIds")}>
+          <MultiCombobox
+            label={t("detail.servers")}
+            options={serverOptions}
+            values={d.serverIds}
+            onChange={(ids) => set("serverIds", ids)}
+            summary={chosenSummary(serverOptions, d.serverIds, t)}
+            testId="create-servers"
+          />
+        </Field>
       )}
       {k !== "pterodactyl" && (
         <div className="row">

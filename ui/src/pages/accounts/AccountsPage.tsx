@@ -186,7 +186,7 @@ export function AccountsPage() {
           value={query.search}
           onChange={(e) => changeQuery({ ...query, search: e.target.value })}
         />
-        <button type="button" onClick={() => changeQuery(clearedFilters(query))}>
+        <button type="button" onClick={() => changeQuery(clearedFilters(query))} data-testid="clear-filters">
           {t("accounts.clearFilters")}
         </button>
         <SavedViewsMenu query={query} onQuery={changeQuery} model={model} />

@@ -292,4 +292,34 @@ describe("accounts table", () => {
     fireEvent.keyDown(document.activeElement as HTMLElement, { key: " " });
     expect(onToggle).toHaveBeenCalledWith(expect.objectContaining({ name: "user-2" }), 2);
   });
+
+  it("moves a column dropped on another header to that place, and keeps the order for the next start", async () => {
+    localStorage.clear();
+    renderTable();
+    await screen.findByRole("checkbox", { name: "Select user-0" });
+    const headers = () => Array.from(document.querySelectorAll<HTMLElement>("[role=columnheader][data-column]")).map((h) => h.dataset.column);
+    expect(headers()).toEqual(["name", "panel", "kind", "status", "usage", "expiry", "online"]);
+    const header = (id: string) => document.querySelector<HTMLElement>(`[data-column=${id}]`) as HTMLElement;
+    const dataTransfer = { setData: vi.fn(), effectAllowed: "", dropEffect: "" };
+    const button = header("expiry").querySelector("button") as HTMLElement;
+    expect(button).toHaveAttribute("draggable", "true");
+    fireEvent.dragStart(button, { dataTransfer });
+    fireEvent.dragOver(header("kind"), { dataTransfer });
+    expect(header("kind")).toHaveClass("drop-before");
+    fireEvent.drop(header("kind"), { dataTransfer });
+    expect(headers()).toEqual(["name", "panel", "expiry", "kind", "status", "usage", "online"]);
+    expect(header("kind")).not.toHaveClass("drop-before");
+    const saved = JSON.parse(localStorage.getItem("paneldeck.table.layout") ?? "{}") as { order: string[] };
+    expect(saved.order).toEqual(["name", "panel", "expiry", "kind", "status", "usage", "online"]);
+    // The pinned name column takes no drop: its place is the start.
+    fireEvent.dragStart(header("usage").querySelector("button") as HTMLElement, { dataTransfer });
+    fireEvent.dragOver(header("name"), { dataTransfer });
+    fireEvent.drop(header("name"), { dataTransfer });
+    expect(headers()[0]).toBe("name");
+    cleanup();
+    // A new start reads the saved order.
+    renderTable();
+    await screen.findByRole("checkbox", { name: "Select user-0" });
+    expect(headers()).toEqual(["name", "panel", "expiry", "kind", "status", "usage", "online"]);
+  });
 });

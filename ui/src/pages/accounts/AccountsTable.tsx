@@ -19,6 +19,7 @@ import { AHEAD_ROWS, useAccountWindow, windowLoaded, type Direction } from "../.
 import type { AccountKey, AccountQuery, AccountRow, SortColumn } from "../../api/types";
 import { useNow } from "../../util/useNow";
 import { COLUMNS, ROW_HEIGHTS, rowText, shownColumns, type AccountsTableModel, type ColumnId, type RowText } from "./accountColumns";
+import { useColumnDrag } from "./columnDrag";
 import { isSelected, type Selection } from "./selection";
 import { ContextMenuOver, headerEntries, type MenuEntry } from "./TableMenus";
 
@@ -162,6 +163,7 @@ export function AccountsTable(props: Props) {
   const lang = i18n.language;
   const text = useMemo(() => rowText(t, lang), [t, lang]);
   const visible = shownColumns(model);
+  const drag = useColumnDrag(model);
   const cellIds = visible.map((c) => c.id as ColumnId);
   const cellKey = cellIds.join(",");
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the same columns, as a new array
@@ -328,8 +330,15 @@ export function AccountsTable(props: Props) {
               label={t(spec.label)}
               entries={headerEntries(model, id, { column: query.sort, descending: query.descending }, (d) => onSort(spec.sort, d), t)}
             >
-              <div role="columnheader" className={`th c-${id}` + (pins[id] !== undefined ? " pinned" : "")} style={pinStyle(pins[id])} aria-sort={sorted ? (query.descending ? "descending" : "ascending") : "none"} data-column={id}>
-                <button type="button" className="th-button" onClick={() => onSort(spec.sort)}>
+              <div
+                role="columnheader"
+                className={`th c-${id}` + (pins[id] !== undefined ? " pinned" : "") + drag.marker(id)}
+                style={pinStyle(pins[id])}
+                aria-sort={sorted ? (query.descending ? "descending" : "ascending") : "none"}
+                data-column={id}
+                {...drag.target(id)}
+              >
+                <button type="button" className="th-button" onClick={() => onSort(spec.sort)} title={t("win.dragColumn")} {...drag.source(id)}>
                   <span className="ellipsis">{t(spec.label)}</span>
                   {sorted && <span aria-hidden>{query.descending ? " ▾" : " ▴"}</span>}
                 </button>

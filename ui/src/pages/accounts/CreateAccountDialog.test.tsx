@@ -1,8 +1,9 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { describe, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { PanelView } from "../../api/types";
+import { chooseOption } from "../../test/combobox";
 import { CreateAccountDialog } from "./CreateAccountDialog";
 
 // The panel's own 422 as Rust hands it over: `ApiError.fields` named after the form's fields.
@@ -23,11 +24,19 @@ const rejected = {
   },
 };
 
+const xuiOptions = vi.hoisted(() => ({
+  kind: "xui",
+  inbounds: [
+    { id: 1, protocol: "vless", remark: "reality-443", port: 443, enable: true },
+    { id: 2, protocol: "trojan", remark: "trojan-8443", port: 8443, enable: true },
+  ],
+}));
+
 const accountCreate = vi.fn<(...args: unknown[]) => Promise<typeof rejected>>(async () => rejected);
 
 vi.mock("../../bindings", () => ({
   commands: {
-    accountCreateOptions: async () => ({ status: "ok", data: { kind: "marzban", inbounds: [], templates: [] } }),
+    accountCreateOptions: async (panelId: string) => ({ status: "ok", data: panelId === "x1" ? xuiOptions : { kind: "marzban", inbounds: [], templates: [] } }),
     accountCreate: (...args: unknown[]) => accountCreate(...args),
   },
   events: {},
@@ -45,6 +54,8 @@ const panel: PanelView = {
   createdAt: 0,
   updatedAt: 0,
 };
+
+afterEach(cleanup);
 
 describe("create account", () => {
   it("shows the panel's validation message under the offending field", async () => {
@@ -66,5 +77,44 @@ describe("create account", () => {
 
     const message = await screen.findByText("Username only can be 3 to 32 characters");
     expect(message.closest(".field")?.querySelector("input[name=accountName]")).toBe(name);
+  });
+
+  it("creates on the panel picked by typing part of its name", async () => {
+    accountCreate.mockClear();
+    const other: PanelView = { ...panel, id: "p2", name: "Amsterdam edge" };
+    render(
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <CreateAccountDialog panels={[panel, other]} onClose={() => {}} />
+      </QueryClientProvider>,
+    );
+    expect(screen.getByRole("combobox", { name: "Panel" })).toHaveTextContent("Helsinki");
+    chooseOption("create-panel", "edge");
+    expect(screen.getByRole("combobox", { name: "Panel" })).toHaveTextContent("Amsterdam edge");
+    const name = document.querySelector<HTMLInputElement>("input[name=accountName]");
+    if (!name) throw new Error("no username field");
+    fireEvent.change(name, { target: { value: "bob" } });
+    fireEvent.click(screen.getByTestId("create-account"));
+    await waitFor(() => expect(accountCreate).toHaveBeenCalledTimes(1));
+    expect(accountCreate.mock.calls[0]?.[0]).toBe("p2");
+  });
+
+  it("attaches a 3x-ui client to the inbounds picked by typing", async () => {
+    accountCreate.mockClear();
+    const xui: PanelView = { ...panel, id: "x1", name: "Frankfurt", kind: "xui" };
+    render(
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <CreateAccountDialog panels={[xui]} onClose={() => {}} />
+      </QueryClientProvider>,
+    );
+    const picker = await screen.findByRole("combobox", { name: "Inbounds" });
+    expect(picker).toHaveTextContent("None chosen");
+    chooseOption("create-inbounds", "trojan");
+    expect(picker).toHaveTextContent("trojan-8443");
+    const name = document.querySelector<HTMLInputElement>("input[name=accountName]");
+    if (!name) throw new Error("no email field");
+    fireEvent.change(name, { target: { value: "eve" } });
+    fireEvent.click(screen.getByTestId("create-account"));
+    await waitFor(() => expect(accountCreate).toHaveBeenCalledTimes(1));
+    expect(accountCreate.mock.calls[0]?.[1]).toMatchObject({ kind: "xui", email: "eve", inboundIds: [2] });
   });
 });

@@ -8,6 +8,7 @@ import { commands } from "../../bindings";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Field } from "../../components/Field";
+import { PanelPicker } from "../../components/PanelPicker";
 import { fieldErrorText, outcomeText } from "../../i18n/backendText";
 import { AccountFields, useCreateOptions } from "./AccountFields";
 import { blankDraft, draftProblems, toNewAccount, type AccountDraft } from "./accountForms";
@@ -81,13 +82,7 @@ export function CreateAccountDialog({ panels, onClose }: { panels: PanelView[]; 
       ) : (
         <>
           <Field label={t("detail.panel")}>
-            <select value={panelId} onChange={(e) => choosePanel(e.target.value)}>
-              {panels.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name} · {t(`kinds.${p.kind}`)}
-                </option>
-              ))}
-            </select>
+            <PanelPicker label={t("detail.panel")} panels={panels} value={panelId} onChange={choosePanel} testId="create-panel" />
           </Field>
           {options.error && <ErrorNotice error={toApiError(options.error)} />}
           <AccountFields draft={draft} set={set} errors={errors} mode="create" options={options.data} />

@@ -1,6 +1,8 @@
 import { useTranslation } from "react-i18next";
 
 import type { AccountQuery, AccountStatus, PanelKind, PanelView } from "../../api/types";
+import { MultiCombobox } from "../../components/Combobox";
+import { panelOptions } from "../../components/PanelPicker";
 import { KINDS } from "../panelForm";
 
 export const STATUSES: AccountStatus[] = ["active", "disabled", "expired", "depleted", "on_hold", "limited"];
@@ -11,10 +13,15 @@ function flip<T>(list: T[], item: T): T[] {
   return list.includes(item) ? list.filter((x) => x !== item) : [...list, item];
 }
 
-/** The filter bar: every filter is a toggle chip or a small select, applied in Rust. */
+/** The filter bar: toggle chips, a panel picker to type into and small selects, applied in Rust. */
 export function Filters({ query, panels, onChange }: Props) {
   const { t } = useTranslation();
   const set = (patch: Partial<AccountQuery>) => onChange({ ...query, ...patch });
+  const panelSummary = (ids: string[]) => {
+    if (ids.length === 0) return t("win.allPanels");
+    const only = ids.length === 1 ? panels.find((p) => p.id === ids[0]) : undefined;
+    return only ? only.name : t("win.panelsChosen", { count: ids.length });
+  };
   return (
     <div className="filters" role="group" aria-label={t("accounts.filters")}>
       <div className="chips">
@@ -46,20 +53,16 @@ export function Filters({ query, panels, onChange }: Props) {
         ))}
       </div>
       <div className="chips">
-        {panels.map((p) => (
-          <button
-            key={p.id}
-            type="button"
-            className={query.panelIds.includes(p.id) ? "chip on" : "chip"}
-            aria-pressed={query.panelIds.includes(p.id)}
-            onClick={() => set({ panelIds: flip(query.panelIds, p.id) })}
-          >
-            <span className="dot" style={{ background: p.color }} aria-hidden />
-            {p.name}
-          </button>
-        ))}
-      </div>
-      <div className="chips">
+        <div className="panel-filter">
+          <MultiCombobox
+            label={t("win.panelFilter")}
+            options={panelOptions(panels, t)}
+            values={query.panelIds}
+            onChange={(panelIds) => set({ panelIds })}
+            summary={panelSummary(query.panelIds)}
+            testId="panel-filter"
+          />
+        </div>
         <label className="inline">
           {t("accounts.expiringWithin")}
           <select

@@ -107,7 +107,8 @@ export const COLUMNS: Record<ColumnId, Spec> = {
     minSize: 64,
     // KindBadge markup, without a translation hook per row.
     cell: (row, _now, { label }) => (
-      <span className={`badge kind-${row.kind}`} title={label(`kinds.${row.kind}`)}>
+      // dir=auto: a Latin kind name in a right-to-left page is cut at its own end ("Marz…").
+      <span className={`badge kind-${row.kind}`} dir="auto" title={label(`kinds.${row.kind}`)}>
         {label(`kinds.${row.kind}`)}
       </span>
     ),

@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { ImportPreview, PanelView, PreviewRow } from "../../api/types";
+import { chooseOption, optionIds } from "../../test/combobox";
 import { ImportDialog } from "./ImportDialog";
 import { MigrateDialog } from "./MigrateDialog";
 
@@ -189,7 +190,7 @@ describe("import dialog", () => {
     show(<ImportDialog panels={panels} onClose={() => {}} />);
     fireEvent.change(screen.getByTestId("import-path"), { target: { value: "/tmp/clients.json" } });
     expect(screen.queryByTestId("plan-inbounds")).toBeNull();
-    fireEvent.change(screen.getByTestId("import-panel"), { target: { value: "x1" } });
+    chooseOption("import-panel", "Frankfurt");
     // The panel's own inbounds are listed to choose from.
     expect(await screen.findByText("reality-443")).toBeInTheDocument();
     fireEvent.change(screen.getByTestId("plan-inbounds"), { target: { value: "3, 4x" } });
@@ -206,7 +207,7 @@ describe("import dialog", () => {
   it("keeps the focus in the field being typed in", async () => {
     show(<ImportDialog panels={panels} onClose={() => {}} />);
     expect(screen.getByTestId("import-path")).toHaveFocus();
-    fireEvent.change(screen.getByTestId("import-panel"), { target: { value: "x1" } });
+    chooseOption("import-panel", "Frankfurt");
     const inbounds = screen.getByTestId("plan-inbounds");
     inbounds.focus();
     fireEvent.change(inbounds, { target: { value: "3" } });
@@ -268,8 +269,7 @@ describe("migrate dialog", () => {
 
   it("previews a migration of the selected accounts between two different panels", async () => {
     show(<MigrateDialog panels={panels} selected={selected} onClose={() => {}} />);
-    const to = screen.getByTestId("migrate-to") as HTMLSelectElement;
-    expect([...to.options].map((o) => o.value)).toEqual(["x1"]);
+    expect(optionIds("migrate-to")).toEqual(["x1"]);
     expect(screen.getByTestId("migrate-only-selected")).toBeChecked();
     expect(screen.getByText("Only the selected accounts (1 selected)")).toBeInTheDocument();
     fireEvent.change(screen.getByTestId("plan-inbounds"), { target: { value: "3" } });
@@ -284,8 +284,8 @@ describe("migrate dialog", () => {
 
   it("migrates the whole panel when 'only the selected' is off, and never onto itself", async () => {
     show(<MigrateDialog panels={panels} selected={selected} onClose={() => {}} />);
-    fireEvent.change(screen.getByTestId("migrate-from"), { target: { value: "x1" } });
-    expect((screen.getByTestId("migrate-to") as HTMLSelectElement).value).toBe("m1");
+    chooseOption("migrate-from", "frank");
+    expect(screen.getByTestId("migrate-to")).toHaveTextContent("Helsinki");
     fireEvent.click(screen.getByTestId("migrate-only-selected"));
     fireEvent.click(screen.getByTestId("plan-preview-run"));
     await screen.findByTestId("plan-preview");
@@ -303,13 +303,16 @@ describe("migrate dialog", () => {
     expect(screen.getByTestId("inbound-fix-apply")).toBeDisabled();
     const picker = screen.getByTestId("inbound-fix-picker");
     await waitFor(() => expect(picker).toBeEnabled());
-    // Keyboard opens the menu (Radix): the inbound is a checkbox item.
+    // Keyboard opens the list; typing filters it; Enter ticks the inbound (and submits nothing).
     picker.focus();
-    fireEvent.keyDown(picker, { key: "Enter" });
-    const item = await screen.findByRole("menuitemcheckbox", { name: /reality-443/ });
-    fireEvent.click(item);
+    fireEvent.keyDown(picker, { key: "ArrowDown" });
+    const search = await screen.findByTestId("inbound-fix-picker-search");
+    fireEvent.change(search, { target: { value: "reality" } });
+    const item = screen.getByRole("option", { name: /reality-443/ });
+    fireEvent.keyDown(search, { key: "Enter" });
     expect(item).toHaveAttribute("aria-checked", "true");
-    fireEvent.keyDown(item, { key: "Escape" });
+    expect(migrationPreview).toHaveBeenCalledTimes(1);
+    fireEvent.keyDown(search, { key: "Escape" });
     expect(picker).toHaveTextContent("1 inbound chosen");
     fireEvent.click(screen.getByTestId("inbound-fix-apply"));
     await waitFor(() => expect(migrationPreview).toHaveBeenCalledTimes(2));

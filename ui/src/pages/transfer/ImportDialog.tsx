@@ -6,6 +6,7 @@ import { pickPath, previewImport } from "../../api/transfer";
 import type { ApiError, PanelView } from "../../api/types";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Field } from "../../components/Field";
+import { PanelPicker } from "../../components/PanelPicker";
 import { fieldErrorText } from "../../i18n/backendText";
 import { InboundConflictFix, useInboundChoice } from "./InboundConflictFix";
 import { OtherPanelsNotice } from "./OtherPanelsNotice";
@@ -89,13 +90,7 @@ export function ImportDialog({ panels, onClose }: { panels: PanelView[]; onClose
           </Field>
           {browseError && <ErrorNotice error={browseError} />}
           <Field label={t("importDialog.target")} error={fieldErrorText(t, error, "panelId")}>
-            <select value={panelId} onChange={(e) => setPanelId(e.target.value)} data-testid="import-panel">
-              {panels.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name} · {t(`kinds.${p.kind}`)}
-                </option>
-              ))}
-            </select>
+            <PanelPicker label={t("importDialog.target")} panels={panels} value={panelId} onChange={setPanelId} testId="import-panel" />
           </Field>
           <PlanOptionsFields target={target} draft={draft} onChange={inbounds.onDraft} error={error} />
         </>

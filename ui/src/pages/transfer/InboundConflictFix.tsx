@@ -1,8 +1,8 @@
-import { DropdownMenu } from "radix-ui";
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 import type { ImportOptions, PanelView, PlanPreview } from "../../api/types";
+import { MultiCombobox } from "../../components/Combobox";
 import { formatCount } from "../../util/format";
 import { useCreateOptions } from "../accounts/AccountFields";
 import type { OptionsDraft } from "./PlanOptionsFields";
@@ -57,43 +57,26 @@ export function InboundConflictFix({ preview, target, chosen, onApply }: Props) 
   const [picked, setPicked] = useState<number[]>(chosen);
   if (count === 0 || !xui) return null;
   const inbounds = options.data?.kind === "xui" ? options.data.inbounds : [];
-  const toggle = (id: number, on: boolean) => setPicked((p) => (on ? [...p.filter((x) => x !== id), id] : p.filter((x) => x !== id)));
   const same = picked.length === chosen.length && picked.every((id) => chosen.includes(id));
   return (
     <div className="notice warn conflict-fix" data-testid="inbound-fix">
       <p>{t("conflictFix.inbounds", { count, n: formatCount(count, i18n.language) })}</p>
       <div className="conflict-fix-row">
-        <DropdownMenu.Root>
-          <DropdownMenu.Trigger asChild>
-            <button type="button" disabled={inbounds.length === 0} data-testid="inbound-fix-picker">
-              {picked.length === 0 ? t("conflictFix.choose") : t("conflictFix.chosen", { count: picked.length })} ▾
-            </button>
-          </DropdownMenu.Trigger>
-          <DropdownMenu.Portal>
-            <DropdownMenu.Content className="menu" align="start" sideOffset={4}>
-              <DropdownMenu.Label className="menu-label">{t("importDialog.inboundsOnPanel")}</DropdownMenu.Label>
-              {inbounds.map((inbound) => (
-                <DropdownMenu.CheckboxItem
-                  key={inbound.id}
-                  className="menu-item"
-                  checked={picked.includes(inbound.id)}
-                  onCheckedChange={(on) => toggle(inbound.id, on)}
-                  onSelect={(e) => e.preventDefault()}
-                  data-testid={`inbound-fix-${inbound.id}`}
-                >
-                  <span className="menu-check" aria-hidden>
-                    <DropdownMenu.ItemIndicator>✓</DropdownMenu.ItemIndicator>
-                  </span>
-                  <span dir="ltr" className="mono">
-                    {inbound.id}
-                  </span>{" "}
-                  <bdi>{inbound.remark || inbound.protocol}</bdi> <span className="muted">({inbound.protocol})</span>
-                  {!inbound.enable && <span className="muted"> · {t("importDialog.inboundDisabled")}</span>}
-                </DropdownMenu.CheckboxItem>
-              ))}
-            </DropdownMenu.Content>
-          </DropdownMenu.Portal>
-        </DropdownMenu.Root>
+        <div className="inbound-fix-picker">
+          <MultiCombobox
+            label={t("importDialog.inboundsOnPanel")}
+            options={inbounds.map((inbound) => ({
+              value: String(inbound.id),
+              label: `${inbound.id} ${inbound.remark || inbound.protocol}`,
+              hint: inbound.enable ? inbound.protocol : `${inbound.protocol} · ${t("importDialog.inboundDisabled")}`,
+            }))}
+            values={picked.map(String)}
+            onChange={(ids) => setPicked(ids.map(Number))}
+            summary={picked.length === 0 ? t("conflictFix.choose") : t("conflictFix.chosen", { count: picked.length })}
+            disabled={inbounds.length === 0}
+            testId="inbound-fix-picker"
+          />
+        </div>
         <button type="button" className="primary" disabled={picked.length === 0 || same} onClick={() => onApply(picked)} data-testid="inbound-fix-apply">
           {t("conflictFix.apply")}
         </button>

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { previewMigration } from "../../api/transfer";
 import type { AccountSelection, PanelView } from "../../api/types";
 import { Field } from "../../components/Field";
+import { PanelPicker } from "../../components/PanelPicker";
 import { fieldErrorText } from "../../i18n/backendText";
 import { InboundConflictFix, useInboundChoice } from "./InboundConflictFix";
 import { PlanFlowDialog } from "./PlanFlowDialog";
@@ -69,34 +70,22 @@ export function MigrateDialog({ panels, selected, onClose }: Props) {
           {panels.length < 2 && <p className="notice warn">{t("migrate.needsTwo")}</p>}
           <div className="row">
             <Field label={t("migrate.from")} error={fieldErrorText(t, error, "from")}>
-              <select value={from} onChange={(e) => chooseFrom(e.target.value)} data-testid="migrate-from">
-                {panels.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name} · {t(`kinds.${p.kind}`)}
-                  </option>
-                ))}
-              </select>
+              <PanelPicker label={t("migrate.from")} panels={panels} value={from} onChange={chooseFrom} testId="migrate-from" />
             </Field>
             <Field
               label={t("migrate.to")}
               error={same ? t("migrate.samePanel") : fieldErrorText(t, error, "to")}
             >
-              <select
+              <PanelPicker
+                label={t("migrate.to")}
+                panels={panels.filter((p) => p.id !== from)}
                 value={to}
-                onChange={(e) => {
-                  setTo(e.target.value);
+                onChange={(id) => {
+                  setTo(id);
                   setToChosen(true);
                 }}
-                data-testid="migrate-to"
-              >
-                {panels
-                  .filter((p) => p.id !== from)
-                  .map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {p.name} · {t(`kinds.${p.kind}`)}
-                    </option>
-                  ))}
-              </select>
+                testId="migrate-to"
+              />
             </Field>
           </div>
           {selected && (
