@@ -1,6 +1,7 @@
 import i18n from "i18next";
 import { initReactI18next } from "react-i18next";
 
+import { localeNumbers } from "./numbers";
 import { resources } from "./resources";
 
 export const LANGUAGES = [
@@ -25,16 +26,20 @@ function applyDocumentLanguage(code: string) {
   document.documentElement.dir = lang.dir;
 }
 
-void i18n.use(initReactI18next).init({
-  resources: {
-    en: { translation: resources.en },
-    ru: { translation: resources.ru },
-    fa: { translation: resources.fa },
-  },
-  lng: savedLanguage(),
-  fallbackLng: "en",
-  interpolation: { escapeValue: false },
-});
+void i18n
+  .use(localeNumbers)
+  .use(initReactI18next)
+  .init({
+    resources: {
+      en: { translation: resources.en },
+      ru: { translation: resources.ru },
+      fa: { translation: resources.fa },
+    },
+    lng: savedLanguage(),
+    fallbackLng: "en",
+    // Every interpolated value goes through the formatter, so plain numbers get the language's digits.
+    interpolation: { escapeValue: false, alwaysFormat: true },
+  });
 applyDocumentLanguage(i18n.language);
 
 export function setLanguage(code: LanguageCode) {

@@ -70,7 +70,7 @@ it("shows the panel's answer cap, refuses bad input in words and saves a good on
   expect(cap).toHaveValue("512");
 
   fireEvent.change(cap, { target: { value: "0" } });
-  expect(screen.getByRole("alert")).toHaveTextContent("From 1 to 4096 MiB; leave it empty for the default.");
+  expect(screen.getByRole("alert")).toHaveTextContent("From 1 to 4,096 MiB; leave it empty for the default.");
   fireEvent.click(screen.getByTestId("save-panel"));
   fireEvent.change(cap, { target: { value: "lots" } });
   expect(screen.getByRole("alert")).toHaveTextContent("Enter a whole number of MiB, e.g. 256, or leave it empty for the default.");
@@ -78,7 +78,7 @@ it("shows the panel's answer cap, refuses bad input in words and saves a good on
   expect(panelsUpdate).not.toHaveBeenCalled();
 
   fireEvent.change(cap, { target: { value: "" } });
-  expect(screen.getByText("Empty = the default, 128 MiB. Raise it only for a panel whose account list is larger; up to 4096 MiB.")).toBeInTheDocument();
+  expect(screen.getByText("Empty = the default, 128 MiB. Raise it only for a panel whose account list is larger; up to 4,096 MiB.")).toBeInTheDocument();
   fireEvent.change(cap, { target: { value: "2048" } });
   fireEvent.click(screen.getByTestId("save-panel"));
   await waitFor(() => expect(panelsUpdate).toHaveBeenCalledTimes(1));

@@ -235,7 +235,7 @@ describe("import dialog", () => {
     const shown = within(table).getAllByTestId("plan-row");
     expect(shown.length).toBeGreaterThan(0);
     expect(shown.length).toBeLessThan(60);
-    expect(screen.getByTestId("plan-confirm")).toHaveTextContent("Import 100000 accounts");
+    expect(screen.getByTestId("plan-confirm")).toHaveTextContent("Import 100,000 accounts");
   });
 
   it("shows the reason a preview failed, under the path when it is the path", async () => {
@@ -258,7 +258,7 @@ describe("import dialog", () => {
     show(<ImportDialog panels={panels} onClose={() => {}} />);
     fireEvent.change(screen.getByTestId("import-path"), { target: { value: "/x.csv" } });
     fireEvent.click(screen.getByTestId("plan-preview-run"));
-    const message = await screen.findByText("The file is 600000000 bytes, more than an import takes (536870912).");
+    const message = await screen.findByText("The file is 600,000,000 bytes, more than an import takes (536,870,912).");
     expect(message.closest(".field")?.querySelector("[data-testid=import-path]")).not.toBeNull();
     expect(screen.queryByTestId("plan-preview")).toBeNull();
   });

@@ -121,7 +121,7 @@ function BadRows({ errors }: { errors: RowError[] }) {
 
 /** Only the rows on screen exist in the DOM, so a preview of 100,000 rows stays responsive. */
 function RowsList({ rows, picked, onPick }: { rows: PreviewRow[]; picked: PreviewRow | null; onPick: (r: PreviewRow) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: FALLBACK_HEIGHT });
   useLayoutEffect(() => {
@@ -169,7 +169,7 @@ function RowsList({ rows, picked, onPick }: { rows: PreviewRow[]; picked: Previe
               }}
             >
               <span role="cell" className="num mono">
-                {row.line}
+                {row.line.toLocaleString(i18n.language, { useGrouping: false })}
               </span>
               <span role="cell">
                 <ActionBadge action={row.action} />
@@ -203,7 +203,9 @@ function RowSummary({ row }: { row: PreviewRow }) {
       : "";
   return (
     <>
-      <span className="ellipsis plan-summary-text" dir="auto" title={text}>
+      {/* A translated sentence: it runs in the page's direction even when it starts with a
+          Latin name, so a cut line loses its end, not its start. */}
+      <span className="ellipsis plan-summary-text" dir={i18n.dir()} title={text}>
         {text}
       </span>
       {row.keepsCredentials && (
