@@ -105,7 +105,7 @@ function OperationRow({ op, now, open, onToggle, onRun, onRevert }: RowProps) {
         <button type="button" className="ops-summary" aria-expanded={open} aria-controls={detailId} onClick={onToggle}>
           <bdi className="ops-title">{titleText(op.title, t, i18n.language)}</bdi>
           <span className="ops-meta muted small">
-            <bdi>{op.actor}</bdi>
+            <bdi>{op.actor || t("operations.unknownActor")}</bdi>
             {" · "}
             <time dateTime={new Date(when).toISOString()} title={new Date(when).toLocaleString(i18n.language)}>
               {formatRelative(when, now, i18n.language)}

@@ -22,7 +22,11 @@ pub fn print_history(core: &Paneldeck, format: Format) -> Result<(), ApiError> {
             vec![
                 o.op_id.0.clone(),
                 moment(o.created_at_ms),
-                o.actor.clone(),
+                if o.actor.is_empty() {
+                    "local user".into()
+                } else {
+                    o.actor.clone()
+                },
                 o.title.to_string(),
                 if o.interrupted {
                     "interrupted".into()

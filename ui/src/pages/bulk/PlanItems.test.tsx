@@ -1,8 +1,9 @@
 import { cleanup, render, screen, within } from "@testing-library/react";
 import { afterEach, expect, it } from "vitest";
 
-import { groupSame, PlanItemList } from "./PlanItems";
-import { item } from "./testing";
+import type { ItemRecord } from "../../api/types";
+import { groupSame, PlanItemList, RecordList } from "./PlanItems";
+import { failure, item } from "./testing";
 
 afterEach(cleanup);
 
@@ -26,4 +27,20 @@ it("shows 25,000 skips for one reason as one line, and the changes one by one", 
   expect(within(group).getAllByTestId("bulk-item")).toHaveLength(50);
   const outside = screen.getAllByTestId("bulk-item").filter((el) => !group.contains(el));
   expect(outside.map((el) => el.querySelector(".bulk-item-name")?.textContent)).toEqual(["alice", "bob"]);
+});
+
+it("groups skips by their reason, not by the planner's English detail shown on hover", () => {
+  const skipped = (seq: number, detail: string): ItemRecord => ({
+    ...failure(seq, `user-${seq}`, detail),
+    state: "skipped",
+    error: { code: "unlimited_expiry", detail },
+  });
+  const records = [skipped(1, "Never expires: nothing to extend."), skipped(2, "On hold: it has no expiry yet."), skipped(3, "Never expires: nothing to extend.")];
+  records.push(failure(4, "bob", "timed out"), failure(5, "carol", "refused"));
+  render(<RecordList records={records} page={50} showState />);
+  const groups = screen.getAllByTestId("bulk-group");
+  expect(groups).toHaveLength(1);
+  expect(groups[0]).toHaveAttribute("data-count", "3");
+  // Failures with different words stay apart: the panel's words are shown.
+  expect(screen.getAllByTestId("bulk-record").filter((el) => !groups[0]?.contains(el))).toHaveLength(2);
 });

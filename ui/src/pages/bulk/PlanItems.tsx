@@ -140,7 +140,12 @@ export function RecordList({ records, page, showState }: { records: ItemRecord[]
   const { single, groups } = useMemo(
     () =>
       groupSame(records, (r) =>
-        r.state === "failed" || r.state === "skipped" ? JSON.stringify([r.state, r.error?.code ?? null, r.error?.detail ?? null, r.message]) : null,
+        // A skip's detail is the planner's English, shown only on hover: skips group by their code.
+        r.state === "skipped"
+          ? JSON.stringify([r.state, r.error?.code ?? null])
+          : r.state === "failed"
+            ? JSON.stringify([r.state, r.error?.code ?? null, r.error?.detail ?? null, r.message])
+            : null,
       ),
     [records],
   );

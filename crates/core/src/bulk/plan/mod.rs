@@ -112,10 +112,12 @@ fn snapshot_names(
     })
 }
 
+/// Who runs an operation: the OS user, or empty when the system names none (the UI and the
+/// CLI then word it themselves).
 pub(crate) fn actor() -> String {
     std::env::var("USER")
         .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "local user".into())
+        .unwrap_or_default()
 }
 
 impl Paneldeck {
