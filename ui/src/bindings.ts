@@ -2277,7 +2277,18 @@ export type ProbeInfo_Deserialize = {
 	version?: string | null,
 	/**  Which API the client will use (e.g. 3x-ui "clients API (v3.1+)" vs "inbounds API"). */
 	apiGeneration?: string | null,
-	/**  One sentence for a person: what was reached and as whom. */
+	/**  The account the credentials signed in as, where the panel names it (not with a token). */
+	signedInAs?: string | null,
+	/**  How many accounts the panel (or the key) holds, where the probe's answer says. */
+	accounts?: number | null,
+	/**  Inbounds the credentials see (3x-ui). */
+	inbounds?: number | null,
+	/**  The credentials may only read (a 3x-ui `monitor` token). */
+	readOnly: boolean,
+	/**
+	 *  One English sentence for the CLI and logs: what was reached and as whom. The UI words
+	 *  the typed fields above instead.
+	 */
 	summary: string,
 };
 
@@ -2287,7 +2298,18 @@ export type ProbeInfo_Serialize = {
 	version: string | null,
 	/**  Which API the client will use (e.g. 3x-ui "clients API (v3.1+)" vs "inbounds API"). */
 	apiGeneration: string | null,
-	/**  One sentence for a person: what was reached and as whom. */
+	/**  The account the credentials signed in as, where the panel names it (not with a token). */
+	signedInAs: string | null,
+	/**  How many accounts the panel (or the key) holds, where the probe's answer says. */
+	accounts: number | null,
+	/**  Inbounds the credentials see (3x-ui). */
+	inbounds: number | null,
+	/**  The credentials may only read (a 3x-ui `monitor` token). */
+	readOnly: boolean,
+	/**
+	 *  One English sentence for the CLI and logs: what was reached and as whom. The UI words
+	 *  the typed fields above instead.
+	 */
 	summary: string,
 };
 

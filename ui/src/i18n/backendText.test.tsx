@@ -12,7 +12,7 @@ import type {
 } from "../api/types";
 import { PlanPreviewView } from "../pages/transfer/PlanPreviewView";
 import i18n from "./index";
-import { fieldProblemText, outcomeText } from "./backendText";
+import { fieldProblemText, outcomeText, probeText } from "./backendText";
 import { resources } from "./resources";
 
 /**
@@ -290,5 +290,27 @@ describe("texts the backend sends as codes", () => {
     expect(container.querySelectorAll("[data-testid=plan-row]")).toHaveLength(preview.rows.length);
     expect(container.querySelectorAll("li")).not.toHaveLength(0);
     expect(container.querySelectorAll("[data-testid=field-problem]")).toHaveLength(allFieldProblems.length);
+  });
+});
+
+describe("what a connection test learned", () => {
+  const info = {
+    version: "0.8.4",
+    apiGeneration: "Marzban 0.5+ API",
+    signedInAs: "admin",
+    accounts: 1280,
+    inbounds: null,
+    readOnly: false,
+    summary: "Marzban 0.8.4 at https://x, signed in as admin (sudo admin), 1280 users",
+  };
+
+  it("is worded by the UI, not the backend's English sentence", async () => {
+    await i18n.changeLanguage("fa");
+    const line = probeText(i18n.t, info);
+    expect(line).toBe("ورود با admin · ۱٬۲۸۰ حساب");
+    await i18n.changeLanguage("ru");
+    expect(probeText(i18n.t, { ...info, signedInAs: null, accounts: null, inbounds: 3, readOnly: false })).toBe("3 входящих подключения");
+    await i18n.changeLanguage("en");
+    expect(probeText(i18n.t, { ...info, signedInAs: null, accounts: null, readOnly: true })).toBe("read-only token: server status only");
   });
 });

@@ -1,6 +1,6 @@
 import type { TFunction } from "i18next";
 
-import type { ActionMessage, ApiError, ConflictReason, FieldProblem, ImportProblem, NotCarried } from "../api/types";
+import type { ActionMessage, ApiError, ConflictReason, FieldProblem, ImportProblem, NotCarried, ProbeInfo } from "../api/types";
 
 /**
  * Words for what the backend sends as codes with arguments (outcomes of account actions,
@@ -81,4 +81,14 @@ export function fieldProblemText(t: TFunction, p: FieldProblem): string {
 export function fieldErrorText(t: TFunction, error: ApiError | null | undefined, ...fields: string[]): string | undefined {
   const found = error?.fields.find((f) => fields.includes(f.field));
   return found ? fieldProblemText(t, found.problem) : undefined;
+}
+
+/** What "test connection" learned, as one line: signed in as whom, how many accounts or inbounds. */
+export function probeText(t: TFunction, info: ProbeInfo): string {
+  const parts: string[] = [];
+  if (info.signedInAs) parts.push(t("probe.signedInAs", { name: info.signedInAs }));
+  if (info.accounts != null) parts.push(t("probe.accounts", { count: info.accounts }));
+  if (info.inbounds != null) parts.push(t("probe.inbounds", { count: info.inbounds }));
+  if (info.readOnly) parts.push(t("probe.readOnly"));
+  return parts.join(" · ");
 }

@@ -7,7 +7,7 @@ import type { ApiError, PanelKind, PanelView, ProbeInfo } from "../api/types";
 import { Dialog } from "../components/Dialog";
 import { ErrorNotice } from "../components/ErrorNotice";
 import { Field } from "../components/Field";
-import { fieldErrorText } from "../i18n/backendText";
+import { fieldErrorText, probeText } from "../i18n/backendText";
 import {
   DEFAULT_MAX_ANSWER_MIB,
   draftFromPanel,
@@ -209,7 +209,7 @@ export function PanelDialog({ editing, secretStore, onClose }: Props) {
 
       {probe && (
         <div className="notice ok" role="status" data-testid="probe-ok">
-          {t("form.testOk", { summary: probe.summary })}
+          {probeText(t, probe) ? t("form.testOk", { summary: probeText(t, probe) }) : t("panels.connected")}
           {probe.version && <span className="detail">{t("panels.version", { version: probe.version })}</span>}
         </div>
       )}

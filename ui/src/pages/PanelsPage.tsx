@@ -13,6 +13,7 @@ import { ErrorNotice, errorLine } from "../components/ErrorNotice";
 import { KindBadge } from "../components/KindBadge";
 import { useToast } from "../components/Toasts";
 import { PanelDialog } from "./PanelDialog";
+import { probeText } from "../i18n/backendText";
 
 type TestState = { pending: true } | { info: ProbeInfo } | { error: ApiError };
 
@@ -96,7 +97,7 @@ function PanelCard({ panel, onEdit, onRemove }: { panel: PanelView; onEdit: () =
         {state && "pending" in state && <span className="muted">{t("panels.testing")}</span>}
         {state && "info" in state && (
           <span className="ok-text" data-testid="panel-test-ok">
-            {t("panels.connected")} · {state.info.summary}
+            {[t("panels.connected"), probeText(t, state.info)].filter(Boolean).join(" · ")}
             {state.info.version && ` · ${t("panels.version", { version: state.info.version })}`}
             {state.info.apiGeneration && ` · ${state.info.apiGeneration}`}
           </span>

@@ -47,12 +47,16 @@ impl MarzbanClient {
         let generation = if (major, minor) < (0, 5) {
             "Marzban 0.4.x API"
         } else {
-            "Marzban 0.5+ API (extra fields kept)"
+            "Marzban 0.5+ API"
         };
         let role = if admin.is_sudo { "sudo admin" } else { "admin" };
         Ok(ProbeInfo {
             version: Some(system.version.clone()),
             api_generation: Some(generation.to_owned()),
+            signed_in_as: Some(admin.username.clone()),
+            accounts: Some(u32::try_from(system.total_user).unwrap_or(u32::MAX)),
+            inbounds: None,
+            read_only: false,
             summary: format!(
                 "Marzban {} at {}, signed in as {} ({role}), {} users",
                 system.version,

@@ -68,6 +68,10 @@ impl PasarguardClient {
         Ok(ProbeInfo {
             version: Some(system.version.clone()),
             api_generation: Some(format!("PasarGuard {major}.x API")),
+            signed_in_as: Some(admin.username.clone()),
+            accounts: Some(u32::try_from(system.total_user).unwrap_or(u32::MAX)),
+            inbounds: None,
+            read_only: false,
             summary: format!(
                 "PasarGuard {} at {}, signed in as {} ({role}), {} users",
                 system.version,

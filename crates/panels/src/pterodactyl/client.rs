@@ -73,6 +73,10 @@ impl PterodactylClient {
         Ok(ProbeInfo {
             version: None,
             api_generation: Some("client API v1".into()),
+            signed_in_as: Some(account.username.clone()),
+            accounts: None,
+            inbounds: None,
+            read_only: false,
             summary: format!(
                 "Pterodactyl client API reached as {} ({}){}",
                 account.username,

@@ -49,6 +49,10 @@ impl UserpassClient {
         Ok(ProbeInfo {
             version: None,
             api_generation: Some("client/v1 user-passes".into()),
+            signed_in_as: None,
+            accounts: Some(u32::try_from(page.total_items).unwrap_or(u32::MAX)),
+            inbounds: None,
+            read_only: false,
             summary: format!(
                 "User-pass API reached; the key sees {} sub-user{}",
                 page.total_items,

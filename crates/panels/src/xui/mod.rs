@@ -142,24 +142,34 @@ impl XuiClient {
             XuiAuthKind::Password { username, .. } => format!("as {username}"),
         };
         let release = detected.release.label();
-        let (reach, api_generation) = if detected.read_only() {
+        let (reach, api_generation, inbounds) = if detected.read_only() {
             (
                 format!(
                     "{}: server status only, no clients",
                     version::READ_ONLY_NOTE
                 ),
                 format!("{}; {}", generation.label(), version::READ_ONLY_NOTE),
+                None,
             )
         } else {
             let inbounds = self.inbounds_list().await?.len();
             (
                 format!("{}, {inbounds} inbound(s)", generation.label()),
                 generation.label().to_owned(),
+                Some(u32::try_from(inbounds).unwrap_or(u32::MAX)),
             )
+        };
+        let signed_in_as = match &self.auth {
+            XuiAuthKind::Token(_) => None,
+            XuiAuthKind::Password { username, .. } => Some(username.clone()),
         };
         Ok(ProbeInfo {
             version: Some(release.clone()),
             api_generation: Some(api_generation),
+            signed_in_as,
+            accounts: None,
+            inbounds,
+            read_only: detected.read_only(),
             summary: format!("3x-ui {release} reached {who}: {reach}{xray}"),
         })
     }
