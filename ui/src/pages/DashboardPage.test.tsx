@@ -1,6 +1,8 @@
 import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
+import i18n from "../i18n";
+
 import type { AccountRow, Dashboard } from "../api/types";
 import { AccountsViewProvider, useAccountsView } from "./accounts/AccountsView";
 import { ok, renderWithClient } from "./bulk/testing";
@@ -31,7 +33,12 @@ const dashboard: Dashboard = {
   totalAccounts: 66,
   totalUsedBytes: 0,
   topUsage: [],
-  usageBuckets: [],
+  usageBuckets: [
+    { label: "0", fromBytes: 0, toBytes: 1, count: 3 },
+    { label: "< 1 GiB", fromBytes: 1, toBytes: 1024 ** 3, count: 5 },
+    { label: "1–10 GiB", fromBytes: 1024 ** 3, toBytes: 10 * 1024 ** 3, count: 1200 },
+    { label: "≥ 200 GiB", fromBytes: 200 * 1024 ** 3, toBytes: null, count: 0 },
+  ],
   expiringSoon: [],
   expiringSoonCount: 0,
   expiringDays: 7,
@@ -87,5 +94,16 @@ describe("dashboard", () => {
     setup();
     await screen.findByTestId("dash-expiring");
     expect(screen.queryByTestId("dash-expiring-more")).toBeNull();
+  });
+
+  it("words the usage ranges in the UI's digits", async () => {
+    await i18n.changeLanguage("fa");
+    try {
+      setup();
+      for (const label of ["< ۱ GiB", "۱–۱۰ GiB", "≥ ۲۰۰ GiB"]) expect(await screen.findByText(label)).toBeInTheDocument();
+      expect(screen.getByText("۱٬۲۰۰")).toBeInTheDocument();
+    } finally {
+      await i18n.changeLanguage("en");
+    }
   });
 });

@@ -1,3 +1,4 @@
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 
 import { useDashboard } from "../api/accounts";
@@ -82,8 +83,8 @@ function DashboardBody({ d }: { d: Dashboard }) {
           <h2>{t("dashboard.distribution")}</h2>
           <ul className="bars">
             {d.usageBuckets.map((b) => (
-              <li key={b.label}>
-                <span dir="ltr">{b.label}</span>
+              <li key={b.fromBytes}>
+                <span dir="ltr">{bucketLabel(b, t)}</span>
                 <span className="bar">
                   <span style={{ inlineSize: `${(b.count / maxBucket) * 100}%` }} />
                 </span>
@@ -182,4 +183,15 @@ function AccountList({ title, rows, total, now, query, testId }: ListProps) {
       )}
     </div>
   );
+}
+
+const GIB = 1024 ** 3;
+
+/** A usage bucket's range in the UI's digits: "0", "< 1 GiB", "1–10 GiB", "≥ 200 GiB". */
+function bucketLabel(b: Dashboard["usageBuckets"][number], t: TFunction): string {
+  const gib = (bytes: number) => bytes / GIB;
+  if (b.toBytes === null) return t("dashboard.bucket.atLeast", { from: gib(b.fromBytes) });
+  if (b.toBytes <= 1) return t("dashboard.bucket.none", { zero: 0 });
+  if (b.fromBytes <= 1) return t("dashboard.bucket.below", { to: gib(b.toBytes) });
+  return t("dashboard.bucket.range", { from: gib(b.fromBytes), to: gib(b.toBytes) });
 }
