@@ -59,7 +59,7 @@ export function usePaceText(done: number, total: number | null): string | null {
   const parts: string[] = [];
   if (rate.perSecond !== null) parts.push(t("job.rate", { rate: formatCount(Math.round(rate.perSecond), lang) }));
   if (rate.secondsLeft !== null) parts.push(t("job.left", { time: formatDuration(rate.secondsLeft, lang) }));
-  return parts.length > 0 ? parts.join(" · ") : null;
+  return parts.length > 0 ? parts.join(t("common.sep")) : null;
 }
 
 type Props = {
@@ -107,7 +107,7 @@ export function JobProgress({ done, total, label, onCancel, cancelling, testId }
         <span className="bulk-bar-done" style={{ inlineSize: share === null ? "30%" : `${share * 100}%` }} />
       </div>
       <p className="muted small" aria-live="polite" data-testid={`${testId}-text`}>
-        {parts.join(" · ")}
+        {parts.join(t("common.sep"))}
       </p>
     </div>
   );

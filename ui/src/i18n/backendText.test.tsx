@@ -307,7 +307,7 @@ describe("what a connection test learned", () => {
   it("is worded by the UI, not the backend's English sentence", async () => {
     await i18n.changeLanguage("fa");
     const line = probeText(i18n.t, info);
-    expect(line).toBe("ورود با admin · ۱٬۲۸۰ حساب");
+    expect(line).toBe("ورود با admin، ۱٬۲۸۰ حساب");
     await i18n.changeLanguage("ru");
     expect(probeText(i18n.t, { ...info, signedInAs: null, accounts: null, inbounds: 3, readOnly: false })).toBe("3 входящих подключения");
     await i18n.changeLanguage("en");

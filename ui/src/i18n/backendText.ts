@@ -90,5 +90,5 @@ export function probeText(t: TFunction, info: ProbeInfo): string {
   if (info.accounts != null) parts.push(t("probe.accounts", { count: info.accounts }));
   if (info.inbounds != null) parts.push(t("probe.inbounds", { count: info.inbounds }));
   if (info.readOnly) parts.push(t("probe.readOnly"));
-  return parts.join(" · ");
+  return parts.join(t("common.sep"));
 }

@@ -132,7 +132,7 @@ function HealthCard({ p, now }: { p: PanelHealth; now: number }) {
       {p.apiGeneration && <span className="muted small">{p.apiGeneration}</span>}
       <span className="muted small">
         {p.lastSyncMs === null ? t("dashboard.neverSynced") : t("dashboard.synced", { when: formatRelative(p.lastSyncMs, now, i18n.language) })}
-        {" · "}
+        {t("common.sep")}
         {t("dashboard.accountsCount", { count: p.accountCount })}
       </span>
       {p.lastError && <span className="error-text small">{p.lastError.message}</span>}

@@ -106,7 +106,7 @@ function OperationRow({ op, now, open, onToggle, onRun, onRevert }: RowProps) {
           <bdi className="ops-title">{titleText(op.title, t, i18n.language)}</bdi>
           <span className="ops-meta muted small">
             <bdi>{op.actor || t("operations.unknownActor")}</bdi>
-            {" · "}
+            {t("common.sep")}
             <time dateTime={new Date(when).toISOString()} title={new Date(when).toLocaleString(i18n.language)}>
               {formatRelative(when, now, i18n.language)}
             </time>

@@ -97,7 +97,7 @@ function PanelCard({ panel, onEdit, onRemove }: { panel: PanelView; onEdit: () =
         {state && "pending" in state && <span className="muted">{t("panels.testing")}</span>}
         {state && "info" in state && (
           <span className="ok-text" data-testid="panel-test-ok">
-            {[t("panels.connected"), probeText(t, state.info)].filter(Boolean).join(" · ")}
+            {[t("panels.connected"), probeText(t, state.info)].filter(Boolean).join(t("common.sep"))}
             {state.info.version && ` · ${t("panels.version", { version: state.info.version })}`}
             {state.info.apiGeneration && ` · ${state.info.apiGeneration}`}
           </span>

@@ -146,9 +146,9 @@ export function RunView({ plan, onClose, start, initial, onBack, onStarted }: Ru
     <div className="bulk-run" data-testid="bulk-run-panel" data-phase={phase}>
       <p className="bulk-totals" data-testid="bulk-totals" data-to-change={plan.toChange} data-skipped={plan.skipped}>
         <strong>{t("bulk.toChange", { count: plan.toChange })}</strong>
-        {" · "}
+        {t("common.sep")}
         <span className="muted">{t("bulk.skippedTotal", { count: plan.skipped })}</span>
-        {" · "}
+        {t("common.sep")}
         <span className="muted">{t("bulk.panels", { count: plan.panels.length })}</span>
       </p>
 

@@ -253,11 +253,11 @@ export function CountsLine({ counts, testId }: { counts: Counts; testId: string 
       data-total={counts.total}
     >
       <span className="ok-text">{t("bulk.count.done", { count: counts.done })}</span>
-      {" · "}
+      {t("common.sep")}
       <span className={counts.failed > 0 ? "error-text" : undefined}>{t("bulk.count.failed", { count: counts.failed })}</span>
-      {" · "}
+      {t("common.sep")}
       <span className="muted">{t("bulk.count.skipped", { count: counts.skipped })}</span>
-      {" · "}
+      {t("common.sep")}
       <span>{t("bulk.count.left", { count: counts.left })}</span>
     </span>
   );
