@@ -108,7 +108,10 @@ pub(crate) async fn apply(
                     .first()
                     .and_then(|(o, _)| o.message.clone().map(ItemOutcome::from)),
                 result_id: Some(ids.join(",")),
-                answered: outs.into_iter().filter_map(|(_, account)| account).collect(),
+                answered: outs
+                    .into_iter()
+                    .filter_map(|(_, account)| account)
+                    .collect(),
             })
         }
         ItemOp::SetExpiry { .. }

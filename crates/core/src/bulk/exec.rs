@@ -287,7 +287,8 @@ impl<'a> Runner<'a> {
         if work.is_empty() {
             return;
         }
-        let block = (self.opts.concurrency * 2).max(32);
+        // Each claim is a commit the sending waits for: four rounds of requests per claim.
+        let block = (self.opts.concurrency * 4).max(64);
         let mut blocks: Vec<Vec<Work>> = Vec::new();
         let mut it = work.into_iter().peekable();
         while it.peek().is_some() {
@@ -380,11 +381,7 @@ impl<'a> Runner<'a> {
                 Err(err) => err,
             };
             if uncertain && matches!(w.rec.op, ItemOp::Delete { .. }) && is_not_found(&err) {
-                return done(
-                    seq,
-                    attempts,
-                    Applied::message(ItemOutcome::AlreadyDeleted),
-                );
+                return done(seq, attempts, Applied::message(ItemOutcome::AlreadyDeleted));
             }
             let code = err.code();
             // A create can fail after the panel made the account (a follow-up step such as

@@ -152,7 +152,8 @@ impl Paneldeck {
         self.keep_session_token(panel_id, &client);
         let key = |id: String| AccountKey::new(panel_id.clone(), id);
         let mut gone: Vec<AccountKey> = touched.gone.into_iter().map(key).collect();
-        let mut rows: Vec<PreparedRow> = touched.answered.into_iter().map(PreparedRow::new).collect();
+        let mut rows: Vec<PreparedRow> =
+            touched.answered.into_iter().map(PreparedRow::new).collect();
         for (id, found) in found {
             match found {
                 Ok(Some(converted)) => rows.push(PreparedRow::new(converted)),
@@ -162,7 +163,7 @@ impl Paneldeck {
         }
         let refs: Vec<&PreparedRow> = rows.iter().collect();
         self.store()
-            .with(|c| snapshot::write_back(c, panel_id, &refs, &gone, now_ms()))?;
+            .with_large_write(|c| snapshot::write_back(c, panel_id, &refs, &gone, now_ms()))?;
         let mut keys: Vec<AccountKey> = rows.iter().map(|r| r.account().key.clone()).collect();
         keys.extend(gone);
         self.announce(SnapshotChange::Accounts { keys });

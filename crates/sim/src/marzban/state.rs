@@ -195,9 +195,7 @@ impl UserRec {
     /// timeout; others never (only a change to the user moves them).
     pub fn review_due(&self) -> i64 {
         match self.status {
-            Status::Active if self.data_limit.is_some_and(|l| self.used_traffic >= l) => {
-                i64::MIN
-            }
+            Status::Active if self.data_limit.is_some_and(|l| self.used_traffic >= l) => i64::MIN,
             Status::Active => self.expire.unwrap_or(i64::MAX),
             Status::OnHold => self
                 .on_hold_timeout
