@@ -14,7 +14,7 @@ use paneldeck_core::{
     actions::{AccountEdit, ExpireInput, MarzbanStatusInput, ResetStrategy},
     bulk::{
         BulkAction, BulkReport, BulkRequest, CancelToken, ExecOptions, Field, FieldValue,
-        IfChanged, ItemErrorCode, ItemState, SkipReason,
+        IfChanged, ItemErrorCode, ItemState, NameSource, SkipReason,
     },
     registry::PanelView,
     ApiError, ErrorCode, Paneldeck,
@@ -229,4 +229,54 @@ async fn an_edit_form_opened_before_a_change_on_the_panel_is_refused_not_sent() 
     assert_eq!(after.expires_at_ms, Some(moved));
     assert_eq!(after.limit_bytes, live.limit_bytes);
     assert_eq!(after.note.as_deref(), Some("only the note"));
+}
+
+/// Marzban answers a create with the whole user (`UserResponse` for `POST /api/user`, as for
+/// `GET /api/user/{username}`, in marzban-0.8.4-openapi.json): the new users come into the
+/// snapshot from those answers, and nothing is read back after the run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn created_users_come_into_the_snapshot_from_the_create_answers() {
+    let (core, _dir) = open();
+    let sim = paneldeck_sim::start_local(SimKind::Marzban, sim_options(21, 8, SimKind::Marzban))
+        .await
+        .unwrap();
+    let panel = add(&core, &sim, "mz", "#0000ab").await;
+    core.sync_all(|_| {}).await;
+    let plan = core
+        .bulk_plan(&BulkRequest::Create {
+            panel_ids: vec![panel.id.clone()],
+            names: NameSource::Pattern {
+                pattern: "answered_{01..12}".into(),
+            },
+            templates: vec![marzban_form(Some(1 << 30))],
+        })
+        .unwrap();
+    let stats = sim.stats.clone();
+    let (requests, creates, logins) = (
+        stats.requests(),
+        stats.route_count("POST /api/user"),
+        stats.route_count("POST /api/admin/token"),
+    );
+    let report = core
+        .bulk_execute_with(&plan.id, quiet(), |_| {}, CancelToken::new())
+        .await
+        .unwrap();
+    assert_eq!(report.counts.done, 12, "{:?}", report.failures);
+    let creates = stats.route_count("POST /api/user") - creates;
+    let logins = stats.route_count("POST /api/admin/token") - logins;
+    assert_eq!(creates, 12);
+    assert_eq!(
+        stats.requests() - requests,
+        creates + logins,
+        "nothing read back"
+    );
+    let made: Vec<Account> = all_accounts(&core)
+        .into_iter()
+        .filter(|a| a.name.starts_with("answered_"))
+        .collect();
+    assert_eq!(made.len(), 12);
+    assert!(
+        made.iter().all(|a| a.limit_bytes == Some(1 << 30)),
+        "{made:?}"
+    );
 }
