@@ -22,7 +22,6 @@ pub use crate::kinds::{
 pub use types::*;
 
 use crate::{
-    accounts::convert::Converted,
     connect::PanelClient,
     error::{CoreError, Result},
     registry::PanelView,
@@ -88,7 +87,7 @@ pub(crate) async fn create_answered(
     new: &NewAccount,
     kept: &KeptCredentials,
     settings: &KeptSettings,
-) -> Result<Vec<(ActionOutcome, Option<Converted>)>> {
+) -> Result<Vec<crate::kinds::Made>> {
     let kind = client.kind();
     if new.kind() != kind {
         return Err(kind_mismatch("create form", new.kind(), kind));

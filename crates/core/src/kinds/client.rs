@@ -22,6 +22,10 @@ use crate::{
     registry::{PanelId, PanelView},
 };
 
+/// What a create made: its outcome, and the account as the panel's answer held it (`None`:
+/// the answer does not hold the whole record).
+pub(crate) type Made = (ActionOutcome, Option<Converted>);
+
 /// A connected client of whichever kind the panel is.
 pub enum PanelClient {
     Xui(paneldeck_panels::xui::XuiClient),
@@ -149,7 +153,7 @@ pub(crate) trait Connected: Send + Sync {
         new: &'a NewAccount,
         kept: &'a KeptCredentials,
         settings: &'a KeptSettings,
-    ) -> BoxFuture<'a, Result<Vec<(ActionOutcome, Option<Converted>)>>> {
+    ) -> BoxFuture<'a, Result<Vec<Made>>> {
         self.create(new, kept, settings)
             .map(|made| made.map(|outs| outs.into_iter().map(|o| (o, None)).collect()))
             .boxed()

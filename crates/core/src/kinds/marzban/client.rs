@@ -23,7 +23,7 @@ use crate::{
     bulk::{Applied, ItemOp},
     connect::ConnectionSpec,
     error::Result,
-    kinds::Connected,
+    kinds::{Connected, Made},
     registry::PanelView,
 };
 
@@ -128,7 +128,7 @@ impl Connected for MarzbanConn {
         new: &'a NewAccount,
         kept: &'a KeptCredentials,
         settings: &'a KeptSettings,
-    ) -> BoxFuture<'a, Result<Vec<(ActionOutcome, Option<Converted>)>>> {
+    ) -> BoxFuture<'a, Result<Vec<Made>>> {
         async move {
             let (outcome, user) = create::create(&self.client, new, kept, settings).await?;
             let account = convert::from_user(&panel.id, &panel.base_url, &user, now_ms());
