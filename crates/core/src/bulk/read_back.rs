@@ -126,30 +126,12 @@ impl Paneldeck {
         touched: Touched,
         concurrency: usize,
     ) -> Result<()> {
-        let panel = self.panel(panel_id)?;
-        let client = self.client(&panel)?;
-        let generation = self
-            .store()
-            .with(|c| snapshot::api_generation(c, panel_id))?;
-        let now = now_ms();
-        let found = match self.read_many(&client, &panel, &touched.read, now).await? {
-            Some(found) => found,
-            None if touched.read.is_empty() => Vec::new(),
-            None => {
-                futures::stream::iter(touched.read)
-                    .map(|id| {
-                        let (client, panel, generation) = (&client, &panel, generation.as_deref());
-                        async move {
-                            let found = client.ops().fetch_one(panel, &id, generation, now).await;
-                            (id, found)
-                        }
-                    })
-                    .buffer_unordered(concurrency.max(1))
-                    .collect()
-                    .await
-            }
+        // With nothing to read, no client either (its credentials are a keyring lookup).
+        let found = if touched.read.is_empty() {
+            Vec::new()
+        } else {
+            self.read_each(panel_id, touched.read, concurrency).await?
         };
-        self.keep_session_token(panel_id, &client);
         let key = |id: String| AccountKey::new(panel_id.clone(), id);
         let mut gone: Vec<AccountKey> = touched.gone.into_iter().map(key).collect();
         let mut rows: Vec<PreparedRow> =
@@ -168,6 +150,40 @@ impl Paneldeck {
         keys.extend(gone);
         self.announce(SnapshotChange::Accounts { keys });
         Ok(())
+    }
+
+    /// The accounts `ids` of the panel read again: in few requests where the kind has a
+    /// batch read, else one by one.
+    async fn read_each(
+        &self,
+        panel_id: &PanelId,
+        ids: Vec<String>,
+        concurrency: usize,
+    ) -> Result<Vec<(String, Result<Option<Converted>>)>> {
+        let panel = self.panel(panel_id)?;
+        let client = self.client(&panel)?;
+        let generation = self
+            .store()
+            .with(|c| snapshot::api_generation(c, panel_id))?;
+        let now = now_ms();
+        let found = match self.read_many(&client, &panel, &ids, now).await? {
+            Some(found) => found,
+            None => {
+                futures::stream::iter(ids)
+                    .map(|id| {
+                        let (client, panel, generation) = (&client, &panel, generation.as_deref());
+                        async move {
+                            let found = client.ops().fetch_one(panel, &id, generation, now).await;
+                            (id, found)
+                        }
+                    })
+                    .buffer_unordered(concurrency.max(1))
+                    .collect()
+                    .await
+            }
+        };
+        self.keep_session_token(panel_id, &client);
+        Ok(found)
     }
 
     /// `ids` through the kind's batch read, when there are enough of them and it has one.
