@@ -1,8 +1,11 @@
 //! [`Paneldeck`]: one profile's registry and secrets, the API the app shell and CLI call.
 
-use std::sync::Arc;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
 
-use paneldeck_panels::{FieldProblem, ProbeInfo};
+use paneldeck_panels::{FieldProblem, ProbeInfo, Secret};
 
 use crate::{
     connect::{ConnectionSpec, PanelClient},
@@ -20,6 +23,10 @@ pub struct Paneldeck {
     /// The accounts snapshot in memory, for the table's query.
     accounts_index: crate::accounts::index::SnapshotIndex,
     changes: crate::accounts::changes::ChangeFeed,
+    /// Per panel, the session token last read from or written to the keyring by this
+    /// process: a client that still holds it has nothing new to keep, and each keyring call
+    /// is a D-Bus round trip the user waits for at the end of every command.
+    known_tokens: Mutex<HashMap<PanelId, Secret>>,
 }
 
 fn now_secs() -> i64 {
@@ -38,6 +45,7 @@ impl Paneldeck {
             secrets,
             accounts_index: Default::default(),
             changes: Default::default(),
+            known_tokens: Default::default(),
         })
     }
 
@@ -139,6 +147,9 @@ impl Paneldeck {
                 panel.name
             ))
         })?;
+        if let (Some(token), Ok(mut known)) = (&secrets.session_token, self.known_tokens.lock()) {
+            known.insert(panel.id.clone(), token.clone());
+        }
         PanelClient::new(ConnectionSpec {
             kind: panel.kind,
             endpoint: match timeout {
@@ -273,13 +284,25 @@ impl Paneldeck {
         let Some(token) = client.session_token() else {
             return;
         };
+        let known = |token: &Secret| {
+            self.known_tokens
+                .lock()
+                .is_ok_and(|known| known.get(id) == Some(token))
+        };
+        if known(&token) {
+            return;
+        }
         let account = id.keyring_account();
         if let Ok(Some(mut secrets)) = self.secrets.get(&account) {
             if secrets.session_token.as_ref() != Some(&token) {
-                secrets.session_token = Some(token);
+                secrets.session_token = Some(token.clone());
                 if let Err(err) = self.secrets.put(&account, &secrets) {
                     tracing::warn!(panel = %id, %err, "could not keep the session token");
+                    return;
                 }
+            }
+            if let Ok(mut known) = self.known_tokens.lock() {
+                known.insert(id.clone(), token);
             }
         }
     }

@@ -14,7 +14,7 @@ use paneldeck_core::{
     actions::{AccountEdit, ExpireInput, MarzbanStatusInput, ProxyStatusInput, ResetStrategy},
     bulk::{
         BulkAction, BulkReport, BulkRequest, CancelToken, ExecOptions, Field, FieldValue,
-        IfChanged, ItemErrorCode, ItemState, LimitChange, SkipReason,
+        IfChanged, ItemErrorCode, ItemState, LimitChange, NameSource, SkipReason,
     },
     registry::PanelView,
     transfer::PlanOptions,
@@ -344,4 +344,54 @@ async fn a_caps_change_does_not_put_back_a_note_changed_on_the_panel() {
     let live = core.refresh_account(&a.key).await.unwrap().account;
     assert_eq!(live.note.as_deref(), Some("the colleague's note"));
     assert_eq!(live.limit_bytes, a.limit_bytes, "caps not sent");
+}
+
+/// Marzban answers a create with the whole user (`UserResponse` for `POST /api/user`, as for
+/// `GET /api/user/{username}`, in marzban-0.8.4-openapi.json): the new users come into the
+/// snapshot from those answers, and nothing is read back after the run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn created_users_come_into_the_snapshot_from_the_create_answers() {
+    let (core, _dir) = open();
+    let sim = paneldeck_sim::start_local(SimKind::Marzban, sim_options(21, 8, SimKind::Marzban))
+        .await
+        .unwrap();
+    let panel = add(&core, &sim, "mz", "#0000ab").await;
+    core.sync_all(|_| {}).await;
+    let plan = core
+        .bulk_plan(&BulkRequest::Create {
+            panel_ids: vec![panel.id.clone()],
+            names: NameSource::Pattern {
+                pattern: "answered_{01..12}".into(),
+            },
+            templates: vec![marzban_form(Some(1 << 30))],
+        })
+        .unwrap();
+    let stats = sim.stats.clone();
+    let (requests, creates, logins) = (
+        stats.requests(),
+        stats.route_count("POST /api/user"),
+        stats.route_count("POST /api/admin/token"),
+    );
+    let report = core
+        .bulk_execute_with(&plan.id, quiet(), |_| {}, CancelToken::new())
+        .await
+        .unwrap();
+    assert_eq!(report.counts.done, 12, "{:?}", report.failures);
+    let creates = stats.route_count("POST /api/user") - creates;
+    let logins = stats.route_count("POST /api/admin/token") - logins;
+    assert_eq!(creates, 12);
+    assert_eq!(
+        stats.requests() - requests,
+        creates + logins,
+        "nothing read back"
+    );
+    let made: Vec<Account> = all_accounts(&core)
+        .into_iter()
+        .filter(|a| a.name.starts_with("answered_"))
+        .collect();
+    assert_eq!(made.len(), 12);
+    assert!(
+        made.iter().all(|a| a.limit_bytes == Some(1 << 30)),
+        "{made:?}"
+    );
 }

@@ -241,3 +241,52 @@ async fn pages_follow_id_order_after_adds_and_removals() {
     expected.remove(3);
     assert_eq!(paged[..38], expected[..]);
 }
+
+/// The review the simulator skips while nobody is due still expires a user the moment its
+/// expiry passes: Marzban's review job looks at each user's expiry alone
+/// (`app/jobs/review_users.py` at v0.8.4), whatever else was read or created meanwhile.
+#[tokio::test]
+async fn a_user_expires_when_its_expiry_passes_between_reads() {
+    let (_sim, _, base, token) = started(5, Duration::from_secs(60)).await;
+    let http = Client::new();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let create = |name: &str, expire: Option<u64>| {
+        let body =
+            serde_json::json!({"username": name, "proxies": {"vless": {}}, "expire": expire});
+        http.post(format!("{base}/api/user"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let soon: Value = create("soon", Some(now + 2))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(soon["status"], "active");
+    let status = |answer: Value| answer["users"][0]["status"].as_str().unwrap().to_owned();
+    assert_eq!(
+        status(users_answer(&base, &token, "username=soon").await),
+        "active"
+    );
+    // Creates and listings in between, each with its review pass.
+    assert_eq!(
+        create("later", None).await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        status(users_answer(&base, &token, "username=soon").await),
+        "active"
+    );
+    tokio::time::sleep(Duration::from_millis(3100)).await;
+    assert_eq!(
+        status(users_answer(&base, &token, "username=soon").await),
+        "expired"
+    );
+    let later = users_answer(&base, &token, "username=later").await;
+    assert_eq!(status(later), "active");
+}

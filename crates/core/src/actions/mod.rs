@@ -24,6 +24,7 @@ pub use types::*;
 use crate::{
     connect::PanelClient,
     error::{CoreError, Result},
+    registry::PanelView,
 };
 
 /// Runs one action on the account `native_id` (each kind's `ids` module says what its id is).
@@ -76,6 +77,25 @@ pub async fn create_keeping(
         return Err(kind_mismatch("create form", new.kind(), panel));
     }
     client.ops().create(new, kept, settings).await
+}
+
+/// [`create_keeping`], with each account made as the panel answered it where the answer holds
+/// the whole record ([`Connected::create_answered`](crate::kinds::Connected::create_answered)).
+pub(crate) async fn create_answered(
+    client: &PanelClient,
+    panel: &PanelView,
+    new: &NewAccount,
+    kept: &KeptCredentials,
+    settings: &KeptSettings,
+) -> Result<Vec<crate::kinds::Made>> {
+    let kind = client.kind();
+    if new.kind() != kind {
+        return Err(kind_mismatch("create form", new.kind(), kind));
+    }
+    client
+        .ops()
+        .create_answered(panel, new, kept, settings)
+        .await
 }
 
 /// The source IPs a 3x-ui client was seen from. Other kinds: unsupported.

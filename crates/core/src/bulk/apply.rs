@@ -8,9 +8,11 @@ use paneldeck_panels::PanelError;
 
 use super::{types::ItemOp, ItemOutcome};
 use crate::{
+    accounts::convert::Converted,
     actions::{self, AccountAction, KeptCredentials, NewAccount},
     connect::PanelClient,
     error::{CoreError, Result},
+    registry::PanelView,
 };
 
 /// What an item did.
@@ -18,13 +20,16 @@ use crate::{
 pub(crate) struct Applied {
     pub message: Option<ItemOutcome>,
     pub result_id: Option<String>,
+    /// The accounts a create made, as the panel's answer holds them (where it holds the whole
+    /// record): written into the snapshot after the run instead of being read back.
+    pub answered: Vec<Converted>,
 }
 
 impl Applied {
     pub(crate) fn message(message: ItemOutcome) -> Self {
         Applied {
             message: Some(message),
-            result_id: None,
+            ..Applied::default()
         }
     }
 }
@@ -48,9 +53,10 @@ pub(crate) fn is_not_found(err: &CoreError) -> bool {
     }
 }
 
-/// Runs one item; `kept`: the UUIDs/passwords a create keeps (from the journal).
+/// Runs one item of `panel`; `kept`: the UUIDs/passwords a create keeps (from the journal).
 pub(crate) async fn apply(
     client: &PanelClient,
+    panel: &PanelView,
     native_id: &str,
     op: &ItemOp,
     kept: Option<&KeptCredentials>,
@@ -59,7 +65,7 @@ pub(crate) async fn apply(
         let out = actions::apply(client, native_id, &a).await?;
         Ok::<_, CoreError>(Applied {
             message: out.message.map(ItemOutcome::from),
-            result_id: None,
+            ..Applied::default()
         })
     };
     match op {
@@ -86,6 +92,7 @@ pub(crate) async fn apply(
             Ok(Applied {
                 message: out.message.map(ItemOutcome::from),
                 result_id: (out.native_id != native_id).then_some(out.native_id),
+                ..Applied::default()
             })
         }
         ItemOp::Create {
@@ -93,14 +100,18 @@ pub(crate) async fn apply(
             kept: settings,
         } => {
             let none = KeptCredentials::default();
-            let outs =
-                actions::create_keeping(client, new, kept.unwrap_or(&none), settings).await?;
-            let ids: Vec<String> = outs.iter().map(|o| o.native_id.clone()).collect();
+            let kept = kept.unwrap_or(&none);
+            let outs = actions::create_answered(client, panel, new, kept, settings).await?;
+            let ids: Vec<String> = outs.iter().map(|(o, _)| o.native_id.clone()).collect();
             Ok(Applied {
                 message: outs
                     .first()
-                    .and_then(|o| o.message.clone().map(ItemOutcome::from)),
+                    .and_then(|(o, _)| o.message.clone().map(ItemOutcome::from)),
                 result_id: Some(ids.join(",")),
+                answered: outs
+                    .into_iter()
+                    .filter_map(|(_, account)| account)
+                    .collect(),
             })
         }
         ItemOp::SetExpiry { .. }

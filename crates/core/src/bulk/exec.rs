@@ -23,11 +23,11 @@ use super::{
     ItemError, ItemErrorCode, ItemOutcome,
 };
 use crate::{
-    accounts::now_ms,
+    accounts::{convert::Converted, now_ms},
     actions::KeptCredentials,
     connect::PanelClient,
     error::{CoreError, ErrorCode, Result},
-    registry::PanelId,
+    registry::{PanelId, PanelView},
     Paneldeck,
 };
 
@@ -114,6 +114,8 @@ pub(crate) struct Runner<'a> {
     pub cancel: CancelToken,
     progress: &'a (dyn Fn(BulkProgress) + Send + Sync),
     counts: Mutex<HashMap<PanelId, (String, Counts)>>,
+    /// Per panel, the accounts creates made as their answers held them ([`Applied::answered`]).
+    answered: Mutex<HashMap<PanelId, Vec<Converted>>>,
 }
 
 /// A failed item's cause: the error's code, and its English text as the detail.
@@ -268,7 +270,7 @@ impl<'a> Runner<'a> {
             } else {
                 ready
             };
-            self.run_items(&panel_id, &client, &pacer, rest).await;
+            self.run_items(&view, &client, &pacer, rest).await;
         }
         self.core.keep_session_token(&panel_id, &client);
     }
@@ -277,7 +279,7 @@ impl<'a> Runner<'a> {
     /// `concurrency`); items are claimed in blocks just before they go.
     async fn run_items(
         &self,
-        panel: &PanelId,
+        view: &PanelView,
         client: &PanelClient,
         pacer: &Pacer,
         work: Vec<Work>,
@@ -285,7 +287,8 @@ impl<'a> Runner<'a> {
         if work.is_empty() {
             return;
         }
-        let block = (self.opts.concurrency * 2).max(32);
+        // Each claim is a commit the sending waits for: four rounds of requests per claim.
+        let block = (self.opts.concurrency * 4).max(64);
         let mut blocks: Vec<Vec<Work>> = Vec::new();
         let mut it = work.into_iter().peekable();
         while it.peek().is_some() {
@@ -302,7 +305,7 @@ impl<'a> Runner<'a> {
                 futures::stream::iter(block)
             })
             .flatten()
-            .map(|w| self.run_one(client, pacer, w))
+            .map(|w| self.run_one(view, client, pacer, w))
             .buffer_unordered(self.opts.concurrency.max(1));
         futures::pin_mut!(stream);
         let mut batch = Vec::new();
@@ -310,22 +313,39 @@ impl<'a> Runner<'a> {
         while let Some(update) = stream.next().await {
             batch.push(update);
             if batch.len() >= 64 || last.elapsed() >= Duration::from_millis(100) {
-                self.record(panel, &mut batch);
+                self.record(&view.id, &mut batch);
                 last = Instant::now();
             }
         }
-        self.record(panel, &mut batch);
+        self.record(&view.id, &mut batch);
     }
 
-    async fn run_one(&self, client: &PanelClient, pacer: &Pacer, w: Work) -> ItemUpdate {
-        let update = self.run_one_unscrubbed(client, pacer, &w).await;
+    async fn run_one(
+        &self,
+        view: &PanelView,
+        client: &PanelClient,
+        pacer: &Pacer,
+        w: Work,
+    ) -> ItemUpdate {
+        let update = self.run_one_unscrubbed(view, client, pacer, &w).await;
         scrubbed(update, w.kept.as_ref())
+    }
+
+    /// Keeps the accounts a create's answer held, for the snapshot after the run.
+    fn keep_answered(&self, panel: &PanelId, accounts: Vec<Converted>) {
+        if accounts.is_empty() {
+            return;
+        }
+        if let Ok(mut answered) = self.answered.lock() {
+            answered.entry(panel.clone()).or_default().extend(accounts);
+        }
     }
 
     /// Sends one item, again after a backoff while its error may pass; the item holds a place
     /// of the panel's pace only while its request is under way.
     async fn run_one_unscrubbed(
         &self,
+        view: &PanelView,
         client: &PanelClient,
         pacer: &Pacer,
         w: &Work,
@@ -351,21 +371,17 @@ impl<'a> Runner<'a> {
                 _ = self.cancel.cancelled() => continue,
             };
             attempts += 1;
-            let result = self.try_once(client, w, uncertain).await;
+            let result = self.try_once(view, client, w, uncertain).await;
             slot.finish(matches!(&result, Err(err) if retryable(err.code())));
             let err = match result {
-                Ok(applied) => return done(seq, attempts, applied),
+                Ok(mut applied) => {
+                    self.keep_answered(&view.id, std::mem::take(&mut applied.answered));
+                    return done(seq, attempts, applied);
+                }
                 Err(err) => err,
             };
             if uncertain && matches!(w.rec.op, ItemOp::Delete { .. }) && is_not_found(&err) {
-                return done(
-                    seq,
-                    attempts,
-                    Applied {
-                        message: Some(ItemOutcome::AlreadyDeleted),
-                        result_id: None,
-                    },
-                );
+                return done(seq, attempts, Applied::message(ItemOutcome::AlreadyDeleted));
             }
             let code = err.code();
             // A create can fail after the panel made the account (a follow-up step such as
@@ -389,7 +405,13 @@ impl<'a> Runner<'a> {
         }
     }
 
-    async fn try_once(&self, client: &PanelClient, w: &Work, uncertain: bool) -> Result<Applied> {
+    async fn try_once(
+        &self,
+        view: &PanelView,
+        client: &PanelClient,
+        w: &Work,
+        uncertain: bool,
+    ) -> Result<Applied> {
         let rec = &w.rec;
         if uncertain {
             if let ItemOp::Create { new, kept } = &rec.op {
@@ -402,11 +424,12 @@ impl<'a> Runner<'a> {
                     return Ok(Applied {
                         message: Some(ItemOutcome::AlreadyCreated),
                         result_id: Some(id),
+                        ..Applied::default()
                     });
                 }
             }
         }
-        apply::apply(client, &rec.native_id, &rec.op, w.kept.as_ref()).await
+        apply::apply(client, view, &rec.native_id, &rec.op, w.kept.as_ref()).await
     }
 }
 
@@ -482,6 +505,7 @@ impl Paneldeck {
             cancel,
             progress: on_progress,
             counts: Mutex::new(counts),
+            answered: Mutex::new(HashMap::new()),
         };
         let mut per_panel: Vec<(PanelId, Vec<Work>)> = Vec::new();
         for w in work {
@@ -509,7 +533,8 @@ impl Paneldeck {
             .with(|c| journal::set_state(c, op, final_state, None, Some(now_ms())))?;
 
         if runner.opts.resync {
-            self.read_back(op, run_started_ms, runner.opts.concurrency)
+            let answered = runner.answered.into_inner().unwrap_or_default();
+            self.read_back(op, run_started_ms, answered, runner.opts.concurrency)
                 .await;
         }
         self.bulk_report(op, started.elapsed().as_millis() as i64)

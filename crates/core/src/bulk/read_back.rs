@@ -1,10 +1,10 @@
 //! After a run, only what it changed is read back (issue 20): each account a done item touched
 //! is read again from its panel and written into the snapshot in one transaction (a deleted
 //! one is removed); the rest of the snapshot stays as it is, and one `SnapshotChange` tells
-//! the views. A run that touched most of a panel re-syncs that panel instead: one paged read
+//! the views. An account a create's answer held whole is written from that answer, unread. A run that touched most of a panel re-syncs that panel instead: one paged read
 //! of everything costs less than thousands of single reads.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use futures::StreamExt;
 
@@ -32,6 +32,8 @@ const MOST_SINGLE_READS: usize = 500;
 struct Touched {
     read: Vec<String>,
     gone: Vec<String>,
+    /// Accounts the run's answers held whole: written as they are, not read.
+    answered: Vec<Converted>,
 }
 
 impl Touched {
@@ -59,15 +61,32 @@ impl Touched {
         }
     }
 
+    /// Takes the accounts answers held whole out of what is read.
+    fn answered(&mut self, accounts: Vec<Converted>) {
+        let held: HashSet<&str> = accounts
+            .iter()
+            .map(|c| c.account.key.native_id.as_str())
+            .collect();
+        self.read.retain(|id| !held.contains(id.as_str()));
+        self.answered = accounts;
+    }
+
     fn len(&self) -> usize {
-        self.read.len() + self.gone.len()
+        self.read.len() + self.gone.len() + self.answered.len()
     }
 }
 
 impl Paneldeck {
-    /// Brings the snapshot up to date with what op's items did since `since_ms`. Failures are
-    /// logged: the writes happened, a stale row waits for the next sync.
-    pub(crate) async fn read_back(&self, op: &OpId, since_ms: i64, concurrency: usize) {
+    /// Brings the snapshot up to date with what op's items did since `since_ms`; `answered`:
+    /// per panel, the accounts creates' answers held whole. Failures are logged: the writes
+    /// happened, a stale row waits for the next sync.
+    pub(crate) async fn read_back(
+        &self,
+        op: &OpId,
+        since_ms: i64,
+        mut answered: HashMap<PanelId, Vec<Converted>>,
+        concurrency: usize,
+    ) {
         let items = match self
             .store()
             .with(|c| journal::items(c, op, &[ItemState::Done]))
@@ -88,7 +107,8 @@ impl Paneldeck {
                 .or_default()
                 .add(item);
         }
-        for (panel, touched) in per_panel {
+        for (panel, mut touched) in per_panel {
+            touched.answered(answered.remove(&panel).unwrap_or_default());
             let done = if touched.len() > MOST_SINGLE_READS {
                 self.sync_panel(&panel, |_| {}).await.map(|_| ())
             } else {
@@ -106,16 +126,50 @@ impl Paneldeck {
         touched: Touched,
         concurrency: usize,
     ) -> Result<()> {
+        // With nothing to read, no client either (its credentials are a keyring lookup).
+        let found = if touched.read.is_empty() {
+            Vec::new()
+        } else {
+            self.read_each(panel_id, touched.read, concurrency).await?
+        };
+        let key = |id: String| AccountKey::new(panel_id.clone(), id);
+        let mut gone: Vec<AccountKey> = touched.gone.into_iter().map(key).collect();
+        let mut rows: Vec<PreparedRow> =
+            touched.answered.into_iter().map(PreparedRow::new).collect();
+        for (id, found) in found {
+            match found {
+                Ok(Some(converted)) => rows.push(PreparedRow::new(converted)),
+                Ok(None) => gone.push(key(id)),
+                Err(err) => tracing::warn!(account = %id, %err, "could not read back an account"),
+            }
+        }
+        let refs: Vec<&PreparedRow> = rows.iter().collect();
+        self.store()
+            .with_large_write(|c| snapshot::write_back(c, panel_id, &refs, &gone, now_ms()))?;
+        let mut keys: Vec<AccountKey> = rows.iter().map(|r| r.account().key.clone()).collect();
+        keys.extend(gone);
+        self.announce(SnapshotChange::Accounts { keys });
+        Ok(())
+    }
+
+    /// The accounts `ids` of the panel read again: in few requests where the kind has a
+    /// batch read, else one by one.
+    async fn read_each(
+        &self,
+        panel_id: &PanelId,
+        ids: Vec<String>,
+        concurrency: usize,
+    ) -> Result<Vec<(String, Result<Option<Converted>>)>> {
         let panel = self.panel(panel_id)?;
         let client = self.client(&panel)?;
         let generation = self
             .store()
             .with(|c| snapshot::api_generation(c, panel_id))?;
         let now = now_ms();
-        let found = match self.read_many(&client, &panel, &touched.read, now).await? {
+        let found = match self.read_many(&client, &panel, &ids, now).await? {
             Some(found) => found,
             None => {
-                futures::stream::iter(touched.read)
+                futures::stream::iter(ids)
                     .map(|id| {
                         let (client, panel, generation) = (&client, &panel, generation.as_deref());
                         async move {
@@ -129,23 +183,7 @@ impl Paneldeck {
             }
         };
         self.keep_session_token(panel_id, &client);
-        let key = |id: String| AccountKey::new(panel_id.clone(), id);
-        let mut gone: Vec<AccountKey> = touched.gone.into_iter().map(key).collect();
-        let mut rows = Vec::new();
-        for (id, found) in found {
-            match found {
-                Ok(Some(converted)) => rows.push(PreparedRow::new(converted)),
-                Ok(None) => gone.push(key(id)),
-                Err(err) => tracing::warn!(account = %id, %err, "could not read back an account"),
-            }
-        }
-        let refs: Vec<&PreparedRow> = rows.iter().collect();
-        self.store()
-            .with(|c| snapshot::write_back(c, panel_id, &refs, &gone, now_ms()))?;
-        let mut keys: Vec<AccountKey> = rows.iter().map(|r| r.account().key.clone()).collect();
-        keys.extend(gone);
-        self.announce(SnapshotChange::Accounts { keys });
-        Ok(())
+        Ok(found)
     }
 
     /// `ids` through the kind's batch read, when there are enough of them and it has one.

@@ -22,6 +22,10 @@ use crate::{
     registry::{PanelId, PanelView},
 };
 
+/// What a create made: its outcome, and the account as the panel's answer held it (`None`:
+/// the answer does not hold the whole record).
+pub(crate) type Made = (ActionOutcome, Option<Converted>);
+
 /// A connected client of whichever kind the panel is.
 pub enum PanelClient {
     Xui(paneldeck_panels::xui::XuiClient),
@@ -138,6 +142,22 @@ pub(crate) trait Connected: Send + Sync {
         kept: &'a KeptCredentials,
         settings: &'a KeptSettings,
     ) -> BoxFuture<'a, Result<Vec<ActionOutcome>>>;
+
+    /// [`create`](Self::create), with each account made as the panel's answer holds it where
+    /// that answer is the whole record (a bulk run then writes it into the snapshot instead
+    /// of reading it back); `None` beside an outcome: the answer does not hold it (3x-ui's
+    /// `addClient` answers no client), read it back.
+    fn create_answered<'a>(
+        &'a self,
+        _panel: &'a PanelView,
+        new: &'a NewAccount,
+        kept: &'a KeptCredentials,
+        settings: &'a KeptSettings,
+    ) -> BoxFuture<'a, Result<Vec<Made>>> {
+        self.create(new, kept, settings)
+            .map(|made| made.map(|outs| outs.into_iter().map(|o| (o, None)).collect()))
+            .boxed()
+    }
 
     fn client_ips<'a>(&'a self, _native_id: &'a str) -> BoxFuture<'a, Result<ClientIpList>> {
         let err = unsupported(

@@ -286,7 +286,7 @@ pub async fn remove_admin(
     }
     db.admins.remove(&username);
     // Its users stay, without an owner (the foreign key is nulled).
-    for u in db.users.values_mut() {
+    for u in db.users_mut() {
         if u.admin.as_deref() == Some(username.as_str()) {
             u.admin = None;
         }

@@ -118,9 +118,7 @@ pub async fn get_users(
             .collect();
         let now = now_secs();
         for key in &keys {
-            if let Some(u) = db.users.get_mut(key) {
-                u.review(now);
-            }
+            db.review_user(key, now);
         }
         db.review_nodes();
         let page = keys.iter().filter_map(|k| db.users.get(k));

@@ -279,6 +279,7 @@ fn seeded(opts: &SimOptions, token_ttl: Duration) -> State {
         version,
         admins,
         users: BTreeMap::new(),
+        review_due: i64::MIN,
         user_ids: BTreeMap::new(),
         next_user_id: 1,
         templates: BTreeMap::new(),

@@ -88,8 +88,7 @@ pub async fn reset_users(AxState(sim): AxState<Sim>, headers: HeaderMap) -> Repl
     // 0.4.9 passes the calling admin as a filter: only that admin's users are reset, and their
     // reset logs are cleared (lifetime traffic starts over too).
     for u in db
-        .users
-        .values_mut()
+        .users_mut()
         .filter(|u| u.admin.as_deref() == Some(caller.username.as_str()))
     {
         u.reset_traffic = 0;

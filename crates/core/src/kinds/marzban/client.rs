@@ -9,11 +9,12 @@ use paneldeck_panels::{
 };
 use tokio::sync::Mutex;
 
-use super::{actions, bulk, create, fetch};
+use super::{actions, bulk, convert, create, fetch};
 use crate::{
     accounts::{
         convert::Converted,
         fetch::{Fetched, Many, Progress},
+        now_ms,
     },
     actions::{
         AccountAction, AccountEdit, ActionOutcome, CreateOptions, KeptCredentials, KeptSettings,
@@ -22,7 +23,7 @@ use crate::{
     bulk::{Applied, ItemOp},
     connect::ConnectionSpec,
     error::Result,
-    kinds::Connected,
+    kinds::{Connected, Made},
     registry::PanelView,
 };
 
@@ -116,7 +117,24 @@ impl Connected for MarzbanConn {
         kept: &'a KeptCredentials,
         settings: &'a KeptSettings,
     ) -> BoxFuture<'a, Result<Vec<ActionOutcome>>> {
-        create::create(&self.client, new, kept, settings).boxed()
+        create::create(&self.client, new, kept, settings)
+            .map(|made| made.map(|(outcome, _)| vec![outcome]))
+            .boxed()
+    }
+
+    fn create_answered<'a>(
+        &'a self,
+        panel: &'a PanelView,
+        new: &'a NewAccount,
+        kept: &'a KeptCredentials,
+        settings: &'a KeptSettings,
+    ) -> BoxFuture<'a, Result<Vec<Made>>> {
+        async move {
+            let (outcome, user) = create::create(&self.client, new, kept, settings).await?;
+            let account = convert::from_user(&panel.id, &panel.base_url, &user, now_ms());
+            Ok(vec![(outcome, Some(account))])
+        }
+        .boxed()
     }
 
     fn create_options(&self) -> BoxFuture<'_, Result<CreateOptions>> {

@@ -20,12 +20,14 @@ use crate::{
     error::{CoreError, Result},
 };
 
+/// Creates the user; what happened and the user as the panel's last answer holds it (the
+/// create's, or the disable's that follows it).
 pub(super) async fn create(
     c: &MarzbanClient,
     new: &NewAccount,
     kept: &KeptCredentials,
     settings: &KeptSettings,
-) -> Result<Vec<ActionOutcome>> {
+) -> Result<(ActionOutcome, User)> {
     let NewAccount::Marzban {
         username,
         proxies,
@@ -208,12 +210,14 @@ fn fill_from_template(f: &mut Filled, t: &UserTemplate, on_hold: bool) -> Result
     checks.finish()
 }
 
-/// Sends the create, then the disable a kept disabled state needs.
+/// Sends the create, then the disable a kept disabled state needs. Both answer the whole
+/// user (`UserResponse` for `POST /api/user` and `PUT /api/user/{username}`, as for
+/// `GET /api/user/{username}`, in marzban-0.4.9-openapi.json and marzban-0.8.4-openapi.json).
 async fn add_user(
     c: &MarzbanClient,
     user: &UserCreate,
     settings: &KeptSettings,
-) -> Result<Vec<ActionOutcome>> {
+) -> Result<(ActionOutcome, User)> {
     let created = send_create(c, user).await?;
     if settings.disabled {
         // A new user can only start active or on hold.
@@ -221,18 +225,15 @@ async fn add_user(
             status: Some(UserStatusModify::Disabled),
             ..UserModify::default()
         };
-        c.modify_user(&created.username, &off)
+        let disabled = c
+            .modify_user(&created.username, &off)
             .await
             .map_err(panel)?;
-        return Ok(vec![ActionOutcome::new(
-            created.username,
-            ActionMessage::UserCreatedDisabled,
-        )]);
+        let outcome = ActionOutcome::new(&created.username, ActionMessage::UserCreatedDisabled);
+        return Ok((outcome, disabled));
     }
-    Ok(vec![ActionOutcome::new(
-        created.username,
-        ActionMessage::UserCreated,
-    )])
+    let outcome = ActionOutcome::new(&created.username, ActionMessage::UserCreated);
+    Ok((outcome, created))
 }
 
 /// One protocol's settings with what is kept (`{}` lets the server generate the secret): the

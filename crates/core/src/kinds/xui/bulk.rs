@@ -479,7 +479,7 @@ async fn edit_current(
     let out = actions::edit(c, email, &edit).await?;
     Ok(Applied {
         message: out.message.map(ItemOutcome::from),
-        result_id: None,
+        ..Applied::default()
     })
 }
 
