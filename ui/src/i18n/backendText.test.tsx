@@ -309,7 +309,7 @@ describe("what a connection test learned", () => {
     const line = probeText(i18n.t, info);
     expect(line).toBe("ورود با admin، ۱٬۲۸۰ حساب");
     await i18n.changeLanguage("ru");
-    expect(probeText(i18n.t, { ...info, signedInAs: null, accounts: null, inbounds: 3, readOnly: false })).toBe("3 входящих подключения");
+    expect(probeText(i18n.t, { ...info, signedInAs: null, accounts: null, inbounds: 3, readOnly: false })).toBe("3 инбаунда");
     await i18n.changeLanguage("en");
     expect(probeText(i18n.t, { ...info, signedInAs: null, accounts: null, readOnly: true })).toBe("read-only token: server status only");
   });
