@@ -112,11 +112,15 @@ fn snapshot_names(
     })
 }
 
-/// Who runs an operation: the OS user, or empty when the system names none (the UI and the
-/// CLI then word it themselves).
+/// Who runs an operation: the OS account (from the user database, so it is known where the
+/// environment names nobody, as under a service or a CI runner), or empty when even that has
+/// none (the UI and the CLI then word it themselves).
 pub(crate) fn actor() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
+    whoami::username()
+        .ok()
+        .filter(|name| !name.is_empty())
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
         .unwrap_or_default()
 }
 
