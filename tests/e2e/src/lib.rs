@@ -153,11 +153,21 @@ impl AppWindow {
             .map_err(|e| format!("no element `{css}`: {e}"))
     }
 
+    /// Every element `css` matches now. A node React replaces while the driver builds its
+    /// handle is reported as stale (seen when a removed panel's card went away mid-query):
+    /// the query is simply asked again.
     pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
-        self.client()
-            .find_all(Locator::Css(css))
-            .await
-            .map_err(|e| e.to_string())
+        let mut tries = 0;
+        loop {
+            match self.client().find_all(Locator::Css(css)).await {
+                Ok(found) => return Ok(found),
+                Err(e) if tries < 5 && e.to_string().contains("Stale element") => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(e.to_string()),
+            }
+        }
     }
 
     pub async fn click(&self, css: &str) -> Result<()> {
