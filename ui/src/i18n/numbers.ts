@@ -1,5 +1,7 @@
 import type { FormatterModule } from "i18next";
 
+import { formatNumber } from "../util/format";
+
 /**
  * Every number a translation interpolates is written in the language's digits and grouping
  * ("۱٬۲۳۴" in Persian, "1 234" in Russian), whether or not its placeholder says `, number`:
@@ -10,18 +12,6 @@ import type { FormatterModule } from "i18next";
 /** Placeholders that name something (a row, an id, a version) rather than count: digits, no grouping. */
 const NO_GROUPING = new Set(["id", "ids", "line", "firstLine", "port", "version"]);
 
-const formats = new Map<string, Intl.NumberFormat>();
-
-function numberFormat(lng: string | undefined, grouping: boolean): Intl.NumberFormat {
-  const key = `${lng ?? ""}|${grouping}`;
-  let f = formats.get(key);
-  if (!f) {
-    f = new Intl.NumberFormat(lng, { useGrouping: grouping });
-    formats.set(key, f);
-  }
-  return f;
-}
-
 export const localeNumbers: FormatterModule = {
   type: "formatter",
   init() {},
@@ -30,6 +20,6 @@ export const localeNumbers: FormatterModule = {
   format(value, format, lng, options) {
     if (typeof value !== "number" || (format !== undefined && format !== "number")) return value as string;
     const key = typeof options?.interpolationkey === "string" ? options.interpolationkey : "";
-    return numberFormat(lng, !NO_GROUPING.has(key)).format(value);
+    return formatNumber(value, lng, !NO_GROUPING.has(key));
   },
 };

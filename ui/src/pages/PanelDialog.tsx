@@ -31,6 +31,7 @@ export function PanelDialog({ editing, secretStore, onClose }: Props) {
   const [draft, setDraft] = useState<PanelDraft>(() => (editing ? draftFromPanel(editing) : emptyDraft()));
   const [error, setError] = useState<ApiError | null>(null);
   const [probe, setProbe] = useState<ProbeInfo | null>(null);
+  const probeSummary = probe ? probeText(t, probe) : "";
   const test = useTestDraft();
   const save = useSavePanel();
   const busy = test.isPending || save.isPending;
@@ -209,7 +210,7 @@ export function PanelDialog({ editing, secretStore, onClose }: Props) {
 
       {probe && (
         <div className="notice ok" role="status" data-testid="probe-ok">
-          {probeText(t, probe) ? t("form.testOk", { summary: probeText(t, probe) }) : t("panels.connected")}
+          {probeSummary ? t("form.testOk", { summary: probeSummary }) : t("panels.connected")}
           {probe.version && <span className="detail">{t("panels.version", { version: probe.version })}</span>}
         </div>
       )}

@@ -15,8 +15,18 @@ function reused<T>(cache: Map<string, T>, key: string, make: () => T): T {
   return f;
 }
 
-function numberFormat(locale: string | undefined, maximumFractionDigits: number): Intl.NumberFormat {
-  return reused(numberFormats, `${locale ?? ""}|${maximumFractionDigits}`, () => new Intl.NumberFormat(locale, { maximumFractionDigits }));
+function numberFormat(locale: string | undefined, maximumFractionDigits: number, useGrouping = true): Intl.NumberFormat {
+  return reused(
+    numberFormats,
+    `${locale ?? ""}|${maximumFractionDigits}|${useGrouping}`,
+    () => new Intl.NumberFormat(locale, { maximumFractionDigits, useGrouping }),
+  );
+}
+
+/** Any number in the locale's digits (up to 3 decimals, as Intl writes it by default); no
+ * grouping for what names rather than counts (a line, an id). */
+export function formatNumber(n: number, locale?: string, grouping = true): string {
+  return numberFormat(locale, 3, grouping).format(n);
 }
 
 function relativeFormat(locale: string | undefined): Intl.RelativeTimeFormat {

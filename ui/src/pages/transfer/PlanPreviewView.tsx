@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 
 import type { FieldChange, NotCarried, PlanCounts, PlanPreview, PreviewRow, RowError } from "../../api/types";
 import { conflictText, importProblemText, notCarriedText } from "../../i18n/backendText";
+import { formatNumber } from "../../util/format";
 import { fieldLabel, fieldValue } from "../bulk/describe";
 
 /** Height of one row of the windowed rows list, in pixels. */
@@ -169,7 +170,7 @@ function RowsList({ rows, picked, onPick }: { rows: PreviewRow[]; picked: Previe
               }}
             >
               <span role="cell" className="num mono">
-                {row.line.toLocaleString(i18n.language, { useGrouping: false })}
+                {formatNumber(row.line, i18n.language, false)}
               </span>
               <span role="cell">
                 <ActionBadge action={row.action} />
