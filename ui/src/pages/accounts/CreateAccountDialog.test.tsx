@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { PanelView } from "../../api/types";
 import { chooseOption } from "../../test/combobox";
 import { CreateAccountDialog } from "./CreateAccountDialog";
+import { panelView } from "../../test/panels";
 
 // The panel's own 422 as Rust hands it over: `ApiError.fields` named after the form's fields.
 const rejected = {
@@ -42,18 +43,7 @@ vi.mock("../../bindings", () => ({
   events: {},
 }));
 
-const panel: PanelView = {
-  id: "p1",
-  name: "Helsinki",
-  kind: "marzban",
-  baseUrl: "https://h.example/",
-  color: "#16a34a",
-  tag: "",
-  pinnedCert: null,
-  settings: { username: "admin", keyInQuery: false },
-  createdAt: 0,
-  updatedAt: 0,
-};
+const panel = panelView("p1", "Helsinki", "marzban");
 
 afterEach(cleanup);
 

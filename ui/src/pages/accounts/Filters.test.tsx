@@ -1,26 +1,15 @@
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, expect, it, vi } from "vitest";
 
-import type { AccountQuery, PanelView } from "../../api/types";
+import type { AccountQuery } from "../../api/types";
 import { chooseOption } from "../../test/combobox";
 import { initialQuery } from "./AccountsView";
 import { Filters } from "./Filters";
+import { panelView } from "../../test/panels";
 
 afterEach(cleanup);
 
-const panel = (id: string, name: string, kind: PanelView["kind"]): PanelView => ({
-  id,
-  name,
-  kind,
-  baseUrl: "https://p.example/",
-  color: "#16a34a",
-  tag: "",
-  pinnedCert: null,
-  settings: { username: "admin", keyInQuery: false },
-  createdAt: 0,
-  updatedAt: 0,
-});
-const PANELS = [panel("p1", "Helsinki", "marzban"), panel("p2", "Frankfurt", "xui"), panel("p3", "Game servers", "pterodactyl")];
+const PANELS = [panelView("p1", "Helsinki", "marzban"), panelView("p2", "Frankfurt", "xui"), panelView("p3", "Game servers", "pterodactyl")];
 
 function show(query: AccountQuery, onChange = vi.fn()) {
   render(<Filters query={query} panels={PANELS} onChange={onChange} />);

@@ -2,10 +2,11 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import type { ImportPreview, PanelView, PreviewRow } from "../../api/types";
+import type { ImportPreview, PreviewRow } from "../../api/types";
 import { chooseOption, optionIds } from "../../test/combobox";
 import { ImportDialog } from "./ImportDialog";
 import { MigrateDialog } from "./MigrateDialog";
+import { panelView } from "../../test/panels";
 
 type Result = { status: "ok"; data: unknown } | { status: "error"; error: unknown };
 const importPreview = vi.fn<(...args: unknown[]) => Promise<Result>>();
@@ -38,19 +39,7 @@ vi.mock("../bulk/BulkRunPanel", () => ({
   ),
 }));
 
-const panel = (id: string, name: string, kind: PanelView["kind"]): PanelView => ({
-  id,
-  name,
-  kind,
-  baseUrl: `https://${id}.example/`,
-  color: "#16a34a",
-  tag: "",
-  pinnedCert: null,
-  settings: { username: "admin", keyInQuery: false },
-  createdAt: 0,
-  updatedAt: 0,
-});
-const panels = [panel("m1", "Helsinki", "marzban"), panel("x1", "Frankfurt", "xui")];
+const panels = [panelView("m1", "Helsinki", "marzban"), panelView("x1", "Frankfurt", "xui")];
 
 const row = (line: number, patch: Partial<PreviewRow> = {}): PreviewRow => ({
   line,
