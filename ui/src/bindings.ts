@@ -2691,7 +2691,6 @@ export type UpdateSettings_Serialize = {
 export type UsageBucket = UsageBucket_Serialize | UsageBucket_Deserialize;
 
 export type UsageBucket_Deserialize = {
-	label: string,
 	fromBytes: number,
 	/**  `None` = no upper bound. */
 	toBytes?: number | null,
@@ -2699,7 +2698,6 @@ export type UsageBucket_Deserialize = {
 };
 
 export type UsageBucket_Serialize = {
-	label: string,
 	fromBytes: number,
 	/**  `None` = no upper bound. */
 	toBytes: number | null,

@@ -60,7 +60,7 @@ async fn dashboard_numbers_add_up() {
             .iter()
             .filter(|a| a.used_bytes >= b.from_bytes && b.to_bytes.is_none_or(|t| a.used_bytes < t))
             .count();
-        assert_eq!(b.count, n as u64, "{}", b.label);
+        assert_eq!(b.count, n as u64, "from {} bytes", b.from_bytes);
     }
 
     // Expiring within 7 days, soonest first; depleted ones.

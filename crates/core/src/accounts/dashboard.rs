@@ -19,14 +19,15 @@ pub const EXPIRING_DAYS: u32 = 7;
 
 const GIB: u64 = 1 << 30;
 
-/// Usage buckets: [from, to) in bytes; the last is open-ended.
-pub const BUCKETS: [(&str, u64, Option<u64>); 6] = [
-    ("0", 0, Some(1)),
-    ("< 1 GiB", 1, Some(GIB)),
-    ("1–10 GiB", GIB, Some(10 * GIB)),
-    ("10–50 GiB", 10 * GIB, Some(50 * GIB)),
-    ("50–200 GiB", 50 * GIB, Some(200 * GIB)),
-    ("≥ 200 GiB", 200 * GIB, None),
+/// Usage buckets: [from, to) in bytes; the last is open-ended. The UI words each range from
+/// its bounds.
+pub const BUCKETS: [(u64, Option<u64>); 6] = [
+    (0, Some(1)),
+    (1, Some(GIB)),
+    (GIB, Some(10 * GIB)),
+    (10 * GIB, Some(50 * GIB)),
+    (50 * GIB, Some(200 * GIB)),
+    (200 * GIB, None),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -40,7 +41,6 @@ pub struct StatusCount {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct UsageBucket {
-    pub label: String,
     #[specta(type = specta_typescript::Number)]
     pub from_bytes: u64,
     /// `None` = no upper bound.
@@ -114,7 +114,7 @@ pub fn build(conn: &Connection, now_ms: i64) -> Result<Dashboard> {
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let mut usage_buckets = Vec::new();
-    for (label, from, to) in BUCKETS {
+    for (from, to) in BUCKETS {
         let clamp = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
         let where_sql = match to {
             Some(to) => format!(
@@ -125,7 +125,6 @@ pub fn build(conn: &Connection, now_ms: i64) -> Result<Dashboard> {
             None => format!("a.used_bytes >= {}", clamp(from)),
         };
         usage_buckets.push(UsageBucket {
-            label: label.into(),
             from_bytes: from,
             to_bytes: to,
             count: count(conn, &where_sql, now_ms)?,

@@ -33,8 +33,7 @@ impl SnapshotIndex {
                 .collect();
             let mut buckets: Vec<UsageBucket> = BUCKETS
                 .iter()
-                .map(|(label, from, to)| UsageBucket {
-                    label: (*label).into(),
+                .map(|(from, to)| UsageBucket {
                     from_bytes: *from,
                     to_bytes: *to,
                     count: 0,
